@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the bot reads, validated once at start-up.
+ * Names and defaults follow ../shared/CONTRACTS.md; add new ones here, never read process.env elsewhere.
+ */
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const optionalUrl = optional.pipe(z.string().url().optional());
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PUBLIC_BASE_URL: optionalUrl,
+  DATA_DIR: z.string().default('./data'),
+  KNOWLEDGE_DIR: z.string().default(path.resolve(__dirname, '..', 'knowledge')),
+  REDIS_URL: optionalUrl,
+  LINE_CHANNEL_SECRET: optional,
+  LINE_CHANNEL_ACCESS_TOKEN: optional,
+  LINE_API_BASE_URL: z.string().url().default('https://api.line.me'),
+  MicrosoftAppId: optional,
+  MicrosoftAppPassword: optional,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: optional,
+  SMTP_URL: optionalUrl,
+  SUPPORT_EMAIL: z.string().email().default('support@bigseller.com'),
+  MAIL_FROM: z.string().min(3).default('Connection Help Bot <no-reply@localhost>'),
+  CONNECTOR_API_URL: optionalUrl,
+  CONNECTOR_API_KEY: optional,
+  WEB_IDENTITY_SECRET: optional,
+  LINE_LINK_LOGIN_URL: optionalUrl,
+  LINK_CONFIRM_SECRET: optional,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  publicBaseUrl: string;
+  dataDir: string;
+  knowledgeDir: string;
+  redisUrl?: string;
+  line?: { channelSecret: string; channelAccessToken: string; apiBaseUrl: string };
+  lineApiBaseUrl: string;
+  botFramework: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
+  smtpUrl?: string;
+  supportEmail: string;
+  mailFrom: string;
+  connector?: { url: string; apiKey?: string };
+  webIdentitySecret?: string;
+  lineLinkLoginUrl?: string;
+  linkConfirmSecret?: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.LINE_CHANNEL_SECRET) !== Boolean(e.LINE_CHANNEL_ACCESS_TOKEN)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN must be set together (the LINE channel needs both)',
+    );
+  }
+  return {
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(e.DATA_DIR),
+    knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
+    redisUrl: e.REDIS_URL,
+    line:
+      e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN
+        ? { channelSecret: e.LINE_CHANNEL_SECRET, channelAccessToken: e.LINE_CHANNEL_ACCESS_TOKEN, apiBaseUrl: e.LINE_API_BASE_URL }
+        : undefined,
+    lineApiBaseUrl: e.LINE_API_BASE_URL,
+    botFramework: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId,
+    },
+    smtpUrl: e.SMTP_URL,
+    supportEmail: e.SUPPORT_EMAIL,
+    mailFrom: e.MAIL_FROM,
+    connector: e.CONNECTOR_API_URL ? { url: e.CONNECTOR_API_URL, apiKey: e.CONNECTOR_API_KEY } : undefined,
+    webIdentitySecret: e.WEB_IDENTITY_SECRET,
+    lineLinkLoginUrl: e.LINE_LINK_LOGIN_URL,
+    linkConfirmSecret: e.LINK_CONFIRM_SECRET,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The small vocabulary the core speaks. Every channel renders it in its own format
+ * (LINE flex and quick replies, widget buttons, Bot Framework cards) and falls back to
+ * numbered text choices where it has no buttons.
+ */
+
+export interface Choice {
+  label: string;
+  /** Opaque action the core understands when the button is pressed (topic:<id>, feedback:yes, ...). */
+  action: string;
+}
+
+export interface ImageSlot {
+  caption: string;
+  url?: string;
+}
+
+export type OutMessage =
+  | { type: 'text'; text: string }
+  | {
+      type: 'steps';
+      title: string;
+      menuPath?: string;
+      steps: string[];
+      notes: string[];
+      images: ImageSlot[];
+    }
+  | { type: 'image'; caption: string; url: string }
+  | { type: 'link'; label: string; url: string }
+  | { type: 'card'; title: string; text?: string; choices: Choice[] }
+  | { type: 'choices'; text: string; choices: Choice[] };
+
+export type ChannelId = 'web' | 'line' | 'botframework' | 'test';
+
+/** One thing the seller did: typed, pressed a button, opened the chat, sent a sticker or a picture. */
+export interface Turn {
+  channel: ChannelId;
+  conversationId: string;
+  userId: string;
+  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file';
+  text?: string;
+  action?: string;
+  /** Locale hint from the channel (th-TH, en-US), used until the seller's own writing tells. */
+  locale?: string;
+  /** ISO time of the turn, given by the caller so the core stays pure. */
+  at: string;
+}
+
+/** Things that happened in a turn that other parts (metrics, escalation) care about. */
+export type CoreEvent =
+  | { type: 'answered'; topic: string }
+  | { type: 'resolved'; topic: string }
+  | { type: 'not-resolved'; topic: string }
+  | { type: 'handover-offered'; reason: HandoverReason }
+  | { type: 'secret-redacted'; kinds: string[] };
+
+export type HandoverReason = 'asked' | 'two-misses' | 'not-fixed' | 'needs-support' | 'no-article-for-platform';

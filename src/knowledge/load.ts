@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { ZodError } from 'zod';
+import { lexiconSchema, outOfScopeSchema, topicSchema, type Lexicon, type OutOfScope, type Topic } from './schema';
+
+/** The nine topics of the source article; other systems and the evaluation rely on these ids. */
+export const REQUIRED_TOPIC_IDS = [
+  'platforms-supported',
+  'connection-expired',
+  'shopee-identity-verification',
+  'store-nickname-duplicate',
+  'lazada-internal-data-error',
+  'lazada-password-not-match',
+  'store-bound-other-account',
+  'shopee-otp-not-received',
+  'contact-support',
+] as const;
+
+export interface KnowledgeBase {
+  topics: Topic[];
+  lexicon: Lexicon;
+  outOfScope: OutOfScope;
+  byId: Map<string, Topic>;
+}
+
+export class KnowledgeError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The knowledge base has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function fieldPath(p: (string | number)[]): string {
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), '') || '(file)';
+}
+
+function describe(file: string, err: ZodError): string[] {
+  return err.issues.map((i) => `${file}: ${fieldPath(i.path)}: ${i.message}`);
+}
+
+function readYaml(file: string, display: string, problems: string[]): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    problems.push(`${display}: cannot be read (${(e as Error).message})`);
+    return undefined;
+  }
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) problems.push(`${display}: YAML error: ${e.message.split('\n')[0]}`);
+    return undefined;
+  }
+  return doc.toJS();
+}
+
+/**
+ * Reads and validates knowledge/: lexicon.yaml and one YAML file per topic under topics/.
+ * Every problem is collected (not only the first) so a support agent fixes them in one go.
+ */
+export function loadKnowledge(dir: string): KnowledgeBase {
+  const problems: string[] = [];
+  const rel = (f: string) => path.relative(process.cwd(), f) || f;
+
+  const lexiconFile = path.join(dir, 'lexicon.yaml');
+  const rawLexicon = readYaml(lexiconFile, rel(lexiconFile), problems);
+  let lexicon: Lexicon | undefined;
+  if (rawLexicon !== undefined) {
+    const r = lexiconSchema.safeParse(rawLexicon);
+    if (r.success) lexicon = r.data;
+    else problems.push(...describe(rel(lexiconFile), r.error));
+  }
+
+  // Optional: without it the matcher only has its thresholds to refuse unrelated questions.
+  let outOfScope: OutOfScope = { th: [], en: [] };
+  const oosFile = path.join(dir, 'out-of-scope.yaml');
+  if (fs.existsSync(oosFile)) {
+    const raw = readYaml(oosFile, rel(oosFile), problems);
+    if (raw !== undefined) {
+      const r = outOfScopeSchema.safeParse(raw);
+      if (r.success) outOfScope = r.data;
+      else problems.push(...describe(rel(oosFile), r.error));
+    }
+  }
+
+  const topicsDir = path.join(dir, 'topics');
+  let files: string[] = [];
+  try {
+    files = fs.readdirSync(topicsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    problems.push(`${rel(topicsDir)}: folder missing`);
+  }
+
+  const topics: Topic[] = [];
+  const fileOf = new Map<string, string>();
+  // Ids of files that failed validation: already reported, so not "unknown" to other files.
+  const brokenIds = new Set<string>();
+  for (const f of files) {
+    const full = path.join(topicsDir, f);
+    const raw = readYaml(full, rel(full), problems);
+    if (raw === undefined) continue;
+    const r = topicSchema.safeParse(raw);
+    if (!r.success) {
+      problems.push(...describe(rel(full), r.error));
+      const id = (raw as { id?: unknown } | null)?.id;
+      brokenIds.add(typeof id === 'string' ? id : f.replace(/\.ya?ml$/, ''));
+      continue;
+    }
+    const t = r.data;
+    const expected = f.replace(/\.ya?ml$/, '');
+    if (t.id !== expected) problems.push(`${rel(full)}: id: "${t.id}" must match the file name "${expected}"`);
+    const dup = fileOf.get(t.id);
+    if (dup) {
+      problems.push(`${rel(full)}: id: "${t.id}" is already used by ${dup}`);
+      continue;
+    }
+    fileOf.set(t.id, rel(full));
+    topics.push(t);
+  }
+
+  const byId = new Map(topics.map((t) => [t.id, t]));
+  for (const t of topics) {
+    const where = fileOf.get(t.id);
+    t.related.forEach((r, i) => {
+      if (!byId.has(r) && !brokenIds.has(r)) problems.push(`${where}: related[${i}]: unknown topic id "${r}"`);
+      if (r === t.id) problems.push(`${where}: related[${i}]: a topic cannot be related to itself`);
+    });
+    if (t.specialises !== undefined && !byId.has(t.specialises) && !brokenIds.has(t.specialises)) {
+      problems.push(`${where}: specialises: unknown topic id "${t.specialises}"`);
+    }
+    const { support } = t;
+    if (support.afterStep !== undefined && support.afterStep > Math.min(t.th.steps.length, t.en.steps.length)) {
+      problems.push(`${where}: support.afterStep: ${support.afterStep} is past the last step`);
+    }
+    if (t.th.steps.length !== t.en.steps.length) {
+      problems.push(`${where}: steps: th has ${t.th.steps.length} steps but en has ${t.en.steps.length}; keep the languages in step`);
+    }
+  }
+  if (files.length > 0) {
+    for (const id of REQUIRED_TOPIC_IDS) {
+      if (!byId.has(id) && !brokenIds.has(id)) {
+        problems.push(`${rel(topicsDir)}: topic "${id}" is required (file ${id}.yaml)`);
+      }
+    }
+  }
+
+  if (problems.length > 0 || !lexicon) throw new KnowledgeError(problems);
+  return { topics, lexicon, outOfScope, byId };
+}

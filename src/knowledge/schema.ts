@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/** Platforms a store can be connected from; `all` marks an entry that applies to every platform. */
+export const PLATFORMS = [
+  'shopee',
+  'lazada',
+  'tiktok',
+  'thisshop',
+  'lineshopping',
+  'woocommerce',
+  'shopify',
+  'shopline',
+  'facebook',
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const LANGUAGES = ['th', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+/** A phrase in a list; YAML reads 555 or 365 as numbers, which support staff should not have to quote. */
+const phrase = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v).trim())
+  .pipe(z.string().min(1, 'must not be empty'));
+
+const imageSlot = z
+  .object({
+    caption: nonEmpty,
+    // The seed article's screenshots were not supplied: a slot may exist without a URL.
+    url: z.string().url('must be a full URL').optional(),
+  })
+  .strict();
+
+const localized = z
+  .object({
+    title: nonEmpty,
+    /** How sellers really describe the problem; the matcher learns from these. */
+    symptoms: z.array(phrase).min(5, 'needs at least 5 example phrasings'),
+    /** Menu path shown above the steps, e.g. Settings > Connection Center > Connect Store. */
+    menuPath: nonEmpty.optional(),
+    steps: z.array(nonEmpty).min(1, 'needs at least one step'),
+    notes: z.array(nonEmpty).default([]),
+    images: z.array(imageSlot).default([]),
+  })
+  .strict();
+
+const errorCode = z
+  .string()
+  .regex(/^[A-Za-z0-9_]+$/, 'error codes are written like INTERNAL_DATA_ERROR (letters, digits, underscores)');
+
+export const topicSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'ids are lower-case words joined by hyphens'),
+    platforms: z
+      .array(z.enum([...PLATFORMS, 'all']))
+      .min(1, 'name at least one platform, or "all"'),
+    errorCodes: z.array(errorCode).default([]),
+    /** Alternative spellings of the error codes that are not just the code with spaces. */
+    errorAliases: z.array(nonEmpty).default([]),
+    /** A more general topic this one refines (e.g. a Shopee-only reason for "expired"). */
+    specialises: z.string().optional(),
+    related: z.array(z.string()).default([]),
+    support: z
+      .object({
+        /** The fix may need BigSeller support (offer a hand-over after the steps). */
+        mayNeed: z.boolean(),
+        /** The step (1-based) after which support is needed, when only part of the fix does. */
+        afterStep: z.number().int().positive().optional(),
+        /** Support must collect account credentials through its own secure channel, never the chat. */
+        needsAccountCredentials: z.boolean().default(false),
+      })
+      .strict()
+      .default({ mayNeed: false, needsAccountCredentials: false }),
+    /** True when the fix is an inference from public documentation that support has not confirmed. */
+    reviewNeeded: z.boolean().default(false),
+    sources: z.array(nonEmpty).min(1, 'keep at least one source'),
+    th: localized,
+    en: localized,
+  })
+  .strict();
+
+export type Topic = z.infer<typeof topicSchema>;
+export type LocalizedTopic = Topic['th'];
+
+export const lexiconSchema = z
+  .object({
+    /** Spellings of each platform as sellers write them (Thai, English, typos, short forms). */
+    platforms: z.record(z.enum(PLATFORMS), z.array(phrase).min(1)),
+    /** Groups of words that mean the same thing; the first word names the group. */
+    synonyms: z.array(z.array(phrase).min(2)).default([]),
+    /** Words that carry no meaning for matching (particles, pronouns, filler). */
+    stopwords: z.object({ th: z.array(phrase), en: z.array(phrase) }).strict(),
+    /** Phrases that mean "let me talk to a person". */
+    handoverPhrases: z.array(phrase).min(1),
+    /** Small talk: greetings and thanks, answered kindly but never with an article. */
+    smallTalk: z.object({ greetings: z.array(phrase), thanks: z.array(phrase) }).strict(),
+  })
+  .strict();
+
+export type Lexicon = z.infer<typeof lexiconSchema>;
+
+/**
+ * Messages the bot must not answer with an article (other BigSeller features, chit-chat).
+ * The matcher ranks them like a topic: when they explain a message best, the answer is "none".
+ */
+export const outOfScopeSchema = z
+  .object({
+    th: z.array(phrase).min(10, 'needs at least 10 examples'),
+    en: z.array(phrase).min(10, 'needs at least 10 examples'),
+  })
+  .strict();
+
+export type OutOfScope = z.infer<typeof outOfScopeSchema>;

@@ -1,0 +1,206 @@
+import Fuse from 'fuse.js';
+import stemmer from 'stemmer';
+import type { Platform, Topic } from '../knowledge/schema';
+import { compact, type CompiledLexicon } from './lexicon';
+import { normalise } from './normalise';
+import { segment } from './segment';
+import { TypoIndex } from './typos';
+
+export interface Analysis {
+  text: string;
+  normalised: string;
+  /** Canonical tokens, stopwords included, in message order. */
+  tokens: string[];
+  /** Canonical tokens that carry meaning (stopwords dropped), in order, repeats kept. */
+  content: string[];
+  /** Typo corrections applied, for explanations. */
+  corrections: { from: string; to: string }[];
+  platforms: Platform[];
+  errorCodes: string[];
+  handover: boolean;
+  smallTalk: 'greeting' | 'thanks' | null;
+  noise: boolean;
+}
+
+interface ErrorPattern {
+  code: string;
+  tokens: string[];
+}
+
+/**
+ * Turns a message into evidence: canonical tokens, platforms and error codes.
+ * Built once from the lexicon and the knowledge base; analysing is pure and fast.
+ */
+export class Analyser {
+  private typos?: TypoIndex;
+  private readonly errorPatterns: ErrorPattern[] = [];
+  private readonly errorCompact: Fuse<{ key: string; code: string }>;
+  private readonly platformFuse: Fuse<{ spelling: string; platform: Platform }>;
+
+  constructor(
+    readonly lexicon: CompiledLexicon,
+    topics: Topic[],
+  ) {
+    const compactCodes = new Map<string, string>();
+    const patternIds = new Set<string>();
+    for (const t of topics) {
+      for (const code of t.errorCodes) {
+        const upper = code.toUpperCase();
+        for (const spelling of [code, ...t.errorAliases]) {
+          const toks = this.indexTokens(spelling.replace(/_/g, ' '));
+          const id = `${upper} ${toks.join(' ')}`;
+          if (toks.length > 0 && !patternIds.has(id)) {
+            patternIds.add(id);
+            this.errorPatterns.push({ code: upper, tokens: toks });
+          }
+          const key = compact(spelling);
+          if (/^[a-z0-9]{6,}$/.test(key)) compactCodes.set(key, upper);
+        }
+      }
+    }
+    // Error codes pasted without separators or with typos (internaldataeror, passwordnotmach).
+    this.errorCompact = new Fuse([...compactCodes].map(([key, code]) => ({ key, code })), { keys: ['key'], threshold: 0.2, includeScore: true, ignoreLocation: true });
+    this.platformFuse = new Fuse(lexicon.platformSpellings, {
+      keys: ['spelling'],
+      threshold: 0.25,
+      includeScore: true,
+      ignoreLocation: true,
+    });
+  }
+
+  /** Words of the knowledge base as written (before stemming): what typos are corrected to. */
+  private readonly seen = new Set<string>();
+
+  /** Call once the knowledge base has been indexed: typos are then corrected to its words. */
+  freezeVocabulary(): void {
+    this.typos = new TypoIndex(this.seen);
+  }
+
+  private canonical(tokens: string[]): string[] {
+    return this.lexicon.phrases.rewrite(tokens);
+  }
+
+  private words(text: string): string[] {
+    return segment(this.lexicon.thai.rewrite(normalise(text)));
+  }
+
+  /** English words are stemmed (shows -> show) unless the lexicon names them itself. */
+  private stem(token: string): string {
+    return /^[a-z]{4,}$/.test(token) && !this.lexicon.known.has(token) ? stemmer(token) : token;
+  }
+
+  /** Content tokens for indexing knowledge-base text (no typo correction). */
+  indexTokens(text: string): string[] {
+    const toks = this.canonical(this.words(text));
+    toks.forEach((t) => this.seen.add(t));
+    return toks.filter((t) => !this.lexicon.stopwords.has(t)).map((t) => this.stem(t));
+  }
+
+  analyse(text: string): Analysis {
+    const lex = this.lexicon;
+    const normalised = normalise(text);
+    const raw = segment(lex.thai.rewrite(normalised));
+    const corrections: { from: string; to: string }[] = [];
+    const fixed = raw.map((t) => {
+      const to = this.correct(t);
+      if (to !== t) corrections.push({ from: t, to });
+      return to;
+    });
+    const tokens = this.canonical(fixed);
+    const content = tokens.filter((t) => !lex.stopwords.has(t)).map((t) => this.stem(t));
+
+    const platforms = [...new Set(tokens.filter((t) => lex.platformTokens.has(t)) as Platform[])];
+    const errorCodes = this.findErrorCodes(content, raw);
+    const squeezed = normalised.replace(/[\s_]/g, '');
+    const handover = lex.handover.some((p) => squeezed.includes(p));
+
+    // Small talk only when nothing but greetings, thanks and filler is left.
+    const isGreeting = (t: string) => lex.greetings.has(t);
+    const isThanks = (t: string) => lex.thanks.has(t);
+    let smallTalk: Analysis['smallTalk'] = null;
+    if (content.every((t) => isGreeting(t) || isThanks(t))) {
+      if (tokens.some(isThanks) || isThanks(squeezed)) smallTalk = 'thanks';
+      else if (tokens.some(isGreeting) || isGreeting(squeezed)) smallTalk = 'greeting';
+    }
+
+    return {
+      text,
+      normalised,
+      tokens,
+      content,
+      corrections,
+      platforms,
+      errorCodes,
+      handover,
+      smallTalk,
+      noise: normalised.replace(/[\s_]/g, '') === '',
+    };
+  }
+
+  /** Typo lookups are the costly part of analysing; words repeat a lot across messages. */
+  private readonly corrected = new BoundedCache<string, string>(20000);
+  private readonly compactHits = new BoundedCache<string, string | null>(20000);
+
+  private correct(token: string): string {
+    let hit = this.corrected.get(token);
+    if (hit === undefined) {
+      hit = this.correctUncached(token);
+      this.corrected.set(token, hit);
+    }
+    return hit;
+  }
+
+  private correctUncached(token: string): string {
+    const lex = this.lexicon;
+    if (lex.known.has(token) || lex.phrases.has(token) || this.seen.has(token)) return token;
+    if (!/^[a-z]{4,}$/.test(token)) return token;
+    const p = this.platformFuse.search(token, { limit: 1 })[0];
+    if (p && (p.score ?? 1) <= 0.25 && Math.abs(p.item.spelling.length - token.length) <= 2) return p.item.platform;
+    return this.typos?.correct(token) ?? token;
+  }
+
+  private findErrorCodes(content: string[], raw: string[]): string[] {
+    const found = new Set<string>();
+    for (const p of this.errorPatterns) {
+      if (containsInOrder(content, p.tokens, p.tokens.length + 2)) found.add(p.code);
+    }
+    for (const t of raw) {
+      if (t.length < 8 || !/^[a-z0-9]+$/.test(t)) continue;
+      let code = this.compactHits.get(t);
+      if (code === undefined) {
+        const hit = this.errorCompact.search(t, { limit: 1 })[0];
+        // Fuse also finds the token inside a longer key (woocommerce in woocommercerestcannotview).
+        code = hit && (hit.score ?? 1) <= 0.2 && Math.abs(hit.item.key.length - t.length) <= 2 ? hit.item.code : null;
+        this.compactHits.set(t, code);
+      }
+      if (code) found.add(code);
+    }
+    return [...found];
+  }
+}
+
+/** True when `needle` appears in order inside `hay` within a window of `span` tokens. */
+function containsInOrder(hay: string[], needle: string[], span: number): boolean {
+  for (let start = 0; start < hay.length; start++) {
+    if (hay[start] !== needle[0]) continue;
+    let k = 1;
+    for (let j = start + 1; j < hay.length && j < start + span && k < needle.length; j++) {
+      if (hay[j] === needle[k]) k++;
+    }
+    if (k === needle.length) return true;
+  }
+  return false;
+}
+
+/** A memo that forgets everything when full: simple, and enough for repeated chat words. */
+class BoundedCache<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly max: number) {}
+  get(k: K): V | undefined {
+    return this.map.get(k);
+  }
+  set(k: K, v: V): void {
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(k, v);
+  }
+}

@@ -1,0 +1,158 @@
+import type { Lexicon, Platform } from '../knowledge/schema';
+import { normalise } from './normalise';
+import { segment } from './segment';
+
+/** Tokens of one phrase, as the matcher sees them (normalised and segmented). */
+export function phraseTokens(text: string): string[] {
+  return segment(normalise(text));
+}
+
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  canonical?: string;
+}
+
+/**
+ * Replaces every known spelling (ช้อปปี้, shoppe, ออเดอร์, re connect) with its canonical word.
+ * Works on token sequences rather than raw strings so that a short Thai word never gets
+ * replaced from inside a longer one (ปี inside ช้อปปี้).
+ */
+export class PhraseTable {
+  private readonly root: TrieNode = { next: new Map() };
+
+  add(variant: string, canonical: string): void {
+    const toks = phraseTokens(variant);
+    if (toks.length === 0) return;
+    let node = this.root;
+    for (const t of toks) {
+      let n = node.next.get(t);
+      if (!n) {
+        n = { next: new Map() };
+        node.next.set(t, n);
+      }
+      node = n;
+    }
+    node.canonical ??= canonical;
+  }
+
+  has(token: string): boolean {
+    return this.root.next.has(token);
+  }
+
+  /** Greedy longest match from each position. */
+  rewrite(tokens: string[]): string[] {
+    const out: string[] = [];
+    let i = 0;
+    while (i < tokens.length) {
+      let node: TrieNode | undefined = this.root;
+      let best: { end: number; canonical: string } | undefined;
+      for (let j = i; j < tokens.length && node; j++) {
+        node = node.next.get(tokens[j]);
+        if (node?.canonical !== undefined) best = { end: j + 1, canonical: node.canonical };
+      }
+      if (best) {
+        out.push(best.canonical);
+        i = best.end;
+      } else {
+        out.push(tokens[i]);
+        i++;
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * ICU segments Thai words differently in different contexts (หมดอายุ alone is หมด|อายุ, inside
+ * ร้านหมดอายุแล้ว it may come out as หมด|อา|ยุ), so longer Thai spellings are replaced in the
+ * string before segmentation. Short ones (ปี, อีก) stay token-level: they hide inside other words.
+ */
+export class ThaiSpellings {
+  private readonly map = new Map<string, string>();
+  private re?: RegExp;
+
+  add(variant: string, canonical: string): void {
+    const v = normalise(variant);
+    if (/[\u0E00-\u0E7F]/.test(v) && [...v].length >= 4 && !this.map.has(v)) this.map.set(v, canonical);
+    this.re = undefined;
+  }
+
+  rewrite(normalised: string): string {
+    if (this.map.size === 0) return normalised;
+    this.re ??= new RegExp(
+      [...this.map.keys()]
+        .sort((a, b) => b.length - a.length)
+        .map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('|'),
+      'g',
+    );
+    return normalised.replace(this.re, (m) => ` ${this.map.get(m)} `).replace(/\s+/g, ' ').trim();
+  }
+}
+
+export interface CompiledLexicon {
+  thai: ThaiSpellings;
+  phrases: PhraseTable;
+  platformTokens: Map<string, Platform>;
+  /** Latin spellings of platforms, for typo-tolerant lookup. */
+  platformSpellings: { spelling: string; platform: Platform }[];
+  stopwords: Set<string>;
+  handover: string[];
+  greetings: Set<string>;
+  thanks: Set<string>;
+  /** Every word the lexicon itself knows (variants and canonicals): never "corrected" as a typo. */
+  known: Set<string>;
+}
+
+/** Compact form: normalised with no spaces, for phrase lists matched as substrings. */
+export function compact(text: string): string {
+  return normalise(text).replace(/[\s_]/g, '');
+}
+
+export function compileLexicon(lex: Lexicon): CompiledLexicon {
+  const phrases = new PhraseTable();
+  const thai = new ThaiSpellings();
+  const platformTokens = new Map<string, Platform>();
+  const platformSpellings: { spelling: string; platform: Platform }[] = [];
+  const known = new Set<string>();
+  const remember = (text: string) => phraseTokens(text).forEach((t) => known.add(t));
+
+  for (const [platform, spellings] of Object.entries(lex.platforms) as [Platform, string[]][]) {
+    platformTokens.set(platform, platform);
+    phrases.add(platform, platform);
+    known.add(platform);
+    for (const s of spellings) {
+      phrases.add(s, platform);
+      thai.add(s, platform);
+      remember(s);
+      const c = compact(s);
+      if (/^[a-z0-9]+$/.test(c) && c.length >= 4) platformSpellings.push({ spelling: c, platform });
+    }
+  }
+  for (const group of lex.synonyms) {
+    const canonical = phraseTokens(group[0]).join('');
+    known.add(canonical);
+    for (const v of group) {
+      phrases.add(v, canonical);
+      thai.add(v, canonical);
+      remember(v);
+    }
+  }
+  const stopwords = new Set<string>();
+  for (const w of [...lex.stopwords.th, ...lex.stopwords.en]) {
+    // A stopword may itself be a synonym variant (อีกครั้ง -> again): stop the canonical form too.
+    for (const t of phrases.rewrite(phraseTokens(w))) stopwords.add(t);
+  }
+  stopwords.forEach((w) => known.add(w));
+  return {
+    thai,
+    phrases,
+    platformTokens,
+    platformSpellings,
+    stopwords,
+    handover: lex.handoverPhrases.map(compact).filter(Boolean),
+    greetings: new Set(lex.smallTalk.greetings.map(compact)),
+    thanks: new Set(lex.smallTalk.thanks.map(compact)),
+    known,
+  };
+}

@@ -1,0 +1,4 @@
+declare module 'stemmer' {
+  /** Porter stemmer (stemmer@1, CommonJS). */
+  export default function stemmer(word: string): string;
+}

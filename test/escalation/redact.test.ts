@@ -1,0 +1,42 @@
+import { redact, redactDeep } from '../../src/escalation/redact';
+
+describe('redact', () => {
+  it.each([
+    ['my password is Hunter2!', 'Hunter2!', 'password'],
+    ['รหัสผ่านคือ abc12345 ค่ะ', 'abc12345', 'password'],
+    ['pass: qwerty', 'qwerty', 'password'],
+    ['my pw คือ P@ss', 'P@ss', 'password'],
+    ['Lazada123', 'Lazada123', 'password'],
+    ['otp 123456', '123456', 'otp'],
+    ['รหัส 4821', '4821', 'otp'],
+    ['493817', '493817', 'otp'],
+    ['โค้ด: ๔๘๒๑๙๙', '๔๘๒๑๙๙', 'otp'],
+    ['key ck_0123456789abcdef0123456789abcdef', 'ck_0123456789abcdef0123456789abcdef', 'token'],
+    ['Authorization: Bearer abcdefghijklmnop1234', 'abcdefghijklmnop1234', 'token'],
+  ])('hides the secret in %j', (input, secret, kind) => {
+    const r = redact(input);
+    expect(r.text).not.toContain(secret);
+    expect(r.kinds).toContain(kind);
+  });
+
+  it.each([
+    'PASSWORD_NOT_MATCH ตอนเชื่อม lazada',
+    'password not match',
+    'lazada says my password is wrong',
+    'รหัสผ่านไม่ตรง',
+    'INTERNAL_DATA_ERROR',
+    'order 2311234ABCDEF',
+    'call 0812345678',
+    'ร้าน shopee หมดอายุ 2 วัน',
+    'error 401 on woocommerce',
+    'since 2024',
+    'https://shop.example.com/wp-json/',
+    'me@shop.co.th',
+  ])('leaves ordinary text alone: %j', (input) => {
+    expect(redact(input)).toEqual({ text: input, kinds: [] });
+  });
+
+  it('redacts inside nested values', () => {
+    expect(redactDeep({ a: ['otp 123456'], b: 3 })).toEqual({ a: ['otp [code removed]'], b: 3 });
+  });
+});

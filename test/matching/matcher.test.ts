@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { loadKnowledge } from '../../src/knowledge/load';
+import { Matcher } from '../../src/matching/matcher';
+
+const matcher = new Matcher(loadKnowledge(path.resolve(__dirname, '../../knowledge')));
+
+describe('matcher decisions', () => {
+  it('answers the README example and explains why', () => {
+    const r = matcher.explain('ร้าน shopee หมดอายุ ต้องทำยังไง');
+    expect(r.decision).toBe('answer');
+    expect(r.topic).toBe('connection-expired');
+    expect(r.analysis.platforms).toEqual(['shopee']);
+    expect(r.why.join('\n')).toMatch(/covers \d+% of the message/);
+  });
+
+  it.each([
+    ['INTERNAL_DATA_ERROR', 'lazada-internal-data-error'],
+    ['internal data eror', 'lazada-internal-data-error'],
+    ['internaldataerror ค่ะ', 'lazada-internal-data-error'],
+    ['password_not_match', 'lazada-password-not-match'],
+    ['pasword not match', 'lazada-password-not-match'],
+    ['ลาซาด้าขึ้น password not match', 'lazada-password-not-match'],
+  ])('recognises the error code in %j', (text, topic) => {
+    const r = matcher.match(text);
+    expect(r).toMatchObject({ decision: 'answer', topic });
+  });
+
+  it.each([
+    ['ช้อปปี้', 'shopee'],
+    ['ชอปปี้', 'shopee'],
+    ['shoppe', 'shopee'],
+    ['ลาซาด้า', 'lazada'],
+    ['lzd', 'lazada'],
+    ['ติ๊กต็อก', 'tiktok'],
+    ['woo', 'woocommerce'],
+    ['เฟสบุ๊ค', 'facebook'],
+    ['shopfy', 'shopify'],
+  ])('reads the platform spelling %j', (spelling, platform) => {
+    expect(matcher.explain(`ร้าน${spelling}เชื่อมไม่ได้`).analysis.platforms).toEqual([platform]);
+  });
+
+  it('lets the platform steer: OTP on Lazada is not the Shopee OTP article', () => {
+    const lazada = matcher.match('lazada OTP not arriving');
+    expect(lazada.topic).not.toBe('shopee-otp-not-received');
+    expect(lazada.decision).not.toBe('answer');
+    expect(matcher.match('shopee OTP not arriving')).toMatchObject({ decision: 'answer', topic: 'shopee-otp-not-received' });
+  });
+
+  it('flags a platform-specific answer when the message names no platform', () => {
+    const r = matcher.match('otp ไม่เข้าเลยค่ะ');
+    expect(r).toMatchObject({ decision: 'answer', topic: 'shopee-otp-not-received', platformUnconfirmed: true });
+    expect(matcher.match('shopee otp ไม่เข้าเลยค่ะ').platformUnconfirmed).toBe(false);
+  });
+
+  it.each(['ขอคุยกับเจ้าหน้าที่หน่อยค่ะ', 'I want to talk to a real person', 'human please'])('escalates %j', (text) => {
+    expect(matcher.match(text)).toMatchObject({ decision: 'escalate', topic: 'contact-support' });
+  });
+
+  it.each(['สวัสดีค่ะ', 'hello', 'ขอบคุณมากค่ะ', 'thanks!', '555555', '👍😀', 'ok', '   '])('does not answer small talk or noise %j', (text) => {
+    expect(matcher.match(text)).toMatchObject({ decision: 'none', topic: null });
+  });
+
+  it.each(['วิธีพิมพ์ใบปะหน้าขนส่ง', 'how much is the premium package', 'วันนี้อากาศร้อนมาก', 'how do I edit product variants'])(
+    'does not answer other questions with an article: %j',
+    (text) => {
+      expect(matcher.match(text).decision).not.toBe('answer');
+    },
+  );
+
+  it('offers at most three candidates when it asks to clarify', () => {
+    for (const text of ['ร้านเชื่อมต่อไม่ได้', 'connect store problem', 'woocommerce error']) {
+      expect(matcher.match(text).candidates.length).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('normalises chat habits before matching', () => {
+    const r = matcher.match('ร้านshopeeหมดอายุุุ ๆ ทำไงดีคะะะ 555');
+    expect(r).toMatchObject({ decision: 'answer', topic: 'connection-expired' });
+  });
+});
