@@ -1,0 +1,379 @@
+import { MASK, redact } from '../escalation/redact';
+import type { Translate } from '../i18n';
+import type { KnowledgeBase } from '../knowledge/load';
+import type { Language, Platform, Topic } from '../knowledge/schema';
+import type { Explained, Matcher } from '../matching/matcher';
+import { hasThai } from '../matching/normalise';
+import type { Choice, CoreEvent, HandoverReason, OutMessage, Turn } from './messages';
+import { newState, TRANSCRIPT_LIMIT, type ConversationState } from './state';
+
+/**
+ * The conversation core: one turn plus the stored state gives the replies and the new state.
+ * Pure: no I/O, no clock (the turn carries its time), no channel specifics.
+ */
+
+export interface CoreContext {
+  kb: KnowledgeBase;
+  matcher: Matcher;
+  t: Translate;
+  supportEmail: string;
+}
+
+export interface TurnResult {
+  messages: OutMessage[];
+  state: ConversationState;
+  events: CoreEvent[];
+}
+
+/** The short menu of the most common problems. */
+export const MENU_TOPICS = [
+  'connection-expired',
+  'shopee-otp-not-received',
+  'lazada-password-not-match',
+  'lazada-internal-data-error',
+  'store-bound-other-account',
+] as const;
+
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  shopee: 'Shopee',
+  lazada: 'Lazada',
+  tiktok: 'TikTok Shop',
+  thisshop: 'Thisshop',
+  lineshopping: 'LINE SHOPPING',
+  woocommerce: 'WooCommerce',
+  shopify: 'Shopify',
+  shopline: 'SHOPLINE',
+  facebook: 'Facebook',
+};
+
+// \b does not work after Thai letters (they are not \w), hence the split alternatives.
+const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว)/i;
+const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|ยังไม่ได้|ยังไม่หาย|ไม่หาย|ยังเหมือนเดิม|ไม่)/i;
+const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
+const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;
+
+export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx: CoreContext): TurnResult {
+  const state: ConversationState = structuredClone(previous ?? newState(turn.at));
+  state.lastActiveAt = turn.at;
+  if (!state.lang) state.lang = turn.locale?.toLowerCase().startsWith('en') ? 'en' : 'th';
+  const turnCtx = new TurnBuilder(state, ctx, turn.at);
+
+  switch (turn.kind) {
+    case 'start':
+      turnCtx.welcome(false);
+      break;
+    case 'sticker':
+      turnCtx.userSaid('(sticker)');
+      turnCtx.say(turnCtx.tr('smalltalk.sticker'));
+      break;
+    case 'image':
+      turnCtx.userSaid('(image)');
+      turnCtx.say(turnCtx.tr('smalltalk.image'));
+      break;
+    case 'file':
+      turnCtx.userSaid('(file)');
+      turnCtx.say(turnCtx.tr('smalltalk.file'));
+      break;
+    case 'action':
+      turnCtx.userSaid(labelOf(state, turn.action) ?? turn.text ?? `(${turn.action})`);
+      turnCtx.action(turn.action ?? '');
+      break;
+    case 'message':
+      turnCtx.text(turn.text ?? '');
+      break;
+  }
+  return turnCtx.result();
+}
+
+function labelOf(state: ConversationState, action: string | undefined): string | undefined {
+  return state.offered.find((c) => c.action === action)?.label;
+}
+
+class TurnBuilder {
+  private readonly messages: OutMessage[] = [];
+  private readonly events: CoreEvent[] = [];
+
+  constructor(
+    private readonly state: ConversationState,
+    private readonly ctx: CoreContext,
+    private readonly at: string,
+  ) {}
+
+  get lang(): Language {
+    return this.state.lang ?? 'th';
+  }
+
+  tr(key: string, vars?: Record<string, unknown>): string {
+    return this.ctx.t(this.lang, key, vars);
+  }
+
+  result(): TurnResult {
+    return { messages: this.messages, state: this.state, events: this.events };
+  }
+
+  say(text: string): void {
+    this.messages.push({ type: 'text', text });
+    this.botSaid(text);
+  }
+
+  private offer(text: string, choices: Choice[]): void {
+    this.messages.push({ type: 'choices', text, choices });
+    this.state.offered = choices;
+    this.botSaid(`${text} [${choices.map((c) => c.label).join(' | ')}]`);
+  }
+
+  userSaid(text: string): void {
+    this.record('user', text);
+  }
+
+  private botSaid(text: string): void {
+    this.record('bot', text);
+  }
+
+  private record(from: 'user' | 'bot', text: string): void {
+    const t = this.state.transcript;
+    t.push({ from, text: redact(text).text, at: this.at });
+    if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
+  }
+
+  private menuChoices(): Choice[] {
+    return [
+      ...MENU_TOPICS.filter((id) => this.ctx.kb.byId.has(id)).map((id) => ({ label: this.tr(`menu.${id}`), action: `topic:${id}` })),
+      { label: this.tr('menu.handover'), action: 'handover' },
+    ];
+  }
+
+  welcome(again: boolean): void {
+    this.state.awaiting = undefined;
+    this.offer(this.tr(again ? 'welcome.again' : 'welcome.text'), this.menuChoices());
+  }
+
+  text(raw: string): void {
+    const { text, kinds } = redact(raw);
+    this.userSaid(text);
+    if (kinds.length > 0) {
+      this.events.push({ type: 'secret-redacted', kinds });
+      this.messages.push({ type: 'text', text: this.tr('safety.secret') });
+      this.botSaid(this.tr('safety.secret'));
+      // Nothing left but the secret: the warning is the whole answer.
+      const rest = Object.values(MASK).reduce((s, m) => s.split(m).join(' '), text);
+      if (!/[\p{L}\p{N}]/u.test(rest)) return;
+    }
+
+    if (!this.state.langPinned || TO_ENGLISH.test(text) || TO_THAI.test(text)) {
+      const switchTo = TO_ENGLISH.test(text) && text.length < 40 ? 'en' : TO_THAI.test(text) && text.length < 40 ? 'th' : undefined;
+      if (switchTo) {
+        this.state.lang = switchTo;
+        this.state.langPinned = true;
+        this.say(this.tr('language.switched'));
+        this.welcome(true);
+        return;
+      }
+      if (!this.state.langPinned) {
+        if (hasThai(text)) this.state.lang = 'th';
+        else if (/[a-z]{2,}/i.test(text)) this.state.lang = 'en';
+      }
+    }
+
+    const typed = text.trim();
+    const number = /^\s*([0-9]{1,2})\s*[.)]?\s*$/.exec(typed.normalize('NFKC').replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50)));
+    if (number && this.state.offered.length > 0) {
+      const choice = this.state.offered[Number(number[1]) - 1];
+      if (choice) {
+        this.action(choice.action);
+        return;
+      }
+    }
+    if (this.state.awaiting === 'feedback') {
+      if (YES.test(typed)) return this.action('feedback:yes');
+      if (NO.test(typed) && typed.length < 30) return this.action('feedback:no');
+    }
+
+    const m = this.ctx.matcher.explain(text);
+    this.remember(m);
+    if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0) {
+      return this.platformChosen(m.analysis.platforms[0]);
+    }
+
+    switch (m.decision) {
+      case 'escalate':
+        return this.handover('asked');
+      case 'answer':
+        return this.answer(m);
+      case 'clarify':
+        return this.clarify(m);
+      case 'none':
+        return this.nothingToAnswer(m);
+    }
+  }
+
+  private remember(m: Explained): void {
+    const { analysis } = m;
+    for (const p of analysis.platforms) if (!this.state.platforms.includes(p)) this.state.platforms.push(p);
+    for (const c of analysis.errorCodes) if (!this.state.errorCodes.includes(c)) this.state.errorCodes.push(c);
+    this.state.alternatives = m.candidates.map((c) => c.topic).filter((id) => id !== m.topic);
+  }
+
+  private answer(m: Explained): void {
+    const topic = this.ctx.kb.byId.get(m.topic!)!;
+    const specific = topic.platforms.filter((p): p is Platform => p !== 'all');
+    const known = this.state.platforms.some((p) => specific.includes(p));
+    if (m.platformUnconfirmed && specific.length > 0 && !known) {
+      // "OTP not arriving" alone: the only article is Shopee's, so make sure it is Shopee.
+      this.state.awaiting = 'platform';
+      this.state.pendingTopic = topic.id;
+      const choices: Choice[] = [
+        ...specific.map((p) => ({ label: PLATFORM_NAMES[p], action: `platform:${p}` })),
+        ...(['shopee', 'lazada', 'tiktok'] as Platform[])
+          .filter((p) => !specific.includes(p))
+          .map((p) => ({ label: PLATFORM_NAMES[p], action: `platform:${p}` })),
+        { label: this.tr('platform.other'), action: 'platform:other' },
+      ];
+      this.offer(this.tr('platform.ask'), choices);
+      return;
+    }
+    this.showArticle(topic);
+  }
+
+  showArticle(topic: Topic): void {
+    const l = topic[this.lang];
+    const notes = [...l.notes];
+    if (topic.support.mayNeed) {
+      notes.push(
+        topic.support.afterStep
+          ? this.tr('article.supportAfterStep', { step: topic.support.afterStep + 1 })
+          : this.tr('article.supportMayBeNeeded'),
+      );
+    }
+    this.messages.push({ type: 'steps', title: l.title, menuPath: l.menuPath, steps: l.steps, notes, images: l.images });
+    this.botSaid(`[article ${topic.id}] ${l.title}`);
+    this.events.push({ type: 'answered', topic: topic.id });
+    this.state.topic = topic.id;
+    this.state.pendingTopic = undefined;
+    if (!this.state.tried.includes(topic.id)) this.state.tried.push(topic.id);
+    this.state.misses = 0;
+    this.state.awaiting = 'feedback';
+    this.offer(this.tr('feedback.ask'), [
+      { label: this.tr('feedback.yes'), action: 'feedback:yes' },
+      { label: this.tr('feedback.no'), action: 'feedback:no' },
+      { label: this.tr('menu.handover'), action: 'handover' },
+    ]);
+  }
+
+  private clarify(m: Explained): void {
+    this.state.awaiting = 'clarify';
+    const choices = m.candidates.slice(0, 3).map((c) => ({ label: this.ctx.kb.byId.get(c.topic)![this.lang].title, action: `topic:${c.topic}` }));
+    this.offer(this.tr('clarify.ask'), [...choices, { label: this.tr('clarify.none'), action: 'none-of-these' }]);
+  }
+
+  private nothingToAnswer(m: Explained): void {
+    const { analysis } = m;
+    if (analysis.smallTalk === 'greeting') return this.welcome(false);
+    if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'));
+    if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
+    this.miss(() => this.offer(this.tr('offtopic'), this.menuChoices()));
+  }
+
+  /** A message the bot could not help with; the second in a row brings the hand-over offer. */
+  private miss(otherwise: () => void): void {
+    this.state.misses++;
+    if (this.state.misses >= 2) this.handover('two-misses');
+    else otherwise();
+  }
+
+  action(action: string): void {
+    const [kind, arg] = splitAction(action);
+    switch (kind) {
+      case 'menu':
+        return this.welcome(true);
+      case 'topic': {
+        const topic = this.ctx.kb.byId.get(arg);
+        return topic ? this.showArticle(topic) : this.welcome(true);
+      }
+      case 'feedback':
+        return arg === 'yes' ? this.fixed() : this.notFixed();
+      case 'handover':
+        return this.handover('asked');
+      case 'none-of-these':
+        return this.miss(() => {
+          this.state.awaiting = undefined;
+          this.say(this.tr('clarify.rephrase'));
+        });
+      case 'platform':
+        return this.platformChosen(arg as Platform | 'other');
+      case 'lang':
+        if (arg === 'th' || arg === 'en') {
+          this.state.lang = arg;
+          this.state.langPinned = true;
+          this.say(this.tr('language.switched'));
+        }
+        return this.welcome(true);
+      default:
+        return this.welcome(true);
+    }
+  }
+
+  private fixed(): void {
+    const topic = this.state.topic ?? 'unknown';
+    this.state.resolved = { topic, at: this.at };
+    this.state.awaiting = undefined;
+    this.state.offered = [];
+    this.state.tried = [];
+    this.events.push({ type: 'resolved', topic });
+    this.say(this.tr('feedback.thanks'));
+  }
+
+  private notFixed(): void {
+    const current = this.state.topic ? this.ctx.kb.byId.get(this.state.topic) : undefined;
+    if (current) this.events.push({ type: 'not-resolved', topic: current.id });
+    if (current?.support.mayNeed) return this.handover('needs-support');
+    // One more article at most (the next best match, else a related one), then a person.
+    const next = this.state.tried.length < 2 ? this.nextArticle(current) : undefined;
+    if (next) {
+      this.say(this.tr('feedback.next'));
+      return this.showArticle(next);
+    }
+    this.handover('not-fixed');
+  }
+
+  private nextArticle(current: Topic | undefined): Topic | undefined {
+    const ids = [...this.state.alternatives, ...(current?.related ?? [])];
+    const platforms = this.state.platforms;
+    for (const id of ids) {
+      const t = this.ctx.kb.byId.get(id);
+      if (!t || this.state.tried.includes(id) || id === 'contact-support') continue;
+      const fits = t.platforms.includes('all') || platforms.length === 0 || t.platforms.some((p) => platforms.includes(p as Platform));
+      if (fits) return t;
+    }
+    return undefined;
+  }
+
+  private platformChosen(platform: Platform | 'other'): void {
+    const pending = this.state.pendingTopic ? this.ctx.kb.byId.get(this.state.pendingTopic) : undefined;
+    this.state.pendingTopic = undefined;
+    this.state.awaiting = undefined;
+    if (platform !== 'other' && !this.state.platforms.includes(platform)) this.state.platforms.push(platform);
+    if (pending && platform !== 'other' && (pending.platforms.includes('all') || pending.platforms.includes(platform))) {
+      return this.showArticle(pending);
+    }
+    const name = platform === 'other' ? this.tr('platform.other') : PLATFORM_NAMES[platform];
+    this.say(this.tr('platform.noArticle', { platform: name }));
+    this.handover('no-article-for-platform');
+  }
+
+  /** The hand-over offer; until e-mail escalation exists it shows how to reach support. */
+  private handover(reason: HandoverReason): void {
+    this.events.push({ type: 'handover-offered', reason });
+    this.state.handoverOffered = { reason, at: this.at };
+    this.state.awaiting = undefined;
+    this.state.misses = 0;
+    const lead = this.tr(`handover.reason.${reason}`);
+    this.say([lead, this.tr('handover.offer')].filter(Boolean).join(' '));
+    this.offer(this.tr('handover.how', { email: this.ctx.supportEmail }), [{ label: this.tr('menu.back'), action: 'menu' }]);
+  }
+}
+
+function splitAction(action: string): [string, string] {
+  const i = action.indexOf(':');
+  return i < 0 ? [action, ''] : [action.slice(0, i), action.slice(i + 1)];
+}

@@ -1,0 +1,40 @@
+import type { ConversationStore } from '../storage/conversation-store';
+import type { Bot } from './bot';
+import { runTurn, type CoreContext } from './engine';
+import type { CoreEvent, OutMessage, Turn } from './messages';
+import { KeyedLock } from './keyed-lock';
+
+export interface BotServiceOptions {
+  core: CoreContext;
+  store: ConversationStore;
+  /** Idle conversations are forgotten after this long. */
+  idleTtlSeconds: number;
+  onEvents?: (turn: Turn, events: CoreEvent[]) => void;
+}
+
+/** The Bot behind every channel: state in, pure core, state out, one turn at a time per conversation. */
+export class BotService implements Bot {
+  private readonly lock = new KeyedLock();
+
+  constructor(private readonly opts: BotServiceOptions) {}
+
+  static key(channel: string, conversationId: string): string {
+    return `${channel}:${conversationId}`;
+  }
+
+  handle(turn: Turn): Promise<OutMessage[]> {
+    const key = BotService.key(turn.channel, turn.conversationId);
+    return this.lock.run(key, async () => {
+      const previous = await this.opts.store.get(key);
+      const { messages, state, events } = runTurn(turn, previous, this.opts.core);
+      await this.opts.store.set(key, state, this.opts.idleTtlSeconds);
+      if (events.length > 0) this.opts.onEvents?.(turn, events);
+      return messages;
+    });
+  }
+
+  async forget({ channel, conversationId }: { channel: Turn['channel']; conversationId: string }): Promise<void> {
+    const key = BotService.key(channel, conversationId);
+    await this.lock.run(key, () => this.opts.store.delete(key));
+  }
+}

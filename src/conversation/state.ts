@@ -1,0 +1,55 @@
+import type { Language, Platform } from '../knowledge/schema';
+import type { Choice } from './messages';
+
+export interface TranscriptEntry {
+  from: 'user' | 'bot';
+  /** Already redacted: secrets never enter the state. */
+  text: string;
+  at: string;
+}
+
+/** What the bot remembers of one conversation between turns (stored as JSON). */
+export interface ConversationState {
+  version: 1;
+  lang?: Language;
+  /** The seller chose the language ("English please"): stop following their script. */
+  langPinned: boolean;
+  awaiting?: 'feedback' | 'clarify' | 'platform';
+  /** The choices last offered, so a typed "2" works on channels without buttons. */
+  offered: Choice[];
+  /** Last article shown. */
+  topic?: string;
+  /** Article waiting for the seller to confirm the platform. */
+  pendingTopic?: string;
+  /** Articles shown for this problem, in order. */
+  tried: string[];
+  /** Next-best articles from the last match, for "No, that didn't fix it". */
+  alternatives: string[];
+  /** Messages in a row the bot could not answer. */
+  misses: number;
+  platforms: Platform[];
+  errorCodes: string[];
+  resolved?: { topic: string; at: string };
+  handoverOffered?: { reason: string; at: string };
+  transcript: TranscriptEntry[];
+  startedAt: string;
+  lastActiveAt: string;
+}
+
+export const TRANSCRIPT_LIMIT = 100;
+
+export function newState(at: string): ConversationState {
+  return {
+    version: 1,
+    langPinned: false,
+    offered: [],
+    tried: [],
+    alternatives: [],
+    misses: 0,
+    platforms: [],
+    errorCodes: [],
+    transcript: [],
+    startedAt: at,
+    lastActiveAt: at,
+  };
+}
