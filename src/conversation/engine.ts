@@ -68,6 +68,9 @@ export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx
       break;
     case 'image':
       turnCtx.userSaid('(image)');
+      if (turn.screenshot) {
+        state.screenshots = [...(state.screenshots ?? []), { ...turn.screenshot, at: turn.at }].slice(-10);
+      }
       turnCtx.say(turnCtx.tr('smalltalk.image'));
       break;
     case 'file':

@@ -44,6 +44,8 @@ export interface Turn {
   locale?: string;
   /** ISO time of the turn, given by the caller so the core stays pure. */
   at: string;
+  /** Where the channel kept a picture the seller sent (kept for a later hand-over to support). */
+  screenshot?: { ref: string; contentType?: string };
 }
 
 /** Things that happened in a turn that other parts (metrics, escalation) care about. */

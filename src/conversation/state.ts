@@ -32,6 +32,8 @@ export interface ConversationState {
   resolved?: { topic: string; at: string };
   handoverOffered?: { reason: string; at: string };
   transcript: TranscriptEntry[];
+  /** Pictures the seller sent, by reference (channel storage), for the hand-over e-mail. */
+  screenshots: { ref: string; contentType?: string; at: string }[];
   startedAt: string;
   lastActiveAt: string;
 }
@@ -49,6 +51,7 @@ export function newState(at: string): ConversationState {
     platforms: [],
     errorCodes: [],
     transcript: [],
+    screenshots: [],
     startedAt: at,
     lastActiveAt: at,
   };
