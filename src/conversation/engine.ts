@@ -4,7 +4,9 @@ import type { KnowledgeBase } from '../knowledge/load';
 import type { Language, Platform, Topic } from '../knowledge/schema';
 import type { Explained, Matcher } from '../matching/matcher';
 import { hasThai } from '../matching/normalise';
-import type { Choice, CoreEvent, HandoverReason, OutMessage, Turn } from './messages';
+import type { EscalationCase } from '../escalation/case';
+import { parseEmailAddress } from '../escalation/email-address';
+import type { Choice, CoreEffect, CoreEvent, HandoverReason, OutMessage, Turn } from './messages';
 import { newState, TRANSCRIPT_LIMIT, type ConversationState } from './state';
 
 /**
@@ -23,7 +25,12 @@ export interface TurnResult {
   messages: OutMessage[];
   state: ConversationState;
   events: CoreEvent[];
+  /** I/O the caller must do, then report back with a turn (kind 'ticket'). */
+  effect?: CoreEffect;
 }
+
+/** Longest description the hand-over accepts (a mail stays readable; longer text is refused, not cut). */
+export const MAX_DESCRIPTION = 3000;
 
 /** The short menu of the most common problems. */
 export const MENU_TOPICS = [
@@ -49,6 +56,7 @@ export const PLATFORM_NAMES: Record<Platform, string> = {
 // \b does not work after Thai letters (they are not \w), hence the split alternatives.
 const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว)/i;
 const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|ยังไม่ได้|ยังไม่หาย|ไม่หาย|ยังเหมือนเดิม|ไม่)/i;
+const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?)\b|ยกเลิก|ไม่เอา|ไม่ต้อง|พอแล้ว)/i;
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
 const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;
 
@@ -56,7 +64,8 @@ export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx
   const state: ConversationState = structuredClone(previous ?? newState(turn.at));
   state.lastActiveAt = turn.at;
   if (!state.lang) state.lang = turn.locale?.toLowerCase().startsWith('en') ? 'en' : 'th';
-  const turnCtx = new TurnBuilder(state, ctx, turn.at);
+  state.notFixed ??= [];
+  const turnCtx = new TurnBuilder(state, ctx, turn.at, turn);
 
   switch (turn.kind) {
     case 'start':
@@ -84,6 +93,9 @@ export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx
     case 'message':
       turnCtx.text(turn.text ?? '');
       break;
+    case 'ticket':
+      turnCtx.ticketCreated(turn);
+      break;
   }
   return turnCtx.result();
 }
@@ -95,11 +107,13 @@ function labelOf(state: ConversationState, action: string | undefined): string |
 class TurnBuilder {
   private readonly messages: OutMessage[] = [];
   private readonly events: CoreEvent[] = [];
+  private effect?: CoreEffect;
 
   constructor(
     private readonly state: ConversationState,
     private readonly ctx: CoreContext,
     private readonly at: string,
+    private readonly turn: Turn,
   ) {}
 
   get lang(): Language {
@@ -111,7 +125,7 @@ class TurnBuilder {
   }
 
   result(): TurnResult {
-    return { messages: this.messages, state: this.state, events: this.events };
+    return { messages: this.messages, state: this.state, events: this.events, effect: this.effect };
   }
 
   say(text: string): void {
@@ -172,13 +186,20 @@ class TurnBuilder {
         this.welcome(true);
         return;
       }
-      if (!this.state.langPinned) {
+      // An e-mail address or a typed answer to the e-mail question says nothing about language.
+      const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
+      if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
         if (hasThai(text)) this.state.lang = 'th';
         else if (/[a-z]{2,}/i.test(text)) this.state.lang = 'en';
       }
     }
 
     const typed = text.trim();
+    if (this.state.awaiting === 'handover' && this.state.handover) {
+      if (CANCEL.test(typed)) return this.action('handover:cancel');
+      if (this.state.handover.step === 'email') return this.handoverEmail(typed);
+      if (this.state.handover.step === 'description') return this.handoverDescription(typed);
+    }
     const number = /^\s*([0-9]{1,2})\s*[.)]?\s*$/.exec(typed.normalize('NFKC').replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50)));
     if (number && this.state.offered.length > 0) {
       const choice = this.state.offered[Number(number[1]) - 1];
@@ -296,7 +317,7 @@ class TurnBuilder {
       case 'feedback':
         return arg === 'yes' ? this.fixed() : this.notFixed();
       case 'handover':
-        return this.handover('asked');
+        return arg ? this.handoverStep(arg) : this.handover('asked');
       case 'none-of-these':
         return this.miss(() => {
           this.state.awaiting = undefined;
@@ -328,7 +349,10 @@ class TurnBuilder {
 
   private notFixed(): void {
     const current = this.state.topic ? this.ctx.kb.byId.get(this.state.topic) : undefined;
-    if (current) this.events.push({ type: 'not-resolved', topic: current.id });
+    if (current) {
+      this.events.push({ type: 'not-resolved', topic: current.id });
+      if (!this.state.notFixed.includes(current.id)) this.state.notFixed.push(current.id);
+    }
     if (current?.support.mayNeed) return this.handover('needs-support');
     // One more article at most (the next best match, else a related one), then a person.
     const next = this.state.tried.length < 2 ? this.nextArticle(current) : undefined;
@@ -364,15 +388,163 @@ class TurnBuilder {
     this.handover('no-article-for-platform');
   }
 
-  /** The hand-over offer; until e-mail escalation exists it shows how to reach support. */
+  /** The hand-over offer: the case goes to support by e-mail once the seller agrees. */
   private handover(reason: HandoverReason): void {
     this.events.push({ type: 'handover-offered', reason });
     this.state.handoverOffered = { reason, at: this.at };
-    this.state.awaiting = undefined;
     this.state.misses = 0;
+    this.state.awaiting = 'handover';
+    this.state.handover = { step: 'offer', reason, email: this.state.contactEmail };
     const lead = this.tr(`handover.reason.${reason}`);
     this.say([lead, this.tr('handover.offer')].filter(Boolean).join(' '));
-    this.offer(this.tr('handover.how', { email: this.ctx.supportEmail }), [{ label: this.tr('menu.back'), action: 'menu' }]);
+    this.offer(this.tr('handover.ask'), [
+      { label: this.tr('handover.send'), action: 'handover:start' },
+      { label: this.tr('handover.notNow'), action: 'handover:cancel' },
+    ]);
+  }
+
+  private handoverStep(step: string): void {
+    const h = this.state.handover;
+    if (step === 'cancel') {
+      if (h) this.events.push({ type: 'handover-cancelled' });
+      this.state.handover = undefined;
+      this.state.awaiting = undefined;
+      this.say(this.tr('handover.cancelled', { email: this.ctx.supportEmail }));
+      return this.welcome(true);
+    }
+    if (!h) return this.handover('asked');
+    switch (step) {
+      case 'start':
+        return h.email ? this.askDescription() : this.askEmail();
+      case 'email':
+        return this.askEmail();
+      case 'skip':
+        return this.confirmHandover();
+      case 'confirm':
+        return this.requestTicket();
+      default:
+        return this.confirmHandover();
+    }
+  }
+
+  private cancelChoice(): Choice {
+    return { label: this.tr('handover.cancel'), action: 'handover:cancel' };
+  }
+
+  private askEmail(): void {
+    this.state.awaiting = 'handover';
+    this.state.handover!.step = 'email';
+    this.offer(this.tr('handover.askEmail'), [this.cancelChoice()]);
+  }
+
+  private handoverEmail(typed: string): void {
+    const email = parseEmailAddress(typed);
+    if (!email) return this.offer(this.tr('handover.badEmail'), [this.cancelChoice()]);
+    this.state.handover!.email = email;
+    this.state.contactEmail = email;
+    if (this.state.handover!.description !== undefined) return this.confirmHandover();
+    this.askDescription();
+  }
+
+  private askDescription(): void {
+    this.state.awaiting = 'handover';
+    this.state.handover!.step = 'description';
+    this.offer(this.tr('handover.askDescription'), [{ label: this.tr('handover.skip'), action: 'handover:skip' }, this.cancelChoice()]);
+  }
+
+  private handoverDescription(typed: string): void {
+    if (typed.length > MAX_DESCRIPTION) {
+      return this.offer(this.tr('handover.tooLong', { max: MAX_DESCRIPTION, length: typed.length }), [
+        { label: this.tr('handover.skip'), action: 'handover:skip' },
+        this.cancelChoice(),
+      ]);
+    }
+    this.state.handover!.description = typed;
+    this.confirmHandover();
+  }
+
+  private confirmHandover(): void {
+    const h = this.state.handover!;
+    this.state.awaiting = 'handover';
+    h.step = 'confirm';
+    const none = this.tr('handover.summary.none');
+    const titles = this.state.tried.map((id) => this.ctx.kb.byId.get(id)?.[this.lang].title ?? id);
+    const summary = [
+      this.tr('handover.summary.title'),
+      `${this.tr('handover.summary.email')}: ${h.email}`,
+      `${this.tr('handover.summary.problem')}: ${this.problemInWords()}`,
+      `${this.tr('handover.summary.platform')}: ${this.state.platforms.map((p) => PLATFORM_NAMES[p]).join(', ') || none}`,
+      `${this.tr('handover.summary.errors')}: ${this.state.errorCodes.join(', ') || none}`,
+      `${this.tr('handover.summary.tried')}: ${titles.join(', ') || none}`,
+    ].join('\n');
+    this.offer(summary, [
+      { label: this.tr('handover.confirm'), action: 'handover:confirm' },
+      { label: this.tr('handover.changeEmail'), action: 'handover:email' },
+      this.cancelChoice(),
+    ]);
+  }
+
+  /** The seller's own words: the description, else the first things they typed. */
+  private problemInWords(): string {
+    const h = this.state.handover;
+    if (h?.description) return h.description;
+    const typed = this.state.transcript.filter((e) => e.from === 'user' && !/^\(.*\)$/.test(e.text) && !this.isButtonLabel(e.text));
+    const words = typed.map((e) => e.text).filter((t) => !parseEmailAddress(t));
+    return words.slice(0, 3).join(' / ') || this.tr('handover.summary.none');
+  }
+
+  private isButtonLabel(text: string): boolean {
+    return ['handover.send', 'handover.notNow', 'handover.confirm', 'handover.skip', 'feedback.yes', 'feedback.no', 'menu.handover'].some(
+      (k) => this.tr(k) === text,
+    );
+  }
+
+  private requestTicket(): void {
+    const h = this.state.handover!;
+    if (!h.email) return this.askEmail();
+    const topics = this.state.tried.map((id) => this.ctx.kb.byId.get(id)).filter((t): t is Topic => !!t);
+    const escalation: EscalationCase = {
+      userKey: `${this.turn.channel}:${this.turn.userId}`,
+      channel: this.turn.channel,
+      userRef: `${this.turn.channel}:${this.turn.userId}`,
+      lang: this.lang,
+      contactEmail: h.email,
+      problem: this.problemInWords(),
+      reason: h.reason,
+      platforms: this.state.platforms,
+      errorCodes: this.state.errorCodes,
+      articlesTried: topics.map((t) => ({
+        topic: t.id,
+        title: t.en.title,
+        outcome: this.state.notFixed.includes(t.id) ? 'not fixed' : this.state.resolved?.topic === t.id ? 'fixed' : 'no answer',
+      })),
+      needsAccountCredentials: topics.some((t) => t.support.needsAccountCredentials),
+      transcript: this.state.transcript,
+      screenshots: (this.state.screenshots ?? []).map(({ ref, contentType }) => ({ ref, contentType })),
+      createdAt: this.at,
+    };
+    this.effect = { type: 'create-ticket', case: escalation };
+  }
+
+  /** The outbox has the case (or failed to take it): tell the seller. */
+  ticketCreated(turn: Turn): void {
+    const r = turn.ticket;
+    const email = this.state.handover?.email ?? this.state.contactEmail ?? '';
+    if (!r || 'error' in r) {
+      // Nothing was queued: keep the prepared case so "Send" can be pressed again.
+      this.offer(this.tr('handover.failed', { email: this.ctx.supportEmail }), [
+        { label: this.tr('handover.confirm'), action: 'handover:confirm' },
+        this.cancelChoice(),
+      ]);
+      return;
+    }
+    this.events.push({ type: 'ticket', ticket: r.ticket, existing: r.existing, limited: r.limited });
+    this.state.ticket = { id: r.ticket, at: this.at };
+    this.state.handover = undefined;
+    this.state.awaiting = undefined;
+    this.state.offered = [];
+    const key = r.limited ? 'handover.limited' : r.existing ? 'handover.existing' : 'handover.created';
+    this.say(this.tr(key, { ticket: r.ticket, email }));
   }
 }
 

@@ -30,6 +30,8 @@ export type OutMessage =
   | { type: 'card'; title: string; text?: string; choices: Choice[] }
   | { type: 'choices'; text: string; choices: Choice[] };
 
+import type { EscalationCase, TicketResult } from '../escalation/case';
+
 export type ChannelId = 'web' | 'line' | 'botframework' | 'test';
 
 /** One thing the seller did: typed, pressed a button, opened the chat, sent a sticker or a picture. */
@@ -37,7 +39,7 @@ export interface Turn {
   channel: ChannelId;
   conversationId: string;
   userId: string;
-  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file';
+  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file' | 'ticket';
   text?: string;
   action?: string;
   /** Locale hint from the channel (th-TH, en-US), used until the seller's own writing tells. */
@@ -46,7 +48,12 @@ export interface Turn {
   at: string;
   /** Where the channel kept a picture the seller sent (kept for a later hand-over to support). */
   screenshot?: { ref: string; contentType?: string };
+  /** kind 'ticket': what the outbox answered to the core's create-ticket effect. */
+  ticket?: TicketResult | { error: string };
 }
+
+/** Work the core asks its caller to do (I/O), after which the caller reports back with a turn. */
+export type CoreEffect = { type: 'create-ticket'; case: EscalationCase };
 
 /** Things that happened in a turn that other parts (metrics, escalation) care about. */
 export type CoreEvent =
@@ -54,6 +61,8 @@ export type CoreEvent =
   | { type: 'resolved'; topic: string }
   | { type: 'not-resolved'; topic: string }
   | { type: 'handover-offered'; reason: HandoverReason }
+  | { type: 'handover-cancelled' }
+  | { type: 'ticket'; ticket: string; existing: boolean; limited: boolean }
   | { type: 'secret-redacted'; kinds: string[] };
 
 export type HandoverReason = 'asked' | 'two-misses' | 'not-fixed' | 'needs-support' | 'no-article-for-platform';

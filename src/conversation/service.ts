@@ -1,3 +1,4 @@
+import type { EscalationCase, TicketResult } from '../escalation/case';
 import type { ConversationStore } from '../storage/conversation-store';
 import type { Bot } from './bot';
 import { runTurn, type CoreContext } from './engine';
@@ -10,6 +11,9 @@ export interface BotServiceOptions {
   /** Idle conversations are forgotten after this long. */
   idleTtlSeconds: number;
   onEvents?: (turn: Turn, events: CoreEvent[]) => void;
+  /** Files the hand-over durably (outbox) and answers with the ticket; the seller hears of it only after. */
+  escalate?: (c: EscalationCase) => Promise<TicketResult>;
+  onError?: (err: unknown, turn: Turn) => void;
 }
 
 /** The Bot behind every channel: state in, pure core, state out, one turn at a time per conversation. */
@@ -26,8 +30,23 @@ export class BotService implements Bot {
     const key = BotService.key(turn.channel, turn.conversationId);
     return this.lock.run(key, async () => {
       const previous = await this.opts.store.get(key);
-      const { messages, state, events } = runTurn(turn, previous, this.opts.core);
-      await this.opts.store.set(key, state, this.opts.idleTtlSeconds);
+      let result = runTurn(turn, previous, this.opts.core);
+      const messages = [...result.messages];
+      const events = [...result.events];
+      if (result.effect?.type === 'create-ticket') {
+        let ticket: TicketResult | { error: string };
+        try {
+          if (!this.opts.escalate) throw new Error('hand-over by e-mail is not configured');
+          ticket = await this.opts.escalate(result.effect.case);
+        } catch (err) {
+          this.opts.onError?.(err, turn);
+          ticket = { error: err instanceof Error ? err.message : String(err) };
+        }
+        result = runTurn({ ...turn, kind: 'ticket', ticket, text: undefined, action: undefined }, result.state, this.opts.core);
+        messages.push(...result.messages);
+        events.push(...result.events);
+      }
+      await this.opts.store.set(key, result.state, this.opts.idleTtlSeconds);
       if (events.length > 0) this.opts.onEvents?.(turn, events);
       return messages;
     });

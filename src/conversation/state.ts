@@ -14,7 +14,7 @@ export interface ConversationState {
   lang?: Language;
   /** The seller chose the language ("English please"): stop following their script. */
   langPinned: boolean;
-  awaiting?: 'feedback' | 'clarify' | 'platform';
+  awaiting?: 'feedback' | 'clarify' | 'platform' | 'handover';
   /** The choices last offered, so a typed "2" works on channels without buttons. */
   offered: Choice[];
   /** Last article shown. */
@@ -31,6 +31,14 @@ export interface ConversationState {
   errorCodes: string[];
   resolved?: { topic: string; at: string };
   handoverOffered?: { reason: string; at: string };
+  /** The hand-over being prepared: which question the bot asked last and the answers so far. */
+  handover?: { step: 'offer' | 'email' | 'description' | 'confirm'; reason: string; email?: string; description?: string };
+  /** A known contact address (typed earlier, or of the linked account). */
+  contactEmail?: string;
+  /** Articles the seller said did not fix it. */
+  notFixed: string[];
+  /** The last ticket given to the seller. */
+  ticket?: { id: string; at: string };
   transcript: TranscriptEntry[];
   /** Pictures the seller sent, by reference (channel storage), for the hand-over e-mail. */
   screenshots: { ref: string; contentType?: string; at: string }[];
@@ -47,6 +55,7 @@ export function newState(at: string): ConversationState {
     offered: [],
     tried: [],
     alternatives: [],
+    notFixed: [],
     misses: 0,
     platforms: [],
     errorCodes: [],

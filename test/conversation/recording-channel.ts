@@ -10,6 +10,7 @@ import { loadTranslations } from '../../src/i18n';
 import { openDatabase } from '../../src/storage/sqlite';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
 import type { CoreContext } from '../../src/conversation/engine';
+import type { EscalationCase, TicketResult } from '../../src/escalation/case';
 
 const kb = loadKnowledge(path.resolve(__dirname, '../../knowledge'));
 export const core: CoreContext = { kb, matcher: new Matcher(kb), t: loadTranslations(), supportEmail: 'support@bigseller.com' };
@@ -19,6 +20,9 @@ export class RecordingChannel {
   readonly bot: BotService;
   readonly store: SqliteConversationStore;
   readonly events: CoreEvent[] = [];
+  /** Cases the bot filed; `escalation` decides what the fake outbox answers. */
+  readonly cases: EscalationCase[] = [];
+  escalation: (c: EscalationCase) => Promise<TicketResult> = async () => ({ ticket: `BS-TEST0${this.cases.length}`, existing: false, limited: false });
   readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-'));
   clock = Date.parse('2026-11-28T10:00:00Z');
 
@@ -27,7 +31,16 @@ export class RecordingChannel {
     readonly locale?: string,
   ) {
     this.store = new SqliteConversationStore(openDatabase(this.dataDir), () => this.clock);
-    this.bot = new BotService({ core, store: this.store, idleTtlSeconds: 3600, onEvents: (_t, e) => this.events.push(...e) });
+    this.bot = new BotService({
+      core,
+      store: this.store,
+      idleTtlSeconds: 3600,
+      onEvents: (_t, e) => this.events.push(...e),
+      escalate: async (c) => {
+        this.cases.push(c);
+        return this.escalation(c);
+      },
+    });
   }
 
   private turn(part: Partial<Turn>): Turn {

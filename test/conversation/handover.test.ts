@@ -1,0 +1,107 @@
+import { choicesOf, plain, RecordingChannel } from './recording-channel';
+
+describe('hand-over to support', () => {
+  it('collects a validated e-mail and a description, confirms a summary, then gives the ticket', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ตอนเชื่อมร้าน');
+    await ch.press('feedback:no');
+    await ch.press('feedback:no');
+    const ask = await ch.press('handover:start');
+    expect(plain(ask)).toMatch(/อีเมลไหน/);
+    const bad = await ch.send('my email is seller-at-gmail');
+    expect(plain(bad)).toMatch(/ไม่ถูกต้อง/);
+    const desc = await ch.send('อีเมลคือ seller@shop.co.th ค่ะ');
+    expect(plain(desc)).toMatch(/เล่าปัญหาสั้น/);
+    const summary = await ch.send('ร้าน MyShop เชื่อม lazada ไม่ได้ รหัสผ่าน Hunter2! ก็ใส่ถูกแล้ว');
+    const text = plain(summary);
+    expect(text).toMatch(/seller@shop\.co\.th/);
+    expect(text).toMatch(/Lazada/);
+    expect(text).toMatch(/PASSWORD_NOT_MATCH/);
+    expect(text).not.toContain('Hunter2');
+    expect(choicesOf(summary).map((c) => c.action)).toEqual(['handover:confirm', 'handover:email', 'handover:cancel']);
+    expect(ch.cases).toHaveLength(0);
+
+    const done = await ch.press('handover:confirm');
+    expect(plain(done)).toMatch(/BS-TEST01/);
+    expect(ch.cases).toHaveLength(1);
+    const c = ch.cases[0];
+    expect(c).toMatchObject({
+      contactEmail: 'seller@shop.co.th',
+      channel: 'test',
+      userKey: 'test:u1',
+      platforms: ['lazada'],
+      errorCodes: ['PASSWORD_NOT_MATCH'],
+      lang: 'th',
+    });
+    expect(c.articlesTried[0]).toMatchObject({ topic: 'lazada-password-not-match', outcome: 'not fixed' });
+    expect(c.problem).toMatch(/MyShop/);
+    expect(JSON.stringify(c)).not.toContain('Hunter2');
+    expect((await ch.state())?.ticket?.id).toBe('BS-TEST01');
+    expect(ch.events).toContainEqual({ type: 'ticket', ticket: 'BS-TEST01', existing: false, limited: false });
+  });
+
+  it('says so when the seller already has a ticket', async () => {
+    const ch = new RecordingChannel();
+    ch.escalation = async () => ({ ticket: 'BS-OLD001', existing: true, limited: false });
+    await ch.send('ขอคุยกับคน');
+    await ch.press('handover:start');
+    await ch.send('a@b.co');
+    await ch.press('handover:skip');
+    const out = await ch.press('handover:confirm');
+    expect(plain(out)).toMatch(/BS-OLD001/);
+    expect(plain(out)).toMatch(/ไม่ส่งซ้ำ/);
+  });
+
+  it('can be cancelled at any point, by button or in words', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('I want to talk to a human');
+    await ch.press('handover:start');
+    const out = await ch.send('cancel');
+    expect(plain(out)).toMatch(/nothing was sent/);
+    expect(ch.events).toContainEqual({ type: 'handover-cancelled' });
+    expect((await ch.state())?.handover).toBeUndefined();
+    // After cancelling, typing is matched again.
+    expect((await ch.send('shopee otp not received')).some((m) => m.type === 'steps')).toBe(true);
+    expect(ch.cases).toHaveLength(0);
+  });
+
+  it('refuses an overlong description clearly and keeps the hand-over going', async () => {
+    const ch = new RecordingChannel('c1', 'en');
+    await ch.send('talk to a real person please');
+    await ch.press('handover:start');
+    await ch.send('me@example.com');
+    const out = await ch.send('x'.repeat(100_000));
+    expect(plain(out)).toMatch(/too long/);
+    expect((await ch.state())?.handover?.step).toBe('description');
+    await ch.send('Short version: cannot connect.');
+    await ch.press('handover:confirm');
+    expect(ch.cases[0].problem).toBe('Short version: cannot connect.');
+  });
+
+  it('keeps the case when the outbox fails, so Send can be pressed again', async () => {
+    const ch = new RecordingChannel('c1', 'en');
+    ch.escalation = async () => {
+      throw new Error('disk full');
+    };
+    await ch.send('talk to a real person please');
+    await ch.press('handover:start');
+    await ch.send('me@example.com');
+    await ch.press('handover:skip');
+    const failed = await ch.press('handover:confirm');
+    expect(plain(failed)).toMatch(/couldn't file your case/);
+    expect((await ch.state())?.handover?.step).toBe('confirm');
+    ch.escalation = async () => ({ ticket: 'BS-AFTER1', existing: false, limited: false });
+    expect(plain(await ch.press('handover:confirm'))).toMatch(/BS-AFTER1/);
+  });
+
+  it('reuses a known e-mail and asks for a description straight away', async () => {
+    const ch = new RecordingChannel('c1', 'en');
+    await ch.send('human please');
+    await ch.press('handover:start');
+    await ch.send('me@example.com');
+    await ch.press('handover:cancel');
+    await ch.send('human please');
+    const out = await ch.press('handover:start');
+    expect(plain(out)).toMatch(/what is the problem/i);
+  });
+});
