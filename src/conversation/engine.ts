@@ -1,7 +1,8 @@
 import { MASK, redact } from '../escalation/redact';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
-import type { Language, Platform, Topic } from '../knowledge/schema';
+import { PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
+import { diagnose, type Finding } from '../status/diagnose';
 import type { Explained, Matcher } from '../matching/matcher';
 import { hasThai } from '../matching/normalise';
 import type { EscalationCase } from '../escalation/case';
@@ -56,6 +57,10 @@ export const PLATFORM_NAMES: Record<Platform, string> = {
 // \b does not work after Thai letters (they are not \w), hence the split alternatives.
 const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว)/i;
 const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|ยังไม่ได้|ยังไม่หาย|ไม่หาย|ยังเหมือนเดิม|ไม่)/i;
+const CHECK_STORES = /\b(check|show)\b.*\b(stores?|shops?|status|connections?)\b|\bstore status\b|(เช็ค|เช็ก|ตรวจสอบ|ดู)\s*(สถานะ)?\s*(ร้าน|การเชื่อมต่อ)|สถานะร้าน/i;
+/** Topics about one store's connection: for these a linked seller's stores are checked first. */
+const NOT_ABOUT_A_STORE = new Set(['platforms-supported', 'contact-support']);
+const SNAPSHOT_FRESH_MS = 5 * 60 * 1000;
 const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?)\b|ยกเลิก|ไม่เอา|ไม่ต้อง|พอแล้ว)/i;
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
 const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;
@@ -95,6 +100,9 @@ export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx
       break;
     case 'ticket':
       turnCtx.ticketCreated(turn);
+      break;
+    case 'status':
+      turnCtx.statusChecked(turn);
       break;
   }
   return turnCtx.result();
@@ -155,6 +163,7 @@ class TurnBuilder {
 
   private menuChoices(): Choice[] {
     return [
+      ...(this.turn.accountId ? [{ label: this.tr('status.check'), action: 'status:check' }] : []),
       ...MENU_TOPICS.filter((id) => this.ctx.kb.byId.has(id)).map((id) => ({ label: this.tr(`menu.${id}`), action: `topic:${id}` })),
       { label: this.tr('menu.handover'), action: 'handover' },
     ];
@@ -208,6 +217,7 @@ class TurnBuilder {
         return;
       }
     }
+    if (CHECK_STORES.test(typed) && typed.length < 80) return this.action('status:check');
     if (this.state.awaiting === 'feedback') {
       if (YES.test(typed)) return this.action('feedback:yes');
       if (NO.test(typed) && typed.length < 30) return this.action('feedback:no');
@@ -217,6 +227,14 @@ class TurnBuilder {
     this.remember(m);
     if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0) {
       return this.platformChosen(m.analysis.platforms[0]);
+    }
+
+    // A linked seller describing a store problem: look at the real stores before answering.
+    const subject = m.topic ?? m.candidates[0]?.topic;
+    if (this.turn.accountId && (m.decision === 'answer' || m.decision === 'clarify') && subject && !NOT_ABOUT_A_STORE.has(subject) && !this.freshSnapshot()) {
+      this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision: m.decision, candidates: m.candidates.map((c) => c.topic) };
+      this.effect = { type: 'check-status', accountId: this.turn.accountId };
+      return;
     }
 
     switch (m.decision) {
@@ -325,6 +343,8 @@ class TurnBuilder {
         });
       case 'platform':
         return this.platformChosen(arg as Platform | 'other');
+      case 'status':
+        return this.requestStatus('asked');
       case 'lang':
         if (arg === 'th' || arg === 'en') {
           this.state.lang = arg;
@@ -502,6 +522,14 @@ class TurnBuilder {
   private requestTicket(): void {
     const h = this.state.handover!;
     if (!h.email) return this.askEmail();
+    // Support gets a snapshot of the stores with the case, taken now unless one is fresh.
+    if (this.turn.accountId && !this.freshSnapshot()) return this.requestStatus('handover');
+    this.fileTicket();
+  }
+
+  private fileTicket(): void {
+    const h = this.state.handover!;
+    if (!h.email) return this.askEmail();
     const topics = this.state.tried.map((id) => this.ctx.kb.byId.get(id)).filter((t): t is Topic => !!t);
     const escalation: EscalationCase = {
       userKey: `${this.turn.channel}:${this.turn.userId}`,
@@ -519,11 +547,99 @@ class TurnBuilder {
         outcome: this.state.notFixed.includes(t.id) ? 'not fixed' : this.state.resolved?.topic === t.id ? 'fixed' : 'no answer',
       })),
       needsAccountCredentials: topics.some((t) => t.support.needsAccountCredentials),
+      accountId: this.turn.accountId,
+      statusSnapshot: this.state.statusSnapshot,
       transcript: this.state.transcript,
       screenshots: (this.state.screenshots ?? []).map(({ ref, contentType }) => ({ ref, contentType })),
       createdAt: this.at,
     };
     this.effect = { type: 'create-ticket', case: escalation };
+  }
+
+  private freshSnapshot(): boolean {
+    const at = this.state.statusSnapshot?.at;
+    return !!at && Date.parse(this.at) - Date.parse(at) < SNAPSHOT_FRESH_MS;
+  }
+
+  private requestStatus(purpose: 'asked' | 'handover'): void {
+    if (!this.turn.accountId) {
+      if (purpose === 'handover') return this.fileTicket();
+      return this.offer(this.tr('status.signIn'), this.menuChoices());
+    }
+    this.state.statusCheck = { purpose };
+    this.effect = { type: 'check-status', accountId: this.turn.accountId };
+  }
+
+  /** The connector answered (or failed): say what it shows, then carry on with the conversation. */
+  statusChecked(turn: Turn): void {
+    const check = this.state.statusCheck ?? { purpose: 'asked' as const };
+    this.state.statusCheck = undefined;
+    const r = turn.status;
+    if (!r || 'error' in r) {
+      this.events.push({ type: 'status-checked', ok: false, problems: 0 });
+      if (check.purpose === 'handover') return this.fileTicket();
+      this.say(this.tr('status.failed'));
+      return this.continueAfterCheck(check);
+    }
+    const diagnosis = diagnose(r, this.ctx.kb, new Date(this.at));
+    this.state.statusSnapshot = { at: this.at, stores: r.stores };
+    this.events.push({ type: 'status-checked', ok: true, problems: diagnosis.problems.length });
+    if (check.purpose === 'handover') return this.fileTicket();
+
+    const lines = [...diagnosis.problems, ...diagnosis.warnings].map((f) => this.describeFinding(f));
+    if (diagnosis.allActive) {
+      this.offer(this.tr('status.allActive', { count: diagnosis.storeCount }), [
+        ...(check.topic ? [{ label: this.ctx.kb.byId.get(check.topic)![this.lang].title, action: `topic:${check.topic}` }] : []),
+        { label: this.tr('menu.handover'), action: 'handover' },
+      ]);
+      return;
+    }
+    this.say([this.tr('status.intro'), ...lines].join('\n'));
+    for (const f of diagnosis.problems) {
+      if (f.kind === 'expired' || f.kind === 'known-error') this.addPlatform(f.store.platform);
+      if (f.kind === 'known-error' && !this.state.errorCodes.includes(f.code)) this.state.errorCodes.push(f.code);
+      if (f.kind === 'unknown-error' && !this.state.errorCodes.includes(f.code)) this.state.errorCodes.push(f.code);
+    }
+    const first = diagnosis.problems[0];
+    if (!first) return this.continueAfterCheck(check);
+    if (first.kind !== 'expired' && first.kind !== 'known-error') return this.handover('unknown-error');
+    // The first problem's article now; the others stay one tap away.
+    this.state.alternatives = [...new Set(diagnosis.problems.slice(1).flatMap((f) => (f.kind === 'expired' || f.kind === 'known-error' ? [f.topic] : [])))];
+    this.showArticle(this.ctx.kb.byId.get(first.topic)!);
+  }
+
+  private addPlatform(platform: string): void {
+    if (PLATFORMS.includes(platform as Platform) && !this.state.platforms.includes(platform as Platform)) this.state.platforms.push(platform as Platform);
+  }
+
+  private describeFinding(f: Finding): string {
+    const platform = PLATFORM_NAMES[f.store.platform as Platform] ?? f.store.platform;
+    const store = f.store.nickname || f.store.storeId;
+    const date = (iso: string) =>
+      new Date(iso).toLocaleDateString(this.lang === 'th' ? 'th-TH' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Bangkok' });
+    switch (f.kind) {
+      case 'expired':
+        return f.expiredAt ? this.tr('status.expired', { platform, store, date: date(f.expiredAt) }) : this.tr('status.expiredNoDate', { platform, store });
+      case 'known-error':
+        return this.tr('status.knownError', { platform, store, code: f.code });
+      case 'unknown-error':
+        return this.tr('status.unknownError', { platform, store, code: f.code });
+      case 'expiring-soon':
+        return this.tr('status.expiring', { platform, store, date: date(f.expiresAt), days: f.days });
+    }
+  }
+
+  /** After a failed or uneventful check, answer what the seller wrote as if there were no check. */
+  private continueAfterCheck(check: NonNullable<ConversationState['statusCheck']>): void {
+    if (check.purpose !== 'problem') return this.welcome(true);
+    if (check.decision === 'answer' && check.topic) return this.showArticle(this.ctx.kb.byId.get(check.topic)!);
+    const candidates = (check.candidates ?? []).slice(0, 3);
+    if (candidates.length === 0) return this.welcome(true);
+    this.state.awaiting = 'clarify';
+    this.offer(this.tr('clarify.ask'), [
+      ...candidates.map((id) => ({ label: this.ctx.kb.byId.get(id)![this.lang].title, action: `topic:${id}` })),
+      { label: this.tr('clarify.none'), action: 'none-of-these' },
+    ]);
   }
 
   /** The outbox has the case (or failed to take it): tell the seller. */

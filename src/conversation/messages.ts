@@ -31,6 +31,7 @@ export type OutMessage =
   | { type: 'choices'; text: string; choices: Choice[] };
 
 import type { EscalationCase, TicketResult } from '../escalation/case';
+import type { AccountStores } from '../status/connector';
 
 export type ChannelId = 'web' | 'line' | 'botframework' | 'test';
 
@@ -39,7 +40,7 @@ export interface Turn {
   channel: ChannelId;
   conversationId: string;
   userId: string;
-  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file' | 'ticket';
+  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file' | 'ticket' | 'status';
   text?: string;
   action?: string;
   /** Locale hint from the channel (th-TH, en-US), used until the seller's own writing tells. */
@@ -50,10 +51,16 @@ export interface Turn {
   screenshot?: { ref: string; contentType?: string };
   /** kind 'ticket': what the outbox answered to the core's create-ticket effect. */
   ticket?: TicketResult | { error: string };
+  /** The BigSeller account this conversation has proven (web identity token, LINE account link). */
+  accountId?: string;
+  /** kind 'status': what the connector API answered to the core's check-status effect. */
+  status?: AccountStores | { error: string };
 }
 
 /** Work the core asks its caller to do (I/O), after which the caller reports back with a turn. */
-export type CoreEffect = { type: 'create-ticket'; case: EscalationCase };
+export type CoreEffect =
+  | { type: 'create-ticket'; case: EscalationCase }
+  | { type: 'check-status'; accountId: string };
 
 /** Things that happened in a turn that other parts (metrics, escalation) care about. */
 export type CoreEvent =
@@ -62,7 +69,8 @@ export type CoreEvent =
   | { type: 'not-resolved'; topic: string }
   | { type: 'handover-offered'; reason: HandoverReason }
   | { type: 'handover-cancelled' }
+  | { type: 'status-checked'; ok: boolean; problems: number }
   | { type: 'ticket'; ticket: string; existing: boolean; limited: boolean }
   | { type: 'secret-redacted'; kinds: string[] };
 
-export type HandoverReason = 'asked' | 'two-misses' | 'not-fixed' | 'needs-support' | 'no-article-for-platform';
+export type HandoverReason = 'asked' | 'two-misses' | 'not-fixed' | 'needs-support' | 'no-article-for-platform' | 'unknown-error';

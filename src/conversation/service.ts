@@ -1,8 +1,9 @@
 import type { EscalationCase, TicketResult } from '../escalation/case';
+import type { AccountStores } from '../status/connector';
 import type { ConversationStore } from '../storage/conversation-store';
 import type { Bot } from './bot';
 import { runTurn, type CoreContext } from './engine';
-import type { CoreEvent, OutMessage, Turn } from './messages';
+import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
 import { KeyedLock } from './keyed-lock';
 
 export interface BotServiceOptions {
@@ -13,6 +14,8 @@ export interface BotServiceOptions {
   onEvents?: (turn: Turn, events: CoreEvent[]) => void;
   /** Files the hand-over durably (outbox) and answers with the ticket; the seller hears of it only after. */
   escalate?: (c: EscalationCase) => Promise<TicketResult>;
+  /** Reads the seller's stores from the connector API (only for a proven account). */
+  checkStatus?: (accountId: string) => Promise<AccountStores>;
   onError?: (err: unknown, turn: Turn) => void;
 }
 
@@ -33,16 +36,11 @@ export class BotService implements Bot {
       let result = runTurn(turn, previous, this.opts.core);
       const messages = [...result.messages];
       const events = [...result.events];
-      if (result.effect?.type === 'create-ticket') {
-        let ticket: TicketResult | { error: string };
-        try {
-          if (!this.opts.escalate) throw new Error('hand-over by e-mail is not configured');
-          ticket = await this.opts.escalate(result.effect.case);
-        } catch (err) {
-          this.opts.onError?.(err, turn);
-          ticket = { error: err instanceof Error ? err.message : String(err) };
-        }
-        result = runTurn({ ...turn, kind: 'ticket', ticket, text: undefined, action: undefined }, result.state, this.opts.core);
+      // The core asks for I/O as an effect and hears the outcome in a follow-up turn; a status
+      // check before a hand-over chains two of them.
+      for (let i = 0; result.effect && i < 4; i++) {
+        const followUp = await this.perform(result.effect, turn);
+        result = runTurn({ ...turn, ...followUp, text: undefined, action: undefined }, result.state, this.opts.core);
         messages.push(...result.messages);
         events.push(...result.events);
       }
@@ -50,6 +48,21 @@ export class BotService implements Bot {
       if (events.length > 0) this.opts.onEvents?.(turn, events);
       return messages;
     });
+  }
+
+  private async perform(effect: CoreEffect, turn: Turn): Promise<Partial<Turn>> {
+    try {
+      if (effect.type === 'create-ticket') {
+        if (!this.opts.escalate) throw new Error('hand-over by e-mail is not configured');
+        return { kind: 'ticket', ticket: await this.opts.escalate(effect.case) };
+      }
+      if (!this.opts.checkStatus) throw new Error('no connector configured');
+      return { kind: 'status', status: await this.opts.checkStatus(effect.accountId) };
+    } catch (err) {
+      this.opts.onError?.(err, turn);
+      const error = err instanceof Error ? err.message : String(err);
+      return effect.type === 'create-ticket' ? { kind: 'ticket', ticket: { error } } : { kind: 'status', status: { error } };
+    }
   }
 
   async forget({ channel, conversationId }: { channel: Turn['channel']; conversationId: string }): Promise<void> {

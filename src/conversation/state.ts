@@ -37,6 +37,10 @@ export interface ConversationState {
   contactEmail?: string;
   /** Articles the seller said did not fix it. */
   notFixed: string[];
+  /** Why the bot asked for a status check, and what to do once it has the answer. */
+  statusCheck?: { purpose: 'problem' | 'asked' | 'handover'; topic?: string; decision?: string; candidates?: string[] };
+  /** The last status check (for the hand-over e-mail), already reduced to what support needs. */
+  statusSnapshot?: { at: string; stores: unknown[] } ;
   /** The last ticket given to the seller. */
   ticket?: { id: string; at: string };
   transcript: TranscriptEntry[];

@@ -1,16 +1,15 @@
-import os from 'node:os';
 import path from 'node:path';
-import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import type { CoreEvent, OutMessage, Turn } from '../../src/conversation/messages';
 import { BotService } from '../../src/conversation/service';
 import { toPlainText } from '../../src/conversation/plain-text';
 import { loadKnowledge } from '../../src/knowledge/load';
 import { Matcher } from '../../src/matching/matcher';
 import { loadTranslations } from '../../src/i18n';
-import { openDatabase } from '../../src/storage/sqlite';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
 import type { CoreContext } from '../../src/conversation/engine';
 import type { EscalationCase, TicketResult } from '../../src/escalation/case';
+import type { AccountStores } from '../../src/status/connector';
 
 const kb = loadKnowledge(path.resolve(__dirname, '../../knowledge'));
 export const core: CoreContext = { kb, matcher: new Matcher(kb), t: loadTranslations(), supportEmail: 'support@bigseller.com' };
@@ -22,15 +21,20 @@ export class RecordingChannel {
   readonly events: CoreEvent[] = [];
   /** Cases the bot filed; `escalation` decides what the fake outbox answers. */
   readonly cases: EscalationCase[] = [];
+  /** The proven account of this conversation (web identity, LINE link), if any. */
+  accountId?: string;
+  readonly statusChecks: string[] = [];
+  stores: (accountId: string) => Promise<AccountStores> = async () => {
+    throw new Error('connector down');
+  };
   escalation: (c: EscalationCase) => Promise<TicketResult> = async () => ({ ticket: `BS-TEST0${this.cases.length}`, existing: false, limited: false });
-  readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-'));
   clock = Date.parse('2026-11-28T10:00:00Z');
 
   constructor(
     readonly conversationId = 'c1',
     readonly locale?: string,
   ) {
-    this.store = new SqliteConversationStore(openDatabase(this.dataDir), () => this.clock);
+    this.store = new SqliteConversationStore(new Database(':memory:'), () => this.clock);
     this.bot = new BotService({
       core,
       store: this.store,
@@ -39,6 +43,10 @@ export class RecordingChannel {
       escalate: async (c) => {
         this.cases.push(c);
         return this.escalation(c);
+      },
+      checkStatus: async (id) => {
+        this.statusChecks.push(id);
+        return this.stores(id);
       },
     });
   }
@@ -50,6 +58,7 @@ export class RecordingChannel {
       userId: 'u1',
       kind: 'message',
       locale: this.locale,
+      accountId: this.accountId,
       at: new Date(this.clock).toISOString(),
       ...part,
     };

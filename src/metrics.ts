@@ -1,0 +1,70 @@
+import client from 'prom-client';
+import type { CoreEvent, Turn } from './conversation/messages';
+
+/** Prometheus metrics of the bot; one registry per process (GET /metrics). */
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly messages = new client.Counter({
+    name: 'bot_messages_total',
+    help: 'Turns handled, by channel and outcome (answered, clarify, handover, none, ...)',
+    labelNames: ['channel', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly matchSeconds = new client.Histogram({
+    name: 'bot_match_duration_seconds',
+    help: 'Time to analyse, rank and decide one message',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+    registers: [this.registry],
+  });
+  readonly turnSeconds = new client.Histogram({
+    name: 'bot_turn_duration_seconds',
+    help: 'Time to handle one turn end to end (state, core, effects, save)',
+    labelNames: ['channel'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 3],
+    registers: [this.registry],
+  });
+  readonly statusChecks = new client.Counter({
+    name: 'bot_status_checks_total',
+    help: 'Connector API status checks, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly statusSeconds = new client.Histogram({
+    name: 'bot_status_check_duration_seconds',
+    help: 'Time of connector API status checks',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 3, 5],
+    registers: [this.registry],
+  });
+  readonly handovers = new client.Counter({
+    name: 'bot_handovers_total',
+    help: 'Hand-over offers and tickets',
+    labelNames: ['what'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts what the core reported for one turn. */
+  observeEvents(turn: Turn, events: CoreEvent[]): void {
+    for (const e of events) {
+      switch (e.type) {
+        case 'answered':
+          this.messages.inc({ channel: turn.channel, kind: 'answered' });
+          break;
+        case 'handover-offered':
+          this.handovers.inc({ what: `offered:${e.reason}` });
+          break;
+        case 'ticket':
+          this.handovers.inc({ what: e.limited ? 'ticket-limited' : e.existing ? 'ticket-existing' : 'ticket-new' });
+          break;
+        case 'status-checked':
+          this.statusChecks.inc({ result: e.ok ? 'ok' : 'failed' });
+          break;
+        default:
+          this.messages.inc({ channel: turn.channel, kind: e.type });
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { AccountStores, StoreStatus } from '../../src/status/connector';
+import { choicesOf, plain, RecordingChannel } from './recording-channel';
+
+const NOW = Date.parse('2026-11-28T10:00:00Z');
+const DAY = 24 * 3600 * 1000;
+
+function account(stores: Partial<StoreStatus>[]): AccountStores {
+  return {
+    accountId: 'A1',
+    fetchedAt: new Date(NOW).toISOString(),
+    stores: stores.map((s, i) => ({
+      storeId: `s${i}`,
+      platform: 'shopee',
+      nickname: `Shop ${i}`,
+      status: 'active',
+      expiresAt: new Date(NOW + 200 * DAY).toISOString(),
+      lastError: null,
+      ...s,
+    })),
+  };
+}
+
+function linked(stores: AccountStores | Error): RecordingChannel {
+  const ch = new RecordingChannel();
+  ch.clock = NOW;
+  ch.accountId = 'A1';
+  ch.stores = async () => {
+    if (stores instanceof Error) throw stores;
+    return stores;
+  };
+  return ch;
+}
+
+describe('live status check in the conversation', () => {
+  it('diagnoses an expired store by name, platform and date before answering', async () => {
+    const ch = linked(account([{ nickname: 'ร้านแม่มณี', status: 'expired', expiresAt: new Date(NOW - 3 * DAY).toISOString() }, { platform: 'lazada' }]));
+    const out = await ch.send('ร้านเชื่อมต่อไม่ได้ หมดอายุ ต้องทำยังไง');
+    expect(ch.statusChecks).toEqual(['A1']);
+    const text = plain(out);
+    expect(text).toMatch(/Shopee "ร้านแม่มณี" หมดอายุการเชื่อมต่อเมื่อ 25 พฤศจิกายน 2569/);
+    expect(out.find((m) => m.type === 'steps')).toMatchObject({ menuPath: expect.stringContaining('ศูนย์การเชื่อมต่อ') });
+    expect((await ch.state())?.statusSnapshot?.stores).toHaveLength(2);
+  });
+
+  it('gives the article of a known error code, named for the store', async () => {
+    const ch = linked(account([{ platform: 'lazada', nickname: 'LZ Main', status: 'error', lastError: { code: 'PASSWORD_NOT_MATCH', message: 'x', at: '2026-11-27T00:00:00Z' } }]));
+    ch.accountId = 'A1';
+    const out = await ch.send('check my stores');
+    expect(plain(out)).toMatch(/Lazada store "LZ Main" shows the error PASSWORD_NOT_MATCH/);
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'lazada-password-not-match' });
+  });
+
+  it('lists several problems together and warns of a store expiring within 7 days', async () => {
+    const ch = linked(
+      account([
+        { nickname: 'A', status: 'expired', expiresAt: new Date(NOW - DAY).toISOString() },
+        { nickname: 'B', platform: 'lazada', status: 'error', lastError: { code: 'INTERNAL_DATA_ERROR' } },
+        { nickname: 'C', platform: 'tiktok', expiresAt: new Date(NOW + 3 * DAY).toISOString() },
+      ]),
+    );
+    const text = plain(await ch.send('เช็คสถานะร้านหน่อยค่ะ'));
+    expect(text).toMatch(/"A" หมดอายุ/);
+    expect(text).toMatch(/"B" ขึ้นข้อผิดพลาด INTERNAL_DATA_ERROR/);
+    expect(text).toMatch(/TikTok Shop "C" จะหมดอายุ.*อีก 3 วัน/);
+    expect((await ch.state())?.alternatives).toEqual(['lazada-internal-data-error']);
+  });
+
+  it('says when every store is active and asks what the seller sees', async () => {
+    const ch = linked(account([{}, { platform: 'lazada' }]));
+    const out = await ch.send('check my stores');
+    expect(plain(out)).toMatch(/all are connected and active\. What do you see/);
+  });
+
+  it('offers a hand-over with the code when the error is unknown', async () => {
+    const ch = linked(account([{ platform: 'shopify', status: 'error', lastError: { code: 'SHOP_LOCKED_BY_PARTNER' } }]));
+    const out = await ch.send('check my stores');
+    expect(plain(out)).toMatch(/SHOP_LOCKED_BY_PARTNER/);
+    expect(choicesOf(out).map((c) => c.action)).toContain('handover:start');
+    expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'unknown-error' });
+    expect((await ch.state())?.errorCodes).toContain('SHOP_LOCKED_BY_PARTNER');
+  });
+
+  it('carries on with the knowledge base in one sentence when the connector fails', async () => {
+    const ch = linked(new Error('connect ECONNREFUSED'));
+    const out = await ch.send('ร้าน shopee หมดอายุ ต้องทำยังไง');
+    const text = plain(out);
+    expect(text).toMatch(/เช็คสถานะร้านไม่ได้/);
+    expect(out.find((m) => m.type === 'steps')).toBeDefined();
+  });
+
+  it('does not check an anonymous conversation, and explains how to sign in when asked', async () => {
+    const ch = new RecordingChannel();
+    const out = await ch.send('check my stores');
+    expect(ch.statusChecks).toEqual([]);
+    expect(plain(out)).toMatch(/logging in to BigSeller/);
+    await ch.send('ร้าน shopee หมดอายุ');
+    expect(ch.statusChecks).toEqual([]);
+  });
+
+  it('takes a snapshot before a hand-over and puts it in the case', async () => {
+    const ch = linked(account([{ nickname: 'X', status: 'expired', expiresAt: null }]));
+    await ch.send('ขอคุยกับเจ้าหน้าที่');
+    await ch.press('handover:start');
+    await ch.send('me@shop.co.th');
+    await ch.press('handover:skip');
+    await ch.press('handover:confirm');
+    expect(ch.statusChecks).toEqual(['A1']);
+    expect(ch.cases[0]).toMatchObject({ accountId: 'A1', statusSnapshot: { stores: [expect.objectContaining({ nickname: 'X' })] } });
+  });
+});
