@@ -1,5 +1,6 @@
 import client from 'prom-client';
 import type { CoreEvent, Turn } from './conversation/messages';
+import type { Matcher } from './matching/matcher';
 
 /** Prometheus metrics of the bot; one registry per process (GET /metrics). */
 export class Metrics {
@@ -44,6 +45,25 @@ export class Metrics {
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The same matcher, timing every call (the core itself stays free of clocks). */
+  timedMatcher(matcher: Matcher): Matcher {
+    const histogram = this.matchSeconds;
+    return new Proxy(matcher, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== 'explain' && prop !== 'match') return value;
+        return (text: string) => {
+          const end = histogram.startTimer();
+          try {
+            return (value as (t: string) => unknown).call(target, text);
+          } finally {
+            end();
+          }
+        };
+      },
+    });
   }
 
   /** Counts what the core reported for one turn. */

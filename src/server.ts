@@ -1,12 +1,38 @@
-/**
- * Entry point of `npm start`. The HTTP server (web widget, LINE webhook) arrives with the
- * conversation-engine issue; until then start-up validates the configuration and the
- * knowledge base and says honestly what is available.
- */
-import { loadConfig } from './config';
-import { loadKnowledge } from './knowledge/load';
+/** Entry point of `npm start`: the bot on embedded defaults unless configured otherwise. */
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { KnowledgeError } from './knowledge/load';
+import { createLogger } from './logger';
 
-const config = loadConfig();
-const kb = loadKnowledge(config.knowledgeDir);
-console.log(`Knowledge base loaded: ${kb.topics.length} topics.`);
-console.log('The chat server is not built yet: try the matcher with  npm run --silent match -- "ร้าน shopee หมดอายุ"');
+function main(): void {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const bot = createApp(config, log);
+  const server = bot.app.listen(config.port, () => {
+    log.info({ port: config.port, dataDir: config.dataDir, topics: bot.kb.topics.length }, 'bot started');
+    console.log(`\nConnection Help Bot is running.\n  Demo page with the chat widget: ${config.publicBaseUrl}/\n  Embed on any page: <script src="${config.publicBaseUrl}/widget.js"></script>\n`);
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: no new requests, finishing the ones in flight');
+    server.close(() => {
+      bot.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+try {
+  main();
+} catch (e) {
+  if (e instanceof ConfigError || e instanceof KnowledgeError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}

@@ -38,7 +38,8 @@ const TOKENS = [
   /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{24,}(?![A-Za-z0-9_-])/gu,
 ];
 // A lone word that looks like a password: letters and digits mixed with upper case or symbols.
-const PASSWORD_LIKE = /(?<![^\s])(?=\S*[a-z])(?=\S*[A-Z\d])(?=\S*[^A-Za-z\d\s\u0E00-\u0E7F])(?!\S*@)(?!https?:)[\x21-\x7E]{6,64}(?![^\s])/gu;
+// Paths and URLs (/tmp/d1, ./data, http://...) look like this too but are not secrets.
+const PASSWORD_LIKE = /(?<![^\s])(?![/.~])(?!\S*:\/\/)(?=\S*[a-z])(?=\S*[A-Z\d])(?=\S*[^A-Za-z\d\s\u0E00-\u0E7F])(?!\S*@)(?!https?:)[\x21-\x7E]{6,64}(?![^\s])/gu;
 const MIXED_CASE_DIGITS = /(?<![^\s])(?=[A-Za-z\d]*[a-z])(?=[A-Za-z\d]*[A-Z])(?=[A-Za-z\d]*\d)[A-Za-z\d]{6,64}(?![^\s])/gu;
 
 export function redact(input: string): Redacted {

@@ -32,6 +32,8 @@ describe('redact', () => {
     'since 2024',
     'https://shop.example.com/wp-json/',
     'me@shop.co.th',
+    '/tmp/d1',
+    './data/mail',
   ])('leaves ordinary text alone: %j', (input) => {
     expect(redact(input)).toEqual({ text: input, kinds: [] });
   });

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(__dirname, '../artifacts');
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) console.log(`skipped: the browser test needs Debian's Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-thai-tlwg); .ci/run installs it`);
+
+(haveChromium ? describe : describe.skip)('chat widget in a real browser', () => {
+  let bot: App;
+  let server: http.Server;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'widget-'));
+    bot = createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0' }), createLogger('silent'));
+    server = bot.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+    bot?.close();
+  });
+
+  async function shot(page: Page, name: string) {
+    await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: false });
+  }
+
+  it('answers a Thai symptom, offers the hand-over after "No", and keeps the conversation across a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'th-TH' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'เปิดแชทช่วยเหลือ' }).click();
+    await page.getByText('สวัสดีค่ะ น้องบิ๊กยินดีช่วย').waitFor();
+
+    await page.getByRole('textbox', { name: 'พิมพ์ข้อความ…' }).fill('เชื่อมร้านลาซาด้าไม่ได้ ขึ้น internal data error ค่ะ');
+    await page.getByRole('button', { name: 'ส่ง', exact: true }).click();
+    const steps = page.locator('.bsw-steps').last();
+    await steps.waitFor();
+    await expect(steps.locator('.bsw-steps-title').textContent()).resolves.toMatch(/INTERNAL_DATA_ERROR/);
+    await expect(steps.locator('li').count()).resolves.toBeGreaterThan(0);
+    await shot(page, 'widget-answer.png');
+
+    await page.getByRole('button', { name: 'ยังไม่ได้' }).click();
+    await page.getByRole('button', { name: 'ส่งให้ทีมซัพพอร์ต' }).waitFor();
+    await expect(page.getByText('น้องบิ๊กส่งเรื่องของคุณให้ทีมซัพพอร์ต').count()).resolves.toBeGreaterThan(0);
+    await shot(page, 'widget-handover-offer.png');
+
+    await page.reload();
+    await page.locator('.bsw-steps').first().waitFor();
+    await expect(page.getByText('น้องบิ๊กส่งเรื่องของคุณให้ทีมซัพพอร์ต').count()).resolves.toBeGreaterThan(0);
+    await expect(page.getByRole('button', { name: 'ส่งให้ทีมซัพพอร์ต' }).count()).resolves.toBe(1);
+    await shot(page, 'widget-after-reload.png');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('renders text from users as text, never as HTML, and fits a phone screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'th-TH' });
+    const page = await context.newPage();
+    let injected = false;
+    await page.exposeFunction('__pwned', () => (injected = true));
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'เปิดแชทช่วยเหลือ' }).click();
+    await page.getByText('สวัสดีค่ะ น้องบิ๊กยินดีช่วย').waitFor();
+    const attack = '<img src=x onerror="window.__pwned()"><b>bold</b>';
+    await page.getByRole('textbox', { name: 'พิมพ์ข้อความ…' }).fill(attack);
+    await page.getByRole('button', { name: 'ส่ง', exact: true }).click();
+    await page.locator('.bsw-user .bsw-bubble', { hasText: '<b>bold</b>' }).waitFor();
+    await expect(page.locator('.bsw-log img').count()).resolves.toBe(0);
+    expect(injected).toBe(false);
+    const box = await page.locator('.bsw-panel').boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
+    await shot(page, 'widget-phone.png');
+    await context.close();
+  }, 60_000);
+});
