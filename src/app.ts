@@ -9,8 +9,9 @@ import { loadTranslations } from './i18n';
 import { loadKnowledge, type KnowledgeBase } from './knowledge/load';
 import type { Logger } from './logger';
 import { Matcher } from './matching/matcher';
-import { SqliteConversationStore } from './storage/conversation-store';
-import { SqliteDirectLineStore } from './storage/directline-store';
+import { SqliteConversationStore, type ConversationStore } from './storage/conversation-store';
+import { SqliteDirectLineStore, type DirectLineStore } from './storage/directline-store';
+import { connectRedis, RedisConversationStore, RedisDirectLineStore } from './storage/redis';
 import { openDatabase, persistentSecret, type Db } from './storage/sqlite';
 import { Metrics } from './metrics';
 
@@ -33,8 +34,10 @@ export function createApp(config: Config, log: Logger): App {
   const matcher = new Matcher(kb);
   const t = loadTranslations();
   const db = openDatabase(config.dataDir);
-  const conversations = new SqliteConversationStore(db);
-  const directLine = new SqliteDirectLineStore(db);
+  // REDIS_URL: state shared by several instances; otherwise the embedded SQLite file.
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const conversations: ConversationStore = redis ? new RedisConversationStore(redis) : new SqliteConversationStore(db);
+  const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis) : new SqliteDirectLineStore(db);
   const metrics = new Metrics();
   const bot = new BotService({
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail },
@@ -59,6 +62,7 @@ export function createApp(config: Config, log: Logger): App {
     } catch {
       checks.storage = false;
     }
+    if (redis) checks.redis = redis.status === 'ready';
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
@@ -102,6 +106,7 @@ export function createApp(config: Config, log: Logger): App {
     db,
     close: () => {
       clearInterval(sweeper);
+      redis?.disconnect();
       db.close();
     },
   };
