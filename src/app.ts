@@ -14,12 +14,18 @@ import { SqliteDirectLineStore, type DirectLineStore } from './storage/directlin
 import { connectRedis, RedisConversationStore, RedisDirectLineStore } from './storage/redis';
 import { openDatabase, persistentSecret, type Db } from './storage/sqlite';
 import { Metrics } from './metrics';
+import { HttpConnectorClient } from './status/connector';
+import { signIdentity } from './status/identity';
+import { createSandboxConnectorRouter, SANDBOX_SELLERS } from './status/sandbox';
 
 /** Idle conversations are forgotten after a day (state) ; Direct Line history lives longer. */
 export const CONVERSATION_TTL_SECONDS = 24 * 3600;
 
 export interface App {
   app: express.Express;
+  /** Tells the app the port it listens on (the sandbox connector is called over HTTP). */
+  listening(port: number): void;
+  sandbox: boolean;
   metrics: Metrics;
   bot: BotService;
   kb: KnowledgeBase;
@@ -39,6 +45,22 @@ export function createApp(config: Config, log: Logger): App {
   const conversations: ConversationStore = redis ? new RedisConversationStore(redis) : new SqliteConversationStore(db);
   const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis) : new SqliteDirectLineStore(db);
   const metrics = new Metrics();
+  // Without CONNECTOR_API_URL the built-in sandbox connector (same HTTP contract) answers, and
+  // the demo page can sign in as one of its sample sellers.
+  const sandbox = !config.connector;
+  let port = config.port;
+  let connector: HttpConnectorClient | undefined;
+  // Created on first use: the sandbox's address is known once the server listens.
+  const connectorClient = () =>
+    (connector ??= new HttpConnectorClient({
+      baseUrl: config.connector?.url ?? `http://127.0.0.1:${port}/sandbox/connector`,
+      apiKey: config.connector?.apiKey,
+      // A chat cannot wait long: one retry, and the breaker cuts a dead connector off.
+      timeoutMs: 2500,
+      retries: 1,
+      log,
+    }));
+  const identitySecret = config.webIdentitySecret ?? (sandbox ? persistentSecret(db, 'sandbox-identity') : undefined);
   const bot = new BotService({
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail },
     store: conversations,
@@ -48,6 +70,14 @@ export function createApp(config: Config, log: Logger): App {
       log.info({ channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');
     },
     onError: (err, turn) => log.warn({ err, channel: turn.channel, conversation: turn.conversationId }, 'turn effect failed'),
+    checkStatus: async (accountId) => {
+      const end = metrics.statusSeconds.startTimer();
+      try {
+        return await connectorClient().getStores(accountId);
+      } finally {
+        end();
+      }
+    },
   });
 
   const app = express();
@@ -69,14 +99,24 @@ export function createApp(config: Config, log: Logger): App {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use(createWidgetRouter());
+  if (sandbox) app.use('/sandbox/connector', createSandboxConnectorRouter());
+  app.use(
+    createWidgetRouter(
+      sandbox && identitySecret
+        ? {
+            signInHtml: () => sandboxSignInHtml(),
+            identityFor: (q) => (SANDBOX_SELLERS.some((s) => s.accountId === q.as) ? signIdentity(String(q.as), identitySecret, 8 * 3600) : undefined),
+          }
+        : {},
+    ),
+  );
   app.use(
     '/directline',
     createDirectLineRouter({
       bot,
       store: directLine,
       tokenSecret: persistentSecret(db, 'directline-token'),
-      identitySecret: config.webIdentitySecret,
+      identitySecret,
       log,
     }),
   );
@@ -100,6 +140,10 @@ export function createApp(config: Config, log: Logger): App {
 
   return {
     app,
+    sandbox,
+    listening: (p) => {
+      port = p;
+    },
     metrics,
     bot,
     kb,
@@ -110,4 +154,15 @@ export function createApp(config: Config, log: Logger): App {
       db.close();
     },
   };
+}
+
+/** Sandbox only: links that open the demo page signed in as a sample seller (fixed, trusted HTML). */
+function sandboxSignInHtml(): string {
+  const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const items = SANDBOX_SELLERS.map(
+    (s) => `<li><a href="/?as=${encodeURIComponent(s.accountId)}">${esc(s.displayName.th)}</a> — ${esc(s.scenario.th)} / ${esc(s.scenario.en)}</li>`,
+  ).join('');
+  return `<div class="card signin"><h2>ทดลองแบบเข้าสู่ระบบ (sandbox) / Sign in as a sample seller</h2>
+<p>ข้อมูลร้านค้าตัวอย่าง ไม่ใช่ร้านจริง / Sample data from the built-in sandbox connector. Then ask the bot <code>เช็คสถานะร้าน</code> or <code>check my stores</code>.</p>
+<ul>${items}</ul><p><a href="/">ใช้งานแบบไม่เข้าสู่ระบบ / Anonymous</a></p></div>`;
 }

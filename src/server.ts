@@ -9,8 +9,11 @@ function main(): void {
   const log = createLogger(config.logLevel);
   const bot = createApp(config, log);
   const server = bot.app.listen(config.port, () => {
+    const address = server.address();
+    if (address && typeof address === 'object') bot.listening(address.port);
     log.info({ port: config.port, dataDir: config.dataDir, topics: bot.kb.topics.length }, 'bot started');
     console.log(`\nConnection Help Bot is running.\n  Demo page with the chat widget: ${config.publicBaseUrl}/\n  Embed on any page: <script src="${config.publicBaseUrl}/widget.js"></script>\n`);
+    if (bot.sandbox) console.log(`  Sandbox connector (sample stores, not real data): ${config.publicBaseUrl}/sandbox/connector/v1/accounts/demo-expired/stores\n`);
   });
   let stopping = false;
   const stop = (signal: string) => {

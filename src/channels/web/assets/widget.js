@@ -14,7 +14,8 @@
   var BASE = ORIGIN + '/directline';
   var LOCALE = (script.getAttribute('data-locale') || navigator.language || 'th').slice(0, 5);
   var IDENTITY = script.getAttribute('data-identity') || undefined;
-  var STORE_KEY = 'bigseller-help:' + ORIGIN + ':' + (IDENTITY ? 'signed' : 'anon');
+  // One saved conversation per signed-in account: switching sellers must not show another's chat.
+  var STORE_KEY = 'bigseller-help:' + ORIGIN + ':' + (IDENTITY ? 'acct:' + subjectOf(IDENTITY) : 'anon');
   var MAX_LEN = 2000;
   var TH = /^th/i.test(LOCALE);
   var T = {
@@ -28,6 +29,13 @@
     restart: TH ? 'เริ่มใหม่' : 'Start over',
     tooLong: TH ? 'ข้อความยาวเกิน ' + MAX_LEN + ' ตัวอักษร' : 'Message longer than ' + MAX_LEN + ' characters',
   };
+
+  function subjectOf(jwt) {
+    try {
+      var part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      return String(JSON.parse(atob(part)).sub || 'signed');
+    } catch (e) { return 'signed'; }
+  }
 
   // ---------- state kept across page reloads ----------
   var saved = load();
