@@ -5,6 +5,7 @@ import type { ConversationStore } from '../../src/storage/conversation-store';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
 import { KEEP_ACTIVITIES, SqliteDirectLineStore, type DirectLineStore } from '../../src/storage/directline-store';
 import { RedisConversationStore, RedisDirectLineStore } from '../../src/storage/redis';
+import { RedisLinkStore, SqliteLinkStore, type LinkStore } from '../../src/storage/link-store';
 
 /**
  * One suite, two implementations: the embedded SQLite default and the shared Redis one.
@@ -25,7 +26,7 @@ async function redisOrSkip(): Promise<Redis | undefined> {
   }
 }
 
-type Backend = { name: string; conversations: () => ConversationStore; directLine: () => DirectLineStore };
+type Backend = { name: string; conversations: () => ConversationStore; directLine: () => DirectLineStore; links: () => LinkStore };
 
 const prefix = `test:${process.pid}:${Date.now()}:`;
 let redis: Redis | undefined;
@@ -34,11 +35,13 @@ const backends: Backend[] = [
     name: 'sqlite',
     conversations: () => new SqliteConversationStore(new Database(':memory:')),
     directLine: () => new SqliteDirectLineStore(new Database(':memory:')),
+    links: () => new SqliteLinkStore(new Database(':memory:')),
   },
   {
     name: 'redis',
     conversations: () => new RedisConversationStore(redis!, `${prefix}state:${Math.random()}:`),
     directLine: () => new RedisDirectLineStore(redis!, `${prefix}dl:${Math.random()}:`),
+    links: () => new RedisLinkStore(redis!, `${prefix}line:${Math.random()}:`),
   },
 ];
 
@@ -91,6 +94,26 @@ describe.each(backends)('$name stores', (backend) => {
     expect(all.activities[0]).toMatchObject({ id: a.id, channelData: { steps: { notes: [], images: [] } } });
     expect(all.watermark).toBe(2);
     expect(await dl.listActivities('c1', 2)).toEqual({ activities: [], watermark: 2 });
+  });
+
+  it('links a LINE user with a single-use nonce bound to the user its link token was issued for', async () => {
+    if (skip()) return;
+    const links = backend.links();
+    await links.rememberLinkToken('lt1', 'U-alice', 600);
+    expect(await links.issueNonce('unknown', 'A1', 600)).toBeUndefined();
+    const nonce = (await links.issueNonce('lt1', 'A1', 600))!;
+    expect(nonce).toMatch(/^[\w-]{20,}$/);
+    expect(await links.issueNonce('lt1', 'A1', 600)).toBeUndefined(); // link token used up
+    expect(await links.consumeNonce(nonce, 'U-mallory')).toBeUndefined(); // foreign user
+    expect(await links.consumeNonce(nonce, 'U-alice')).toBeUndefined(); // and now it is gone
+    await links.rememberLinkToken('lt2', 'U-alice', 600);
+    const fresh = (await links.issueNonce('lt2', 'A1', 600))!;
+    expect(await links.consumeNonce(fresh, 'U-alice')).toBe('A1');
+    expect(await links.consumeNonce(fresh, 'U-alice')).toBeUndefined(); // replay
+    await links.link('U-alice', 'A1');
+    expect(await links.accountOf('U-alice')).toBe('A1');
+    expect(await links.unlink('U-alice')).toBe(true);
+    expect(await links.accountOf('U-alice')).toBeUndefined();
   });
 
   it('gives unique numbers to concurrent writers and keeps the last activities only', async () => {
