@@ -1,3 +1,4 @@
+import path from 'node:path';
 import express from 'express';
 import { createBotFrameworkHandler } from './channels/botframework/adapter';
 import { createDirectLineRouter } from './channels/web/directline';
@@ -14,6 +15,8 @@ import { SqliteDirectLineStore, type DirectLineStore } from './storage/directlin
 import { connectRedis, RedisConversationStore, RedisDirectLineStore } from './storage/redis';
 import { openDatabase, persistentSecret, type Db } from './storage/sqlite';
 import { Metrics } from './metrics';
+import { SqliteOutbox } from './escalation/outbox';
+import { MailSender } from './escalation/sender';
 import { HttpConnectorClient } from './status/connector';
 import { signIdentity } from './status/identity';
 import { createSandboxConnectorRouter, SANDBOX_SELLERS } from './status/sandbox';
@@ -30,8 +33,9 @@ export interface App {
   bot: BotService;
   kb: KnowledgeBase;
   db: Db;
-  /** Periodic clean-up; stopped by close(). */
-  close(): void;
+  sender: MailSender;
+  /** Stops the mail sender (the current mail finishes, the rest stays queued) and closes storage. */
+  close(): Promise<void>;
 }
 
 /** Wires the bot together: storage, core, channels. Every external dependency comes from config. */
@@ -45,6 +49,19 @@ export function createApp(config: Config, log: Logger): App {
   const conversations: ConversationStore = redis ? new RedisConversationStore(redis) : new SqliteConversationStore(db);
   const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis) : new SqliteDirectLineStore(db);
   const metrics = new Metrics();
+  // Hand-overs: stored in the outbox first, then mailed (SMTP_URL, else .eml files in DATA_DIR/mail).
+  const outbox = new SqliteOutbox(db);
+  const sender = new MailSender({
+    outbox,
+    transport: { smtpUrl: config.smtpUrl, mailDir: path.join(config.dataDir, 'mail') },
+    supportEmail: config.supportEmail,
+    mailFrom: config.mailFrom,
+    screenshotsDir: path.join(config.dataDir, 'screenshots'),
+    topicTitles: Object.fromEntries(kb.topics.map((t) => [t.id, t.en.title])),
+    log,
+    backoff: { giveUpAfterMs: config.handover.giveUpAfterMs, baseMs: config.handover.retryBaseMs },
+  });
+  metrics.watchMail(sender);
   // Without CONNECTOR_API_URL the built-in sandbox connector (same HTTP contract) answers, and
   // the demo page can sign in as one of its sample sellers.
   const sandbox = !config.connector;
@@ -68,6 +85,15 @@ export function createApp(config: Config, log: Logger): App {
     onEvents: (turn, events) => {
       metrics.observeEvents(turn, events);
       log.info({ channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');
+    },
+    escalate: async (c) => {
+      const r = await outbox.create(c, {
+        reuseWindowSeconds: config.handover.reuseWindowSeconds,
+        maxPerWindow: config.handover.maxPerDay,
+        windowSeconds: 24 * 3600,
+      });
+      if (!r.existing && !r.limited) sender.kick();
+      return r;
     },
     onError: (err, turn) => log.warn({ err, channel: turn.channel, conversation: turn.conversationId }, 'turn effect failed'),
     checkStatus: async (accountId) => {
@@ -93,8 +119,12 @@ export function createApp(config: Config, log: Logger): App {
       checks.storage = false;
     }
     if (redis) checks.redis = redis.status === 'ready';
+    // A mail backlog that does not move makes the instance not ready; a mail given up for good
+    // is reported here, in /metrics and in the error log, without taking the bot out of service.
+    const mail = sender.stats;
+    checks.mailBacklogMoving = (mail?.oldestPendingAgeSeconds ?? 0) < 3600;
     const ready = Object.values(checks).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, mail: { pending: mail?.pending ?? 0, failed: mail?.failed ?? 0 } });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -138,8 +168,11 @@ export function createApp(config: Config, log: Logger): App {
   }, 10 * 60 * 1000);
   sweeper.unref();
 
+  sender.start();
+
   return {
     app,
+    sender,
     sandbox,
     listening: (p) => {
       port = p;
@@ -148,8 +181,9 @@ export function createApp(config: Config, log: Logger): App {
     bot,
     kb,
     db,
-    close: () => {
+    close: async () => {
       clearInterval(sweeper);
+      await sender.stop();
       redis?.disconnect();
       db.close();
     },

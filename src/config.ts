@@ -33,6 +33,10 @@ const envSchema = z.object({
   WEB_IDENTITY_SECRET: optional,
   LINE_LINK_LOGIN_URL: optionalUrl,
   LINK_CONFIRM_SECRET: optional,
+  HANDOVER_REUSE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
+  HANDOVER_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
+  MAIL_GIVE_UP_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
+  MAIL_RETRY_BASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +52,7 @@ export interface Config {
   smtpUrl?: string;
   supportEmail: string;
   mailFrom: string;
+  handover: { reuseWindowSeconds: number; maxPerDay: number; giveUpAfterMs: number; retryBaseMs: number };
   connector?: { url: string; apiKey?: string };
   webIdentitySecret?: string;
   lineLinkLoginUrl?: string;
@@ -89,6 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     supportEmail: e.SUPPORT_EMAIL,
     mailFrom: e.MAIL_FROM,
+    handover: {
+      reuseWindowSeconds: Math.round(e.HANDOVER_REUSE_WINDOW_HOURS * 3600),
+      maxPerDay: e.HANDOVER_MAX_PER_DAY,
+      giveUpAfterMs: Math.round(e.MAIL_GIVE_UP_HOURS * 3600 * 1000),
+      retryBaseMs: Math.round(e.MAIL_RETRY_BASE_SECONDS * 1000),
+    },
     connector: e.CONNECTOR_API_URL ? { url: e.CONNECTOR_API_URL, apiKey: e.CONNECTOR_API_KEY } : undefined,
     webIdentitySecret: e.WEB_IDENTITY_SECRET,
     lineLinkLoginUrl: e.LINE_LINK_LOGIN_URL,

@@ -47,6 +47,36 @@ export class Metrics {
     client.collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Mail delivery figures, read from the sender when Prometheus scrapes. */
+  watchMail(sender: { counters: { sent: number; retried: number; failed: number }; stats: { pending: number; sending: number } | undefined; isStuck(): boolean }): void {
+    new client.Gauge({
+      name: 'bot_mail_total',
+      help: 'Hand-over e-mails since start, by outcome (sent, retried, failed)',
+      labelNames: ['outcome'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [outcome, n] of Object.entries(sender.counters)) this.set({ outcome }, n);
+      },
+    });
+    new client.Gauge({
+      name: 'bot_mail_queue_depth',
+      help: 'Hand-over e-mails waiting to be sent',
+      registers: [this.registry],
+      collect() {
+        const s = sender.stats;
+        this.set(s ? s.pending + s.sending : 0);
+      },
+    });
+    new client.Gauge({
+      name: 'bot_mail_stuck',
+      help: '1 when a hand-over e-mail failed for good or waits too long',
+      registers: [this.registry],
+      collect() {
+        this.set(sender.isStuck() ? 1 : 0);
+      },
+    });
+  }
+
   /** The same matcher, timing every call (the core itself stays free of clocks). */
   timedMatcher(matcher: Matcher): Matcher {
     const histogram = this.matchSeconds;

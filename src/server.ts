@@ -21,8 +21,7 @@ function main(): void {
     stopping = true;
     log.info({ signal }, 'stopping: no new requests, finishing the ones in flight');
     server.close(() => {
-      bot.close();
-      process.exit(0);
+      void bot.close().finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -39,7 +39,8 @@ const TOKENS = [
 ];
 // A lone word that looks like a password: letters and digits mixed with upper case or symbols.
 // Paths and URLs (/tmp/d1, ./data, http://...) look like this too but are not secrets.
-const PASSWORD_LIKE = /(?<![^\s])(?![/.~])(?!\S*:\/\/)(?=\S*[a-z])(?=\S*[A-Z\d])(?=\S*[^A-Za-z\d\s\u0E00-\u0E7F])(?!\S*@)(?!https?:)[\x21-\x7E]{6,64}(?![^\s])/gu;
+// A digit is required: without it, words with punctuation ("Lazada:", "key":) looked like one.
+const PASSWORD_LIKE = /(?<![^\s])(?![/.~])(?!\S*:\/\/)(?=\S*[a-z])(?=\S*\d)(?=\S*[^A-Za-z\d\s\u0E00-\u0E7F])(?!\S*@)(?!https?:)[\x21-\x7E]{6,64}(?![^\s])/gu;
 const MIXED_CASE_DIGITS = /(?<![^\s])(?=[A-Za-z\d]*[a-z])(?=[A-Za-z\d]*[A-Z])(?=[A-Za-z\d]*\d)[A-Za-z\d]{6,64}(?![^\s])/gu;
 
 export function redact(input: string): Redacted {

@@ -35,7 +35,7 @@ if (!haveChromium) console.log(`skipped: the browser test needs Debian's Chromiu
   afterAll(async () => {
     await browser?.close();
     server?.close();
-    bot?.close();
+    await bot?.close();
   });
 
   async function shot(page: Page, name: string) {

@@ -34,6 +34,8 @@ describe('redact', () => {
     'me@shop.co.th',
     '/tmp/d1',
     './data/mail',
+    'Lazada: INTERNAL_DATA_ERROR',
+    '{"key": "value"}',
   ])('leaves ordinary text alone: %j', (input) => {
     expect(redact(input)).toEqual({ text: input, kinds: [] });
   });

@@ -25,9 +25,9 @@ describe('status check through Direct Line with a signed identity', () => {
     bot.listening(port);
     base = `http://127.0.0.1:${port}`;
   });
-  afterAll(() => {
+  afterAll(async () => {
     server.close();
-    bot.close();
+    await bot.close();
   });
 
   async function chat(identity: string | undefined, text: string): Promise<string> {

@@ -1,0 +1,247 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SendMailOptions } from 'nodemailer';
+import type { EscalationCase } from './case';
+import { parseEmailAddress } from './email-address';
+import { redact, redactDeep } from './redact';
+
+/**
+ * Turns one hand-over into the e-mail support reads. Pure apart from reading the screenshot
+ * files it attaches. Everything that came from a seller is treated as hostile: control
+ * characters are stripped from header values (no header injection), every HTML fragment is
+ * escaped, every text goes through redact() one last time, and long fields are cut.
+ */
+export interface MailOptions {
+  to: string;
+  from: string;
+  /** Support-facing titles by topic id (else the title stored with the case). */
+  topicTitles?: Record<string, string>;
+  /** Where the channels store pictures sellers sent; a screenshot ref is a path inside it. */
+  screenshotsDir: string;
+}
+
+export const MESSAGE_ID_DOMAIN = 'connection-help-bot';
+export const messageIdFor = (ticket: string) => `<${ticket.replace(/[^A-Za-z0-9-]/g, '')}@${MESSAGE_ID_DOMAIN}>`;
+
+const LIMITS = { subject: 150, problem: 5000, reason: 200, entry: 2000, title: 300, facts: 300, snapshot: 20_000 };
+const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+const MAX_ATTACHMENTS_TOTAL = 20 * 1024 * 1024;
+
+const PLATFORM_NAMES: Record<string, string> = {
+  shopee: 'Shopee',
+  lazada: 'Lazada',
+  tiktok: 'TikTok Shop',
+  thisshop: 'Thisshop',
+  lineshopping: 'LINE SHOPPING',
+  woocommerce: 'WooCommerce',
+  shopify: 'Shopify',
+  shopline: 'SHOPLINE',
+  facebook: 'Facebook',
+};
+
+const REASONS: Record<string, string> = {
+  asked: 'seller asked for support',
+  'two-misses': 'no matching article',
+  'not-fixed': 'articles did not fix it',
+  'needs-support': 'the article needs support',
+  'no-article-for-platform': 'no article for this platform',
+  'unknown-error': 'unknown error',
+};
+
+const OUTCOMES: Record<string, string> = { 'not fixed': 'did NOT fix it', 'no answer': 'no answer from the seller', fixed: 'fixed it' };
+
+export const CREDENTIALS_NOTE =
+  "ACTION NEEDED: this case needs the seller's account credentials (for example the main account password). " +
+  "Collect them only through support's own secure channel - never by e-mail or chat. The bot never asks for them.";
+
+/** C0/C1 controls, DEL and the Unicode line/paragraph separators: anything that could end a header line. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g;
+
+/** One line of header text: controls become spaces, runs of space collapse. */
+export function headerText(s: string): string {
+  return s.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Cuts by code points (never half an emoji or half a Thai cluster's surrogate) with a visible marker. */
+export function truncate(s: string, max: number): string {
+  const chars = Array.from(s);
+  if (chars.length <= max) return s;
+  return `${chars.slice(0, max).join('')} … [truncated: ${chars.length - max} more characters]`;
+}
+
+/** Seller text for the body: redacted, cut, and free of controls other than line breaks and tabs. */
+function bodyText(s: unknown, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = String(s ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, ' ');
+  return truncate(redact(clean).text, max);
+}
+
+/** Seller text for one line (facts, subject): redacted, one line, cut. */
+function lineText(s: unknown, max: number): string {
+  return truncate(headerText(redact(headerText(String(s ?? ''))).text), max);
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}
+
+const platformName = (p: string) => PLATFORM_NAMES[p] ?? p;
+
+export function buildSubject(c: EscalationCase, ticket: string): string {
+  const platforms = (c.platforms ?? []).map(platformName).join('/');
+  const codes = (c.errorCodes ?? []).slice(0, 3).join(', ');
+  const what = codes || REASONS[c.reason] || c.reason || 'hand-over';
+  const middle = lineText([platforms, what].filter(Boolean).join(' '), LIMITS.subject);
+  const head = `[${headerText(ticket)}] `;
+  const tail = ' – connection help';
+  // Cut the seller-derived middle, never the ticket or the suffix support filters on.
+  const room = LIMITS.subject - head.length - tail.length;
+  const chars = Array.from(middle);
+  return head + (chars.length > room ? `${chars.slice(0, room - 1).join('')}…` : middle) + tail;
+}
+
+interface Fact {
+  label: string;
+  value: string;
+}
+
+interface Attachment {
+  filename: string;
+  content: Buffer;
+  contentType?: string;
+}
+
+/** Reads the screenshots that really exist inside `dir`; refs that try to leave it are refused. */
+function readScreenshots(c: EscalationCase, dir: string): { attachments: Attachment[]; skipped: string[] } {
+  const attachments: Attachment[] = [];
+  const skipped: string[] = [];
+  let total = 0;
+  let root: string;
+  try {
+    root = fs.realpathSync(dir);
+  } catch {
+    return { attachments, skipped: (c.screenshots ?? []).map((s) => `${headerText(String(s.ref))} (no screenshot storage)`) };
+  }
+  for (const shot of c.screenshots ?? []) {
+    const ref = String(shot.ref ?? '');
+    const name = headerText(path.basename(ref)).slice(0, 100) || 'screenshot';
+    const bad = ref === '' || ref.includes('\0') || path.isAbsolute(ref) || /^[a-zA-Z]:/.test(ref) || ref.split(/[\\/]/).includes('..');
+    if (bad) {
+      skipped.push(`${name} (refused: not a path inside the screenshot storage)`);
+      continue;
+    }
+    try {
+      // realpath also catches a symbolic link that points outside the directory.
+      const file = fs.realpathSync(path.join(root, ref));
+      if (!file.startsWith(root + path.sep)) throw new Error('outside');
+      const st = fs.statSync(file);
+      if (!st.isFile()) throw new Error('not a file');
+      if (st.size > MAX_ATTACHMENT_BYTES || total + st.size > MAX_ATTACHMENTS_TOTAL) {
+        skipped.push(`${name} (too large: ${st.size} bytes)`);
+        continue;
+      }
+      total += st.size;
+      const type = shot.contentType && /^[\w.+-]+\/[\w.+-]+$/.test(shot.contentType) ? shot.contentType : undefined;
+      attachments.push({ filename: name, content: fs.readFileSync(file), ...(type ? { contentType: type } : {}) });
+    } catch {
+      skipped.push(`${name} (not found)`);
+    }
+  }
+  return { attachments, skipped };
+}
+
+function snapshotJson(snapshot: unknown): string | undefined {
+  if (snapshot === undefined || snapshot === null) return undefined;
+  try {
+    // Values are redacted one by one: the redactor would take `"storeId":` for a password.
+    return truncate(JSON.stringify(redactDeep(snapshot), null, 2), LIMITS.snapshot);
+  } catch {
+    return '[the status snapshot could not be shown]';
+  }
+}
+
+export function buildMail(c: EscalationCase, ticket: string, opts: MailOptions): SendMailOptions {
+  // Parsed from the raw value: an address with a line break in it is refused, not repaired.
+  const replyTo = parseEmailAddress(String(c.contactEmail ?? ''));
+  const contactShown = lineText(c.contactEmail, 254);
+  const langName = c.lang === 'th' ? 'Thai (th)' : c.lang === 'en' ? 'English (en)' : lineText(c.lang, 20);
+
+  const facts: Fact[] = [
+    { label: 'Ticket', value: headerText(ticket) },
+    { label: 'Filed at', value: lineText(c.createdAt, 40) },
+    { label: 'Reply to', value: replyTo ?? `${contactShown || '(none)'} (not a valid address: not set as Reply-To)` },
+    { label: 'Platforms', value: lineText((c.platforms ?? []).map(platformName).join(', ') || 'not named', LIMITS.facts) },
+    { label: 'Error codes', value: lineText((c.errorCodes ?? []).join(', ') || 'none', LIMITS.facts) },
+    { label: 'Why handed over', value: lineText(REASONS[c.reason] ?? c.reason, LIMITS.reason) },
+    { label: 'Language', value: langName },
+    { label: 'Channel', value: truncate(headerText(String(c.channel ?? '')), 50) },
+    // Identifiers are shown as they are (not redacted): support quotes them back to the bot team.
+    { label: 'User reference', value: truncate(headerText(String(c.userRef ?? '')), 200) },
+    { label: 'BigSeller account', value: c.accountId ? truncate(headerText(String(c.accountId)), 100) : 'not verified (anonymous chat)' },
+  ];
+  const problem = bodyText(c.problem, LIMITS.problem) || '(no description)';
+  // Article ids and titles come from the knowledge base, not from the seller: not redacted
+  // (the redactor would take "Lazada: PASSWORD_NOT_MATCH" for a password), only made one line.
+  const articles = (c.articlesTried ?? []).map((a) => ({
+    title: truncate(headerText(String(opts.topicTitles?.[a.topic] ?? a.title ?? '')), LIMITS.title),
+    topic: truncate(headerText(String(a.topic ?? '')), 100),
+    outcome: OUTCOMES[a.outcome] ?? lineText(a.outcome, 50),
+  }));
+  const snapshot = snapshotJson(c.statusSnapshot);
+  const transcript = (c.transcript ?? []).map((t) => ({
+    at: lineText(t.at, 40),
+    who: t.from === 'bot' ? 'Bot' : 'Seller',
+    text: bodyText(t.text, LIMITS.entry),
+  }));
+  const { attachments, skipped } = readScreenshots(c, opts.screenshotsDir);
+
+  // ---- plain text
+  const t: string[] = [];
+  if (c.needsAccountCredentials) t.push(`*** ${CREDENTIALS_NOTE} ***`, '');
+  t.push(...facts.map((f) => `${f.label}: ${f.value}`), '');
+  t.push("The seller's problem, in their words:", problem, '');
+  t.push('Articles already tried:', ...(articles.length ? articles.map((a) => `- ${a.title} (${a.topic}): ${a.outcome}`) : ['- none']), '');
+  if (snapshot) t.push('Status check of the seller\'s store connections:', snapshot, '');
+  t.push('Conversation (secrets removed):', ...(transcript.length ? transcript.map((e) => `[${e.at}] ${e.who}: ${e.text}`) : ['(empty)']), '');
+  t.push(`Screenshots attached: ${attachments.length}`, ...skipped.map((s) => `- not attached: ${s}`));
+
+  // ---- HTML: every value below is escaped; no seller text is ever inserted raw.
+  const h: string[] = [];
+  const e = escapeHtml;
+  h.push('<!doctype html><html><head><meta charset="utf-8"></head>');
+  h.push('<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;max-width:860px">');
+  h.push(`<h2 style="margin:0 0 12px">Connection help – ticket ${e(headerText(ticket))}</h2>`);
+  if (c.needsAccountCredentials) {
+    h.push(`<p style="border:2px solid #c00;background:#fee;padding:10px;font-weight:bold">${e(CREDENTIALS_NOTE)}</p>`);
+  }
+  h.push('<table style="border-collapse:collapse" cellpadding="4">');
+  for (const f of facts) h.push(`<tr><th align="left" style="border-bottom:1px solid #ddd;padding-right:16px">${e(f.label)}</th><td style="border-bottom:1px solid #ddd">${e(f.value)}</td></tr>`);
+  h.push('</table>');
+  h.push(`<h3>The seller's problem, in their words</h3><p style="white-space:pre-wrap;background:#f6f6f6;padding:8px">${e(problem)}</p>`);
+  h.push('<h3>Articles already tried</h3>');
+  h.push(articles.length ? `<ul>${articles.map((a) => `<li>${e(a.title)} <small>(${e(a.topic)})</small>: <b>${e(a.outcome)}</b></li>`).join('')}</ul>` : '<p>none</p>');
+  if (snapshot) h.push(`<h3>Status check of the seller's store connections</h3><pre style="background:#f6f6f6;padding:8px;white-space:pre-wrap">${e(snapshot)}</pre>`);
+  h.push('<h3>Conversation <small>(secrets removed)</small></h3>');
+  h.push('<table style="border-collapse:collapse" cellpadding="4">');
+  for (const x of transcript) {
+    h.push(`<tr style="vertical-align:top"><td style="color:#777;white-space:nowrap">${e(x.at)}</td><td><b>${e(x.who)}</b></td><td style="white-space:pre-wrap">${e(x.text)}</td></tr>`);
+  }
+  h.push('</table>');
+  h.push(`<p>Screenshots attached: ${attachments.length}</p>`);
+  if (skipped.length) h.push(`<ul>${skipped.map((s) => `<li>not attached: ${e(s)}</li>`).join('')}</ul>`);
+  h.push('</body></html>');
+
+  return {
+    to: headerText(opts.to),
+    from: headerText(opts.from),
+    // An address object is used as it is: nodemailer does not parse it for more recipients.
+    ...(replyTo ? { replyTo: { name: '', address: replyTo } } : {}),
+    subject: buildSubject(c, ticket),
+    messageId: messageIdFor(ticket),
+    headers: { 'X-Connection-Help-Ticket': headerText(ticket) },
+    text: t.join('\n'),
+    html: h.join('\n'),
+    attachments,
+  };
+}

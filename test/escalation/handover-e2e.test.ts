@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import request from 'supertest';
+import { freePort, startServer } from '../helpers/server-process';
+
+/** A real SMTP server in the test process: every mail it accepts, parsed. */
+class Mailbox {
+  readonly mails: ParsedMail[] = [];
+  private server?: SMTPServer;
+  constructor(readonly port: number) {}
+
+  async start(): Promise<void> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        simpleParser(stream)
+          .then((mail) => {
+            this.mails.push(mail);
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  async waitFor(n: number, ms = 15_000): Promise<ParsedMail[]> {
+    const end = Date.now() + ms;
+    while (this.mails.length < n) {
+      if (Date.now() > end) throw new Error(`expected ${n} mail(s), got ${this.mails.length}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.mails;
+  }
+}
+
+/** The seller's side of a Direct Line conversation. */
+async function converse(base: string) {
+  const gen = await request(base).post('/directline/tokens/generate').send({ user: { id: 'seller-e2e' } });
+  const { token, conversationId } = gen.body as { token: string; conversationId: string };
+  let watermark = 0;
+  const say = async (body: Record<string, unknown>, expect?: RegExp): Promise<string> => {
+    const r = await request(base).post(`/directline/conversations/${conversationId}/activities`).set('authorization', `Bearer ${token}`).send({ type: 'message', ...body });
+    if (r.status !== 200) throw new Error(`POST ${r.status} ${JSON.stringify(r.body)}`);
+    const end = Date.now() + 10_000;
+    let seen = '';
+    for (;;) {
+      const g = await request(base).get(`/directline/conversations/${conversationId}/activities?watermark=${watermark}`).set('authorization', `Bearer ${token}`);
+      const acts = g.body.activities as { type: string; text?: string; from?: { role?: string } }[];
+      seen = acts.filter((a) => a.type === 'message' && a.from?.role === 'bot').map((a) => a.text ?? '').join('\n');
+      if (seen && (!expect || expect.test(seen))) {
+        watermark = Number(g.body.watermark);
+        return seen;
+      }
+      if (Date.now() > end) throw new Error(`no answer matching ${expect} (got: ${seen})`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  };
+  return { say, conversationId };
+}
+
+async function handOver(base: string, email: string, description: string): Promise<string> {
+  const c = await converse(base);
+  await c.say({ text: 'เชื่อม lazada ไม่ได้ ขึ้น INTERNAL_DATA_ERROR ค่ะ รหัสผ่านคือ Sup3r!Secret' }, /แก้ปัญหาได้แล้วไหมคะ/);
+  await c.say({ text: 'ยังไม่ได้', value: { action: 'feedback:no' } }, /ส่งเรื่อง/);
+  await c.say({ text: 'ส่งให้ทีมซัพพอร์ต', value: { action: 'handover:start' } }, /อีเมลไหน/);
+  await c.say({ text: email }, /เล่าปัญหาสั้น/);
+  await c.say({ text: description }, /ตรวจสอบก่อนส่ง/);
+  const done = await c.say({ text: 'ส่ง', value: { action: 'handover:confirm' } }, /BS-[0-9A-Z]{6}/);
+  return /BS-[0-9A-Z]{6}/.exec(done)![0];
+}
+
+describe('hand-over by e-mail, end to end', () => {
+  jest.setTimeout(60_000);
+
+  it('a Direct Line conversation ends with one complete, safe e-mail to support', async () => {
+    const mailbox = new Mailbox(await freePort());
+    await mailbox.start();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'handover-'));
+    const bot = await startServer({ DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`, MAIL_FROM: 'Help Bot <bot@example.com>' });
+    try {
+      const ticket = await handOver(bot.url, 'ผู้ขาย@ตัวอย่าง.ไทย', 'ร้าน "แม่มณี" 😭 เชื่อมไม่ได้\r\nBcc: attacker@evil.example otp 482913');
+      const [mail] = await mailbox.waitFor(1);
+      expect(mail.subject).toContain(ticket);
+      expect(mail.subject).toMatch(/Lazada/);
+      expect(mail.subject).toMatch(/INTERNAL_DATA_ERROR/);
+      expect((mail.to as { text: string }).text).toBe('support@bigseller.com');
+      expect(mail.from?.text).toMatch(/bot@example\.com/);
+      expect(mail.replyTo?.text).toContain('ผู้ขาย@ตัวอย่าง.ไทย');
+      expect(mail.messageId).toBe(`<${ticket}@connection-help-bot>`);
+      expect(mail.bcc).toBeUndefined();
+      expect(mail.headers.has('bcc')).toBe(false);
+      const all = `${mail.text}\n${mail.html}\n${JSON.stringify([...mail.headers])}`;
+      expect(all).toContain('แม่มณี');
+      expect(all).not.toContain('Sup3r!Secret');
+      expect(all).not.toContain('482913');
+      expect(mail.text).toMatch(/secure channel|ช่องทางที่ปลอดภัย/i); // credentials are collected by support itself
+      expect(mail.html).not.toMatch(/<script|onerror=/i);
+      expect(mailbox.mails).toHaveLength(1);
+    } finally {
+      await bot.stop();
+      await mailbox.stop();
+    }
+  });
+
+  it('delivers once when the SMTP server is down for a while, and after the bot was killed with SIGKILL', async () => {
+    const port = await freePort();
+    const mailbox = new Mailbox(port); // not started: the mail server is down
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'handover-kill-'));
+    const env = { DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_RETRY_BASE_SECONDS: '0.5' };
+    let bot = await startServer(env);
+    let ticket: string;
+    try {
+      ticket = await handOver(bot.url, 'seller@example.com', 'เชื่อม lazada ไม่ได้เลยค่ะ');
+    } finally {
+      // Killed between "ticket confirmed" and "sent": no chance to clean up.
+      await bot.stop('SIGKILL');
+    }
+    await mailbox.start();
+    bot = await startServer(env);
+    try {
+      const mails = await mailbox.waitFor(1, 20_000);
+      expect(mails[0].subject).toContain(ticket);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(mailbox.mails).toHaveLength(1);
+    } finally {
+      await bot.stop();
+      await mailbox.stop();
+    }
+  });
+});

@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, type Db } from '../../src/storage/sqlite';
+import { SqliteOutbox, type CreateOptions } from '../../src/escalation/outbox';
+import { newTicketId, TICKET_PATTERN } from '../../src/escalation/ticket';
+import { sampleCase, SECRETS } from './case-fixture';
+
+const HOUR = 3600;
+const opts: CreateOptions = { reuseWindowSeconds: 24 * HOUR, maxPerWindow: 3, windowSeconds: 24 * HOUR };
+
+let dir: string;
+let db: Db;
+let clock: number;
+const now = () => clock;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-test-'));
+  db = openDatabase(dir);
+  clock = Date.parse('2026-03-01T00:00:00Z');
+});
+afterEach(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('newTicketId', () => {
+  it('is short, readable and free of I, L, O and U', () => {
+    const ids = new Set(Array.from({ length: 2000 }, () => newTicketId()));
+    expect(ids.size).toBeGreaterThan(1990);
+    for (const id of ids) expect(id).toMatch(TICKET_PATTERN);
+    expect([...ids].join('')).not.toMatch(/[ILOU]/);
+  });
+});
+
+describe('SqliteOutbox', () => {
+  it('files a case as pending, stored redacted but with the reply address and identifiers intact', async () => {
+    const outbox = new SqliteOutbox(db, now);
+    const r = await outbox.create(sampleCase(), opts);
+    expect(r).toEqual({ ticket: expect.stringMatching(TICKET_PATTERN), existing: false, limited: false });
+    const rec = (await outbox.get(r.ticket))!;
+    expect(rec.status).toBe('pending');
+    expect(rec.case.contactEmail).toBe('seller@example.com');
+    expect(rec.case.userRef).toBe('line:U4af4980629f8a1b2c3d4e5f6a7b8c9d0');
+    expect(rec.case.articlesTried[0]!.title).toBe('Lazada: PASSWORD_NOT_MATCH');
+    const raw = JSON.stringify(db.prepare('SELECT * FROM escalation_outbox').all());
+    for (const s of SECRETS) expect(raw).not.toContain(s);
+    expect(raw).toContain('[password removed]');
+  });
+
+  it('gives the same ticket back to a seller who asks again within the window', async () => {
+    const outbox = new SqliteOutbox(db, now);
+    const first = await outbox.create(sampleCase(), opts);
+    clock += 23 * HOUR * 1000;
+    expect(await outbox.create(sampleCase(), opts)).toEqual({ ticket: first.ticket, existing: true, limited: false });
+    // Another seller is not affected.
+    expect((await outbox.create(sampleCase({ userKey: 'web:other' }), opts)).existing).toBe(false);
+    clock += 2 * HOUR * 1000;
+    const later = await outbox.create(sampleCase(), opts);
+    expect(later.existing).toBe(false);
+    expect(later.ticket).not.toBe(first.ticket);
+    expect((await outbox.stats()).pending).toBe(3);
+  });
+
+  it('does not offer a failed ticket again', async () => {
+    const outbox = new SqliteOutbox(db, now);
+    const first = await outbox.create(sampleCase(), opts);
+    await outbox.markFailed(first.ticket, '550 no such mailbox');
+    const again = await outbox.create(sampleCase(), opts);
+    expect(again.existing).toBe(false);
+    expect(again.ticket).not.toBe(first.ticket);
+  });
+
+  it('limits new tickets per seller and queues nothing beyond the limit', async () => {
+    const outbox = new SqliteOutbox(db, now);
+    // Short reuse window so each request would be a new ticket.
+    const o = { reuseWindowSeconds: 60, maxPerWindow: 3, windowSeconds: 24 * HOUR };
+    const tickets: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await outbox.create(sampleCase(), o);
+      expect(r.limited).toBe(false);
+      tickets.push(r.ticket);
+      clock += 2 * 60_000;
+    }
+    const r4 = await outbox.create(sampleCase(), o);
+    expect(r4).toEqual({ ticket: tickets[2], existing: false, limited: true });
+    expect((await outbox.stats()).pending).toBe(3);
+    // Other sellers still get tickets; the seller again once the window has passed.
+    expect((await outbox.create(sampleCase({ userKey: 'web:other' }), o)).limited).toBe(false);
+    clock += 24 * HOUR * 1000;
+    expect((await outbox.create(sampleCase(), o)).limited).toBe(false);
+  });
+
+  it('draws a new ticket number on a collision', async () => {
+    const ids = ['BS-AAAAAA', 'BS-AAAAAA', 'BS-BBBBBB'];
+    const outbox = new SqliteOutbox(db, now, () => ids.shift()!);
+    expect((await outbox.create(sampleCase({ userKey: 'a' }), opts)).ticket).toBe('BS-AAAAAA');
+    expect((await outbox.create(sampleCase({ userKey: 'b' }), opts)).ticket).toBe('BS-BBBBBB');
+  });
+
+  it('claims due items once, and again only after the lease expired', async () => {
+    const outbox = new SqliteOutbox(db, now);
+    const { ticket } = await outbox.create(sampleCase(), opts);
+    const lease = 120_000;
+    const [item] = await outbox.claimDue(new Date(clock), 10, lease);
+    expect(item).toMatchObject({ ticket, attempts: 1 });
+    expect(item!.case.problem).toContain('ร้าน Lazada');
+    expect((await outbox.get(ticket))!.status).toBe('sending');
+    // Claimed: nobody else gets it while the lease holds.
+    expect(await outbox.claimDue(new Date(clock + lease - 1), 10, lease)).toEqual([]);
+    // The claimer died: due again after the lease.
+    const [again] = await outbox.claimDue(new Date(clock + lease), 10, lease);
+    expect(again).toMatchObject({ ticket, attempts: 2 });
+    expect(await outbox.stats()).toMatchObject({ pending: 0, sending: 1 });
+  });
+
+  it('respects the next attempt time and records sent and failed', async () => {
+    const outbox = new SqliteOutbox(db, now);
+    const a = await outbox.create(sampleCase({ userKey: 'a' }), opts);
+    const b = await outbox.create(sampleCase({ userKey: 'b' }), opts);
+    const claimed = await outbox.claimDue(new Date(clock), 10, 60_000);
+    expect(claimed.map((i) => i.ticket).sort()).toEqual([a.ticket, b.ticket].sort());
+    await outbox.markRetry(a.ticket, 'ECONNREFUSED password: Hunter2!', new Date(clock + 30_000));
+    await outbox.markFailed(b.ticket, '550 rejected');
+    expect(await outbox.claimDue(new Date(clock + 29_999), 10, 60_000)).toEqual([]);
+    const rec = (await outbox.get(a.ticket))!;
+    expect(rec).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(rec.lastError).not.toContain('Hunter2');
+    const [due] = await outbox.claimDue(new Date(clock + 30_000), 10, 60_000);
+    expect(due!.ticket).toBe(a.ticket);
+    await outbox.markSent(a.ticket, new Date(clock + 31_000));
+    // A late retry or failure never undoes a sent mail.
+    await outbox.markRetry(a.ticket, 'late', new Date(clock));
+    await outbox.markFailed(a.ticket, 'late');
+    expect((await outbox.get(a.ticket))!).toMatchObject({ status: 'sent', sentAt: new Date(clock + 31_000) });
+    expect(await outbox.stats()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 1, oldestPendingAgeSeconds: 0 });
+  });
+
+  it('reports the age of the oldest undelivered case', async () => {
+    const outbox = new SqliteOutbox(db, now);
+    await outbox.create(sampleCase({ userKey: 'a' }), opts);
+    clock += 90_000;
+    await outbox.create(sampleCase({ userKey: 'b' }), opts);
+    await outbox.claimDue(new Date(clock), 1, 60_000);
+    clock += 10_000;
+    expect(await outbox.stats()).toMatchObject({ pending: 1, sending: 1, oldestPendingAgeSeconds: 100 });
+  });
+
+  it('survives closing and reopening the database file', async () => {
+    const outbox = new SqliteOutbox(db, now);
+    const r = await outbox.create(sampleCase(), opts);
+    await outbox.claimDue(new Date(clock), 1, 60_000);
+    db.close();
+    db = openDatabase(dir);
+    const reopened = new SqliteOutbox(db, now);
+    expect((await reopened.get(r.ticket))!.status).toBe('sending');
+    expect((await reopened.create(sampleCase(), opts)).existing).toBe(true);
+    const [item] = await reopened.claimDue(new Date(clock + 60_000), 1, 60_000);
+    expect(item).toMatchObject({ ticket: r.ticket, attempts: 2 });
+    expect(item!.case.contactEmail).toBe('seller@example.com');
+  });
+});
