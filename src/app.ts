@@ -131,14 +131,16 @@ export function createApp(config: Config, log: Logger): App {
   });
   if (sandbox) app.use('/sandbox/connector', createSandboxConnectorRouter());
   app.use(
-    createWidgetRouter(
-      sandbox && identitySecret
+    createWidgetRouter({
+      publicBaseUrl: config.publicBaseUrl,
+      ...(sandbox && identitySecret
         ? {
             signInHtml: () => sandboxSignInHtml(),
-            identityFor: (q) => (SANDBOX_SELLERS.some((s) => s.accountId === q.as) ? signIdentity(String(q.as), identitySecret, 8 * 3600) : undefined),
+            identityFor: (q: Record<string, unknown>) =>
+              SANDBOX_SELLERS.some((s) => s.accountId === q.as) ? signIdentity(String(q.as), identitySecret, 8 * 3600) : undefined,
           }
-        : {},
-    ),
+        : {}),
+    }),
   );
   app.use(
     '/directline',
@@ -147,6 +149,7 @@ export function createApp(config: Config, log: Logger): App {
       store: directLine,
       tokenSecret: persistentSecret(db, 'directline-token'),
       identitySecret,
+      publicBaseUrl: config.publicBaseUrl,
       log,
     }),
   );

@@ -11,7 +11,11 @@ export interface DirectLineConversation {
 /** A stored activity: the JSON body plus its position in the conversation. */
 export type StoredActivity = Record<string, unknown> & { id: string };
 
-/** Conversations and activities of the Direct Line channel (polling clients read from here). */
+/**
+ * Conversations and activities of the Direct Line channel (polling clients read from here).
+ * Async so that a shared implementation (Redis, ./redis.ts) can stand in for SQLite when
+ * several instances serve the same widget.
+ */
 export interface DirectLineStore {
   createConversation(c: DirectLineConversation): Promise<void>;
   getConversation(conversationId: string): Promise<DirectLineConversation | undefined>;
@@ -19,12 +23,21 @@ export interface DirectLineStore {
   appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<{ id: string; watermark: number }>;
   /** Activities after the watermark, oldest first, and the new watermark. */
   listActivities(conversationId: string, watermark: number): Promise<{ activities: StoredActivity[]; watermark: number }>;
-  /** Forgets conversations idle for longer than the retention. */
+  /** Forgets conversations idle for longer than the retention; returns how many. */
   sweep(now: Date): Promise<number>;
 }
 
+/** A chat longer than this is not one a seller scrolls back through; older activities are dropped. */
 export const KEEP_ACTIVITIES = 500;
 export const RETENTION_DAYS = 7;
+
+/**
+ * Direct Line ids look like Microsoft's (`<conversation>|0000001`): zero-padded so they also sort
+ * as strings, which some clients do.
+ */
+export function activityId(conversationId: string, seq: number): string {
+  return `${conversationId}|${String(seq).padStart(7, '0')}`;
+}
 
 export class SqliteDirectLineStore implements DirectLineStore {
   private readonly insertConversation;
@@ -38,8 +51,15 @@ export class SqliteDirectLineStore implements DirectLineStore {
   private readonly sweepActivities;
   private readonly sweepConversations;
   private readonly append;
+  private readonly clock: () => number;
 
-  constructor(private readonly db: Db) {
+  /** `now` is the clock behind "last active" (tests move it to exercise the sweep). */
+  constructor(
+    private readonly db: Db,
+    opts: { now?: () => Date } = {},
+  ) {
+    const now = opts.now;
+    this.clock = now ? () => now().getTime() : Date.now;
     db.exec(`CREATE TABLE IF NOT EXISTS dl_conversation (
       id TEXT PRIMARY KEY,
       user_id TEXT NOT NULL,
@@ -47,6 +67,7 @@ export class SqliteDirectLineStore implements DirectLineStore {
       created_at TEXT NOT NULL,
       last_active_at INTEGER NOT NULL
     )`);
+    db.exec('CREATE INDEX IF NOT EXISTS dl_conversation_last_active ON dl_conversation (last_active_at)');
     db.exec(`CREATE TABLE IF NOT EXISTS dl_activity (
       conversation_id TEXT NOT NULL,
       seq INTEGER NOT NULL,
@@ -67,19 +88,20 @@ export class SqliteDirectLineStore implements DirectLineStore {
     this.lastSeq = db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM dl_activity WHERE conversation_id = ?');
     this.sweepActivities = db.prepare('DELETE FROM dl_activity WHERE conversation_id IN (SELECT id FROM dl_conversation WHERE last_active_at < ?)');
     this.sweepConversations = db.prepare('DELETE FROM dl_conversation WHERE last_active_at < ?');
-    // Sequence numbers are taken and used in one transaction, so two writers never share one.
+    // The number is taken and used in one transaction, so two writers never share one; the
+    // trimmed rows are always below the newest KEEP_ACTIVITIES, so the numbering never restarts.
     this.append = db.transaction((conversationId: string, activity: Record<string, unknown>) => {
       const seq = this.nextSeq.get(conversationId)!.seq;
-      const id = `${conversationId}|${String(seq).padStart(7, '0')}`;
+      const id = activityId(conversationId, seq);
       this.insertActivity.run(conversationId, seq, JSON.stringify({ ...activity, id }));
       if (seq > KEEP_ACTIVITIES) this.trim.run(conversationId, seq - KEEP_ACTIVITIES);
-      this.touch.run(Date.now(), conversationId);
+      this.touch.run(this.clock(), conversationId);
       return { id, watermark: seq };
     });
   }
 
   async createConversation(c: DirectLineConversation): Promise<void> {
-    this.insertConversation.run(c.conversationId, c.userId, c.accountId ?? null, c.createdAt, Date.now());
+    this.insertConversation.run(c.conversationId, c.userId, c.accountId ?? null, c.createdAt, this.clock());
   }
 
   async getConversation(conversationId: string): Promise<DirectLineConversation | undefined> {
@@ -93,6 +115,8 @@ export class SqliteDirectLineStore implements DirectLineStore {
 
   async listActivities(conversationId: string, watermark: number): Promise<{ activities: StoredActivity[]; watermark: number }> {
     const rows = this.selectActivities.all(conversationId, watermark);
+    // Nothing new: the watermark stays where the client is (never moves backwards, even if the
+    // client sent one beyond the end).
     const last = rows.length > 0 ? rows[rows.length - 1].seq : Math.max(watermark, this.lastSeq.get(conversationId)!.seq);
     return { activities: rows.map((r) => JSON.parse(r.body) as StoredActivity), watermark: last };
   }

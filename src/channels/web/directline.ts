@@ -8,17 +8,22 @@ import { redact } from '../../escalation/redact';
 import type { Logger } from '../../logger';
 import { verifyIdentity } from '../../status/identity';
 import type { DirectLineStore } from '../../storage/directline-store';
-import { fromActivity, toActivities } from './render';
+import { BOT_NAME, fromActivity, toActivities } from './render';
 
 /**
  * The Direct Line 3.0 subset of ../shared/CONTRACTS.md, served by the bot itself, so Microsoft's
- * Web Chat, botframework-directlinejs and our own widget talk to it unchanged (polling).
+ * Web Chat, botframework-directlinejs and our own widget talk to it unchanged (polling only:
+ * no streamUrl is offered, so clients do not try a WebSocket).
  */
 
 export const TOKEN_TTL_SECONDS = 1800;
 export const MAX_TEXT_LENGTH = 2000;
-const BOT = { id: 'bot', name: 'BigSeller Help', role: 'bot' };
-const APOLOGY = 'ขออภัยค่ะ ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง / Sorry, something went wrong on our side. Please try again.';
+export const BODY_LIMIT = '64kb';
+const BOT = { id: 'bot', name: BOT_NAME, role: 'bot' };
+export const APOLOGY =
+  'ขออภัยค่ะ ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง / Sorry, something went wrong on our side. Please try again.';
+/** Activity types clients send besides messages (Web Chat's typing indicator, backchannel events). */
+const IGNORED_TYPES = new Set(['typing', 'event']);
 
 interface TokenClaims {
   conv: string;
@@ -28,9 +33,13 @@ interface TokenClaims {
 export interface DirectLineDeps {
   bot: Bot;
   store: DirectLineStore;
+  /** HS256 secret of the conversation tokens (generated once and kept in the database by default). */
   tokenSecret: string;
+  /** WEB_IDENTITY_SECRET: verifies the host website's identity token; unset, every chat is anonymous. */
   identitySecret?: string;
-  log: Logger;
+  /** PUBLIC_BASE_URL: relative image and link URLs in answers are made absolute with it. */
+  publicBaseUrl?: string;
+  log?: Logger;
   now?: () => Date;
   maxTextLength?: number;
 }
@@ -45,42 +54,58 @@ class HttpError extends Error {
   }
 }
 
+/** Used when the caller gives no logger (tests, tools): errors still surface somewhere. */
+const consoleLog = {
+  error: (obj: unknown, msg?: string) => console.error(msg ?? '', obj),
+} as unknown as Logger;
+
 export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
-  const { bot, store, tokenSecret, log } = deps;
+  const { bot, store, tokenSecret } = deps;
+  const log = deps.log ?? consoleLog;
   const now = deps.now ?? (() => new Date());
   const maxText = deps.maxTextLength ?? MAX_TEXT_LENGTH;
+  // Turns of one conversation run in arrival order, so replies never interleave.
   const lock = new KeyedLock();
   const router = express.Router();
+
   // The widget is embedded on other sites: tokens travel as Bearer headers, never cookies, so
-  // any origin may call.
+  // allowing any origin gives a foreign page nothing it could not get by calling us itself.
   router.use((req, res, next) => {
     res.set('Access-Control-Allow-Origin', '*');
     res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
     res.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.set('Access-Control-Max-Age', '600');
+    res.set('Cache-Control', 'no-store');
     if (req.method === 'OPTIONS') {
       res.sendStatus(204);
       return;
     }
     next();
   });
-  router.use(express.json({ limit: '64kb', type: () => true }));
+  // Any content type is read as JSON: clients send activities as text/plain too (no preflight),
+  // and a body that is not JSON gets a clear 400 rather than being silently ignored.
+  router.use(express.json({ limit: BODY_LIMIT, type: () => true }));
 
   const issue = (claims: TokenClaims) => {
     const iat = Math.floor(now().getTime() / 1000);
-    return jwt.sign({ ...claims, iat, exp: iat + TOKEN_TTL_SECONDS }, tokenSecret, { algorithm: 'HS256' });
+    return jwt.sign({ conv: claims.conv, user: claims.user, iat, exp: iat + TOKEN_TTL_SECONDS }, tokenSecret, { algorithm: 'HS256' });
   };
 
   /** 401 for a missing, forged or expired token; the claims otherwise. */
   const authenticate = (req: Request): TokenClaims => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    if (!m) throw new HttpError(401, 'unauthorized', 'A Bearer token is required');
+    if (!m) throw new HttpError(401, 'unauthorized', 'A Bearer token is required (Authorization: Bearer <token>)');
+    let claims: jwt.JwtPayload | string;
     try {
-      const c = jwt.verify(m[1], tokenSecret, { algorithms: ['HS256'], clockTimestamp: Math.floor(now().getTime() / 1000) }) as jwt.JwtPayload;
-      if (typeof c.conv !== 'string' || typeof c.user !== 'string') throw new Error('claims');
-      return { conv: c.conv, user: c.user };
-    } catch {
-      throw new HttpError(401, 'unauthorized', 'The token is invalid or has expired');
+      claims = jwt.verify(m[1], tokenSecret, { algorithms: ['HS256'], clockTimestamp: Math.floor(now().getTime() / 1000) });
+    } catch (err) {
+      const expired = err instanceof jwt.TokenExpiredError;
+      throw new HttpError(401, 'unauthorized', expired ? 'The token has expired' : 'The token is invalid');
     }
+    if (typeof claims !== 'object' || typeof claims.conv !== 'string' || typeof claims.user !== 'string') {
+      throw new HttpError(401, 'unauthorized', 'The token is invalid');
+    }
+    return { conv: claims.conv, user: claims.user };
   };
 
   /** A token opens only its own conversation. */
@@ -90,38 +115,51 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
     return claims;
   };
 
-  const reply = (conversationId: string, draft: Record<string, unknown>) =>
+  const append = (conversationId: string, draft: Record<string, unknown>) =>
     store.appendActivity(conversationId, { timestamp: now().toISOString(), channelId: 'directline', conversation: { id: conversationId }, ...draft });
 
-  /** Runs a turn and appends the bot's answer; one turn at a time per conversation. */
+  /**
+   * Runs a turn and appends the bot's answer. A failing bot costs the seller one apology, never
+   * the server; a failing store is logged (the caller does not wait for this promise).
+   */
   const runTurn = (turn: Turn, replyToId?: string) =>
-    lock.run(turn.conversationId, async () => {
-      try {
-        const messages = await bot.handle(turn);
-        for (const a of toActivities(messages, { conversationId: turn.conversationId, botId: BOT.id, locale: turn.locale })) {
-          await reply(turn.conversationId, { ...a, ...(replyToId ? { replyToId } : {}) });
+    lock
+      .run(turn.conversationId, async () => {
+        const extra = replyToId ? { replyToId } : {};
+        try {
+          const messages = await bot.handle(turn);
+          const ctx = { conversationId: turn.conversationId, botId: BOT.id, locale: turn.locale, baseUrl: deps.publicBaseUrl };
+          for (const a of toActivities(messages, ctx)) await append(turn.conversationId, { ...a, ...extra });
+        } catch (err) {
+          log.error({ err, conversation: turn.conversationId, kind: turn.kind }, 'web turn failed');
+          await append(turn.conversationId, { type: 'message', from: BOT, text: APOLOGY, textFormat: 'plain', ...extra });
         }
-      } catch (err) {
-        log.error({ err, conversation: turn.conversationId }, 'web turn failed');
-        await reply(turn.conversationId, { type: 'message', from: BOT, text: APOLOGY, textFormat: 'plain' });
-      }
-    });
+      })
+      .catch((err: unknown) => log.error({ err, conversation: turn.conversationId }, 'storing the reply failed'));
 
   const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
     fn(req, res).catch(next);
   };
 
+  const localeOf = (v: unknown) => (typeof v === 'string' && /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,2}$/.test(v) ? v : undefined);
+
   router.post(
     '/tokens/generate',
     wrap(async (req, res) => {
-      const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { user?: { id?: unknown }; identity?: unknown; locale?: unknown };
+      const body = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as {
+        user?: { id?: unknown };
+        identity?: unknown;
+        locale?: unknown;
+      };
       const conversationId = crypto.randomBytes(16).toString('base64url');
       const requested = typeof body.user?.id === 'string' ? body.user.id.trim() : '';
       const userId = /^[\w.:@-]{1,64}$/.test(requested) ? requested : `dl_${crypto.randomBytes(8).toString('hex')}`;
+      // Forged, expired or missing identity: an anonymous chat (knowledge base only), not an error,
+      // so a stale token on the host page never locks the seller out of help.
       const accountId = verifyIdentity(body.identity, deps.identitySecret, now());
       await store.createConversation({ conversationId, userId, accountId, createdAt: now().toISOString() });
-      // The welcome and menu are waiting when the client first polls.
-      const locale = typeof body.locale === 'string' ? body.locale.slice(0, 10) : undefined;
+      // Awaited: the welcome and the menu are waiting when the client first polls.
+      const locale = localeOf(body.locale);
       await runTurn({ channel: 'web', conversationId, userId, kind: 'start', locale, accountId, at: now().toISOString() });
       res.json({ conversationId, token: issue({ conv: conversationId, user: userId }), expires_in: TOKEN_TTL_SECONDS, signedIn: !!accountId });
     }),
@@ -139,7 +177,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
     '/conversations',
     wrap(async (req, res) => {
       const claims = authenticate(req);
-      if (!(await store.getConversation(claims.conv))) throw new HttpError(404, 'not_found', 'Conversation not found');
+      if (!(await store.getConversation(claims.conv))) throw new HttpError(404, 'not_found', 'Conversation not found (it may have been idle too long)');
       res.status(201).json({ conversationId: claims.conv, token: issue(claims), expires_in: TOKEN_TTL_SECONDS });
     }),
   );
@@ -150,47 +188,56 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
       const conversationId = req.params.id;
       const claims = authorise(req, conversationId);
       const conversation = await store.getConversation(conversationId);
-      if (!conversation) throw new HttpError(404, 'not_found', 'Conversation not found');
-      const body = req.body as Record<string, unknown> | undefined;
-      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
-        throw new HttpError(400, 'bad_request', 'The body must be a JSON activity object with a "type"');
+      if (!conversation) throw new HttpError(404, 'not_found', 'Conversation not found (it may have been idle too long)');
+      const body: unknown = req.body;
+      if (!body || typeof body !== 'object' || Array.isArray(body)) {
+        throw new HttpError(400, 'bad_request', 'The body must be a JSON activity object, e.g. {"type":"message","text":"..."}');
       }
-      if (body.type !== 'message') {
-        // Typing and event activities from clients are accepted and not stored.
+      const activity = body as Record<string, unknown>;
+      if (typeof activity.type === 'string' && IGNORED_TYPES.has(activity.type)) {
+        // Accepted and dropped: Web Chat sends these when configured to, and failing them would
+        // show errors to the seller for nothing the bot uses.
         res.json({ id: `${conversationId}|ignored` });
         return;
       }
-      const { text, action } = fromActivity(body);
+      if (activity.type !== 'message') throw new HttpError(400, 'bad_request', 'Only activities of type "message" are accepted');
+      const { text, action } = fromActivity(activity);
       if (text !== undefined && text.length > maxText) {
         throw new HttpError(413, 'too_large', `The message is too long (${text.length} characters; at most ${maxText})`);
       }
-      if (!action && !text?.trim()) throw new HttpError(400, 'bad_request', 'A message needs "text" or a button "value"');
-      const locale = typeof body.locale === 'string' ? body.locale.slice(0, 10) : undefined;
-      // Stored redacted: the history the widget shows after a reload never holds a secret.
-      const { id } = await store.appendActivity(conversationId, {
+      if (!action && !text?.trim()) throw new HttpError(400, 'bad_request', 'A message needs "text" or a button "value" {"action": ...}');
+      const locale = localeOf(activity.locale);
+      // Web Chat matches the echo of a message to the one it shows as "sending" by this id.
+      const channelData = activity.channelData as { clientActivityID?: unknown } | undefined;
+      const clientActivityID =
+        typeof channelData?.clientActivityID === 'string' && channelData.clientActivityID.length <= 100 ? channelData.clientActivityID : undefined;
+      // Stored redacted: the history (and the widget's copy after a reload) never holds a secret.
+      // The core gets the original text: it must see the secret to warn the seller about it.
+      const { id } = await append(conversationId, {
         type: 'message',
-        timestamp: now().toISOString(),
-        channelId: 'directline',
-        conversation: { id: conversationId },
         from: { id: claims.user, role: 'user' },
-        text: text === undefined ? undefined : redact(text).text,
+        ...(text !== undefined ? { text: redact(text).text } : {}),
         ...(action ? { value: { action } } : {}),
         ...(locale ? { locale } : {}),
+        ...(clientActivityID ? { channelData: { clientActivityID } } : {}),
       });
-      await reply(conversationId, { type: 'typing', from: BOT });
+      // The client shows its typing indicator until the answer is there.
+      await append(conversationId, { type: 'typing', from: BOT });
       res.json({ id });
-      const turn: Turn = {
-        channel: 'web',
-        conversationId,
-        userId: claims.user,
-        kind: action ? 'action' : 'message',
-        text,
-        action,
-        locale,
-        accountId: conversation.accountId,
-        at: now().toISOString(),
-      };
-      void runTurn(turn, id);
+      void runTurn(
+        {
+          channel: 'web',
+          conversationId,
+          userId: claims.user,
+          kind: action ? 'action' : 'message',
+          text,
+          action,
+          locale,
+          accountId: conversation.accountId,
+          at: now().toISOString(),
+        },
+        id,
+      );
     }),
   );
 
@@ -205,6 +252,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
     }),
   );
 
+  // Inside the router so every /directline answer, errors included, is JSON {error: {code, message}}.
   router.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: { code: err.code, message: err.message } });
@@ -215,7 +263,11 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
       return;
     }
     if (err.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'too_large', message: 'The request body is too large (at most 64 KB)' } });
+      res.status(413).json({ error: { code: 'too_large', message: `The request body is too large (at most ${BODY_LIMIT})` } });
+      return;
+    }
+    if (err.status && err.status >= 400 && err.status < 500) {
+      res.status(err.status).json({ error: { code: 'bad_request', message: err.message } });
       return;
     }
     log.error({ err }, 'Direct Line request failed');

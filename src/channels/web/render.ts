@@ -3,33 +3,66 @@ import type { Choice, OutMessage } from '../../conversation/messages';
 /**
  * The core's vocabulary as Bot Framework activities: what Microsoft's Web Chat renders well
  * (markdown text, suggested actions, hero cards) plus `channelData.steps` for our own widget,
- * which draws the steps from structured data rather than from markdown.
+ * which draws the steps from structured data rather than from markdown. Pure: no I/O, no clock.
  */
 
 export interface RenderContext {
   conversationId: string;
   botId: string;
   locale?: string;
+  /**
+   * PUBLIC_BASE_URL. The widget runs on other sites, so a root-relative URL from the knowledge
+   * base ("/img/x.png") would point at the host page's server: it is made absolute with this.
+   */
+  baseUrl?: string;
 }
 
 export type ActivityDraft = Record<string, unknown> & { type: string };
 
-const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
+export const BOT_NAME = 'BigSeller Help';
 
-/** A button press: Web Chat shows `displayText` as the user's bubble and sends `value` to us. */
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+};
+
+/**
+ * A button press. `messageBack` rather than `imBack`: Web Chat shows `displayText` as the user's
+ * bubble and sends `value`, so the core gets the exact action whatever the label's language.
+ */
 function action(c: Choice) {
   return { type: 'messageBack', title: c.label, text: c.label, displayText: c.label, value: { action: c.action } };
 }
 
-/** Markdown is interpreted by Web Chat: characters that would format are escaped in data. */
+/** Web Chat interprets markdown: characters that would format are escaped in knowledge-base text. */
 function md(text: string): string {
   return text.replace(/([\\`*_{}[\]()#+\-.!|>~<])/g, '\\$1');
+}
+
+function absolute(url: string, baseUrl: string | undefined): string {
+  return baseUrl && url.startsWith('/') && !url.startsWith('//') ? baseUrl.replace(/\/+$/, '') + url : url;
+}
+
+/** A URL inside markdown link syntax: spaces and parentheses would end it early. */
+function mdUrl(url: string): string {
+  // Percent codes by hand: encodeURIComponent leaves parentheses as they are.
+  return url.replace(/[\s()<>]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}
+
+export function imageContentType(url: string): string {
+  const ext = /\.([a-z0-9]+)(?:[?#].*)?$/i.exec(url)?.[1]?.toLowerCase() ?? '';
+  // Unknown extension: still an image, and Web Chat picks its image renderer by the prefix.
+  return IMAGE_TYPES[ext] ?? 'image/*';
 }
 
 export function toActivities(messages: OutMessage[], ctx: RenderContext): ActivityDraft[] {
   const base = {
     type: 'message',
-    from: { id: ctx.botId, name: 'BigSeller Help', role: 'bot' },
+    from: { id: ctx.botId, name: BOT_NAME, role: 'bot' },
     conversation: { id: ctx.conversationId },
     ...(ctx.locale ? { locale: ctx.locale } : {}),
   };
@@ -38,27 +71,36 @@ export function toActivities(messages: OutMessage[], ctx: RenderContext): Activi
       case 'text':
         return { ...base, text: m.text, textFormat: 'plain' };
       case 'steps': {
+        const images = m.images.map((img) => (img.url ? { caption: img.caption, url: absolute(img.url, ctx.baseUrl) } : { caption: img.caption }));
         const lines = [`**${md(m.title)}**`];
         if (m.menuPath) lines.push(`_${md(m.menuPath)}_`);
         lines.push(m.steps.map((s, i) => `${i + 1}. ${md(s)}`).join('\n'));
         for (const n of m.notes) lines.push(`> ${md(n)}`);
-        for (const img of m.images) lines.push(img.url ? `![${md(img.caption)}](${img.url})` : `🖼 ${md(img.caption)}`);
+        // A link rather than inline markdown image: every client renders links, and the screenshots
+        // are large; our widget draws the image itself from channelData.
+        for (const img of images) lines.push(img.url && /^https?:\/\//i.test(img.url) ? `🖼 [${md(img.caption)}](${mdUrl(img.url)})` : `🖼 ${md(img.caption)}`);
         return {
           ...base,
           text: lines.join('\n\n'),
           textFormat: 'markdown',
-          channelData: { steps: { title: m.title, menuPath: m.menuPath, steps: m.steps, notes: m.notes, images: m.images } },
+          channelData: {
+            steps: { title: m.title, ...(m.menuPath ? { menuPath: m.menuPath } : {}), steps: m.steps, notes: m.notes, images },
+          },
         };
       }
       case 'image': {
-        const ext = /\.([a-z0-9]+)(?:[?#].*)?$/i.exec(m.url)?.[1]?.toLowerCase() ?? '';
-        return { ...base, attachments: [{ contentType: IMAGE_TYPES[ext] ?? 'image/png', contentUrl: m.url, name: m.caption }] };
+        const url = absolute(m.url, ctx.baseUrl);
+        return { ...base, attachments: [{ contentType: imageContentType(url), contentUrl: url, name: m.caption }] };
       }
       case 'link':
+        // The label is the button; a card title repeating it would say the same thing twice.
         return {
           ...base,
           attachments: [
-            { contentType: 'application/vnd.microsoft.card.hero', content: { title: m.label, buttons: [{ type: 'openUrl', title: m.label, value: m.url }] } },
+            {
+              contentType: 'application/vnd.microsoft.card.hero',
+              content: { buttons: [{ type: 'openUrl', title: m.label, value: absolute(m.url, ctx.baseUrl) }] },
+            },
           ],
         };
       case 'card':
@@ -67,7 +109,7 @@ export function toActivities(messages: OutMessage[], ctx: RenderContext): Activi
           attachments: [
             {
               contentType: 'application/vnd.microsoft.card.hero',
-              content: { title: m.title, text: m.text, buttons: m.choices.map(action) },
+              content: { title: m.title, ...(m.text ? { text: m.text } : {}), buttons: m.choices.map(action) },
             },
           ],
         };
@@ -77,11 +119,15 @@ export function toActivities(messages: OutMessage[], ctx: RenderContext): Activi
   });
 }
 
-/** What the seller did, read from an incoming activity: a button press or typed text. */
+/**
+ * What the seller did, read from an incoming activity: a button press (`value.action`, from our
+ * messageBack buttons) or typed text. Anything else in `value` is ignored: it comes from the
+ * client and the core only understands its own action strings.
+ */
 export function fromActivity(activity: { text?: unknown; value?: unknown }): { text?: string; action?: string } {
   const value = activity.value as { action?: unknown } | undefined;
   const text = typeof activity.text === 'string' ? activity.text : undefined;
-  if (value && typeof value === 'object' && typeof value.action === 'string' && value.action.length <= 300) {
+  if (value && typeof value === 'object' && typeof value.action === 'string' && value.action.length > 0 && value.action.length <= 300) {
     return { action: value.action, text };
   }
   return { text };
