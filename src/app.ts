@@ -20,12 +20,17 @@ import { MailSender } from './escalation/sender';
 import { HttpConnectorClient } from './status/connector';
 import { signIdentity } from './status/identity';
 import { createSandboxConnectorRouter, SANDBOX_SELLERS } from './status/sandbox';
+import { createLinkConfirmRouter, createSandboxLineLoginRouter } from './channels/line/linking';
+import { createLineRouter, type LineRouter } from './channels/line/webhook';
+import { SqliteEventDedupStore } from './storage/event-dedup';
+import { RedisLinkStore, SqliteLinkStore } from './storage/link-store';
 
 /** Idle conversations are forgotten after a day (state) ; Direct Line history lives longer. */
 export const CONVERSATION_TTL_SECONDS = 24 * 3600;
 
 export interface App {
   app: express.Express;
+  line?: LineRouter;
   /** Tells the app the port it listens on (the sandbox connector is called over HTTP). */
   listening(port: number): void;
   sandbox: boolean;
@@ -56,6 +61,7 @@ export function createApp(config: Config, log: Logger): App {
     transport: { smtpUrl: config.smtpUrl, mailDir: path.join(config.dataDir, 'mail') },
     supportEmail: config.supportEmail,
     mailFrom: config.mailFrom,
+    // Channels keep screenshots under DATA_DIR/screenshots and record them relative to it.
     screenshotsDir: path.join(config.dataDir, 'screenshots'),
     topicTitles: Object.fromEntries(kb.topics.map((t) => [t.id, t.en.title])),
     log,
@@ -130,6 +136,26 @@ export function createApp(config: Config, log: Logger): App {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (sandbox) app.use('/sandbox/connector', createSandboxConnectorRouter());
+
+  // LINE, when both channel credentials are set. The webhook reads its raw body itself (the
+  // signature is checked on the bytes), so no JSON parser may run before it: none is global here.
+  let line: LineRouter | undefined;
+  if (config.line) {
+    const links = redis ? new RedisLinkStore(redis) : new SqliteLinkStore(db);
+    line = createLineRouter({
+      bot,
+      line: config.line,
+      dedup: new SqliteEventDedupStore(db),
+      dataDir: config.dataDir,
+      log,
+      t,
+      linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
+    });
+    app.use('/webhooks/line', line);
+    const confirmSecret = config.linkConfirmSecret ?? persistentSecret(db, 'link-confirm');
+    app.use(createLinkConfirmRouter({ links, confirmSecret, log }));
+    if (!config.lineLinkLoginUrl) app.use(createSandboxLineLoginRouter({ links, sellers: SANDBOX_SELLERS }));
+  }
   app.use(
     createWidgetRouter({
       publicBaseUrl: config.publicBaseUrl,
@@ -175,6 +201,7 @@ export function createApp(config: Config, log: Logger): App {
 
   return {
     app,
+    line,
     sender,
     sandbox,
     listening: (p) => {
@@ -186,6 +213,7 @@ export function createApp(config: Config, log: Logger): App {
     db,
     close: async () => {
       clearInterval(sweeper);
+      await line?.idle();
       await sender.stop();
       redis?.disconnect();
       db.close();

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import type { Logger } from '../../logger';
+import type { LineMessage } from './render';
+
+export const DEFAULT_LINE_API = 'https://api.line.me';
+export const LINE_DATA_API = 'https://api-data.line.me';
+
+/**
+ * LINE serves message content from a separate host. A non-default base (tests, a proxy) serves
+ * both APIs, so only the default is mapped to the data host.
+ */
+export function dataApiBaseUrl(apiBaseUrl: string): string {
+  const base = apiBaseUrl.replace(/\/+$/, '');
+  return base === DEFAULT_LINE_API ? LINE_DATA_API : base;
+}
+
+export interface RetryOptions {
+  /** Tries in all, first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the request fails instead. */
+  maxRetryAfterMs: number;
+  /** Per request; the SDK's fetch has no timeout of its own. */
+  timeoutMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+const DEFAULT_RETRY: RetryOptions = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 8000,
+  maxRetryAfterMs: 30_000,
+  timeoutMs: 15_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+export class LineApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status; undefined for a network failure or timeout. */
+    readonly status: number | undefined,
+    readonly body: string,
+    /** 429, 5xx, network, timeout: worth another try. */
+    readonly retryable: boolean,
+    /** 5xx, network, timeout: LINE may have accepted the request even though we saw a failure. */
+    readonly ambiguous: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'LineApiError';
+  }
+
+  get invalidReplyToken(): boolean {
+    return this.status === 400 && /invalid reply token/i.test(this.body);
+  }
+}
+
+/** Delivery stopped part-way: `sent` requests (reply or pushes) had gone out before `failure`. */
+export class DeliveryError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly sent: number,
+  ) {
+    super(`LINE delivery failed after ${sent} request(s): ${failure instanceof Error ? failure.message : String(failure)}`);
+    this.name = 'DeliveryError';
+  }
+}
+
+function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function toLineApiError(err: unknown, op: string): LineApiError {
+  if (err instanceof LineApiError) return err;
+  if (err instanceof HTTPFetchError) {
+    const retryable = err.status === 429 || err.status >= 500;
+    return new LineApiError(
+      `LINE ${op} answered ${err.status}${err.body ? `: ${err.body.slice(0, 300)}` : ''}`,
+      err.status,
+      err.body ?? '',
+      retryable,
+      err.status >= 500,
+      parseRetryAfter(err.headers?.get?.('retry-after'), Date.now()),
+    );
+  }
+  // fetch() rejects with a TypeError when the connection fails or is reset mid-request.
+  if (err instanceof TypeError) return new LineApiError(`LINE ${op} failed: ${err.message}`, undefined, '', true, true);
+  return new LineApiError(`LINE ${op} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, '', false, false);
+}
+
+export type ReplyOutcome = 'sent' | 'token-invalid' | 'maybe-sent';
+
+export interface Content {
+  body: Readable;
+  contentType?: string;
+  contentLength?: number;
+}
+
+/**
+ * The LINE Messaging API as the channel needs it, over @line/bot-sdk: retries for what may
+ * succeed later (429 with its Retry-After, 5xx, network) with exponential backoff and jitter,
+ * none for other 4xx; pushes carry an X-Line-Retry-Key so a retried push is delivered once.
+ */
+export class LineClient {
+  private readonly api: messagingApi.MessagingApiClient;
+  private readonly blob: messagingApi.MessagingApiBlobClient;
+  private readonly retry: RetryOptions;
+
+  constructor(
+    opts: { channelAccessToken: string; apiBaseUrl: string; retry?: Partial<RetryOptions> },
+    private readonly log: Logger,
+  ) {
+    const base = opts.apiBaseUrl.replace(/\/+$/, '');
+    this.api = new messagingApi.MessagingApiClient({ channelAccessToken: opts.channelAccessToken, baseURL: base });
+    this.blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: opts.channelAccessToken, baseURL: dataApiBaseUrl(base) });
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+  }
+
+  private async once<T>(op: string, call: () => Promise<T>, timeoutMs = this.retry.timeoutMs): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LineApiError(`LINE ${op} timed out after ${timeoutMs} ms`, undefined, '', true, true)), timeoutMs);
+    });
+    try {
+      return await Promise.race([call(), timeout]);
+    } catch (err) {
+      throw toLineApiError(err, op);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async withRetry<T>(op: string, call: () => Promise<T>, onFailure?: (err: LineApiError) => void): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(op, call);
+      } catch (e) {
+        const err = e as LineApiError;
+        onFailure?.(err);
+        if (!err.retryable || attempt >= this.retry.maxAttempts) throw err;
+        const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        const wait = err.retryAfterMs ?? Math.round(backoff * (0.5 + this.retry.random()));
+        if (wait > this.retry.maxRetryAfterMs) throw err;
+        this.log.warn({ op, status: err.status, attempt, waitMs: wait }, 'LINE API call failed, retrying');
+        await this.retry.sleep(wait);
+      }
+    }
+  }
+
+  /**
+   * 'token-invalid': the token had expired or was used, nothing was delivered. 'maybe-sent': an
+   * earlier try failed ambiguously (5xx, timeout) and then LINE called the token used, which
+   * means that earlier try was most likely delivered; the reply API has no retry key to tell.
+   */
+  async reply(replyToken: string, messages: LineMessage[]): Promise<ReplyOutcome> {
+    let ambiguous = false;
+    try {
+      await this.withRetry('reply', () => this.api.replyMessage({ replyToken, messages }), (err) => {
+        if (err.ambiguous) ambiguous = true;
+      });
+      return 'sent';
+    } catch (e) {
+      const err = e as LineApiError;
+      if (err.invalidReplyToken) return ambiguous ? 'maybe-sent' : 'token-invalid';
+      throw err;
+    }
+  }
+
+  /** One logical push: one retry key for all its tries, so LINE accepts it at most once. */
+  async push(to: string, messages: LineMessage[], retryKey: string = randomUUID()): Promise<void> {
+    try {
+      await this.withRetry('push', () => this.api.pushMessage({ to, messages }, retryKey));
+    } catch (e) {
+      const err = e as LineApiError;
+      // 409 with our retry key: an earlier try was accepted (its answer was lost), so it is done.
+      if (err.status === 409) {
+        this.log.info({ op: 'push' }, 'LINE had already accepted this push (409 for its retry key)');
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Sends the batches in order: the first with the reply token while it is usable, everything
+   * else (and the first too when the token is expired or used) as pushes.
+   */
+  async deliver(target: { to: string; replyToken?: string; replyUsable: boolean }, batches: LineMessage[][]): Promise<{ replied: boolean; pushed: number }> {
+    let sent = 0;
+    let replied = false;
+    let rest = batches;
+    try {
+      if (target.replyToken && target.replyUsable && batches.length > 0) {
+        let outcome: ReplyOutcome;
+        try {
+          outcome = await this.reply(target.replyToken, batches[0]);
+        } catch (e) {
+          // LINE kept failing the reply (5xx, 429): a push is the remaining way to reach the seller.
+          if (!(e instanceof LineApiError) || !e.retryable) throw e;
+          this.log.warn({ status: e.status }, 'LINE reply kept failing, sending it as a push');
+          outcome = 'token-invalid';
+        }
+        if (outcome === 'token-invalid') {
+          this.log.info('reply token expired or used, sending as a push');
+        } else {
+          if (outcome === 'maybe-sent') this.log.warn('reply failed ambiguously, then its token was used: assuming it was delivered');
+          replied = true;
+          sent = 1;
+          rest = batches.slice(1);
+        }
+      }
+      for (const messages of rest) {
+        await this.push(target.to, messages);
+        sent++;
+      }
+      return { replied, pushed: sent - (replied ? 1 : 0) };
+    } catch (err) {
+      throw new DeliveryError(err, sent);
+    }
+  }
+
+  /** The typing dots in a 1:1 chat while the core works; they end when our message arrives. */
+  async showLoading(chatId: string, loadingSeconds = 20): Promise<void> {
+    try {
+      // The seller's answer waits for this call, so a slow LINE must not hold it up for long.
+      await this.once('loading', () => this.api.showLoadingAnimation({ chatId, loadingSeconds }), Math.min(3000, this.retry.timeoutMs));
+    } catch (err) {
+      this.log.debug({ err }, 'LINE loading animation failed (ignored)');
+    }
+  }
+
+  /** GET /v2/bot/message/{id}/content on the data API. */
+  async getContent(messageId: string): Promise<Content> {
+    const res = await this.withRetry('content', () => this.blob.getMessageContentWithHttpInfo(messageId));
+    const length = Number(res.httpResponse.headers.get('content-length'));
+    return {
+      body: res.body,
+      contentType: res.httpResponse.headers.get('content-type') ?? undefined,
+      contentLength: Number.isFinite(length) && length > 0 ? length : undefined,
+    };
+  }
+}

@@ -1,0 +1,369 @@
+import express from 'express';
+import { validateSignature } from '@line/bot-sdk';
+import type { Bot } from '../../conversation/bot';
+import { KeyedLock } from '../../conversation/keyed-lock';
+import type { OutMessage, Turn } from '../../conversation/messages';
+import type { Translate } from '../../i18n';
+import type { Language } from '../../knowledge/schema';
+import type { Logger } from '../../logger';
+import type { LinkStore } from '../../storage/link-store';
+import { startLinking } from './linking';
+import type { EventDedupStore } from '../../storage/event-dedup';
+import { DeliveryError, LineApiError, LineClient, type RetryOptions } from './client';
+import { renderPlain, renderReply } from './render';
+import { saveScreenshot, userHash, type ImageMessageRef } from './screenshots';
+
+/**
+ * POST /webhooks/line. LINE wants an answer within 2 seconds and redelivers what it did not see
+ * acknowledged, so the route checks the signature on the raw bytes, answers 200 at once and
+ * only then works through the events: one user's events in order, each event at most once.
+ */
+
+export interface LineRouterDeps {
+  bot: Bot;
+  line: { channelSecret: string; channelAccessToken: string; apiBaseUrl: string };
+  dedup: EventDedupStore;
+  dataDir: string;
+  log: Logger;
+  t: Translate;
+  /** Clock for the reply-token window (tests). */
+  now?: () => number;
+  /** Backoff and timeouts of LINE API calls (tests make the waits instant). */
+  retry?: Partial<RetryOptions>;
+  /** Account linking: which BigSeller account a LINE user proved, and where they sign in. */
+  linking?: { links: LinkStore; loginUrl: string };
+}
+
+const LINK_COMMAND = /^\s*(?:link(?: my)? (?:bigseller )?account|เชื่อม(?:ต่อ)?บัญชี(?:\s*bigseller)?|ผูกบัญชี)\s*(?:ค่ะ|ครับ|คะ|นะ)?\s*$/i;
+const UNLINK_COMMAND = /^\s*(?:unlink(?: my)? (?:bigseller )?account|unlink|ยกเลิก(?:การ)?(?:เชื่อม(?:ต่อ)?|ผูก)บัญชี)\s*(?:ค่ะ|ครับ|คะ|นะ)?\s*$/i;
+
+export type LineRouter = express.Router & {
+  /** Resolves when every event received so far has been handled (tests, graceful shutdown). */
+  idle(): Promise<void>;
+};
+
+const BODY_LIMIT = '1mb';
+/** LINE redelivers for a while after a failed delivery; remembering ids for a week is plenty. */
+const EVENT_TTL_SECONDS = 7 * 24 * 3600;
+/** The group note is said once per group, not after every message its members write. */
+const GROUP_NOTE_TTL_SECONDS = 30 * 24 * 3600;
+/** LINE does not publish the reply token's lifetime; past ~50 s a push is the reliable way. */
+const REPLY_WINDOW_MS = 50_000;
+
+/** The parts of LINE's webhook events this channel reads; anything else may be missing. */
+interface LineSource {
+  type?: string;
+  userId?: string;
+  groupId?: string;
+  roomId?: string;
+}
+
+interface LineEvent {
+  type?: string;
+  mode?: string;
+  webhookEventId?: string;
+  deliveryContext?: { isRedelivery?: boolean };
+  replyToken?: string;
+  source?: LineSource;
+  message?: {
+    id?: string;
+    type?: string;
+    text?: string;
+    contentProvider?: ImageMessageRef['contentProvider'];
+    imageSet?: { id?: string; index?: number; total?: number };
+  };
+  postback?: { data?: string };
+  link?: { result?: string; nonce?: string };
+}
+
+const THAI = /[\u0E00-\u0E7F]/;
+
+function languageOf(texts: (string | undefined)[]): Language {
+  const joined = texts.filter(Boolean).join(' ');
+  return THAI.test(joined) || !/[a-z]/i.test(joined) ? 'th' : 'en';
+}
+
+function textsOf(messages: OutMessage[]): string[] {
+  return messages.flatMap((m) => {
+    switch (m.type) {
+      case 'text':
+        return [m.text];
+      case 'steps':
+        return [m.title, ...m.steps];
+      case 'choices':
+        return [m.text];
+      case 'card':
+        return [m.title, m.text ?? ''];
+      case 'image':
+        return [m.caption];
+      case 'link':
+        return [m.label];
+    }
+  });
+}
+
+function chatOf(source: LineSource | undefined): { kind: 'user' | 'group' | 'room'; id: string } | undefined {
+  if (!source) return undefined;
+  if (source.type === 'user' && source.userId) return { kind: 'user', id: source.userId };
+  if (source.type === 'group' && source.groupId) return { kind: 'group', id: source.groupId };
+  if (source.type === 'room' && source.roomId) return { kind: 'room', id: source.roomId };
+  return undefined;
+}
+
+export function createLineRouter(deps: LineRouterDeps): LineRouter {
+  const { bot, dedup, dataDir, log, t } = deps;
+  const now = deps.now ?? Date.now;
+  const client = new LineClient({ channelAccessToken: deps.line.channelAccessToken, apiBaseUrl: deps.line.apiBaseUrl, retry: deps.retry }, log);
+  const lock = new KeyedLock();
+  const inflight = new Set<Promise<unknown>>();
+
+  function track(p: Promise<unknown>): void {
+    inflight.add(p);
+    const done = () => inflight.delete(p);
+    p.then(done, done);
+  }
+
+  async function send(event: LineEvent, to: string, messages: OutMessage[], receivedAt: number): Promise<void> {
+    if (messages.length === 0) return;
+    const lang = languageOf(textsOf(messages));
+    const opts = { choiceHint: t(lang, 'choiceHint') };
+    const target = { to, replyToken: event.replyToken, replyUsable: now() - receivedAt < REPLY_WINDOW_MS };
+    try {
+      await client.deliver(target, renderReply(messages, opts));
+    } catch (err) {
+      const failure = err instanceof DeliveryError ? err.failure : err;
+      // A 400 before anything went out means LINE refused our rendering (a limit we did not
+      // know of): plain text still gets the answer, and numbered choices, to the seller.
+      if (err instanceof DeliveryError && err.sent === 0 && failure instanceof LineApiError && failure.status === 400) {
+        log.error({ err: failure }, 'LINE refused the rendered reply, sending it as plain text');
+        try {
+          await client.deliver(target, renderPlain(messages, opts));
+        } catch (again) {
+          log.error({ err: again }, 'LINE reply not delivered');
+        }
+        return;
+      }
+      log.error({ err }, 'LINE reply not delivered');
+    }
+  }
+
+  /** One turn of a 1:1 chat through the core, then its answer to the seller. */
+  async function converse(
+    event: LineEvent,
+    userId: string,
+    part: Pick<Turn, 'kind'> & Partial<Turn>,
+    receivedAt: number,
+    opts: { loading?: boolean; silent?: boolean } = {},
+  ): Promise<void> {
+    if (opts.loading) await client.showLoading(userId);
+    const accountId = deps.linking ? await deps.linking.links.accountOf(userId).catch(() => undefined) : undefined;
+    const turn: Turn = { channel: 'line', conversationId: userId, userId, at: new Date(now()).toISOString(), accountId, ...part };
+    let messages: OutMessage[];
+    try {
+      messages = await bot.handle(turn);
+    } catch (err) {
+      log.error({ err, user: userHash(userId), kind: turn.kind }, 'LINE turn failed');
+      messages = [{ type: 'text', text: t(languageOf([turn.text]), 'error.generic') }];
+    }
+    if (opts.silent) return;
+    await send(event, userId, messages, receivedAt);
+  }
+
+  async function groupNote(event: LineEvent, chat: { kind: 'group' | 'room'; id: string }, receivedAt: number): Promise<void> {
+    let first = true;
+    try {
+      first = await dedup.claim(`line:group-note:${chat.id}`, GROUP_NOTE_TTL_SECONDS);
+    } catch (err) {
+      log.error({ err }, 'group note bookkeeping failed');
+    }
+    // Joining always gets the note; afterwards only the first message of the group does.
+    if (!first && event.type !== 'join') return;
+    const text = [t('th', 'line.groupOnly'), t('en', 'line.groupOnly')].join('\n\n');
+    await send(event, chat.id, [{ type: 'text', text }], receivedAt);
+  }
+
+  async function handleEvent(event: LineEvent, receivedAt: number): Promise<void> {
+    const chat = chatOf(event.source);
+    const type = event.type;
+    if (type === 'accountLink') return onAccountLink(event, receivedAt);
+    if (!chat || (type !== 'message' && type !== 'postback' && type !== 'follow' && type !== 'unfollow' && type !== 'join')) {
+      log.debug({ type }, 'LINE event ignored');
+      return;
+    }
+    if (chat.kind !== 'user') {
+      if (type === 'join' || type === 'message') await groupNote(event, { kind: chat.kind, id: chat.id }, receivedAt);
+      return;
+    }
+    const userId = chat.id;
+    switch (type) {
+      case 'follow':
+        return converse(event, userId, { kind: 'start' }, receivedAt);
+      case 'unfollow':
+        await bot.forget({ channel: 'line', conversationId: userId });
+        log.info({ user: userHash(userId) }, 'LINE user unfollowed: conversation forgotten');
+        return;
+      case 'postback': {
+        const data = event.postback?.data;
+        if (!data) return;
+        return converse(event, userId, { kind: 'action', action: data }, receivedAt, { loading: true });
+      }
+      case 'message':
+        return onMessage(event, userId, receivedAt);
+    }
+  }
+
+  async function onMessage(event: LineEvent, userId: string, receivedAt: number): Promise<void> {
+    const m = event.message;
+    switch (m?.type) {
+      case 'text':
+        if (!m.text?.trim()) return;
+        if (deps.linking && LINK_COMMAND.test(m.text)) return startLink(event, userId, m.text, receivedAt);
+        if (deps.linking && UNLINK_COMMAND.test(m.text)) return unlink(event, userId, m.text, receivedAt);
+        return converse(event, userId, { kind: 'message', text: m.text }, receivedAt, { loading: true });
+      case 'sticker':
+        return converse(event, userId, { kind: 'sticker' }, receivedAt);
+      case 'image': {
+        const screenshot = m.id ? await saveScreenshot({ client, dataDir, userId, message: { id: m.id, contentProvider: m.contentProvider }, log }) : undefined;
+        // An album arrives as one event per picture: one acknowledgement (for the last) is enough.
+        const set = m.imageSet;
+        const silent = Boolean(set && typeof set.index === 'number' && typeof set.total === 'number' && set.index < set.total);
+        return converse(event, userId, { kind: 'image', ...(screenshot ? { screenshot } : {}) }, receivedAt, { silent });
+      }
+      case 'file':
+      case 'video':
+      case 'audio':
+        return converse(event, userId, { kind: 'file' }, receivedAt);
+      default:
+        log.debug({ messageType: m?.type }, 'LINE message type ignored');
+    }
+  }
+
+  /** The seller asked to link: a link token from LINE, and the sign-in URL that carries it. */
+  async function startLink(event: LineEvent, userId: string, text: string, receivedAt: number): Promise<void> {
+    const lang = languageOf([text]);
+    let messages: OutMessage[];
+    try {
+      const url = await startLinking({
+        lineUserId: userId,
+        links: deps.linking!.links,
+        apiBaseUrl: deps.line.apiBaseUrl,
+        channelAccessToken: deps.line.channelAccessToken,
+        loginUrl: deps.linking!.loginUrl,
+      });
+      messages = [
+        { type: 'text', text: t(lang, 'line.link.start') },
+        { type: 'link', label: t(lang, 'line.link.button'), url },
+      ];
+    } catch (err) {
+      log.error({ err, user: userHash(userId) }, 'LINE link token not issued');
+      messages = [{ type: 'text', text: t(lang, 'line.link.failed') }];
+    }
+    await send(event, userId, messages, receivedAt);
+  }
+
+  async function unlink(event: LineEvent, userId: string, text: string, receivedAt: number): Promise<void> {
+    const lang = languageOf([text]);
+    const removed = await deps.linking!.links.unlink(userId);
+    await send(event, userId, [{ type: 'text', text: t(lang, removed ? 'line.link.unlinked' : 'line.link.notLinked') }], receivedAt);
+  }
+
+  /** LINE's answer to the sign-in: the nonce links the user, once, if it is theirs and fresh. */
+  async function onAccountLink(event: LineEvent, receivedAt: number): Promise<void> {
+    const userId = event.source?.userId;
+    if (!userId || !deps.linking) {
+      log.info({ result: event.link?.result }, 'LINE accountLink event ignored (linking not configured)');
+      return;
+    }
+    const nonce = event.link?.nonce;
+    const accountId = event.link?.result === 'ok' && nonce ? await deps.linking.links.consumeNonce(nonce, userId) : undefined;
+    if (accountId) await deps.linking.links.link(userId, accountId);
+    log.info({ user: userHash(userId), linked: !!accountId, result: event.link?.result }, 'LINE account link');
+    const key = accountId ? 'line.link.done' : 'line.link.failed';
+    await send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n') }], receivedAt);
+  }
+
+  async function dispatch(events: unknown[], receivedAt: number): Promise<void> {
+    for (const raw of events) {
+      if (!raw || typeof raw !== 'object') continue;
+      const event = raw as LineEvent;
+      // Standby: another channel (a chat module, a human) has the conversation; we stay silent.
+      if (event.mode === 'standby') {
+        log.debug({ type: event.type }, 'LINE event in standby mode ignored');
+        continue;
+      }
+      const id = typeof event.webhookEventId === 'string' ? event.webhookEventId : undefined;
+      if (id) {
+        let fresh = true;
+        try {
+          fresh = await dedup.claim(`line:event:${id}`, EVENT_TTL_SECONDS);
+        } catch (err) {
+          // Better to risk answering twice than to drop a seller's message.
+          log.error({ err }, 'LINE event de-duplication failed, handling the event anyway');
+        }
+        if (!fresh) {
+          log.info({ eventId: id, type: event.type, redelivery: event.deliveryContext?.isRedelivery === true }, 'LINE event already handled');
+          continue;
+        }
+      }
+      const chat = chatOf(event.source);
+      const key = chat ? `${chat.kind}:${chat.id}` : 'unknown';
+      track(
+        lock.run(key, () => handleEvent(event, receivedAt)).catch((err) => {
+          log.error({ err, type: event.type }, 'LINE event failed');
+        }),
+      );
+    }
+  }
+
+  const router = express.Router();
+  router.post('/', express.raw({ type: () => true, limit: BODY_LIMIT }), (req, res) => {
+    let body: unknown = req.body;
+    if (!Buffer.isBuffer(body)) {
+      // body-parser marks a body it consumed; then a JSON parser ran before us and the exact
+      // bytes LINE signed are gone, which no request can fix.
+      if ((req as { _body?: boolean })._body) {
+        log.error('LINE webhook body was parsed before the signature check: mount the LINE router before any body parser');
+        res.status(500).json({ error: 'misconfigured' });
+        return;
+      }
+      body = Buffer.alloc(0);
+    }
+    const rawBody = body as Buffer;
+    const signature = req.get('x-line-signature');
+    if (!signature || !validateSignature(rawBody, deps.line.channelSecret, signature)) {
+      log.warn({ hasSignature: Boolean(signature) }, 'LINE webhook with a missing or wrong signature refused');
+      res.status(401).json({ error: 'invalid signature' });
+      return;
+    }
+    let payload: { events?: unknown };
+    try {
+      payload = JSON.parse(rawBody.toString('utf8')) as { events?: unknown };
+    } catch {
+      res.status(400).json({ error: 'invalid JSON' });
+      return;
+    }
+    if (!payload || typeof payload !== 'object' || !Array.isArray(payload.events)) {
+      res.status(400).json({ error: 'events array required' });
+      return;
+    }
+    const events = payload.events as unknown[];
+    res.status(200).json({});
+    if (events.length === 0) return;
+    track(
+      dispatch(events, now()).catch((err) => {
+        log.error({ err }, 'LINE webhook dispatch failed');
+      }),
+    );
+  });
+  router.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    log.warn({ status: err.status, type: err.type }, 'LINE webhook body refused');
+    res.status(err.status && err.status >= 400 && err.status < 600 ? err.status : 500).json({ error: err.type ?? 'error' });
+  });
+
+  return Object.assign(router, {
+    async idle(): Promise<void> {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+  });
+}

@@ -1,0 +1,48 @@
+import type { Db } from './sqlite';
+
+/**
+ * Remembers ids of things that must happen once (LINE webhook events, which LINE redelivers
+ * when it did not see our 200). Kept in the same storage as conversation state, so a restarted
+ * bot still recognises an event it already handled.
+ */
+export interface EventDedupStore {
+  /** True the first time an id is claimed (within ttlSeconds), false for every repeat. */
+  claim(id: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** How often claim() also deletes expired rows; a sweep per claim would be wasted work. */
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+
+export class SqliteEventDedupStore implements EventDedupStore {
+  private readonly claimTx: (id: string, now: number, expiresAt: number) => boolean;
+  private readonly sweepStmt;
+  private lastSweep = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    db: Db,
+    private readonly now: () => number = Date.now,
+  ) {
+    db.exec(`CREATE TABLE IF NOT EXISTS event_dedup (
+      id TEXT PRIMARY KEY,
+      expires_at INTEGER NOT NULL
+    )`);
+    db.exec('CREATE INDEX IF NOT EXISTS event_dedup_expiry ON event_dedup (expires_at)');
+    const dropExpired = db.prepare('DELETE FROM event_dedup WHERE id = ? AND expires_at <= ?');
+    const insert = db.prepare('INSERT OR IGNORE INTO event_dedup (id, expires_at) VALUES (?, ?)');
+    this.sweepStmt = db.prepare('DELETE FROM event_dedup WHERE expires_at <= ?');
+    // One transaction, so two claimers of the same id (two instances on one file) cannot both win.
+    this.claimTx = db.transaction((id: string, now: number, expiresAt: number) => {
+      dropExpired.run(id, now);
+      return insert.run(id, expiresAt).changes === 1;
+    });
+  }
+
+  async claim(id: string, ttlSeconds: number): Promise<boolean> {
+    const now = this.now();
+    if (now - this.lastSweep >= SWEEP_EVERY_MS) {
+      this.lastSweep = now;
+      this.sweepStmt.run(now);
+    }
+    return this.claimTx(id, now, now + ttlSeconds * 1000);
+  }
+}

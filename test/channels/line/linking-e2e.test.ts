@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createApp, type App } from '../../../src/app';
+import { loadConfig } from '../../../src/config';
+import { createLogger } from '../../../src/logger';
+import { FakeLineApi, lineEvent, SECRET, sign, textEvent, TOKEN, USER } from './fake-line-api';
+
+/**
+ * The whole bot with LINE on, against a local fake LINE API and the sandbox connector: a seller
+ * links their LINE to a sample account through the account-link flow and gets their stores
+ * checked; a replayed or foreign nonce links nothing.
+ */
+describe('LINE account linking, end to end', () => {
+  const CONFIRM = 'test-link-confirm-secret';
+  let fake: FakeLineApi;
+  let bot: App;
+  let server: http.Server;
+  let base: string;
+
+  beforeAll(async () => {
+    fake = new FakeLineApi();
+    await fake.start();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-link-'));
+    bot = createApp(
+      loadConfig({
+        DATA_DIR: dataDir,
+        PORT: '0',
+        LINE_CHANNEL_SECRET: SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+        LINE_API_BASE_URL: fake.url,
+        LINK_CONFIRM_SECRET: CONFIRM,
+        PUBLIC_BASE_URL: 'https://bot.example.com',
+      }),
+      createLogger('silent'),
+    );
+    server = bot.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as AddressInfo).port;
+    bot.listening(port);
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    server.close();
+    await bot.close();
+    await fake.stop();
+  });
+
+  async function deliver(...events: Record<string, unknown>[]): Promise<string> {
+    const before = fake.sends().length;
+    const body = JSON.stringify({ destination: 'Uxxx', events });
+    const r = await request(base).post('/webhooks/line').set('content-type', 'application/json').set('x-line-signature', sign(body)).send(body);
+    expect(r.status).toBe(200);
+    await bot.line!.idle();
+    return JSON.stringify(fake.sends().slice(before).map((c) => c.body));
+  }
+
+  async function linkTokenFlow(linkToken: string): Promise<string> {
+    fake.plan(`/v2/bot/user/${USER}/linkToken`, { status: 200, body: { linkToken } });
+    const out = await deliver(textEvent('เชื่อมบัญชี'));
+    expect(fake.paths()).toContain(`POST /v2/bot/user/${USER}/linkToken`);
+    expect(out).toContain(`https://bot.example.com/sandbox/line-login?linkToken=${linkToken}`);
+    // The back office confirms the sign-in and gets the one-time nonce.
+    const confirm = await request(base).post('/line/link/confirm').set('authorization', `Bearer ${CONFIRM}`).send({ linkToken, accountId: 'demo-expired' });
+    expect(confirm.status).toBe(200);
+    expect(confirm.body.redirectUrl).toBe(`https://access.line.me/dialog/bot/accountLink?linkToken=${linkToken}&nonce=${confirm.body.nonce}`);
+    return confirm.body.nonce as string;
+  }
+
+  it('links with the nonce, then checks the linked account\'s stores', async () => {
+    const nonce = await linkTokenFlow('LINKTOKEN1');
+    const linked = await deliver(lineEvent({ type: 'accountLink', link: { result: 'ok', nonce } }));
+    expect(linked).toMatch(/เชื่อม LINE กับบัญชี BigSeller เรียบร้อยแล้ว/);
+    const check = await deliver(textEvent('เช็คสถานะร้านหน่อยค่ะ'));
+    expect(check).toContain('ร้านแม่มณี');
+  });
+
+  it('a replayed nonce, a foreign nonce or a wrong confirm secret links nothing', async () => {
+    await deliver(textEvent('unlink'));
+    const nonce = await linkTokenFlow('LINKTOKEN2');
+    // Someone else's LINE account presents the nonce first: refused, and the nonce is spent.
+    const foreign = await deliver(lineEvent({ type: 'accountLink', source: { type: 'user', userId: 'U-someone-else' }, link: { result: 'ok', nonce } }));
+    expect(foreign).toMatch(/เชื่อมบัญชีไม่สำเร็จ/);
+    const replay = await deliver(lineEvent({ type: 'accountLink', link: { result: 'ok', nonce } }));
+    expect(replay).toMatch(/เชื่อมบัญชีไม่สำเร็จ/);
+    expect(await deliver(textEvent('เช็คสถานะร้านหน่อยค่ะ'))).not.toContain('ร้านแม่มณี');
+
+    fake.plan(`/v2/bot/user/${USER}/linkToken`, { status: 200, body: { linkToken: 'LINKTOKEN3' } });
+    await deliver(textEvent('link account'));
+    const wrong = await request(base).post('/line/link/confirm').set('authorization', 'Bearer guess').send({ linkToken: 'LINKTOKEN3', accountId: 'demo-expired' });
+    expect(wrong.status).toBe(401);
+    const unknown = await request(base).post('/line/link/confirm').set('authorization', `Bearer ${CONFIRM}`).send({ linkToken: 'NOT-ISSUED', accountId: 'demo-expired' });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('the sandbox sign-in page stands in for the back office', async () => {
+    fake.plan(`/v2/bot/user/${USER}/linkToken`, { status: 200, body: { linkToken: 'LINKTOKEN4' } });
+    await deliver(textEvent('เชื่อมบัญชี'));
+    const page = await request(base).get('/sandbox/line-login?linkToken=LINKTOKEN4');
+    expect(page.text).toContain('demo-password');
+    const go = await request(base).post('/sandbox/line-login').type('form').send({ linkToken: 'LINKTOKEN4', accountId: 'demo-password' });
+    expect(go.status).toBe(303);
+    const nonce = new URL(go.headers.location).searchParams.get('nonce')!;
+    await deliver(lineEvent({ type: 'accountLink', link: { result: 'ok', nonce } }));
+    expect(await deliver(textEvent('check my stores'))).toContain('PASSWORD_NOT_MATCH');
+  });
+});

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import request from 'supertest';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { FakeLineApi, lineEvent, SECRET, sign, textEvent, TOKEN } from '../channels/line/fake-line-api';
+import { freePort } from '../helpers/server-process';
+
+/** The hand-over through LINE: signed webhooks in, one parsed e-mail out, the screenshot attached. */
+describe('hand-over by e-mail through LINE', () => {
+  jest.setTimeout(60_000);
+  const mails: ParsedMail[] = [];
+  let smtp: SMTPServer;
+  let fake: FakeLineApi;
+  let bot: App;
+  let server: http.Server;
+  let base: string;
+
+  beforeAll(async () => {
+    const smtpPort = await freePort();
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _s, cb) => void simpleParser(stream).then((m) => (mails.push(m), cb()), cb),
+    });
+    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', r));
+    fake = new FakeLineApi();
+    await fake.start();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-handover-'));
+    bot = createApp(
+      loadConfig({
+        DATA_DIR: dataDir,
+        PORT: '0',
+        LINE_CHANNEL_SECRET: SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+        LINE_API_BASE_URL: fake.url,
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      }),
+      createLogger('silent'),
+    );
+    server = bot.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.close();
+    await bot.close();
+    await fake.stop();
+    await new Promise<void>((r) => smtp.close(() => r()));
+  });
+
+  async function deliver(...events: Record<string, unknown>[]): Promise<string> {
+    const before = fake.sends().length;
+    const body = JSON.stringify({ destination: 'Uxxx', events });
+    const r = await request(base).post('/webhooks/line').set('content-type', 'application/json').set('x-line-signature', sign(body)).send(body);
+    expect(r.status).toBe(200);
+    await bot.line!.idle();
+    return JSON.stringify(fake.sends().slice(before).map((c) => c.body));
+  }
+
+  it('collects the case on LINE and mails it once, screenshot attached, secrets absent', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    fake.content.set('img-1', { data: png, contentType: 'image/png' });
+    await deliver(lineEvent({ message: { id: 'img-1', type: 'image', contentProvider: { type: 'line' } } }));
+    expect(await deliver(textEvent('ลาซาด้าขึ้น INTERNAL_DATA_ERROR ค่ะ รหัสผ่านคือ Abc12345!'))).toMatch(/INTERNAL_DATA_ERROR/);
+    expect(await deliver(lineEvent({ type: 'postback', postback: { data: 'feedback:no' } }))).toMatch(/handover:start/);
+    expect(await deliver(lineEvent({ type: 'postback', postback: { data: 'handover:start' } }))).toMatch(/อีเมลไหน/);
+    await deliver(textEvent('shop.owner@example.co.th'));
+    await deliver(textEvent('ร้าน LZ ของฉันเชื่อมไม่ได้ otp 112233'));
+    const done = await deliver(lineEvent({ type: 'postback', postback: { data: 'handover:confirm' } }));
+    const ticket = /BS-[0-9A-Z]{6}/.exec(done)![0];
+
+    const end = Date.now() + 15_000;
+    while (mails.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(mails).toHaveLength(1);
+    const mail = mails[0];
+    expect(mail.subject).toContain(ticket);
+    expect(mail.replyTo?.text).toContain('shop.owner@example.co.th');
+    expect(mail.text).toMatch(/Channel: line/);
+    expect(mail.attachments.map((a) => a.contentType)).toEqual(['image/png']);
+    const all = `${mail.text}\n${mail.html}`;
+    expect(all).not.toContain('Abc12345');
+    expect(all).not.toContain('112233');
+  });
+});
