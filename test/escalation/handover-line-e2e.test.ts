@@ -1,15 +1,7 @@
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import request from 'supertest';
-import { createApp, type App } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { FakeLineApi, lineEvent, SECRET, sign, textEvent, TOKEN } from '../channels/line/fake-line-api';
+import { FakeLineApi, lineEvent, SECRET, textEvent, TOKEN } from '../channels/line/fake-line-api';
+import { deliverLine, startApp, type RunningApp } from '../helpers/app-harness';
 import { freePort } from '../helpers/server-process';
 
 /** The hand-over through LINE: signed webhooks in, one parsed e-mail out, the screenshot attached. */
@@ -18,9 +10,7 @@ describe('hand-over by e-mail through LINE', () => {
   const mails: ParsedMail[] = [];
   let smtp: SMTPServer;
   let fake: FakeLineApi;
-  let bot: App;
-  let server: http.Server;
-  let base: string;
+  let app: RunningApp;
 
   beforeAll(async () => {
     const smtpPort = await freePort();
@@ -33,37 +23,20 @@ describe('hand-over by e-mail through LINE', () => {
     await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', r));
     fake = new FakeLineApi();
     await fake.start();
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-handover-'));
-    bot = createApp(
-      loadConfig({
-        DATA_DIR: dataDir,
-        PORT: '0',
-        LINE_CHANNEL_SECRET: SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
-        LINE_API_BASE_URL: fake.url,
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      }),
-      createLogger('silent'),
-    );
-    server = bot.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await startApp({
+      LINE_CHANNEL_SECRET: SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+      LINE_API_BASE_URL: fake.url,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    });
   });
   afterAll(async () => {
-    server.close();
-    await bot.close();
+    await app.close();
     await fake.stop();
     await new Promise<void>((r) => smtp.close(() => r()));
   });
 
-  async function deliver(...events: Record<string, unknown>[]): Promise<string> {
-    const before = fake.sends().length;
-    const body = JSON.stringify({ destination: 'Uxxx', events });
-    const r = await request(base).post('/webhooks/line').set('content-type', 'application/json').set('x-line-signature', sign(body)).send(body);
-    expect(r.status).toBe(200);
-    await bot.line!.idle();
-    return JSON.stringify(fake.sends().slice(before).map((c) => c.body));
-  }
+  const deliver = (...events: Record<string, unknown>[]) => deliverLine(app, fake, ...events);
 
   it('collects the case on LINE and mails it once, screenshot attached, secrets absent', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');

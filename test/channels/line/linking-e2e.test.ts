@@ -1,13 +1,6 @@
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { createApp, type App } from '../../../src/app';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logger';
-import { FakeLineApi, lineEvent, SECRET, sign, textEvent, TOKEN, USER } from './fake-line-api';
+import { deliverLine, startApp, type RunningApp } from '../../helpers/app-harness';
+import { FakeLineApi, lineEvent, SECRET, textEvent, TOKEN, USER } from './fake-line-api';
 
 /**
  * The whole bot with LINE on, against a local fake LINE API and the sandbox connector: a seller
@@ -17,46 +10,27 @@ import { FakeLineApi, lineEvent, SECRET, sign, textEvent, TOKEN, USER } from './
 describe('LINE account linking, end to end', () => {
   const CONFIRM = 'test-link-confirm-secret';
   let fake: FakeLineApi;
-  let bot: App;
-  let server: http.Server;
+  let app: RunningApp;
   let base: string;
 
   beforeAll(async () => {
     fake = new FakeLineApi();
     await fake.start();
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-link-'));
-    bot = createApp(
-      loadConfig({
-        DATA_DIR: dataDir,
-        PORT: '0',
-        LINE_CHANNEL_SECRET: SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
-        LINE_API_BASE_URL: fake.url,
-        LINK_CONFIRM_SECRET: CONFIRM,
-        PUBLIC_BASE_URL: 'https://bot.example.com',
-      }),
-      createLogger('silent'),
-    );
-    server = bot.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const port = (server.address() as AddressInfo).port;
-    bot.listening(port);
-    base = `http://127.0.0.1:${port}`;
+    app = await startApp({
+      LINE_CHANNEL_SECRET: SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+      LINE_API_BASE_URL: fake.url,
+      LINK_CONFIRM_SECRET: CONFIRM,
+      PUBLIC_BASE_URL: 'https://bot.example.com',
+    });
+    base = app.base;
   });
   afterAll(async () => {
-    server.close();
-    await bot.close();
+    await app.close();
     await fake.stop();
   });
 
-  async function deliver(...events: Record<string, unknown>[]): Promise<string> {
-    const before = fake.sends().length;
-    const body = JSON.stringify({ destination: 'Uxxx', events });
-    const r = await request(base).post('/webhooks/line').set('content-type', 'application/json').set('x-line-signature', sign(body)).send(body);
-    expect(r.status).toBe(200);
-    await bot.line!.idle();
-    return JSON.stringify(fake.sends().slice(before).map((c) => c.body));
-  }
+  const deliver = (...events: Record<string, unknown>[]) => deliverLine(app, fake, ...events);
 
   async function linkTokenFlow(linkToken: string): Promise<string> {
     fake.plan(`/v2/bot/user/${USER}/linkToken`, { status: 200, body: { linkToken } });

@@ -1,34 +1,18 @@
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { createApp, type App } from '../../../src/app';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logger';
 import { signIdentity } from '../../../src/status/identity';
+import { startApp, type RunningApp } from '../../helpers/app-harness';
 
 /** The whole bot (sandbox connector included) behind Direct Line, as the widget uses it. */
 describe('status check through Direct Line with a signed identity', () => {
   const SECRET = 'e2e-identity-secret';
-  let bot: App;
-  let server: http.Server;
+  let app: RunningApp;
   let base: string;
 
   beforeAll(async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
-    bot = createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', WEB_IDENTITY_SECRET: SECRET }), createLogger('silent'));
-    server = bot.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const port = (server.address() as AddressInfo).port;
-    bot.listening(port);
-    base = `http://127.0.0.1:${port}`;
+    app = await startApp({ WEB_IDENTITY_SECRET: SECRET });
+    base = app.base;
   });
-  afterAll(async () => {
-    server.close();
-    await bot.close();
-  });
+  afterAll(() => app.close());
 
   async function chat(identity: string | undefined, text: string): Promise<string> {
     const gen = await request(base).post('/directline/tokens/generate').send(identity ? { identity } : {});
