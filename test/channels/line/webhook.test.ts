@@ -5,7 +5,7 @@ import { dataApiBaseUrl } from '../../../src/channels/line/client';
 import { userHash } from '../../../src/channels/line/screenshots';
 import { FakeBot, FakeLineApi, lineEvent, startHarness, textEvent, TOKEN, USER, sign, t, type Harness } from './fake-line-api';
 
-const SAMPLE = path.resolve(__dirname, '../../../../shared/line/sample-webhook.json');
+const SAMPLE = path.resolve(__dirname, 'fixtures/sample-webhook.json');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
