@@ -1,7 +1,7 @@
 import { MASK, redact } from '../escalation/redact';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
-import { PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
+import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
 import { diagnose, type Finding } from '../status/diagnose';
 import type { Explained, Matcher } from '../matching/matcher';
 import { hasThai } from '../matching/normalise';
@@ -42,17 +42,6 @@ export const MENU_TOPICS = [
   'store-bound-other-account',
 ] as const;
 
-export const PLATFORM_NAMES: Record<Platform, string> = {
-  shopee: 'Shopee',
-  lazada: 'Lazada',
-  tiktok: 'TikTok Shop',
-  thisshop: 'Thisshop',
-  lineshopping: 'LINE SHOPPING',
-  woocommerce: 'WooCommerce',
-  shopify: 'Shopify',
-  shopline: 'SHOPLINE',
-  facebook: 'Facebook',
-};
 
 // \b does not work after Thai letters (they are not \w), hence the split alternatives.
 const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว)/i;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
+import { PLATFORM_NAMES, type Platform } from '../knowledge/schema';
 import type { EscalationCase } from './case';
 import { parseEmailAddress } from './email-address';
 import { redact, redactDeep } from './redact';
@@ -27,17 +28,6 @@ const LIMITS = { subject: 150, problem: 5000, reason: 200, entry: 2000, title: 3
 const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 const MAX_ATTACHMENTS_TOTAL = 20 * 1024 * 1024;
 
-const PLATFORM_NAMES: Record<string, string> = {
-  shopee: 'Shopee',
-  lazada: 'Lazada',
-  tiktok: 'TikTok Shop',
-  thisshop: 'Thisshop',
-  lineshopping: 'LINE SHOPPING',
-  woocommerce: 'WooCommerce',
-  shopify: 'Shopify',
-  shopline: 'SHOPLINE',
-  facebook: 'Facebook',
-};
 
 const REASONS: Record<string, string> = {
   asked: 'seller asked for support',
@@ -86,7 +76,7 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
 
-const platformName = (p: string) => PLATFORM_NAMES[p] ?? p;
+const platformName = (p: string) => PLATFORM_NAMES[p as Platform] ?? p;
 
 export function buildSubject(c: EscalationCase, ticket: string): string {
   const platforms = (c.platforms ?? []).map(platformName).join('/');

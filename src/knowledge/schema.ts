@@ -14,6 +14,19 @@ export const PLATFORMS = [
 ] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+/** How each platform's name is written to sellers and to support. */
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  shopee: 'Shopee',
+  lazada: 'Lazada',
+  tiktok: 'TikTok Shop',
+  thisshop: 'Thisshop',
+  lineshopping: 'LINE SHOPPING',
+  woocommerce: 'WooCommerce',
+  shopify: 'Shopify',
+  shopline: 'SHOPLINE',
+  facebook: 'Facebook',
+};
+
 export const LANGUAGES = ['th', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
