@@ -12,7 +12,7 @@ import type { Logger } from './logger';
 import { Matcher } from './matching/matcher';
 import { SqliteConversationStore, type ConversationStore } from './storage/conversation-store';
 import { SqliteDirectLineStore, type DirectLineStore } from './storage/directline-store';
-import { connectRedis, RedisConversationStore, RedisDirectLineStore } from './storage/redis';
+import { connectRedis, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from './storage/redis';
 import { openDatabase, persistentSecret, type Db } from './storage/sqlite';
 import { Metrics } from './metrics';
 import { SqliteOutbox } from './escalation/outbox';
@@ -145,7 +145,7 @@ export function createApp(config: Config, log: Logger): App {
     line = createLineRouter({
       bot,
       line: config.line,
-      dedup: new SqliteEventDedupStore(db),
+      dedup: redis ? new RedisEventDedupStore(redis) : new SqliteEventDedupStore(db),
       dataDir: config.dataDir,
       log,
       t,

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import type { ConversationState } from '../conversation/state';
 import type { ConversationStore } from './conversation-store';
+import type { EventDedupStore } from './event-dedup';
 import {
   KEEP_ACTIVITIES,
   RETENTION_DAYS,
@@ -114,5 +115,17 @@ export class RedisDirectLineStore implements DirectLineStore {
 
   async sweep(): Promise<number> {
     return 0;
+  }
+}
+
+/** Webhook de-duplication shared by every instance: SET NX, so exactly one instance wins an id. */
+export class RedisEventDedupStore implements EventDedupStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'bot:once:',
+  ) {}
+
+  async claim(id: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(this.prefix + id, '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX')) === 'OK';
   }
 }

@@ -4,7 +4,8 @@ import { newState } from '../../src/conversation/state';
 import type { ConversationStore } from '../../src/storage/conversation-store';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
 import { KEEP_ACTIVITIES, SqliteDirectLineStore, type DirectLineStore } from '../../src/storage/directline-store';
-import { RedisConversationStore, RedisDirectLineStore } from '../../src/storage/redis';
+import { RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from '../../src/storage/redis';
+import { SqliteEventDedupStore, type EventDedupStore } from '../../src/storage/event-dedup';
 import { RedisLinkStore, SqliteLinkStore, type LinkStore } from '../../src/storage/link-store';
 
 /**
@@ -26,7 +27,13 @@ async function redisOrSkip(): Promise<Redis | undefined> {
   }
 }
 
-type Backend = { name: string; conversations: () => ConversationStore; directLine: () => DirectLineStore; links: () => LinkStore };
+type Backend = {
+  name: string;
+  conversations: () => ConversationStore;
+  directLine: () => DirectLineStore;
+  links: () => LinkStore;
+  dedup: () => EventDedupStore;
+};
 
 const prefix = `test:${process.pid}:${Date.now()}:`;
 let redis: Redis | undefined;
@@ -36,12 +43,14 @@ const backends: Backend[] = [
     conversations: () => new SqliteConversationStore(new Database(':memory:')),
     directLine: () => new SqliteDirectLineStore(new Database(':memory:')),
     links: () => new SqliteLinkStore(new Database(':memory:')),
+    dedup: () => new SqliteEventDedupStore(new Database(':memory:')),
   },
   {
     name: 'redis',
     conversations: () => new RedisConversationStore(redis!, `${prefix}state:${Math.random()}:`),
     directLine: () => new RedisDirectLineStore(redis!, `${prefix}dl:${Math.random()}:`),
     links: () => new RedisLinkStore(redis!, `${prefix}line:${Math.random()}:`),
+    dedup: () => new RedisEventDedupStore(redis!, `${prefix}once:${Math.random()}:`),
   },
 ];
 
@@ -114,6 +123,14 @@ describe.each(backends)('$name stores', (backend) => {
     expect(await links.accountOf('U-alice')).toBe('A1');
     expect(await links.unlink('U-alice')).toBe(true);
     expect(await links.accountOf('U-alice')).toBeUndefined();
+  });
+
+  it('lets exactly one of many concurrent claims of a webhook event id win', async () => {
+    if (skip()) return;
+    const dedup = backend.dedup();
+    const wins = await Promise.all(Array.from({ length: 20 }, () => dedup.claim('evt-1', 60)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    expect(await dedup.claim('evt-2', 60)).toBe(true);
   });
 
   it('gives unique numbers to concurrent writers and keeps the last activities only', async () => {

@@ -1,0 +1,45 @@
+import Redis from 'ioredis';
+import { deliverLine, startApp, type RunningApp } from '../../helpers/app-harness';
+import { FakeLineApi, SECRET, textEvent, TOKEN } from './fake-line-api';
+
+/** With REDIS_URL, a LINE event redelivered to another instance is still answered only once. */
+const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/13';
+
+describe('LINE de-duplication shared between instances (Redis)', () => {
+  let redis: Redis | undefined;
+  let fake: FakeLineApi;
+  const apps: RunningApp[] = [];
+
+  beforeAll(async () => {
+    const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+    try {
+      await probe.connect();
+      await probe.flushdb();
+      redis = probe;
+    } catch (e) {
+      console.log(`skipped: shared de-duplication needs Redis at ${REDIS_URL} (${(e as Error).message})`);
+      probe.disconnect();
+      return;
+    }
+    fake = new FakeLineApi();
+    await fake.start();
+    const env = { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: fake.url, REDIS_URL };
+    apps.push(await startApp(env), await startApp(env));
+  });
+  afterAll(async () => {
+    for (const a of apps) await a.close();
+    await fake?.stop();
+    await redis?.flushdb();
+    redis?.disconnect();
+  });
+
+  it('answers an event once even when both instances receive it', async () => {
+    if (!redis) return;
+    const event = textEvent('ร้าน shopee หมดอายุ ต้องทำยังไง');
+    const first = await deliverLine(apps[0], fake, event);
+    const again = await deliverLine(apps[1], fake, { ...event, deliveryContext: { isRedelivery: true } });
+    expect(first).toMatch(/flex/);
+    expect(again).toBe('[]');
+    expect(fake.sends()).toHaveLength(1);
+  });
+});
