@@ -12,7 +12,7 @@ import type { Logger } from './logger';
 import { Matcher } from './matching/matcher';
 import { SqliteConversationStore, type ConversationStore } from './storage/conversation-store';
 import { SqliteDirectLineStore, type DirectLineStore } from './storage/directline-store';
-import { connectRedis, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from './storage/redis';
+import { connectRedis, redisConversationLock, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from './storage/redis';
 import { openDatabase, persistentSecret, type Db } from './storage/sqlite';
 import { Metrics } from './metrics';
 import { SqliteOutbox } from './escalation/outbox';
@@ -88,6 +88,7 @@ export function createApp(config: Config, log: Logger): App {
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail },
     store: conversations,
     idleTtlSeconds: CONVERSATION_TTL_SECONDS,
+    conversationLock: redis ? redisConversationLock(redis) : undefined,
     onEvents: (turn, events) => {
       metrics.observeEvents(turn, events);
       log.info({ channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');

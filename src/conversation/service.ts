@@ -17,6 +17,11 @@ export interface BotServiceOptions {
   /** Reads the seller's stores from the connector API (only for a proven account). */
   checkStatus?: (accountId: string) => Promise<AccountStores>;
   onError?: (err: unknown, turn: Turn) => void;
+  /**
+   * Serialises one conversation's turns across instances (a Redis lock when REDIS_URL is set).
+   * Within this process turns are already serialised; this adds the other instances.
+   */
+  conversationLock?: <T>(key: string, task: () => Promise<T>) => Promise<T>;
 }
 
 /** The Bot behind every channel: state in, pure core, state out, one turn at a time per conversation. */
@@ -31,23 +36,26 @@ export class BotService implements Bot {
 
   handle(turn: Turn): Promise<OutMessage[]> {
     const key = BotService.key(turn.channel, turn.conversationId);
-    return this.lock.run(key, async () => {
-      const previous = await this.opts.store.get(key);
-      let result = runTurn(turn, previous, this.opts.core);
-      const messages = [...result.messages];
-      const events = [...result.events];
-      // The core asks for I/O as an effect and hears the outcome in a follow-up turn; a status
-      // check before a hand-over chains two of them.
-      for (let i = 0; result.effect && i < 4; i++) {
-        const followUp = await this.perform(result.effect, turn);
-        result = runTurn({ ...turn, ...followUp, text: undefined, action: undefined }, result.state, this.opts.core);
-        messages.push(...result.messages);
-        events.push(...result.events);
-      }
-      await this.opts.store.set(key, result.state, this.opts.idleTtlSeconds);
-      if (events.length > 0) this.opts.onEvents?.(turn, events);
-      return messages;
-    });
+    const shared = this.opts.conversationLock;
+    return this.lock.run(key, () => (shared ? shared(key, () => this.turn(key, turn)) : this.turn(key, turn)));
+  }
+
+  private async turn(key: string, turn: Turn): Promise<OutMessage[]> {
+    const previous = await this.opts.store.get(key);
+    let result = runTurn(turn, previous, this.opts.core);
+    const messages = [...result.messages];
+    const events = [...result.events];
+    // The core asks for I/O as an effect and hears the outcome in a follow-up turn; a status
+    // check before a hand-over chains two of them.
+    for (let i = 0; result.effect && i < 4; i++) {
+      const followUp = await this.perform(result.effect, turn);
+      result = runTurn({ ...turn, ...followUp, text: undefined, action: undefined }, result.state, this.opts.core);
+      messages.push(...result.messages);
+      events.push(...result.events);
+    }
+    await this.opts.store.set(key, result.state, this.opts.idleTtlSeconds);
+    if (events.length > 0) this.opts.onEvents?.(turn, events);
+    return messages;
   }
 
   private async perform(effect: CoreEffect, turn: Turn): Promise<Partial<Turn>> {

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import Redlock from 'redlock';
 import type { ConversationState } from '../conversation/state';
 import type { ConversationStore } from './conversation-store';
 import type { EventDedupStore } from './event-dedup';
@@ -128,4 +129,13 @@ export class RedisEventDedupStore implements EventDedupStore {
   async claim(id: string, ttlSeconds: number): Promise<boolean> {
     return (await this.redis.set(this.prefix + id, '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX')) === 'OK';
   }
+}
+
+/**
+ * Runs one conversation's turns one at a time across every instance on this Redis (Redlock,
+ * renewed while a slow turn runs, e.g. a status check).
+ */
+export function redisConversationLock(redis: Redis, prefix = 'bot:lock:') {
+  const redlock = new Redlock([redis], { retryCount: 400, retryDelay: 25, retryJitter: 25, automaticExtensionThreshold: 2000 });
+  return <T>(key: string, task: () => Promise<T>): Promise<T> => redlock.using([prefix + key], 10_000, () => task());
 }

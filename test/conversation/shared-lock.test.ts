@@ -1,0 +1,42 @@
+import Redis from 'ioredis';
+import { BotService } from '../../src/conversation/service';
+import { RedisConversationStore, redisConversationLock } from '../../src/storage/redis';
+import { core } from './recording-channel';
+
+/**
+ * Two instances on one Redis, one conversation, quick messages on both: every turn must see the
+ * state left by the one before (no lost transcript lines).
+ */
+const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/12';
+
+describe('one conversation across instances (Redis)', () => {
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+    try {
+      await probe.connect();
+      await probe.flushdb();
+      redis = probe;
+    } catch (e) {
+      console.log(`skipped: the cross-instance lock test needs Redis at ${REDIS_URL} (${(e as Error).message})`);
+      probe.disconnect();
+    }
+  });
+  afterAll(async () => {
+    await redis?.flushdb();
+    redis?.disconnect();
+  });
+
+  it('serialises turns of one conversation between two instances', async () => {
+    if (!redis) return;
+    const instance = () =>
+      new BotService({ core, store: new RedisConversationStore(redis!), idleTtlSeconds: 600, conversationLock: redisConversationLock(redis!) });
+    const [a, b] = [instance(), instance()];
+    const turn = (text: string) => ({ channel: 'web' as const, conversationId: 'c-shared', userId: 'u', kind: 'message' as const, text, at: new Date().toISOString() });
+    const texts = Array.from({ length: 12 }, (_, i) => `message ${i}`);
+    await Promise.all(texts.map((t, i) => (i % 2 ? a : b).handle(turn(t))));
+    const state = await new RedisConversationStore(redis).get(BotService.key('web', 'c-shared'));
+    const said = state!.transcript.filter((e) => e.from === 'user').map((e) => e.text);
+    expect([...said].sort()).toEqual([...texts].sort());
+  });
+});
