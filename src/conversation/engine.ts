@@ -59,6 +59,7 @@ export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx
   state.lastActiveAt = turn.at;
   if (!state.lang) state.lang = turn.locale?.toLowerCase().startsWith('en') ? 'en' : 'th';
   state.notFixed ??= [];
+  if (turn.contactEmail && !state.contactEmail) state.contactEmail = turn.contactEmail;
   const turnCtx = new TurnBuilder(state, ctx, turn.at, turn);
 
   switch (turn.kind) {

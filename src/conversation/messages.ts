@@ -53,6 +53,8 @@ export interface Turn {
   ticket?: TicketResult | { error: string };
   /** The BigSeller account this conversation has proven (web identity token, LINE account link). */
   accountId?: string;
+  /** The seller's e-mail as the signed-in account knows it, offered for a hand-over. */
+  contactEmail?: string;
   /** kind 'status': what the connector API answered to the core's check-status effect. */
   status?: AccountStores | { error: string };
 }

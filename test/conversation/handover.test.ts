@@ -104,4 +104,15 @@ describe('hand-over to support', () => {
     const out = await ch.press('handover:start');
     expect(plain(out)).toMatch(/what is the problem/i);
   });
+
+  it('takes the e-mail of the signed-in account instead of asking for it', async () => {
+    const ch = new RecordingChannel('c1', 'en');
+    await ch.bot.handle({ channel: 'test', conversationId: 'c1', userId: 'u1', kind: 'start', contactEmail: 'owner@shop.example', at: new Date().toISOString() });
+    await ch.send('human please');
+    const out = await ch.press('handover:start');
+    expect(plain(out)).toMatch(/what is the problem/i);
+    await ch.press('handover:skip');
+    await ch.press('handover:confirm');
+    expect(ch.cases[0].contactEmail).toBe('owner@shop.example');
+  });
 });

@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { signIdentity, verifyIdentity } from '../../src/status/identity';
+import { signIdentity, verifiedIdentity, verifyIdentity } from '../../src/status/identity';
 
 describe('web identity token', () => {
   const secret = 'test-identity-secret';
@@ -15,6 +15,10 @@ describe('web identity token', () => {
     ['garbage', () => 'not.a.jwt'],
   ])('treats a %s token as anonymous', (_name, make) => {
     expect(verifyIdentity(make(), secret)).toBeUndefined();
+  });
+  it('reads an optional e-mail claim, ignoring one that is not an address', () => {
+    expect(verifiedIdentity(signIdentity('A1', secret, 60, 'owner@shop.example'), secret)).toEqual({ accountId: 'A1', email: 'owner@shop.example' });
+    expect(verifiedIdentity(signIdentity('A1', secret, 60, 'x\r\nBcc: y@z.com'), secret)).toEqual({ accountId: 'A1' });
   });
   it('is anonymous when no secret is configured', () => {
     expect(verifyIdentity(signIdentity('A1', secret), undefined)).toBeUndefined();

@@ -6,7 +6,7 @@ import { KeyedLock } from '../../conversation/keyed-lock';
 import type { Turn } from '../../conversation/messages';
 import { redact } from '../../escalation/redact';
 import type { Logger } from '../../logger';
-import { verifyIdentity } from '../../status/identity';
+import { verifiedIdentity } from '../../status/identity';
 import type { DirectLineStore } from '../../storage/directline-store';
 import { BOT_NAME, fromActivity, toActivities } from './render';
 
@@ -156,11 +156,12 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
       const userId = /^[\w.:@-]{1,64}$/.test(requested) ? requested : `dl_${crypto.randomBytes(8).toString('hex')}`;
       // Forged, expired or missing identity: an anonymous chat (knowledge base only), not an error,
       // so a stale token on the host page never locks the seller out of help.
-      const accountId = verifyIdentity(body.identity, deps.identitySecret, now());
+      const identity = verifiedIdentity(body.identity, deps.identitySecret, now());
+      const accountId = identity?.accountId;
       await store.createConversation({ conversationId, userId, accountId, createdAt: now().toISOString() });
       // Awaited: the welcome and the menu are waiting when the client first polls.
       const locale = localeOf(body.locale);
-      await runTurn({ channel: 'web', conversationId, userId, kind: 'start', locale, accountId, at: now().toISOString() });
+      await runTurn({ channel: 'web', conversationId, userId, kind: 'start', locale, accountId, contactEmail: identity?.email, at: now().toISOString() });
       res.json({ conversationId, token: issue({ conv: conversationId, user: userId }), expires_in: TOKEN_TTL_SECONDS, signedIn: !!accountId });
     }),
   );
