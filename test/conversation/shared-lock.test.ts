@@ -1,4 +1,5 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { redisOrSkip } from '../helpers/redis';
 import { BotService } from '../../src/conversation/service';
 import { RedisConversationStore, redisConversationLock } from '../../src/storage/redis';
 import { core } from './recording-channel';
@@ -12,15 +13,8 @@ const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/12';
 describe('one conversation across instances (Redis)', () => {
   let redis: Redis | undefined;
   beforeAll(async () => {
-    const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-    try {
-      await probe.connect();
-      await probe.flushdb();
-      redis = probe;
-    } catch (e) {
-      console.log(`skipped: the cross-instance lock test needs Redis at ${REDIS_URL} (${(e as Error).message})`);
-      probe.disconnect();
-    }
+    redis = await redisOrSkip(REDIS_URL, 'the cross-instance lock test');
+    await redis?.flushdb();
   });
   afterAll(async () => {
     await redis?.flushdb();

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { redisOrSkip } from '../helpers/redis';
 import { newState } from '../../src/conversation/state';
 import type { ConversationStore } from '../../src/storage/conversation-store';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
@@ -13,19 +14,6 @@ import { RedisLinkStore, SqliteLinkStore, type LinkStore } from '../../src/stora
  * Redis runs on 127.0.0.1:6379 on the team's machines and in CI; elsewhere its half is skipped.
  */
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/15';
-
-async function redisOrSkip(): Promise<Redis | undefined> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  try {
-    await r.connect();
-    await r.ping();
-    return r;
-  } catch (e) {
-    console.log(`skipped: the Redis half of the storage suite needs a Redis server at ${REDIS_URL} (${(e as Error).message})`);
-    r.disconnect();
-    return undefined;
-  }
-}
 
 type Backend = {
   name: string;
@@ -55,7 +43,7 @@ const backends: Backend[] = [
 ];
 
 beforeAll(async () => {
-  redis = await redisOrSkip();
+  redis = await redisOrSkip(REDIS_URL, 'the Redis half of the storage suite');
 });
 afterAll(async () => {
   if (redis) {

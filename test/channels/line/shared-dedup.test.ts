@@ -1,4 +1,5 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { redisOrSkip } from '../../helpers/redis';
 import { deliverLine, startApp, type RunningApp } from '../../helpers/app-harness';
 import { FakeLineApi, SECRET, textEvent, TOKEN } from './fake-line-api';
 
@@ -11,16 +12,9 @@ describe('LINE de-duplication shared between instances (Redis)', () => {
   const apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-    try {
-      await probe.connect();
-      await probe.flushdb();
-      redis = probe;
-    } catch (e) {
-      console.log(`skipped: shared de-duplication needs Redis at ${REDIS_URL} (${(e as Error).message})`);
-      probe.disconnect();
-      return;
-    }
+    redis = await redisOrSkip(REDIS_URL, 'shared de-duplication');
+    if (!redis) return;
+    await redis.flushdb();
     fake = new FakeLineApi();
     await fake.start();
     const env = { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: fake.url, REDIS_URL };
