@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { redisOrSkip } from '../helpers/redis';
+import { connectTestRedis, describeWithRedis } from '../helpers/redis';
 import { BotService } from '../../src/conversation/service';
 import { RedisConversationStore, redisConversationLock } from '../../src/storage/redis';
 import { core } from './recording-channel';
@@ -10,11 +10,11 @@ import { core } from './recording-channel';
  */
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/12';
 
-describe('one conversation across instances (Redis)', () => {
+describeWithRedis('one conversation across instances (Redis)', () => {
   let redis: Redis | undefined;
   beforeAll(async () => {
-    redis = await redisOrSkip(REDIS_URL, 'the cross-instance lock test');
-    await redis?.flushdb();
+    redis = await connectTestRedis(REDIS_URL);
+    await redis.flushdb();
   });
   afterAll(async () => {
     await redis?.flushdb();
@@ -22,14 +22,13 @@ describe('one conversation across instances (Redis)', () => {
   });
 
   it('serialises turns of one conversation between two instances', async () => {
-    if (!redis) return;
     const instance = () =>
       new BotService({ core, store: new RedisConversationStore(redis!), idleTtlSeconds: 600, conversationLock: redisConversationLock(redis!) });
     const [a, b] = [instance(), instance()];
     const turn = (text: string) => ({ channel: 'web' as const, conversationId: 'c-shared', userId: 'u', kind: 'message' as const, text, at: new Date().toISOString() });
     const texts = Array.from({ length: 12 }, (_, i) => `message ${i}`);
     await Promise.all(texts.map((t, i) => (i % 2 ? a : b).handle(turn(t))));
-    const state = await new RedisConversationStore(redis).get(BotService.key('web', 'c-shared'));
+    const state = await new RedisConversationStore(redis!).get(BotService.key('web', 'c-shared'));
     const said = state!.transcript.filter((e) => e.from === 'user').map((e) => e.text);
     expect([...said].sort()).toEqual([...texts].sort());
   });

@@ -1,18 +1,14 @@
 import Redis from 'ioredis';
 
-/**
- * A connected Redis client for tests that need one, or undefined with a printed reason: Redis
- * runs on the team's machines and in CI (.ci/run starts it), not necessarily on a laptop.
- */
-export async function redisOrSkip(url: string, what: string): Promise<Redis | undefined> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  try {
-    await r.connect();
-    await r.ping();
-    return r;
-  } catch (e) {
-    console.log(`skipped: ${what} needs a Redis server at ${url} (${(e as Error).message})`);
-    r.disconnect();
-    return undefined;
-  }
+/** Whether the global setup found a Redis server (see test/global-setup.js). */
+export const HAVE_REDIS = process.env.REDIS_TEST_AVAILABLE === '1';
+
+/** `describe` when Redis answers, `describe.skip` otherwise (the reason is printed once by the setup). */
+export const describeWithRedis: jest.Describe = HAVE_REDIS ? describe : describe.skip;
+
+/** A connected client for a test database (the server was found by the global setup). */
+export async function connectTestRedis(url: string): Promise<Redis> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  await r.ping();
+  return r;
 }

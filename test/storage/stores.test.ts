@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type Redis from 'ioredis';
-import { redisOrSkip } from '../helpers/redis';
+import { connectTestRedis, describeWithRedis, HAVE_REDIS } from '../helpers/redis';
 import { newState } from '../../src/conversation/state';
 import type { ConversationStore } from '../../src/storage/conversation-store';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
@@ -43,7 +43,7 @@ const backends: Backend[] = [
 ];
 
 beforeAll(async () => {
-  redis = await redisOrSkip(REDIS_URL, 'the Redis half of the storage suite');
+  if (HAVE_REDIS) redis = await connectTestRedis(REDIS_URL);
 });
 afterAll(async () => {
   if (redis) {
@@ -53,11 +53,9 @@ afterAll(async () => {
   }
 });
 
-describe.each(backends)('$name stores', (backend) => {
-  const skip = () => backend.name === 'redis' && !redis;
+function suite(backend: Backend): void {
 
   it('keeps, replaces and forgets conversation state', async () => {
-    if (skip()) return;
     const store = backend.conversations();
     expect(await store.get('web:c1')).toBeUndefined();
     const s = { ...newState('2026-11-28T10:00:00Z'), misses: 1 };
@@ -70,7 +68,6 @@ describe.each(backends)('$name stores', (backend) => {
   });
 
   it('expires idle conversation state', async () => {
-    if (skip()) return;
     const store = backend.conversations();
     await store.set('web:short', newState('2026-11-28T10:00:00Z'), 1);
     await new Promise((r) => setTimeout(r, 1200));
@@ -78,7 +75,6 @@ describe.each(backends)('$name stores', (backend) => {
   });
 
   it('numbers Direct Line activities in order and pages by watermark', async () => {
-    if (skip()) return;
     const dl = backend.directLine();
     await dl.createConversation({ conversationId: 'c1', userId: 'u1', accountId: 'A1', createdAt: '2026-11-28T10:00:00Z' });
     expect(await dl.getConversation('c1')).toMatchObject({ userId: 'u1', accountId: 'A1' });
@@ -94,7 +90,6 @@ describe.each(backends)('$name stores', (backend) => {
   });
 
   it('links a LINE user with a single-use nonce bound to the user its link token was issued for', async () => {
-    if (skip()) return;
     const links = backend.links();
     await links.rememberLinkToken('lt1', 'U-alice', 600);
     expect(await links.issueNonce('unknown', 'A1', 600)).toBeUndefined();
@@ -114,7 +109,6 @@ describe.each(backends)('$name stores', (backend) => {
   });
 
   it('lets exactly one of many concurrent claims of a webhook event id win', async () => {
-    if (skip()) return;
     const dedup = backend.dedup();
     const wins = await Promise.all(Array.from({ length: 20 }, () => dedup.claim('evt-1', 60)));
     expect(wins.filter(Boolean)).toHaveLength(1);
@@ -122,7 +116,6 @@ describe.each(backends)('$name stores', (backend) => {
   });
 
   it('gives unique numbers to concurrent writers and keeps the last activities only', async () => {
-    if (skip()) return;
     const dl = backend.directLine();
     await dl.createConversation({ conversationId: 'c2', userId: 'u', createdAt: '2026-11-28T10:00:00Z' });
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => dl.appendActivity('c2', { type: 'message', text: String(i) })));
@@ -132,4 +125,7 @@ describe.each(backends)('$name stores', (backend) => {
     expect(kept.activities).toHaveLength(KEEP_ACTIVITIES);
     expect(kept.watermark).toBe(50 + KEEP_ACTIVITIES);
   });
-});
+}
+
+describe('sqlite stores', () => suite(backends[0]));
+describeWithRedis('redis stores', () => suite(backends[1]));

@@ -1,19 +1,18 @@
 import type Redis from 'ioredis';
-import { redisOrSkip } from '../../helpers/redis';
+import { connectTestRedis, describeWithRedis } from '../../helpers/redis';
 import { deliverLine, startApp, type RunningApp } from '../../helpers/app-harness';
 import { FakeLineApi, SECRET, textEvent, TOKEN } from './fake-line-api';
 
 /** With REDIS_URL, a LINE event redelivered to another instance is still answered only once. */
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/13';
 
-describe('LINE de-duplication shared between instances (Redis)', () => {
+describeWithRedis('LINE de-duplication shared between instances (Redis)', () => {
   let redis: Redis | undefined;
   let fake: FakeLineApi;
   const apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    redis = await redisOrSkip(REDIS_URL, 'shared de-duplication');
-    if (!redis) return;
+    redis = await connectTestRedis(REDIS_URL);
     await redis.flushdb();
     fake = new FakeLineApi();
     await fake.start();
@@ -28,7 +27,6 @@ describe('LINE de-duplication shared between instances (Redis)', () => {
   });
 
   it('answers an event once even when both instances receive it', async () => {
-    if (!redis) return;
     const event = textEvent('ร้าน shopee หมดอายุ ต้องทำยังไง');
     const first = await deliverLine(apps[0], fake, event);
     const again = await deliverLine(apps[1], fake, { ...event, deliveryContext: { isRedelivery: true } });
