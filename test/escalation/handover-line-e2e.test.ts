@@ -1,39 +1,31 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { FakeLineApi, lineEvent, SECRET, textEvent, TOKEN } from '../channels/line/fake-line-api';
 import { deliverLine, startApp, type RunningApp } from '../helpers/app-harness';
+import { Mailbox } from '../helpers/mailbox';
 import { freePort } from '../helpers/server-process';
 
 /** The hand-over through LINE: signed webhooks in, one parsed e-mail out, the screenshot attached. */
 describe('hand-over by e-mail through LINE', () => {
   jest.setTimeout(60_000);
-  const mails: ParsedMail[] = [];
-  let smtp: SMTPServer;
+  let mailbox: Mailbox;
   let fake: FakeLineApi;
   let app: RunningApp;
 
   beforeAll(async () => {
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, _s, cb) => void simpleParser(stream).then((m) => (mails.push(m), cb()), cb),
-    });
-    await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', r));
+    mailbox = new Mailbox(await freePort());
+    await mailbox.start();
     fake = new FakeLineApi();
     await fake.start();
     app = await startApp({
       LINE_CHANNEL_SECRET: SECRET,
       LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
       LINE_API_BASE_URL: fake.url,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
     });
   });
   afterAll(async () => {
     await app.close();
     await fake.stop();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await mailbox.stop();
   });
 
   const deliver = (...events: Record<string, unknown>[]) => deliverLine(app, fake, ...events);
@@ -50,10 +42,8 @@ describe('hand-over by e-mail through LINE', () => {
     const done = await deliver(lineEvent({ type: 'postback', postback: { data: 'handover:confirm' } }));
     const ticket = /BS-[0-9A-Z]{6}/.exec(done)![0];
 
-    const end = Date.now() + 15_000;
-    while (mails.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    expect(mails).toHaveLength(1);
-    const mail = mails[0];
+    const [mail] = await mailbox.waitFor(1);
+    expect(mailbox.mails).toHaveLength(1);
     expect(mail.subject).toContain(ticket);
     expect(mail.replyTo?.text).toContain('shop.owner@example.co.th');
     expect(mail.text).toMatch(/Channel: line/);
