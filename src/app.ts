@@ -89,6 +89,7 @@ export function createApp(config: Config, log: Logger): App {
     store: conversations,
     idleTtlSeconds: CONVERSATION_TTL_SECONDS,
     conversationLock: redis ? redisConversationLock(redis) : undefined,
+    onTurnDone: (turn, seconds) => metrics.turnSeconds.observe({ channel: turn.channel }, seconds),
     onEvents: (turn, events) => {
       metrics.observeEvents(turn, events);
       log.info({ channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');

@@ -12,6 +12,8 @@ export interface BotServiceOptions {
   /** Idle conversations are forgotten after this long. */
   idleTtlSeconds: number;
   onEvents?: (turn: Turn, events: CoreEvent[]) => void;
+  /** How long the turn took end to end (state, core, effects, save), in seconds. */
+  onTurnDone?: (turn: Turn, seconds: number) => void;
   /** Files the hand-over durably (outbox) and answers with the ticket; the seller hears of it only after. */
   escalate?: (c: EscalationCase) => Promise<TicketResult>;
   /** Reads the seller's stores from the connector API (only for a proven account). */
@@ -41,6 +43,7 @@ export class BotService implements Bot {
   }
 
   private async turn(key: string, turn: Turn): Promise<OutMessage[]> {
+    const started = process.hrtime.bigint();
     const previous = await this.opts.store.get(key);
     let result = runTurn(turn, previous, this.opts.core);
     const messages = [...result.messages];
@@ -55,6 +58,7 @@ export class BotService implements Bot {
     }
     await this.opts.store.set(key, result.state, this.opts.idleTtlSeconds);
     if (events.length > 0) this.opts.onEvents?.(turn, events);
+    this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9);
     return messages;
   }
 

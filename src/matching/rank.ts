@@ -59,7 +59,6 @@ export type RankingOptions = typeof RANKING;
 
 export class TopicIndex {
   readonly topics: Topic[];
-  private readonly topicTokens: Set<string>[] = [];
   /** token -> (topic -> how characteristic the token is of the topic, 0..1). */
   private readonly affinity = new Map<string, Map<number, number>>();
   private readonly df = new Map<string, number>();
@@ -102,7 +101,6 @@ export class TopicIndex {
         toks.forEach((x) => all.add(x));
         phraseTokenSets.push({ topic: ti, tokens: toks });
       }
-      this.topicTokens.push(all);
       const counts = new Map<string, number>();
       let phrasingCount = 0;
       for (let k = phraseTokenSets.length - 1; k >= 0 && phraseTokenSets[k].topic === ti; k--) {
@@ -225,7 +223,7 @@ export class TopicIndex {
             : `topic is for ${t.platforms.join(', ')}, message names ${a.platforms.join(', ')}`,
         );
       }
-      const matched = query.filter((q) => this.topicTokens[ti].has(q));
+      const matched = query.filter((q) => this.affinity.get(q)?.has(ti));
       return { topic: t.id, score, coverage, bestPhrasing, matched, distinctive: matched.filter((m) => this.isDistinctive(m)), reasons };
     });
     return { candidates, outOfScope: best.get(this.outOfScopeIndex) ?? 0 };

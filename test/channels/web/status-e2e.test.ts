@@ -61,4 +61,10 @@ describe('status check through Direct Line with a signed identity', () => {
     expect(text).not.toMatch(/ร้านแม่มณี/);
     expect(text).toMatch(/logging in to BigSeller/);
   });
+
+  it('counts the turns it handled in /metrics', async () => {
+    const m = await request(base).get('/metrics');
+    expect(m.text).toMatch(/bot_turn_duration_seconds_count\{channel="web"\} [1-9]/);
+    expect(m.text).toMatch(/bot_status_checks_total\{result="ok"\} [1-9]/);
+  });
 });
