@@ -176,21 +176,20 @@ class TurnBuilder {
       if (!/[\p{L}\p{N}]/u.test(rest)) return;
     }
 
-    if (!this.state.langPinned || TO_ENGLISH.test(text) || TO_THAI.test(text)) {
-      const switchTo = TO_ENGLISH.test(text) && text.length < 40 ? 'en' : TO_THAI.test(text) && text.length < 40 ? 'th' : undefined;
-      if (switchTo) {
-        this.state.lang = switchTo;
-        this.state.langPinned = true;
-        this.say(this.tr('language.switched'));
-        this.welcome(true);
-        return;
-      }
-      // An e-mail address or a typed answer to the e-mail question says nothing about language.
-      const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
-      if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
-        if (hasThai(text)) this.state.lang = 'th';
-        else if (/[a-z]{2,}/i.test(text)) this.state.lang = 'en';
-      }
+    // A short request for a language switches and pins it; otherwise the script tells.
+    const switchTo = text.length >= 40 ? undefined : TO_ENGLISH.test(text) ? 'en' : TO_THAI.test(text) ? 'th' : undefined;
+    if (switchTo) {
+      this.state.lang = switchTo;
+      this.state.langPinned = true;
+      this.say(this.tr('language.switched'));
+      this.welcome(true);
+      return;
+    }
+    // An e-mail address or a typed answer to the e-mail question says nothing about language.
+    const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
+    if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
+      if (hasThai(text)) this.state.lang = 'th';
+      else if (/[a-z]{2,}/i.test(text)) this.state.lang = 'en';
     }
 
     const typed = text.trim();

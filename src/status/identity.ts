@@ -5,14 +5,7 @@ import { parseEmailAddress } from '../escalation/email-address';
  * The seller's proven BigSeller account on the web: the host website signs a short-lived HS256
  * JWT (WEB_IDENTITY_SECRET) whose `sub` is the account id. Anything else (forged, expired, no
  * expiry, other algorithm) means an anonymous chat that gets the knowledge base only.
- */
-export function verifyIdentity(token: unknown, secret: string | undefined, now: Date = new Date()): string | undefined {
-  return verifiedIdentity(token, secret, now)?.accountId;
-}
-
-/**
- * The account and, when the host website includes it (optional `email` claim), the seller's
- * e-mail address: the hand-over then offers it instead of asking.
+ * An optional `email` claim is returned too: the hand-over then offers it instead of asking.
  */
 export function verifiedIdentity(token: unknown, secret: string | undefined, now: Date = new Date()): { accountId: string; email?: string } | undefined {
   if (!secret || typeof token !== 'string' || token.length > 4096) return undefined;
