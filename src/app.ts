@@ -4,6 +4,7 @@ import { createBotFrameworkHandler } from './channels/botframework/adapter';
 import { createDirectLineRouter } from './channels/web/directline';
 import { toActivities } from './channels/web/render';
 import { createWidgetRouter } from './channels/web/static';
+import { requestIdOf, requestIds } from './channels/request-id';
 import type { Config } from './config';
 import { BotService } from './conversation/service';
 import { loadTranslations } from './i18n';
@@ -15,8 +16,7 @@ import { SqliteDirectLineStore, type DirectLineStore } from './storage/directlin
 import { connectRedis, redisConversationLock, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from './storage/redis';
 import { openDatabase, persistentSecret, type Db } from './storage/sqlite';
 import { Metrics } from './metrics';
-import { SqliteOutbox } from './escalation/outbox';
-import { MailSender } from './escalation/sender';
+import { createMailService, type MailService } from './escalation/mail-service';
 import { HttpConnectorClient } from './status/connector';
 import { signIdentity } from './status/identity';
 import { createSandboxConnectorRouter, SANDBOX_SELLERS } from './status/sandbox';
@@ -38,7 +38,8 @@ export interface App {
   bot: BotService;
   kb: KnowledgeBase;
   db: Db;
-  sender: MailSender;
+  /** Mail delivery as this process sees it: the sender itself (SQLite) or a watcher of the Redis queue. */
+  sender: MailService;
   /** Stops the mail sender (the current mail finishes, the rest stays queued) and closes storage. */
   close(): Promise<void>;
 }
@@ -55,18 +56,8 @@ export function createApp(config: Config, log: Logger): App {
   const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis) : new SqliteDirectLineStore(db);
   const metrics = new Metrics();
   // Hand-overs: stored in the outbox first, then mailed (SMTP_URL, else .eml files in DATA_DIR/mail).
-  const outbox = new SqliteOutbox(db);
-  const sender = new MailSender({
-    outbox,
-    transport: { smtpUrl: config.smtpUrl, mailDir: path.join(config.dataDir, 'mail') },
-    supportEmail: config.supportEmail,
-    mailFrom: config.mailFrom,
-    // Channels keep screenshots under DATA_DIR/screenshots and record them relative to it.
-    screenshotsDir: path.join(config.dataDir, 'screenshots'),
-    topicTitles: Object.fromEntries(kb.topics.map((t) => [t.id, t.en.title])),
-    log,
-    backoff: { giveUpAfterMs: config.handover.giveUpAfterMs, baseMs: config.handover.retryBaseMs },
-  });
+  // On SQLite this process sends them; on Redis the worker process does (npm run worker).
+  const { outbox, sender } = createMailService(config, { db, redis, log, deliver: !redis, topicTitles: Object.fromEntries(kb.topics.map((t) => [t.id, t.en.title])) });
   metrics.watchMail(sender);
   // Without CONNECTOR_API_URL the built-in sandbox connector (same HTTP contract) answers, and
   // the demo page can sign in as one of its sample sellers.
@@ -89,10 +80,13 @@ export function createApp(config: Config, log: Logger): App {
     store: conversations,
     idleTtlSeconds: CONVERSATION_TTL_SECONDS,
     conversationLock: redis ? redisConversationLock(redis) : undefined,
-    onTurnDone: (turn, seconds) => metrics.turnSeconds.observe({ channel: turn.channel }, seconds),
+    onTurnDone: (turn, seconds) => {
+      metrics.turnSeconds.observe({ channel: turn.channel }, seconds);
+      log.debug({ requestId: turn.requestId, channel: turn.channel, kind: turn.kind, ms: Math.round(seconds * 1000) }, 'turn done');
+    },
     onEvents: (turn, events) => {
       metrics.observeEvents(turn, events);
-      log.info({ channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');
+      log.info({ requestId: turn.requestId, channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');
     },
     escalate: async (c) => {
       const r = await outbox.create(c, {
@@ -103,7 +97,7 @@ export function createApp(config: Config, log: Logger): App {
       if (!r.existing && !r.limited) sender.kick();
       return r;
     },
-    onError: (err, turn) => log.warn({ err, channel: turn.channel, conversation: turn.conversationId }, 'turn effect failed'),
+    onError: (err, turn) => log.warn({ err, requestId: turn.requestId, channel: turn.channel, conversation: turn.conversationId }, 'turn effect failed'),
     checkStatus: async (accountId) => {
       const end = metrics.statusSeconds.startTimer();
       try {
@@ -117,6 +111,7 @@ export function createApp(config: Config, log: Logger): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use(requestIds);
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const checks: Record<string, boolean> = { knowledgeBase: kb.topics.length > 0 };
@@ -170,17 +165,15 @@ export function createApp(config: Config, log: Logger): App {
         : {}),
     }),
   );
-  app.use(
-    '/directline',
-    createDirectLineRouter({
-      bot,
-      store: directLine,
-      tokenSecret: persistentSecret(db, 'directline-token'),
-      identitySecret,
-      publicBaseUrl: config.publicBaseUrl,
-      log,
-    }),
-  );
+  const directLineRouter = createDirectLineRouter({
+    bot,
+    store: directLine,
+    tokenSecret: persistentSecret(db, 'directline-token'),
+    identitySecret,
+    publicBaseUrl: config.publicBaseUrl,
+    log,
+  });
+  app.use('/directline', directLineRouter);
   app.post(
     '/api/messages',
     express.json({ limit: '256kb' }),
@@ -189,7 +182,7 @@ export function createApp(config: Config, log: Logger): App {
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint' } }));
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status >= 500) log.error({ err }, 'request failed');
+    if (status >= 500) log.error({ err, requestId: requestIdOf(res) }, 'request failed');
     res.status(status).json({ error: { code: status === 400 ? 'bad_request' : status === 413 ? 'too_large' : 'internal', message: status >= 500 ? 'Internal error' : err.message } });
   });
 
@@ -215,8 +208,10 @@ export function createApp(config: Config, log: Logger): App {
     db,
     close: async () => {
       clearInterval(sweeper);
-      await line?.idle();
+      // The HTTP server has stopped taking requests; answer the turns already accepted.
+      await Promise.all([line?.idle(), directLineRouter.idle()]);
       await sender.stop();
+      await outbox.close?.();
       redis?.disconnect();
       db.close();
     },

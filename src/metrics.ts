@@ -1,5 +1,6 @@
 import client from 'prom-client';
 import type { CoreEvent, Turn } from './conversation/messages';
+import type { MailService } from './escalation/sender';
 import type { Matcher } from './matching/matcher';
 
 /** Prometheus metrics of the bot; one registry per process (GET /metrics). */
@@ -48,10 +49,10 @@ export class Metrics {
   }
 
   /** Mail delivery figures, read from the sender when Prometheus scrapes. */
-  watchMail(sender: { counters: { sent: number; retried: number; failed: number }; stats: { pending: number; sending: number } | undefined; isStuck(): boolean }): void {
+  watchMail(sender: MailService): void {
     new client.Gauge({
       name: 'bot_mail_total',
-      help: 'Hand-over e-mails since start, by outcome (sent, retried, failed)',
+      help: 'Hand-over e-mails by outcome (sent, retried, failed): since this process started on SQLite, by all workers on Redis',
       labelNames: ['outcome'] as const,
       registers: [this.registry],
       collect() {
@@ -64,7 +65,7 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         const s = sender.stats;
-        this.set(s ? s.pending + s.sending : 0);
+        this.set(s.pending + s.sending);
       },
     });
     new client.Gauge({

@@ -1,7 +1,7 @@
 /** Entry point of `npm start`: the bot on embedded defaults unless configured otherwise. */
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
-import { KnowledgeError } from './knowledge/load';
+import { loadConfig } from './config';
+import { runMain, stopOnSignals } from './lifecycle';
 import { createLogger } from './logger';
 
 function main(): void {
@@ -11,30 +11,22 @@ function main(): void {
   const server = bot.app.listen(config.port, () => {
     const address = server.address();
     if (address && typeof address === 'object') bot.listening(address.port);
-    log.info({ port: config.port, dataDir: config.dataDir, topics: bot.kb.topics.length }, 'bot started');
+    log.info({ port: config.port, dataDir: config.dataDir, topics: bot.kb.topics.length, redis: Boolean(config.redisUrl) }, 'bot started');
     console.log(`\nConnection Help Bot is running.\n  Demo page with the chat widget: ${config.publicBaseUrl}/\n  Embed on any page: <script src="${config.publicBaseUrl}/widget.js"></script>\n`);
     if (bot.sandbox) console.log(`  Sandbox connector (sample stores, not real data): ${config.publicBaseUrl}/sandbox/connector/v1/accounts/demo-expired/stores\n`);
+    if (config.redisUrl) console.log('  REDIS_URL is set: hand-over mail is sent by the worker process (npm run worker).\n');
   });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: no new requests, finishing the ones in flight');
-    server.close(() => {
-      void bot.close().finally(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // Stop listening first (new requests go to the other instances), then answer the turns
+  // already accepted, then let the mail sender finish its current mail; queued mail stays.
+  stopOnSignals(
+    log,
+    'stopping: no new requests, finishing the ones in flight',
+    async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bot.close();
+    },
+    10_000,
+  );
 }
 
-try {
-  main();
-} catch (e) {
-  if (e instanceof ConfigError || e instanceof KnowledgeError) {
-    console.error(e.message);
-    process.exit(1);
-  }
-  throw e;
-}
+runMain(main);

@@ -57,6 +57,11 @@ export interface Turn {
   contactEmail?: string;
   /** kind 'status': what the connector API answered to the core's check-status effect. */
   status?: AccountStores | { error: string };
+  /**
+   * Ties together the log lines of one turn: the channel's event id (LINE webhookEventId,
+   * Bot Framework activity id) or the HTTP request's id; the service makes one when missing.
+   */
+  requestId?: string;
 }
 
 /** Work the core asks its caller to do (I/O), after which the caller reports back with a turn. */

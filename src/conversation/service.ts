@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EscalationCase, TicketResult } from '../escalation/case';
 import type { AccountStores } from '../status/connector';
 import type { ConversationStore } from '../storage/conversation-store';
@@ -36,7 +37,8 @@ export class BotService implements Bot {
     return `${channel}:${conversationId}`;
   }
 
-  handle(turn: Turn): Promise<OutMessage[]> {
+  handle(given: Turn): Promise<OutMessage[]> {
+    const turn = given.requestId ? given : { ...given, requestId: randomUUID() };
     const key = BotService.key(turn.channel, turn.conversationId);
     const shared = this.opts.conversationLock;
     return this.lock.run(key, () => (shared ? shared(key, () => this.turn(key, turn)) : this.turn(key, turn)));

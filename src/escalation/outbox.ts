@@ -5,25 +5,34 @@ import { newTicketId } from './ticket';
 
 /**
  * The durable queue of hand-overs. A case is written here (and committed) before the seller is
- * told "we got it"; the sender delivers it later, however many restarts or crashes happen in
- * between. Async on purpose: a Redis/BullMQ implementation can replace the SQLite one.
+ * told "we got it"; a delivery loop mails it later, however many restarts or crashes happen in
+ * between. Two implementations: SQLite (embedded, polled by `MailSender`) and Redis (a BullMQ
+ * queue worked by `QueueMailWorker`, for several instances).
  */
 export interface Outbox {
   /** Files a case, or returns the seller's recent ticket (`existing`) or, over the limit, their latest (`limited`). */
   create(c: EscalationCase, opts: CreateOptions): Promise<TicketResult>;
+  stats(): Promise<OutboxStats>;
+  get(ticket: string): Promise<OutboxRecord | undefined>;
+}
+
+/** Outcomes a delivery loop records. */
+export interface DeliveryRecords {
+  markSent(ticket: string, at: Date): Promise<void>;
+  /** Back to `pending`, due again at `nextAttemptAt`. */
+  markRetry(ticket: string, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Given up: permanent rejection or too old. Kept for operators, never retried. */
+  markFailed(ticket: string, error: string): Promise<void>;
+}
+
+/** An outbox that a poller claims items from (SQLite). */
+export interface ClaimableOutbox extends Outbox, DeliveryRecords {
   /**
    * Takes up to `limit` items that are due (pending and past their next attempt, or `sending`
    * with a claim older than `leaseMs`: the sender that claimed them died) and marks them
    * `sending` with a fresh claim, so two senders never deliver the same item at once.
    */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
-  markSent(ticket: string, at: Date): Promise<void>;
-  /** Back to `pending`, due again at `nextAttemptAt`. */
-  markRetry(ticket: string, error: string, nextAttemptAt: Date): Promise<void>;
-  /** Given up: permanent rejection or too old. Kept for operators, never retried. */
-  markFailed(ticket: string, error: string): Promise<void>;
-  stats(): Promise<OutboxStats>;
-  get(ticket: string): Promise<OutboxRecord | undefined>;
 }
 
 export interface CreateOptions {
@@ -101,9 +110,9 @@ export function redactCase(c: EscalationCase): EscalationCase {
 }
 
 const MAX_ERROR_LENGTH = 1000;
-const cleanError = (e: string) => redact(e).text.slice(0, MAX_ERROR_LENGTH);
+export const cleanError = (e: string) => redact(e).text.slice(0, MAX_ERROR_LENGTH);
 
-export class SqliteOutbox implements Outbox {
+export class SqliteOutbox implements ClaimableOutbox {
   private readonly stmt;
   private readonly createTx;
   private readonly claimTx;

@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type Redis from 'ioredis';
 import { openDatabase, type Db } from '../../src/storage/sqlite';
-import { SqliteOutbox, type CreateOptions } from '../../src/escalation/outbox';
+import { SqliteOutbox, type CreateOptions, type DeliveryRecords, type Outbox } from '../../src/escalation/outbox';
+import { RedisOutbox } from '../../src/escalation/redis-outbox';
 import { newTicketId, TICKET_PATTERN } from '../../src/escalation/ticket';
+import { connectTestRedis, describeWithRedis, HAVE_REDIS } from '../helpers/redis';
 import { sampleCase, SECRETS } from './case-fixture';
 
 const HOUR = 3600;
 const opts: CreateOptions = { reuseWindowSeconds: 24 * HOUR, maxPerWindow: 3, windowSeconds: 24 * HOUR };
+const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/14';
 
 let dir: string;
 let db: Db;
@@ -33,9 +37,21 @@ describe('newTicketId', () => {
   });
 });
 
-describe('SqliteOutbox', () => {
+type TestOutbox = Outbox & DeliveryRecords;
+interface Backend {
+  make(newId?: () => string): TestOutbox;
+  /** Everything the backend stored, as text, to look for secrets. */
+  dump(): Promise<string>;
+}
+
+/** One suite, two implementations: the embedded SQLite outbox and the Redis/BullMQ one. */
+function outboxSuite(backendOf: () => Backend): void {  let backend: Backend;
+  beforeEach(() => {
+    backend = backendOf();
+  });
+
   it('files a case as pending, stored redacted but with the reply address and identifiers intact', async () => {
-    const outbox = new SqliteOutbox(db, now);
+    const outbox = backend.make();
     const r = await outbox.create(sampleCase(), opts);
     expect(r).toEqual({ ticket: expect.stringMatching(TICKET_PATTERN), existing: false, limited: false });
     const rec = (await outbox.get(r.ticket))!;
@@ -43,13 +59,13 @@ describe('SqliteOutbox', () => {
     expect(rec.case.contactEmail).toBe('seller@example.com');
     expect(rec.case.userRef).toBe('line:U4af4980629f8a1b2c3d4e5f6a7b8c9d0');
     expect(rec.case.articlesTried[0]!.title).toBe('Lazada: PASSWORD_NOT_MATCH');
-    const raw = JSON.stringify(db.prepare('SELECT * FROM escalation_outbox').all());
+    const raw = await backend.dump();
     for (const s of SECRETS) expect(raw).not.toContain(s);
     expect(raw).toContain('[password removed]');
   });
 
   it('gives the same ticket back to a seller who asks again within the window', async () => {
-    const outbox = new SqliteOutbox(db, now);
+    const outbox = backend.make();
     const first = await outbox.create(sampleCase(), opts);
     clock += 23 * HOUR * 1000;
     expect(await outbox.create(sampleCase(), opts)).toEqual({ ticket: first.ticket, existing: true, limited: false });
@@ -63,7 +79,7 @@ describe('SqliteOutbox', () => {
   });
 
   it('does not offer a failed ticket again', async () => {
-    const outbox = new SqliteOutbox(db, now);
+    const outbox = backend.make();
     const first = await outbox.create(sampleCase(), opts);
     await outbox.markFailed(first.ticket, '550 no such mailbox');
     const again = await outbox.create(sampleCase(), opts);
@@ -72,7 +88,7 @@ describe('SqliteOutbox', () => {
   });
 
   it('limits new tickets per seller and queues nothing beyond the limit', async () => {
-    const outbox = new SqliteOutbox(db, now);
+    const outbox = backend.make();
     // Short reuse window so each request would be a new ticket.
     const o = { reuseWindowSeconds: 60, maxPerWindow: 3, windowSeconds: 24 * HOUR };
     const tickets: string[] = [];
@@ -91,13 +107,124 @@ describe('SqliteOutbox', () => {
     expect((await outbox.create(sampleCase(), o)).limited).toBe(false);
   });
 
+  it('records retries, sent and failed; a late retry or failure never undoes a final outcome', async () => {
+    const outbox = backend.make();
+    const a = await outbox.create(sampleCase({ userKey: 'a' }), opts);
+    const b = await outbox.create(sampleCase({ userKey: 'b' }), opts);
+    clock += 5_000;
+    expect(await outbox.stats()).toMatchObject({ pending: 2, sent: 0, failed: 0, oldestPendingAgeSeconds: 5 });
+    await outbox.markRetry(a.ticket, 'ECONNREFUSED password: Hunter2!', new Date(clock + 30_000));
+    const rec = (await outbox.get(a.ticket))!;
+    expect(rec).toMatchObject({ status: 'pending', nextAttemptAt: new Date(clock + 30_000) });
+    expect(rec.lastError).toContain('ECONNREFUSED');
+    expect(rec.lastError).not.toContain('Hunter2');
+    await outbox.markFailed(b.ticket, '550 rejected');
+    await outbox.markSent(a.ticket, new Date(clock + 31_000));
+    await outbox.markRetry(a.ticket, 'late', new Date(clock));
+    await outbox.markFailed(a.ticket, 'late');
+    await outbox.markRetry(b.ticket, 'late', new Date(clock));
+    expect(await outbox.get(a.ticket)).toMatchObject({ status: 'sent', sentAt: new Date(clock + 31_000) });
+    expect(await outbox.get(b.ticket)).toMatchObject({ status: 'failed', lastError: '550 rejected' });
+    expect(await outbox.stats()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 1, oldestPendingAgeSeconds: 0 });
+    // A slow sender whose claim had lapsed did get it out after all: that is the truth to record.
+    await outbox.markSent(b.ticket, new Date(clock + 40_000));
+    expect(await outbox.get(b.ticket)).toMatchObject({ status: 'sent' });
+    expect(await outbox.stats()).toMatchObject({ sent: 2, failed: 0 });
+    expect(await outbox.get('BS-NOPE00')).toBeUndefined();
+  });
+
   it('draws a new ticket number on a collision', async () => {
     const ids = ['BS-AAAAAA', 'BS-AAAAAA', 'BS-BBBBBB'];
-    const outbox = new SqliteOutbox(db, now, () => ids.shift()!);
+    const outbox = backend.make(() => ids.shift()!);
     expect((await outbox.create(sampleCase({ userKey: 'a' }), opts)).ticket).toBe('BS-AAAAAA');
     expect((await outbox.create(sampleCase({ userKey: 'b' }), opts)).ticket).toBe('BS-BBBBBB');
   });
 
+}
+
+describe('SqliteOutbox', () => {
+  outboxSuite(() => ({
+    make: (newId) => new SqliteOutbox(db, now, newId),
+    dump: async () => JSON.stringify(db.prepare('SELECT * FROM escalation_outbox').all()),
+  }));
+})
+
+describeWithRedis('RedisOutbox', () => {
+  let redis: Redis;
+  let prefix: string;
+  const made: RedisOutbox[] = [];
+  beforeAll(async () => {
+    redis = await connectTestRedis(REDIS_URL);
+  });
+  beforeEach(() => {
+    prefix = `test:outbox:${process.pid}:${Math.random()}:`;
+  });
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((o) => o.close()));
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+  });
+  afterAll(() => redis?.disconnect());
+  const make = (newId?: () => string) => {
+    const o = new RedisOutbox(redis, { now, newId, prefix, queuePrefix: `${prefix}bull` });
+    made.push(o);
+    return o;
+  };
+
+  outboxSuite(() => ({
+    make,
+    dump: async () => {
+      const keys = await redis.keys(`${prefix}*`);
+      const parts: string[] = [];
+      for (const k of keys) {
+        const type = await redis.type(k);
+        if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(k)));
+        else if (type === 'string') parts.push((await redis.get(k)) ?? '');
+      }
+      return parts.join('\n');
+    },
+  }));
+
+  it('queues each new ticket once as a BullMQ job, and again only when the job was lost', async () => {
+    const outbox = make();
+    const a = await outbox.create(sampleCase({ userKey: 'a' }), opts);
+    await outbox.create(sampleCase({ userKey: 'a' }), opts); // the same ticket again: no second job
+    expect(await outbox.queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    expect((await outbox.queue.getJob(a.ticket))?.data).toEqual({ ticket: a.ticket });
+    // The instance died between filing and queueing: the job is missing.
+    await (await outbox.queue.getJob(a.ticket))!.remove();
+    expect(await outbox.requeueUndelivered(60_000)).toBe(0); // too recent: its instance may still queue it
+    clock += 61_000;
+    expect(await outbox.requeueUndelivered(60_000)).toBe(1);
+    expect(await outbox.requeueUndelivered(60_000)).toBe(0);
+    expect(await outbox.queue.getJobState(a.ticket)).toBe('waiting');
+    // A delivered ticket is never queued again.
+    await outbox.markSent(a.ticket, new Date(clock));
+    await (await outbox.queue.getJob(a.ticket))!.remove();
+    expect(await outbox.requeueUndelivered(0)).toBe(0);
+  });
+
+  it('claims a ticket for sending and counts attempts, never once it is final', async () => {
+    const outbox = make();
+    const { ticket } = await outbox.create(sampleCase(), opts);
+    expect(await outbox.claim(ticket, new Date(clock))).toMatchObject({ ticket, attempts: 1 });
+    await outbox.markRetry(ticket, 'ECONNREFUSED', new Date(clock + 30_000));
+    expect(await outbox.claim(ticket, new Date(clock))).toMatchObject({ ticket, attempts: 2 });
+    await outbox.markSent(ticket, new Date(clock));
+    expect(await outbox.claim(ticket, new Date(clock))).toBeUndefined();
+    expect(await outbox.totals()).toEqual({ sent: 1, retried: 1, failed: 0 });
+  });
+
+  it('lets only one of many concurrent requests from one seller pass the limit', async () => {
+    const outbox = make();
+    const o = { reuseWindowSeconds: 0, maxPerWindow: 2, windowSeconds: 24 * HOUR };
+    const results = await Promise.all(Array.from({ length: 10 }, () => make().create(sampleCase(), o)));
+    expect(results.filter((r) => !r.limited)).toHaveLength(2);
+    expect((await outbox.stats()).pending).toBe(2);
+  });
+});
+
+describe('SqliteOutbox claims', () => {
   it('claims due items once, and again only after the lease expired', async () => {
     const outbox = new SqliteOutbox(db, now);
     const { ticket } = await outbox.create(sampleCase(), opts);

@@ -42,7 +42,7 @@ export function createBotFrameworkHandler(deps: {
   const onTurn = async (context: TurnContext) => {
     const a = context.activity;
     const at = new Date().toISOString();
-    const base = { channel: 'botframework' as const, conversationId: a.conversation.id, userId: a.from?.id ?? 'unknown', locale: a.locale, at };
+    const base = { channel: 'botframework' as const, conversationId: a.conversation.id, userId: a.from?.id ?? 'unknown', locale: a.locale, at, requestId: a.id };
     let turn: Turn | undefined;
     if (a.type === ActivityTypes.Message) {
       const action = typeof a.value?.action === 'string' ? (a.value.action as string) : undefined;

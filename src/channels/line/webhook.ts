@@ -12,6 +12,7 @@ import type { EventDedupStore } from '../../storage/event-dedup';
 import { DeliveryError, LineApiError, LineClient, type RetryOptions } from './client';
 import { renderPlain, renderReply } from './render';
 import { saveScreenshot, userHash, type ImageMessageRef } from './screenshots';
+import { InFlight } from '../in-flight';
 
 /**
  * POST /webhooks/line. LINE wants an answer within 2 seconds and redelivers what it did not see
@@ -115,13 +116,8 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   const now = deps.now ?? Date.now;
   const client = new LineClient({ channelAccessToken: deps.line.channelAccessToken, apiBaseUrl: deps.line.apiBaseUrl, retry: deps.retry }, log);
   const lock = new KeyedLock();
-  const inflight = new Set<Promise<unknown>>();
-
-  function track(p: Promise<unknown>): void {
-    inflight.add(p);
-    const done = () => inflight.delete(p);
-    p.then(done, done);
-  }
+  const inflight = new InFlight();
+  const track = (p: Promise<unknown>) => void inflight.track(p);
 
   async function send(event: LineEvent, to: string, messages: OutMessage[], receivedAt: number): Promise<void> {
     if (messages.length === 0) return;
@@ -157,12 +153,13 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   ): Promise<void> {
     if (opts.loading) await client.showLoading(userId);
     const accountId = deps.linking ? await deps.linking.links.accountOf(userId).catch(() => undefined) : undefined;
-    const turn: Turn = { channel: 'line', conversationId: userId, userId, at: new Date(now()).toISOString(), accountId, ...part };
+    const requestId = typeof event.webhookEventId === 'string' ? event.webhookEventId : undefined;
+    const turn: Turn = { channel: 'line', conversationId: userId, userId, at: new Date(now()).toISOString(), accountId, requestId, ...part };
     let messages: OutMessage[];
     try {
       messages = await bot.handle(turn);
     } catch (err) {
-      log.error({ err, user: userHash(userId), kind: turn.kind }, 'LINE turn failed');
+      log.error({ err, requestId, user: userHash(userId), kind: turn.kind }, 'LINE turn failed');
       messages = [{ type: 'text', text: t(languageOf([turn.text]), 'error.generic') }];
     }
     if (opts.silent) return;
@@ -362,8 +359,6 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   });
 
   return Object.assign(router, {
-    async idle(): Promise<void> {
-      while (inflight.size > 0) await Promise.allSettled([...inflight]);
-    },
+    idle: () => inflight.idle(),
   });
 }

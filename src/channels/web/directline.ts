@@ -9,6 +9,8 @@ import type { Logger } from '../../logger';
 import { verifiedIdentity } from '../../status/identity';
 import type { DirectLineStore } from '../../storage/directline-store';
 import { BOT_NAME, fromActivity, toActivities } from './render';
+import { InFlight } from '../in-flight';
+import { requestIdOf } from '../request-id';
 
 /**
  * The Direct Line 3.0 subset of ../shared/CONTRACTS.md, served by the bot itself, so Microsoft's
@@ -59,13 +61,17 @@ const consoleLog = {
   error: (obj: unknown, msg?: string) => console.error(msg ?? '', obj),
 } as unknown as Logger;
 
-export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
+/** The Direct Line routes; `idle()` waits for the turns still being answered (shutdown). */
+export type DirectLineRouter = express.Router & { idle(): Promise<void> };
+
+export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
   const { bot, store, tokenSecret } = deps;
   const log = deps.log ?? consoleLog;
   const now = deps.now ?? (() => new Date());
   const maxText = deps.maxTextLength ?? MAX_TEXT_LENGTH;
   // Turns of one conversation run in arrival order, so replies never interleave.
   const lock = new KeyedLock();
+  const inflight = new InFlight();
   const router = express.Router();
 
   // The widget is embedded on other sites: tokens travel as Bearer headers, never cookies, so
@@ -131,7 +137,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
           const ctx = { conversationId: turn.conversationId, botId: BOT.id, locale: turn.locale, baseUrl: deps.publicBaseUrl };
           for (const a of toActivities(messages, ctx)) await append(turn.conversationId, { ...a, ...extra });
         } catch (err) {
-          log.error({ err, conversation: turn.conversationId, kind: turn.kind }, 'web turn failed');
+          log.error({ err, requestId: turn.requestId, conversation: turn.conversationId, kind: turn.kind }, 'web turn failed');
           await append(turn.conversationId, { type: 'message', from: BOT, text: APOLOGY, textFormat: 'plain', ...extra });
         }
       })
@@ -161,7 +167,8 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
       await store.createConversation({ conversationId, userId, accountId, createdAt: now().toISOString() });
       // Awaited: the welcome and the menu are waiting when the client first polls.
       const locale = localeOf(body.locale);
-      await runTurn({ channel: 'web', conversationId, userId, kind: 'start', locale, accountId, contactEmail: identity?.email, at: now().toISOString() });
+      const requestId = requestIdOf(res);
+      await runTurn({ channel: 'web', conversationId, userId, kind: 'start', locale, accountId, contactEmail: identity?.email, at: now().toISOString(), requestId });
       res.json({ conversationId, token: issue({ conv: conversationId, user: userId }), expires_in: TOKEN_TTL_SECONDS, signedIn: !!accountId });
     }),
   );
@@ -225,7 +232,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
       // The client shows its typing indicator until the answer is there.
       await append(conversationId, { type: 'typing', from: BOT });
       res.json({ id });
-      void runTurn(
+      void inflight.track(runTurn(
         {
           channel: 'web',
           conversationId,
@@ -236,9 +243,10 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
           locale,
           accountId: conversation.accountId,
           at: now().toISOString(),
+          requestId: requestIdOf(res),
         },
         id,
-      );
+      ));
     }),
   );
 
@@ -274,5 +282,5 @@ export function createDirectLineRouter(deps: DirectLineDeps): express.Router {
     log.error({ err }, 'Direct Line request failed');
     res.status(500).json({ error: { code: 'internal', message: 'Internal error' } });
   });
-  return router;
+  return Object.assign(router, { idle: () => inflight.idle() });
 }

@@ -90,7 +90,7 @@ describe('LINE webhook: events', () => {
   it('text: loading animation, then the core, then a reply with the quick replies', async () => {
     const ev = textEvent('hello');
     await h.post(webhook(ev));
-    expect(bot.turns).toEqual([{ channel: 'line', conversationId: USER, userId: USER, kind: 'message', text: 'hello', at: expect.any(String) }]);
+    expect(bot.turns).toEqual([{ channel: 'line', conversationId: USER, userId: USER, kind: 'message', text: 'hello', at: expect.any(String), requestId: ev.webhookEventId }]);
     expect(bot.turns[0].locale).toBeUndefined();
     expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply']);
     const [loading, reply] = fake.calls;

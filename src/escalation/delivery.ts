@@ -1,0 +1,168 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { buildMail } from './mail';
+import type { OutboxItem } from './outbox';
+
+/**
+ * One hand-over mail, sent once: building it, the transport (SMTP, or an .eml file when no SMTP
+ * server is configured), and what a failure means. Both delivery loops use it: the SQLite
+ * outbox poller (`MailSender`) and the BullMQ worker (`QueueMailWorker`).
+ */
+export interface SenderLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface Backoff {
+  /** First retry after about this long (30 s). */
+  baseMs: number;
+  /** Retries are never further apart than this (30 min). */
+  maxMs: number;
+  /** A case still undelivered this long after it was filed is failed (48 h). */
+  giveUpAfterMs: number;
+}
+
+export const DEFAULT_BACKOFF: Backoff = { baseMs: 30_000, maxMs: 30 * 60_000, giveUpAfterMs: 48 * 3600_000 };
+
+export interface DeliveryOptions {
+  /** SMTP when `smtpUrl` is set, otherwise .eml files in `mailDir` (offline mode). */
+  transport: {
+    smtpUrl?: string;
+    mailDir: string;
+    /** Socket timeouts, kept well below the lease so a hung server cannot outlive a claim. */
+    timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
+  };
+  supportEmail: string;
+  mailFrom: string;
+  /** Pictures the channels stored; default `<mailDir>/../screenshots`. */
+  screenshotsDir?: string;
+  topicTitles?: Record<string, string>;
+}
+
+export type FailureKind = 'permanent' | 'temporary';
+
+/** Errors that need an operator (credentials, TLS, configuration): retried, but logged as errors. */
+export const OPERATOR_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG', 'ETLS', 'EREQUIRETLS']);
+
+/**
+ * A 5xx reply means the server will refuse this message every time (RFC 5321): fail it now.
+ * Everything else (4xx, refused or reset connections, timeouts, DNS) may pass later. Exceptions:
+ * 503 "bad sequence" is a session problem, not a verdict on the message (nodemailer agrees), and
+ * authentication or TLS failures are configuration an operator will fix, after which the queue
+ * must still be there.
+ */
+export function classifyError(err: unknown): FailureKind {
+  const e = (err ?? {}) as { responseCode?: unknown; code?: unknown };
+  if (typeof e.code === 'string' && OPERATOR_CODES.has(e.code)) return 'temporary';
+  const rc = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  if (rc !== undefined && rc >= 500 && rc < 600 && rc !== 503) return 'permanent';
+  return 'temporary';
+}
+
+export function isOperatorError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && OPERATOR_CODES.has(code);
+}
+
+export function describeError(err: unknown): string {
+  const e = (err ?? {}) as { message?: unknown; code?: unknown; responseCode?: unknown };
+  const parts = [typeof e.code === 'string' ? e.code : undefined, typeof e.responseCode === 'number' ? String(e.responseCode) : undefined];
+  return `${parts.filter(Boolean).join(' ')}${parts.some(Boolean) ? ': ' : ''}${typeof e.message === 'string' ? e.message : String(err)}`;
+}
+
+/**
+ * When to try again after `attempts` failed tries, or `undefined` when the case is past its
+ * deadline and must be given up. Exponential with "equal jitter": never less than half the step,
+ * so a down server is not hammered, yet several instances do not retry in lockstep. The last try
+ * lands on the deadline.
+ */
+export function nextAttemptAt(attempts: number, createdAt: number, now: number, backoff: Backoff, random: () => number): number | undefined {
+  const deadline = createdAt + backoff.giveUpAfterMs;
+  if (now >= deadline) return undefined;
+  const step = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(30, Math.max(0, attempts - 1)));
+  return Math.min(now + step / 2 + random() * (step / 2), deadline);
+}
+
+/** Sends one case; throws the transport's error unchanged so the caller can classify it. */
+export class MailDelivery {
+  private readonly smtp?: Transporter;
+  private readonly files?: Transporter;
+  private readonly screenshotsDir: string;
+
+  constructor(private readonly opts: DeliveryOptions) {
+    this.screenshotsDir = opts.screenshotsDir ?? path.join(path.dirname(opts.transport.mailDir), 'screenshots');
+    // Attachments are passed as buffers: forbid nodemailer from reading any path or URL itself.
+    const safety = { disableFileAccess: true, disableUrlAccess: true };
+    const t = opts.transport.timeouts ?? {};
+    if (opts.transport.smtpUrl) {
+      this.smtp = nodemailer.createTransport({
+        url: opts.transport.smtpUrl,
+        connectionTimeout: t.connectionMs ?? 20_000,
+        greetingTimeout: t.greetingMs ?? 20_000,
+        socketTimeout: t.socketMs ?? 60_000,
+        ...safety,
+      });
+    } else {
+      this.files = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...safety });
+    }
+  }
+
+  get mode(): 'smtp' | 'file' {
+    return this.smtp ? 'smtp' : 'file';
+  }
+
+  /** Builds the mail; an error here means the stored case itself is unusable (it would fail every time). */
+  build(item: OutboxItem): SendMailOptions {
+    return buildMail(item.case, item.ticket, {
+      to: this.opts.supportEmail,
+      from: this.opts.mailFrom,
+      topicTitles: this.opts.topicTitles,
+      screenshotsDir: this.screenshotsDir,
+    });
+  }
+
+  /** Sends a built mail; returns where it went, for the log. */
+  async send(ticket: string, mail: SendMailOptions): Promise<Record<string, unknown>> {
+    if (this.smtp) {
+      const info = (await this.smtp.sendMail(mail)) as { messageId?: string; response?: string };
+      return { messageId: info.messageId, response: info.response };
+    }
+    return { file: await this.writeEml(ticket, mail) };
+  }
+
+  get sentMessage(): string {
+    return this.smtp ? 'escalation mailed to support' : 'escalation saved as an .eml file (SMTP_URL unset)';
+  }
+
+  close(): void {
+    this.smtp?.close();
+  }
+
+  /** Offline mode: the full RFC 822 message, written to a temporary file and renamed, so a reader never sees half a mail. */
+  private async writeEml(ticket: string, mail: SendMailOptions): Promise<string> {
+    const info = (await this.files!.sendMail(mail)) as { message: Buffer };
+    const dir = this.opts.transport.mailDir;
+    await fs.promises.mkdir(dir, { recursive: true });
+    const name = ticket.replace(/[^A-Za-z0-9-]/g, '');
+    const file = path.join(dir, `${name}.eml`);
+    const tmp = path.join(dir, `.${name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+    try {
+      // 0600: the mail holds a seller's contact details and conversation.
+      const fh = await fs.promises.open(tmp, 'wx', 0o600);
+      try {
+        await fh.writeFile(info.message);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fs.promises.rename(tmp, file);
+    } catch (err) {
+      await fs.promises.rm(tmp, { force: true });
+      throw err;
+    }
+    return file;
+  }
+}

@@ -1,0 +1,183 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import Redis from 'ioredis';
+import type { SendMailOptions } from 'nodemailer';
+import {
+  classifyError,
+  DEFAULT_BACKOFF,
+  describeError,
+  isOperatorError,
+  MailDelivery,
+  nextAttemptAt,
+  type Backoff,
+  type DeliveryOptions,
+  type SenderLog,
+} from './delivery';
+import type { OutboxStats } from './outbox';
+import { MAIL_QUEUE, type MailJob, type RedisOutbox } from './redis-outbox';
+import { mailIsStuck, type MailService } from './sender';
+
+export interface QueueMailWorkerOptions extends DeliveryOptions {
+  outbox: RedisOutbox;
+  redisUrl: string;
+  log: SenderLog;
+  /**
+   * false: only watch the queue (a web instance when a worker process sends the mail). true: also
+   * take jobs and send them (the worker process).
+   */
+  deliver: boolean;
+  backoff?: Partial<Backoff>;
+  /** How often the backlog figures are refreshed and lost jobs are queued again: 5 s. */
+  pollMs?: number;
+  /** Mails sent at once by one worker. */
+  concurrency?: number;
+  /**
+   * A job whose worker stopped renewing its lock for this long (it died) is taken by another
+   * worker: 2 min, above the SMTP timeouts.
+   */
+  lockMs?: number;
+  stuckAfterMs?: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** A temporary failure, carrying when BullMQ should try again. */
+class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAt: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Delivers the Redis outbox through BullMQ: each hand-over is one job, taken by one worker at a
+ * time (BullMQ's lock; a dead worker's job goes back to the queue once the lock lapses). Failure
+ * handling matches the SQLite sender: permanent rejections fail at once, temporary ones retry
+ * with the same backoff until the give-up deadline, the outcome is recorded on the ticket.
+ */
+export class QueueMailWorker implements MailService {
+  counters = { sent: 0, retried: 0, failed: 0 };
+  private readonly backoff: Backoff;
+  private readonly delivery: MailDelivery;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private health: OutboxStats = { pending: 0, sending: 0, sent: 0, failed: 0, oldestPendingAgeSeconds: 0 };
+  private worker?: Worker<MailJob>;
+  private connection?: Redis;
+  private timer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+
+  constructor(private readonly opts: QueueMailWorkerOptions) {
+    this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
+    this.delivery = new MailDelivery(opts);
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+  }
+
+  get mode(): 'smtp' | 'file' {
+    return this.delivery.mode;
+  }
+
+  get stats(): OutboxStats {
+    return { ...this.health };
+  }
+
+  isStuck(): boolean {
+    return mailIsStuck(this.health, this.opts.stuckAfterMs ?? 3600_000);
+  }
+
+  /** BullMQ pushes jobs to the worker as soon as they are queued: nothing to wake. */
+  kick(): void {}
+
+  start(): void {
+    if (this.timer) return;
+    if (this.opts.deliver) {
+      // Blocking commands need their own connection, retried without limit (BullMQ's rule).
+      this.connection = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null });
+      this.worker = new Worker<MailJob>(MAIL_QUEUE, (job) => this.process(job), {
+        connection: this.connection,
+        prefix: this.opts.outbox.queuePrefix,
+        concurrency: this.opts.concurrency ?? 4,
+        lockDuration: this.opts.lockMs ?? 120_000,
+        maxStalledCount: 100,
+        settings: {
+          backoffStrategy: (_attempts: number, _type?: string, err?: Error) =>
+            err instanceof RetryLater ? Math.max(0, err.retryAt - this.now()) : this.backoff.baseMs,
+        },
+      });
+      this.worker.on('error', (err) => this.opts.log.error({ err }, 'mail worker: Redis error; BullMQ reconnects'));
+    }
+    this.timer = setInterval(() => void this.refresh(), this.opts.pollMs ?? 5000);
+    this.timer.unref();
+    void this.refresh();
+  }
+
+  /** Finishes the mails being sent; queued ones stay in Redis for the next worker. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.worker?.close();
+    this.worker = undefined;
+    this.connection?.disconnect();
+    this.connection = undefined;
+    await this.refreshing;
+    this.delivery.close();
+  }
+
+  /** Refreshes the backlog figures and queues any ticket whose job was lost. */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const requeued = await this.opts.outbox.requeueUndelivered();
+        if (requeued > 0) this.opts.log.warn({ requeued }, 'mail queue: undelivered hand-overs had no job; queued them again');
+        this.health = await this.opts.outbox.stats();
+        this.counters = await this.opts.outbox.totals();
+      } catch (err) {
+        this.opts.log.error({ err }, 'mail queue: could not read Redis');
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async process(job: Job<MailJob>): Promise<string> {
+    const { outbox, log } = this.opts;
+    const item = await outbox.claim(job.data.ticket, new Date(this.now()));
+    // Already sent or failed (a duplicate job after a crash), or the record expired.
+    if (!item) return 'final';
+    let mail: SendMailOptions;
+    try {
+      mail = this.delivery.build(item);
+    } catch (err) {
+      return this.fail(item.ticket, item.attempts, `could not build the mail: ${describeError(err)}`);
+    }
+    let where: Record<string, unknown>;
+    try {
+      where = await this.delivery.send(item.ticket, mail);
+    } catch (err) {
+      const error = describeError(err);
+      if (classifyError(err) === 'permanent') return this.fail(item.ticket, item.attempts, `rejected permanently: ${error}`);
+      const now = this.now();
+      const next = nextAttemptAt(item.attempts, item.createdAt.getTime(), now, this.backoff, this.random);
+      if (next === undefined) {
+        return this.fail(item.ticket, item.attempts, `gave up after ${item.attempts} attempts over ${Math.round((now - item.createdAt.getTime()) / 60_000)} min: ${error}`);
+      }
+      await outbox.markRetry(item.ticket, error, new Date(next));
+      const fields = { ticket: item.ticket, attempts: item.attempts, error, nextAttemptAt: new Date(next).toISOString() };
+      if (isOperatorError(err)) log.error(fields, 'escalation mail refused: check SMTP_URL (credentials/TLS); will retry');
+      else log.warn(fields, 'escalation mail not delivered yet; will retry');
+      throw new RetryLater(error, next);
+    }
+    await outbox.markSent(item.ticket, new Date(this.now()));
+    log.info({ ticket: item.ticket, attempts: item.attempts, ...where }, this.delivery.sentMessage);
+    return 'sent';
+  }
+
+  private async fail(ticket: string, attempts: number, error: string): Promise<never> {
+    await this.opts.outbox.markFailed(ticket, error);
+    this.opts.log.error({ ticket, attempts, error }, 'ESCALATION NOT DELIVERED: support did not get this case; it stays recorded as failed');
+    throw new UnrecoverableError(error);
+  }
+}

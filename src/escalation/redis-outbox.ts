@@ -1,0 +1,253 @@
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import type { EscalationCase, TicketResult } from './case';
+import {
+  cleanError,
+  DEFAULT_CREATE_OPTIONS,
+  redactCase,
+  type CreateOptions,
+  type DeliveryRecords,
+  type Outbox,
+  type OutboxItem,
+  type OutboxRecord,
+  type OutboxStats,
+  type OutboxStatus,
+} from './outbox';
+import { newTicketId } from './ticket';
+
+/** The BullMQ queue every instance adds hand-overs to and the worker takes them from. */
+export const MAIL_QUEUE = 'handover-mail';
+export const BULL_PREFIX = 'bot:bull';
+
+/** Ticket records stay this long for operators (`get`), then Redis drops them. */
+const RECORD_TTL_SECONDS = 30 * 24 * 3600;
+
+export interface MailJob {
+  ticket: string;
+}
+
+// Files a case, or answers with the seller's open or latest ticket: the rate-limit check and the
+// insert in one server-side step, so two instances cannot both pass the limit. Ticket records
+// are read by a computed key, which is fine on one Redis server (not on Redis Cluster).
+// KEYS: user's tickets (zset), undelivered (zset), the new ticket's record.
+// ARGV: now, reuse since, window since, max per window, ticket, case JSON, user key, record ttl, user ttl, record prefix.
+const CREATE_SCRIPT = `
+local since = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]))
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
+local recent = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[2])
+for _, t in ipairs(recent) do
+  local status = redis.call('HGET', ARGV[10] .. t, 'status')
+  if status and status ~= 'failed' then return {t, 'existing'} end
+end
+if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') >= tonumber(ARGV[4]) then
+  local latest = redis.call('ZREVRANGE', KEYS[1], 0, 0)
+  if latest[1] then return {latest[1], 'limited'} end
+end
+if redis.call('EXISTS', KEYS[3]) == 1 then return {'', 'collision'} end
+redis.call('HSET', KEYS[3], 'ticket', ARGV[5], 'userKey', ARGV[7], 'case', ARGV[6], 'status', 'pending', 'attempts', 0, 'createdAt', ARGV[1], 'nextAttemptAt', ARGV[1])
+redis.call('EXPIRE', KEYS[3], ARGV[8])
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[9])
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[5])
+return {ARGV[5], 'created'}
+`;
+
+// KEYS: record, undelivered, counts. ARGV: status, now, ticket, error, next attempt.
+// A late outcome never undoes a final one: sent stays sent, failed stays failed, except that a
+// mail which did go out after all (a slow sender whose claim had lapsed) is recorded as sent.
+const MARK_SCRIPT = `
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current or current == 'sent' then return 0 end
+if current == 'failed' then
+  if ARGV[1] ~= 'sent' then return 0 end
+  redis.call('HINCRBY', KEYS[3], 'failed', -1)
+end
+if ARGV[1] == 'sending' then
+  redis.call('HSET', KEYS[1], 'status', 'sending', 'claimedAt', ARGV[2])
+  return redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+elseif ARGV[1] == 'sent' then
+  redis.call('HSET', KEYS[1], 'status', 'sent', 'sentAt', ARGV[2])
+  redis.call('HDEL', KEYS[1], 'claimedAt', 'lastError')
+  redis.call('ZREM', KEYS[2], ARGV[3])
+elseif ARGV[1] == 'failed' then
+  redis.call('HSET', KEYS[1], 'status', 'failed', 'lastError', ARGV[4])
+  redis.call('HDEL', KEYS[1], 'claimedAt')
+  redis.call('ZREM', KEYS[2], ARGV[3])
+else
+  redis.call('HSET', KEYS[1], 'status', 'pending', 'lastError', ARGV[4], 'nextAttemptAt', ARGV[5])
+  redis.call('HDEL', KEYS[1], 'claimedAt')
+end
+redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+return 1
+`;
+
+type Mark = 'sending' | 'sent' | 'failed' | 'retried';
+
+/**
+ * The hand-over outbox on Redis, for several instances: ticket records and per-seller limits in
+ * Redis, delivery through a BullMQ queue (job id = ticket, so a case is queued at most once).
+ * Every undelivered ticket is also kept in a sorted set, from which `requeueUndelivered` restores
+ * a job lost between filing and queueing (a crash, Redis failing over).
+ */
+export class RedisOutbox implements Outbox, DeliveryRecords {
+  readonly queue: Queue<MailJob>;
+  /** BullMQ's key prefix, which the worker must use too. */
+  readonly queuePrefix: string;
+  private readonly keys;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+
+  constructor(
+    private readonly redis: Redis,
+    opts: { now?: () => number; newId?: () => string; prefix?: string; queuePrefix?: string } = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.newId = opts.newId ?? (() => newTicketId());
+    const prefix = opts.prefix ?? 'bot:handover:';
+    this.queuePrefix = opts.queuePrefix ?? BULL_PREFIX;
+    this.keys = {
+      record: (ticket: string) => `${prefix}t:${ticket}`,
+      recordPrefix: `${prefix}t:`,
+      user: (userKey: string) => `${prefix}u:${userKey}`,
+      undelivered: `${prefix}undelivered`,
+      counts: `${prefix}counts`,
+    };
+    this.queue = new Queue<MailJob>(MAIL_QUEUE, { connection: redis, prefix: this.queuePrefix });
+  }
+
+  async create(c: EscalationCase, opts: CreateOptions = DEFAULT_CREATE_OPTIONS): Promise<TicketResult> {
+    const now = this.now();
+    const json = JSON.stringify(redactCase(c));
+    const userTtl = Math.max(opts.reuseWindowSeconds, opts.windowSeconds, 1);
+    for (let attempt = 0; ; attempt++) {
+      const ticket = this.newId();
+      const [found, kind] = (await this.redis.eval(
+        CREATE_SCRIPT,
+        3,
+        this.keys.user(c.userKey),
+        this.keys.undelivered,
+        this.keys.record(ticket),
+        now,
+        now - opts.reuseWindowSeconds * 1000,
+        now - opts.windowSeconds * 1000,
+        opts.maxPerWindow,
+        ticket,
+        json,
+        c.userKey,
+        RECORD_TTL_SECONDS,
+        userTtl,
+        this.keys.recordPrefix,
+      )) as [string, string];
+      if (kind === 'existing') return { ticket: found, existing: true, limited: false };
+      if (kind === 'limited') return { ticket: found, existing: false, limited: true };
+      if (kind === 'created') {
+        // Filed: from here the case is safe. Should queueing fail, requeueUndelivered finds it.
+        await this.enqueue(found).catch(() => undefined);
+        return { ticket: found, existing: false, limited: false };
+      }
+      // A ticket number already taken (one in a billion per pair): draw again.
+      if (attempt >= 10) throw new Error('could not draw a free ticket number');
+    }
+  }
+
+  /** Queues a ticket's mail; a ticket already queued (same job id) is not queued twice. */
+  async enqueue(ticket: string): Promise<void> {
+    // Retries are decided by the worker (time-based give-up), so BullMQ may try "forever".
+    await this.queue.add(
+      'mail',
+      { ticket },
+      { jobId: ticket, attempts: 1_000_000, backoff: { type: 'handover' }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
+    );
+  }
+
+  /**
+   * Queues again every undelivered ticket filed more than `olderThanMs` ago whose job is gone
+   * (the instance died between filing and queueing). Returns how many were queued.
+   */
+  async requeueUndelivered(olderThanMs = 10_000): Promise<number> {
+    const tickets = await this.redis.zrangebyscore(this.keys.undelivered, '-inf', this.now() - olderThanMs, 'LIMIT', 0, 500);
+    let queued = 0;
+    for (const ticket of tickets) {
+      const state = await this.queue.getJobState(ticket);
+      if (state !== 'unknown') continue;
+      const record = await this.get(ticket);
+      if (!record) {
+        // The record expired without being delivered or failed; nothing left to send.
+        await this.redis.zrem(this.keys.undelivered, ticket);
+        continue;
+      }
+      await this.enqueue(ticket);
+      queued++;
+    }
+    return queued;
+  }
+
+  /** Marks a ticket as being sent and returns it with its attempt count, or undefined when it is final or gone. */
+  async claim(ticket: string, at: Date): Promise<OutboxItem | undefined> {
+    const attempts = Number(await this.mark(ticket, 'sending', at.getTime()));
+    if (!attempts) return undefined;
+    const record = await this.get(ticket);
+    return record && { ticket, case: record.case, attempts, createdAt: record.createdAt };
+  }
+
+  async markSent(ticket: string, at: Date): Promise<void> {
+    await this.mark(ticket, 'sent', at.getTime());
+  }
+
+  async markRetry(ticket: string, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.mark(ticket, 'retried', this.now(), cleanError(error), nextAttemptAt.getTime());
+  }
+
+  async markFailed(ticket: string, error: string): Promise<void> {
+    await this.mark(ticket, 'failed', this.now(), cleanError(error));
+  }
+
+  private mark(ticket: string, what: Mark, now: number, error = '', next = 0): Promise<unknown> {
+    return this.redis.eval(MARK_SCRIPT, 3, this.keys.record(ticket), this.keys.undelivered, this.keys.counts, what, now, ticket, error, next);
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const [undelivered, oldest, counts, sending] = await Promise.all([
+      this.redis.zcard(this.keys.undelivered),
+      this.redis.zrange(this.keys.undelivered, 0, 0, 'WITHSCORES'),
+      this.redis.hgetall(this.keys.counts),
+      this.queue.getActiveCount(),
+    ]);
+    const oldestAt = oldest.length === 2 ? Number(oldest[1]) : undefined;
+    return {
+      pending: Math.max(0, undelivered - sending),
+      sending: Math.min(sending, undelivered),
+      sent: Number(counts.sent ?? 0),
+      failed: Number(counts.failed ?? 0),
+      oldestPendingAgeSeconds: oldestAt === undefined ? 0 : Math.max(0, Math.floor((this.now() - oldestAt) / 1000)),
+    };
+  }
+
+  /** Deliveries by every process on this Redis: sent, retried and failed. */
+  async totals(): Promise<{ sent: number; retried: number; failed: number }> {
+    const c = await this.redis.hgetall(this.keys.counts);
+    return { sent: Number(c.sent ?? 0), retried: Number(c.retried ?? 0), failed: Number(c.failed ?? 0) };
+  }
+
+  async get(ticket: string): Promise<OutboxRecord | undefined> {
+    const h = await this.redis.hgetall(this.keys.record(ticket));
+    if (!h.ticket) return undefined;
+    const date = (v: string | undefined) => (v ? new Date(Number(v)) : undefined);
+    return {
+      ticket,
+      case: JSON.parse(h.case!) as EscalationCase,
+      attempts: Number(h.attempts ?? 0),
+      createdAt: new Date(Number(h.createdAt)),
+      status: h.status as OutboxStatus,
+      userKey: h.userKey!,
+      nextAttemptAt: new Date(Number(h.nextAttemptAt)),
+      claimedAt: date(h.claimedAt),
+      sentAt: date(h.sentAt),
+      lastError: h.lastError || undefined,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

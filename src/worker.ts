@@ -1,0 +1,48 @@
+/**
+ * Entry point of `npm run worker` (Procfile `worker`): sends the hand-over mail.
+ * With REDIS_URL it works the BullMQ queue every web instance adds to. Without it, it polls the
+ * SQLite outbox in DATA_DIR, which the web process also does by itself: a worker is optional there.
+ */
+import { loadConfig } from './config';
+import { runMain, stopOnSignals } from './lifecycle';
+import { createMailService } from './escalation/mail-service';
+import { loadKnowledge } from './knowledge/load';
+import { createLogger } from './logger';
+import { connectRedis } from './storage/redis';
+import { openDatabase } from './storage/sqlite';
+
+function main(): void {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel).child({ process: 'worker' });
+  // Topic titles make the subject line readable; the knowledge base is read, never matched on.
+  const kb = loadKnowledge(config.knowledgeDir);
+  const db = openDatabase(config.dataDir);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const { outbox, sender } = createMailService(config, {
+    db,
+    redis,
+    log,
+    deliver: true,
+    topicTitles: Object.fromEntries(kb.topics.map((t) => [t.id, t.en.title])),
+  });
+  sender.start();
+  log.info({ queue: redis ? 'redis' : 'sqlite', smtp: Boolean(config.smtpUrl) }, 'mail worker started');
+
+  // 90 s: an SMTP server that hangs past its timeouts must not keep the process from stopping.
+  stopOnSignals(
+    log,
+    'mail worker stopping: finishing the mails being sent, the rest stays queued',
+    async () => {
+      try {
+        await sender.stop();
+        await outbox.close?.();
+      } finally {
+        redis?.disconnect();
+        db.close();
+      }
+    },
+    90_000,
+  );
+}
+
+runMain(main);

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Redis from 'ioredis';
+import type { CreateOptions } from '../../src/escalation/outbox';
+import { QueueMailWorker, type QueueMailWorkerOptions } from '../../src/escalation/queue-worker';
+import { RedisOutbox } from '../../src/escalation/redis-outbox';
+import { connectTestRedis, describeWithRedis } from '../helpers/redis';
+import { fakeLog, startSmtp, waitFor, type TestSmtp } from '../helpers/smtp';
+import { sampleCase, SECRETS } from './case-fixture';
+
+/** The BullMQ mail worker on the test Redis, against a real SMTP server in this process. */
+const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/13';
+const createOpts: CreateOptions = { reuseWindowSeconds: 86_400, maxPerWindow: 3, windowSeconds: 86_400 };
+const FAST = { baseMs: 40, maxMs: 160, giveUpAfterMs: 60_000 };
+
+describeWithRedis('QueueMailWorker (BullMQ)', () => {
+  let redis: Redis;
+  let prefix: string;
+  let outbox: RedisOutbox;
+  let dataDir: string;
+  const workers: QueueMailWorker[] = [];
+  const servers: TestSmtp[] = [];
+
+  beforeAll(async () => {
+    redis = await connectTestRedis(REDIS_URL);
+  });
+  beforeEach(() => {
+    prefix = `test:qw:${process.pid}:${Math.random()}:`;
+    outbox = new RedisOutbox(redis, { prefix, queuePrefix: `${prefix}bull` });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'queue-worker-test-'));
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await outbox.close();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  afterAll(() => redis?.disconnect());
+
+  async function smtp(opts: Parameters<typeof startSmtp>[0] = {}) {
+    const s = await startSmtp(opts);
+    servers.push(s);
+    return s;
+  }
+  function worker(port: number, over: Partial<QueueMailWorkerOptions> = {}) {
+    const { entries, log } = fakeLog();
+    const w = new QueueMailWorker({
+      outbox,
+      redisUrl: REDIS_URL,
+      deliver: true,
+      transport: { smtpUrl: `smtp://127.0.0.1:${port}`, mailDir: path.join(dataDir, 'mail') },
+      supportEmail: 'support@bigseller.com',
+      mailFrom: 'Connection Help Bot <no-reply@localhost>',
+      screenshotsDir: path.join(dataDir, 'screenshots'),
+      log,
+      backoff: FAST,
+      pollMs: 50,
+      ...over,
+    });
+    workers.push(w);
+    return { w, entries };
+  }
+
+  it('mails a queued hand-over once, without secrets, and records it as sent', async () => {
+    const server = await smtp();
+    const { ticket } = await outbox.create(sampleCase(), createOpts);
+    const { w } = worker(server.port);
+    w.start();
+    await waitFor('the mail', () => server.received.length === 1);
+    const { mail, rcpt } = server.received[0]!;
+    expect(rcpt).toEqual(['support@bigseller.com']);
+    expect(mail.subject).toContain(ticket);
+    for (const s of SECRETS) expect(`${mail.subject}\n${mail.text}`).not.toContain(s);
+    let status: string | undefined;
+    await waitFor('sent', () => {
+      void outbox.get(ticket).then((r) => (status = r?.status));
+      return status === 'sent';
+    });
+    await w.refresh();
+    expect(await outbox.get(ticket)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(w.stats).toMatchObject({ pending: 0, sending: 0, sent: 1, failed: 0 });
+    expect(w.isStuck()).toBe(false);
+    // The same ticket queued again (a requeue race) is not mailed twice.
+    await outbox.enqueue(ticket);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('retries a temporary refusal with backoff until the server takes the mail', async () => {
+    const server = await smtp({ rejectRcpt: (n) => (n <= 2 ? { code: 451, message: 'try again later' } : undefined) });
+    const { ticket } = await outbox.create(sampleCase(), createOpts);
+    const { w, entries } = worker(server.port);
+    w.start();
+    await waitFor('the mail', () => server.received.length === 1);
+    await waitFor('sent', () => entries.some((e) => e.msg === 'escalation mailed to support'));
+    expect(await outbox.get(ticket)).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(entries.filter((e) => e.level === 'warn' && e.msg?.includes('will retry'))).toHaveLength(2);
+    expect(await outbox.totals()).toEqual({ sent: 1, retried: 2, failed: 0 });
+  });
+
+  it('fails a permanent rejection at once, loudly, and does not retry it', async () => {
+    const server = await smtp({ rejectRcpt: () => ({ code: 550, message: 'no such mailbox' }) });
+    const { ticket } = await outbox.create(sampleCase(), createOpts);
+    const { w, entries } = worker(server.port);
+    w.start();
+    await waitFor('the failure', () => entries.some((e) => e.level === 'error' && e.msg?.startsWith('ESCALATION NOT DELIVERED')));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.attempts.rcpt).toBe(1);
+    expect(await outbox.get(ticket)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('550') });
+    await w.refresh();
+    expect(w.isStuck()).toBe(true);
+  });
+
+  it('leaves queued mail for the next worker when stopped, and a watcher never sends', async () => {
+    const server = await smtp();
+    const watcher = worker(server.port, { deliver: false }).w;
+    watcher.start();
+    const tickets = [];
+    for (const userKey of ['a', 'b', 'c']) tickets.push((await outbox.create(sampleCase({ userKey }), createOpts)).ticket);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.received).toHaveLength(0);
+    await watcher.refresh();
+    expect(watcher.stats).toMatchObject({ pending: 3 });
+    const next = worker(server.port).w;
+    next.start();
+    await waitFor('three mails', () => server.received.length === 3);
+    const subjects = server.received.map((r) => r.mail.subject ?? '');
+    for (const t of tickets) expect(subjects.some((s) => s.includes(t))).toBe(true);
+  });
+});
