@@ -10,7 +10,7 @@ import { fakeLog, startSmtp, waitFor, type TestSmtp } from '../helpers/smtp';
 import { sampleCase, SECRETS } from './case-fixture';
 
 /** The BullMQ mail worker on the test Redis, against a real SMTP server in this process. */
-const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/13';
+const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/11';
 const createOpts: CreateOptions = { reuseWindowSeconds: 86_400, maxPerWindow: 3, windowSeconds: 86_400 };
 const FAST = { baseMs: 40, maxMs: 160, giveUpAfterMs: 60_000 };
 

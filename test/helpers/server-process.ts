@@ -26,9 +26,19 @@ export interface ServerProcess {
 /** Starts the real server (src/server.ts through tsx) as a separate process, as `npm start` would. */
 export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server.ts')], {
+  const p = await startProcess('src/server.ts', { ...env, PORT: String(port) }, '"bot started"', timeoutMs);
+  return { ...p, url: `http://127.0.0.1:${port}` };
+}
+
+/** Starts the mail worker (src/worker.ts), as `npm run worker` would. */
+export function startWorker(env: Record<string, string>, timeoutMs = 20_000): Promise<Omit<ServerProcess, 'url'>> {
+  return startProcess('src/worker.ts', env, '"mail worker started"', timeoutMs);
+}
+
+async function startProcess(script: string, env: Record<string, string>, ready: string, timeoutMs: number): Promise<Omit<ServerProcess, 'url'>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -36,16 +46,15 @@ export async function startServer(env: Record<string, string>, timeoutMs = 20_00
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const started = Date.now();
-  while (!out.includes('"bot started"')) {
-    if (child.exitCode !== null) throw new Error(`server exited during start-up:\n${out}`);
+  while (!out.includes(ready)) {
+    if (child.exitCode !== null) throw new Error(`${script} exited during start-up:\n${out}`);
     if (Date.now() - started > timeoutMs) {
       child.kill('SIGKILL');
-      throw new Error(`server did not start in ${timeoutMs} ms:\n${out}`);
+      throw new Error(`${script} did not start in ${timeoutMs} ms:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url: `http://127.0.0.1:${port}`,
     child,
     output: () => out,
     stop: async (signal = 'SIGTERM') => {

@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Redis from 'ioredis';
+import { FakeLineApi, lineEvent, SECRET, sign, TOKEN } from '../channels/line/fake-line-api';
+import { Mailbox } from '../helpers/mailbox';
+import { connectTestRedis, describeWithRedis } from '../helpers/redis';
+import { freePort, startServer, startWorker, type ServerProcess } from '../helpers/server-process';
+
+/**
+ * Two web instances and a mail worker, separate processes on one Redis, with sellers on LINE
+ * going through a load balancer that sends each request to the next instance. Mid-run one
+ * instance gets SIGTERM (a deploy or a scale-down); the balancer then finds it closed and uses
+ * the other. Some events are also redelivered by "LINE" to the other instance. Every event must
+ * be answered exactly once, every seller's hand-over (a six-step conversation whose steps land
+ * on both instances) must end with a ticket, and every ticket must reach the mailbox once.
+ */
+const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/10';
+const SELLERS = 40;
+
+const userOf = (i: number) => `U${(0xabc000 + i).toString(16).padStart(32, '0')}`;
+const script = (i: number) => [
+  { message: { id: `m${i}-1`, type: 'text', text: 'ลาซาด้าขึ้น INTERNAL_DATA_ERROR ค่ะ', quoteToken: 'q' } },
+  { type: 'postback', postback: { data: 'feedback:no' } },
+  { type: 'postback', postback: { data: 'handover:start' } },
+  { message: { id: `m${i}-4`, type: 'text', text: `seller${i}@example.com`, quoteToken: 'q' } },
+  { message: { id: `m${i}-5`, type: 'text', text: `ร้าน LZ ${i} เชื่อมไม่ได้ค่ะ รหัสผ่าน Abc${i}xyz!`, quoteToken: 'q' } },
+  { type: 'postback', postback: { data: 'handover:confirm' } },
+];
+
+describeWithRedis('two web instances and a worker on one Redis', () => {
+  jest.setTimeout(120_000);
+  let redis: Redis;
+  let fake: FakeLineApi;
+  let mailbox: Mailbox;
+  let web: ServerProcess[] = [];
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'multi-'));
+    dirs.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    redis = await connectTestRedis(REDIS_URL);
+    await redis.flushdb();
+    fake = new FakeLineApi();
+    await fake.start();
+    mailbox = new Mailbox(await freePort());
+    await mailbox.start();
+    const env = { REDIS_URL, LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: fake.url, MAIL_RETRY_BASE_SECONDS: '0.5' };
+    web = await Promise.all([startServer({ ...env, DATA_DIR: tmp() }), startServer({ ...env, DATA_DIR: tmp() })]);
+    worker = await startWorker({ ...env, DATA_DIR: tmp(), SMTP_URL: `smtp://127.0.0.1:${mailbox.port}` });
+  });
+  afterAll(async () => {
+    await Promise.all([...web.map((w) => w.stop('SIGKILL')), worker?.stop('SIGKILL')]);
+    await fake?.stop();
+    await mailbox?.stop();
+    await redis?.flushdb();
+    redis?.disconnect();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  /** The load balancer: round robin, and the next instance when one refuses the connection. */
+  let next = 0;
+  async function post(body: string, prefer?: number): Promise<number> {
+    const start = prefer ?? next++;
+    let lastError: unknown;
+    for (let k = 0; k < web.length * 3; k++) {
+      const target = web[(start + k) % web.length]!;
+      try {
+        const r = await fetch(`${target.url}/webhooks/line`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) }, body });
+        if (r.status < 500) return (start + k) % web.length;
+        lastError = new Error(`status ${r.status}`);
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    throw lastError;
+  }
+
+  const repliesTo = (token: string) => fake.sends().filter((c) => c.path === '/v2/bot/message/reply' && c.body.replyToken === token);
+  async function answerOf(token: string): Promise<string> {
+    const end = Date.now() + 20_000;
+    while (repliesTo(token).length === 0) {
+      if (Date.now() > end) throw new Error(`no reply to ${token}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return JSON.stringify(repliesTo(token)[0]!.body);
+  }
+
+  it('answers every event once, keeps every conversation and mails every hand-over, while one instance stops', async () => {
+    const tokens: string[] = [];
+    const tickets = new Map<number, string>();
+    let answered = 0;
+    let stopped: Promise<number | null> | undefined;
+    const served = { before: new Set<number>(), after: new Set<number>() };
+    const total = SELLERS * script(0).length;
+
+    await Promise.all(
+      Array.from({ length: SELLERS }, async (_, i) => {
+        const steps = script(i);
+        for (let s = 0; s < steps.length; s++) {
+          const replyToken = `rt-${i}-${s}`;
+          tokens.push(replyToken);
+          const event = lineEvent({ source: { type: 'user', userId: userOf(i) }, replyToken, webhookEventId: `ev-${process.pid}-${i}-${s}`, ...steps[s] });
+          const body = JSON.stringify({ destination: 'Ubot', events: [event] });
+          const took = await post(body);
+          served[stopped ? 'after' : 'before'].add(took);
+          // LINE redelivers now and then (it did not see our 200 in time): to the other instance.
+          if ((i + s) % 5 === 0) {
+            const again = JSON.stringify({ destination: 'Ubot', events: [{ ...event, deliveryContext: { isRedelivery: true } }] });
+            await post(again, took + 1);
+          }
+          const answer = await answerOf(replyToken);
+          if (s === 5) tickets.set(i, /BS-[0-9A-Z]{6}/.exec(answer)?.[0] ?? `missing for seller ${i}: ${answer.slice(0, 200)}`);
+          // Mid-run: the first instance is told to stop; the balancer moves on to the other.
+          if (++answered === Math.floor(total * 0.4)) stopped = web[0]!.stop('SIGTERM');
+        }
+      }),
+    );
+
+    expect(stopped).toBeDefined();
+    expect(await stopped).toBe(0);
+    expect(web[0]!.output()).toContain('stopping');
+    // Both instances served sellers before the stop; only the second one after it (give or take
+    // a request that reached the first while its signal was on the way).
+    expect([...served.before].sort()).toEqual([0, 1]);
+    expect(served.after.has(1)).toBe(true);
+
+    // Exactly once: one reply per event, nothing else sent (no pushes, no duplicates).
+    await new Promise((r) => setTimeout(r, 500));
+    for (const token of tokens) expect(repliesTo(token)).toHaveLength(1);
+    expect(fake.sends()).toHaveLength(tokens.length);
+
+    // No state lost: every seller's six steps, spread over both instances, ended in a ticket.
+    const told = [...tickets.values()];
+    for (const t of told) expect(t).toMatch(/^BS-[0-9A-Z]{6}$/);
+    expect(new Set(told).size).toBe(SELLERS);
+
+    // Every hand-over mailed once, by the worker, without the password typed in chat.
+    const mails = await mailbox.waitFor(SELLERS, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mailbox.mails).toHaveLength(SELLERS);
+    const subjects = mails.map((m) => /BS-[0-9A-Z]{6}/.exec(m.subject ?? '')?.[0]).sort();
+    expect(subjects).toEqual([...told].sort());
+    for (const m of mails) expect(m.text).not.toMatch(/Abc\d+xyz!/);
+    expect(worker!.output()).toContain('escalation mailed to support');
+  });
+});
