@@ -51,7 +51,7 @@ export function createApp(config: Config, log: Logger): App {
   const t = loadTranslations();
   const db = openDatabase(config.dataDir);
   // REDIS_URL: state shared by several instances; otherwise the embedded SQLite file.
-  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const conversations: ConversationStore = redis ? new RedisConversationStore(redis) : new SqliteConversationStore(db);
   const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis) : new SqliteDirectLineStore(db);
   const metrics = new Metrics();

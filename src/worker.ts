@@ -17,7 +17,7 @@ function main(): void {
   // Topic titles make the subject line readable; the knowledge base is read, never matched on.
   const kb = loadKnowledge(config.knowledgeDir);
   const db = openDatabase(config.dataDir);
-  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const { outbox, sender } = createMailService(config, {
     db,
     redis,

@@ -113,6 +113,8 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
       counts: `${prefix}counts`,
     };
     this.queue = new Queue<MailJob>(MAIL_QUEUE, { connection: redis, prefix: this.queuePrefix });
+    // Connection trouble is logged where the connection is made; an unheard 'error' would crash.
+    this.queue.on('error', () => undefined);
   }
 
   async create(c: EscalationCase, opts: CreateOptions = DEFAULT_CREATE_OPTIONS): Promise<TicketResult> {

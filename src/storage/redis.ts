@@ -17,8 +17,20 @@ import {
  * is nothing to sweep.
  */
 
-export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false });
+export function connectRedis(url: string, log?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void }): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false });
+  // ioredis reconnects by itself; say so once per outage instead of a stack trace per attempt.
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    log?.warn({ err: { message: err.message } }, 'Redis unreachable; reconnecting (readiness reports it)');
+  });
+  redis.on('ready', () => {
+    if (down) log?.info({}, 'Redis reachable again');
+    down = false;
+  });
+  return redis;
 }
 
 export class RedisConversationStore implements ConversationStore {

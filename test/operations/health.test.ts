@@ -1,0 +1,72 @@
+import request from 'supertest';
+import { startApp, type RunningApp } from '../helpers/app-harness';
+import { describeWithRedis } from '../helpers/redis';
+import { freePort } from '../helpers/server-process';
+
+/** Liveness, readiness and metrics as an operator's probes and Prometheus see them. */
+async function chat(base: string, text: string): Promise<void> {
+  const { token, conversationId } = (await request(base).post('/directline/tokens/generate').send({})).body;
+  await request(base).post(`/directline/conversations/${conversationId}/activities`).set('authorization', `Bearer ${token}`).send({ type: 'message', text });
+}
+
+describe('health and metrics on embedded storage', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(() => app.close());
+
+  it('is alive and ready, with every check named', async () => {
+    expect((await request(app.base).get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await request(app.base).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ready', checks: { knowledgeBase: true, storage: true, mailBacklogMoving: true }, mail: { pending: 0, failed: 0 } });
+  });
+
+  it('counts messages by channel and outcome, and times matching and turns', async () => {
+    await chat(app.base, 'shopee token expired how to fix');
+    await new Promise((r) => setTimeout(r, 300));
+    const text = (await request(app.base).get('/metrics')).text;
+    expect(text).toMatch(/bot_messages_total\{channel="web",kind="answered"\} [1-9]/);
+    expect(text).toMatch(/bot_match_duration_seconds_count [1-9]/);
+    expect(text).toMatch(/bot_turn_duration_seconds_count\{channel="web"\} [1-9]/);
+    expect(text).toMatch(/bot_mail_queue_depth 0/);
+    expect(text).toMatch(/bot_mail_total\{outcome="sent"\} 0/);
+    expect(text).toMatch(/process_resident_memory_bytes/);
+  });
+
+  it('echoes a safe X-Request-Id and replaces an unsafe one', async () => {
+    expect((await request(app.base).get('/healthz').set('x-request-id', 'lb-123.abc')).headers['x-request-id']).toBe('lb-123.abc');
+    const replaced = (await request(app.base).get('/healthz').set('x-request-id', 'bad id\twith spaces')).headers['x-request-id'];
+    expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('readiness when Redis is configured but unreachable', () => {
+  it('stays alive, reports not ready with the reason, and still closes cleanly', async () => {
+    const app = await startApp({ REDIS_URL: `redis://127.0.0.1:${await freePort()}/0` });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await request(app.base).get('/healthz')).status).toBe(200);
+      const ready = await request(app.base).get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ status: 'not ready', checks: { redis: false, knowledgeBase: true } });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describeWithRedis('readiness on Redis', () => {
+  it('is ready and reports Redis reachable', async () => {
+    const app = await startApp({ REDIS_URL: 'redis://127.0.0.1:6379/8' });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const ready = await request(app.base).get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks).toMatchObject({ redis: true, storage: true, mailBacklogMoving: true });
+    } finally {
+      await app.close();
+    }
+  });
+});
