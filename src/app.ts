@@ -14,7 +14,8 @@ import { Matcher } from './matching/matcher';
 import { SqliteConversationStore, type ConversationStore } from './storage/conversation-store';
 import { SqliteDirectLineStore, type DirectLineStore } from './storage/directline-store';
 import { connectRedis, redisConversationLock, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from './storage/redis';
-import { openDatabase, persistentSecret, type Db } from './storage/sqlite';
+import { openDatabase, type Db } from './storage/sqlite';
+import { RedisSecretSource, Secrets, SqliteSecretSource } from './storage/secrets';
 import { Metrics } from './metrics';
 import { createMailService, type MailService } from './escalation/mail-service';
 import { HttpConnectorClient } from './status/connector';
@@ -74,7 +75,10 @@ export function createApp(config: Config, log: Logger): App {
       retries: 1,
       log,
     }));
-  const identitySecret = config.webIdentitySecret ?? (sandbox ? persistentSecret(db, 'sandbox-identity') : undefined);
+  // Secrets the bot draws itself when not configured, shared by every instance on Redis.
+  const secrets = new Secrets(redis ? new RedisSecretSource(redis) : new SqliteSecretSource(db), ['directline-token', 'sandbox-identity', 'link-confirm']);
+  const configuredIdentity = config.webIdentitySecret;
+  const identitySecret = configuredIdentity ? () => configuredIdentity : sandbox ? () => secrets.get('sandbox-identity') : undefined;
   const bot = new BotService({
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail },
     store: conversations,
@@ -133,6 +137,8 @@ export function createApp(config: Config, log: Logger): App {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (sandbox) app.use('/sandbox/connector', createSandboxConnectorRouter());
+  // Everything below may sign or check a token: the secrets must be there first.
+  app.use(secrets.middleware);
 
   // LINE, when both channel credentials are set. The webhook reads its raw body itself (the
   // signature is checked on the bytes), so no JSON parser may run before it: none is global here.
@@ -149,7 +155,8 @@ export function createApp(config: Config, log: Logger): App {
       linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
     });
     app.use('/webhooks/line', line);
-    const confirmSecret = config.linkConfirmSecret ?? persistentSecret(db, 'link-confirm');
+    const configuredConfirm = config.linkConfirmSecret;
+    const confirmSecret = configuredConfirm ? () => configuredConfirm : () => secrets.get('link-confirm');
     app.use(createLinkConfirmRouter({ links, confirmSecret, log }));
     if (!config.lineLinkLoginUrl) app.use(createSandboxLineLoginRouter({ links, sellers: SANDBOX_SELLERS }));
   }
@@ -160,7 +167,7 @@ export function createApp(config: Config, log: Logger): App {
         ? {
             signInHtml: () => sandboxSignInHtml(),
             identityFor: (q: Record<string, unknown>) =>
-              SANDBOX_SELLERS.some((s) => s.accountId === q.as) ? signIdentity(String(q.as), identitySecret, 8 * 3600) : undefined,
+              SANDBOX_SELLERS.some((s) => s.accountId === q.as) ? signIdentity(String(q.as), identitySecret(), 8 * 3600) : undefined,
           }
         : {}),
     }),
@@ -168,7 +175,7 @@ export function createApp(config: Config, log: Logger): App {
   const directLineRouter = createDirectLineRouter({
     bot,
     store: directLine,
-    tokenSecret: persistentSecret(db, 'directline-token'),
+    tokenSecret: () => secrets.get('directline-token'),
     identitySecret,
     publicBaseUrl: config.publicBaseUrl,
     log,
@@ -181,9 +188,9 @@ export function createApp(config: Config, log: Logger): App {
   );
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint' } }));
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const status = err.status && ((err.status >= 400 && err.status < 500) || err.status === 503) ? err.status : 500;
     if (status >= 500) log.error({ err, requestId: requestIdOf(res) }, 'request failed');
-    res.status(status).json({ error: { code: status === 400 ? 'bad_request' : status === 413 ? 'too_large' : 'internal', message: status >= 500 ? 'Internal error' : err.message } });
+    res.status(status).json({ error: { code: status === 400 ? 'bad_request' : status === 413 ? 'too_large' : status === 503 ? 'unavailable' : 'internal', message: status === 503 ? 'Temporarily unavailable, try again shortly' : status >= 500 ? 'Internal error' : err.message } });
   });
 
   const sweeper = setInterval(() => {

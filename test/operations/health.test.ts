@@ -51,6 +51,10 @@ describe('readiness when Redis is configured but unreachable', () => {
       const ready = await request(app.base).get('/readyz');
       expect(ready.status).toBe(503);
       expect(ready.body).toMatchObject({ status: 'not ready', checks: { redis: false, knowledgeBase: true } });
+      // A chat cannot start without the shared token secret: a clear, retryable answer.
+      const gen = await request(app.base).post('/directline/tokens/generate').send({});
+      expect(gen.status).toBe(503);
+      expect(gen.body.error.code).toBe('unavailable');
     } finally {
       await app.close();
     }

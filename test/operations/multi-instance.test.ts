@@ -90,6 +90,25 @@ describeWithRedis('two web instances and a worker on one Redis', () => {
     return JSON.stringify(repliesTo(token)[0]!.body);
   }
 
+  it('serves one web chat from both instances: a token from one works on the other', async () => {
+    const [a, b] = web as [ServerProcess, ServerProcess];
+    const gen = await fetch(`${a.url}/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const { token, conversationId } = (await gen.json()) as { token: string; conversationId: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const activities = `/directline/conversations/${conversationId}/activities`;
+    const sent = await fetch(`${b.url}${activities}`, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: 'u' }, text: 'shopee token expired' }) });
+    expect(sent.status).toBe(200);
+    let texts: string[] = [];
+    for (let i = 0; i < 100 && !texts.some((t) => /Shopee/.test(t)); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const r = await fetch(`${a.url}${activities}`, { headers });
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { activities: { type: string; text?: string; from: { role?: string } }[] };
+      texts = body.activities.filter((x) => x.type === 'message' && x.from.role !== 'user').map((x) => x.text ?? '');
+    }
+    expect(texts.join('\n')).toMatch(/Shopee/);
+  });
+
   it('answers every event once, keeps every conversation and mails every hand-over, while one instance stops', async () => {
     const tokens: string[] = [];
     const tickets = new Map<number, string>();

@@ -51,12 +51,12 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /** Step 2, for the back office: POST /line/link/confirm. */
-export function createLinkConfirmRouter(deps: { links: LinkStore; confirmSecret: string; log: Logger }): express.Router {
+export function createLinkConfirmRouter(deps: { links: LinkStore; confirmSecret: () => string; log: Logger }): express.Router {
   const router = express.Router();
   router.post('/line/link/confirm', express.json({ limit: '4kb' }), async (req, res, next) => {
     try {
       const given = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '';
-      if (!given || !sameSecret(given, deps.confirmSecret)) {
+      if (!given || !sameSecret(given, deps.confirmSecret())) {
         res.status(401).json({ error: { code: 'unauthorized', message: 'Bearer LINK_CONFIRM_SECRET required' } });
         return;
       }

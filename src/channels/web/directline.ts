@@ -36,9 +36,10 @@ export interface DirectLineDeps {
   bot: Bot;
   store: DirectLineStore;
   /** HS256 secret of the conversation tokens (generated once and kept in the database by default). */
-  tokenSecret: string;
+  /** Signs the conversation tokens; read per request (it may be loaded after start-up). */
+  tokenSecret: () => string;
   /** WEB_IDENTITY_SECRET: verifies the host website's identity token; unset, every chat is anonymous. */
-  identitySecret?: string;
+  identitySecret?: () => string;
   /** PUBLIC_BASE_URL: relative image and link URLs in answers are made absolute with it. */
   publicBaseUrl?: string;
   log?: Logger;
@@ -94,7 +95,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
 
   const issue = (claims: TokenClaims) => {
     const iat = Math.floor(now().getTime() / 1000);
-    return jwt.sign({ conv: claims.conv, user: claims.user, iat, exp: iat + TOKEN_TTL_SECONDS }, tokenSecret, { algorithm: 'HS256' });
+    return jwt.sign({ conv: claims.conv, user: claims.user, iat, exp: iat + TOKEN_TTL_SECONDS }, tokenSecret(), { algorithm: 'HS256' });
   };
 
   /** 401 for a missing, forged or expired token; the claims otherwise. */
@@ -103,7 +104,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     if (!m) throw new HttpError(401, 'unauthorized', 'A Bearer token is required (Authorization: Bearer <token>)');
     let claims: jwt.JwtPayload | string;
     try {
-      claims = jwt.verify(m[1], tokenSecret, { algorithms: ['HS256'], clockTimestamp: Math.floor(now().getTime() / 1000) });
+      claims = jwt.verify(m[1], tokenSecret(), { algorithms: ['HS256'], clockTimestamp: Math.floor(now().getTime() / 1000) });
     } catch (err) {
       const expired = err instanceof jwt.TokenExpiredError;
       throw new HttpError(401, 'unauthorized', expired ? 'The token has expired' : 'The token is invalid');
@@ -162,7 +163,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
       const userId = /^[\w.:@-]{1,64}$/.test(requested) ? requested : `dl_${crypto.randomBytes(8).toString('hex')}`;
       // Forged, expired or missing identity: an anonymous chat (knowledge base only), not an error,
       // so a stale token on the host page never locks the seller out of help.
-      const identity = verifiedIdentity(body.identity, deps.identitySecret, now());
+      const identity = verifiedIdentity(body.identity, deps.identitySecret?.(), now());
       const accountId = identity?.accountId;
       await store.createConversation({ conversationId, userId, accountId, createdAt: now().toISOString() });
       // Awaited: the welcome and the menu are waiting when the client first polls.

@@ -66,8 +66,8 @@ function makeApp(opts: { bot?: Bot; store?: DirectLineStore; now?: () => Date; m
     createDirectLineRouter({
       bot,
       store,
-      tokenSecret: TOKEN_SECRET,
-      identitySecret: IDENTITY_SECRET,
+      tokenSecret: () => TOKEN_SECRET,
+      identitySecret: () => IDENTITY_SECRET,
       publicBaseUrl: 'https://bot.example.com',
       log: opts.log ?? pino({ level: 'silent' }),
       now: opts.now,
