@@ -16,6 +16,7 @@ import { SqliteDirectLineStore, type DirectLineStore } from './storage/directlin
 import { connectRedis, redisConversationLock, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from './storage/redis';
 import { openDatabase, type Db } from './storage/sqlite';
 import { RedisSecretSource, Secrets, SqliteSecretSource } from './storage/secrets';
+import { RedisScreenshotShare } from './storage/screenshot-share';
 import { Metrics } from './metrics';
 import { createMailService, type MailService } from './escalation/mail-service';
 import { HttpConnectorClient } from './status/connector';
@@ -55,6 +56,7 @@ export function createApp(config: Config, log: Logger): App {
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const conversations: ConversationStore = redis ? new RedisConversationStore(redis) : new SqliteConversationStore(db);
   const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis) : new SqliteDirectLineStore(db);
+  const shots = redis ? new RedisScreenshotShare(redis) : undefined;
   const metrics = new Metrics();
   // Hand-overs: stored in the outbox first, then mailed (SMTP_URL, else .eml files in DATA_DIR/mail).
   // On SQLite this process sends them; on Redis the worker process does (npm run worker).
@@ -153,6 +155,8 @@ export function createApp(config: Config, log: Logger): App {
       log,
       t,
       linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
+      // On Redis the worker mailing the case has another disk: the picture goes through Redis.
+      ...(redis ? { onScreenshotKept: (ref: string) => shots!.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),
     });
     app.use('/webhooks/line', line);
     const configuredConfirm = config.linkConfirmSecret;

@@ -3,7 +3,8 @@ import type Redis from 'ioredis';
 import type { Config } from '../config';
 import type { Db } from '../storage/sqlite';
 import type { SenderLog } from './delivery';
-import { SqliteOutbox, type Outbox } from './outbox';
+import { SqliteOutbox, type Outbox, type OutboxItem } from './outbox';
+import { RedisScreenshotShare } from '../storage/screenshot-share';
 import { QueueMailWorker } from './queue-worker';
 import { RedisOutbox } from './redis-outbox';
 import { MailSender, type MailService } from './sender';
@@ -30,7 +31,9 @@ export function createMailService(
   };
   if (deps.redis && config.redisUrl) {
     const outbox = new RedisOutbox(deps.redis);
-    return { outbox, sender: new QueueMailWorker({ ...delivery, outbox, redisUrl: config.redisUrl, deliver: deps.deliver }) };
+    const shots = new RedisScreenshotShare(deps.redis);
+    const prepare = (item: OutboxItem) => shots.restore(delivery.screenshotsDir, (item.case.screenshots ?? []).map((s) => String(s.ref))).then(() => undefined);
+    return { outbox, sender: new QueueMailWorker({ ...delivery, outbox, redisUrl: config.redisUrl, deliver: deps.deliver, prepare }) };
   }
   const outbox = new SqliteOutbox(deps.db);
   return { outbox, sender: new MailSender({ ...delivery, outbox }) };

@@ -12,7 +12,7 @@ import {
   type DeliveryOptions,
   type SenderLog,
 } from './delivery';
-import type { OutboxStats } from './outbox';
+import type { OutboxItem, OutboxStats } from './outbox';
 import { MAIL_QUEUE, type MailJob, type RedisOutbox } from './redis-outbox';
 import { mailIsStuck, type MailService } from './sender';
 
@@ -36,6 +36,8 @@ export interface QueueMailWorkerOptions extends DeliveryOptions {
    */
   lockMs?: number;
   stuckAfterMs?: number;
+  /** Runs before a case's mail is built (e.g. fetching its screenshots onto this disk). */
+  prepare?: (item: OutboxItem) => Promise<void>;
   now?: () => number;
   random?: () => number;
 }
@@ -147,6 +149,8 @@ export class QueueMailWorker implements MailService {
     const item = await outbox.claim(job.data.ticket, new Date(this.now()));
     // Already sent or failed (a duplicate job after a crash), or the record expired.
     if (!item) return 'final';
+    // Best effort: without its pictures the mail still goes, listing them as not found.
+    await this.opts.prepare?.(item).catch((err: unknown) => log.warn({ err, ticket: item.ticket }, 'could not prepare the attachments'));
     let mail: SendMailOptions;
     try {
       mail = this.delivery.build(item);

@@ -33,6 +33,8 @@ export interface LineRouterDeps {
   retry?: Partial<RetryOptions>;
   /** Account linking: which BigSeller account a LINE user proved, and where they sign in. */
   linking?: { links: LinkStore; loginUrl: string };
+  /** Called once a picture is kept (`ref` relative to DATA_DIR/screenshots), e.g. to share it with the mail worker. */
+  onScreenshotKept?: (ref: string) => Promise<void>;
 }
 
 const LINK_COMMAND = /^\s*(?:link(?: my)? (?:bigseller )?account|เชื่อม(?:ต่อ)?บัญชี(?:\s*bigseller)?|ผูกบัญชี)\s*(?:ค่ะ|ครับ|คะ|นะ)?\s*$/i;
@@ -221,6 +223,10 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
         return converse(event, userId, { kind: 'sticker' }, receivedAt);
       case 'image': {
         const screenshot = m.id ? await saveScreenshot({ client, dataDir, userId, message: { id: m.id, contentProvider: m.contentProvider }, log }) : undefined;
+        if (screenshot && deps.onScreenshotKept) {
+          // Not sharing it costs the mail its attachment, never the conversation.
+          await deps.onScreenshotKept(screenshot.ref).catch((err: unknown) => log.warn({ err }, 'screenshot not shared with the mail worker'));
+        }
         // An album arrives as one event per picture: one acknowledgement (for the last) is enough.
         const set = m.imageSet;
         const silent = Boolean(set && typeof set.index === 'number' && typeof set.total === 'number' && set.index < set.total);
