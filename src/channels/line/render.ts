@@ -50,7 +50,8 @@ const TRAILING_JUNK = /[\s,.;:!?\-–—(/[{]+$/u;
  */
 export function shortenLabel(label: string, max: number = LIMITS.labelGraphemes): string {
   const clean = label.replace(/\s+/g, ' ').trim();
-  if (graphemes(clean).length <= max) return clean;
+  // A cluster is at least one code unit: a short string fits without segmenting it (hot path).
+  if (clean.length <= max || graphemes(clean).length <= max) return clean;
   const room = max - 1;
   let best = '';
   for (const seg of wordSegmenter.segment(clean)) {
@@ -74,6 +75,7 @@ export function truncateText(text: string, max: number): string {
 }
 
 function truncateGraphemes(text: string, max: number): string {
+  if (text.length <= max) return text;
   const g = graphemes(text);
   return g.length <= max ? text : `${g.slice(0, max - 1).join('')}…`;
 }

@@ -33,6 +33,11 @@ export interface LineRouterDeps {
   retry?: Partial<RetryOptions>;
   /** Account linking: which BigSeller account a LINE user proved, and where they sign in. */
   linking?: { links: LinkStore; loginUrl: string };
+  /**
+   * The typing dots are shown only when an answer takes longer than this (a status check, a
+   * download): a quick answer needs none, and skips an API call that would delay it.
+   */
+  loadingAfterMs?: number;
   /** Called once a picture is kept (`ref` relative to DATA_DIR/screenshots), e.g. to share it with the mail worker. */
   onScreenshotKept?: (ref: string) => Promise<void>;
 }
@@ -46,6 +51,7 @@ export type LineRouter = express.Router & {
 };
 
 const BODY_LIMIT = '1mb';
+const DEFAULT_LOADING_AFTER_MS = 400;
 /** LINE redelivers for a while after a failed delivery; remembering ids for a week is plenty. */
 const EVENT_TTL_SECONDS = 7 * 24 * 3600;
 /** The group note is said once per group, not after every message its members write. */
@@ -153,7 +159,8 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     receivedAt: number,
     opts: { loading?: boolean; silent?: boolean } = {},
   ): Promise<void> {
-    if (opts.loading) await client.showLoading(userId);
+    let loading: Promise<void> | undefined;
+    const loadingTimer = opts.loading ? setTimeout(() => (loading = client.showLoading(userId)), deps.loadingAfterMs ?? DEFAULT_LOADING_AFTER_MS) : undefined;
     const accountId = deps.linking ? await deps.linking.links.accountOf(userId).catch(() => undefined) : undefined;
     const requestId = typeof event.webhookEventId === 'string' ? event.webhookEventId : undefined;
     const turn: Turn = { channel: 'line', conversationId: userId, userId, at: new Date(now()).toISOString(), accountId, requestId, ...part };
@@ -164,6 +171,9 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       log.error({ err, requestId, user: userHash(userId), kind: turn.kind }, 'LINE turn failed');
       messages = [{ type: 'text', text: t(languageOf([turn.text]), 'error.generic') }];
     }
+    clearTimeout(loadingTimer);
+    // The dots must be on before the answer arrives, or they would linger after it.
+    await loading;
     if (opts.silent) return;
     await send(event, userId, messages, receivedAt);
   }

@@ -230,6 +230,7 @@ export async function startHarness(opts: {
   dataDir?: string;
   useClock?: boolean;
   timeoutMs?: number;
+  loadingAfterMs?: number;
 }): Promise<Harness> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'line-test-'));
   const db = openDatabase(dataDir);
@@ -244,6 +245,7 @@ export async function startHarness(opts: {
     log: silentLog,
     t,
     ...(opts.useClock ? { now: () => clock.now } : {}),
+    loadingAfterMs: opts.loadingAfterMs ?? 50,
     retry: {
       sleep: async (ms) => {
         sleeps.push(ms);

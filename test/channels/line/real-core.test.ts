@@ -40,8 +40,8 @@ describe('LINE channel with the real core', () => {
 
   it('a Thai symptom: the fix as a flex steps message, then Yes/No quick replies', async () => {
     await h.post({ destination: 'U123', events: [textEvent('ร้าน shopee หมดอายุ ต้องทำยังไง')] });
-    expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply']);
-    const messages = fake.calls[1].body.messages;
+    expect(fake.paths()).toEqual(['POST /v2/bot/message/reply']);
+    const messages = fake.calls[0].body.messages;
     const flex = messages.find((m: any) => m.type === 'flex');
     expect(flex).toBeDefined();
     expect(flex.altText).toMatch(/หมดอายุ/);

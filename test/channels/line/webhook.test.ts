@@ -87,14 +87,13 @@ describe('LINE webhook: the request', () => {
 });
 
 describe('LINE webhook: events', () => {
-  it('text: loading animation, then the core, then a reply with the quick replies', async () => {
+  it('text: the core, then a reply with the quick replies; no loading animation for a quick answer', async () => {
     const ev = textEvent('hello');
     await h.post(webhook(ev));
     expect(bot.turns).toEqual([{ channel: 'line', conversationId: USER, userId: USER, kind: 'message', text: 'hello', at: expect.any(String), requestId: ev.webhookEventId }]);
     expect(bot.turns[0].locale).toBeUndefined();
-    expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply']);
-    const [loading, reply] = fake.calls;
-    expect(loading.body).toEqual({ chatId: USER, loadingSeconds: 20 });
+    expect(fake.paths()).toEqual(['POST /v2/bot/message/reply']);
+    const [reply] = fake.calls;
     expect(reply.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(reply.headers['x-line-retry-key']).toBeUndefined();
     expect(reply.body).toEqual({ replyToken: ev.replyToken, messages: echoReply('hello') });
@@ -104,8 +103,8 @@ describe('LINE webhook: events', () => {
     const ev = lineEvent({ type: 'postback', postback: { data: 'feedback:yes', params: { datetime: '2017-12-25T01:00' } } });
     await h.post(webhook(ev));
     expect(bot.turns).toEqual([expect.objectContaining({ kind: 'action', action: 'feedback:yes', conversationId: USER })]);
-    expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply']);
-    expect(fake.calls[1].body.messages).toEqual([{ type: 'text', text: 'action feedback:yes' }]);
+    expect(fake.paths()).toEqual(['POST /v2/bot/message/reply']);
+    expect(fake.calls[0].body.messages).toEqual([{ type: 'text', text: 'action feedback:yes' }]);
   });
 
   it('follow: the welcome and the menu', async () => {
@@ -301,8 +300,8 @@ describe('LINE webhook: redelivery', () => {
     const res = await h.post(raw);
     expect(res.status).toBe(200);
     expect(bot.turns).toEqual([expect.objectContaining({ kind: 'message', text: 'Hello, world' })]);
-    expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply']);
-    expect(fake.calls[1].body).toEqual({ replyToken: 'nHuyWiB7yP5Zw52FIkcQobQuGDXCTA', messages: echoReply('Hello, world') });
+    expect(fake.paths()).toEqual(['POST /v2/bot/message/reply']);
+    expect(fake.calls[0].body).toEqual({ replyToken: 'nHuyWiB7yP5Zw52FIkcQobQuGDXCTA', messages: echoReply('Hello, world') });
   });
 
   it('the sample events as separate deliveries: each handled once, nothing crashes', async () => {
@@ -325,8 +324,8 @@ describe('LINE delivery', () => {
   it('reply token invalid: the same messages as a push with an X-Line-Retry-Key', async () => {
     fake.plan('/v2/bot/message/reply', { status: 400, body: { message: 'Invalid reply token' } });
     await h.post(webhook(textEvent('hello')));
-    expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply', 'POST /v2/bot/message/push']);
-    const push = fake.calls[2];
+    expect(fake.paths()).toEqual(['POST /v2/bot/message/reply', 'POST /v2/bot/message/push']);
+    const push = fake.calls[1];
     expect(push.headers['x-line-retry-key']).toMatch(UUID);
     expect(push.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(push.body).toEqual({ to: USER, messages: echoReply('hello') });
@@ -383,13 +382,13 @@ describe('LINE delivery', () => {
     fake.reset();
     fake.plan('/v2/bot/message/reply', { status: 403, body: { message: 'forbidden' } });
     await h.post(webhook(textEvent('hello')));
-    expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply']);
+    expect(fake.paths()).toEqual(['POST /v2/bot/message/reply']);
   });
 
   it('reply failing ambiguously, then "invalid reply token": assumed delivered, no push', async () => {
     fake.plan('/v2/bot/message/reply', { status: 500 }, { status: 400, body: { message: 'Invalid reply token' } });
     await h.post(webhook(textEvent('hello')));
-    expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply', 'POST /v2/bot/message/reply']);
+    expect(fake.paths()).toEqual(['POST /v2/bot/message/reply', 'POST /v2/bot/message/reply']);
   });
 
   it('LINE refusing the rendering (400): the answer goes again as plain text', async () => {
@@ -426,13 +425,21 @@ describe('LINE delivery', () => {
       h.clock.now += 51_000;
     };
     await h.post(webhook(textEvent('hello')));
-    expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/push']);
-    expect(fake.calls[1].body).toEqual({ to: USER, messages: echoReply('hello') });
+    expect(fake.paths()).toEqual(['POST /v2/bot/message/push']);
+    expect(fake.calls[0].body).toEqual({ to: USER, messages: echoReply('hello') });
+  });
+
+  it('a slow answer shows the loading animation first (50 ms here), then the reply', async () => {
+    const ev = textEvent('slow');
+    await h.post(webhook(ev));
+    expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply']);
+    expect(fake.calls[0].body).toEqual({ chatId: USER, loadingSeconds: 20 });
+    expect(fake.calls[1].body.replyToken).toBe(ev.replyToken);
   });
 
   it('a failing loading animation does not stop the answer', async () => {
     fake.plan('/v2/bot/chat/loading/start', { status: 500 });
-    await h.post(webhook(textEvent('hello')));
+    await h.post(webhook(textEvent('slow')));
     expect(fake.paths()).toEqual(['POST /v2/bot/chat/loading/start', 'POST /v2/bot/message/reply']);
     expect(h.sleeps).toEqual([]);
   });
