@@ -66,20 +66,50 @@ describeWithRedis('two web instances and a worker on one Redis', () => {
 
   /** The load balancer: round robin, and the next instance when one refuses the connection. */
   let next = 0;
-  async function post(body: string, prefer?: number): Promise<number> {
+  async function balance(path: string, init: RequestInit, prefer?: number): Promise<{ took: number; res: Response }> {
     const start = prefer ?? next++;
     let lastError: unknown;
     for (let k = 0; k < web.length * 3; k++) {
-      const target = web[(start + k) % web.length]!;
+      const took = (start + k) % web.length;
       try {
-        const r = await fetch(`${target.url}/webhooks/line`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) }, body });
-        if (r.status < 500) return (start + k) % web.length;
-        lastError = new Error(`status ${r.status}`);
+        const res = await fetch(`${web[took]!.url}${path}`, init);
+        if (res.status < 500) return { took, res };
+        lastError = new Error(`status ${res.status}`);
       } catch (err) {
         lastError = err;
       }
     }
     throw lastError;
+  }
+  async function post(body: string, prefer?: number): Promise<number> {
+    const { took } = await balance('/webhooks/line', { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) }, body }, prefer);
+    return took;
+  }
+
+  /** A seller in the web widget: each message waits for its answer, every request through the balancer. */
+  async function webChat(i: number, messages: string[], halfway: Promise<unknown>): Promise<{ sent: string[]; answers: Map<string, number>; postedAt: number[] }> {
+    const gen = await balance('/directline/tokens/generate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const { token, conversationId } = (await gen.res.json()) as { token: string; conversationId: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const path = `/directline/conversations/${conversationId}/activities`;
+    const sent: string[] = [];
+    const postedAt: number[] = [];
+    const answers = new Map<string, number>();
+    for (const text of messages) {
+      // The second half of the chat is written once the first instance has been told to stop.
+      if (sent.length === Math.floor(messages.length / 2)) await halfway;
+      postedAt.push(Date.now());
+      const r = await balance(path, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: `web-${i}` }, text }) });
+      const { id } = (await r.res.json()) as { id: string };
+      sent.push(id);
+      for (let k = 0; k < 400 && !answers.has(id); k++) {
+        await new Promise((res) => setTimeout(res, 25));
+        const list = (await (await balance(path, { headers })).res.json()) as { activities: { type: string; replyToId?: string; from: { role?: string } }[] };
+        answers.clear();
+        for (const a of list.activities) if (a.type === 'message' && a.from.role !== 'user' && a.replyToId) answers.set(a.replyToId, (answers.get(a.replyToId) ?? 0) + 1);
+      }
+    }
+    return { sent, answers, postedAt };
   }
 
   const repliesTo = (token: string) => fake.sends().filter((c) => c.path === '/v2/bot/message/reply' && c.body.replyToken === token);
@@ -116,11 +146,18 @@ describeWithRedis('two web instances and a worker on one Redis', () => {
     const tickets = new Map<number, string>();
     let answered = 0;
     let stopped: Promise<number | null> | undefined;
+    let stoppedAt = Infinity;
+    let signalStop = () => {};
+    const stopSignal = new Promise<void>((resolve) => (signalStop = resolve));
     const served = { before: new Set<number>(), after: new Set<number>() };
     const total = Array.from({ length: SELLERS }, (_, i) => script(i).length).reduce((a, b) => a + b, 0);
     const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
     for (let i = 0; i < SELLERS; i += 10) fake.content.set(`img-${i}`, { data: png, contentType: 'image/png' });
 
+    // Web chats run alongside, through the same balancer, before and after the stop.
+    const webChats = Promise.all(
+      Array.from({ length: 8 }, (_, i) => webChat(i, ['ร้าน shopee หมดอายุ ต้องทำยังไง', 'lazada says PASSWORD_NOT_MATCH', 'tiktok shop connect failed', 'ขอบคุณค่ะ'], stopSignal)),
+    );
     await Promise.all(
       Array.from({ length: SELLERS }, async (_, i) => {
         const steps = script(i);
@@ -139,10 +176,24 @@ describeWithRedis('two web instances and a worker on one Redis', () => {
           const answer = await answerOf(replyToken);
           if (s === steps.length - 1) tickets.set(i, /BS-[0-9A-Z]{6}/.exec(answer)?.[0] ?? `missing for seller ${i}: ${answer.slice(0, 200)}`);
           // Mid-run: the first instance is told to stop; the balancer moves on to the other.
-          if (++answered === Math.floor(total * 0.4)) stopped = web[0]!.stop('SIGTERM');
+          if (++answered === Math.floor(total * 0.4)) {
+            stoppedAt = Date.now();
+            stopped = web[0]!.stop('SIGTERM');
+            signalStop();
+          }
         }
       }),
     );
+
+    // Every web message answered, whichever instance took it or stopped meanwhile; the chats
+    // were still talking when the first instance stopped.
+    const chats = await webChats;
+    for (const chat of chats) {
+      expect(chat.sent).toHaveLength(4);
+      for (const id of chat.sent) expect(chat.answers.get(id)).toBeGreaterThanOrEqual(1);
+    }
+    expect(chats.some((c) => c.postedAt.some((t) => t < stoppedAt))).toBe(true);
+    expect(chats.some((c) => c.postedAt.some((t) => t > stoppedAt))).toBe(true);
 
     expect(stopped).toBeDefined();
     expect(await stopped).toBe(0);
