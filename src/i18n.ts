@@ -31,9 +31,15 @@ export function loadTranslations(dir = DEFAULT_LOCALES_DIR): Translate {
     showSupportNotice: false,
   });
   const fixed = { th: instance.getFixedT('th'), en: instance.getFixedT('en') };
+  // Texts without variables never change: looked up once (a turn asks for dozens of them).
+  const plain = new Map<string, string>();
   return (lang, key, vars) => {
+    const memo = vars === undefined ? `${lang}\u0000${key}` : undefined;
+    const known = memo === undefined ? undefined : plain.get(memo);
+    if (known !== undefined) return known;
     const text = fixed[lang](key, vars ?? {});
     if (text === key) throw new Error(`missing text "${key}" in locales/${lang}`);
+    if (memo !== undefined && typeof text === 'string') plain.set(memo, text);
     return text;
   };
 }

@@ -22,6 +22,9 @@ export interface LinkStore {
 export const newNonce = () => crypto.randomBytes(24).toString('base64url');
 
 export class SqliteLinkStore implements LinkStore {
+  /** Asked on every LINE turn: prepared once. */
+  private readonly accountStmt;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
@@ -29,6 +32,7 @@ export class SqliteLinkStore implements LinkStore {
     db.exec(`CREATE TABLE IF NOT EXISTS line_link_token (token TEXT PRIMARY KEY, line_user_id TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
     db.exec(`CREATE TABLE IF NOT EXISTS line_link_nonce (nonce TEXT PRIMARY KEY, line_user_id TEXT NOT NULL, account_id TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
     db.exec(`CREATE TABLE IF NOT EXISTS line_account (line_user_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, linked_at INTEGER NOT NULL)`);
+    this.accountStmt = db.prepare<[string], { account_id: string }>('SELECT account_id FROM line_account WHERE line_user_id = ?');
   }
 
   async rememberLinkToken(linkToken: string, lineUserId: string, ttlSeconds: number): Promise<void> {
@@ -70,7 +74,7 @@ export class SqliteLinkStore implements LinkStore {
   }
 
   async accountOf(lineUserId: string): Promise<string | undefined> {
-    return (this.db.prepare('SELECT account_id FROM line_account WHERE line_user_id = ?').get(lineUserId) as { account_id: string } | undefined)?.account_id;
+    return this.accountStmt.get(lineUserId)?.account_id;
   }
 
   async unlink(lineUserId: string): Promise<boolean> {

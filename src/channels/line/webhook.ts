@@ -360,7 +360,8 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       return;
     }
     const events = payload.events as unknown[];
-    res.status(200).json({});
+    // LINE reads only the status; an empty body spares the JSON and ETag work on every event.
+    res.status(200).end();
     if (events.length === 0) return;
     track(
       dispatch(events, now()).catch((err) => {
