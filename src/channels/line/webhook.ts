@@ -38,6 +38,8 @@ export interface LineRouterDeps {
    * download): a quick answer needs none, and skips an API call that would delay it.
    */
   loadingAfterMs?: number;
+  /** Events (and requests) being worked on past which the webhook's 200 waits for its answers: backpressure. */
+  maxInFlight?: number;
   /** Called once a picture is kept (`ref` relative to DATA_DIR/screenshots), e.g. to share it with the mail worker. */
   onScreenshotKept?: (ref: string) => Promise<void>;
 }
@@ -52,6 +54,7 @@ export type LineRouter = express.Router & {
 
 const BODY_LIMIT = '1mb';
 const DEFAULT_LOADING_AFTER_MS = 400;
+const DEFAULT_MAX_IN_FLIGHT = 32;
 /** LINE redelivers for a while after a failed delivery; remembering ids for a week is plenty. */
 const EVENT_TTL_SECONDS = 7 * 24 * 3600;
 /** The group note is said once per group, not after every message its members write. */
@@ -125,7 +128,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   const client = new LineClient({ channelAccessToken: deps.line.channelAccessToken, apiBaseUrl: deps.line.apiBaseUrl, retry: deps.retry }, log);
   const lock = new KeyedLock();
   const inflight = new InFlight();
-  const track = (p: Promise<unknown>) => void inflight.track(p);
+  const maxInFlight = deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
 
   async function send(event: LineEvent, to: string, messages: OutMessage[], receivedAt: number): Promise<void> {
     if (messages.length === 0) return;
@@ -295,7 +298,9 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     await send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n') }], receivedAt);
   }
 
+  /** Resolves once every event of the request has been handled (answered, or failed and logged). */
   async function dispatch(events: unknown[], receivedAt: number): Promise<void> {
+    const handling: Promise<unknown>[] = [];
     for (const raw of events) {
       if (!raw || typeof raw !== 'object') continue;
       const event = raw as LineEvent;
@@ -320,12 +325,15 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       }
       const chat = chatOf(event.source);
       const key = chat ? `${chat.kind}:${chat.id}` : 'unknown';
-      track(
-        lock.run(key, () => handleEvent(event, receivedAt)).catch((err) => {
-          log.error({ err, type: event.type }, 'LINE event failed');
-        }),
+      handling.push(
+        inflight.track(
+          lock.run(key, () => handleEvent(event, receivedAt)).catch((err) => {
+            log.error({ err, type: event.type }, 'LINE event failed');
+          }),
+        ),
       );
     }
+    await Promise.all(handling);
   }
 
   const router = express.Router();
@@ -360,14 +368,16 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       return;
     }
     const events = payload.events as unknown[];
+    // Normally LINE gets its 200 at once and the answers follow. Past `maxInFlight` events being
+    // worked on, the 200 waits for this request's answers: LINE then sends no faster than the
+    // bot answers, instead of a backlog growing until reply tokens expire.
+    const busy = inflight.size >= maxInFlight;
+    const work = events.length === 0 ? Promise.resolve() : inflight.track(dispatch(events, now()).catch((err) => log.error({ err }, 'LINE webhook dispatch failed')));
     // LINE reads only the status; an empty body spares the JSON and ETag work on every event.
-    res.status(200).end();
-    if (events.length === 0) return;
-    track(
-      dispatch(events, now()).catch((err) => {
-        log.error({ err }, 'LINE webhook dispatch failed');
-      }),
-    );
+    if (!busy) res.status(200).end();
+    void work.finally(() => {
+      if (busy) res.status(200).end();
+    });
   });
   router.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);

@@ -231,6 +231,7 @@ export async function startHarness(opts: {
   useClock?: boolean;
   timeoutMs?: number;
   loadingAfterMs?: number;
+  maxInFlight?: number;
 }): Promise<Harness> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'line-test-'));
   const db = openDatabase(dataDir);
@@ -246,6 +247,7 @@ export async function startHarness(opts: {
     t,
     ...(opts.useClock ? { now: () => clock.now } : {}),
     loadingAfterMs: opts.loadingAfterMs ?? 50,
+    ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}),
     retry: {
       sleep: async (ms) => {
         sleeps.push(ms);

@@ -354,6 +354,23 @@ describe('LINE delivery', () => {
     expect(fake.calls.filter((c) => c.path === '/v2/bot/message/reply')).toHaveLength(2);
   });
 
+  it('answers 200 at once, but past maxInFlight only once that request is answered (backpressure)', async () => {
+    await h.close();
+    h = await startHarness({ fake, bot, maxInFlight: 2, loadingAfterMs: 10_000 });
+    const replied = (token: string) => fake.sends().some((c) => c.body.replyToken === token);
+    // Nothing in flight: the 200 comes before the slow answer.
+    const first = textEvent('slow');
+    await h.post(webhook(first), { wait: false });
+    expect(replied(first.replyToken as string)).toBe(false);
+    // One request with its event in flight (2): the next 200 waits for its own answer.
+    const second = textEvent('slow', { source: { type: 'user', userId: 'U00000000000000000000000000000002' } });
+    const res = await h.post(webhook(second), { wait: false });
+    expect(res.status).toBe(200);
+    expect(replied(second.replyToken as string)).toBe(true);
+    await h.router.idle();
+    expect(replied(first.replyToken as string)).toBe(true);
+  });
+
   it('a push that times out is retried with the same retry key', async () => {
     await h.close();
     h = await startHarness({ fake, bot, timeoutMs: 200 });
