@@ -69,6 +69,9 @@ export class QueueMailWorker implements MailService {
   private connection?: Redis;
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  private warnedAt = Number.NEGATIVE_INFINITY;
+  /** Workers connected to the queue when last asked (-1: not asked yet). */
+  workers = -1;
 
   constructor(private readonly opts: QueueMailWorkerOptions) {
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
@@ -135,6 +138,7 @@ export class QueueMailWorker implements MailService {
         if (requeued > 0) this.opts.log.warn({ requeued }, 'mail queue: undelivered hand-overs had no job; queued them again');
         this.health = await this.opts.outbox.stats();
         this.counters = await this.opts.outbox.totals();
+        await this.warnWithoutWorker();
       } catch (err) {
         this.opts.log.error({ err }, 'mail queue: could not read Redis');
       } finally {
@@ -142,6 +146,22 @@ export class QueueMailWorker implements MailService {
       }
     })();
     return this.refreshing;
+  }
+
+  /**
+   * A web instance on Redis sends no mail itself: when hand-overs wait and no worker is
+   * connected to the queue, say so (every 10 minutes) rather than only going not-ready later.
+   */
+  private async warnWithoutWorker(): Promise<void> {
+    if (this.opts.deliver || this.health.pending === 0 || this.health.oldestPendingAgeSeconds < 60) return;
+    if (this.now() - this.warnedAt < 10 * 60_000) return;
+    this.workers = await this.opts.outbox.queue.getWorkersCount();
+    if (this.workers > 0) return;
+    this.warnedAt = this.now();
+    this.opts.log.error(
+      { pending: this.health.pending, oldestPendingAgeSeconds: this.health.oldestPendingAgeSeconds },
+      'hand-over mail is waiting and no mail worker is connected to Redis: start one (npm run worker)',
+    );
   }
 
   private async process(job: Job<MailJob>): Promise<string> {

@@ -114,6 +114,24 @@ describeWithRedis('QueueMailWorker (BullMQ)', () => {
     expect(w.isStuck()).toBe(true);
   });
 
+  it('a watcher with mail waiting and no worker connected says so in the error log', async () => {
+    const { w, entries } = worker(1, { deliver: false });
+    // Filed two minutes ago.
+    const earlier = new RedisOutbox(redis, { prefix, queuePrefix: `${prefix}bull`, now: () => Date.now() - 120_000 });
+    await earlier.create(sampleCase(), createOpts);
+    await earlier.close();
+    await w.refresh();
+    expect(w.workers).toBe(0);
+    expect(entries.filter((e) => e.level === 'error' && e.msg?.includes('no mail worker is connected'))).toHaveLength(1);
+    // Said once, not on every refresh.
+    await w.refresh();
+    expect(entries.filter((e) => e.msg?.includes('no mail worker is connected'))).toHaveLength(1);
+    // A worker on the queue is seen (and then there is nothing to say).
+    worker(1).w.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await outbox.queue.getWorkersCount()).toBeGreaterThan(0);
+  });
+
   it('leaves queued mail for the next worker when stopped, and a watcher never sends', async () => {
     const server = await smtp();
     const watcher = worker(server.port, { deliver: false }).w;
