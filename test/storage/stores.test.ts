@@ -8,6 +8,7 @@ import { KEEP_ACTIVITIES, SqliteDirectLineStore, type DirectLineStore } from '..
 import { RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from '../../src/storage/redis';
 import { SqliteEventDedupStore, type EventDedupStore } from '../../src/storage/event-dedup';
 import { RedisLinkStore, SqliteLinkStore, type LinkStore } from '../../src/storage/link-store';
+import { RedisSecretSource, SqliteSecretSource, type SecretSource } from '../../src/storage/secrets';
 
 /**
  * One suite, two implementations: the embedded SQLite default and the shared Redis one.
@@ -21,6 +22,8 @@ type Backend = {
   directLine: () => DirectLineStore;
   links: () => LinkStore;
   dedup: () => EventDedupStore;
+  /** Two handles on the same storage, as two instances would have. */
+  secrets: () => [SecretSource, SecretSource];
 };
 
 const prefix = `test:${process.pid}:${Date.now()}:`;
@@ -32,6 +35,11 @@ const backends: Backend[] = [
     directLine: () => new SqliteDirectLineStore(new Database(':memory:')),
     links: () => new SqliteLinkStore(new Database(':memory:')),
     dedup: () => new SqliteEventDedupStore(new Database(':memory:')),
+    secrets: () => {
+      const db = new Database(':memory:');
+      db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      return [new SqliteSecretSource(db), new SqliteSecretSource(db)];
+    },
   },
   {
     name: 'redis',
@@ -39,6 +47,10 @@ const backends: Backend[] = [
     directLine: () => new RedisDirectLineStore(redis!, `${prefix}dl:${Math.random()}:`),
     links: () => new RedisLinkStore(redis!, `${prefix}line:${Math.random()}:`),
     dedup: () => new RedisEventDedupStore(redis!, `${prefix}once:${Math.random()}:`),
+    secrets: () => {
+      const p = `${prefix}secret:${Math.random()}:`;
+      return [new RedisSecretSource(redis!, p), new RedisSecretSource(redis!, p)];
+    },
   },
 ];
 
@@ -113,6 +125,14 @@ function suite(backend: Backend): void {
     const wins = await Promise.all(Array.from({ length: 20 }, () => dedup.claim('evt-1', 60)));
     expect(wins.filter(Boolean)).toHaveLength(1);
     expect(await dedup.claim('evt-2', 60)).toBe(true);
+  });
+
+  it('draws a signing secret once and gives every instance the same one', async () => {
+    const [a, b] = backend.secrets();
+    const [first, second] = await Promise.all([a.load('directline-token'), b.load('directline-token')]);
+    expect(first).toMatch(/^[\w-]{40,}$/);
+    expect(second).toBe(first);
+    expect(await b.load('link-confirm')).not.toBe(first);
   });
 
   it('gives unique numbers to concurrent writers and keeps the last activities only', async () => {
