@@ -38,7 +38,7 @@ export interface LineRouterDeps {
    * download): a quick answer needs none, and skips an API call that would delay it.
    */
   loadingAfterMs?: number;
-  /** Events (and requests) being worked on past which the webhook's 200 waits for its answers: backpressure. */
+  /** Events being worked on past which the webhook's 200 waits for its answers: backpressure. */
   maxInFlight?: number;
   /** Called once a picture is kept (`ref` relative to DATA_DIR/screenshots), e.g. to share it with the mail worker. */
   onScreenshotKept?: (ref: string) => Promise<void>;
@@ -129,6 +129,8 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   const lock = new KeyedLock();
   const inflight = new InFlight();
   const maxInFlight = deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  /** Events accepted and not yet answered (the backpressure measure). */
+  let working = 0;
 
   async function send(event: LineEvent, to: string, messages: OutMessage[], receivedAt: number): Promise<void> {
     if (messages.length === 0) return;
@@ -325,11 +327,15 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       }
       const chat = chatOf(event.source);
       const key = chat ? `${chat.kind}:${chat.id}` : 'unknown';
+      working++;
       handling.push(
         inflight.track(
-          lock.run(key, () => handleEvent(event, receivedAt)).catch((err) => {
-            log.error({ err, type: event.type }, 'LINE event failed');
-          }),
+          lock
+            .run(key, () => handleEvent(event, receivedAt))
+            .catch((err) => {
+              log.error({ err, type: event.type }, 'LINE event failed');
+            })
+            .finally(() => working--),
         ),
       );
     }
@@ -371,7 +377,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     // Normally LINE gets its 200 at once and the answers follow. Past `maxInFlight` events being
     // worked on, the 200 waits for this request's answers: LINE then sends no faster than the
     // bot answers, instead of a backlog growing until reply tokens expire.
-    const busy = inflight.size >= maxInFlight;
+    const busy = working >= maxInFlight;
     const work = events.length === 0 ? Promise.resolve() : inflight.track(dispatch(events, now()).catch((err) => log.error({ err }, 'LINE webhook dispatch failed')));
     // LINE reads only the status; an empty body spares the JSON and ETag work on every event.
     if (!busy) res.status(200).end();

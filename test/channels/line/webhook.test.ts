@@ -356,13 +356,13 @@ describe('LINE delivery', () => {
 
   it('answers 200 at once, but past maxInFlight only once that request is answered (backpressure)', async () => {
     await h.close();
-    h = await startHarness({ fake, bot, maxInFlight: 2, loadingAfterMs: 10_000 });
+    h = await startHarness({ fake, bot, maxInFlight: 1, loadingAfterMs: 10_000 });
     const replied = (token: string) => fake.sends().some((c) => c.body.replyToken === token);
     // Nothing in flight: the 200 comes before the slow answer.
     const first = textEvent('slow');
     await h.post(webhook(first), { wait: false });
     expect(replied(first.replyToken as string)).toBe(false);
-    // One request with its event in flight (2): the next 200 waits for its own answer.
+    // One event in flight: the next 200 waits for its own answer.
     const second = textEvent('slow', { source: { type: 'user', userId: 'U00000000000000000000000000000002' } });
     const res = await h.post(webhook(second), { wait: false });
     expect(res.status).toBe(200);
