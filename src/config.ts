@@ -37,6 +37,7 @@ const envSchema = z.object({
   HANDOVER_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
   MAIL_GIVE_UP_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
   MAIL_RETRY_BASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  MAIL_WORKER_LOCK_SECONDS: z.coerce.number().min(1).max(3600).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,7 +53,7 @@ export interface Config {
   smtpUrl?: string;
   supportEmail: string;
   mailFrom: string;
-  handover: { reuseWindowSeconds: number; maxPerDay: number; giveUpAfterMs: number; retryBaseMs: number };
+  handover: { reuseWindowSeconds: number; maxPerDay: number; giveUpAfterMs: number; retryBaseMs: number; workerLockMs: number };
   connector?: { url: string; apiKey?: string };
   webIdentitySecret?: string;
   lineLinkLoginUrl?: string;
@@ -99,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerDay: e.HANDOVER_MAX_PER_DAY,
       giveUpAfterMs: Math.round(e.MAIL_GIVE_UP_HOURS * 3600 * 1000),
       retryBaseMs: Math.round(e.MAIL_RETRY_BASE_SECONDS * 1000),
+      workerLockMs: Math.round(e.MAIL_WORKER_LOCK_SECONDS * 1000),
     },
     connector: e.CONNECTOR_API_URL ? { url: e.CONNECTOR_API_URL, apiKey: e.CONNECTOR_API_KEY } : undefined,
     webIdentitySecret: e.WEB_IDENTITY_SECRET,

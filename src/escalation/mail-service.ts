@@ -33,7 +33,7 @@ export function createMailService(
     const outbox = new RedisOutbox(deps.redis);
     const shots = new RedisScreenshotShare(deps.redis);
     const prepare = (item: OutboxItem) => shots.restore(delivery.screenshotsDir, (item.case.screenshots ?? []).map((s) => String(s.ref))).then(() => undefined);
-    return { outbox, sender: new QueueMailWorker({ ...delivery, outbox, redisUrl: config.redisUrl, deliver: deps.deliver, prepare }) };
+    return { outbox, sender: new QueueMailWorker({ ...delivery, outbox, redisUrl: config.redisUrl, deliver: deps.deliver, prepare, lockMs: config.handover.workerLockMs }) };
   }
   const outbox = new SqliteOutbox(deps.db);
   return { outbox, sender: new MailSender({ ...delivery, outbox }) };

@@ -105,6 +105,8 @@ export class QueueMailWorker implements MailService {
         prefix: this.opts.outbox.queuePrefix,
         concurrency: this.opts.concurrency ?? 4,
         lockDuration: this.opts.lockMs ?? 120_000,
+        // A dead worker's job is looked for at least twice per lock period.
+        stalledInterval: Math.min(30_000, Math.max(500, Math.floor((this.opts.lockMs ?? 120_000) / 2))),
         maxStalledCount: 100,
         settings: {
           backoffStrategy: (_attempts: number, _type?: string, err?: Error) =>
