@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { buildMail } from './mail';
-import type { OutboxItem } from './outbox';
+import type { DeliveryRecords, OutboxItem } from './outbox';
 
 /**
  * One hand-over mail, sent once: building it, the transport (SMTP, or an .eml file when no SMTP
@@ -45,7 +45,7 @@ export interface DeliveryOptions {
 export type FailureKind = 'permanent' | 'temporary';
 
 /** Errors that need an operator (credentials, TLS, configuration): retried, but logged as errors. */
-export const OPERATOR_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG', 'ETLS', 'EREQUIRETLS']);
+const OPERATOR_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG', 'ETLS', 'EREQUIRETLS']);
 
 /**
  * A 5xx reply means the server will refuse this message every time (RFC 5321): fail it now.
@@ -62,12 +62,12 @@ export function classifyError(err: unknown): FailureKind {
   return 'temporary';
 }
 
-export function isOperatorError(err: unknown): boolean {
+function isOperatorError(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && OPERATOR_CODES.has(code);
 }
 
-export function describeError(err: unknown): string {
+function describeError(err: unknown): string {
   const e = (err ?? {}) as { message?: unknown; code?: unknown; responseCode?: unknown };
   const parts = [typeof e.code === 'string' ? e.code : undefined, typeof e.responseCode === 'number' ? String(e.responseCode) : undefined];
   return `${parts.filter(Boolean).join(' ')}${parts.some(Boolean) ? ': ' : ''}${typeof e.message === 'string' ? e.message : String(err)}`;
@@ -86,7 +86,10 @@ export function nextAttemptAt(attempts: number, createdAt: number, now: number, 
   return Math.min(now + step / 2 + random() * (step / 2), deadline);
 }
 
-/** Sends one case; throws the transport's error unchanged so the caller can classify it. */
+/** How one delivery attempt ended, after it was recorded and logged. */
+export type AttemptOutcome = { result: 'sent' } | { result: 'retry'; error: string; retryAt: number } | { result: 'failed'; error: string };
+
+/** Builds and sends one case, and records and logs the outcome: the part both delivery loops share. */
 export class MailDelivery {
   private readonly smtp?: Transporter;
   private readonly files?: Transporter;
@@ -114,8 +117,53 @@ export class MailDelivery {
     return this.smtp ? 'smtp' : 'file';
   }
 
+  /**
+   * One attempt at `item`: sent (recorded), a temporary failure (recorded with its next attempt,
+   * by the backoff), or failed for good (a permanent rejection, an unusable case, or past the
+   * give-up deadline; recorded and logged as an error).
+   */
+  async attempt(
+    item: OutboxItem,
+    ctx: { records: DeliveryRecords; log: SenderLog; backoff: Backoff; now: () => number; random: () => number },
+  ): Promise<AttemptOutcome> {
+    const { records, log } = ctx;
+    const failed = async (error: string): Promise<AttemptOutcome> => {
+      await records.markFailed(item.ticket, error);
+      log.error({ ticket: item.ticket, attempts: item.attempts, error }, 'ESCALATION NOT DELIVERED: support did not get this case; it stays recorded as failed');
+      return { result: 'failed', error };
+    };
+    let mail: SendMailOptions;
+    try {
+      mail = this.build(item);
+    } catch (err) {
+      // The stored case itself is unusable: the same data would fail every time.
+      return failed(`could not build the mail: ${describeError(err)}`);
+    }
+    let where: Record<string, unknown>;
+    try {
+      where = await this.send(item.ticket, mail);
+    } catch (err) {
+      const error = describeError(err);
+      if (classifyError(err) === 'permanent') return failed(`rejected permanently: ${error}`);
+      const now = ctx.now();
+      const retryAt = nextAttemptAt(item.attempts, item.createdAt.getTime(), now, ctx.backoff, ctx.random);
+      if (retryAt === undefined) {
+        return failed(`gave up after ${item.attempts} attempts over ${Math.round((now - item.createdAt.getTime()) / 60_000)} min: ${error}`);
+      }
+      await records.markRetry(item.ticket, error, new Date(retryAt));
+      const fields = { ticket: item.ticket, attempts: item.attempts, error, nextAttemptAt: new Date(retryAt).toISOString() };
+      if (isOperatorError(err)) log.error(fields, 'escalation mail refused: check SMTP_URL (credentials/TLS); will retry');
+      else log.warn(fields, 'escalation mail not delivered yet; will retry');
+      return { result: 'retry', error, retryAt };
+    }
+    // Sent: if recording it fails now, the claim lapses and the mail goes again (same Message-ID).
+    await records.markSent(item.ticket, new Date(ctx.now()));
+    log.info({ ticket: item.ticket, attempts: item.attempts, ...where }, this.smtp ? 'escalation mailed to support' : 'escalation saved as an .eml file (SMTP_URL unset)');
+    return { result: 'sent' };
+  }
+
   /** Builds the mail; an error here means the stored case itself is unusable (it would fail every time). */
-  build(item: OutboxItem): SendMailOptions {
+  private build(item: OutboxItem): SendMailOptions {
     return buildMail(item.case, item.ticket, {
       to: this.opts.supportEmail,
       from: this.opts.mailFrom,
@@ -125,16 +173,12 @@ export class MailDelivery {
   }
 
   /** Sends a built mail; returns where it went, for the log. */
-  async send(ticket: string, mail: SendMailOptions): Promise<Record<string, unknown>> {
+  private async send(ticket: string, mail: SendMailOptions): Promise<Record<string, unknown>> {
     if (this.smtp) {
       const info = (await this.smtp.sendMail(mail)) as { messageId?: string; response?: string };
       return { messageId: info.messageId, response: info.response };
     }
     return { file: await this.writeEml(ticket, mail) };
-  }
-
-  get sentMessage(): string {
-    return this.smtp ? 'escalation mailed to support' : 'escalation saved as an .eml file (SMTP_URL unset)';
   }
 
   close(): void {

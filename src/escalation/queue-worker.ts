@@ -1,20 +1,9 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
-import type { SendMailOptions } from 'nodemailer';
-import {
-  classifyError,
-  DEFAULT_BACKOFF,
-  describeError,
-  isOperatorError,
-  MailDelivery,
-  nextAttemptAt,
-  type Backoff,
-  type DeliveryOptions,
-  type SenderLog,
-} from './delivery';
+import { DEFAULT_BACKOFF, MailDelivery, type Backoff, type DeliveryOptions, type SenderLog } from './delivery';
 import type { OutboxItem, OutboxStats } from './outbox';
 import { MAIL_QUEUE, type MailJob, type RedisOutbox } from './redis-outbox';
-import { mailIsStuck, type MailService } from './sender';
+import { EMPTY_STATS, mailIsStuck, type MailService } from './sender';
 
 export interface QueueMailWorkerOptions extends DeliveryOptions {
   outbox: RedisOutbox;
@@ -64,7 +53,7 @@ export class QueueMailWorker implements MailService {
   private readonly delivery: MailDelivery;
   private readonly now: () => number;
   private readonly random: () => number;
-  private health: OutboxStats = { pending: 0, sending: 0, sent: 0, failed: 0, oldestPendingAgeSeconds: 0 };
+  private health: OutboxStats = { ...EMPTY_STATS };
   private worker?: Worker<MailJob>;
   private connection?: Redis;
   private timer?: NodeJS.Timeout;
@@ -78,10 +67,6 @@ export class QueueMailWorker implements MailService {
     this.delivery = new MailDelivery(opts);
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
-  }
-
-  get mode(): 'smtp' | 'file' {
-    return this.delivery.mode;
   }
 
   get stats(): OutboxStats {
@@ -173,37 +158,10 @@ export class QueueMailWorker implements MailService {
     if (!item) return 'final';
     // Best effort: without its pictures the mail still goes, listing them as not found.
     await this.opts.prepare?.(item).catch((err: unknown) => log.warn({ err, ticket: item.ticket }, 'could not prepare the attachments'));
-    let mail: SendMailOptions;
-    try {
-      mail = this.delivery.build(item);
-    } catch (err) {
-      return this.fail(item.ticket, item.attempts, `could not build the mail: ${describeError(err)}`);
-    }
-    let where: Record<string, unknown>;
-    try {
-      where = await this.delivery.send(item.ticket, mail);
-    } catch (err) {
-      const error = describeError(err);
-      if (classifyError(err) === 'permanent') return this.fail(item.ticket, item.attempts, `rejected permanently: ${error}`);
-      const now = this.now();
-      const next = nextAttemptAt(item.attempts, item.createdAt.getTime(), now, this.backoff, this.random);
-      if (next === undefined) {
-        return this.fail(item.ticket, item.attempts, `gave up after ${item.attempts} attempts over ${Math.round((now - item.createdAt.getTime()) / 60_000)} min: ${error}`);
-      }
-      await outbox.markRetry(item.ticket, error, new Date(next));
-      const fields = { ticket: item.ticket, attempts: item.attempts, error, nextAttemptAt: new Date(next).toISOString() };
-      if (isOperatorError(err)) log.error(fields, 'escalation mail refused: check SMTP_URL (credentials/TLS); will retry');
-      else log.warn(fields, 'escalation mail not delivered yet; will retry');
-      throw new RetryLater(error, next);
-    }
-    await outbox.markSent(item.ticket, new Date(this.now()));
-    log.info({ ticket: item.ticket, attempts: item.attempts, ...where }, this.delivery.sentMessage);
+    const outcome = await this.delivery.attempt(item, { records: outbox, log, backoff: this.backoff, now: this.now, random: this.random });
+    // BullMQ keeps the job's fate: retried at the time the backoff chose, or never again.
+    if (outcome.result === 'retry') throw new RetryLater(outcome.error, outcome.retryAt);
+    if (outcome.result === 'failed') throw new UnrecoverableError(outcome.error);
     return 'sent';
-  }
-
-  private async fail(ticket: string, attempts: number, error: string): Promise<never> {
-    await this.opts.outbox.markFailed(ticket, error);
-    this.opts.log.error({ ticket, attempts, error }, 'ESCALATION NOT DELIVERED: support did not get this case; it stays recorded as failed');
-    throw new UnrecoverableError(error);
   }
 }

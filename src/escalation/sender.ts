@@ -1,5 +1,4 @@
-import type { SendMailOptions } from 'nodemailer';
-import { DEFAULT_BACKOFF, describeError, isOperatorError, classifyError, MailDelivery, nextAttemptAt, type Backoff, type DeliveryOptions, type SenderLog } from './delivery';
+import { DEFAULT_BACKOFF, MailDelivery, type Backoff, type DeliveryOptions, type SenderLog } from './delivery';
 import type { ClaimableOutbox, OutboxItem, OutboxStats } from './outbox';
 
 export { classifyError, DEFAULT_BACKOFF, type Backoff, type FailureKind, type SenderLog } from './delivery';
@@ -40,7 +39,8 @@ export interface MailSenderOptions extends DeliveryOptions {
   random?: () => number;
 }
 
-const EMPTY_STATS: OutboxStats = { pending: 0, sending: 0, sent: 0, failed: 0, oldestPendingAgeSeconds: 0 };
+/** Figures before the first look at the outbox. */
+export const EMPTY_STATS: OutboxStats = { pending: 0, sending: 0, sent: 0, failed: 0, oldestPendingAgeSeconds: 0 };
 
 /** The readiness rule shared by every delivery loop. */
 export function mailIsStuck(stats: OutboxStats, stuckAfterMs: number): boolean {
@@ -162,46 +162,12 @@ export class MailSender implements MailService {
   }
 
   private async deliver(item: OutboxItem): Promise<void> {
-    let mail: SendMailOptions;
-    try {
-      mail = this.delivery.build(item);
-    } catch (err) {
-      return this.fail(item, `could not build the mail: ${describeError(err)}`);
+    const outcome = await this.delivery.attempt(item, { records: this.opts.outbox, log: this.opts.log, backoff: this.backoff, now: this.now, random: this.random });
+    if (outcome.result === 'sent') this.counters.sent++;
+    else if (outcome.result === 'retry') this.counters.retried++;
+    else {
+      this.counters.failed++;
+      this.health = { ...this.health, failed: this.health.failed + 1 };
     }
-    let where: Record<string, unknown>;
-    try {
-      where = await this.delivery.send(item.ticket, mail);
-    } catch (err) {
-      return this.failed(item, err);
-    }
-    // Sent: if recording it fails now, the lease expires and the mail goes again (same Message-ID).
-    await this.opts.outbox.markSent(item.ticket, new Date(this.now()));
-    this.counters.sent++;
-    this.opts.log.info({ ticket: item.ticket, attempts: item.attempts, ...where }, this.delivery.sentMessage);
-  }
-
-  private async failed(item: OutboxItem, err: unknown): Promise<void> {
-    const error = describeError(err);
-    if (classifyError(err) === 'permanent') return this.fail(item, `rejected permanently: ${error}`);
-    const now = this.now();
-    const next = nextAttemptAt(item.attempts, item.createdAt.getTime(), now, this.backoff, this.random);
-    if (next === undefined) {
-      return this.fail(item, `gave up after ${item.attempts} attempts over ${Math.round((now - item.createdAt.getTime()) / 60_000)} min: ${error}`);
-    }
-    await this.opts.outbox.markRetry(item.ticket, error, new Date(next));
-    this.counters.retried++;
-    const fields = { ticket: item.ticket, attempts: item.attempts, error, nextAttemptAt: new Date(next).toISOString() };
-    if (isOperatorError(err)) this.opts.log.error(fields, 'escalation mail refused: check SMTP_URL (credentials/TLS); will retry');
-    else this.opts.log.warn(fields, 'escalation mail not delivered yet; will retry');
-  }
-
-  private async fail(item: OutboxItem, error: string): Promise<void> {
-    await this.opts.outbox.markFailed(item.ticket, error);
-    this.counters.failed++;
-    this.health = { ...this.health, failed: this.health.failed + 1 };
-    this.opts.log.error(
-      { ticket: item.ticket, attempts: item.attempts, error },
-      'ESCALATION NOT DELIVERED: support did not get this case; it stays in the outbox as failed',
-    );
   }
 }
