@@ -60,7 +60,7 @@ export function createApp(config: Config, log: Logger): App {
   const metrics = new Metrics();
   // Hand-overs: stored in the outbox first, then mailed (SMTP_URL, else .eml files in DATA_DIR/mail).
   // On SQLite this process sends them; on Redis the worker process does (npm run worker).
-  const { outbox, sender } = createMailService(config, { db, redis, log, deliver: !redis, topicTitles: Object.fromEntries(kb.topics.map((t) => [t.id, t.en.title])) });
+  const { outbox, sender } = createMailService(config, { db, redis, log, deliver: !redis, kb });
   metrics.watchMail(sender);
   // Without CONNECTOR_API_URL the built-in sandbox connector (same HTTP contract) answers, and
   // the demo page can sign in as one of its sample sellers.
@@ -156,7 +156,7 @@ export function createApp(config: Config, log: Logger): App {
       t,
       linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
       // On Redis the worker mailing the case has another disk: the picture goes through Redis.
-      ...(redis ? { onScreenshotKept: (ref: string) => shots!.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),
+      ...(shots ? { onScreenshotKept: (ref: string) => shots.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),
     });
     app.use('/webhooks/line', line);
     const configuredConfirm = config.linkConfirmSecret;

@@ -14,7 +14,7 @@ import { openDatabase } from './storage/sqlite';
 function main(): void {
   const config = loadConfig();
   const log = createLogger(config.logLevel).child({ process: 'worker' });
-  // Topic titles make the subject line readable; the knowledge base is read, never matched on.
+  // Read for the mail's topic titles, never matched on.
   const kb = loadKnowledge(config.knowledgeDir);
   const db = openDatabase(config.dataDir);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
@@ -23,7 +23,7 @@ function main(): void {
     redis,
     log,
     deliver: true,
-    topicTitles: Object.fromEntries(kb.topics.map((t) => [t.id, t.en.title])),
+    kb,
   });
   sender.start();
   log.info({ queue: redis ? 'redis' : 'sqlite', smtp: Boolean(config.smtpUrl) }, 'mail worker started');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type Redis from 'ioredis';
 import type { Config } from '../config';
+import type { KnowledgeBase } from '../knowledge/load';
 import type { Db } from '../storage/sqlite';
 import type { SenderLog } from './delivery';
 import { SqliteOutbox, type Outbox, type OutboxItem } from './outbox';
@@ -17,7 +18,7 @@ export type { MailService } from './sender';
  */
 export function createMailService(
   config: Config,
-  deps: { db: Db; redis?: Redis; log: SenderLog; deliver: boolean; topicTitles?: Record<string, string> },
+  deps: { db: Db; redis?: Redis; log: SenderLog; deliver: boolean; kb: KnowledgeBase },
 ): { outbox: Outbox & { close?(): Promise<void> }; sender: MailService } {
   const delivery = {
     transport: { smtpUrl: config.smtpUrl, mailDir: path.join(config.dataDir, 'mail') },
@@ -25,7 +26,8 @@ export function createMailService(
     mailFrom: config.mailFrom,
     // Channels keep screenshots under DATA_DIR/screenshots and record them relative to it.
     screenshotsDir: path.join(config.dataDir, 'screenshots'),
-    topicTitles: deps.topicTitles,
+    // Topic titles make the subject line readable.
+    topicTitles: Object.fromEntries(deps.kb.topics.map((t) => [t.id, t.en.title])),
     log: deps.log,
     backoff: { giveUpAfterMs: config.handover.giveUpAfterMs, baseMs: config.handover.retryBaseMs },
   };
