@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
+import { isRelativeRef } from '../storage/screenshot-share';
 import { PLATFORM_NAMES, type Platform } from '../knowledge/schema';
 import type { EscalationCase } from './case';
 import { parseEmailAddress } from './email-address';
@@ -116,8 +117,7 @@ function readScreenshots(c: EscalationCase, dir: string): { attachments: Attachm
   for (const shot of c.screenshots ?? []) {
     const ref = String(shot.ref ?? '');
     const name = headerText(path.basename(ref)).slice(0, 100) || 'screenshot';
-    const bad = ref === '' || ref.includes('\0') || path.isAbsolute(ref) || /^[a-zA-Z]:/.test(ref) || ref.split(/[\\/]/).includes('..');
-    if (bad) {
+    if (!isRelativeRef(ref)) {
       skipped.push(`${name} (refused: not a path inside the screenshot storage)`);
       continue;
     }

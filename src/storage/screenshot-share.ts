@@ -2,6 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Redis from 'ioredis';
 
+/** A screenshot ref that stays inside the screenshot directory: relative, no '..', no NUL, no drive. */
+export function isRelativeRef(ref: string): boolean {
+  return ref !== '' && !ref.includes('\0') && !path.isAbsolute(ref) && !/^[a-zA-Z]:/.test(ref) && !ref.split(/[\\/]/).includes('..');
+}
+
 /**
  * Screenshots are files under DATA_DIR/screenshots of the instance that received them. With
  * several instances the mail is sent by a worker with its own disk, so on Redis each kept
@@ -28,7 +33,7 @@ export class RedisScreenshotShare {
   async restore(dir: string, refs: readonly string[]): Promise<number> {
     let restored = 0;
     for (const ref of refs) {
-      if (!ref || path.isAbsolute(ref) || ref.includes('\0') || ref.split(/[\\/]/).includes('..')) continue;
+      if (!isRelativeRef(ref)) continue;
       const file = path.join(dir, ref);
       if (fs.existsSync(file)) continue;
       const data = await this.redis.getBuffer(this.prefix + ref);
