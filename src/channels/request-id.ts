@@ -19,6 +19,3 @@ export function requestIds(req: Request, res: Response, next: NextFunction): voi
 export function requestIdOf(res: Response): string | undefined {
   return typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined;
 }
-
-/** A fresh id for work that did not come with one. */
-export const newRequestId = (): string => crypto.randomUUID();

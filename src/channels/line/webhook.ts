@@ -380,10 +380,9 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     const busy = working >= maxInFlight;
     const work = events.length === 0 ? Promise.resolve() : inflight.track(dispatch(events, now()).catch((err) => log.error({ err }, 'LINE webhook dispatch failed')));
     // LINE reads only the status; an empty body spares the JSON and ETag work on every event.
-    if (!busy) res.status(200).end();
-    void work.finally(() => {
-      if (busy) res.status(200).end();
-    });
+    const ok = () => void res.status(200).end();
+    if (busy) void work.then(ok);
+    else ok();
   });
   router.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);

@@ -35,8 +35,7 @@ interface TokenClaims {
 export interface DirectLineDeps {
   bot: Bot;
   store: DirectLineStore;
-  /** HS256 secret of the conversation tokens (generated once and kept in the database by default). */
-  /** Signs the conversation tokens; read per request (it may be loaded after start-up). */
+  /** HS256 secret of the conversation tokens (drawn once and kept in storage by default); read per request, as it may be loaded after start-up. */
   tokenSecret: () => string;
   /** WEB_IDENTITY_SECRET: verifies the host website's identity token; unset, every chat is anonymous. */
   identitySecret?: () => string;
