@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Redis from 'ioredis';
 import { FakeLineApi, lineEvent, SECRET, sign, TOKEN } from '../channels/line/fake-line-api';
+import { fetcherFor, openChat } from '../helpers/directline-chat';
 import { Mailbox } from '../helpers/mailbox';
 import { connectTestRedis, describeWithRedis } from '../helpers/redis';
 import { freePort, startServer, startWorker, type ServerProcess } from '../helpers/server-process';
@@ -87,11 +88,8 @@ describeWithRedis('two web instances and a worker on one Redis', () => {
   }
 
   /** A seller in the web widget: each message waits for its answer, every request through the balancer. */
-  async function webChat(i: number, messages: string[], halfway: Promise<unknown>): Promise<{ sent: string[]; answers: Map<string, number>; postedAt: number[] }> {
-    const gen = await balance('/directline/tokens/generate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    const { token, conversationId } = (await gen.res.json()) as { token: string; conversationId: string };
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const path = `/directline/conversations/${conversationId}/activities`;
+  async function webChat(messages: string[], halfway: Promise<unknown>): Promise<{ sent: string[]; answers: Map<string, number>; postedAt: number[] }> {
+    const chat = await openChat((path, init) => balance(path, init ?? {}).then((r) => r.res));
     const sent: string[] = [];
     const postedAt: number[] = [];
     const answers = new Map<string, number>();
@@ -99,14 +97,12 @@ describeWithRedis('two web instances and a worker on one Redis', () => {
       // The second half of the chat is written once the first instance has been told to stop.
       if (sent.length === Math.floor(messages.length / 2)) await halfway;
       postedAt.push(Date.now());
-      const r = await balance(path, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: `web-${i}` }, text }) });
-      const { id } = (await r.res.json()) as { id: string };
+      const { id } = (await (await chat.send(text)).json()) as { id: string };
       sent.push(id);
       for (let k = 0; k < 400 && !answers.has(id); k++) {
         await new Promise((res) => setTimeout(res, 25));
-        const list = (await (await balance(path, { headers })).res.json()) as { activities: { type: string; replyToId?: string; from: { role?: string } }[] };
         answers.clear();
-        for (const a of list.activities) if (a.type === 'message' && a.from.role !== 'user' && a.replyToId) answers.set(a.replyToId, (answers.get(a.replyToId) ?? 0) + 1);
+        for (const a of await chat.activities()) if (a.type === 'message' && a.from.role !== 'user' && a.replyToId) answers.set(a.replyToId, (answers.get(a.replyToId) ?? 0) + 1);
       }
     }
     return { sent, answers, postedAt };
@@ -124,19 +120,13 @@ describeWithRedis('two web instances and a worker on one Redis', () => {
 
   it('serves one web chat from both instances: a token from one works on the other', async () => {
     const [a, b] = web as [ServerProcess, ServerProcess];
-    const gen = await fetch(`${a.url}/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    const { token, conversationId } = (await gen.json()) as { token: string; conversationId: string };
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const activities = `/directline/conversations/${conversationId}/activities`;
-    const sent = await fetch(`${b.url}${activities}`, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: 'u' }, text: 'shopee token expired' }) });
-    expect(sent.status).toBe(200);
+    const onA = await openChat(fetcherFor(a.url));
+    const onB = await openChat(fetcherFor(b.url), {}, onA);
+    expect((await onB.send('shopee token expired')).status).toBe(200);
     let texts: string[] = [];
     for (let i = 0; i < 100 && !texts.some((t) => /Shopee/.test(t)); i++) {
       await new Promise((r) => setTimeout(r, 50));
-      const r = await fetch(`${a.url}${activities}`, { headers });
-      expect(r.status).toBe(200);
-      const body = (await r.json()) as { activities: { type: string; text?: string; from: { role?: string } }[] };
-      texts = body.activities.filter((x) => x.type === 'message' && x.from.role !== 'user').map((x) => x.text ?? '');
+      texts = await onA.botTexts();
     }
     expect(texts.join('\n')).toMatch(/Shopee/);
   });
@@ -156,7 +146,7 @@ describeWithRedis('two web instances and a worker on one Redis', () => {
 
     // Web chats run alongside, through the same balancer, before and after the stop.
     const webChats = Promise.all(
-      Array.from({ length: 8 }, (_, i) => webChat(i, ['ร้าน shopee หมดอายุ ต้องทำยังไง', 'lazada says PASSWORD_NOT_MATCH', 'tiktok shop connect failed', 'ขอบคุณค่ะ'], stopSignal)),
+      Array.from({ length: 8 }, () => webChat(['ร้าน shopee หมดอายุ ต้องทำยังไง', 'lazada says PASSWORD_NOT_MATCH', 'tiktok shop connect failed', 'ขอบคุณค่ะ'], stopSignal)),
     );
     await Promise.all(
       Array.from({ length: SELLERS }, async (_, i) => {

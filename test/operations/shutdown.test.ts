@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { signIdentity } from '../../src/status/identity';
+import { fetcherFor, openChat } from '../helpers/directline-chat';
 import { startServer } from '../helpers/server-process';
 
 /**
@@ -45,18 +46,8 @@ describe('SIGTERM with a turn in flight', () => {
   it('finishes the turn, stores its answer, refuses new requests and exits 0', async () => {
     const env = { DATA_DIR: dataDir, CONNECTOR_API_URL: connectorUrl, WEB_IDENTITY_SECRET: SECRET };
     const server = await startServer(env);
-    const gen = await fetch(`${server.url}/directline/tokens/generate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ identity: signIdentity('A-77', SECRET) }),
-    });
-    const { token, conversationId } = (await gen.json()) as { token: string; conversationId: string };
-    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const posted = await fetch(`${server.url}/directline/conversations/${conversationId}/activities`, {
-      method: 'POST',
-      headers: { ...auth, 'x-request-id': 'req-shutdown-1' },
-      body: JSON.stringify({ type: 'message', from: { id: 'u' }, text: 'check my stores' }),
-    });
+    const chat = await openChat(fetcherFor(server.url), { identity: signIdentity('A-77', SECRET) });
+    const posted = await chat.send('check my stores', { 'x-request-id': 'req-shutdown-1' });
     expect(posted.status).toBe(200);
     expect(posted.headers.get('x-request-id')).toBe('req-shutdown-1');
     while (asked === 0) await new Promise((r) => setTimeout(r, 20));
@@ -74,10 +65,8 @@ describe('SIGTERM with a turn in flight', () => {
     // The next process on the same storage has the answer the stopped one finished.
     const next = await startServer(env);
     try {
-      const r = await fetch(`${next.url}/directline/conversations/${conversationId}/activities`, { headers: auth });
-      const { activities } = (await r.json()) as { activities: { type: string; text?: string; from: { role?: string } }[] };
-      const botTexts = activities.filter((a) => a.type === 'message' && a.from.role !== 'user').map((a) => a.text ?? '');
-      expect(botTexts.join('\n')).toContain('Slow Shop');
+      const again = await openChat(fetcherFor(next.url), {}, chat);
+      expect((await again.botTexts()).join('\n')).toContain('Slow Shop');
     } finally {
       await next.stop();
     }
