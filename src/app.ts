@@ -13,7 +13,7 @@ import type { Logger } from './logger';
 import { Matcher } from './matching/matcher';
 import { SqliteConversationStore, type ConversationStore } from './storage/conversation-store';
 import { SqliteDirectLineStore, type DirectLineStore } from './storage/directline-store';
-import { connectRedis, redisConversationLock, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from './storage/redis';
+import { connectRedis, redisConversationLock, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore, RedisEventInbox } from './storage/redis';
 import { openDatabase, type Db } from './storage/sqlite';
 import { RedisSecretSource, Secrets, SqliteSecretSource } from './storage/secrets';
 import { RedisScreenshotShare } from './storage/screenshot-share';
@@ -25,6 +25,7 @@ import { createSandboxConnectorRouter, SANDBOX_SELLERS } from './status/sandbox'
 import { createLinkConfirmRouter, createSandboxLineLoginRouter } from './channels/line/linking';
 import { createLineRouter, type LineRouter } from './channels/line/webhook';
 import { SqliteEventDedupStore } from './storage/event-dedup';
+import { SqliteEventInbox } from './storage/event-inbox';
 import { RedisLinkStore, SqliteLinkStore } from './storage/link-store';
 
 /** Idle conversations are forgotten after a day (state) ; Direct Line history lives longer. */
@@ -151,6 +152,7 @@ export function createApp(config: Config, log: Logger): App {
       bot,
       line: config.line,
       dedup: redis ? new RedisEventDedupStore(redis) : new SqliteEventDedupStore(db),
+      inbox: redis ? new RedisEventInbox(redis) : new SqliteEventInbox(db),
       dataDir: config.dataDir,
       log,
       t,
@@ -220,7 +222,7 @@ export function createApp(config: Config, log: Logger): App {
     close: async () => {
       clearInterval(sweeper);
       // The HTTP server has stopped taking requests; answer the turns already accepted.
-      await Promise.all([line?.idle(), directLineRouter.idle()]);
+      await Promise.all([line?.close(), directLineRouter.idle()]);
       await sender.stop();
       await outbox.close?.();
       redis?.disconnect();

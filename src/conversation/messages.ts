@@ -62,6 +62,13 @@ export interface Turn {
    * Bot Framework activity id) or the HTTP request's id; the service makes one when missing.
    */
   requestId?: string;
+  /**
+   * An id the sender gives each seller message once and repeats only for the same message (LINE
+   * webhookEventId). A turn seen again with the id of the last one gets that turn's answer again
+   * instead of moving the conversation on (an instance died before answering). Never a
+   * caller-chosen id such as X-Request-Id.
+   */
+  replayId?: string;
 }
 
 /** Work the core asks its caller to do (I/O), after which the caller reports back with a turn. */

@@ -47,6 +47,7 @@ export class BotService implements Bot {
   private async turn(key: string, turn: Turn): Promise<OutMessage[]> {
     const started = process.hrtime.bigint();
     const previous = await this.opts.store.get(key);
+    if (turn.replayId && previous?.lastTurn?.replayId === turn.replayId) return previous.lastTurn.messages;
     let result = runTurn(turn, previous, this.opts.core);
     const messages = [...result.messages];
     const events = [...result.events];
@@ -58,7 +59,8 @@ export class BotService implements Bot {
       messages.push(...result.messages);
       events.push(...result.events);
     }
-    await this.opts.store.set(key, result.state, this.opts.idleTtlSeconds);
+    const state = turn.replayId ? { ...result.state, lastTurn: { replayId: turn.replayId, messages } } : { ...result.state, lastTurn: undefined };
+    await this.opts.store.set(key, state, this.opts.idleTtlSeconds);
     if (events.length > 0) this.opts.onEvents?.(turn, events);
     this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9);
     return messages;

@@ -1,5 +1,5 @@
 import type { Language, Platform } from '../knowledge/schema';
-import type { Choice } from './messages';
+import type { Choice, OutMessage } from './messages';
 
 export interface TranscriptEntry {
   from: 'user' | 'bot';
@@ -48,6 +48,11 @@ export interface ConversationState {
   screenshots: { ref: string; contentType?: string; at: string }[];
   startedAt: string;
   lastActiveAt: string;
+  /**
+   * The answer to the last turn, by its replay id (Turn.replayId): a turn handled again (an instance died
+   * between saving the state and sending the answer) gets the same answer instead of a second step.
+   */
+  lastTurn?: { replayId: string; messages: OutMessage[] };
 }
 
 export const TRANSCRIPT_LIMIT = 100;

@@ -38,6 +38,11 @@ export class SqliteEventDedupStore implements EventDedupStore {
   }
 
   async claim(id: string, ttlSeconds: number): Promise<boolean> {
+    return this.claimNow(id, ttlSeconds);
+  }
+
+  /** claim() without the promise, to be part of a caller's transaction. */
+  claimNow(id: string, ttlSeconds: number): boolean {
     const now = this.now();
     if (now - this.lastSweep >= SWEEP_EVERY_MS) {
       this.lastSweep = now;

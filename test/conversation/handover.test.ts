@@ -40,6 +40,24 @@ describe('hand-over to support', () => {
     expect(ch.events).toContainEqual({ type: 'ticket', ticket: 'BS-TEST01', existing: false, limited: false });
   });
 
+  it('answers a turn handled again (same replay id) as the first time, without filing a second case', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอคุยกับคน', { replayId: 'ev-1' });
+    await ch.press('handover:start', { replayId: 'ev-2' });
+    const ask = await ch.send('a@b.co', { replayId: 'ev-3' });
+    // An instance died after saving this turn and before sending its answer: the next one asks again.
+    expect(await ch.send('a@b.co', { replayId: 'ev-3' })).toEqual(ask);
+    await ch.press('handover:skip', { replayId: 'ev-4' });
+    const done = await ch.press('handover:confirm', { replayId: 'ev-5' });
+    const before = await ch.state();
+    expect(await ch.press('handover:confirm', { replayId: 'ev-5' })).toEqual(done);
+    expect(ch.cases).toHaveLength(1);
+    expect(await ch.state()).toEqual(before);
+    // Same words under a new id are a new message, not a replay.
+    const again = await ch.press('handover:confirm', { replayId: 'ev-6' });
+    expect(again).not.toEqual(done);
+  });
+
   it('says so when the seller already has a ticket', async () => {
     const ch = new RecordingChannel();
     ch.escalation = async () => ({ ticket: 'BS-OLD001', existing: true, limited: false });

@@ -68,12 +68,13 @@ export class RecordingChannel {
     return this.bot.handle(this.turn({ kind: 'start' }));
   }
 
-  send(text: string): Promise<OutMessage[]> {
-    return this.bot.handle(this.turn({ kind: 'message', text }));
+  /** `extra`: more of the turn, e.g. the replayId a channel gives each seller message. */
+  send(text: string, extra: Partial<Turn> = {}): Promise<OutMessage[]> {
+    return this.bot.handle(this.turn({ kind: 'message', text, ...extra }));
   }
 
-  press(action: string): Promise<OutMessage[]> {
-    return this.bot.handle(this.turn({ kind: 'action', action }));
+  press(action: string, extra: Partial<Turn> = {}): Promise<OutMessage[]> {
+    return this.bot.handle(this.turn({ kind: 'action', action, ...extra }));
   }
 
   state() {

@@ -5,7 +5,8 @@ import { newState } from '../../src/conversation/state';
 import type { ConversationStore } from '../../src/storage/conversation-store';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
 import { KEEP_ACTIVITIES, SqliteDirectLineStore, type DirectLineStore } from '../../src/storage/directline-store';
-import { RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore } from '../../src/storage/redis';
+import { RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore, RedisEventInbox } from '../../src/storage/redis';
+import { SqliteEventInbox, type EventInbox } from '../../src/storage/event-inbox';
 import { SqliteEventDedupStore, type EventDedupStore } from '../../src/storage/event-dedup';
 import { RedisLinkStore, SqliteLinkStore, type LinkStore } from '../../src/storage/link-store';
 import { RedisSecretSource, SqliteSecretSource, type SecretSource } from '../../src/storage/secrets';
@@ -24,6 +25,7 @@ type Backend = {
   dedup: () => EventDedupStore;
   /** Two handles on the same storage, as two instances would have. */
   secrets: () => [SecretSource, SecretSource];
+  inboxes: () => [EventInbox, EventInbox];
 };
 
 const prefix = `test:${process.pid}:${Date.now()}:`;
@@ -40,6 +42,10 @@ const backends: Backend[] = [
       db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
       return [new SqliteSecretSource(db), new SqliteSecretSource(db)];
     },
+    inboxes: () => {
+      const db = new Database(':memory:');
+      return [new SqliteEventInbox(db), new SqliteEventInbox(db)];
+    },
   },
   {
     name: 'redis',
@@ -50,6 +56,10 @@ const backends: Backend[] = [
     secrets: () => {
       const p = `${prefix}secret:${Math.random()}:`;
       return [new RedisSecretSource(redis!, p), new RedisSecretSource(redis!, p)];
+    },
+    inboxes: () => {
+      const p = `${prefix}inbox:${Math.random()}:`;
+      return [new RedisEventInbox(redis!, p), new RedisEventInbox(redis!, p)];
     },
   },
 ];
@@ -125,6 +135,46 @@ function suite(backend: Backend): void {
     const wins = await Promise.all(Array.from({ length: 20 }, () => dedup.claim('evt-1', 60)));
     expect(wins.filter(Boolean)).toHaveLength(1);
     expect(await dedup.claim('evt-2', 60)).toBe(true);
+  });
+
+  it('keeps an accepted event until it is done, accepting its id once', async () => {
+    const [a] = backend.inboxes();
+    const wins = await Promise.all(Array.from({ length: 10 }, () => a.accept('line:event:e1', '{"n":1}', 1000, 'A', 60)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    expect(await a.accept('line:event:e2', '{"n":2}', 1001, 'A', 60)).toBe(true);
+    await a.done('line:event:e2');
+    // Done: the body is gone, the id is still refused.
+    expect(await a.accept('line:event:e2', '{"n":2}', 1002, 'A', 60)).toBe(false);
+    const [, b] = backend.inboxes();
+    expect(await b.adoptOrphans('B', 60_000)).toEqual([]); // another storage: nothing shared
+  });
+
+  it('hands the events of an instance that stopped beating to a live one, once, oldest first', async () => {
+    const [a, b] = backend.inboxes();
+    await a.adoptOrphans('A', 300); // A is alive for 300 ms
+    await a.accept('line:event:x2', 'two\nlines', 2000, 'A', 60);
+    await a.accept('line:event:x1', '{"text":"ก"}', 1000, 'A', 60);
+    await a.accept('line:event:x3', 'three', 3000, 'A', 60);
+    await a.done('line:event:x3');
+    expect(await b.adoptOrphans('B', 60_000)).toEqual([]); // A is alive: its events stay its own
+    await new Promise((r) => setTimeout(r, 400));
+    const [first, second] = await Promise.all([b.adoptOrphans('B', 60_000), b.adoptOrphans('C', 60_000)]);
+    const adopted = [...first, ...second];
+    expect(adopted).toEqual([
+      { id: 'line:event:x1', body: '{"text":"ก"}', receivedAt: 1000 },
+      { id: 'line:event:x2', body: 'two\nlines', receivedAt: 2000 },
+    ]);
+    // B and C are alive and hold them now: nobody takes them again, A included.
+    expect(await a.adoptOrphans('A', 60_000)).toEqual([]);
+  });
+
+  it('lets the events of an instance that stopped gracefully be adopted at once', async () => {
+    const [a, b] = backend.inboxes();
+    await a.adoptOrphans('A', 60_000);
+    await a.accept('line:event:y1', 'y', 1000, 'A', 60);
+    expect(await b.adoptOrphans('B', 60_000)).toEqual([]);
+    await a.release('A');
+    expect((await b.adoptOrphans('B', 60_000)).map((e) => e.id)).toEqual(['line:event:y1']);
   });
 
   it('draws a signing secret once and gives every instance the same one', async () => {

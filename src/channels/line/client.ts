@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Logger } from '../../logger';
@@ -94,6 +94,12 @@ function toLineApiError(err: unknown, op: string): LineApiError {
   // fetch() rejects with a TypeError when the connection fails or is reset mid-request.
   if (err instanceof TypeError) return new LineApiError(`LINE ${op} failed: ${err.message}`, undefined, '', true, true);
   return new LineApiError(`LINE ${op} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, '', false, false);
+}
+
+/** A UUID-shaped retry key derived from `seed`: the same seed, the same key. */
+export function retryKeyFor(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export type ReplyOutcome = 'sent' | 'token-invalid' | 'maybe-sent';
@@ -192,33 +198,44 @@ export class LineClient {
   /**
    * Sends the batches in order: the first with the reply token while it is usable, everything
    * else (and the first too when the token is expired or used) as pushes.
+   *
+   * `retryKeySeed` (the event id) makes the push retry keys the same each time the same answer
+   * is delivered, so an answer sent again after a crash is accepted by LINE once (409 after).
+   * `replyMayBeUsed`: an earlier attempt at this answer may have used the token, so a used token
+   * means the reply went out, not that it must be pushed.
    */
-  async deliver(target: { to: string; replyToken?: string; replyUsable: boolean }, batches: LineMessage[][]): Promise<{ replied: boolean; pushed: number }> {
+  async deliver(
+    target: { to: string; replyToken?: string; replyUsable: boolean; replyMayBeUsed?: boolean; retryKeySeed?: string },
+    batches: LineMessage[][],
+  ): Promise<{ replied: boolean; pushed: number }> {
     let sent = 0;
     let replied = false;
     let rest = batches;
     try {
       if (target.replyToken && target.replyUsable && batches.length > 0) {
-        let outcome: ReplyOutcome;
+        let outcome: ReplyOutcome | 'failing';
         try {
           outcome = await this.reply(target.replyToken, batches[0]);
         } catch (e) {
           // LINE kept failing the reply (5xx, 429): a push is the remaining way to reach the seller.
           if (!(e instanceof LineApiError) || !e.retryable) throw e;
           this.log.warn({ status: e.status }, 'LINE reply kept failing, sending it as a push');
-          outcome = 'token-invalid';
+          outcome = 'failing';
         }
-        if (outcome === 'token-invalid') {
-          this.log.info('reply token expired or used, sending as a push');
-        } else {
+        const usedByEarlierAttempt = outcome === 'token-invalid' && target.replyMayBeUsed === true;
+        if (outcome === 'sent' || outcome === 'maybe-sent' || usedByEarlierAttempt) {
           if (outcome === 'maybe-sent') this.log.warn('reply failed ambiguously, then its token was used: assuming it was delivered');
+          if (usedByEarlierAttempt) this.log.info('reply token already used: the earlier attempt at this answer had replied');
           replied = true;
           sent = 1;
           rest = batches.slice(1);
+        } else if (outcome === 'token-invalid') {
+          this.log.info('reply token expired or used, sending as a push');
         }
       }
-      for (const messages of rest) {
-        await this.push(target.to, messages);
+      const offset = batches.length - rest.length;
+      for (const [i, messages] of rest.entries()) {
+        await this.push(target.to, messages, target.retryKeySeed ? retryKeyFor(`${target.retryKeySeed}:${offset + i}`) : undefined);
         sent++;
       }
       return { replied, pushed: sent - (replied ? 1 : 0) };

@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
 import express from 'express';
 import { validateSignature } from '@line/bot-sdk';
 import type { Bot } from '../../conversation/bot';
@@ -9,6 +11,8 @@ import type { Logger } from '../../logger';
 import type { LinkStore } from '../../storage/link-store';
 import { startLinking } from './linking';
 import type { EventDedupStore } from '../../storage/event-dedup';
+import type { EventInbox } from '../../storage/event-inbox';
+import { redact } from '../../escalation/redact';
 import { DeliveryError, LineApiError, LineClient, type RetryOptions } from './client';
 import { renderPlain, renderReply } from './render';
 import { saveScreenshot, userHash, type ImageMessageRef } from './screenshots';
@@ -16,14 +20,21 @@ import { InFlight } from '../in-flight';
 
 /**
  * POST /webhooks/line. LINE wants an answer within 2 seconds and redelivers what it did not see
- * acknowledged, so the route checks the signature on the raw bytes, answers 200 at once and
- * only then works through the events: one user's events in order, each event at most once.
+ * acknowledged, so the route checks the signature on the raw bytes, keeps the new events in the
+ * inbox, answers 200 and only then works through them: one user's events in order, each event
+ * at most once. LINE does not redeliver an acknowledged event, so one this instance could not
+ * answer (it was killed) is answered from the inbox by another instance, or this one restarted.
  */
 
 export interface LineRouterDeps {
   bot: Bot;
   line: { channelSecret: string; channelAccessToken: string; apiBaseUrl: string };
+  /** Ids that must act once (group notes). */
   dedup: EventDedupStore;
+  /** Events from their 200 to their answer, so that a live instance finishes what a dead one acknowledged. */
+  inbox: EventInbox;
+  /** How often this instance says it is alive and adopts orphans, and how long it counts as alive. */
+  adoption?: { everyMs: number; aliveMs: number };
   dataDir: string;
   log: Logger;
   t: Translate;
@@ -50,11 +61,27 @@ const UNLINK_COMMAND = /^\s*(?:unlink(?: my)? (?:bigseller )?account|unlink|р╕вр
 export type LineRouter = express.Router & {
   /** Resolves when every event received so far has been handled (tests, graceful shutdown). */
   idle(): Promise<void>;
+  /** Graceful shutdown: stops adopting, finishes what it holds, lets others adopt at once. */
+  close(): Promise<void>;
 };
+
+/** When an event was handed to us, and whether it was adopted from a stopped instance. */
+interface Receipt {
+  at: number;
+  adopted: boolean;
+}
+
+/** The event as the inbox keeps it: what a seller typed is stored only with secrets removed. */
+function keptBody(event: LineEvent): string {
+  const text = event.message?.text;
+  return JSON.stringify(typeof text === 'string' ? { ...event, message: { ...event.message, text: redact(text).text } } : event);
+}
 
 const BODY_LIMIT = '1mb';
 const DEFAULT_LOADING_AFTER_MS = 400;
 const DEFAULT_MAX_IN_FLIGHT = 32;
+/** An instance silent for 15 s is taken for dead: its events are answered by another within ~20 s. */
+const DEFAULT_ADOPTION = { everyMs: 5_000, aliveMs: 15_000 };
 /** LINE redelivers for a while after a failed delivery; remembering ids for a week is plenty. */
 const EVENT_TTL_SECONDS = 7 * 24 * 3600;
 /** The group note is said once per group, not after every message its members write. */
@@ -123,7 +150,9 @@ function chatOf(source: LineSource | undefined): { kind: 'user' | 'group' | 'roo
 }
 
 export function createLineRouter(deps: LineRouterDeps): LineRouter {
-  const { bot, dedup, dataDir, log, t } = deps;
+  const { bot, dedup, inbox, dataDir, log, t } = deps;
+  const adoption = deps.adoption ?? DEFAULT_ADOPTION;
+  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   const now = deps.now ?? Date.now;
   const client = new LineClient({ channelAccessToken: deps.line.channelAccessToken, apiBaseUrl: deps.line.apiBaseUrl, retry: deps.retry }, log);
   const lock = new KeyedLock();
@@ -132,11 +161,18 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   /** Events accepted and not yet answered (the backpressure measure). */
   let working = 0;
 
-  async function send(event: LineEvent, to: string, messages: OutMessage[], receivedAt: number): Promise<void> {
+  async function send(event: LineEvent, to: string, messages: OutMessage[], rx: Receipt): Promise<void> {
     if (messages.length === 0) return;
     const lang = languageOf(textsOf(messages));
     const opts = { choiceHint: t(lang, 'choiceHint') };
-    const target = { to, replyToken: event.replyToken, replyUsable: now() - receivedAt < REPLY_WINDOW_MS };
+    const target = {
+      to,
+      replyToken: event.replyToken,
+      replyUsable: now() - rx.at < REPLY_WINDOW_MS,
+      // Adopted from a stopped instance: a used token means that instance's reply went out.
+      replyMayBeUsed: rx.adopted,
+      retryKeySeed: typeof event.webhookEventId === 'string' ? event.webhookEventId : undefined,
+    };
     try {
       await client.deliver(target, renderReply(messages, opts));
     } catch (err) {
@@ -146,7 +182,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       if (err instanceof DeliveryError && err.sent === 0 && failure instanceof LineApiError && failure.status === 400) {
         log.error({ err: failure }, 'LINE refused the rendered reply, sending it as plain text');
         try {
-          await client.deliver(target, renderPlain(messages, opts));
+          await client.deliver({ ...target, retryKeySeed: target.retryKeySeed && `${target.retryKeySeed}:plain` }, renderPlain(messages, opts));
         } catch (again) {
           log.error({ err: again }, 'LINE reply not delivered');
         }
@@ -161,14 +197,14 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     event: LineEvent,
     userId: string,
     part: Pick<Turn, 'kind'> & Partial<Turn>,
-    receivedAt: number,
+    rx: Receipt,
     opts: { loading?: boolean; silent?: boolean } = {},
   ): Promise<void> {
     let loading: Promise<void> | undefined;
     const loadingTimer = opts.loading ? setTimeout(() => (loading = client.showLoading(userId)), deps.loadingAfterMs ?? DEFAULT_LOADING_AFTER_MS) : undefined;
     const accountId = deps.linking ? await deps.linking.links.accountOf(userId).catch(() => undefined) : undefined;
     const requestId = typeof event.webhookEventId === 'string' ? event.webhookEventId : undefined;
-    const turn: Turn = { channel: 'line', conversationId: userId, userId, at: new Date(now()).toISOString(), accountId, requestId, ...part };
+    const turn: Turn = { channel: 'line', conversationId: userId, userId, at: new Date(now()).toISOString(), accountId, requestId, replayId: requestId, ...part };
     let messages: OutMessage[];
     try {
       messages = await bot.handle(turn);
@@ -180,10 +216,10 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     // The dots must be on before the answer arrives, or they would linger after it.
     await loading;
     if (opts.silent) return;
-    await send(event, userId, messages, receivedAt);
+    await send(event, userId, messages, rx);
   }
 
-  async function groupNote(event: LineEvent, chat: { kind: 'group' | 'room'; id: string }, receivedAt: number): Promise<void> {
+  async function groupNote(event: LineEvent, chat: { kind: 'group' | 'room'; id: string }, rx: Receipt): Promise<void> {
     let first = true;
     try {
       first = await dedup.claim(`line:group-note:${chat.id}`, GROUP_NOTE_TTL_SECONDS);
@@ -193,25 +229,25 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     // Joining always gets the note; afterwards only the first message of the group does.
     if (!first && event.type !== 'join') return;
     const text = [t('th', 'line.groupOnly'), t('en', 'line.groupOnly')].join('\n\n');
-    await send(event, chat.id, [{ type: 'text', text }], receivedAt);
+    await send(event, chat.id, [{ type: 'text', text }], rx);
   }
 
-  async function handleEvent(event: LineEvent, receivedAt: number): Promise<void> {
+  async function handleEvent(event: LineEvent, rx: Receipt): Promise<void> {
     const chat = chatOf(event.source);
     const type = event.type;
-    if (type === 'accountLink') return onAccountLink(event, receivedAt);
+    if (type === 'accountLink') return onAccountLink(event, rx);
     if (!chat || (type !== 'message' && type !== 'postback' && type !== 'follow' && type !== 'unfollow' && type !== 'join')) {
       log.debug({ type }, 'LINE event ignored');
       return;
     }
     if (chat.kind !== 'user') {
-      if (type === 'join' || type === 'message') await groupNote(event, { kind: chat.kind, id: chat.id }, receivedAt);
+      if (type === 'join' || type === 'message') await groupNote(event, { kind: chat.kind, id: chat.id }, rx);
       return;
     }
     const userId = chat.id;
     switch (type) {
       case 'follow':
-        return converse(event, userId, { kind: 'start' }, receivedAt);
+        return converse(event, userId, { kind: 'start' }, rx);
       case 'unfollow':
         await bot.forget({ channel: 'line', conversationId: userId });
         log.info({ user: userHash(userId) }, 'LINE user unfollowed: conversation forgotten');
@@ -219,23 +255,23 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       case 'postback': {
         const data = event.postback?.data;
         if (!data) return;
-        return converse(event, userId, { kind: 'action', action: data }, receivedAt, { loading: true });
+        return converse(event, userId, { kind: 'action', action: data }, rx, { loading: true });
       }
       case 'message':
-        return onMessage(event, userId, receivedAt);
+        return onMessage(event, userId, rx);
     }
   }
 
-  async function onMessage(event: LineEvent, userId: string, receivedAt: number): Promise<void> {
+  async function onMessage(event: LineEvent, userId: string, rx: Receipt): Promise<void> {
     const m = event.message;
     switch (m?.type) {
       case 'text':
         if (!m.text?.trim()) return;
-        if (deps.linking && LINK_COMMAND.test(m.text)) return startLink(event, userId, m.text, receivedAt);
-        if (deps.linking && UNLINK_COMMAND.test(m.text)) return unlink(event, userId, m.text, receivedAt);
-        return converse(event, userId, { kind: 'message', text: m.text }, receivedAt, { loading: true });
+        if (deps.linking && LINK_COMMAND.test(m.text)) return startLink(event, userId, m.text, rx);
+        if (deps.linking && UNLINK_COMMAND.test(m.text)) return unlink(event, userId, m.text, rx);
+        return converse(event, userId, { kind: 'message', text: m.text }, rx, { loading: true });
       case 'sticker':
-        return converse(event, userId, { kind: 'sticker' }, receivedAt);
+        return converse(event, userId, { kind: 'sticker' }, rx);
       case 'image': {
         const screenshot = m.id ? await saveScreenshot({ client, dataDir, userId, message: { id: m.id, contentProvider: m.contentProvider }, log }) : undefined;
         if (screenshot && deps.onScreenshotKept) {
@@ -245,19 +281,19 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
         // An album arrives as one event per picture: one acknowledgement (for the last) is enough.
         const set = m.imageSet;
         const silent = Boolean(set && typeof set.index === 'number' && typeof set.total === 'number' && set.index < set.total);
-        return converse(event, userId, { kind: 'image', ...(screenshot ? { screenshot } : {}) }, receivedAt, { silent });
+        return converse(event, userId, { kind: 'image', ...(screenshot ? { screenshot } : {}) }, rx, { silent });
       }
       case 'file':
       case 'video':
       case 'audio':
-        return converse(event, userId, { kind: 'file' }, receivedAt);
+        return converse(event, userId, { kind: 'file' }, rx);
       default:
         log.debug({ messageType: m?.type }, 'LINE message type ignored');
     }
   }
 
   /** The seller asked to link: a link token from LINE, and the sign-in URL that carries it. */
-  async function startLink(event: LineEvent, userId: string, text: string, receivedAt: number): Promise<void> {
+  async function startLink(event: LineEvent, userId: string, text: string, rx: Receipt): Promise<void> {
     const lang = languageOf([text]);
     let messages: OutMessage[];
     try {
@@ -276,17 +312,17 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       log.error({ err, user: userHash(userId) }, 'LINE link token not issued');
       messages = [{ type: 'text', text: t(lang, 'line.link.failed') }];
     }
-    await send(event, userId, messages, receivedAt);
+    await send(event, userId, messages, rx);
   }
 
-  async function unlink(event: LineEvent, userId: string, text: string, receivedAt: number): Promise<void> {
+  async function unlink(event: LineEvent, userId: string, text: string, rx: Receipt): Promise<void> {
     const lang = languageOf([text]);
     const removed = await deps.linking!.links.unlink(userId);
-    await send(event, userId, [{ type: 'text', text: t(lang, removed ? 'line.link.unlinked' : 'line.link.notLinked') }], receivedAt);
+    await send(event, userId, [{ type: 'text', text: t(lang, removed ? 'line.link.unlinked' : 'line.link.notLinked') }], rx);
   }
 
   /** LINE's answer to the sign-in: the nonce links the user, once, if it is theirs and fresh. */
-  async function onAccountLink(event: LineEvent, receivedAt: number): Promise<void> {
+  async function onAccountLink(event: LineEvent, rx: Receipt): Promise<void> {
     const userId = event.source?.userId;
     if (!userId || !deps.linking) {
       log.info({ result: event.link?.result }, 'LINE accountLink event ignored (linking not configured)');
@@ -297,12 +333,23 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     if (accountId) await deps.linking.links.link(userId, accountId);
     log.info({ user: userHash(userId), linked: !!accountId, result: event.link?.result }, 'LINE account link');
     const key = accountId ? 'line.link.done' : 'line.link.failed';
-    await send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n') }], receivedAt);
+    await send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n') }], rx);
   }
 
-  /** Resolves once every event of the request has been handled (answered, or failed and logged). */
-  async function dispatch(events: unknown[], receivedAt: number): Promise<void> {
-    const handling: Promise<unknown>[] = [];
+  /** An event kept in the inbox, with the time LINE handed it to us. */
+  interface Accepted {
+    event: LineEvent;
+    /** Its inbox entry (none for an event without webhookEventId, or when the inbox failed). */
+    inboxId?: string;
+    rx: Receipt;
+  }
+
+  /**
+   * Keeps the request's new events in the inbox: what LINE's 200 promises. Repeats (LINE's
+   * redeliveries) and standby events are left out.
+   */
+  async function accept(events: unknown[], receivedAt: number): Promise<Accepted[]> {
+    const accepted: Accepted[] = [];
     for (const raw of events) {
       if (!raw || typeof raw !== 'object') continue;
       const event = raw as LineEvent;
@@ -312,35 +359,75 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
         continue;
       }
       const id = typeof event.webhookEventId === 'string' ? event.webhookEventId : undefined;
+      let inboxId: string | undefined;
       if (id) {
         let fresh = true;
         try {
-          fresh = await dedup.claim(`line:event:${id}`, EVENT_TTL_SECONDS);
+          fresh = await inbox.accept(`line:event:${id}`, keptBody(event), receivedAt, owner, EVENT_TTL_SECONDS);
+          inboxId = `line:event:${id}`;
         } catch (err) {
-          // Better to risk answering twice than to drop a seller's message.
-          log.error({ err }, 'LINE event de-duplication failed, handling the event anyway');
+          // Better to risk answering twice (or losing it in a crash) than to drop it now.
+          log.error({ err }, 'LINE event could not be kept in the inbox, handling it anyway');
         }
         if (!fresh) {
           log.info({ eventId: id, type: event.type, redelivery: event.deliveryContext?.isRedelivery === true }, 'LINE event already handled');
           continue;
         }
       }
-      const chat = chatOf(event.source);
-      const key = chat ? `${chat.kind}:${chat.id}` : 'unknown';
-      working++;
-      handling.push(
-        inflight.track(
-          lock
-            .run(key, () => handleEvent(event, receivedAt))
-            .catch((err) => {
-              log.error({ err, type: event.type }, 'LINE event failed');
-            })
-            .finally(() => working--),
-        ),
-      );
+      accepted.push({ event, inboxId, rx: { at: receivedAt, adopted: false } });
     }
-    await Promise.all(handling);
+    return accepted;
   }
+
+  /** Resolves once every event has been handled (answered, or failed and logged) and left the inbox. */
+  async function handle(items: Accepted[]): Promise<void> {
+    await Promise.all(
+      items.map(({ event, inboxId, rx }) => {
+        const chat = chatOf(event.source);
+        const key = chat ? `${chat.kind}:${chat.id}` : 'unknown';
+        working++;
+        return inflight.track(
+          lock
+            .run(key, () => handleEvent(event, rx))
+            .catch((err) => log.error({ err, type: event.type }, 'LINE event failed'))
+            .then(async () => {
+              if (inboxId) await inbox.done(inboxId);
+            })
+            .catch((err) => log.warn({ err }, 'LINE event handled but still in the inbox (it may be answered again)'))
+            .finally(() => working--),
+        );
+      }),
+    );
+  }
+
+  /** Takes over the events of instances that stopped before answering them, and answers them. */
+  let adopting = false;
+  async function adoptOrphans(): Promise<void> {
+    if (adopting) return;
+    adopting = true;
+    try {
+      const orphans = await inbox.adoptOrphans(owner, adoption.aliveMs);
+      if (orphans.length === 0) return;
+      log.warn({ count: orphans.length }, 'LINE events adopted from an instance that stopped before answering them');
+      const items: Accepted[] = [];
+      for (const o of orphans) {
+        try {
+          items.push({ event: JSON.parse(o.body) as LineEvent, inboxId: o.id, rx: { at: o.receivedAt, adopted: true } });
+        } catch (err) {
+          log.error({ err, inboxId: o.id }, 'LINE inbox entry unreadable, dropped');
+          await inbox.done(o.id);
+        }
+      }
+      await inflight.track(handle(items));
+    } catch (err) {
+      log.warn({ err }, 'LINE inbox check failed (retrying)');
+    } finally {
+      adopting = false;
+    }
+  }
+  const adopter = setInterval(() => void adoptOrphans(), adoption.everyMs);
+  adopter.unref();
+  void adoptOrphans();
 
   const router = express.Router();
   router.post('/', express.raw({ type: () => true, limit: BODY_LIMIT }), (req, res) => {
@@ -378,11 +465,23 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     // worked on, the 200 waits for this request's answers: LINE then sends no faster than the
     // bot answers, instead of a backlog growing until reply tokens expire.
     const busy = working >= maxInFlight;
-    const work = events.length === 0 ? Promise.resolve() : inflight.track(dispatch(events, now()).catch((err) => log.error({ err }, 'LINE webhook dispatch failed')));
     // LINE reads only the status; an empty body spares the JSON and ETag work on every event.
     const ok = () => void res.status(200).end();
-    if (busy) void work.then(ok);
-    else ok();
+    if (events.length === 0) return ok();
+    const receivedAt = now();
+    void inflight.track(
+      (async () => {
+        // The 200 goes only once the events are kept: LINE does not send an acknowledged event again.
+        const handled = handle(await accept(events, receivedAt));
+        if (!busy) ok();
+        await handled;
+        if (busy) ok();
+      })().catch((err) => {
+        log.error({ err }, 'LINE webhook dispatch failed');
+        // Nothing was promised yet: LINE redelivers what we could not keep.
+        if (!res.headersSent) res.status(500).json({ error: 'internal' });
+      }),
+    );
   });
   router.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);
@@ -392,5 +491,10 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
 
   return Object.assign(router, {
     idle: () => inflight.idle(),
+    close: async () => {
+      clearInterval(adopter);
+      await inflight.idle();
+      await inbox.release(owner).catch((err: unknown) => log.warn({ err }, 'LINE inbox release failed'));
+    },
   });
 }

@@ -11,6 +11,7 @@ import type { OutMessage, Turn } from '../../../src/conversation/messages';
 import { loadTranslations } from '../../../src/i18n';
 import { openDatabase, type Db } from '../../../src/storage/sqlite';
 import { SqliteEventDedupStore } from '../../../src/storage/event-dedup';
+import { SqliteEventInbox } from '../../../src/storage/event-inbox';
 import { createLineRouter, type LineRouter } from '../../../src/channels/line/webhook';
 
 export const SECRET = 'test-channel-secret';
@@ -60,6 +61,12 @@ export function lineLimitProblems(messages: any[]): string[] {
 /** A stand-in for api.line.me and api-data.line.me: records every call and answers as told. */
 export class FakeLineApi {
   readonly calls: Call[] = [];
+  /** Reply and push calls LINE accepted (delivered to the seller), in order. */
+  readonly accepted: Call[] = [];
+  /** Used reply tokens and accepted push retry keys. */
+  private readonly used = new Set<string>();
+  /** Accepted replies and pushes are answered this much later (a slow LINE, to widen crash windows). */
+  replyDelayMs = 0;
   readonly content = new Map<string, { data: Buffer; contentType: string }>();
   private readonly plans = new Map<string, Planned[]>();
   private server?: http.Server;
@@ -76,7 +83,8 @@ export class FakeLineApi {
     app.use(async (req, res) => {
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      this.calls.push({ method: req.method, path: req.path, headers, body: req.method === 'GET' ? undefined : req.body });
+      const call: Call = { method: req.method, path: req.path, headers, body: req.method === 'GET' ? undefined : req.body };
+      this.calls.push(call);
       const planned = this.plans.get(req.path)?.shift();
       if (planned) {
         if (planned.delayMs) await new Promise((r) => setTimeout(r, planned.delayMs));
@@ -99,6 +107,16 @@ export class FakeLineApi {
           res.status(400).json({ message: 'The request body has 1 error(s)', details: problems.map((p) => ({ message: p })) });
           return;
         }
+        // As LINE does: a reply token works once; a push retry key that was accepted gets 409.
+        const token = req.path.endsWith('/reply') ? `reply:${req.body?.replyToken}` : req.headers['x-line-retry-key'] ? `push:${req.headers['x-line-retry-key']}` : undefined;
+        if (token && this.used.has(token)) {
+          if (token.startsWith('reply:')) res.status(400).json({ message: 'Invalid reply token' });
+          else res.status(409).set('x-line-accepted-request-id', 'earlier').json({ message: 'The retry key is already accepted' });
+          return;
+        }
+        if (token) this.used.add(token);
+        if (this.replyDelayMs > 0) await new Promise((r) => setTimeout(r, this.replyDelayMs));
+        this.accepted.push(call);
         res.json({ sentMessages: (req.body.messages as unknown[]).map((_, i) => ({ id: String(i), quoteToken: 'q' })) });
         return;
       }
@@ -120,6 +138,8 @@ export class FakeLineApi {
 
   reset(): void {
     this.calls.length = 0;
+    this.accepted.length = 0;
+    this.used.clear();
     this.plans.clear();
   }
 
@@ -232,6 +252,7 @@ export async function startHarness(opts: {
   timeoutMs?: number;
   loadingAfterMs?: number;
   maxInFlight?: number;
+  adoption?: { everyMs: number; aliveMs: number };
 }): Promise<Harness> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'line-test-'));
   const db = openDatabase(dataDir);
@@ -242,12 +263,14 @@ export async function startHarness(opts: {
     bot,
     line: { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: opts.fake.url },
     dedup: new SqliteEventDedupStore(db),
+    inbox: new SqliteEventInbox(db),
     dataDir,
     log: silentLog,
     t,
     ...(opts.useClock ? { now: () => clock.now } : {}),
     loadingAfterMs: opts.loadingAfterMs ?? 50,
     ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}),
+    ...(opts.adoption ? { adoption: opts.adoption } : {}),
     retry: {
       sleep: async (ms) => {
         sleeps.push(ms);
@@ -282,7 +305,7 @@ export async function startHarness(opts: {
       return out;
     },
     async close() {
-      await router.idle();
+      await router.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();
     },

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { dataApiBaseUrl } from '../../../src/channels/line/client';
 import { userHash } from '../../../src/channels/line/screenshots';
+import { openDatabase } from '../../../src/storage/sqlite';
+import { SqliteEventInbox } from '../../../src/storage/event-inbox';
 import { FakeBot, FakeLineApi, lineEvent, startHarness, textEvent, TOKEN, USER, sign, t, type Harness } from './fake-line-api';
 
 const SAMPLE = path.resolve(__dirname, 'fixtures/sample-webhook.json');
@@ -90,7 +92,7 @@ describe('LINE webhook: events', () => {
   it('text: the core, then a reply with the quick replies; no loading animation for a quick answer', async () => {
     const ev = textEvent('hello');
     await h.post(webhook(ev));
-    expect(bot.turns).toEqual([{ channel: 'line', conversationId: USER, userId: USER, kind: 'message', text: 'hello', at: expect.any(String), requestId: ev.webhookEventId }]);
+    expect(bot.turns).toEqual([{ channel: 'line', conversationId: USER, userId: USER, kind: 'message', text: 'hello', at: expect.any(String), requestId: ev.webhookEventId, replayId: ev.webhookEventId }]);
     expect(bot.turns[0].locale).toBeUndefined();
     expect(fake.paths()).toEqual(['POST /v2/bot/message/reply']);
     const [reply] = fake.calls;
@@ -314,9 +316,107 @@ describe('LINE webhook: redelivery', () => {
     expect(bot.turns[3].action).toBe('action=buyItem&itemId=123123&color=red');
     expect(bot.turns[5].screenshot?.ref).toBe(`${userHash(USER)}/354718705033693861.jpg`);
     expect(bot.forgotten).toEqual([{ channel: 'line', conversationId: USER }]);
-    // room image, join and group text share one note per group/room
-    const notes = fake.sends().filter((c) => String(c.body.messages[0].text).includes(t('en', 'line.groupOnly')));
+    // room image, join and group text share one note per group/room (the sample's events share one
+    // reply token, so LINE takes one note as a reply and the other as a push)
+    const notes = fake.accepted.filter((c) => String(c.body.messages[0].text).includes(t('en', 'line.groupOnly')));
     expect(notes).toHaveLength(2);
+  });
+});
+
+describe('LINE webhook: an instance that stops after its 200', () => {
+  const inboxRows = (db: Harness['db']) => db.prepare('SELECT id, owner, body FROM event_inbox').all() as { id: string; owner: string; body: string }[];
+
+  it('keeps each event, secrets removed, from its 200 until it is answered', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    bot.onHandle = () => gate;
+    const ev = textEvent('shopee password: Hunter2!x otp 123456');
+    const res = await h.post(webhook(ev), { wait: false });
+    expect(res.status).toBe(200);
+    const rows = inboxRows(h.db);
+    expect(rows.map((r) => r.id)).toEqual([`line:event:${ev.webhookEventId}`]);
+    expect(rows[0]!.body).not.toMatch(/Hunter2|123456/);
+    expect(JSON.parse(rows[0]!.body).message.text).toBe('shopee password: [password removed] otp [code removed]');
+    // The turn itself saw what the seller wrote.
+    expect(bot.turns[0]?.text).toBe('shopee password: Hunter2!x otp 123456');
+    release();
+    await h.router.idle();
+    expect(inboxRows(h.db)).toEqual([]);
+    expect(fake.accepted).toHaveLength(1);
+  });
+
+  /** An event that an instance acknowledged and never answered (it was killed), as the inbox holds it. */
+  function orphan(dataDir: string, event: Record<string, unknown>, receivedAt: number): void {
+    const db = openDatabase(dataDir);
+    const inbox = new SqliteEventInbox(db);
+    void inbox.accept(`line:event:${event.webhookEventId}`, JSON.stringify(event), receivedAt, 'killed-instance', 3600);
+    db.close();
+  }
+
+  it('answers the events of a killed instance, once, from whichever instance is alive', async () => {
+    await h.close();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-adopt-'));
+    const ev = textEvent('hello again');
+    orphan(dataDir, ev, Date.now());
+    h = await startHarness({ fake, bot, dataDir, adoption: { everyMs: 20, aliveMs: 200 } });
+    for (let i = 0; i < 100 && fake.accepted.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await h.router.idle();
+    expect(bot.turns.map((tu) => [tu.text, tu.replayId])).toEqual([['hello again', ev.webhookEventId]]);
+    expect(fake.accepted.map((c) => [c.path, c.body.replyToken])).toEqual([['/v2/bot/message/reply', ev.replyToken]]);
+    expect(inboxRows(h.db)).toEqual([]);
+    // LINE redelivering it now changes nothing: the id is known.
+    await h.post(webhook({ ...ev, deliveryContext: { isRedelivery: true } }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(bot.turns).toHaveLength(1);
+    expect(fake.accepted).toHaveLength(1);
+  });
+
+  it('does not push an answer again when the killed instance had already replied with the token', async () => {
+    await h.close();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-adopt-'));
+    const ev = textEvent('steps');
+    orphan(dataDir, ev, Date.now());
+    // The killed instance's reply reached LINE (the token is used) before it died.
+    const first = await fetch(`${fake.url}/v2/bot/message/reply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replyToken: ev.replyToken, messages: [{ type: 'text', text: 'the answer' }] }),
+    });
+    expect(first.status).toBe(200);
+    h = await startHarness({ fake, bot, dataDir, adoption: { everyMs: 20, aliveMs: 200 } });
+    for (let i = 0; i < 100 && bot.turns.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await h.router.idle();
+    expect(bot.turns).toHaveLength(1);
+    // The second reply is refused (token used) and nothing is pushed instead.
+    expect(fake.sends().map((c) => c.path)).toEqual(['/v2/bot/message/reply', '/v2/bot/message/reply']);
+    expect(fake.accepted).toHaveLength(1);
+  });
+
+  it('pushes an old answer with the retry keys of its first attempt, so LINE takes it once', async () => {
+    await h.close();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-adopt-'));
+    // Past the reply window: the answer goes as pushes. The killed instance had pushed it.
+    const ev = textEvent('seven');
+    orphan(dataDir, ev, Date.now() - 120_000);
+    h = await startHarness({ fake, bot, dataDir, adoption: { everyMs: 20, aliveMs: 200 } });
+    for (let i = 0; i < 100 && bot.turns.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await h.router.idle();
+    const firstKeys = fake.accepted.map((c) => c.headers['x-line-retry-key']);
+    expect(fake.accepted.every((c) => c.path === '/v2/bot/message/push')).toBe(true);
+    expect(firstKeys.length).toBeGreaterThan(1); // seven pictures: several pushes
+    // The same event answered again (as after a crash before it left the inbox): same keys, 409, nothing new.
+    await h.close();
+    const db = openDatabase(dataDir);
+    db.prepare('DELETE FROM event_dedup').run();
+    db.close();
+    orphan(dataDir, ev, Date.now() - 120_000);
+    h = await startHarness({ fake, bot, dataDir, adoption: { everyMs: 20, aliveMs: 200 } });
+    for (let i = 0; i < 100 && bot.turns.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    await h.router.idle();
+    expect(bot.turns).toHaveLength(2);
+    const pushes = fake.sends().filter((c) => c.path === '/v2/bot/message/push');
+    expect(pushes.map((c) => c.headers['x-line-retry-key'])).toEqual([...firstKeys, ...firstKeys]);
+    expect(fake.accepted).toHaveLength(firstKeys.length);
   });
 });
 
@@ -473,12 +573,15 @@ describe('LINE webhook: mounting', () => {
     const express = (await import('express')).default;
     const { createLineRouter } = await import('../../../src/channels/line/webhook');
     const { SqliteEventDedupStore } = await import('../../../src/storage/event-dedup');
+    const { SqliteEventInbox } = await import('../../../src/storage/event-inbox');
     const Database = (await import('better-sqlite3')).default;
+    const db = new Database(':memory:');
     const { silentLog } = await import('./fake-line-api');
     const router = createLineRouter({
       bot,
       line: { channelSecret: 'x', channelAccessToken: 'y', apiBaseUrl: fake.url },
-      dedup: new SqliteEventDedupStore(new Database(':memory:')),
+      dedup: new SqliteEventDedupStore(db),
+      inbox: new SqliteEventInbox(db),
       dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'line-mount-')),
       log: silentLog,
       t,
