@@ -65,7 +65,7 @@ export class FakeLineApi {
   readonly accepted: Call[] = [];
   /** Used reply tokens and accepted push retry keys. */
   private readonly used = new Set<string>();
-  /** Accepted replies and pushes are answered this much later (a slow LINE, to widen crash windows). */
+  /** Replies and pushes take this much longer (a slow LINE, to widen crash windows); see start(). */
   replyDelayMs = 0;
   readonly content = new Map<string, { data: Buffer; contentType: string }>();
   private readonly plans = new Map<string, Planned[]>();
@@ -109,14 +109,21 @@ export class FakeLineApi {
         }
         // As LINE does: a reply token works once; a push retry key that was accepted gets 409.
         const token = req.path.endsWith('/reply') ? `reply:${req.body?.replyToken}` : req.headers['x-line-retry-key'] ? `push:${req.headers['x-line-retry-key']}` : undefined;
+        // A slow LINE: every other request is slow to arrive (a sender that dies meanwhile never
+        // gets it through), the others are slow to be answered after LINE took them.
+        const slowToArrive = this.replyDelayMs > 0 && this.calls.length % 2 === 0;
+        if (slowToArrive) {
+          await new Promise((r) => setTimeout(r, this.replyDelayMs));
+          if (req.socket.destroyed) return;
+        }
         if (token && this.used.has(token)) {
           if (token.startsWith('reply:')) res.status(400).json({ message: 'Invalid reply token' });
           else res.status(409).set('x-line-accepted-request-id', 'earlier').json({ message: 'The retry key is already accepted' });
           return;
         }
         if (token) this.used.add(token);
-        if (this.replyDelayMs > 0) await new Promise((r) => setTimeout(r, this.replyDelayMs));
         this.accepted.push(call);
+        if (this.replyDelayMs > 0 && !slowToArrive) await new Promise((r) => setTimeout(r, this.replyDelayMs));
         res.json({ sentMessages: (req.body.messages as unknown[]).map((_, i) => ({ id: String(i), quoteToken: 'q' })) });
         return;
       }
