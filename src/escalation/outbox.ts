@@ -1,4 +1,4 @@
-import type { Db } from '../storage/sqlite';
+import { writeCommitted, type Db } from '../storage/sqlite';
 import type { EscalationCase, TicketResult } from './case';
 import { redact, redactDeep } from './redact';
 import { newTicketId } from './ticket';
@@ -193,23 +193,24 @@ export class SqliteOutbox implements ClaimableOutbox {
   }
 
   async create(c: EscalationCase, opts: CreateOptions = DEFAULT_CREATE_OPTIONS): Promise<TicketResult> {
-    return this.createTx.immediate(c, opts);
+    // The seller is told the ticket only once the case is committed (the shared commit of this turn).
+    return writeCommitted(this.db, () => this.createTx.immediate(c, opts));
   }
 
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
-    return this.claimTx.immediate(now.getTime(), limit, leaseMs);
+    return writeCommitted(this.db, () => this.claimTx.immediate(now.getTime(), limit, leaseMs));
   }
 
   async markSent(ticket: string, at: Date): Promise<void> {
-    this.stmt.sent.run(at.getTime(), ticket);
+    await writeCommitted(this.db, () => this.stmt.sent.run(at.getTime(), ticket));
   }
 
   async markRetry(ticket: string, error: string, nextAttemptAt: Date): Promise<void> {
-    this.stmt.retry.run(cleanError(error), nextAttemptAt.getTime(), ticket);
+    await writeCommitted(this.db, () => this.stmt.retry.run(cleanError(error), nextAttemptAt.getTime(), ticket));
   }
 
   async markFailed(ticket: string, error: string): Promise<void> {
-    this.stmt.failed.run(cleanError(error), ticket);
+    await writeCommitted(this.db, () => this.stmt.failed.run(cleanError(error), ticket));
   }
 
   async stats(): Promise<OutboxStats> {

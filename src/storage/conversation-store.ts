@@ -1,5 +1,5 @@
 import type { ConversationState } from '../conversation/state';
-import type { Db } from './sqlite';
+import { writeCommitted, type Db } from './sqlite';
 
 /** Conversation state by key (channel:conversationId), forgotten after a period of silence. */
 export interface ConversationStore {
@@ -17,7 +17,7 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly sweepStmt;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly now: () => number = Date.now,
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS conversation_state (
@@ -40,11 +40,12 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async set(key: string, state: ConversationState, ttlSeconds: number): Promise<void> {
-    this.setStmt.run(key, JSON.stringify(state), this.now() + ttlSeconds * 1000);
+    const json = JSON.stringify(state);
+    await writeCommitted(this.db, () => this.setStmt.run(key, json, this.now() + ttlSeconds * 1000));
   }
 
   async delete(key: string): Promise<void> {
-    this.deleteStmt.run(key);
+    await writeCommitted(this.db, () => this.deleteStmt.run(key));
   }
 
   async sweep(): Promise<number> {

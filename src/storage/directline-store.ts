@@ -1,4 +1,4 @@
-import type { Db } from './sqlite';
+import { writeCommitted, type Db } from './sqlite';
 
 export interface DirectLineConversation {
   conversationId: string;
@@ -101,7 +101,7 @@ export class SqliteDirectLineStore implements DirectLineStore {
   }
 
   async createConversation(c: DirectLineConversation): Promise<void> {
-    this.insertConversation.run(c.conversationId, c.userId, c.accountId ?? null, c.createdAt, this.clock());
+    await writeCommitted(this.db, () => this.insertConversation.run(c.conversationId, c.userId, c.accountId ?? null, c.createdAt, this.clock()));
   }
 
   async getConversation(conversationId: string): Promise<DirectLineConversation | undefined> {
@@ -110,7 +110,7 @@ export class SqliteDirectLineStore implements DirectLineStore {
   }
 
   async appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<{ id: string; watermark: number }> {
-    return this.append(conversationId, activity);
+    return writeCommitted(this.db, () => this.append(conversationId, activity));
   }
 
   async listActivities(conversationId: string, watermark: number): Promise<{ activities: StoredActivity[]; watermark: number }> {

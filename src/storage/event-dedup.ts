@@ -1,4 +1,4 @@
-import type { Db } from './sqlite';
+import { writeCommitted, type Db } from './sqlite';
 
 /**
  * Remembers ids of things that must happen once (LINE webhook events, which LINE redelivers
@@ -19,7 +19,7 @@ export class SqliteEventDedupStore implements EventDedupStore {
   private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly now: () => number = Date.now,
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS event_dedup (
@@ -38,7 +38,7 @@ export class SqliteEventDedupStore implements EventDedupStore {
   }
 
   async claim(id: string, ttlSeconds: number): Promise<boolean> {
-    return this.claimNow(id, ttlSeconds);
+    return writeCommitted(this.db, () => this.claimNow(id, ttlSeconds));
   }
 
   /** claim() without the promise, to be part of a caller's transaction. */

@@ -1,4 +1,4 @@
-import type { Db } from './sqlite';
+import { writeCommitted, type Db } from './sqlite';
 import { SqliteEventDedupStore } from './event-dedup';
 
 /** An event acknowledged to its sender and not yet handled. */
@@ -35,7 +35,7 @@ export class SqliteEventInbox implements EventInbox {
   private readonly releaseStmt;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly now: () => number = Date.now,
   ) {
     const dedup = new SqliteEventDedupStore(db, now);
@@ -74,11 +74,11 @@ export class SqliteEventInbox implements EventInbox {
   }
 
   async accept(id: string, body: string, receivedAt: number, owner: string, ttlSeconds: number): Promise<boolean> {
-    return this.acceptTx(id, body, receivedAt, owner, ttlSeconds);
+    return writeCommitted(this.db, () => this.acceptTx(id, body, receivedAt, owner, ttlSeconds));
   }
 
   async done(id: string): Promise<void> {
-    this.doneStmt.run(id);
+    await writeCommitted(this.db, () => this.doneStmt.run(id));
   }
 
   async adoptOrphans(owner: string, aliveMs: number): Promise<PendingEvent[]> {

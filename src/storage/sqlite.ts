@@ -16,6 +16,12 @@ export function openDatabase(dataDir: string, file = 'bot.sqlite'): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  // Writes still waiting for their shared commit are committed, not lost, when the file closes.
+  const close = db.close.bind(db);
+  db.close = () => {
+    commitWrites(db);
+    return close();
+  };
   return db;
 }
 
@@ -27,4 +33,58 @@ export function persistentSecret(db: Db, name: string): string {
   const value = crypto.randomBytes(32).toString('base64url');
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string }).value;
+}
+
+interface Batch {
+  waiters: { resolve: () => void; reject: (err: unknown) => void }[];
+}
+const batches = new WeakMap<Db, Batch>();
+
+/** Commits the writes of this turn of the event loop now, and tells their callers. */
+export function commitWrites(db: Db): void {
+  const batch = batches.get(db);
+  if (!batch) return;
+  batches.delete(db);
+  let failure: unknown;
+  try {
+    if (!db.open) throw new Error('database closed before the write was committed');
+    db.exec('COMMIT');
+  } catch (err) {
+    failure = err;
+    if (db.open && db.inTransaction) db.exec('ROLLBACK');
+  }
+  for (const w of batch.waiters) (failure === undefined ? w.resolve() : w.reject(failure));
+}
+
+/**
+ * Runs `write` in a transaction shared by every write of this turn of the event loop, and
+ * resolves once that transaction is committed. Each commit costs a WAL write of its own, so
+ * under load one commit for many writes (states, inbox entries) saves most of SQLite's cost;
+ * the caller still hears of its write only once it is durable.
+ */
+export function writeCommitted<T>(db: Db, write: () => T): Promise<T> {
+  let batch = batches.get(db);
+  if (!batch) {
+    // Inside a transaction of the caller's own: the write is part of it, committed with it.
+    if (db.inTransaction) {
+      try {
+        return Promise.resolve(write());
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    // IMMEDIATE: the write lock first, so a check-then-write inside (rate limits) holds across processes.
+    db.exec('BEGIN IMMEDIATE');
+    batch = { waiters: [] };
+    batches.set(db, batch);
+    setImmediate(() => commitWrites(db));
+  }
+  let result: T;
+  try {
+    result = write();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  const waiting = batch;
+  return new Promise<T>((resolve, reject) => waiting.waiters.push({ resolve: () => resolve(result), reject }));
 }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +84,13 @@ describe('hand-over by e-mail, end to end', () => {
     let ticket: string;
     try {
       ticket = await handOver(bot.url, 'seller@example.com', 'เชื่อม lazada ไม่ได้เลยค่ะ');
+      // The bot tried, found the mail server down, and scheduled a retry. (Killed in the middle of
+      // an attempt instead, the mail would wait for the claim's lease, 2 minutes, to expire.)
+      const outbox = new Database(path.join(dataDir, 'bot.sqlite'), { readonly: true });
+      const row = () => outbox.prepare('SELECT status, attempts FROM escalation_outbox WHERE ticket = ?').get(ticket) as { status: string; attempts: number };
+      for (let i = 0; i < 100 && !(row().status === 'pending' && row().attempts >= 1); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(row()).toMatchObject({ status: 'pending' });
+      outbox.close();
     } finally {
       // Killed between "ticket confirmed" and "sent": no chance to clean up.
       await bot.stop('SIGKILL');

@@ -346,10 +346,10 @@ describe('LINE webhook: an instance that stops after its 200', () => {
   });
 
   /** An event that an instance acknowledged and never answered (it was killed), as the inbox holds it. */
-  function orphan(dataDir: string, event: Record<string, unknown>, receivedAt: number): void {
+  async function orphan(dataDir: string, event: Record<string, unknown>, receivedAt: number): Promise<void> {
     const db = openDatabase(dataDir);
     const inbox = new SqliteEventInbox(db);
-    void inbox.accept(`line:event:${event.webhookEventId}`, JSON.stringify(event), receivedAt, 'killed-instance', 3600);
+    await inbox.accept(`line:event:${event.webhookEventId}`, JSON.stringify(event), receivedAt, 'killed-instance', 3600);
     db.close();
   }
 
@@ -357,7 +357,7 @@ describe('LINE webhook: an instance that stops after its 200', () => {
     await h.close();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-adopt-'));
     const ev = textEvent('hello again');
-    orphan(dataDir, ev, Date.now());
+    await orphan(dataDir, ev, Date.now());
     h = await startHarness({ fake, bot, dataDir, adoption: { everyMs: 20, aliveMs: 200 } });
     for (let i = 0; i < 100 && fake.accepted.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     await h.router.idle();
@@ -375,7 +375,7 @@ describe('LINE webhook: an instance that stops after its 200', () => {
     await h.close();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-adopt-'));
     const ev = textEvent('steps');
-    orphan(dataDir, ev, Date.now());
+    await orphan(dataDir, ev, Date.now());
     // The killed instance's reply reached LINE (the token is used) before it died.
     const first = await fetch(`${fake.url}/v2/bot/message/reply`, {
       method: 'POST',
@@ -397,7 +397,7 @@ describe('LINE webhook: an instance that stops after its 200', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-adopt-'));
     // Past the reply window: the answer goes as pushes. The killed instance had pushed it.
     const ev = textEvent('seven');
-    orphan(dataDir, ev, Date.now() - 120_000);
+    await orphan(dataDir, ev, Date.now() - 120_000);
     h = await startHarness({ fake, bot, dataDir, adoption: { everyMs: 20, aliveMs: 200 } });
     for (let i = 0; i < 100 && bot.turns.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     await h.router.idle();
@@ -409,7 +409,7 @@ describe('LINE webhook: an instance that stops after its 200', () => {
     const db = openDatabase(dataDir);
     db.prepare('DELETE FROM event_dedup').run();
     db.close();
-    orphan(dataDir, ev, Date.now() - 120_000);
+    await orphan(dataDir, ev, Date.now() - 120_000);
     h = await startHarness({ fake, bot, dataDir, adoption: { everyMs: 20, aliveMs: 200 } });
     for (let i = 0; i < 100 && bot.turns.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     await h.router.idle();
