@@ -19,7 +19,9 @@ import {
  */
 
 export function connectRedis(url: string, log?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void }): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false });
+  // Auto-pipelining: the commands of concurrent turns issued in one tick go out in one write.
+  // Under load that is most of the cost saved: each socket write is a system call.
+  const redis = new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true });
   // ioredis reconnects by itself; say so once per outage instead of a stack trace per attempt.
   let down = false;
   redis.on('error', (err: Error) => {
