@@ -8,7 +8,10 @@ import { hasThai } from '../matching/normalise';
 import type { EscalationCase } from '../escalation/case';
 import { parseEmailAddress } from '../escalation/email-address';
 import type { Choice, CoreEffect, CoreEvent, HandoverReason, OutMessage, Turn } from './messages';
-import { newState, TRANSCRIPT_LIMIT, type ConversationState } from './state';
+import { newState, TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from './state';
+
+/** Without a description, the hand-over's problem is the seller's first few messages. */
+const FIRST_WORDS = 3;
 
 /**
  * The conversation core: one turn plus the stored state gives the replies and the new state.
@@ -146,9 +149,23 @@ class TurnBuilder {
   }
 
   private record(from: 'user' | 'bot', text: string): void {
+    const first = this.firstWords();
     const t = this.state.transcript;
-    t.push({ from, text: redact(text).text, at: this.at });
+    const entry = { from, text: redact(text).text, at: this.at };
+    t.push(entry);
     if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
+    if (first.length < FIRST_WORDS && this.isOwnWords(entry)) first.push(entry.text);
+  }
+
+  /** What the seller typed in their own words: not a button label, a note like "(sticker)" or an e-mail. */
+  private isOwnWords(e: TranscriptEntry): boolean {
+    return e.from === 'user' && !/^\(.*\)$/.test(e.text) && !this.isButtonLabel(e.text) && !parseEmailAddress(e.text);
+  }
+
+  /** The first things the seller typed (a state from before firstWords derives them from its transcript). */
+  private firstWords(): string[] {
+    this.state.firstWords ??= this.state.transcript.filter((e) => this.isOwnWords(e)).map((e) => e.text).slice(0, FIRST_WORDS);
+    return this.state.firstWords;
   }
 
   private menuChoices(): Choice[] {
@@ -497,9 +514,7 @@ class TurnBuilder {
   private problemInWords(): string {
     const h = this.state.handover;
     if (h?.description) return h.description;
-    const typed = this.state.transcript.filter((e) => e.from === 'user' && !/^\(.*\)$/.test(e.text) && !this.isButtonLabel(e.text));
-    const words = typed.map((e) => e.text).filter((t) => !parseEmailAddress(t));
-    return words.slice(0, 3).join(' / ') || this.tr('handover.summary.none');
+    return this.firstWords().join(' / ') || this.tr('handover.summary.none');
   }
 
   private isButtonLabel(text: string): boolean {

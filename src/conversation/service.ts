@@ -6,6 +6,7 @@ import type { Bot } from './bot';
 import { runTurn, type CoreContext } from './engine';
 import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
 import { KeyedLock } from './keyed-lock';
+import { TRANSCRIPT_LIMIT } from './state';
 
 export interface BotServiceOptions {
   core: CoreContext;
@@ -54,23 +55,27 @@ export class BotService implements Bot {
     // The core asks for I/O as an effect and hears the outcome in a follow-up turn; a status
     // check before a hand-over chains two of them.
     for (let i = 0; result.effect && i < 4; i++) {
-      const followUp = await this.perform(result.effect, turn);
+      const followUp = await this.perform(result.effect, turn, key, result.state.startedAt);
       result = runTurn({ ...turn, ...followUp, text: undefined, action: undefined }, result.state, this.opts.core);
       messages.push(...result.messages);
       events.push(...result.events);
     }
     const state = turn.replayId ? { ...result.state, lastTurn: { replayId: turn.replayId, messages } } : { ...result.state, lastTurn: undefined };
-    await this.opts.store.set(key, state, this.opts.idleTtlSeconds);
+    // The lines of this turn go to the stored transcript; the state is stored without them.
+    await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
     if (events.length > 0) this.opts.onEvents?.(turn, events);
     this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9);
     return messages;
   }
 
-  private async perform(effect: CoreEffect, turn: Turn): Promise<Partial<Turn>> {
+  private async perform(effect: CoreEffect, turn: Turn, key: string, startedAt: string): Promise<Partial<Turn>> {
     try {
       if (effect.type === 'create-ticket') {
         if (!this.opts.escalate) throw new Error('hand-over by e-mail is not configured');
-        return { kind: 'ticket', ticket: await this.opts.escalate(effect.case) };
+        // The core knows this turn's lines; the case gets the conversation's whole transcript.
+        const earlier = (await this.opts.store.transcript(key)).filter((line) => line.at >= startedAt);
+        const transcript = [...earlier, ...effect.case.transcript].slice(-TRANSCRIPT_LIMIT);
+        return { kind: 'ticket', ticket: await this.opts.escalate({ ...effect.case, transcript }) };
       }
       if (!this.opts.checkStatus) throw new Error('no connector configured');
       return { kind: 'status', status: await this.opts.checkStatus(effect.accountId) };

@@ -43,7 +43,14 @@ export interface ConversationState {
   statusSnapshot?: { at: string; stores: unknown[] } ;
   /** The last ticket given to the seller. */
   ticket?: { id: string; at: string };
+  /**
+   * The lines said in this turn. The conversation's transcript (its last TRANSCRIPT_LIMIT lines)
+   * is kept by the conversation store, which appends these after each turn: rewriting it whole
+   * with every turn was most of the cost of a turn.
+   */
   transcript: TranscriptEntry[];
+  /** The first few things the seller typed in their own words (the hand-over's problem when they give no description). */
+  firstWords?: string[];
   /** Pictures the seller sent, by reference (channel storage), for the hand-over e-mail. */
   screenshots: { ref: string; contentType?: string; at: string }[];
   startedAt: string;

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import Redlock from 'redlock';
-import type { ConversationState } from '../conversation/state';
-import type { ConversationStore } from './conversation-store';
+import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from '../conversation/state';
+import { withoutTranscript, type ConversationStore } from './conversation-store';
 import type { EventDedupStore } from './event-dedup';
 import type { EventInbox, PendingEvent } from './event-inbox';
 import {
@@ -42,17 +42,28 @@ export class RedisConversationStore implements ConversationStore {
     private readonly prefix = 'bot:state:',
   ) {}
 
+  private linesKey(key: string): string {
+    return `${this.prefix}${key}:transcript`;
+  }
+
   async get(key: string): Promise<ConversationState | undefined> {
     const raw = await this.redis.get(this.prefix + key);
     return raw ? (JSON.parse(raw) as ConversationState) : undefined;
   }
 
-  async set(key: string, state: ConversationState, ttlSeconds: number): Promise<void> {
-    await this.redis.set(this.prefix + key, JSON.stringify(state), 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  async set(key: string, state: ConversationState, ttlSeconds: number, lines: TranscriptEntry[] = []): Promise<void> {
+    const ttl = Math.max(1, Math.ceil(ttlSeconds));
+    const tx = this.redis.multi().set(this.prefix + key, JSON.stringify(withoutTranscript(state)), 'EX', ttl);
+    if (lines.length > 0) tx.rpush(this.linesKey(key), ...lines.map((l) => JSON.stringify(l))).ltrim(this.linesKey(key), -TRANSCRIPT_LIMIT, -1);
+    await tx.expire(this.linesKey(key), ttl).exec();
+  }
+
+  async transcript(key: string): Promise<TranscriptEntry[]> {
+    return (await this.redis.lrange(this.linesKey(key), -TRANSCRIPT_LIMIT, -1)).map((l) => JSON.parse(l) as TranscriptEntry);
   }
 
   async delete(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await this.redis.del(this.prefix + key, this.linesKey(key));
   }
 
   async sweep(): Promise<number> {

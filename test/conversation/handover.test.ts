@@ -35,6 +35,9 @@ describe('hand-over to support', () => {
     });
     expect(c.articlesTried[0]).toMatchObject({ topic: 'lazada-password-not-match', outcome: 'not fixed' });
     expect(c.problem).toMatch(/MyShop/);
+    // The whole conversation, from its first message, though each turn stored only its own lines.
+    expect(c.transcript[0]).toMatchObject({ from: 'user', text: 'lazada ขึ้น PASSWORD_NOT_MATCH ตอนเชื่อมร้าน' });
+    expect(c.transcript.filter((e) => e.from === 'user').map((e) => e.text)).toContain('อีเมลคือ seller@shop.co.th ค่ะ');
     expect(JSON.stringify(c)).not.toContain('Hunter2');
     expect((await ch.state())?.ticket?.id).toBe('BS-TEST01');
     expect(ch.events).toContainEqual({ type: 'ticket', ticket: 'BS-TEST01', existing: false, limited: false });

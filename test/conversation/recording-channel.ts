@@ -77,6 +77,11 @@ export class RecordingChannel {
     return this.bot.handle(this.turn({ kind: 'action', action, ...extra }));
   }
 
+  /** The stored transcript (kept apart from the state). */
+  transcript() {
+    return this.store.transcript(BotService.key('test', this.conversationId));
+  }
+
   state() {
     return this.store.get(BotService.key('test', this.conversationId));
   }

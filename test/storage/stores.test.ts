@@ -89,6 +89,25 @@ function suite(backend: Backend): void {
     expect(await store.get('web:c1')).toBeUndefined();
   });
 
+  it('keeps the transcript apart from the state: appended, its last lines kept, gone with the conversation', async () => {
+    const store = backend.conversations();
+    const line = (i: number) => ({ from: i % 2 ? ('bot' as const) : ('user' as const), text: `line ${i} ภาษาไทย`, at: `2026-11-28T10:00:${String(i % 60).padStart(2, '0')}Z` });
+    const s = { ...newState('2026-11-28T10:00:00Z'), transcript: [line(0)] };
+    await store.set('web:t1', s, 60, [line(0), line(1)]);
+    expect((await store.get('web:t1'))?.transcript).toEqual([]); // the state goes without its lines
+    await store.set('web:t1', s, 60, [line(2)]);
+    await store.set('web:t1', s, 60); // a turn without lines
+    expect(await store.transcript('web:t1')).toEqual([line(0), line(1), line(2)]);
+    await store.set('web:t1', s, 60, Array.from({ length: 120 }, (_, i) => line(3 + i)));
+    const kept = await store.transcript('web:t1');
+    expect(kept).toHaveLength(100);
+    expect(kept[0]).toEqual(line(23));
+    expect(kept[99]).toEqual(line(122));
+    expect(await store.transcript('web:other')).toEqual([]);
+    await store.delete('web:t1');
+    expect(await store.transcript('web:t1')).toEqual([]);
+  });
+
   it('expires idle conversation state', async () => {
     const store = backend.conversations();
     await store.set('web:short', newState('2026-11-28T10:00:00Z'), 1);
