@@ -256,10 +256,13 @@ class TurnBuilder {
   }
 
   private remember(m: Explained): void {
-    const { analysis } = m;
+    this.rememberEntities(m.analysis);
+    this.state.alternatives = m.candidates.map((c) => c.topic).filter((id) => id !== m.topic);
+  }
+
+  private rememberEntities(analysis: Explained['analysis']): void {
     for (const p of analysis.platforms) if (!this.state.platforms.includes(p)) this.state.platforms.push(p);
     for (const c of analysis.errorCodes) if (!this.state.errorCodes.includes(c)) this.state.errorCodes.push(c);
-    this.state.alternatives = m.candidates.map((c) => c.topic).filter((id) => id !== m.topic);
   }
 
   private answer(m: Explained): void {
@@ -486,6 +489,8 @@ class TurnBuilder {
       ]);
     }
     this.state.handover!.description = typed;
+    // The description may name a platform or an error code the chat never did: support needs both.
+    this.rememberEntities(this.ctx.matcher.explain(typed).analysis);
     this.confirmHandover();
   }
 

@@ -61,6 +61,18 @@ describe('hand-over to support', () => {
     expect(again).not.toEqual(done);
   });
 
+  it('takes the platform and error code from the description when the chat never named them', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอคุยกับคน');
+    await ch.press('handover:start');
+    await ch.send('a@b.co');
+    const summary = plain(await ch.send('ร้านใน Lazada ขึ้น PASSWORD_NOT_MATCH ตลอดเลยค่ะ'));
+    expect(summary).toMatch(/แพลตฟอร์ม: Lazada/);
+    expect(summary).toMatch(/รหัสข้อผิดพลาด: PASSWORD_NOT_MATCH/);
+    await ch.press('handover:confirm');
+    expect(ch.cases[0]).toMatchObject({ platforms: ['lazada'], errorCodes: ['PASSWORD_NOT_MATCH'] });
+  });
+
   it('says so when the seller already has a ticket', async () => {
     const ch = new RecordingChannel();
     ch.escalation = async () => ({ ticket: 'BS-OLD001', existing: true, limited: false });
