@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { connectTestRedis, describeWithRedis } from '../helpers/redis';
+import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
 import { BotService } from '../../src/conversation/service';
 import { RedisConversationStore, redisConversationLock } from '../../src/storage/redis';
 import { core } from './recording-channel';
@@ -8,7 +8,7 @@ import { core } from './recording-channel';
  * Two instances on one Redis, one conversation, quick messages on both: every turn must see the
  * state left by the one before (never two turns between reading and writing it).
  */
-const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/12';
+const REDIS_URL = redisTestUrl(12);
 
 describeWithRedis('one conversation across instances (Redis)', () => {
   let redis: Redis | undefined;

@@ -6,12 +6,12 @@ import { openDatabase, type Db } from '../../src/storage/sqlite';
 import { SqliteOutbox, type CreateOptions, type DeliveryRecords, type Outbox } from '../../src/escalation/outbox';
 import { RedisOutbox } from '../../src/escalation/redis-outbox';
 import { newTicketId, TICKET_PATTERN } from '../../src/escalation/ticket';
-import { connectTestRedis, describeWithRedis, HAVE_REDIS } from '../helpers/redis';
+import { connectTestRedis, describeWithRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
 import { sampleCase, SECRETS } from './case-fixture';
 
 const HOUR = 3600;
 const opts: CreateOptions = { reuseWindowSeconds: 24 * HOUR, maxPerWindow: 3, windowSeconds: 24 * HOUR };
-const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/14';
+const REDIS_URL = redisTestUrl(14);
 
 let dir: string;
 let db: Db;

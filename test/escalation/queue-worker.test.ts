@@ -5,12 +5,12 @@ import type Redis from 'ioredis';
 import type { CreateOptions } from '../../src/escalation/outbox';
 import { QueueMailWorker, type QueueMailWorkerOptions } from '../../src/escalation/queue-worker';
 import { RedisOutbox } from '../../src/escalation/redis-outbox';
-import { connectTestRedis, describeWithRedis } from '../helpers/redis';
+import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
 import { fakeLog, startSmtp, waitFor, type TestSmtp } from '../helpers/smtp';
 import { sampleCase, SECRETS } from './case-fixture';
 
 /** The BullMQ mail worker on the test Redis, against a real SMTP server in this process. */
-const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/11';
+const REDIS_URL = redisTestUrl(11);
 const createOpts: CreateOptions = { reuseWindowSeconds: 86_400, maxPerWindow: 3, windowSeconds: 86_400 };
 const FAST = { baseMs: 40, maxMs: 160, giveUpAfterMs: 60_000 };
 

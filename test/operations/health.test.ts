@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '../helpers/app-harness';
-import { describeWithRedis } from '../helpers/redis';
+import { describeWithRedis, redisTestUrl } from '../helpers/redis';
 import { freePort } from '../helpers/server-process';
 
 /** Liveness, readiness and metrics as an operator's probes and Prometheus see them. */
@@ -63,7 +63,7 @@ describe('readiness when Redis is configured but unreachable', () => {
 
 describeWithRedis('readiness on Redis', () => {
   it('is ready and reports Redis reachable', async () => {
-    const app = await startApp({ REDIS_URL: 'redis://127.0.0.1:6379/8' });
+    const app = await startApp({ REDIS_URL: redisTestUrl(8) });
     try {
       await new Promise((r) => setTimeout(r, 200));
       const ready = await request(app.base).get('/readyz');

@@ -5,7 +5,7 @@ import type Redis from 'ioredis';
 import { FakeLineApi, lineEvent, SECRET, sign, TOKEN } from '../channels/line/fake-line-api';
 import { fetcherFor, openChat } from '../helpers/directline-chat';
 import { Mailbox } from '../helpers/mailbox';
-import { connectTestRedis, describeWithRedis } from '../helpers/redis';
+import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
 import { freePort, startServer, startWorker, type ServerProcess } from '../helpers/server-process';
 
 /**
@@ -17,7 +17,7 @@ import { freePort, startServer, startWorker, type ServerProcess } from '../helpe
  * its step calls for, every seller's hand-over (a six-step conversation whose steps land on both
  * instances) must end with a ticket, and every ticket must reach the mailbox once.
  */
-const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/10';
+const REDIS_URL = redisTestUrl(10);
 const SELLERS = 40;
 
 const userOf = (i: number) => `U${(0xabc000 + i).toString(16).padStart(32, '0')}`;

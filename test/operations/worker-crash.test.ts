@@ -6,7 +6,7 @@ import type Redis from 'ioredis';
 import { RedisOutbox } from '../../src/escalation/redis-outbox';
 import { sampleCase } from '../escalation/case-fixture';
 import { Mailbox } from '../helpers/mailbox';
-import { connectTestRedis, describeWithRedis } from '../helpers/redis';
+import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
 import { freePort, startWorker } from '../helpers/server-process';
 
 /**
@@ -14,7 +14,7 @@ import { freePort, startWorker } from '../helpers/server-process';
  * hangs. Another worker must take the job over once the dead one's lock lapses and mail it,
  * once.
  */
-const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/6';
+const REDIS_URL = redisTestUrl(6);
 
 describeWithRedis('a mail worker killed mid-delivery', () => {
   jest.setTimeout(60_000);

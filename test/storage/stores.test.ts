@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type Redis from 'ioredis';
-import { connectTestRedis, describeWithRedis, HAVE_REDIS } from '../helpers/redis';
+import { connectTestRedis, describeWithRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
 import { newState } from '../../src/conversation/state';
 import type { ConversationStore } from '../../src/storage/conversation-store';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
@@ -15,7 +15,7 @@ import { RedisSecretSource, SqliteSecretSource, type SecretSource } from '../../
  * One suite, two implementations: the embedded SQLite default and the shared Redis one.
  * Redis runs on 127.0.0.1:6379 on the team's machines and in CI; elsewhere its half is skipped.
  */
-const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/15';
+const REDIS_URL = redisTestUrl(15);
 
 type Backend = {
   name: string;

@@ -1,10 +1,10 @@
 import type Redis from 'ioredis';
-import { connectTestRedis, describeWithRedis } from '../../helpers/redis';
+import { connectTestRedis, describeWithRedis, redisTestUrl } from '../../helpers/redis';
 import { deliverLine, startApp, type RunningApp } from '../../helpers/app-harness';
 import { FakeLineApi, SECRET, textEvent, TOKEN } from './fake-line-api';
 
 /** With REDIS_URL, a LINE event redelivered to another instance is still answered only once. */
-const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/13';
+const REDIS_URL = redisTestUrl(13);
 
 describeWithRedis('LINE de-duplication shared between instances (Redis)', () => {
   let redis: Redis | undefined;
