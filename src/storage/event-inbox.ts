@@ -20,8 +20,8 @@ export interface PendingEvent {
 export interface EventInbox {
   /** Keeps the event for `owner` unless its id was accepted before (within ttl): false for a repeat. */
   accept(id: string, body: string, receivedAt: number, owner: string, ttlSeconds: number): Promise<boolean>;
-  /** The event was handled: its body goes; its id stays known, for de-duplication. */
-  done(id: string): Promise<void>;
+  /** The events were handled: their bodies go; their ids stay known, for de-duplication. */
+  done(ids: string[]): Promise<void>;
   /** `owner` is alive for `aliveMs` more; it takes over the events of owners that are not, oldest first. */
   adoptOrphans(owner: string, aliveMs: number): Promise<PendingEvent[]>;
   /** `owner` stops (graceful shutdown): what it still holds can be adopted at once. */
@@ -77,8 +77,10 @@ export class SqliteEventInbox implements EventInbox {
     return writeCommitted(this.db, () => this.acceptTx(id, body, receivedAt, owner, ttlSeconds));
   }
 
-  async done(id: string): Promise<void> {
-    await writeCommitted(this.db, () => this.doneStmt.run(id));
+  async done(ids: string[]): Promise<void> {
+    await writeCommitted(this.db, () => {
+      for (const id of ids) this.doneStmt.run(id);
+    });
   }
 
   async adoptOrphans(owner: string, aliveMs: number): Promise<PendingEvent[]> {

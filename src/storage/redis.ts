@@ -208,8 +208,8 @@ export class RedisEventInbox implements EventInbox {
     return Number(fresh) === 1;
   }
 
-  async done(id: string): Promise<void> {
-    await this.redis.hdel(this.inboxKey, id);
+  async done(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.hdel(this.inboxKey, ...ids);
   }
 
   async adoptOrphans(owner: string, aliveMs: number): Promise<PendingEvent[]> {

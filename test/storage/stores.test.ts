@@ -161,7 +161,7 @@ function suite(backend: Backend): void {
     const wins = await Promise.all(Array.from({ length: 10 }, () => a.accept('line:event:e1', '{"n":1}', 1000, 'A', 60)));
     expect(wins.filter(Boolean)).toHaveLength(1);
     expect(await a.accept('line:event:e2', '{"n":2}', 1001, 'A', 60)).toBe(true);
-    await a.done('line:event:e2');
+    await a.done(['line:event:e2']);
     // Done: the body is gone, the id is still refused.
     expect(await a.accept('line:event:e2', '{"n":2}', 1002, 'A', 60)).toBe(false);
     const [, b] = backend.inboxes();
@@ -174,7 +174,7 @@ function suite(backend: Backend): void {
     await a.accept('line:event:x2', 'two\nlines', 2000, 'A', 60);
     await a.accept('line:event:x1', '{"text":"ก"}', 1000, 'A', 60);
     await a.accept('line:event:x3', 'three', 3000, 'A', 60);
-    await a.done('line:event:x3');
+    await a.done(['line:event:x3']);
     expect(await b.adoptOrphans('B', 60_000)).toEqual([]); // A is alive: its events stay its own
     await new Promise((r) => setTimeout(r, 400));
     const [first, second] = await Promise.all([b.adoptOrphans('B', 60_000), b.adoptOrphans('C', 60_000)]);

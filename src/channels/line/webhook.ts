@@ -51,6 +51,8 @@ export interface LineRouterDeps {
   loadingAfterMs?: number;
   /** Events being worked on past which the webhook's 200 waits for its answers: backpressure. */
   maxInFlight?: number;
+  /** Called with the number of events adopted from a stopped instance (metrics). */
+  onAdopted?: (count: number) => void;
   /** Called once a picture is kept (`ref` relative to DATA_DIR/screenshots), e.g. to share it with the mail worker. */
   onScreenshotKept?: (ref: string) => Promise<void>;
 }
@@ -82,6 +84,8 @@ const DEFAULT_LOADING_AFTER_MS = 400;
 const DEFAULT_MAX_IN_FLIGHT = 32;
 /** An instance silent for 15 s is taken for dead: its events are answered by another within ~20 s. */
 const DEFAULT_ADOPTION = { everyMs: 5_000, aliveMs: 15_000 };
+/** How long handled events wait to leave the inbox together. */
+const DONE_BATCH_MS = 20;
 /** LINE redelivers for a while after a failed delivery; remembering ids for a week is plenty. */
 const EVENT_TTL_SECONDS = 7 * 24 * 3600;
 /** The group note is said once per group, not after every message its members write. */
@@ -390,14 +394,32 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
           lock
             .run(key, () => handleEvent(event, rx))
             .catch((err) => log.error({ err, type: event.type }, 'LINE event failed'))
-            .then(async () => {
-              if (inboxId) await inbox.done(inboxId);
+            .then(() => {
+              if (inboxId) finished(inboxId);
             })
-            .catch((err) => log.warn({ err }, 'LINE event handled but still in the inbox (it may be answered again)'))
             .finally(() => working--),
         );
       }),
     );
+  }
+
+  /**
+   * Handled events leave the inbox together, a few milliseconds later: one write for many
+   * instead of one each. Dying meanwhile is harmless: an event adopted again gets the stored
+   * answer of its turn, and its used reply token stops a second reply.
+   */
+  let finishedIds: string[] = [];
+  let flushing: Promise<void> | undefined;
+  function finished(inboxId: string): void {
+    finishedIds.push(inboxId);
+    if (flushing) return;
+    flushing = new Promise<void>((resolve) => setTimeout(resolve, DONE_BATCH_MS)).then(async () => {
+      const ids = finishedIds;
+      finishedIds = [];
+      flushing = undefined;
+      await inbox.done(ids).catch((err: unknown) => log.warn({ err, count: ids.length }, 'LINE events handled but still in the inbox (they may be answered again)'));
+    });
+    void inflight.track(flushing);
   }
 
   /** Takes over the events of instances that stopped before answering them, and answers them. */
@@ -409,13 +431,14 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       const orphans = await inbox.adoptOrphans(owner, adoption.aliveMs);
       if (orphans.length === 0) return;
       log.warn({ count: orphans.length }, 'LINE events adopted from an instance that stopped before answering them');
+      deps.onAdopted?.(orphans.length);
       const items: Accepted[] = [];
       for (const o of orphans) {
         try {
           items.push({ event: JSON.parse(o.body) as LineEvent, inboxId: o.id, rx: { at: o.receivedAt, adopted: true } });
         } catch (err) {
           log.error({ err, inboxId: o.id }, 'LINE inbox entry unreadable, dropped');
-          await inbox.done(o.id);
+          finished(o.id);
         }
       }
       await inflight.track(handle(items));
