@@ -153,6 +153,7 @@ export function createApp(config: Config, log: Logger): App {
       line: config.line,
       dedup: redis ? new RedisEventDedupStore(redis) : new SqliteEventDedupStore(db),
       inbox: redis ? new RedisEventInbox(redis) : new SqliteEventInbox(db),
+      onAdopted: (count) => metrics.lineEventsAdopted.inc(count),
       dataDir: config.dataDir,
       log,
       t,

@@ -44,6 +44,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly lineEventsAdopted = new client.Counter({
+    name: 'bot_line_events_adopted_total',
+    help: 'LINE events this instance answered for an instance that had acknowledged them and stopped',
+    registers: [this.registry],
+  });
+
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
   }
