@@ -678,7 +678,8 @@ async function main(): Promise<void> {
   verdicts(rate);
   console.log(
     '\nNotes:\n' +
-      '  - The full bot answers the webhook 200 at once and replies afterwards (one reply call per event; the loading animation is only\n' +
+      '  - The full bot answers the webhook 200 once the event is kept in its inbox (SQLite or Redis) and replies afterwards\n' +
+      '    (one reply call per event; the loading animation is only\n' +
       '    called for answers slower than 400 ms, which none are here);\n' +
       '    the echo bot, as in the SDK example, answers the webhook only after its one replyMessage, so its HTTP latency includes its reply.\n' +
       '  - autocannon keeps a fixed number of connections busy (closed loop): a server that acknowledges before it has answered takes in\n' +
