@@ -333,8 +333,10 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       return;
     }
     const nonce = event.link?.nonce;
-    const accountId = event.link?.result === 'ok' && nonce ? await deps.linking.links.consumeNonce(nonce, userId) : undefined;
+    let accountId = event.link?.result === 'ok' && nonce ? await deps.linking.links.consumeNonce(nonce, userId) : undefined;
     if (accountId) await deps.linking.links.link(userId, accountId);
+    // Adopted from a stopped instance that had used the nonce and linked before it could say so.
+    else if (rx.adopted && event.link?.result === 'ok') accountId = await deps.linking.links.accountOf(userId);
     log.info({ user: userHash(userId), linked: !!accountId, result: event.link?.result }, 'LINE account link');
     const key = accountId ? 'line.link.done' : 'line.link.failed';
     await send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n') }], rx);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { deliverLine, startApp, type RunningApp } from '../../helpers/app-harness';
+import { SqliteEventInbox } from '../../../src/storage/event-inbox';
 import { FakeLineApi, lineEvent, SECRET, textEvent, TOKEN, USER } from './fake-line-api';
 
 /**
@@ -50,6 +51,19 @@ describe('LINE account linking, end to end', () => {
     expect(linked).toMatch(/เชื่อม LINE กับบัญชี BigSeller เรียบร้อยแล้ว/);
     const check = await deliver(textEvent('เช็คสถานะร้านหน่อยค่ะ'));
     expect(check).toContain('ร้านแม่มณี');
+  });
+
+  it('an accountLink event adopted from an instance that linked and died before saying so is answered "linked"', async () => {
+    // First test linked USER with its nonce. An instance that did exactly that then died before
+    // its reply: its event, nonce already used, waits in the inbox for a live instance.
+    const before = fake.sends().length;
+    const event = lineEvent({ type: 'accountLink', replyToken: 'rt-adopted-link', link: { result: 'ok', nonce: 'nonce-used-by-the-dead-instance' } });
+    await new SqliteEventInbox(app.bot.db).accept(`line:event:${event.webhookEventId}`, JSON.stringify(event), Date.now(), 'dead-instance', 3600);
+    for (let i = 0; i < 150 && fake.sends().length === before; i++) await new Promise((r) => setTimeout(r, 50));
+    await app.bot.line!.idle();
+    const said = JSON.stringify(fake.sends().slice(before).map((c) => c.body));
+    expect(said).toContain('rt-adopted-link');
+    expect(said).toMatch(/เชื่อม LINE กับบัญชี BigSeller เรียบร้อยแล้ว/);
   });
 
   it('a replayed nonce, a foreign nonce or a wrong confirm secret links nothing', async () => {
