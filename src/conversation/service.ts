@@ -75,7 +75,8 @@ export class BotService implements Bot {
         // The core knows this turn's lines; the case gets the conversation's whole transcript.
         const earlier = (await this.opts.store.transcript(key)).filter((line) => line.at >= startedAt);
         const transcript = [...earlier, ...effect.case.transcript].slice(-TRANSCRIPT_LIMIT);
-        return { kind: 'ticket', ticket: await this.opts.escalate({ ...effect.case, transcript }) };
+        const requestKey = turn.replayId ? { requestKey: turn.replayId } : {};
+        return { kind: 'ticket', ticket: await this.opts.escalate({ ...effect.case, transcript, ...requestKey }) };
       }
       if (!this.opts.checkStatus) throw new Error('no connector configured');
       return { kind: 'status', status: await this.opts.checkStatus(effect.accountId) };

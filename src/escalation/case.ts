@@ -28,6 +28,11 @@ export interface EscalationCase {
   transcript: TranscriptEntry[];
   screenshots: { ref: string; contentType?: string }[];
   createdAt: string;
+  /**
+   * The id of the seller's message that asked for it (Turn.replayId). That message handled again
+   * (its instance died before answering) finds its own ticket: answered as new, not "already open".
+   */
+  requestKey?: string;
 }
 
 /** What the outbox answers when a case is handed over. */

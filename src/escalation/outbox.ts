@@ -97,7 +97,7 @@ interface Row {
  * token, a 6-digit account id like an OTP code, "Lazada: PASSWORD_NOT_MATCH" like a password)
  * and support needs them intact; the reply address was validated by the conversation.
  */
-const BOT_FIELDS = ['userKey', 'channel', 'userRef', 'accountId', 'lang', 'contactEmail', 'createdAt', 'needsAccountCredentials', 'articlesTried'] as const;
+const BOT_FIELDS = ['userKey', 'channel', 'userRef', 'accountId', 'lang', 'contactEmail', 'createdAt', 'needsAccountCredentials', 'articlesTried', 'requestKey'] as const;
 
 /** A second safety net: the conversation redacts already, but nothing typed by a seller is stored unredacted. */
 export function redactCase(c: EscalationCase): EscalationCase {
@@ -138,8 +138,8 @@ export class SqliteOutbox implements ClaimableOutbox {
     db.exec('CREATE INDEX IF NOT EXISTS escalation_outbox_due ON escalation_outbox (status, next_attempt_at)');
     this.stmt = {
       // A failed ticket is not offered again: support never got it, the seller must be able to file anew.
-      reusable: db.prepare<[string, number], { ticket: string }>(
-        "SELECT ticket FROM escalation_outbox WHERE user_key = ? AND created_at > ? AND status != 'failed' ORDER BY created_at DESC, rowid DESC LIMIT 1",
+      reusable: db.prepare<[string, number], { ticket: string; request_key: string | null }>(
+        "SELECT ticket, json_extract(case_json, '$.requestKey') AS request_key FROM escalation_outbox WHERE user_key = ? AND created_at > ? AND status != 'failed' ORDER BY created_at DESC, rowid DESC LIMIT 1",
       ),
       recent: db.prepare<[{ key: string; since: number }], { n: number; latest: string | null }>(
         'SELECT COUNT(*) AS n, (SELECT ticket FROM escalation_outbox WHERE user_key = @key ORDER BY created_at DESC, rowid DESC LIMIT 1) AS latest FROM escalation_outbox WHERE user_key = @key AND created_at > @since',
@@ -170,7 +170,7 @@ export class SqliteOutbox implements ClaimableOutbox {
     this.createTx = db.transaction((c: EscalationCase, opts: CreateOptions): TicketResult => {
       const now = this.now();
       const reuse = this.stmt.reusable.get(c.userKey, now - opts.reuseWindowSeconds * 1000);
-      if (reuse) return { ticket: reuse.ticket, existing: true, limited: false };
+      if (reuse) return { ticket: reuse.ticket, existing: !(c.requestKey && reuse.request_key === c.requestKey), limited: false };
       const recent = this.stmt.recent.get({ key: c.userKey, since: now - opts.windowSeconds * 1000 })!;
       if (recent.n >= opts.maxPerWindow && recent.latest) return { ticket: recent.latest, existing: false, limited: true };
       const json = JSON.stringify(redactCase(c));

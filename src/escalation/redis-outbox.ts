@@ -30,21 +30,25 @@ export interface MailJob {
 // insert in one server-side step, so two instances cannot both pass the limit. Ticket records
 // are read by a computed key, which is fine on one Redis server (not on Redis Cluster).
 // KEYS: user's tickets (zset), undelivered (zset), the new ticket's record.
-// ARGV: now, reuse since, window since, max per window, ticket, case JSON, user key, record ttl, user ttl, record prefix.
+// ARGV: now, reuse since, window since, max per window, ticket, case JSON, user key, record ttl, user ttl, record prefix,
+// request key ('' for none: the open ticket it finds is 'same' when that request filed it).
 const CREATE_SCRIPT = `
 local since = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
 local recent = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[2])
 for _, t in ipairs(recent) do
-  local status = redis.call('HGET', ARGV[10] .. t, 'status')
-  if status and status ~= 'failed' then return {t, 'existing'} end
+  local found = redis.call('HMGET', ARGV[10] .. t, 'status', 'requestKey')
+  if found[1] and found[1] ~= 'failed' then
+    if ARGV[11] ~= '' and found[2] == ARGV[11] then return {t, 'same'} end
+    return {t, 'existing'}
+  end
 end
 if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') >= tonumber(ARGV[4]) then
   local latest = redis.call('ZREVRANGE', KEYS[1], 0, 0)
   if latest[1] then return {latest[1], 'limited'} end
 end
 if redis.call('EXISTS', KEYS[3]) == 1 then return {'', 'collision'} end
-redis.call('HSET', KEYS[3], 'ticket', ARGV[5], 'userKey', ARGV[7], 'case', ARGV[6], 'status', 'pending', 'attempts', 0, 'createdAt', ARGV[1], 'nextAttemptAt', ARGV[1])
+redis.call('HSET', KEYS[3], 'ticket', ARGV[5], 'userKey', ARGV[7], 'case', ARGV[6], 'status', 'pending', 'attempts', 0, 'createdAt', ARGV[1], 'nextAttemptAt', ARGV[1], 'requestKey', ARGV[11])
 redis.call('EXPIRE', KEYS[3], ARGV[8])
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[9])
@@ -139,8 +143,10 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
         RECORD_TTL_SECONDS,
         userTtl,
         this.keys.recordPrefix,
+        c.requestKey ?? '',
       )) as [string, string];
       if (kind === 'existing') return { ticket: found, existing: true, limited: false };
+      if (kind === 'same') return { ticket: found, existing: false, limited: false };
       if (kind === 'limited') return { ticket: found, existing: false, limited: true };
       if (kind === 'created') {
         // Filed: from here the case is safe. Should queueing fail, requeueUndelivered finds it.

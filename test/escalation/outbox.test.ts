@@ -78,6 +78,17 @@ function outboxSuite(backendOf: () => Backend): void {  let backend: Backend;
     expect((await outbox.stats()).pending).toBe(3);
   });
 
+  it('answers the same request filed again (its instance died before answering) as new, with the same ticket', async () => {
+    const outbox = backend.make();
+    const first = await outbox.create(sampleCase({ requestKey: 'ev-9f-1' }), opts);
+    expect(first.existing).toBe(false);
+    expect(await outbox.create(sampleCase({ requestKey: 'ev-9f-1' }), opts)).toEqual({ ticket: first.ticket, existing: false, limited: false });
+    // Another message of the seller asking again: the open ticket, as "already open".
+    expect(await outbox.create(sampleCase({ requestKey: 'ev-9f-2' }), opts)).toEqual({ ticket: first.ticket, existing: true, limited: false });
+    expect(await outbox.create(sampleCase(), opts)).toEqual({ ticket: first.ticket, existing: true, limited: false });
+    expect((await outbox.stats()).pending).toBe(1);
+  });
+
   it('does not offer a failed ticket again', async () => {
     const outbox = backend.make();
     const first = await outbox.create(sampleCase(), opts);
