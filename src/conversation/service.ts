@@ -8,6 +8,9 @@ import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
 import { KeyedLock } from './keyed-lock';
 import { TRANSCRIPT_LIMIT } from './state';
 
+/** How many handled messages a conversation remembers, against one of them being handled again late. */
+const RECENT_REPLAY_IDS = 20;
+
 export interface BotServiceOptions {
   core: CoreContext;
   store: ConversationStore;
@@ -49,6 +52,7 @@ export class BotService implements Bot {
     const started = process.hrtime.bigint();
     const previous = await this.opts.store.get(key);
     if (turn.replayId && previous?.lastTurn?.replayId === turn.replayId) return previous.lastTurn.messages;
+    if (turn.replayId && previous?.recentReplayIds?.includes(turn.replayId)) return [];
     let result = runTurn(turn, previous, this.opts.core);
     const messages = [...result.messages];
     const events = [...result.events];
@@ -60,7 +64,9 @@ export class BotService implements Bot {
       messages.push(...result.messages);
       events.push(...result.events);
     }
-    const state = turn.replayId ? { ...result.state, lastTurn: { replayId: turn.replayId, messages } } : { ...result.state, lastTurn: undefined };
+    const state = turn.replayId
+      ? { ...result.state, lastTurn: { replayId: turn.replayId, messages }, recentReplayIds: [...(result.state.recentReplayIds ?? []), turn.replayId].slice(-RECENT_REPLAY_IDS) }
+      : { ...result.state, lastTurn: undefined };
     // The lines of this turn go to the stored transcript; the state is stored without them.
     await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
     if (events.length > 0) this.opts.onEvents?.(turn, events);

@@ -60,6 +60,12 @@ export interface ConversationState {
    * between saving the state and sending the answer) gets the same answer instead of a second step.
    */
   lastTurn?: { replayId: string; messages: OutMessage[] };
+  /**
+   * The replay ids of the last turns. An older message handled again after newer ones (an
+   * instance died after answering it, before it could say so) must not run again: its answer
+   * went out then, and running it now would move the conversation back.
+   */
+  recentReplayIds?: string[];
 }
 
 export const TRANSCRIPT_LIMIT = 100;

@@ -61,6 +61,19 @@ describe('hand-over to support', () => {
     expect(again).not.toEqual(done);
   });
 
+  it('does not run an older message again once newer ones were handled (it was answered then)', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอคุยกับคน', { replayId: 'ev-1' });
+    await ch.press('handover:start', { replayId: 'ev-2' });
+    await ch.send('a@b.co', { replayId: 'ev-3' });
+    const before = await ch.state();
+    expect(before?.handover?.step).toBe('description');
+    // ev-2 comes back from the inbox of an instance that died before marking it done.
+    expect(await ch.press('handover:start', { replayId: 'ev-2' })).toEqual([]);
+    expect(await ch.state()).toEqual(before);
+    expect(plain(await ch.send('ร้าน Shopee เชื่อมไม่ได้', { replayId: 'ev-4' }))).toMatch(/ตรวจสอบก่อนส่ง/);
+  });
+
   it('takes the platform and error code from the description when the chat never named them', async () => {
     const ch = new RecordingChannel();
     await ch.send('ขอคุยกับคน');
