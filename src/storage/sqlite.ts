@@ -64,15 +64,8 @@ export function commitWrites(db: Db): void {
  */
 export function writeCommitted<T>(db: Db, write: () => T): Promise<T> {
   let batch = batches.get(db);
-  if (!batch) {
-    // Inside a transaction of the caller's own: the write is part of it, committed with it.
-    if (db.inTransaction) {
-      try {
-        return Promise.resolve(write());
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
+  // Inside a transaction of the caller's own, the write is part of it, committed with it.
+  if (!batch && !db.inTransaction) {
     // IMMEDIATE: the write lock first, so a check-then-write inside (rate limits) holds across processes.
     db.exec('BEGIN IMMEDIATE');
     batch = { waiters: [] };
@@ -85,6 +78,7 @@ export function writeCommitted<T>(db: Db, write: () => T): Promise<T> {
   } catch (err) {
     return Promise.reject(err);
   }
+  if (!batch) return Promise.resolve(result);
   const waiting = batch;
   return new Promise<T>((resolve, reject) => waiting.waiters.push({ resolve: () => resolve(result), reject }));
 }

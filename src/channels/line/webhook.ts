@@ -369,8 +369,9 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       if (id) {
         let fresh = true;
         try {
-          fresh = await inbox.accept(`line:event:${id}`, keptBody(event), receivedAt, owner, EVENT_TTL_SECONDS);
-          inboxId = `line:event:${id}`;
+          const key = `line:event:${id}`;
+          fresh = await inbox.accept(key, keptBody(event), receivedAt, owner, EVENT_TTL_SECONDS);
+          inboxId = key;
         } catch (err) {
           // Better to risk answering twice (or losing it in a crash) than to drop it now.
           log.error({ err }, 'LINE event could not be kept in the inbox, handling it anyway');
