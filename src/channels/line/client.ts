@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { Pool } from 'undici';
 import type { Logger } from '../../logger';
 import type { LineMessage } from './render';
 
@@ -111,12 +112,18 @@ export interface Content {
 }
 
 /**
- * The LINE Messaging API as the channel needs it, over @line/bot-sdk: retries for what may
- * succeed later (429 with its Retry-After, 5xx, network) with exponential backoff and jitter,
- * none for other 4xx; pushes carry an X-Line-Retry-Key so a retried push is delivered once.
+ * The LINE Messaging API as the channel needs it: retries for what may succeed later (429 with
+ * its Retry-After, 5xx, network) with exponential backoff and jitter, none for other 4xx; pushes
+ * carry an X-Line-Retry-Key so a retried push is delivered once.
+ *
+ * The calls made for every message (reply, push, loading) go over an undici connection pool:
+ * the SDK's client uses fetch(), which costs about five times the CPU per call here
+ * (measured 250 against 40-50 µs), a fifth of all the CPU an answered event took under load.
+ * The request bodies are the SDK's own types; message content still goes through the SDK.
  */
 export class LineClient {
-  private readonly api: messagingApi.MessagingApiClient;
+  private readonly pool: Pool;
+  private readonly authorization: string;
   private readonly blob: messagingApi.MessagingApiBlobClient;
   private readonly retry: RetryOptions;
 
@@ -125,9 +132,45 @@ export class LineClient {
     private readonly log: Logger,
   ) {
     const base = opts.apiBaseUrl.replace(/\/+$/, '');
-    this.api = new messagingApi.MessagingApiClient({ channelAccessToken: opts.channelAccessToken, baseURL: base });
+    this.pool = new Pool(base, { connections: 64 });
+    this.authorization = `Bearer ${opts.channelAccessToken}`;
     this.blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: opts.channelAccessToken, baseURL: dataApiBaseUrl(base) });
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+  }
+
+  /** Closes the pooled connections (in-flight calls finish first). */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /** POST of a JSON body; a status other than 2xx is a LineApiError. */
+  private async post(op: string, path: string, body: object, headers: Record<string, string> = {}): Promise<void> {
+    let status: number;
+    let text: string;
+    let retryAfter: string | string[] | undefined;
+    try {
+      const res = await this.pool.request({
+        method: 'POST',
+        path,
+        headers: { ...headers, authorization: this.authorization, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      status = res.statusCode;
+      retryAfter = res.headers['retry-after'];
+      text = await res.body.text();
+    } catch (err) {
+      // The connection failed or was reset mid-request: LINE may or may not have it.
+      throw new LineApiError(`LINE ${op} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, '', true, true);
+    }
+    if (status >= 200 && status < 300) return;
+    throw new LineApiError(
+      `LINE ${op} answered ${status}${text ? `: ${text.slice(0, 300)}` : ''}`,
+      status,
+      text,
+      status === 429 || status >= 500,
+      status >= 500,
+      parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()),
+    );
   }
 
   private async once<T>(op: string, call: () => Promise<T>, timeoutMs = this.retry.timeoutMs): Promise<T> {
@@ -169,7 +212,8 @@ export class LineClient {
   async reply(replyToken: string, messages: LineMessage[]): Promise<ReplyOutcome> {
     let ambiguous = false;
     try {
-      await this.withRetry('reply', () => this.api.replyMessage({ replyToken, messages }), (err) => {
+      const body: messagingApi.ReplyMessageRequest = { replyToken, messages };
+      await this.withRetry('reply', () => this.post('reply', '/v2/bot/message/reply', body), (err) => {
         if (err.ambiguous) ambiguous = true;
       });
       return 'sent';
@@ -183,7 +227,8 @@ export class LineClient {
   /** One logical push: one retry key for all its tries, so LINE accepts it at most once. */
   async push(to: string, messages: LineMessage[], retryKey: string = randomUUID()): Promise<void> {
     try {
-      await this.withRetry('push', () => this.api.pushMessage({ to, messages }, retryKey));
+      const body: messagingApi.PushMessageRequest = { to, messages };
+      await this.withRetry('push', () => this.post('push', '/v2/bot/message/push', body, { 'x-line-retry-key': retryKey }));
     } catch (e) {
       const err = e as LineApiError;
       // 409 with our retry key: an earlier try was accepted (its answer was lost), so it is done.
@@ -248,7 +293,8 @@ export class LineClient {
   async showLoading(chatId: string, loadingSeconds = 20): Promise<void> {
     try {
       // The seller's answer waits for this call, so a slow LINE must not hold it up for long.
-      await this.once('loading', () => this.api.showLoadingAnimation({ chatId, loadingSeconds }), Math.min(3000, this.retry.timeoutMs));
+      const body: messagingApi.ShowLoadingAnimationRequest = { chatId, loadingSeconds };
+      await this.once('loading', () => this.post('loading', '/v2/bot/chat/loading/start', body), Math.min(3000, this.retry.timeoutMs));
     } catch (err) {
       this.log.debug({ err }, 'LINE loading animation failed (ignored)');
     }

@@ -521,6 +521,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       clearInterval(adopter);
       await inflight.idle();
       await inbox.release(owner).catch((err: unknown) => log.warn({ err }, 'LINE inbox release failed'));
+      await client.close();
     },
   });
 }

@@ -31,6 +31,8 @@ interface Planned {
   delayMs?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Close the connection without answering (a network failure: LINE may or may not have it). */
+  drop?: boolean;
 }
 
 const graphemes = (s: string) => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)).length;
@@ -88,6 +90,10 @@ export class FakeLineApi {
       const planned = this.plans.get(req.path)?.shift();
       if (planned) {
         if (planned.delayMs) await new Promise((r) => setTimeout(r, planned.delayMs));
+        if (planned.drop) {
+          req.socket.destroy();
+          return;
+        }
         res.status(planned.status).set(planned.headers ?? {}).json(planned.body ?? {});
         return;
       }

@@ -482,6 +482,22 @@ describe('LINE delivery', () => {
     expect(pushes[0].headers['x-line-retry-key']).toBe(pushes[1].headers['x-line-retry-key']);
   });
 
+  it('a push whose connection drops is retried with the same retry key', async () => {
+    fake.plan('/v2/bot/message/reply', { status: 400, body: { message: 'Invalid reply token' } });
+    fake.plan('/v2/bot/message/push', { status: 200, drop: true });
+    await h.post(webhook(textEvent('hello')));
+    const pushes = fake.calls.filter((c) => c.path === '/v2/bot/message/push');
+    expect(pushes).toHaveLength(2);
+    expect(pushes[0].headers['x-line-retry-key']).toBe(pushes[1].headers['x-line-retry-key']);
+    expect(fake.accepted.map((c) => c.path)).toEqual(['/v2/bot/message/push']);
+  });
+
+  it('a reply whose connection drops, then whose token is used, counts as delivered (no push)', async () => {
+    fake.plan('/v2/bot/message/reply', { status: 200, drop: true }, { status: 400, body: { message: 'Invalid reply token' } });
+    await h.post(webhook(textEvent('hello')));
+    expect(fake.paths()).toEqual(['POST /v2/bot/message/reply', 'POST /v2/bot/message/reply']);
+  });
+
   it('429 waits for Retry-After, then retries', async () => {
     fake.plan('/v2/bot/message/reply', { status: 429, body: { message: 'Too Many Requests' }, headers: { 'Retry-After': '2' } });
     const ev = textEvent('hello');
