@@ -53,7 +53,8 @@ export class BotService implements Bot {
     const previous = await this.opts.store.get(key);
     if (turn.replayId && previous?.lastTurn?.replayId === turn.replayId) return previous.lastTurn.messages;
     if (turn.replayId && previous?.recentReplayIds?.includes(turn.replayId)) return [];
-    let result = runTurn(turn, previous, this.opts.core);
+    // The core copies the state it is given; the last answer (the state's biggest part) is not its business.
+    let result = runTurn(turn, previous && { ...previous, lastTurn: undefined }, this.opts.core);
     const messages = [...result.messages];
     const events = [...result.events];
     // The core asks for I/O as an effect and hears the outcome in a follow-up turn; a status
@@ -66,7 +67,7 @@ export class BotService implements Bot {
     }
     const state = turn.replayId
       ? { ...result.state, lastTurn: { replayId: turn.replayId, messages }, recentReplayIds: [...(result.state.recentReplayIds ?? []), turn.replayId].slice(-RECENT_REPLAY_IDS) }
-      : { ...result.state, lastTurn: undefined };
+      : result.state;
     // The lines of this turn go to the stored transcript; the state is stored without them.
     await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
     if (events.length > 0) this.opts.onEvents?.(turn, events);

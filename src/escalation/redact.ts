@@ -37,6 +37,10 @@ const TOKENS = [
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/gu,
   /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{24,}(?![A-Za-z0-9_-])/gu,
 ];
+/** The token patterns that can match without a digit (the others require one). */
+const TOKENS_WITHOUT_DIGITS = TOKENS.slice(0, 3);
+/** Every pattern after the password label needs one of these (\d is ASCII only, Thai digits listed). */
+const DIGIT = /[0-9\u0E50-\u0E59]/u;
 // A lone word that looks like a password: letters and digits mixed with upper case or symbols.
 // Paths and URLs (/tmp/d1, ./data, http://...) look like this too but are not secrets.
 // A digit is required: without it, words with punctuation ("Lazada:", "key":) looked like one.
@@ -50,7 +54,10 @@ export function redact(input: string): Redacted {
     kinds.add(kind);
     return MASK[kind];
   };
-  for (const re of TOKENS) text = text.replace(re, () => mark('token'));
+  // Most of the patterns need a digit; most texts (articles, greetings) have none, and their
+  // lookarounds at every position make them the costly part.
+  const digits = DIGIT.test(input);
+  for (const re of digits ? TOKENS : TOKENS_WITHOUT_DIGITS) text = text.replace(re, () => mark('token'));
   text = text.replace(PASSWORD_LABEL, (m, label: string, sep: string, value: string) => {
     const plainWord = /^[a-z]+$/i.test(value) && (NOT_A_SECRET.has(value.toLowerCase()) || value.length < 4);
     const explicit = sep.trim() !== '';
@@ -58,6 +65,7 @@ export function redact(input: string): Redacted {
     if (value.startsWith('[') || plainWord || (!explicit && !looksSecret)) return m;
     return `${label}${sep}${mark('password')}`;
   });
+  if (!digits) return { text, kinds: [...kinds] };
   text = text.replace(OTP_LABEL, (_m, label: string, sep: string) => `${label}${sep}${mark('otp')}`);
   text = text.replace(PASSWORD_LIKE, () => mark('password'));
   text = text.replace(MIXED_CASE_DIGITS, () => mark('password'));
