@@ -14,7 +14,7 @@ import { Matcher } from './matching/matcher';
 import { SqliteConversationStore, type ConversationStore } from './storage/conversation-store';
 import { SqliteDirectLineStore, type DirectLineStore } from './storage/directline-store';
 import { connectRedis, redisConversationLock, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore, RedisEventInbox } from './storage/redis';
-import { openDatabase, type Db } from './storage/sqlite';
+import { closeDatabase, openDatabase, type Db } from './storage/sqlite';
 import { RedisSecretSource, Secrets, SqliteSecretSource } from './storage/secrets';
 import { RedisScreenshotShare } from './storage/screenshot-share';
 import { Metrics } from './metrics';
@@ -52,7 +52,7 @@ export function createApp(config: Config, log: Logger): App {
   const kb = loadKnowledge(config.knowledgeDir);
   const matcher = new Matcher(kb);
   const t = loadTranslations();
-  const db = openDatabase(config.dataDir);
+  const db = openDatabase(config.dataDir, undefined, { onError: (message) => log.warn({ err: message }, 'SQLite background checkpoint failed') });
   // REDIS_URL: state shared by several instances; otherwise the embedded SQLite file.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const conversations: ConversationStore = redis ? new RedisConversationStore(redis) : new SqliteConversationStore(db);
@@ -227,7 +227,7 @@ export function createApp(config: Config, log: Logger): App {
       await sender.stop();
       await outbox.close?.();
       redis?.disconnect();
-      db.close();
+      await closeDatabase(db);
     },
   };
 }

@@ -2,27 +2,52 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { startCheckpointer, type Checkpointer, type CheckpointerOptions } from './sqlite-checkpointer';
 
 export type Db = Database.Database;
 
 /**
  * The embedded default storage: one SQLite file in DATA_DIR, created on first start.
  * Each store creates its own tables (CREATE TABLE IF NOT EXISTS) so they stay independent.
+ * `background.onError`: WAL checkpoints run in a worker thread, not on the event loop (the
+ * server; see sqlite-checkpointer.ts); without it SQLite checkpoints as it commits.
  */
-export function openDatabase(dataDir: string, file = 'bot.sqlite'): Db {
+export function openDatabase(dataDir: string, file = 'bot.sqlite', background?: { onError: (message: string) => void; options?: CheckpointerOptions }): Db {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, file));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  if (background) {
+    db.pragma('wal_autocheckpoint = 0');
+    checkpointers.set(db, startCheckpointer(db.name, background.onError, background.options));
+  }
   // Writes still waiting for their shared commit are committed, not lost, when the file closes.
   const close = db.close.bind(db);
   db.close = () => {
     commitWrites(db);
+    void checkpointers.get(db)?.stop();
     return close();
   };
   return db;
+}
+
+const checkpointers = new WeakMap<Db, Checkpointer>();
+
+export function checkpointerOf(db: Db): Checkpointer | undefined {
+  return checkpointers.get(db);
+}
+
+/**
+ * Closes the file after its checkpointer has stopped, so that this connection is the last one
+ * and SQLite folds the WAL into the file as it closes.
+ */
+export async function closeDatabase(db: Db): Promise<void> {
+  commitWrites(db);
+  await checkpointers.get(db)?.stop();
+  checkpointers.delete(db);
+  db.close();
 }
 
 /** A random secret generated once and kept in the database (token signing without configuration). */
