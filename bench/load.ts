@@ -11,7 +11,11 @@
  * the bot acknowledges before it answers, so its latency there is that of a backlog: each LINE
  * server is also sent webhooks at a fixed, evenly spaced rate (open loop), by default half the
  * full bot's (SQLite) figure. Prints figures and whether the targets are met; asserts nothing.
- * Knobs (env): BENCH_DURATION, BENCH_WARMUP (s), BENCH_CONNECTIONS, BENCH_DL_CONNECTIONS,
+ * The machine is shared (a VM whose CPU time varies by ±30% from minute to minute), so the LINE
+ * rows are measured in BENCH_ROUNDS rounds (default 3), the servers taking turns in a rotated
+ * order, and the table shows each figure's median over the rounds; the throughput ratio is the
+ * median of the per-round ratios (the full bot and the echo bot measured minutes apart).
+ * Knobs (env): BENCH_DURATION, BENCH_WARMUP (s), BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_DL_CONNECTIONS,
  * BENCH_USERS, BENCH_CONVERSATIONS, BENCH_RATE, BENCH_REDIS_URL, BENCH_NODE_ARGS (e.g. --cpu-prof).
  * Target: the full bot answers at least as many LINE events per second as the echo bot, with
  * p99 under 50 ms, on embedded defaults and on Redis.
@@ -26,7 +30,7 @@ import { AnswerPhase, DirectLineDriver } from './load/directline';
 import { CpuMeter, cpuSecondsOf, FakeLineApi, freePort, killAll, LineEventFactory, loadTexts, paced, percentile, ReplyPhase, ServerProcess, sleep, THAI } from './load/lib';
 
 // ---------------------------------------------------------------------------------------------
-// Parameters (env overrides for trying other loads; the defaults keep a run under ~3 minutes)
+// Parameters (env overrides for trying other loads; the defaults take about 6 minutes)
 
 /** BENCH_ONLY=echo,sqlite (any of bare, echo, sqlite, redis, directline): run only those parts. */
 const onlyParts = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -34,6 +38,8 @@ const only = (part: string) => onlyParts.length === 0 || onlyParts.includes(part
 const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const P = {
   durationS: num('BENCH_DURATION', 10),
+  /** Rounds of the LINE rows, each server in turn in a rotated order; the table shows medians. */
+  rounds: Math.max(1, num('BENCH_ROUNDS', 3)),
   warmupS: num('BENCH_WARMUP', 2),
   lineConnections: num('BENCH_CONNECTIONS', 50),
   dlConnections: num('BENCH_DL_CONNECTIONS', 50),
@@ -99,9 +105,41 @@ interface Row {
   cpuPct: number;
   detail: string[];
   skipped?: string;
+  /** The rounds' rows, when this row is their median. */
+  rounds?: Row[];
 }
 
 const rows: Row[] = [];
+
+const median = (xs: number[]) => {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+const runName = (name: string, round: number) => `${name} #${round}`;
+
+/** The row of `name` over its rounds: each figure's median (peak RSS: the highest). */
+function medianRow(name: string, label: string, runs: Row[]): Row {
+  const ok = runs.filter((r) => !r.skipped);
+  if (ok.length === 0) return { name, label, skipped: runs[0]?.skipped ?? 'not measured' } as Row;
+  const med = (pick: (r: Row) => number) => median(ok.map(pick));
+  const rss = ok.map((r) => r.peakRssMb).filter(Number.isFinite);
+  return {
+    name,
+    label,
+    answeredPerS: med((r) => r.answeredPerS),
+    httpRps: med((r) => r.httpRps),
+    httpP50: med((r) => r.httpP50),
+    httpP99: med((r) => r.httpP99),
+    replyP50: med((r) => r.replyP50),
+    replyP99: med((r) => r.replyP99),
+    peakRssMb: rss.length ? Math.max(...rss) : NaN,
+    cpuPct: med((r) => r.cpuPct),
+    detail: [],
+    rounds: ok,
+  };
+}
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 const sorted = (xs: number[]) => Float64Array.from(xs).sort() as unknown as number[];
@@ -490,6 +528,31 @@ function printTable(order: string[]): void {
   for (const cells of body) console.log(line(cells));
 }
 
+function rotate<T>(list: T[], by: number): T[] {
+  const k = list.length ? by % list.length : 0;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/** Each round's answered/s and answer p99 behind the medians of the table. */
+function printRounds(order: string[]): void {
+  const list = order.map((n) => rows.find((r) => r.name === n)).filter((r): r is Row => Boolean(r?.rounds && r.rounds.length > 1));
+  if (list.length === 0) return;
+  console.log('\nEach round (answered/s, answer p99 ms), medians above:');
+  const width = Math.max(...list.map((r) => (r.label ?? r.name).length));
+  for (const r of list) console.log(`${(r.label ?? r.name).padEnd(width)}  ${r.rounds!.map((x) => `${f(x.answeredPerS, 0).padStart(5)} ${f(x.replyP99, 1).padStart(6)}`).join('   ')}`);
+}
+
+/** full / echo answered/s in each round (measured minutes apart, not hours). */
+function roundRatios(store: string): number[] {
+  const out: number[] = [];
+  for (let round = 1; round <= P.rounds; round++) {
+    const full = rows.find((r) => r.name === runName(ROW.full(store), round) && !r.skipped);
+    const echo = rows.find((r) => r.name === runName(ROW.echo, round) && !r.skipped);
+    if (full && echo) out.push(full.answeredPerS / echo.answeredPerS);
+  }
+  return out;
+}
+
 function verdicts(rate: number | undefined): void {
   const by = (name: string) => rows.find((r) => r.name === name && !r.skipped);
   const bare = by(ROW.bare);
@@ -504,7 +567,10 @@ function verdicts(rate: number | undefined): void {
   for (const store of ['SQLite', 'Redis']) {
     const full = by(ROW.full(store));
     if (!full) continue;
-    ratio(`full bot (${store}) / echo bot, events answered/s`, full.answeredPerS, echo?.answeredPerS);
+    const perRound = roundRatios(store);
+    if (perRound.length > 1) {
+      console.log(`  ${`full bot (${store}) / echo bot, events answered/s, median of rounds`.padEnd(60)} ${f(median(perRound), 2)} (rounds: ${perRound.map((x) => f(x, 2)).join(', ')})`);
+    } else ratio(`full bot (${store}) / echo bot, events answered/s`, full.answeredPerS, echo?.answeredPerS);
     ratio(`full bot (${store}) / bare express, events/s`, full.answeredPerS, bare?.answeredPerS);
     ratio(`full bot (${store}) / echo bot, answer p99 at full load`, full.replyP99, echo?.replyP99);
     const fullAt = by(`${ROW.full(store)} @rate`);
@@ -525,9 +591,11 @@ function verdicts(rate: number | undefined): void {
     }
     const fullAt = by(`${ROW.full(store)} @rate`);
     console.log(`  ${store}:`);
+    const perRound = roundRatios(store);
+    const ratioOf = perRound.length > 0 ? median(perRound) : echo ? full.answeredPerS / echo.answeredPerS : undefined;
     console.log(
-      `    throughput        ${f(full.answeredPerS, 0)} events/s (echo bot ${echo ? f(echo.answeredPerS, 0) : '—'}, target ≥ echo bot): ` +
-        yes(echo ? full.answeredPerS >= echo.answeredPerS : undefined),
+      `    throughput        ${f(full.answeredPerS, 0)} events/s (echo bot ${echo ? f(echo.answeredPerS, 0) : '—'}; ratio ${ratioOf === undefined ? '—' : f(ratioOf, 2)}` +
+        `${perRound.length > 1 ? ', median of the rounds\' ratios' : ''}), target ≥ echo bot: ${yes(ratioOf === undefined ? undefined : ratioOf >= 1)}`,
     );
     console.log(`    p99 at full load  ${f(full.replyP99, 1)} ms (HTTP p99 ${f(full.httpP99, 1)} ms), target < ${P.targetP99Ms} ms: ${yes(full.replyP99 < P.targetP99Ms)}`);
     if (fullAt && rate) {
@@ -631,11 +699,11 @@ async function main(): Promise<void> {
       await step(ROW.bare, ROW.bare, () => lineRow(ROW.bare, s, false));
     });
 
-  // The fixed rate of the latency rows: half of what the full bot answered at full load (SQLite),
-  // the same rate for the echo bot and both stores.
-  let rate = P.rate;
+  // The LINE servers stay up through all the rounds; each round they take turns, in a rotated
+  // order, so that none is always measured first or right after another.
   const stores = (['SQLite', 'Redis'] as const).filter((x) => only(x.toLowerCase()));
   let redisInfo = '';
+  const lineServers: { name: string; start: () => Promise<ServerProcess> }[] = [];
   for (const store of stores) {
     const name = ROW.full(store);
     if (store === 'Redis') {
@@ -643,18 +711,47 @@ async function main(): Promise<void> {
       if (!version) continue;
       redisInfo = `Redis ${version}`;
     }
-    await withServer(name, () => startBot(name, store === 'Redis'), async (s) => {
-      const full = await step(name, name, () => lineRow(name, s, true));
-      if (!rate && !full.skipped) rate = Math.max(10, Math.floor(full.answeredPerS / 2 / 10) * 10);
-      if (rate) await step(`${name} @rate`, ROW.at(rate), () => pacedLineRow(name, s, rate!));
-    });
+    lineServers.push({ name, start: () => startBot(name, store === 'Redis') });
   }
+  if (only('echo')) lineServers.push({ name: ROW.echo, start: () => startHelper(ROW.echo, 'echo-bot.ts') });
 
-  if (only('echo'))
-    await withServer(ROW.echo, () => startHelper(ROW.echo, 'echo-bot.ts'), async (s) => {
-      await step(ROW.echo, ROW.echo, () => lineRow(ROW.echo, s, true));
-      if (rate) await step(`${ROW.echo} @rate`, ROW.at(rate), () => pacedLineRow(ROW.echo, s, rate!));
-    });
+  // The fixed rate of the latency rows: half of what the full bot answered at full load (the
+  // median over the rounds, SQLite), the same rate for the echo bot and both stores.
+  let rate = P.rate;
+  const running = new Map<string, ServerProcess>();
+  try {
+    for (const k of lineServers) {
+      try {
+        running.set(k.name, await k.start());
+      } catch (err) {
+        console.log(`${k.name}: could not start: ${err instanceof Error ? err.message : String(err)}`);
+        rows.push({ name: k.name, skipped: 'failed: could not start' } as Row);
+      }
+    }
+    const live = lineServers.filter((k) => running.has(k.name));
+    const inRounds = async (suffix: string, what: string, rowLabel: (name: string) => string, run: (name: string, server: ServerProcess) => Promise<Row>) => {
+      for (let round = 1; round <= P.rounds; round++) {
+        for (const k of rotate(live, round - 1)) {
+          await step(runName(`${k.name}${suffix}`, round), `${k.name}${what}, round ${round} of ${P.rounds}`, () => run(k.name, running.get(k.name)!));
+        }
+      }
+      for (const k of live) {
+        const name = `${k.name}${suffix}`;
+        rows.push(medianRow(name, rowLabel(k.name), rows.filter((r) => r.name.startsWith(`${name} #`))));
+      }
+    };
+    await inRounds('', '', (name) => name, (name, server) => lineRow(name, server, true));
+    const first = rows.find((r) => live.some((k) => k.name === r.name && k.name !== ROW.echo) && !r.skipped);
+    if (!rate && first) rate = Math.max(10, Math.floor(first.answeredPerS / 2 / 10) * 10);
+    const fixed = rate;
+    if (fixed) await inRounds(' @rate', ` at ${fixed} events/s`, () => ROW.at(fixed), (name, server) => pacedLineRow(name, server, fixed));
+  } finally {
+    for (const [name, server] of running) {
+      await server.stop();
+      for (const w of warnings(server)) console.log(`  ${name}: ${w}`);
+      if (server.exited?.code) console.log(`  ${name}: server exited with code ${server.exited.code}`);
+    }
+  }
 
   for (const store of only('directline') ? stores : []) {
     const name = ROW.dl(store);
@@ -675,6 +772,7 @@ async function main(): Promise<void> {
   for (const store of stores) order.push(ROW.full(store), `${ROW.full(store)} @rate`);
   for (const store of stores) order.push(ROW.dl(store));
   printTable(order);
+  printRounds(order);
   verdicts(rate);
   console.log(
     '\nNotes:\n' +
