@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import Redlock from 'redlock';
 import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from '../conversation/state';
@@ -36,6 +37,39 @@ export function connectRedis(url: string, log?: { warn(obj: object, msg?: string
   return redis;
 }
 
+/**
+ * A Lua script sent by its SHA1 (EVALSHA), its text only when this Redis has not seen it yet
+ * (after a restart or SCRIPT FLUSH): a turn runs several, and their text is most of the bytes.
+ */
+export class LuaScript {
+  private readonly sha: string;
+
+  constructor(private readonly lua: string) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return redis.eval(this.lua, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+// KEYS: state, transcript. ARGV: state JSON, ttl seconds, lines kept, lines to append...
+// One command instead of a MULTI of five: under load the client's cost is per command.
+const SET_STATE_SCRIPT = new LuaScript(`
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if #ARGV > 3 then
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, 4))
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1
+`);
+
 export class RedisConversationStore implements ConversationStore {
   constructor(
     private readonly redis: Redis,
@@ -53,9 +87,11 @@ export class RedisConversationStore implements ConversationStore {
 
   async set(key: string, state: ConversationState, ttlSeconds: number, lines: TranscriptEntry[] = []): Promise<void> {
     const ttl = Math.max(1, Math.ceil(ttlSeconds));
-    const tx = this.redis.multi().set(this.prefix + key, JSON.stringify(withoutTranscript(state)), 'EX', ttl);
-    if (lines.length > 0) tx.rpush(this.linesKey(key), ...lines.map((l) => JSON.stringify(l))).ltrim(this.linesKey(key), -TRANSCRIPT_LIMIT, -1);
-    await tx.expire(this.linesKey(key), ttl).exec();
+    await SET_STATE_SCRIPT.run(
+      this.redis,
+      [this.prefix + key, this.linesKey(key)],
+      [JSON.stringify(withoutTranscript(state)), ttl, TRANSCRIPT_LIMIT, ...lines.map((l) => JSON.stringify(l))],
+    );
   }
 
   async transcript(key: string): Promise<TranscriptEntry[]> {
@@ -79,7 +115,7 @@ function activityId(conversationId: string, seq: number): string {
 
 // KEYS: seq, activities, meta. ARGV: conversation id, activity JSON, activities kept, ttl.
 // Members are "<seq>:<json>" (unique, and the JSON stays as the app wrote it).
-const APPEND_SCRIPT = `
+const APPEND_SCRIPT = new LuaScript(`
 local seq = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], seq, seq .. ':' .. ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', seq - tonumber(ARGV[3]))
@@ -87,7 +123,7 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 redis.call('EXPIRE', KEYS[3], ARGV[4])
 return seq
-`;
+`);
 
 /**
  * Direct Line on Redis: a hash per conversation and a sorted set of activities scored by their
@@ -122,7 +158,7 @@ export class RedisDirectLineStore implements DirectLineStore {
     // Number and store in one server-side step: a reader never sees a later number before an
     // earlier one, whichever instance writes.
     const seq = Number(
-      await this.redis.eval(APPEND_SCRIPT, 3, k.seq, k.activities, k.meta, conversationId, JSON.stringify(activity), KEEP_ACTIVITIES, RETENTION_SECONDS),
+      await APPEND_SCRIPT.run(this.redis, [k.seq, k.activities, k.meta], [conversationId, JSON.stringify(activity), KEEP_ACTIVITIES, RETENTION_SECONDS]),
     );
     return { id: activityId(conversationId, seq), watermark: seq };
   }
@@ -158,11 +194,11 @@ export class RedisEventDedupStore implements EventDedupStore {
 }
 
 // KEYS: once key, inbox hash. ARGV: id, "owner\nreceivedAt\nbody", ttl seconds.
-const INBOX_ACCEPT_SCRIPT = `
+const INBOX_ACCEPT_SCRIPT = new LuaScript(`
 if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[3], 'NX') then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1
-`;
+`);
 
 // KEYS: inbox hash. ARGV: alive key prefix, owner, alive ms. Entries are "owner\nreceivedAt\nbody".
 // One script, so two live instances never adopt the same orphan.
@@ -204,7 +240,7 @@ export class RedisEventInbox implements EventInbox {
 
   async accept(id: string, body: string, receivedAt: number, owner: string, ttlSeconds: number): Promise<boolean> {
     const entry = `${owner}\n${receivedAt}\n${body}`;
-    const fresh = await this.redis.eval(INBOX_ACCEPT_SCRIPT, 2, `${this.prefix}once:${id}`, this.inboxKey, id, entry, Math.max(1, Math.ceil(ttlSeconds)));
+    const fresh = await INBOX_ACCEPT_SCRIPT.run(this.redis, [`${this.prefix}once:${id}`, this.inboxKey], [id, entry, Math.max(1, Math.ceil(ttlSeconds))]);
     return Number(fresh) === 1;
   }
 
