@@ -13,7 +13,7 @@ import type { Logger } from './logger';
 import { Matcher } from './matching/matcher';
 import { SqliteConversationStore, type ConversationStore } from './storage/conversation-store';
 import { SqliteDirectLineStore, type DirectLineStore } from './storage/directline-store';
-import { connectRedis, redisConversationLock, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore, RedisEventInbox } from './storage/redis';
+import { connectRedis, RedisConversationStore, RedisDirectLineStore, RedisEventDedupStore, RedisEventInbox } from './storage/redis';
 import { closeDatabase, openDatabase, type Db } from './storage/sqlite';
 import { RedisSecretSource, Secrets, SqliteSecretSource } from './storage/secrets';
 import { RedisScreenshotShare } from './storage/screenshot-share';
@@ -86,7 +86,6 @@ export function createApp(config: Config, log: Logger): App {
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail },
     store: conversations,
     idleTtlSeconds: CONVERSATION_TTL_SECONDS,
-    conversationLock: redis ? redisConversationLock(redis) : undefined,
     onTurnDone: (turn, seconds) => {
       metrics.turnSeconds.observe({ channel: turn.channel }, seconds);
       log.debug({ requestId: turn.requestId, channel: turn.channel, kind: turn.kind, ms: Math.round(seconds * 1000) }, 'turn done');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EscalationCase, TicketResult } from '../escalation/case';
 import type { AccountStores } from '../status/connector';
-import type { ConversationStore } from '../storage/conversation-store';
+import type { ConversationStore, HeldConversation } from '../storage/conversation-store';
 import type { Bot } from './bot';
 import { runTurn, type CoreContext } from './engine';
 import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
@@ -25,8 +25,9 @@ export interface BotServiceOptions {
   checkStatus?: (accountId: string) => Promise<AccountStores>;
   onError?: (err: unknown, turn: Turn) => void;
   /**
-   * Serialises one conversation's turns across instances (a Redis lock when REDIS_URL is set).
-   * Within this process turns are already serialised; this adds the other instances.
+   * Serialises one conversation's turns across instances, for a shared store that cannot hold
+   * a conversation itself (the Redis store can: see ConversationStore.hold). Within this
+   * process turns are already serialised; this adds the other instances.
    */
   conversationLock?: <T>(key: string, task: () => Promise<T>) => Promise<T>;
 }
@@ -44,13 +45,23 @@ export class BotService implements Bot {
   handle(given: Turn): Promise<OutMessage[]> {
     const turn = given.requestId ? given : { ...given, requestId: randomUUID() };
     const key = BotService.key(turn.channel, turn.conversationId);
-    const shared = this.opts.conversationLock;
+    // A store that holds conversations itself (Redis) needs no lock around the turn.
+    const shared = this.opts.store.hold ? undefined : this.opts.conversationLock;
     return this.lock.run(key, () => (shared ? shared(key, () => this.turn(key, turn)) : this.turn(key, turn)));
   }
 
   private async turn(key: string, turn: Turn): Promise<OutMessage[]> {
+    const held = this.opts.store.hold ? await this.opts.store.hold(key) : undefined;
+    try {
+      return await this.heldTurn(key, turn, held);
+    } finally {
+      await held?.release();
+    }
+  }
+
+  private async heldTurn(key: string, turn: Turn, held: HeldConversation | undefined): Promise<OutMessage[]> {
     const started = process.hrtime.bigint();
-    const previous = await this.opts.store.get(key);
+    const previous = held ? held.state : await this.opts.store.get(key);
     if (turn.replayId && previous?.lastTurn?.replayId === turn.replayId) return previous.lastTurn.messages;
     if (turn.replayId && previous?.recentReplayIds?.includes(turn.replayId)) return [];
     // The core copies the state it is given; the last answer (the state's biggest part) is not its business.
@@ -69,7 +80,8 @@ export class BotService implements Bot {
       ? { ...result.state, lastTurn: { replayId: turn.replayId, messages }, recentReplayIds: [...(result.state.recentReplayIds ?? []), turn.replayId].slice(-RECENT_REPLAY_IDS) }
       : result.state;
     // The lines of this turn go to the stored transcript; the state is stored without them.
-    await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
+    if (held) await held.save(state, this.opts.idleTtlSeconds, result.state.transcript);
+    else await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
     if (events.length > 0) this.opts.onEvents?.(turn, events);
     this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9);
     return messages;

@@ -15,6 +15,21 @@ export interface ConversationStore {
   delete(key: string): Promise<void>;
   /** Removes expired conversations; returns how many. */
   sweep(): Promise<number>;
+  /**
+   * Shared stores only (Redis): reads the state under a lock every instance respects, so one
+   * conversation's turns run one at a time across instances. Taking the lock and reading the
+   * state is one round trip, and so are saving and letting go.
+   */
+  hold?(key: string): Promise<HeldConversation>;
+}
+
+/** One turn's hold on a conversation (see ConversationStore.hold). */
+export interface HeldConversation {
+  readonly state: ConversationState | undefined;
+  /** Saves as set() does, and lets the next turn in. */
+  save(state: ConversationState, ttlSeconds: number, lines?: TranscriptEntry[]): Promise<void>;
+  /** Lets the next turn in without saving; nothing after save(). */
+  release(): Promise<void>;
 }
 
 /** The state as stored: without its transcript lines, which are stored apart. */

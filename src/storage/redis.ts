@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import Redlock from 'redlock';
 import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from '../conversation/state';
-import { withoutTranscript, type ConversationStore } from './conversation-store';
+import { withoutTranscript, type ConversationStore, type HeldConversation } from './conversation-store';
 import type { EventDedupStore } from './event-dedup';
 import type { EventInbox, PendingEvent } from './event-inbox';
 import {
@@ -58,23 +57,92 @@ export class LuaScript {
   }
 }
 
-// KEYS: state, transcript. ARGV: state JSON, ttl seconds, lines kept, lines to append...
-// One command instead of a MULTI of five: under load the client's cost is per command.
+// KEYS: state, transcript, lock. ARGV: state JSON, ttl seconds, lines kept, lock token
+// (empty: none held), lines to append... One command instead of a MULTI of five: under load
+// the client's cost is per command.
 const SET_STATE_SCRIPT = new LuaScript(`
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-if #ARGV > 3 then
-  redis.call('RPUSH', KEYS[2], unpack(ARGV, 4))
+if #ARGV > 4 then
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, 5))
   redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
 end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+if ARGV[4] ~= '' and redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end
 return 1
 `);
+
+// KEYS: lock, state. ARGV: token, lock ms. The lock, and with it the state, in one step.
+const HOLD_SCRIPT = new LuaScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+return {1, redis.call('GET', KEYS[2])}
+`);
+// KEYS: lock. ARGV: token, lock ms (0: let go). Only the holder's token touches the lock.
+const LOCK_SCRIPT = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '0' then return redis.call('DEL', KEYS[1]) end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+`);
+
+export interface HoldOptions {
+  /** The lock expires unless renewed: a crashed instance holds a conversation this long at most. */
+  lockMs: number;
+  /** Renewed this often while a turn runs (a slow status check, a hand-over). */
+  renewMs: number;
+  /** A turn waits for another instance's turn of the same conversation up to about this long. */
+  waitMs: number;
+  retryMs: number;
+}
+
+export const HOLD: HoldOptions = { lockMs: 10_000, renewMs: 3_000, waitMs: 15_000, retryMs: 25 };
 
 export class RedisConversationStore implements ConversationStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'bot:state:',
+    private readonly lockPrefix = 'bot:lock:',
+    private readonly holdOptions: HoldOptions = HOLD,
   ) {}
+
+  async hold(key: string): Promise<HeldConversation> {
+    const o = this.holdOptions;
+    const token = randomUUID();
+    const lockKey = this.lockPrefix + key;
+    const deadline = Date.now() + o.waitMs;
+    let reply = (await HOLD_SCRIPT.run(this.redis, [lockKey, this.prefix + key], [token, o.lockMs])) as [number, string | null];
+    while (reply[0] !== 1) {
+      if (Date.now() >= deadline) throw new Error(`conversation ${key} is busy in another instance (waited ${o.waitMs} ms)`);
+      await new Promise((resolve) => setTimeout(resolve, o.retryMs * (0.5 + Math.random())));
+      reply = (await HOLD_SCRIPT.run(this.redis, [lockKey, this.prefix + key], [token, o.lockMs])) as [number, string | null];
+    }
+    let held = true;
+    const renew = setInterval(() => {
+      LOCK_SCRIPT.run(this.redis, [lockKey], [token, o.lockMs]).catch(() => undefined);
+    }, o.renewMs);
+    renew.unref();
+    const letGo = () => {
+      held = false;
+      clearInterval(renew);
+    };
+    return {
+      state: reply[1] ? (JSON.parse(reply[1]) as ConversationState) : undefined,
+      save: async (state, ttlSeconds, lines = []) => {
+        if (!held) throw new Error('conversation saved after its hold ended');
+        letGo();
+        try {
+          await this.write(key, state, ttlSeconds, lines, token);
+        } catch (err) {
+          // Not saved: the lock still goes now, not when it expires.
+          await LOCK_SCRIPT.run(this.redis, [lockKey], [token, 0]).catch(() => undefined);
+          throw err;
+        }
+      },
+      release: async () => {
+        if (!held) return;
+        letGo();
+        await LOCK_SCRIPT.run(this.redis, [lockKey], [token, 0]);
+      },
+    };
+  }
 
   private linesKey(key: string): string {
     return `${this.prefix}${key}:transcript`;
@@ -86,11 +154,15 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   async set(key: string, state: ConversationState, ttlSeconds: number, lines: TranscriptEntry[] = []): Promise<void> {
+    await this.write(key, state, ttlSeconds, lines, '');
+  }
+
+  private async write(key: string, state: ConversationState, ttlSeconds: number, lines: TranscriptEntry[], token: string): Promise<void> {
     const ttl = Math.max(1, Math.ceil(ttlSeconds));
     await SET_STATE_SCRIPT.run(
       this.redis,
-      [this.prefix + key, this.linesKey(key)],
-      [JSON.stringify(withoutTranscript(state)), ttl, TRANSCRIPT_LIMIT, ...lines.map((l) => JSON.stringify(l))],
+      [this.prefix + key, this.linesKey(key), this.lockPrefix + key],
+      [JSON.stringify(withoutTranscript(state)), ttl, TRANSCRIPT_LIMIT, token, ...lines.map((l) => JSON.stringify(l))],
     );
   }
 
@@ -264,11 +336,3 @@ export class RedisEventInbox implements EventInbox {
   }
 }
 
-/**
- * Runs one conversation's turns one at a time across every instance on this Redis (Redlock,
- * renewed while a slow turn runs, e.g. a status check).
- */
-export function redisConversationLock(redis: Redis, prefix = 'bot:lock:') {
-  const redlock = new Redlock([redis], { retryCount: 400, retryDelay: 25, retryJitter: 25, automaticExtensionThreshold: 2000 });
-  return <T>(key: string, task: () => Promise<T>): Promise<T> => redlock.using([prefix + key], 10_000, () => task());
-}

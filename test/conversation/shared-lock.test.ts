@@ -1,7 +1,9 @@
 import type Redis from 'ioredis';
 import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
 import { BotService } from '../../src/conversation/service';
-import { RedisConversationStore, redisConversationLock } from '../../src/storage/redis';
+import type { HeldConversation } from '../../src/storage/conversation-store';
+import { HOLD, RedisConversationStore, type HoldOptions } from '../../src/storage/redis';
+import { newState } from '../../src/conversation/state';
 import { core } from './recording-channel';
 
 /**
@@ -9,6 +11,7 @@ import { core } from './recording-channel';
  * state left by the one before (never two turns between reading and writing it).
  */
 const REDIS_URL = redisTestUrl(12);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeWithRedis('one conversation across instances (Redis)', () => {
   let redis: Redis | undefined;
@@ -26,17 +29,31 @@ describeWithRedis('one conversation across instances (Redis)', () => {
     // overwrite each other's state. Both instances share this count (one test process).
     let inTurn = 0;
     let most = 0;
+    let holds = 0;
     class WatchedStore extends RedisConversationStore {
-      override async get(key: string) {
+      override async hold(key: string): Promise<HeldConversation> {
+        const held = await super.hold(key);
+        holds++;
         most = Math.max(most, ++inTurn);
-        return super.get(key);
-      }
-      override async set(...args: Parameters<RedisConversationStore['set']>) {
-        await super.set(...args);
-        inTurn--;
+        let open = true;
+        const leave = () => {
+          if (open) inTurn--;
+          open = false;
+        };
+        return {
+          state: held.state,
+          save: async (...args) => {
+            leave();
+            await held.save(...args);
+          },
+          release: async () => {
+            leave();
+            await held.release();
+          },
+        };
       }
     }
-    const instance = () => new BotService({ core, store: new WatchedStore(redis!), idleTtlSeconds: 600, conversationLock: redisConversationLock(redis!) });
+    const instance = () => new BotService({ core, store: new WatchedStore(redis!), idleTtlSeconds: 600 });
     const [a, b] = [instance(), instance()];
     const turn = (text: string) => ({ channel: 'web' as const, conversationId: 'c-shared', userId: 'u', kind: 'message' as const, text, at: new Date().toISOString() });
     const texts = Array.from({ length: 12 }, (_, i) => `message ${i}`);
@@ -44,6 +61,66 @@ describeWithRedis('one conversation across instances (Redis)', () => {
     const lines = await new RedisConversationStore(redis!).transcript(BotService.key('web', 'c-shared'));
     const said = lines.filter((e) => e.from === 'user').map((e) => e.text);
     expect([...said].sort()).toEqual([...texts].sort());
+    expect(holds).toBe(12);
     expect(most).toBe(1);
+    expect(await redis!.exists('bot:lock:web:c-shared')).toBe(0);
+  });
+
+  describe('the hold on a conversation', () => {
+    const quick: HoldOptions = { ...HOLD, lockMs: 300, renewMs: 100, waitMs: 3000, retryMs: 10 };
+    const state = (lang: 'th' | 'en') => ({ ...newState('2026-11-29T00:00:00.000Z'), lang });
+
+    it('gives the next holder the state the one before saved', async () => {
+      const store = new RedisConversationStore(redis!, 'bot:state:', 'bot:lock:', quick);
+      const first = await store.hold('k1');
+      expect(first.state).toBeUndefined();
+      const second = store.hold('k1');
+      await sleep(50);
+      await first.save(state('en'), 60, [{ from: 'user', text: 'hello', at: '2026-11-29T00:00:00.000Z' }]);
+      const next = await second;
+      expect(next.state?.lang).toBe('en');
+      await next.release();
+      expect(await store.transcript('k1')).toEqual([{ from: 'user', text: 'hello', at: '2026-11-29T00:00:00.000Z' }]);
+    });
+
+    it('is renewed while a slow turn runs, and expires when its instance died', async () => {
+      const store = new RedisConversationStore(redis!, 'bot:state:', 'bot:lock:', quick);
+      const slow = await store.hold('k2');
+      const waiting = store.hold('k2');
+      let got = false;
+      void waiting.then(() => (got = true));
+      // Three lock lifetimes: renewed, still held.
+      await sleep(900);
+      expect(got).toBe(false);
+      await slow.release();
+      const next = await waiting;
+      // Its instance "dies": nothing renews or releases, yet the lock expires.
+      const dead = new RedisConversationStore(redis!, 'bot:state:', 'bot:lock:', { ...quick, renewMs: 60_000 });
+      await next.release();
+      await dead.hold('k2');
+      const t0 = Date.now();
+      const after = await store.hold('k2');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
+      await after.release();
+    });
+
+    it('gives up with an error when another instance keeps the conversation too long', async () => {
+      const store = new RedisConversationStore(redis!, 'bot:state:', 'bot:lock:', { ...quick, waitMs: 200 });
+      const holder = await store.hold('k3');
+      await expect(store.hold('k3')).rejects.toThrow(/busy in another instance/);
+      await holder.release();
+    });
+
+    it('lets go of the lock only with its own token', async () => {
+      const store = new RedisConversationStore(redis!, 'bot:state:', 'bot:lock:', { ...quick, renewMs: 60_000 });
+      const stale = await store.hold('k4');
+      // Its lock expired and another instance holds the conversation now.
+      await sleep(400);
+      const current = await store.hold('k4');
+      await stale.release();
+      expect(await redis!.exists('bot:lock:k4')).toBe(1);
+      await current.save(state('th'), 60);
+      expect(await redis!.exists('bot:lock:k4')).toBe(0);
+    });
   });
 });
