@@ -57,8 +57,13 @@ const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?)\b|ยกเลิก|
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
 const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;
 
-export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx: CoreContext): TurnResult {
-  const state: ConversationState = structuredClone(previous ?? newState(turn.at));
+/**
+ * `previous` is left as it was, unless `owned`: the caller hands it over (a state just read
+ * from storage, not looked at again), which spares a deep copy per turn.
+ */
+export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx: CoreContext, opts: { owned?: boolean } = {}): TurnResult {
+  const start = previous ?? newState(turn.at);
+  const state: ConversationState = opts.owned ? start : structuredClone(start);
   state.lastActiveAt = turn.at;
   if (!state.lang) state.lang = turn.locale?.toLowerCase().startsWith('en') ? 'en' : 'th';
   state.notFixed ??= [];

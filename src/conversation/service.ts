@@ -64,15 +64,16 @@ export class BotService implements Bot {
     const previous = held ? held.state : await this.opts.store.get(key);
     if (turn.replayId && previous?.lastTurn?.replayId === turn.replayId) return previous.lastTurn.messages;
     if (turn.replayId && previous?.recentReplayIds?.includes(turn.replayId)) return [];
-    // The core copies the state it is given; the last answer (the state's biggest part) is not its business.
-    let result = runTurn(turn, previous && { ...previous, lastTurn: undefined }, this.opts.core);
+    // The state was just read for this turn: the core may change it in place. The last answer
+    // is not the core's business.
+    let result = runTurn(turn, previous && { ...previous, lastTurn: undefined }, this.opts.core, { owned: true });
     const messages = [...result.messages];
     const events = [...result.events];
     // The core asks for I/O as an effect and hears the outcome in a follow-up turn; a status
     // check before a hand-over chains two of them.
     for (let i = 0; result.effect && i < 4; i++) {
       const followUp = await this.perform(result.effect, turn, key, result.state.startedAt);
-      result = runTurn({ ...turn, ...followUp, text: undefined, action: undefined }, result.state, this.opts.core);
+      result = runTurn({ ...turn, ...followUp, text: undefined, action: undefined }, result.state, this.opts.core, { owned: true });
       messages.push(...result.messages);
       events.push(...result.events);
     }
