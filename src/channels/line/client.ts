@@ -154,6 +154,9 @@ export class LineClient {
         path,
         headers: { ...headers, authorization: this.authorization, 'content-type': 'application/json' },
         body: JSON.stringify(body),
+        // A LINE that stops answering must not keep a pooled connection past the call's timeout.
+        headersTimeout: this.retry.timeoutMs,
+        bodyTimeout: this.retry.timeoutMs,
       });
       status = res.statusCode;
       retryAfter = res.headers['retry-after'];
