@@ -196,6 +196,16 @@ describeWithRedis('RedisOutbox', () => {
     },
   }));
 
+  it("leaves the bot's own connection free of BullMQ's scripts (queued on a connection of its own)", async () => {
+    const outbox = make();
+    await outbox.create(sampleCase({ userKey: 'scripts' }), opts);
+    expect(await outbox.queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    // ioredis copies every script defined on a connection onto each pipeline it builds; the bot
+    // auto-pipelines, so BullMQ's sixty-odd scripts there cost CPU on every tick. (scriptsSet is
+    // ioredis's own record of them.)
+    expect(Object.keys((redis as unknown as { scriptsSet: object }).scriptsSet)).toEqual([]);
+  });
+
   it('queues each new ticket once as a BullMQ job, and again only when the job was lost', async () => {
     const outbox = make();
     const a = await outbox.create(sampleCase({ userKey: 'a' }), opts);
