@@ -63,7 +63,17 @@ parentPort.on('message', (m) => {
 });
 `;
 
-export function startCheckpointer(file: string, onError: (message: string) => void, opts: CheckpointerOptions = DEFAULT_CHECKPOINTER): Checkpointer {
+/**
+ * `onError`: a checkpoint failed (the next one tries again). `onDead`: the thread stopped on its
+ * own (it could not open the file, or crashed): nobody checkpoints any more, so the caller must
+ * take the job back.
+ */
+export function startCheckpointer(
+  file: string,
+  onError: (message: string) => void,
+  opts: CheckpointerOptions = DEFAULT_CHECKPOINTER,
+  onDead: (message: string) => void = () => undefined,
+): Checkpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { file, driver: require.resolve('better-sqlite3'), intervalMs: opts.intervalMs, restartPages: opts.restartPages },
@@ -79,8 +89,18 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
       if (m.mode === 'RESTART' && !m.busy) state.restarts++;
     }
   });
-  worker.on('error', (err) => onError(err.message));
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let stopping = false;
+  let failure = '';
+  worker.on('error', (err) => {
+    failure = err.message;
+    onError(err.message);
+  });
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      if (!stopping) onDead(`the checkpoint thread stopped (exit code ${code}${failure ? `: ${failure}` : ''})`);
+      resolve();
+    }),
+  );
   return {
     get last() {
       return state.last;
@@ -92,6 +112,7 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
       return state.restarts;
     },
     async stop() {
+      stopping = true;
       worker.postMessage('stop');
       await exited;
     },

@@ -21,7 +21,12 @@ export function openDatabase(dataDir: string, file = 'bot.sqlite', background?: 
   db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
   if (background) {
     db.pragma('wal_autocheckpoint = 0');
-    checkpointers.set(db, startCheckpointer(db.name, background.onError, background.options));
+    const takeBack = (message: string) => {
+      // Without its thread the WAL would grow without end: SQLite checkpoints as it commits again.
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+      background.onError(`${message}; checkpoints run on commit again`);
+    };
+    checkpointers.set(db, startCheckpointer(db.name, background.onError, background.options, takeBack));
   }
   // Writes still waiting for their shared commit are committed, not lost, when the file closes.
   const close = db.close.bind(db);

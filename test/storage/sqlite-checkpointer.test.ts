@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkpointerOf, closeDatabase, openDatabase, writeCommitted, type Db } from '../../src/storage/sqlite';
+import { DEFAULT_CHECKPOINTER, startCheckpointer } from '../../src/storage/sqlite-checkpointer';
 
 const walSize = (dir: string) => {
   try {
@@ -49,6 +50,21 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     const again = openDatabase(dir);
     expect(again.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: rows });
     again.close();
+  });
+
+  it('says so when its thread dies (here: it cannot open the file), and not when it is stopped', async () => {
+    const missing = path.join(os.tmpdir(), `no-such-dir-${process.pid}-${Date.now()}`, 'bot.sqlite');
+    const dead = await new Promise<string>((resolve) => {
+      startCheckpointer(missing, () => undefined, DEFAULT_CHECKPOINTER, resolve);
+    });
+    expect(dead).toMatch(/checkpoint thread stopped \(exit code 1: Cannot open database because the directory does not exist\)/);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckpt-'));
+    const deaths: string[] = [];
+    const fine = startCheckpointer(path.join(dir, 'ok.sqlite'), () => undefined, { intervalMs: 10, restartPages: 100 }, (m) => deaths.push(m));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await fine.stop();
+    expect(deaths).toEqual([]);
   });
 
   it('is not started unless asked for (tools and tests that open the file briefly)', () => {
