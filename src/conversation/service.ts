@@ -24,12 +24,6 @@ export interface BotServiceOptions {
   /** Reads the seller's stores from the connector API (only for a proven account). */
   checkStatus?: (accountId: string) => Promise<AccountStores>;
   onError?: (err: unknown, turn: Turn) => void;
-  /**
-   * Serialises one conversation's turns across instances, for a shared store that cannot hold
-   * a conversation itself (the Redis store can: see ConversationStore.hold). Within this
-   * process turns are already serialised; this adds the other instances.
-   */
-  conversationLock?: <T>(key: string, task: () => Promise<T>) => Promise<T>;
 }
 
 /** The Bot behind every channel: state in, pure core, state out, one turn at a time per conversation. */
@@ -45,11 +39,10 @@ export class BotService implements Bot {
   handle(given: Turn): Promise<OutMessage[]> {
     const turn = given.requestId ? given : { ...given, requestId: randomUUID() };
     const key = BotService.key(turn.channel, turn.conversationId);
-    // A store that holds conversations itself (Redis) needs no lock around the turn.
-    const shared = this.opts.store.hold ? undefined : this.opts.conversationLock;
-    return this.lock.run(key, () => (shared ? shared(key, () => this.turn(key, turn)) : this.turn(key, turn)));
+    return this.lock.run(key, () => this.turn(key, turn));
   }
 
+  /** Within this process turns are serialised by `lock`; a shared store's hold adds the other instances. */
   private async turn(key: string, turn: Turn): Promise<OutMessage[]> {
     const held = this.opts.store.hold ? await this.opts.store.hold(key) : undefined;
     try {

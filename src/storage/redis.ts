@@ -108,16 +108,16 @@ export class RedisConversationStore implements ConversationStore {
     const token = randomUUID();
     const lockKey = this.lockPrefix + key;
     const deadline = Date.now() + o.waitMs;
-    let reply = (await HOLD_SCRIPT.run(this.redis, [lockKey, this.prefix + key], [token, o.lockMs])) as [number, string | null];
-    while (reply[0] !== 1) {
+    let reply: [number, string | null];
+    for (;;) {
+      reply = (await HOLD_SCRIPT.run(this.redis, [lockKey, this.prefix + key], [token, o.lockMs])) as [number, string | null];
+      if (reply[0] === 1) break;
       if (Date.now() >= deadline) throw new Error(`conversation ${key} is busy in another instance (waited ${o.waitMs} ms)`);
       await new Promise((resolve) => setTimeout(resolve, o.retryMs * (0.5 + Math.random())));
-      reply = (await HOLD_SCRIPT.run(this.redis, [lockKey, this.prefix + key], [token, o.lockMs])) as [number, string | null];
     }
+    const lock = (ms: number) => LOCK_SCRIPT.run(this.redis, [lockKey], [token, ms]);
     let held = true;
-    const renew = setInterval(() => {
-      LOCK_SCRIPT.run(this.redis, [lockKey], [token, o.lockMs]).catch(() => undefined);
-    }, o.renewMs);
+    const renew = setInterval(() => void lock(o.lockMs).catch(() => undefined), o.renewMs);
     renew.unref();
     const letGo = () => {
       held = false;
@@ -132,14 +132,14 @@ export class RedisConversationStore implements ConversationStore {
           await this.write(key, state, ttlSeconds, lines, token);
         } catch (err) {
           // Not saved: the lock still goes now, not when it expires.
-          await LOCK_SCRIPT.run(this.redis, [lockKey], [token, 0]).catch(() => undefined);
+          await lock(0).catch(() => undefined);
           throw err;
         }
       },
       release: async () => {
         if (!held) return;
         letGo();
-        await LOCK_SCRIPT.run(this.redis, [lockKey], [token, 0]);
+        await lock(0);
       },
     };
   }
