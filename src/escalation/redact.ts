@@ -30,15 +30,17 @@ const NOT_A_SECRET = new Set(
 const OTP_LABEL = /(\b(?:otp|code|pin|verification code)\b|รหัส(?:ยืนยัน|otp)?|โค้ด|โค๊ด)(\s*(?:is|=|:|：|คือ)?\s*)([0-9\u0E50-\u0E59]{4,8})(?![0-9\u0E50-\u0E59])/giu;
 // Alone, only six digits: the length of Shopee, Lazada and TikTok codes (4 digits are years, prices).
 const LONE_CODE = /(?<![\w.\-/\u0E50-\u0E59])([0-9\u0E50-\u0E59]{6})(?![\w.\-/\u0E50-\u0E59])/gu;
-// WooCommerce keys, Bearer tokens, JWTs, long random strings.
-const TOKENS = [
+// WooCommerce keys, Bearer tokens, JWTs: these can match without a digit.
+const TOKENS_WITHOUT_DIGITS = [
   /\b(?:ck|cs)_[a-f0-9]{20,}\b/giu,
   /\bbearer\s+[A-Za-z0-9._~+/=-]{16,}/giu,
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/gu,
+];
+// ...and long random strings, which need one.
+const TOKENS = [
+  ...TOKENS_WITHOUT_DIGITS,
   /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{24,}(?![A-Za-z0-9_-])/gu,
 ];
-/** The token patterns that can match without a digit (the others require one). */
-const TOKENS_WITHOUT_DIGITS = TOKENS.slice(0, 3);
 /** Every pattern after the password label needs one of these (\d is ASCII only, Thai digits listed). */
 const DIGIT = /[0-9\u0E50-\u0E59]/u;
 // A lone word that looks like a password: letters and digits mixed with upper case or symbols.

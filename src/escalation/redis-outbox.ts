@@ -14,6 +14,7 @@ import {
   type OutboxStatus,
 } from './outbox';
 import { newTicketId } from './ticket';
+import { LuaScript } from '../storage/lua-script';
 
 /** The BullMQ queue every instance adds hand-overs to and the worker takes them from. */
 export const MAIL_QUEUE = 'handover-mail';
@@ -32,7 +33,7 @@ export interface MailJob {
 // KEYS: user's tickets (zset), undelivered (zset), the new ticket's record.
 // ARGV: now, reuse since, window since, max per window, ticket, case JSON, user key, record ttl, user ttl, record prefix,
 // request key ('' for none: the open ticket it finds is 'same' when that request filed it).
-const CREATE_SCRIPT = `
+const CREATE_SCRIPT = new LuaScript(`
 local since = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
 local recent = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[2])
@@ -54,12 +55,12 @@ redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[9])
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[5])
 return {ARGV[5], 'created'}
-`;
+`);
 
 // KEYS: record, undelivered, counts. ARGV: status, now, ticket, error, next attempt.
 // A late outcome never undoes a final one: sent stays sent, failed stays failed, except that a
 // mail which did go out after all (a slow sender whose claim had lapsed) is recorded as sent.
-const MARK_SCRIPT = `
+const MARK_SCRIPT = new LuaScript(`
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current or current == 'sent' then return 0 end
 if current == 'failed' then
@@ -83,7 +84,7 @@ else
 end
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 return 1
-`;
+`);
 
 type Mark = 'sending' | 'sent' | 'failed' | 'retried';
 
@@ -133,23 +134,22 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
     const userTtl = Math.max(opts.reuseWindowSeconds, opts.windowSeconds, 1);
     for (let attempt = 0; ; attempt++) {
       const ticket = this.newId();
-      const [found, kind] = (await this.redis.eval(
-        CREATE_SCRIPT,
-        3,
-        this.keys.user(c.userKey),
-        this.keys.undelivered,
-        this.keys.record(ticket),
-        now,
-        now - opts.reuseWindowSeconds * 1000,
-        now - opts.windowSeconds * 1000,
-        opts.maxPerWindow,
-        ticket,
-        json,
-        c.userKey,
-        RECORD_TTL_SECONDS,
-        userTtl,
-        this.keys.recordPrefix,
-        c.requestKey ?? '',
+      const [found, kind] = (await CREATE_SCRIPT.run(
+        this.redis,
+        [this.keys.user(c.userKey), this.keys.undelivered, this.keys.record(ticket)],
+        [
+          now,
+          now - opts.reuseWindowSeconds * 1000,
+          now - opts.windowSeconds * 1000,
+          opts.maxPerWindow,
+          ticket,
+          json,
+          c.userKey,
+          RECORD_TTL_SECONDS,
+          userTtl,
+          this.keys.recordPrefix,
+          c.requestKey ?? '',
+        ],
       )) as [string, string];
       if (kind === 'existing') return { ticket: found, existing: true, limited: false };
       if (kind === 'same') return { ticket: found, existing: false, limited: false };
@@ -217,7 +217,7 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
   }
 
   private mark(ticket: string, what: Mark, now: number, error = '', next = 0): Promise<unknown> {
-    return this.redis.eval(MARK_SCRIPT, 3, this.keys.record(ticket), this.keys.undelivered, this.keys.counts, what, now, ticket, error, next);
+    return MARK_SCRIPT.run(this.redis, [this.keys.record(ticket), this.keys.undelivered, this.keys.counts], [what, now, ticket, error, next]);
   }
 
   async stats(): Promise<OutboxStats> {

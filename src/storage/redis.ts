@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { LuaScript } from './lua-script';
 import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from '../conversation/state';
 import { withoutTranscript, type ConversationStore, type HeldConversation } from './conversation-store';
 import type { EventDedupStore } from './event-dedup';
@@ -34,27 +35,6 @@ export function connectRedis(url: string, log?: { warn(obj: object, msg?: string
     down = false;
   });
   return redis;
-}
-
-/**
- * A Lua script sent by its SHA1 (EVALSHA), its text only when this Redis has not seen it yet
- * (after a restart or SCRIPT FLUSH): a turn runs several, and their text is most of the bytes.
- */
-export class LuaScript {
-  private readonly sha: string;
-
-  constructor(private readonly lua: string) {
-    this.sha = createHash('sha1').update(lua).digest('hex');
-  }
-
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return redis.eval(this.lua, keys.length, ...keys, ...args);
-    }
-  }
 }
 
 // KEYS: state, transcript, lock. ARGV: state JSON, ttl seconds, lines kept, lock token
@@ -274,7 +254,7 @@ return 1
 
 // KEYS: inbox hash. ARGV: alive key prefix, owner, alive ms. Entries are "owner\nreceivedAt\nbody".
 // One script, so two live instances never adopt the same orphan.
-const INBOX_ADOPT_SCRIPT = `
+const INBOX_ADOPT_SCRIPT = new LuaScript(`
 redis.call('SET', ARGV[1] .. ARGV[2], '1', 'PX', ARGV[3])
 local all = redis.call('HGETALL', KEYS[1])
 local alive = {}
@@ -294,7 +274,7 @@ for i = 1, #all, 2 do
   end
 end
 return out
-`;
+`);
 
 /**
  * The inbox shared by every instance: one hash of pending events, and a short-lived key per
@@ -321,7 +301,7 @@ export class RedisEventInbox implements EventInbox {
   }
 
   async adoptOrphans(owner: string, aliveMs: number): Promise<PendingEvent[]> {
-    const flat = (await this.redis.eval(INBOX_ADOPT_SCRIPT, 1, this.inboxKey, `${this.prefix}alive:`, owner, Math.max(1, Math.round(aliveMs)))) as string[];
+    const flat = (await INBOX_ADOPT_SCRIPT.run(this.redis, [this.inboxKey], [`${this.prefix}alive:`, owner, Math.max(1, Math.round(aliveMs))])) as string[];
     const adopted: PendingEvent[] = [];
     for (let i = 0; i < flat.length; i += 2) {
       const rest = flat[i + 1]!;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type Redis from 'ioredis';
-import { LuaScript } from '../../src/storage/redis';
+import { LuaScript } from '../../src/storage/lua-script';
 import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
 
 describeWithRedis('Lua scripts by SHA (EVALSHA)', () => {
