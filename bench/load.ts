@@ -30,7 +30,7 @@ import { AnswerPhase, DirectLineDriver } from './load/directline';
 import { CpuMeter, cpuSecondsOf, FakeLineApi, freePort, killAll, LineEventFactory, loadTexts, paced, percentile, ReplyPhase, ServerProcess, sleep, THAI } from './load/lib';
 
 // ---------------------------------------------------------------------------------------------
-// Parameters (env overrides for trying other loads; the defaults take about 6 minutes)
+// Parameters (env overrides for trying other loads; the defaults take about 5 minutes)
 
 /** BENCH_ONLY=echo,sqlite (any of bare, echo, sqlite, redis, directline): run only those parts. */
 const onlyParts = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -632,22 +632,32 @@ async function step(name: string, label: string, fn: () => Promise<Row>): Promis
   return row;
 }
 
-/** Starts a server, runs its steps, stops it; its warn/error log lines are reported. */
-async function withServer(name: string, start: () => Promise<ServerProcess>, fn: (s: ServerProcess) => Promise<void>): Promise<void> {
-  let s: ServerProcess | undefined;
+/** Starts a server; one that does not start is reported, and its row recorded as skipped. */
+async function startOrSkip(name: string, start: () => Promise<ServerProcess>): Promise<ServerProcess | undefined> {
   try {
-    s = await start();
+    return await start();
   } catch (err) {
     console.log(`${name}: could not start: ${err instanceof Error ? err.message : String(err)}`);
     rows.push({ name, skipped: 'failed: could not start' } as Row);
-    return;
+    return undefined;
   }
+}
+
+/** Stops a server and reports its warn/error log lines and a failed exit. */
+async function stopAndReport(name: string, s: ServerProcess): Promise<void> {
+  await s.stop();
+  for (const w of warnings(s)) console.log(`  ${name}: ${w}`);
+  if (s.exited?.code) console.log(`  ${name}: server exited with code ${s.exited.code}`);
+}
+
+/** Starts a server, runs its steps, stops it. */
+async function withServer(name: string, start: () => Promise<ServerProcess>, fn: (s: ServerProcess) => Promise<void>): Promise<void> {
+  const s = await startOrSkip(name, start);
+  if (!s) return;
   try {
     await fn(s);
   } finally {
-    await s.stop();
-    for (const w of warnings(s)) console.log(`  ${w}`);
-    if (s.exited?.code) console.log(`  ${name}: server exited with code ${s.exited.code}`);
+    await stopAndReport(name, s);
   }
 }
 
@@ -721,12 +731,8 @@ async function main(): Promise<void> {
   const running = new Map<string, ServerProcess>();
   try {
     for (const k of lineServers) {
-      try {
-        running.set(k.name, await k.start());
-      } catch (err) {
-        console.log(`${k.name}: could not start: ${err instanceof Error ? err.message : String(err)}`);
-        rows.push({ name: k.name, skipped: 'failed: could not start' } as Row);
-      }
+      const server = await startOrSkip(k.name, k.start);
+      if (server) running.set(k.name, server);
     }
     const live = lineServers.filter((k) => running.has(k.name));
     const inRounds = async (suffix: string, what: string, rowLabel: (name: string) => string, run: (name: string, server: ServerProcess) => Promise<Row>) => {
@@ -746,11 +752,7 @@ async function main(): Promise<void> {
     const fixed = rate;
     if (fixed) await inRounds(' @rate', ` at ${fixed} events/s`, () => ROW.at(fixed), (name, server) => pacedLineRow(name, server, fixed));
   } finally {
-    for (const [name, server] of running) {
-      await server.stop();
-      for (const w of warnings(server)) console.log(`  ${name}: ${w}`);
-      if (server.exited?.code) console.log(`  ${name}: server exited with code ${server.exited.code}`);
-    }
+    for (const [name, server] of running) await stopAndReport(name, server);
   }
 
   for (const store of only('directline') ? stores : []) {

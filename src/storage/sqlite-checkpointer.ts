@@ -91,9 +91,9 @@ export function startCheckpointer(
   });
   let stopping = false;
   let failure = '';
+  // Reported once, by onDead: an uncaught error ends the thread.
   worker.on('error', (err) => {
     failure = err.message;
-    onError(err.message);
   });
   const exited = new Promise<void>((resolve) =>
     worker.once('exit', (code) => {
