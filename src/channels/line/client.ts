@@ -79,19 +79,21 @@ function parseRetryAfter(value: string | null | undefined, now: number): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** LINE answered with a status other than 2xx: 429 and 5xx may pass later, and 5xx may have been taken. */
+function answeredError(op: string, status: number, body: string, retryAfter: string | null | undefined): LineApiError {
+  return new LineApiError(
+    `LINE ${op} answered ${status}${body ? `: ${body.slice(0, 300)}` : ''}`,
+    status,
+    body,
+    status === 429 || status >= 500,
+    status >= 500,
+    parseRetryAfter(retryAfter, Date.now()),
+  );
+}
+
 function toLineApiError(err: unknown, op: string): LineApiError {
   if (err instanceof LineApiError) return err;
-  if (err instanceof HTTPFetchError) {
-    const retryable = err.status === 429 || err.status >= 500;
-    return new LineApiError(
-      `LINE ${op} answered ${err.status}${err.body ? `: ${err.body.slice(0, 300)}` : ''}`,
-      err.status,
-      err.body ?? '',
-      retryable,
-      err.status >= 500,
-      parseRetryAfter(err.headers?.get?.('retry-after'), Date.now()),
-    );
-  }
+  if (err instanceof HTTPFetchError) return answeredError(op, err.status, err.body ?? '', err.headers?.get?.('retry-after'));
   // fetch() rejects with a TypeError when the connection fails or is reset mid-request.
   if (err instanceof TypeError) return new LineApiError(`LINE ${op} failed: ${err.message}`, undefined, '', true, true);
   return new LineApiError(`LINE ${op} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, '', false, false);
@@ -166,14 +168,7 @@ export class LineClient {
       throw new LineApiError(`LINE ${op} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, '', true, true);
     }
     if (status >= 200 && status < 300) return;
-    throw new LineApiError(
-      `LINE ${op} answered ${status}${text ? `: ${text.slice(0, 300)}` : ''}`,
-      status,
-      text,
-      status === 429 || status >= 500,
-      status >= 500,
-      parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()),
-    );
+    throw answeredError(op, status, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
   }
 
   private async once<T>(op: string, call: () => Promise<T>, timeoutMs = this.retry.timeoutMs): Promise<T> {
