@@ -7,8 +7,12 @@ import { writeCommitted, type Db } from './sqlite';
  * read only for a hand-over.
  */
 export interface ConversationStore {
+  /** The state is the caller's to change: a store may hand over the object it saved last (not a copy). */
   get(key: string): Promise<ConversationState | undefined>;
-  /** Saves the state (its `transcript` is not stored with it) and appends `lines` to the transcript. */
+  /**
+   * Saves the state (its `transcript` is not stored with it) and appends `lines` to the
+   * transcript. The store may keep the object: the caller does not change it afterwards.
+   */
   set(key: string, state: ConversationState, ttlSeconds: number, lines?: TranscriptEntry[]): Promise<void>;
   /** The transcript's last lines, oldest first (lines of an earlier conversation under the same key included: filter by time). */
   transcript(key: string): Promise<TranscriptEntry[]>;
@@ -37,7 +41,24 @@ export function withoutTranscript(state: ConversationState): ConversationState {
   return state.transcript.length === 0 ? state : { ...state, transcript: [] };
 }
 
+/** Conversations whose parsed state the SQLite store keeps in memory (see `recent`). */
+const RECENT_STATES = 2_000;
+/**
+ * A conversation's transcript is cut back to its last TRANSCRIPT_LIMIT lines about once in
+ * this many lines appended (readers take the last lines anyway): cutting at every turn cost
+ * a scan of the transcript and a write of its oldest pages per turn.
+ */
+const TRIM_EVERY = 8;
+
 export class SqliteConversationStore implements ConversationStore {
+  /**
+   * The states this process saved last, parsed, oldest first: a conversation's next turn
+   * usually follows within minutes, and reading it back cost a query and a JSON parse of a
+   * few kilobytes per turn. Only this process writes its SQLite file (one web process per
+   * DATA_DIR), so what it saved is what the file holds. `get` hands the object over (it leaves
+   * the map, the caller may change it) and `set` puts the saved one back, once committed.
+   */
+  private readonly recent = new Map<string, { state: ConversationState; expiresAt: number }>();
   private readonly getStmt;
   private readonly setStmt;
   private readonly deleteStmt;
@@ -84,19 +105,29 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async get(key: string): Promise<ConversationState | undefined> {
+    const kept = this.recent.get(key);
+    if (kept) {
+      this.recent.delete(key);
+      if (kept.expiresAt > this.now()) return kept.state;
+    }
     const row = this.getStmt.get(key, this.now());
     return row ? (JSON.parse(row.state) as ConversationState) : undefined;
   }
 
   async set(key: string, state: ConversationState, ttlSeconds: number, lines: TranscriptEntry[] = []): Promise<void> {
-    const json = JSON.stringify(withoutTranscript(state));
+    const stored = withoutTranscript(state);
+    const json = JSON.stringify(stored);
     const encoded = lines.map((l) => JSON.stringify(l));
+    const expiresAt = this.now() + ttlSeconds * 1000;
+    this.recent.delete(key);
     await writeCommitted(this.db, () => {
-      this.setStmt.run(key, json, this.now() + ttlSeconds * 1000);
-      if (encoded.length === 0) return;
-      for (const line of encoded) this.appendLine.run(key, line);
-      this.trimLines.run(key, key);
+      this.setStmt.run(key, json, expiresAt);
+      let trim = false;
+      for (const line of encoded) trim = Number(this.appendLine.run(key, line).lastInsertRowid) % TRIM_EVERY === 0 || trim;
+      if (trim) this.trimLines.run(key, key);
     });
+    this.recent.set(key, { state: stored, expiresAt });
+    if (this.recent.size > RECENT_STATES) this.recent.delete(this.recent.keys().next().value as string);
   }
 
   async transcript(key: string): Promise<TranscriptEntry[]> {
@@ -104,6 +135,7 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async delete(key: string): Promise<void> {
+    this.recent.delete(key);
     await writeCommitted(this.db, () => {
       this.deleteStmt.run(key);
       this.deleteLines.run(key);
@@ -111,6 +143,8 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async sweep(): Promise<number> {
+    const now = this.now();
+    for (const [key, kept] of this.recent) if (kept.expiresAt <= now) this.recent.delete(key);
     const swept = this.sweepStmt.run(this.now()).changes;
     if (swept > 0) this.sweepLines.run();
     return swept;

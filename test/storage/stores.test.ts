@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import type Redis from 'ioredis';
 import { connectTestRedis, describeWithRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
@@ -108,6 +111,15 @@ function suite(backend: Backend): void {
     expect(await store.transcript('web:t1')).toEqual([]);
   });
 
+  it('does not let a caller\'s changes to a state it read, and did not save, reach the next reader', async () => {
+    const store = backend.conversations();
+    await store.set('web:own', { ...newState('2026-11-28T10:00:00Z'), tried: ['a'] }, 60);
+    const read = await store.get('web:own');
+    read!.tried.push('b');
+    read!.misses = 7;
+    expect(await store.get('web:own')).toMatchObject({ tried: ['a'], misses: 0 });
+  });
+
   it('expires idle conversation state', async () => {
     const store = backend.conversations();
     await store.set('web:short', newState('2026-11-28T10:00:00Z'), 1);
@@ -216,5 +228,28 @@ function suite(backend: Backend): void {
   });
 }
 
-describe('sqlite stores', () => suite(backends[0]));
+describe('sqlite stores', () => {
+  suite(backends[0]);
+
+  it('keeps no state in memory that SQLite could not save', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'state-')), 'bot.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 0');
+    const store = new SqliteConversationStore(db);
+    const saved = { ...newState('2026-11-28T10:00:00Z'), tried: ['saved'] };
+    await store.set('web:r', saved, 60);
+    // Another connection holds the write lock: the next save fails at once.
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    // Compared by message: better-sqlite3's native part makes its errors with the SqliteError
+    // class of the first test file that loaded it, from another realm when jest runs several.
+    const failure = await store.set('web:r', { ...saved, tried: ['not saved'] }, 60).then(() => 'saved', (e: { message?: string }) => e.message);
+    expect(failure).toMatch(/locked|busy/i);
+    other.exec('ROLLBACK');
+    other.close();
+    expect((await store.get('web:r'))?.tried).toEqual(['saved']);
+    db.close();
+  });
+});
 describeWithRedis('redis stores', () => suite(backends[1]));
