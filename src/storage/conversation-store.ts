@@ -44,9 +44,9 @@ export function withoutTranscript(state: ConversationState): ConversationState {
 /** Conversations whose parsed state the SQLite store keeps in memory (see `recent`). */
 const RECENT_STATES = 2_000;
 /**
- * A conversation's transcript is cut back to its last TRANSCRIPT_LIMIT lines about once in
- * this many lines appended (readers take the last lines anyway): cutting at every turn cost
- * a scan of the transcript and a write of its oldest pages per turn.
+ * A conversation's transcript is cut back to its last TRANSCRIPT_LIMIT turns about once in this
+ * many turns (when the new row's number is a multiple of it; readers take the last lines
+ * anyway): cutting at every turn cost a scan of the index and a write of the oldest page.
  */
 const TRIM_EVERY = 8;
 
@@ -63,7 +63,7 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly setStmt;
   private readonly deleteStmt;
   private readonly sweepStmt;
-  private readonly appendLine;
+  private readonly appendLines;
   private readonly trimLines;
   private readonly readLines;
   private readonly deleteLines;
@@ -79,29 +79,33 @@ export class SqliteConversationStore implements ConversationStore {
       expires_at INTEGER NOT NULL
     )`);
     db.exec('CREATE INDEX IF NOT EXISTS conversation_state_expiry ON conversation_state (expires_at)');
-    db.exec(`CREATE TABLE IF NOT EXISTS conversation_transcript (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    // The transcript: one row per turn (its lines as a JSON array), numbered in the order
+    // written, with an index by conversation. A row per line, numbered by AUTOINCREMENT (which
+    // writes its own counter), had cost about a tenth of a turn's storage time per line.
+    // (Clustered by conversation, WITHOUT ROWID, was slower still: inserts in the middle of the
+    // table split its pages.)
+    db.exec(`CREATE TABLE IF NOT EXISTS conversation_lines (
+      seq INTEGER PRIMARY KEY,
       key TEXT NOT NULL,
-      line TEXT NOT NULL
+      lines TEXT NOT NULL
     )`);
-    db.exec('CREATE INDEX IF NOT EXISTS conversation_transcript_key ON conversation_transcript (key, seq)');
+    db.exec('CREATE INDEX IF NOT EXISTS conversation_lines_key ON conversation_lines (key, seq)');
+    migrateLineTable(db);
     this.getStmt = db.prepare<[string, number], { state: string }>('SELECT state FROM conversation_state WHERE key = ? AND expires_at > ?');
     this.setStmt = db.prepare(
       'INSERT INTO conversation_state (key, state, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at',
     );
     this.deleteStmt = db.prepare('DELETE FROM conversation_state WHERE key = ?');
     this.sweepStmt = db.prepare('DELETE FROM conversation_state WHERE expires_at <= ?');
-    this.appendLine = db.prepare('INSERT INTO conversation_transcript (key, line) VALUES (?, ?)');
+    this.appendLines = db.prepare('INSERT INTO conversation_lines (key, lines) VALUES (?, ?)');
     this.trimLines = db.prepare(
-      `DELETE FROM conversation_transcript WHERE key = ? AND seq <= (
-         SELECT seq FROM conversation_transcript WHERE key = ? ORDER BY seq DESC LIMIT 1 OFFSET ${TRANSCRIPT_LIMIT})`,
+      `DELETE FROM conversation_lines WHERE key = ? AND seq <= (
+         SELECT seq FROM conversation_lines WHERE key = ? ORDER BY seq DESC LIMIT 1 OFFSET ${TRANSCRIPT_LIMIT})`,
     );
-    this.readLines = db.prepare<[string, number], { line: string }>(
-      'SELECT line FROM (SELECT seq, line FROM conversation_transcript WHERE key = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
-    );
-    this.deleteLines = db.prepare('DELETE FROM conversation_transcript WHERE key = ?');
+    this.readLines = db.prepare<[string, number], { lines: string }>('SELECT lines FROM conversation_lines WHERE key = ? ORDER BY seq DESC LIMIT ?');
+    this.deleteLines = db.prepare('DELETE FROM conversation_lines WHERE key = ?');
     // Transcripts of conversations that expired go with them.
-    this.sweepLines = db.prepare('DELETE FROM conversation_transcript WHERE key NOT IN (SELECT key FROM conversation_state)');
+    this.sweepLines = db.prepare('DELETE FROM conversation_lines WHERE key NOT IN (SELECT key FROM conversation_state)');
   }
 
   async get(key: string): Promise<ConversationState | undefined> {
@@ -117,21 +121,23 @@ export class SqliteConversationStore implements ConversationStore {
   async set(key: string, state: ConversationState, ttlSeconds: number, lines: TranscriptEntry[] = []): Promise<void> {
     const stored = withoutTranscript(state);
     const json = JSON.stringify(stored);
-    const encoded = lines.map((l) => JSON.stringify(l));
+    const encoded = lines.length > 0 ? JSON.stringify(lines) : undefined;
     const expiresAt = this.now() + ttlSeconds * 1000;
     this.recent.delete(key);
     await writeCommitted(this.db, () => {
       this.setStmt.run(key, json, expiresAt);
-      let trim = false;
-      for (const line of encoded) trim = Number(this.appendLine.run(key, line).lastInsertRowid) % TRIM_EVERY === 0 || trim;
-      if (trim) this.trimLines.run(key, key);
+      if (encoded === undefined) return;
+      const seq = Number(this.appendLines.run(key, encoded).lastInsertRowid);
+      if (seq % TRIM_EVERY === 0) this.trimLines.run(key, key);
     });
     this.recent.set(key, { state: stored, expiresAt });
     if (this.recent.size > RECENT_STATES) this.recent.delete(this.recent.keys().next().value as string);
   }
 
   async transcript(key: string): Promise<TranscriptEntry[]> {
-    return this.readLines.all(key, TRANSCRIPT_LIMIT).map((r) => JSON.parse(r.line) as TranscriptEntry);
+    // Newest turn first, each turn's lines in order.
+    const turns = this.readLines.all(key, TRANSCRIPT_LIMIT).map((r) => JSON.parse(r.lines) as TranscriptEntry[]);
+    return turns.reverse().flat().slice(-TRANSCRIPT_LIMIT);
   }
 
   async delete(key: string): Promise<void> {
@@ -149,4 +155,17 @@ export class SqliteConversationStore implements ConversationStore {
     if (swept > 0) this.sweepLines.run();
     return swept;
   }
+}
+
+/**
+ * Databases of earlier versions kept the transcript one line per row (conversation_transcript):
+ * each line becomes a turn of its own, with the same number. Once, in one transaction, at start-up.
+ */
+function migrateLineTable(db: Db): void {
+  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_transcript'").get();
+  if (!old) return;
+  db.transaction(() => {
+    db.exec(`INSERT OR IGNORE INTO conversation_lines (seq, key, lines) SELECT seq, key, '[' || line || ']' FROM conversation_transcript`);
+    db.exec('DROP TABLE conversation_transcript');
+  })();
 }

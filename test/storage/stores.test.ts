@@ -231,6 +231,21 @@ function suite(backend: Backend): void {
 describe('sqlite stores', () => {
   suite(backends[0]);
 
+  it('takes over the transcript of a database kept one line per row by an earlier version', async () => {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE conversation_transcript (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, line TEXT NOT NULL)`);
+    const line = (i: number) => ({ from: 'user' as const, text: `เก่า ${i}`, at: `2026-11-28T10:00:0${i}Z` });
+    const insert = db.prepare('INSERT INTO conversation_transcript (key, line) VALUES (?, ?)');
+    for (const i of [0, 1, 2]) insert.run(i === 1 ? 'web:other' : 'web:m', JSON.stringify(line(i)));
+    const store = new SqliteConversationStore(db);
+    await store.set('web:m', newState('2026-11-28T10:01:00Z'), 60, [line(3)]);
+    expect(await store.transcript('web:m')).toEqual([line(0), line(2), line(3)]);
+    expect(await store.transcript('web:other')).toEqual([line(1)]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'conversation_transcript'").get()).toBeUndefined();
+    new SqliteConversationStore(db); // opening it again changes nothing
+    expect(await store.transcript('web:m')).toHaveLength(3);
+  });
+
   it('keeps no state in memory that SQLite could not save', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'state-')), 'bot.sqlite');
     const db = new Database(file);
