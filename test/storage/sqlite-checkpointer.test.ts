@@ -39,9 +39,10 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     expect(checkpointer.count).toBeGreaterThan(checkpointer.restarts);
     await writeCommitted(db, () => insert.run(value));
     rows++;
-    // After the RESTART the next commit wrote at the WAL's start: it holds only that commit.
+    // After the RESTART the commits wrote at the WAL's start again: it holds only the few made
+    // since (this thread hears of the RESTART a turn of the event loop or two after it).
     const [wal] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
-    expect(wal.log).toBeLessThan(20);
+    expect(wal.log).toBeLessThan(100);
     expect(errors).toEqual([]);
 
     await closeDatabase(db);

@@ -32,6 +32,37 @@ describe('writeCommitted', () => {
     expect(rows()).toEqual([1, 2, 3]);
   });
 
+  it('commits a write made by a caller that heard of its commit before the next turn of the event loop', async () => {
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    await new Promise((r) => setImmediate(r)); // a turn of the loop of its own, away from other tests' commits
+    await writeCommitted(db, () => insert.run(1));
+    // Here the commit's callers go on, inside the event loop's check phase.
+    const order: string[] = [];
+    setImmediate(() => order.push('next turn of the loop'));
+    await Promise.resolve();
+    await writeCommitted(db, () => insert.run(2));
+    order.push('second write committed');
+    expect(rows()).toEqual([1, 2]);
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['second write committed', 'next turn of the loop']);
+  });
+
+  it('lets the event loop in between the commits of a caller that writes again and again', async () => {
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    let loopTurns = 0;
+    let writing = true;
+    const count = () => {
+      loopTurns++;
+      if (writing) setImmediate(count);
+    };
+    setImmediate(count);
+    for (let v = 1; v <= 20; v++) await writeCommitted(db, () => insert.run(v));
+    writing = false;
+    expect(rows()).toHaveLength(20);
+    // Every second commit at least waits for the next turn of the loop.
+    expect(loopTurns).toBeGreaterThanOrEqual(9);
+  });
+
   it('rejects a failing write alone; the others are committed', async () => {
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     const results = await Promise.allSettled([writeCommitted(db, () => insert.run(1)), writeCommitted(db, () => insert.run(1)), writeCommitted(db, () => insert.run(2))]);
