@@ -111,6 +111,35 @@ describeWithRedis('one conversation across instances (Redis)', () => {
       await holder.release();
     });
 
+    it('keeps the state it saved in memory, and reads the state another instance saved after it', async () => {
+      const a = new RedisConversationStore(redis!, 'bot:state:', 'bot:lock:', quick);
+      const b = new RedisConversationStore(redis!, 'bot:state:', 'bot:lock:', quick);
+      await (await a.hold('k5')).save({ ...state('th'), tried: ['a1'] }, 60);
+      // Changed behind the store's back (the version stays): instance a does not read it again.
+      await redis!.set('bot:state:k5', JSON.stringify({ ...state('th'), tried: ['changed in Redis'] }));
+      const again = await a.hold('k5');
+      expect(again.state?.tried).toEqual(['a1']);
+      // The holder may change what it was handed; unsaved, that reaches nobody.
+      again.state!.tried.push('not saved');
+      await again.release();
+      const fromB = await b.hold('k5');
+      expect(fromB.state?.tried).toEqual(['changed in Redis']);
+      await fromB.release();
+      // a saves (and remembers), then b saves: a's memory is out of date and not used.
+      await (await a.hold('k5')).save({ ...state('th'), tried: ['a2'] }, 60);
+      const b2 = await b.hold('k5');
+      expect(b2.state?.tried).toEqual(['a2']);
+      await b2.save({ ...state('en'), tried: ['b1'] }, 60);
+      const backToA = await a.hold('k5');
+      expect(backToA.state).toMatchObject({ lang: 'en', tried: ['b1'] });
+      await backToA.release();
+      await a.delete('k5');
+      expect(await redis!.exists('bot:state:k5:version')).toBe(0);
+      const gone = await a.hold('k5');
+      expect(gone.state).toBeUndefined();
+      await gone.release();
+    });
+
     it('lets go of the lock only with its own token', async () => {
       const store = new RedisConversationStore(redis!, 'bot:state:', 'bot:lock:', { ...quick, renewMs: 60_000 });
       const stale = await store.hold('k4');
