@@ -1,4 +1,5 @@
 import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from '../conversation/state';
+import { RecentStates } from './recent-states';
 import { writeCommitted, type Db } from './sqlite';
 
 /**
@@ -41,8 +42,6 @@ export function withoutTranscript(state: ConversationState): ConversationState {
   return state.transcript.length === 0 ? state : { ...state, transcript: [] };
 }
 
-/** Conversations whose parsed state the SQLite store keeps in memory (see `recent`). */
-const RECENT_STATES = 2_000;
 /**
  * A conversation's transcript is cut back to its last TRANSCRIPT_LIMIT turns about once in this
  * many turns (when the new row's number is a multiple of it; readers take the last lines
@@ -52,13 +51,13 @@ const TRIM_EVERY = 8;
 
 export class SqliteConversationStore implements ConversationStore {
   /**
-   * The states this process saved last, parsed, oldest first: a conversation's next turn
+   * The states this process saved last (up to 2,000), parsed: a conversation's next turn
    * usually follows within minutes, and reading it back cost a query and a JSON parse of a
    * few kilobytes per turn. Only this process writes its SQLite file (one web process per
    * DATA_DIR), so what it saved is what the file holds. `get` hands the object over (it leaves
    * the map, the caller may change it) and `set` puts the saved one back, once committed.
    */
-  private readonly recent = new Map<string, { state: ConversationState; expiresAt: number }>();
+  private readonly recent = new RecentStates<{ state: ConversationState; expiresAt: number }>();
   private readonly getStmt;
   private readonly setStmt;
   private readonly deleteStmt;
@@ -109,11 +108,8 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async get(key: string): Promise<ConversationState | undefined> {
-    const kept = this.recent.get(key);
-    if (kept) {
-      this.recent.delete(key);
-      if (kept.expiresAt > this.now()) return kept.state;
-    }
+    const kept = this.recent.take(key);
+    if (kept && kept.expiresAt > this.now()) return kept.state;
     const row = this.getStmt.get(key, this.now());
     return row ? (JSON.parse(row.state) as ConversationState) : undefined;
   }
@@ -123,15 +119,14 @@ export class SqliteConversationStore implements ConversationStore {
     const json = JSON.stringify(stored);
     const encoded = lines.length > 0 ? JSON.stringify(lines) : undefined;
     const expiresAt = this.now() + ttlSeconds * 1000;
-    this.recent.delete(key);
+    this.recent.drop(key);
     await writeCommitted(this.db, () => {
       this.setStmt.run(key, json, expiresAt);
       if (encoded === undefined) return;
       const seq = Number(this.appendLines.run(key, encoded).lastInsertRowid);
       if (seq % TRIM_EVERY === 0) this.trimLines.run(key, key);
     });
-    this.recent.set(key, { state: stored, expiresAt });
-    if (this.recent.size > RECENT_STATES) this.recent.delete(this.recent.keys().next().value as string);
+    this.recent.keep(key, { state: stored, expiresAt });
   }
 
   async transcript(key: string): Promise<TranscriptEntry[]> {
@@ -141,7 +136,7 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async delete(key: string): Promise<void> {
-    this.recent.delete(key);
+    this.recent.drop(key);
     await writeCommitted(this.db, () => {
       this.deleteStmt.run(key);
       this.deleteLines.run(key);
@@ -150,8 +145,8 @@ export class SqliteConversationStore implements ConversationStore {
 
   async sweep(): Promise<number> {
     const now = this.now();
-    for (const [key, kept] of this.recent) if (kept.expiresAt <= now) this.recent.delete(key);
-    const swept = this.sweepStmt.run(this.now()).changes;
+    this.recent.dropWhere((kept) => kept.expiresAt <= now);
+    const swept = this.sweepStmt.run(now).changes;
     if (swept > 0) this.sweepLines.run();
     return swept;
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { LuaScript } from './lua-script';
+import { RecentStates } from './recent-states';
 import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from '../conversation/state';
 import { withoutTranscript, type ConversationStore, type HeldConversation } from './conversation-store';
 import type { EventDedupStore } from './event-dedup';
@@ -79,18 +80,15 @@ export interface HoldOptions {
 
 export const HOLD: HoldOptions = { lockMs: 10_000, renewMs: 3_000, waitMs: 15_000, retryMs: 25 };
 
-/** Conversations whose state an instance keeps in memory after saving it (see `recent`). */
-const RECENT_STATES = 2_000;
-
 export class RedisConversationStore implements ConversationStore {
   /**
-   * The states this instance saved last, parsed, with the version each was saved under (the
-   * saving turn's lock token, kept in Redis beside the state). A conversation's next turn often
-   * comes to the same instance; the hold then finds the version unchanged and the state need not
-   * cross the network and be parsed again (about 3 KB). Another instance's save changes the
-   * version. Handed over by the hold like SQLite's (the caller may change the object).
+   * The states this instance saved last (up to 2,000), parsed, with the version each was saved
+   * under (the saving turn's lock token, kept in Redis beside the state). A conversation's next
+   * turn often comes to the same instance; the hold then finds the version unchanged and the
+   * state need not cross the network and be parsed again (about 3 KB). Another instance's save
+   * changes the version. Handed over by the hold like SQLite's (the caller may change the object).
    */
-  private readonly recent = new Map<string, { state: ConversationState; version: string }>();
+  private readonly recent = new RecentStates<{ state: ConversationState; version: string }>();
 
   constructor(
     private readonly redis: Redis,
@@ -104,8 +102,7 @@ export class RedisConversationStore implements ConversationStore {
     const token = randomUUID();
     const lockKey = this.lockPrefix + key;
     const deadline = Date.now() + o.waitMs;
-    const kept = this.recent.get(key);
-    this.recent.delete(key);
+    const kept = this.recent.take(key);
     let reply: [number, string | null];
     for (;;) {
       reply = (await HOLD_SCRIPT.run(this.redis, [lockKey, this.prefix + key, this.versionKey(key)], [token, o.lockMs, kept?.version ?? ''])) as [number, string | null];
@@ -128,8 +125,7 @@ export class RedisConversationStore implements ConversationStore {
         letGo();
         try {
           const stored = await this.write(key, state, ttlSeconds, lines, token);
-          this.recent.set(key, { state: stored, version: token });
-          if (this.recent.size > RECENT_STATES) this.recent.delete(this.recent.keys().next().value as string);
+          this.recent.keep(key, { state: stored, version: token });
         } catch (err) {
           // Not saved: the lock still goes now, not when it expires.
           await lock(0).catch(() => undefined);
@@ -158,7 +154,7 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   async set(key: string, state: ConversationState, ttlSeconds: number, lines: TranscriptEntry[] = []): Promise<void> {
-    this.recent.delete(key);
+    this.recent.drop(key);
     await this.write(key, state, ttlSeconds, lines, '');
   }
 
@@ -179,7 +175,7 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   async delete(key: string): Promise<void> {
-    this.recent.delete(key);
+    this.recent.drop(key);
     await this.redis.del(this.prefix + key, this.linesKey(key), this.versionKey(key));
   }
 
