@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AnswerPhase, DirectLineDriver } from './load/directline';
-import { CpuMeter, cpuSecondsOf, FakeLineApi, freePort, killAll, LineEventFactory, loadTexts, paced, percentile, ReplyPhase, ServerProcess, sleep, THAI } from './load/lib';
+import { CpuMeter, cpuSecondsOf, FakeLineApi, freePort, killAll, LineEventFactory, loadTexts, num, paced, percentile, ReplyPhase, ServerProcess, sleep, THAI } from './load/lib';
 
 // ---------------------------------------------------------------------------------------------
 // Parameters (env overrides for trying other loads; the defaults take about 5 minutes)
@@ -35,7 +35,6 @@ import { CpuMeter, cpuSecondsOf, FakeLineApi, freePort, killAll, LineEventFactor
 /** BENCH_ONLY=echo,sqlite (any of bare, echo, sqlite, redis, directline): run only those parts. */
 const onlyParts = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 const only = (part: string) => onlyParts.length === 0 || onlyParts.includes(part);
-const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const P = {
   durationS: num('BENCH_DURATION', 10),
   /** Rounds of the LINE rows, each server in turn in a rotated order; the table shows medians. */

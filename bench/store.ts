@@ -19,9 +19,8 @@ import { SqliteConversationStore } from '../src/storage/conversation-store';
 import { SqliteEventInbox } from '../src/storage/event-inbox';
 import { SqliteLinkStore } from '../src/storage/link-store';
 import { closeDatabase, openDatabase } from '../src/storage/sqlite';
-import { loadTexts } from './load/lib';
+import { loadTexts, num, percentile } from './load/lib';
 
-const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const BATCH = num('BENCH_BATCH', 8);
 const EVENTS = num('BENCH_EVENTS', 20_000);
 const USERS = num('BENCH_USERS', 200);
@@ -91,9 +90,9 @@ async function main(): Promise<void> {
   const total = now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const us = (ns: bigint) => (Number(ns) / 1000 / EVENTS).toFixed(1);
-  const sorted = [...stateBytes].sort((a, b) => a - b);
+  const sizes = [...stateBytes].sort((a, b) => a - b);
   console.log(`bench:store — ${EVENTS} events, ${BATCH} per commit, ${USERS} conversations, node ${process.version}`);
-  console.log(`stored state: median ${sorted[sorted.length >> 1]} bytes, max ${sorted[sorted.length - 1]}; transcript lines per turn: ${(lines.reduce((n, l) => n + l.length, 0) / lines.length).toFixed(1)}`);
+  console.log(`stored state: median ${percentile(sizes, 50)} bytes, max ${sizes[sizes.length - 1]}; transcript lines per turn: ${(lines.reduce((n, l) => n + l.length, 0) / lines.length).toFixed(1)}`);
   console.log(`per event: CPU ${((cpu.user + cpu.system) / EVENTS).toFixed(1)} µs, wall ${us(total)} µs`);
   console.log(`  wall by step (µs): ${Object.entries(wall).map(([k, v]) => `${k} ${us(v)}`).join(', ')} (commits counted in accept, set and done)`);
   await closeDatabase(db);

@@ -21,6 +21,9 @@ export function percentile(sorted: number[], p: number): number {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A benchmark knob: the number in environment variable `name`, else `dflt`. */
+export const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
+
 let clockTicks: number | undefined;
 
 /** CPU time (user + system) a process has used so far, in seconds; NaN when it cannot be read. */
