@@ -10,13 +10,16 @@
  * Line conversation), not HTTP 200s. autocannon's closed loop gives the most each server answers;
  * the bot acknowledges before it answers, so its latency there is that of a backlog: each LINE
  * server is also sent webhooks at a fixed, evenly spaced rate (open loop), by default half the
- * full bot's (SQLite) figure. Prints figures and whether the targets are met; asserts nothing.
+ * full bot's (SQLite) figure, and then climbs a ladder of fixed rates to find the highest it
+ * answers with p99 under 50 ms (the target read as capacity). Prints figures and whether the
+ * targets are met; asserts nothing.
  * The machine is shared (a VM whose CPU time varies by ±30% from minute to minute), so the LINE
  * rows are measured in BENCH_ROUNDS rounds (default 3), the servers taking turns in a rotated
  * order, and the table shows each figure's median over the rounds; the throughput ratio is the
  * median of the per-round ratios (the full bot and the echo bot measured minutes apart).
  * Knobs (env): BENCH_DURATION, BENCH_WARMUP (s), BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_DL_CONNECTIONS,
- * BENCH_USERS, BENCH_CONVERSATIONS, BENCH_RATE, BENCH_REDIS_URL, BENCH_NODE_ARGS (e.g. --cpu-prof).
+ * BENCH_USERS, BENCH_CONVERSATIONS, BENCH_RATE, BENCH_LADDER_SECONDS (0: no ladder), BENCH_REDIS_URL,
+ * BENCH_NODE_ARGS (e.g. --cpu-prof).
  * Target: the full bot answers at least as many LINE events per second as the echo bot, with
  * p99 under 50 ms, on embedded defaults and on Redis.
  */
@@ -49,6 +52,8 @@ const P = {
   rate: num('BENCH_RATE', 0),
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/9',
   targetP99Ms: 50,
+  /** Seconds of each step of the capacity ladder (BENCH_LADDER_SECONDS=0: no ladder). */
+  ladderS: num('BENCH_LADDER_SECONDS', 5),
 };
 
 const root = path.resolve(__dirname, '..');
@@ -104,6 +109,8 @@ interface Row {
   cpuPct: number;
   detail: string[];
   skipped?: string;
+  /** Fixed-rate rows: events sent and not answered, or not acknowledged with a 200. */
+  missed?: number;
   /** The rounds' rows, when this row is their median. */
   rounds?: Row[];
 }
@@ -365,7 +372,7 @@ async function lineRow(name: string, server: ServerProcess, replies: boolean): P
 }
 
 /** The same webhooks at a fixed rate, evenly spaced (open loop), on a server already warmed up. */
-async function pacedLineRow(name: string, server: ServerProcess, rate: number): Promise<Row> {
+async function pacedLineRow(name: string, server: ServerProcess, rate: number, seconds = P.durationS): Promise<Row> {
   const before = fake.snapshot();
   const cpu = meters(server);
   const phase = new ReplyPhase(performance.now());
@@ -374,7 +381,7 @@ async function pacedLineRow(name: string, server: ServerProcess, rate: number): 
     port: server.port,
     path: '/webhooks/line',
     rate,
-    seconds: P.durationS,
+    seconds,
     sockets: P.lineConnections,
     next: () => {
       const e = factory.next();
@@ -398,6 +405,7 @@ async function pacedLineRow(name: string, server: ServerProcess, rate: number): 
     replyP99: percentile(sorted(phase.latencies), 99),
     peakRssMb: NaN,
     cpuPct: usage.server,
+    missed: Math.max(r.sent - phase.answered, r.sent - ok),
     detail: [
       `${r.sent} webhooks at ${rate}/s, evenly spaced, over up to ${P.lineConnections} keep-alive connections; HTTP: ${codes || 'none'}, errors ${r.errors}` +
         `${ok < r.sent ? ` — ${r.sent - ok} not acknowledged 200` : ''}`,
@@ -499,6 +507,69 @@ async function directLineRow(name: string, server: ServerProcess): Promise<Row> 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Capacity at the latency target
+
+interface LadderStep {
+  rate: number;
+  p99: number;
+  /** Every event answered and acknowledged, with the answer's p99 under the target. */
+  ok: boolean;
+}
+/** A server on the ladder: its steps, and the highest rate it held (undefined: not even the first). */
+interface Ladder {
+  steps: LadderStep[];
+  held?: number;
+  /** The rate it failed at twice (undefined: it held to the top of the ladder). */
+  failedAt?: number;
+}
+const ladders = new Map<string, Ladder>();
+
+/**
+ * The target read as capacity: the highest fixed rate (open loop, evenly spaced) at which a server
+ * answers every event with the answer's p99 under the target. Unlike full load, whose latency is
+ * that of autocannon's closed loop (connections / throughput, over the target even for the echo
+ * bot on a slow machine), this asks what the target asks: how many events per second each server
+ * answers within 50 ms. Rates climb by a tenth of `ref` (the echo bot's full-load figure) from
+ * half of it, up to twice it; at each rate the servers still in take turns, so a slow minute of
+ * the machine falls on them alike; a failed step is run once more before the server drops out.
+ */
+async function climbLadder(servers: { name: string; server: ServerProcess }[], ref: number): Promise<void> {
+  const stepRate = Math.max(10, Math.round(ref / 100) * 10);
+  let climbing = servers.map((s) => ({ ...s, ladder: { steps: [] } as Ladder }));
+  for (const s of climbing) ladders.set(s.name, s.ladder);
+  console.log(`\nCapacity ladder: fixed rates from ${5 * stepRate}/s up by ${stepRate}/s, ${P.ladderS} s each; a server drops out at the rate it fails twice`);
+  for (let rate = 5 * stepRate; climbing.length > 0 && rate <= 2 * ref; rate += stepRate) {
+    const still: typeof climbing = [];
+    for (const s of climbing) {
+      let ok = false;
+      for (let attempt = 1; attempt <= 2 && !ok; attempt++) {
+        const row = await pacedLineRow(s.name, s.server, rate, P.ladderS);
+        ok = row.missed === 0 && row.replyP99 < P.targetP99Ms;
+        s.ladder.steps.push({ rate, p99: row.replyP99, ok });
+        console.log(`  ${s.name} at ${rate}/s${attempt > 1 ? ' (again)' : ''}: answer p99 ${f(row.replyP99, 1)} ms, missed ${row.missed}, CPU ${f(row.cpuPct, 0)}% ${ok ? 'ok' : 'FAILED'}`);
+      }
+      if (ok) {
+        s.ladder.held = rate;
+        still.push(s);
+      } else s.ladder.failedAt = rate;
+    }
+    climbing = still;
+  }
+}
+
+function printLadders(order: string[]): void {
+  const list = order.filter((n) => ladders.has(n));
+  if (list.length === 0) return;
+  console.log(`\nHighest fixed rate answered in full with answer p99 < ${P.targetP99Ms} ms (capacity ladder; p99 ms at each step, × = failed):`);
+  const width = Math.max(...list.map((n) => n.length));
+  for (const n of list) {
+    const l = ladders.get(n)!;
+    const held = l.held === undefined ? `below ${l.failedAt}/s` : `${l.held}/s${l.failedAt === undefined ? ' (top of the ladder)' : ''}`;
+    console.log(`${n.padEnd(width)}  ${held.padStart(12)}   ${l.steps.map((st) => `${st.rate}: ${f(st.p99, 1)}${st.ok ? '' : '×'}`).join('  ')}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Report
 
 const ROW = {
@@ -596,6 +667,15 @@ function verdicts(rate: number | undefined): void {
       `    throughput        ${f(full.answeredPerS, 0)} events/s (echo bot ${echo ? f(echo.answeredPerS, 0) : '—'}; ratio ${ratioOf === undefined ? '—' : f(ratioOf, 2)}` +
         `${perRound.length > 1 ? ', median of the rounds\' ratios' : ''}), target ≥ echo bot: ${yes(ratioOf === undefined ? undefined : ratioOf >= 1)}`,
     );
+    const mine = ladders.get(ROW.full(store));
+    const echoLadder = ladders.get(ROW.echo);
+    if (mine) {
+      const held = (l: Ladder | undefined) => (l === undefined ? '—' : l.held === undefined ? `below ${l.failedAt}/s` : `${l.held}/s`);
+      const met = mine.held !== undefined && echoLadder !== undefined && (echoLadder.held === undefined || mine.held >= echoLadder.held);
+      console.log(
+        `    within ${P.targetP99Ms} ms     held up to ${held(mine)} (echo bot ${held(echoLadder)}), target ≥ echo bot's rate: ${echoLadder ? yes(met) : 'n/a'}`,
+      );
+    }
     console.log(`    p99 at full load  ${f(full.replyP99, 1)} ms (HTTP p99 ${f(full.httpP99, 1)} ms), target < ${P.targetP99Ms} ms: ${yes(full.replyP99 < P.targetP99Ms)}`);
     if (fullAt && rate) {
       console.log(
@@ -750,6 +830,8 @@ async function main(): Promise<void> {
     if (!rate && first) rate = Math.max(10, Math.floor(first.answeredPerS / 2 / 10) * 10);
     const fixed = rate;
     if (fixed) await inRounds(' @rate', ` at ${fixed} events/s`, () => ROW.at(fixed), (name, server) => pacedLineRow(name, server, fixed));
+    const ref = rows.find((r) => r.name === ROW.echo && !r.skipped) ?? first;
+    if (P.ladderS > 0 && ref) await climbLadder(live.map((k) => ({ name: k.name, server: running.get(k.name)! })), ref.answeredPerS);
   } finally {
     for (const [name, server] of running) await stopAndReport(name, server);
   }
@@ -774,6 +856,7 @@ async function main(): Promise<void> {
   for (const store of stores) order.push(ROW.dl(store));
   printTable(order);
   printRounds(order);
+  printLadders(order);
   verdicts(rate);
   console.log(
     '\nNotes:\n' +
