@@ -106,6 +106,25 @@ export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx
   return turnCtx.result();
 }
 
+/**
+ * What the bot says is redacted too (it may repeat what the seller typed), but its lines are
+ * mostly the same few hundred texts of the locales and the knowledge base, each run through
+ * every pattern at every turn: the lines found clean are remembered (a line with a secret
+ * never is, so nothing secret stays in memory).
+ */
+const cleanBotLines = new Set<string>();
+const CLEAN_BOT_LINES_KEPT = 2_000;
+
+export function redactBotLine(text: string): string {
+  if (cleanBotLines.has(text)) return text;
+  const { text: redacted, kinds } = redact(text);
+  if (kinds.length === 0 && redacted === text) {
+    if (cleanBotLines.size >= CLEAN_BOT_LINES_KEPT) cleanBotLines.clear();
+    cleanBotLines.add(text);
+  }
+  return redacted;
+}
+
 function labelOf(state: ConversationState, action: string | undefined): string | undefined {
   return state.offered.find((c) => c.action === action)?.label;
 }
@@ -145,18 +164,19 @@ class TurnBuilder {
     this.botSaid(`${text} [${choices.map((c) => c.label).join(' | ')}]`);
   }
 
-  userSaid(text: string): void {
-    this.record('user', text);
+  /** `redacted`: the text went through redact() already (it finds nothing more the second time). */
+  userSaid(text: string, redacted = false): void {
+    this.record('user', redacted ? text : redact(text).text);
   }
 
   private botSaid(text: string): void {
-    this.record('bot', text);
+    this.record('bot', redactBotLine(text));
   }
 
-  private record(from: 'user' | 'bot', text: string): void {
+  private record(from: 'user' | 'bot', redactedText: string): void {
     const first = this.firstWords();
     const t = this.state.transcript;
-    const entry = { from, text: redact(text).text, at: this.at };
+    const entry = { from, text: redactedText, at: this.at };
     t.push(entry);
     if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
     if (first.length < FIRST_WORDS && this.isOwnWords(entry)) first.push(entry.text);
@@ -188,7 +208,7 @@ class TurnBuilder {
 
   text(raw: string): void {
     const { text, kinds } = redact(raw);
-    this.userSaid(text);
+    this.userSaid(text, true);
     if (kinds.length > 0) {
       this.events.push({ type: 'secret-redacted', kinds });
       this.messages.push({ type: 'text', text: this.tr('safety.secret') });

@@ -10,7 +10,7 @@ export interface MatchResult {
   topic: string | null;
   confidence: number;
   candidates: { topic: string; confidence: number }[];
-  /** Why, in words, for the explain command and logs. */
+  /** Why, in words, for the explain command and logs: put into words only when read. */
   why: string[];
   /** The answer's topic is for one platform and the message named none (e.g. OTP: which platform?). */
   platformUnconfirmed: boolean;
@@ -84,23 +84,23 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
   const evidence = byCode || backs(top) || backs(chosen);
   // An example of another BigSeller question is closer than any phrasing of the topic.
   const offTopic = !byCode && ranking.outOfScope + D.offTopicSlack >= top.bestPhrasing;
-  const why = [
+  // Put into words only when read (the explain command, tests): a turn never reads them, and
+  // formatting them cost about a twentieth of a turn.
+  const why = (last: string) => (): string[] => [
     `top ${top.topic}: score ${round(top.score)}, covers ${pct(top.coverage)} of the message, best phrasing ${round(top.bestPhrasing)}`,
     `matched [${top.matched.join(', ')}], distinctive [${top.distinctive.join(', ')}]`,
     ...top.reasons,
     `closest out-of-scope example: ${round(ranking.outOfScope)}`,
     rival ? `runner-up of another family ${rival.topic}: score ${round(rival.score)}, margin ${round(margin)}` : 'no rival topic',
+    ...(chosen !== top ? [`${chosen.topic} is the general article of ${top.topic} and is as close`] : []),
+    last,
   ];
 
   if (offTopic) {
-    return {
-      ...base,
-      decision: 'none',
-      topic: null,
-      confidence: round(Math.min(1, ranking.outOfScope)),
-      candidates,
-      why: [...why, 'none: the message is closer to a question the bot does not handle (out-of-scope examples)'],
-    };
+    return withWhy(
+      { ...base, decision: 'none', topic: null, confidence: round(Math.min(1, ranking.outOfScope)), candidates },
+      why('none: the message is closer to a question the bot does not handle (out-of-scope examples)'),
+    );
   }
 
   const strong = top.score >= D.answerScore && top.coverage >= D.answerCoverage;
@@ -110,16 +110,17 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
     const topicDef = topics.get(chosen.topic);
     const platformUnconfirmed =
       !!topicDef && !topicDef.platforms.includes('all') && a.platforms.length === 0 && !byCode;
-    if (chosen !== top) why.push(`${chosen.topic} is the general article of ${top.topic} and is as close`);
-    return {
-      ...base,
-      decision: 'answer',
-      topic: chosen.topic,
-      confidence: round(Math.min(1, chosen.score) * (0.6 + 0.4 * Math.min(1, margin / 0.3))),
-      candidates,
-      why: [...why, 'answer: enough evidence and a clear lead'],
-      platformUnconfirmed,
-    };
+    return withWhy(
+      {
+        ...base,
+        decision: 'answer',
+        topic: chosen.topic,
+        confidence: round(Math.min(1, chosen.score) * (0.6 + 0.4 * Math.min(1, margin / 0.3))),
+        candidates,
+        platformUnconfirmed,
+      },
+      why('answer: enough evidence and a clear lead'),
+    );
   }
 
   if (evidence && top.score >= D.clarifyScore && top.coverage >= D.clarifyCoverage) {
@@ -127,25 +128,27 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
       .filter((c) => top.score - c.score <= D.clarifyWithin && c.distinctive.length + (c.reasons.length ? 1 : 0) > 0)
       .slice(0, D.maxCandidates);
     if (close.length >= 2 || !strong) {
-      return {
-        ...base,
-        decision: 'clarify',
-        topic: null,
-        confidence: round(Math.min(1, top.score) * 0.5),
-        candidates: close.map((c) => ({ topic: c.topic, confidence: conf(c) })),
-        why: [...why, close.length >= 2 ? 'clarify: several topics are about as likely' : 'clarify: some evidence but not enough to answer'],
-      };
+      return withWhy(
+        { ...base, decision: 'clarify', topic: null, confidence: round(Math.min(1, top.score) * 0.5), candidates: close.map((c) => ({ topic: c.topic, confidence: conf(c) })) },
+        why(close.length >= 2 ? 'clarify: several topics are about as likely' : 'clarify: some evidence but not enough to answer'),
+      );
     }
   }
 
-  return {
-    ...base,
-    decision: 'none',
-    topic: null,
-    confidence: round(1 - Math.min(1, top.score)),
-    candidates,
-    why: [...why, evidence ? 'none: too little of the message is explained' : 'none: no distinctive word or error code backs any topic'],
-  };
+  return withWhy(
+    { ...base, decision: 'none', topic: null, confidence: round(1 - Math.min(1, top.score)), candidates },
+    why(evidence ? 'none: too little of the message is explained' : 'none: no distinctive word or error code backs any topic'),
+  );
+}
+
+/** `why` as a property that puts its lines into words the first time it is read. */
+function withWhy<T extends Omit<MatchResult, 'why'>>(result: T, lines: () => string[]): T & { why: string[] } {
+  let words: string[] | undefined;
+  return Object.defineProperty(result, 'why', {
+    get: () => (words ??= lines()),
+    enumerable: true,
+    configurable: true,
+  }) as T & { why: string[] };
 }
 
 function round(x: number): number {

@@ -34,6 +34,11 @@ export class Matcher {
   explain(text: string): Explained {
     const analysis = this.analyser.analyse(text);
     const ranking = this.index.rank(analysis);
-    return { ...decide(analysis, ranking, this.kb.byId, { ...DECISION, ...this.options.decision }), analysis, ranked: ranking.candidates, outOfScope: ranking.outOfScope };
+    // Added to decide's own object: a copy would read (and so put into words) its lazy `why`.
+    return Object.assign(decide(analysis, ranking, this.kb.byId, { ...DECISION, ...this.options.decision }), {
+      analysis,
+      ranked: ranking.candidates,
+      outOfScope: ranking.outOfScope,
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { redactBotLine } from '../../src/conversation/engine';
 import { choicesOf, plain, RecordingChannel } from './recording-channel';
 
 describe('conversation core', () => {
@@ -160,6 +161,23 @@ describe('conversation core', () => {
     expect(lines.some((e) => e.from === 'bot')).toBe(true);
     // The state itself is stored without the lines, which only a hand-over reads.
     expect((await ch.state())!.transcript).toEqual([]);
+  });
+
+  it('redacts what a pressed button carried when it was no choice on offer', async () => {
+    const ch = new RecordingChannel();
+    await ch.press('topic:unknown', { text: 'pw: Sup3rSecret!' });
+    const lines = JSON.stringify(await ch.transcript());
+    expect(lines).toContain('[password removed]');
+    expect(lines).not.toContain('Sup3rSecret');
+  });
+
+  it('redacts what the bot says every time, though it remembers the lines it found clean', () => {
+    const line = 'Your password: Sup3rSecret! was received';
+    expect(redactBotLine(line)).toBe('Your password: [password removed] was received');
+    expect(redactBotLine(line)).toBe('Your password: [password removed] was received');
+    const clean = 'ลองทำตามขั้นตอนนี้นะคะ';
+    expect(redactBotLine(clean)).toBe(clean);
+    expect(redactBotLine(clean)).toBe(clean);
   });
 
   it('forgets idle conversations after the expiry', async () => {

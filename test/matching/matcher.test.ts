@@ -13,6 +13,15 @@ describe('matcher decisions', () => {
     expect(r.why.join('\n')).toMatch(/covers \d+% of the message/);
   });
 
+  it('puts its reasons into words only when they are read, and a copy carries them', () => {
+    const r = matcher.match('ร้าน shopee หมดอายุ ต้องทำยังไง');
+    expect(Object.getOwnPropertyDescriptor(r, 'why')?.get).toBeDefined();
+    expect(r.why[r.why.length - 1]).toBe('answer: enough evidence and a clear lead');
+    expect(r.why).toBe(r.why);
+    expect({ ...r }.why).toEqual(r.why);
+    expect(JSON.parse(JSON.stringify(r)).why).toEqual(r.why);
+  });
+
   it.each([
     ['INTERNAL_DATA_ERROR', 'lazada-internal-data-error'],
     ['internal data eror', 'lazada-internal-data-error'],

@@ -49,6 +49,21 @@ const TRAILING_JUNK = /[\s,.;:!?\-–—(/[{]+$/u;
  * than half the room (one long word) cuts mid-word instead.
  */
 export function shortenLabel(label: string, max: number = LIMITS.labelGraphemes): string {
+  // Labels come from the locales and the knowledge base, a few hundred in all, and a Thai one is
+  // longer than 20 code units, so each reply segmented the same labels again: remembered.
+  const memo = `${max}\u0000${label}`;
+  const known = shortened.get(memo);
+  if (known !== undefined) return known;
+  const out = shorten(label, max);
+  if (shortened.size >= SHORTENED_KEPT) shortened.clear();
+  shortened.set(memo, out);
+  return out;
+}
+
+const shortened = new Map<string, string>();
+const SHORTENED_KEPT = 2_000;
+
+function shorten(label: string, max: number): string {
   const clean = label.replace(/\s+/g, ' ').trim();
   // A cluster is at least one code unit: a short string fits without segmenting it (hot path).
   if (clean.length <= max || graphemes(clean).length <= max) return clean;

@@ -86,6 +86,16 @@ describe('LINE rendering', () => {
     expect(shortenLabel('INTERNAL_DATA_ERROR_FROM_LAZADA_API')).toBe('INTERNAL_DATA_ERROR…');
   });
 
+  it('gives a label it has shortened before the same answer, for each length asked', () => {
+    const long = 'ร้านค้าหมดอายุการเชื่อมต่อและวิธีเชื่อมต่อใหม่';
+    const at20 = shortenLabel(long);
+    const at10 = shortenLabel(long, 10);
+    expect(graphemes(at10)).toBeLessThanOrEqual(10);
+    expect(at10).not.toBe(at20);
+    expect(shortenLabel(long)).toBe(at20);
+    expect(shortenLabel(long, 10)).toBe(at10);
+  });
+
   it('sends an action longer than 300 characters as the choice number, which the core maps back', () => {
     const [[msg]] = renderReply([{ type: 'choices', text: 'Q', choices: [{ label: 'A', action: 'a' }, { label: 'B', action: `x:${'y'.repeat(400)}` }] }]);
     const items = (msg as any).quickReply.items;
