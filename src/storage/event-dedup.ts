@@ -14,7 +14,7 @@ export interface EventDedupStore {
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
 export class SqliteEventDedupStore implements EventDedupStore {
-  private readonly claimTx: (id: string, now: number, expiresAt: number) => boolean;
+  private readonly claimStmt;
   private readonly sweepStmt;
   private lastSweep = Number.NEGATIVE_INFINITY;
 
@@ -27,14 +27,13 @@ export class SqliteEventDedupStore implements EventDedupStore {
       expires_at INTEGER NOT NULL
     )`);
     db.exec('CREATE INDEX IF NOT EXISTS event_dedup_expiry ON event_dedup (expires_at)');
-    const dropExpired = db.prepare('DELETE FROM event_dedup WHERE id = ? AND expires_at <= ?');
-    const insert = db.prepare('INSERT OR IGNORE INTO event_dedup (id, expires_at) VALUES (?, ?)');
+    // New, or known but expired: claimed (one row changed). One statement is atomic, so two
+    // claimers of the same id (two instances on one file) cannot both win, and it needs no
+    // transaction of its own inside the caller's (a claim per webhook event).
+    this.claimStmt = db.prepare(
+      'INSERT INTO event_dedup (id, expires_at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET expires_at = excluded.expires_at WHERE event_dedup.expires_at <= ?',
+    );
     this.sweepStmt = db.prepare('DELETE FROM event_dedup WHERE expires_at <= ?');
-    // One transaction, so two claimers of the same id (two instances on one file) cannot both win.
-    this.claimTx = db.transaction((id: string, now: number, expiresAt: number) => {
-      dropExpired.run(id, now);
-      return insert.run(id, expiresAt).changes === 1;
-    });
   }
 
   async claim(id: string, ttlSeconds: number): Promise<boolean> {
@@ -48,6 +47,6 @@ export class SqliteEventDedupStore implements EventDedupStore {
       this.lastSweep = now;
       this.sweepStmt.run(now);
     }
-    return this.claimTx(id, now, now + ttlSeconds * 1000);
+    return this.claimStmt.run(id, now + ttlSeconds * 1000, now).changes === 1;
   }
 }

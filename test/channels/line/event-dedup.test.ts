@@ -16,6 +16,9 @@ describe('SqliteEventDedupStore', () => {
     expect(await store.claim('e1', 60)).toBe(false);
     now += 1_000;
     expect(await store.claim('e1', 60)).toBe(true);
+    // claimed again: for another ttl
+    now += 59_000;
+    expect(await store.claim('e1', 60)).toBe(false);
   });
 
   it('sweeps expired rows now and then while claiming', async () => {
