@@ -86,14 +86,13 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
   const offTopic = !byCode && ranking.outOfScope + D.offTopicSlack >= top.bestPhrasing;
   // Put into words only when read (the explain command, tests): a turn never reads them, and
   // formatting them cost about a twentieth of a turn.
-  const why = (last: string) => (): string[] => [
+  const why = (...last: string[]) => (): string[] => [
     `top ${top.topic}: score ${round(top.score)}, covers ${pct(top.coverage)} of the message, best phrasing ${round(top.bestPhrasing)}`,
     `matched [${top.matched.join(', ')}], distinctive [${top.distinctive.join(', ')}]`,
     ...top.reasons,
     `closest out-of-scope example: ${round(ranking.outOfScope)}`,
     rival ? `runner-up of another family ${rival.topic}: score ${round(rival.score)}, margin ${round(margin)}` : 'no rival topic',
-    ...(chosen !== top ? [`${chosen.topic} is the general article of ${top.topic} and is as close`] : []),
-    last,
+    ...last,
   ];
 
   if (offTopic) {
@@ -119,7 +118,7 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
         candidates,
         platformUnconfirmed,
       },
-      why('answer: enough evidence and a clear lead'),
+      why(...(chosen !== top ? [`${chosen.topic} is the general article of ${top.topic} and is as close`] : []), 'answer: enough evidence and a clear lead'),
     );
   }
 
