@@ -33,7 +33,7 @@ import { AnswerPhase, DirectLineDriver } from './load/directline';
 import { CpuMeter, cpuSecondsOf, FakeLineApi, freePort, killAll, LineEventFactory, loadTexts, num, paced, percentile, ReplyPhase, ServerProcess, sleep, THAI } from './load/lib';
 
 // ---------------------------------------------------------------------------------------------
-// Parameters (env overrides for trying other loads; the defaults take about 5 minutes)
+// Parameters (env overrides for trying other loads; the defaults take about 6 minutes)
 
 /** BENCH_ONLY=echo,sqlite (any of bare, echo, sqlite, redis, directline): run only those parts. */
 const onlyParts = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
