@@ -1,3 +1,4 @@
+import { BoundedCache } from '../bounded-cache';
 import { MASK, redact } from '../escalation/redact';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
@@ -112,16 +113,12 @@ export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx
  * every pattern at every turn: the lines found clean are remembered (a line with a secret
  * never is, so nothing secret stays in memory).
  */
-const cleanBotLines = new Set<string>();
-const CLEAN_BOT_LINES_KEPT = 2_000;
+const cleanBotLines = new BoundedCache<string, true>(2_000);
 
 export function redactBotLine(text: string): string {
-  if (cleanBotLines.has(text)) return text;
+  if (cleanBotLines.get(text)) return text;
   const { text: redacted, kinds } = redact(text);
-  if (kinds.length === 0 && redacted === text) {
-    if (cleanBotLines.size >= CLEAN_BOT_LINES_KEPT) cleanBotLines.clear();
-    cleanBotLines.add(text);
-  }
+  if (kinds.length === 0 && redacted === text) cleanBotLines.set(text, true);
   return redacted;
 }
 

@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import stemmer from 'stemmer';
+import { BoundedCache } from '../bounded-cache';
 import type { Platform, Topic } from '../knowledge/schema';
 import { compact, type CompiledLexicon } from './lexicon';
 import { normalise } from './normalise';
@@ -190,17 +191,4 @@ function containsInOrder(hay: string[], needle: string[], span: number): boolean
     if (k === needle.length) return true;
   }
   return false;
-}
-
-/** A memo that forgets everything when full: simple, and enough for repeated chat words. */
-class BoundedCache<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
-  get(k: K): V | undefined {
-    return this.map.get(k);
-  }
-  set(k: K, v: V): void {
-    if (this.map.size >= this.max) this.map.clear();
-    this.map.set(k, v);
-  }
 }

@@ -1,6 +1,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Choice, ImageSlot, OutMessage } from '../../conversation/messages';
 import { toPlainText } from '../../conversation/plain-text';
+import { BoundedCache } from '../../bounded-cache';
 
 /**
  * The core's vocabulary as LINE messages (pure: no I/O). LINE rejects a whole request when one
@@ -52,16 +53,15 @@ export function shortenLabel(label: string, max: number = LIMITS.labelGraphemes)
   // Labels come from the locales and the knowledge base, a few hundred in all, and a Thai one is
   // longer than 20 code units, so each reply segmented the same labels again: remembered.
   const memo = `${max}\u0000${label}`;
-  const known = shortened.get(memo);
-  if (known !== undefined) return known;
-  const out = shorten(label, max);
-  if (shortened.size >= SHORTENED_KEPT) shortened.clear();
-  shortened.set(memo, out);
+  let out = shortened.get(memo);
+  if (out === undefined) {
+    out = shorten(label, max);
+    shortened.set(memo, out);
+  }
   return out;
 }
 
-const shortened = new Map<string, string>();
-const SHORTENED_KEPT = 2_000;
+const shortened = new BoundedCache<string, string>(2_000);
 
 function shorten(label: string, max: number): string {
   const clean = label.replace(/\s+/g, ' ').trim();
