@@ -557,6 +557,11 @@ async function climbLadder(servers: { name: string; server: ServerProcess }[], r
   }
 }
 
+/** "420/s", or "below 350/s" for a server that failed the first step. */
+function heldRate(l: Ladder): string {
+  return l.held === undefined ? `below ${l.failedAt}/s` : `${l.held}/s`;
+}
+
 function printLadders(order: string[]): void {
   const list = order.filter((n) => ladders.has(n));
   if (list.length === 0) return;
@@ -564,7 +569,7 @@ function printLadders(order: string[]): void {
   const width = Math.max(...list.map((n) => n.length));
   for (const n of list) {
     const l = ladders.get(n)!;
-    const held = l.held === undefined ? `below ${l.failedAt}/s` : `${l.held}/s${l.failedAt === undefined ? ' (top of the ladder)' : ''}`;
+    const held = `${heldRate(l)}${l.held !== undefined && l.failedAt === undefined ? ' (top of the ladder)' : ''}`;
     console.log(`${n.padEnd(width)}  ${held.padStart(12)}   ${l.steps.map((st) => `${st.rate}: ${f(st.p99, 1)}${st.ok ? '' : '×'}`).join('  ')}`);
   }
 }
@@ -670,10 +675,9 @@ function verdicts(rate: number | undefined): void {
     const mine = ladders.get(ROW.full(store));
     const echoLadder = ladders.get(ROW.echo);
     if (mine) {
-      const held = (l: Ladder | undefined) => (l === undefined ? '—' : l.held === undefined ? `below ${l.failedAt}/s` : `${l.held}/s`);
       const met = mine.held !== undefined && echoLadder !== undefined && (echoLadder.held === undefined || mine.held >= echoLadder.held);
       console.log(
-        `    within ${P.targetP99Ms} ms     held up to ${held(mine)} (echo bot ${held(echoLadder)}), target ≥ echo bot's rate: ${echoLadder ? yes(met) : 'n/a'}`,
+        `    within ${P.targetP99Ms} ms     held up to ${heldRate(mine)} (echo bot ${echoLadder ? heldRate(echoLadder) : '—'}), target ≥ echo bot's rate: ${echoLadder ? yes(met) : 'n/a'}`,
       );
     }
     console.log(`    p99 at full load  ${f(full.replyP99, 1)} ms (HTTP p99 ${f(full.httpP99, 1)} ms), target < ${P.targetP99Ms} ms: ${yes(full.replyP99 < P.targetP99Ms)}`);
