@@ -63,7 +63,10 @@ export class TopicIndex {
   private readonly affinity = new Map<string, Map<number, number>>();
   private readonly df = new Map<string, number>();
   private readonly postingsPhrasing = new Map<string, number[]>();
+  /** Per-query scratch, reused (zeroed again after use): a query touches hundreds of phrasings. */
   private overlapBuf = new Float64Array(0);
+  private touchedBuf = new Int32Array(0);
+  private bestBuf = new Float64Array(0);
   private readonly phrasings: PhrasingEntry[] = [];
   private readonly topicsByCode = new Map<string, number[]>();
   private readonly oovWeight: number;
@@ -137,6 +140,8 @@ export class TopicIndex {
     }
     topics.forEach((t, ti) => t.errorCodes.forEach((c) => push(this.topicsByCode, c.toUpperCase(), ti)));
     this.overlapBuf = new Float64Array(this.phrasings.length);
+    this.touchedBuf = new Int32Array(this.phrasings.length);
+    this.bestBuf = new Float64Array(docs.length);
   }
 
   vocabulary(): IterableIterator<string> {
@@ -171,36 +176,43 @@ export class TopicIndex {
     // Weighted overlap with each phrasing that shares a word, accumulated in reused typed
     // arrays (this loop is the hot path), then the best phrasing per topic (F-measure).
     const overlap = this.overlapBuf;
-    const touched: number[] = [];
+    const touched = this.touchedBuf;
+    let touchedCount = 0;
     for (let q = 0; q < query.length; q++) {
       const list = this.postingsPhrasing.get(query[q]);
       if (!list) continue;
       for (let k = 0; k < list.length; k++) {
         const pi = list[k];
-        if (overlap[pi] === 0) touched.push(pi);
+        if (overlap[pi] === 0) touched[touchedCount++] = pi;
         overlap[pi] += weights[q];
       }
     }
-    const best = new Map<number, number>();
-    for (const pi of touched) {
+    const best = this.bestBuf;
+    /** Topics with a best phrasing, in the order first reached (ties keep it when sorted). */
+    const reached: number[] = [];
+    for (let i = 0; i < touchedCount; i++) {
+      const pi = touched[i];
       const p = this.phrasings[pi];
       const w = overlap[pi];
       overlap[pi] = 0;
       const recall = w / total;
       const precision = w / p.weight;
       const f = (2 * recall * precision) / (recall + precision);
-      if (f > (best.get(p.topic) ?? 0)) best.set(p.topic, f);
+      if (f > best[p.topic]) {
+        if (best[p.topic] === 0) reached.push(p.topic);
+        best[p.topic] = f;
+      }
     }
 
     // Pooled coverage only for the topics whose phrasings come closest: it reorders, it does not discover.
-    const shortlist = [...best].sort((x, y) => y[1] - x[1]).slice(0, o.shortlist).map(([ti]) => ti);
+    const shortlist = reached.sort((x, y) => best[y] - best[x]).slice(0, o.shortlist);
     const scored: { ti: number; score: number; coverage: number; bestPhrasing: number }[] = [];
     for (const ti of new Set([...shortlist, ...codeTopics])) {
       if (ti === this.outOfScopeIndex) continue;
       let pooled = 0;
       for (let q = 0; q < query.length; q++) pooled += weights[q] * (this.affinity.get(query[q])?.get(ti) ?? 0);
       const coverage = total > 0 ? pooled / total : 0;
-      const bestPhrasing = best.get(ti) ?? 0;
+      const bestPhrasing = best[ti];
       let score = o.pooledShare * coverage + (1 - o.pooledShare) * bestPhrasing;
       if (codeTopics.has(ti)) score += o.errorCodeBonus;
       const platforms = this.topics[ti].platforms;
@@ -226,7 +238,9 @@ export class TopicIndex {
       const matched = query.filter((q) => this.affinity.get(q)?.has(ti));
       return { topic: t.id, score, coverage, bestPhrasing, matched, distinctive: matched.filter((m) => this.isDistinctive(m)), reasons };
     });
-    return { candidates, outOfScope: best.get(this.outOfScopeIndex) ?? 0 };
+    const outOfScope = this.outOfScopeIndex >= 0 ? best[this.outOfScopeIndex] : 0;
+    for (const ti of reached) best[ti] = 0;
+    return { candidates, outOfScope };
   }
 }
 

@@ -13,6 +13,21 @@ describe('matcher decisions', () => {
     expect(r.why.join('\n')).toMatch(/covers \d+% of the message/);
   });
 
+  it('ranks a message the same whatever was ranked before it (the ranking reuses its scratch arrays)', () => {
+    const kb = loadKnowledge(path.resolve(__dirname, '../../knowledge'));
+    const texts = ['ร้าน shopee หมดอายุ ต้องทำยังไง', 'lazada PASSWORD_NOT_MATCH', 'woocommerce 401 unauthorized', 'วิธีพิมพ์ใบปะหน้าขนส่ง'];
+    const rankingOf = (m: Matcher, text: string) => {
+      const { ranked, outOfScope } = m.explain(text);
+      return JSON.stringify({ ranked, outOfScope });
+    };
+    const fresh = texts.map((text) => rankingOf(new Matcher(kb), text));
+    expect(fresh.every((r) => r.includes('"topic"'))).toBe(true);
+    const shared = new Matcher(kb);
+    for (const order of [texts, [...texts].reverse(), texts]) {
+      for (const text of order) expect(rankingOf(shared, text)).toBe(fresh[texts.indexOf(text)]);
+    }
+  });
+
   it('puts its reasons into words only when they are read, and a copy carries them', () => {
     const r = matcher.match('ร้าน shopee หมดอายุ ต้องทำยังไง');
     expect(Object.getOwnPropertyDescriptor(r, 'why')?.get).toBeDefined();
