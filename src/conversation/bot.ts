@@ -6,7 +6,16 @@ import type { OutMessage, Turn } from './messages';
  * one at a time) and returns the messages in order. Channels only translate.
  */
 export interface Bot {
-  handle(turn: Turn): Promise<OutMessage[]>;
+  handle(turn: Turn, lookups?: TurnLookups): Promise<OutMessage[]>;
   /** Forget a user's conversation (LINE unfollow, "start over"). */
   forget(conversationKey: { channel: Turn['channel']; conversationId: string }): Promise<void>;
+}
+
+/** What the channel knows how to look up for a turn, read while the conversation is being taken. */
+export interface TurnLookups {
+  /**
+   * The BigSeller account the seller proved (LINE account link), for turn.accountId. Asked for
+   * together with the conversation's state: on Redis both go out in one write, a round trip less.
+   */
+  accountId?: () => Promise<string | undefined>;
 }

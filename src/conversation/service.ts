@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EscalationCase, TicketResult } from '../escalation/case';
 import type { AccountStores } from '../status/connector';
 import type { ConversationStore, HeldConversation } from '../storage/conversation-store';
-import type { Bot } from './bot';
+import type { Bot, TurnLookups } from './bot';
 import { runTurn, type CoreContext } from './engine';
 import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
 import { KeyedLock } from './keyed-lock';
@@ -36,15 +36,21 @@ export class BotService implements Bot {
     return `${channel}:${conversationId}`;
   }
 
-  handle(given: Turn): Promise<OutMessage[]> {
+  handle(given: Turn, lookups: TurnLookups = {}): Promise<OutMessage[]> {
     const turn = given.requestId ? given : { ...given, requestId: randomUUID() };
     const key = BotService.key(turn.channel, turn.conversationId);
-    return this.lock.run(key, () => this.turn(key, turn));
+    return this.lock.run(key, () => this.turn(key, turn, lookups));
   }
 
   /** Within this process turns are serialised by `lock`; a shared store's hold adds the other instances. */
-  private async turn(key: string, turn: Turn): Promise<OutMessage[]> {
-    const held = this.opts.store.hold ? await this.opts.store.hold(key) : undefined;
+  private async turn(key: string, given: Turn, lookups: TurnLookups): Promise<OutMessage[]> {
+    const [holding, looking] = await Promise.allSettled([this.opts.store.hold?.(key), lookups.accountId?.()]);
+    const held = holding.status === 'fulfilled' ? holding.value : undefined;
+    if (holding.status === 'rejected' || looking.status === 'rejected') {
+      await held?.release();
+      throw holding.status === 'rejected' ? holding.reason : (looking as PromiseRejectedResult).reason;
+    }
+    const turn = looking.value ? { ...given, accountId: looking.value } : given;
     try {
       return await this.heldTurn(key, turn, held);
     } finally {

@@ -1,5 +1,8 @@
 import type { AccountStores, StoreStatus } from '../../src/status/connector';
-import { choicesOf, plain, RecordingChannel } from './recording-channel';
+import Database from 'better-sqlite3';
+import { BotService } from '../../src/conversation/service';
+import { SqliteConversationStore, type ConversationStore, type HeldConversation } from '../../src/storage/conversation-store';
+import { choicesOf, core, plain, RecordingChannel } from './recording-channel';
 
 const NOW = Date.parse('2026-11-28T10:00:00Z');
 const DAY = 24 * 3600 * 1000;
@@ -29,6 +32,19 @@ function linked(stores: AccountStores | Error): RecordingChannel {
     return stores;
   };
   return ch;
+}
+
+/** A store shaped like a shared one (with a hold), over an in-memory SQLite store. */
+function withHold(hold: (base: SqliteConversationStore, key: string) => Promise<HeldConversation>): ConversationStore {
+  const base = new SqliteConversationStore(new Database(':memory:'), () => NOW);
+  return {
+    get: (key) => base.get(key),
+    set: (...args) => base.set(...args),
+    transcript: (key) => base.transcript(key),
+    delete: (key) => base.delete(key),
+    sweep: () => base.sweep(),
+    hold: (key) => hold(base, key),
+  };
 }
 
 describe('live status check in the conversation', () => {
@@ -106,5 +122,46 @@ describe('live status check in the conversation', () => {
     await ch.press('handover:confirm');
     expect(ch.statusChecks).toEqual(['A1']);
     expect(ch.cases[0]).toMatchObject({ accountId: 'A1', statusSnapshot: { stores: [expect.objectContaining({ nickname: 'X' })] } });
+  });
+
+  it("asks for the channel's account lookup together with the conversation's hold, and checks that account", async () => {
+    const order: string[] = [];
+    let giveHold!: () => void;
+    const holdGiven = new Promise<void>((resolve) => (giveHold = resolve));
+    // A shared store's hold (Redis): the lookup must not wait for it, to go out in the same write.
+    const store = withHold(async (base, key) => {
+      order.push('hold asked');
+      await holdGiven;
+      order.push('hold given');
+      return { state: await base.get(key), save: (state, ttl, lines) => base.set(key, state, ttl, lines), release: async () => undefined };
+    });
+    const checks: string[] = [];
+    const expired = account([{ nickname: 'ร้านแม่มณี', status: 'expired', expiresAt: new Date(NOW - 3 * DAY).toISOString() }]);
+    const bot = new BotService({ core, store, idleTtlSeconds: 600, checkStatus: async (id) => (checks.push(id), expired) });
+    const turn = { channel: 'line' as const, conversationId: 'U1', userId: 'U1', kind: 'message' as const, text: 'ร้าน shopee หมดอายุ ต้องทำยังไง', at: new Date(NOW).toISOString() };
+    const answer = bot.handle(turn, {
+      accountId: async () => {
+        order.push('account asked');
+        return 'A1';
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['hold asked', 'account asked']);
+    giveHold();
+    expect(plain(await answer)).toMatch(/ร้านแม่มณี/);
+    expect(order).toEqual(['hold asked', 'account asked', 'hold given']);
+    expect(checks).toEqual(['A1']);
+    // No account found: the conversation stays anonymous (no check).
+    expect(plain(await bot.handle({ ...turn, conversationId: 'U2', userId: 'U2' }, { accountId: async () => undefined }))).not.toMatch(/ร้านแม่มณี/);
+    expect(checks).toEqual(['A1']);
+  });
+
+  it('lets the conversation go again when the account lookup fails', async () => {
+    let released = 0;
+    const store = withHold(async () => ({ state: undefined, save: async () => undefined, release: async () => void released++ }));
+    const bot = new BotService({ core, store, idleTtlSeconds: 600 });
+    const turn = { channel: 'line' as const, conversationId: 'U1', userId: 'U1', kind: 'message' as const, text: 'hello', at: new Date(NOW).toISOString() };
+    await expect(bot.handle(turn, { accountId: () => Promise.reject(new Error('links unreachable')) })).rejects.toThrow('links unreachable');
+    expect(released).toBe(1);
   });
 });

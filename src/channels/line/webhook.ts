@@ -206,12 +206,13 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   ): Promise<void> {
     let loading: Promise<void> | undefined;
     const loadingTimer = opts.loading ? setTimeout(() => (loading = client.showLoading(userId)), deps.loadingAfterMs ?? DEFAULT_LOADING_AFTER_MS) : undefined;
-    const accountId = deps.linking ? await deps.linking.links.accountOf(userId).catch(() => undefined) : undefined;
+    const links = deps.linking?.links;
+    const accountId = links ? () => links.accountOf(userId).catch(() => undefined) : undefined;
     const requestId = typeof event.webhookEventId === 'string' ? event.webhookEventId : undefined;
-    const turn: Turn = { channel: 'line', conversationId: userId, userId, at: new Date(now()).toISOString(), accountId, requestId, replayId: requestId, ...part };
+    const turn: Turn = { channel: 'line', conversationId: userId, userId, at: new Date(now()).toISOString(), requestId, replayId: requestId, ...part };
     let messages: OutMessage[];
     try {
-      messages = await bot.handle(turn);
+      messages = await bot.handle(turn, { accountId });
     } catch (err) {
       log.error({ err, requestId, user: userHash(userId), kind: turn.kind }, 'LINE turn failed');
       messages = [{ type: 'text', text: t(languageOf([turn.text]), 'error.generic') }];

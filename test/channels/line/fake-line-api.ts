@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import pino from 'pino';
-import type { Bot } from '../../../src/conversation/bot';
+import type { Bot, TurnLookups } from '../../../src/conversation/bot';
 import type { OutMessage, Turn } from '../../../src/conversation/messages';
 import { loadTranslations } from '../../../src/i18n';
 import { openDatabase, type Db } from '../../../src/storage/sqlite';
@@ -196,7 +196,9 @@ export class FakeBot implements Bot {
   readonly forgotten: { channel: string; conversationId: string }[] = [];
   onHandle?: (turn: Turn) => void | Promise<void>;
 
-  async handle(turn: Turn): Promise<OutMessage[]> {
+  async handle(given: Turn, lookups: TurnLookups = {}): Promise<OutMessage[]> {
+    const accountId = await lookups.accountId?.();
+    const turn = accountId ? { ...given, accountId } : given;
     this.turns.push(turn);
     await this.onHandle?.(turn);
     if (turn.text === 'slow') await new Promise((r) => setTimeout(r, 150));
