@@ -445,7 +445,8 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
           finished(o.id);
         }
       }
-      await inflight.track(handle(items));
+      // handle() tracks each event in flight itself (a graceful stop waits for them).
+      await handle(items);
     } catch (err) {
       log.warn({ err }, 'LINE inbox check failed (retrying)');
     } finally {
