@@ -10,7 +10,7 @@
  * Line conversation), not HTTP 200s. autocannon's closed loop gives the most each server answers;
  * the bot acknowledges before it answers, so its latency there is that of a backlog: each LINE
  * server is also sent webhooks at a fixed, evenly spaced rate (open loop), by default half the
- * full bot's (SQLite) figure, and then climbs a ladder of fixed rates to find the highest it
+ * echo bot's figure, and then climbs a ladder of fixed rates to find the highest it
  * answers with p99 under 50 ms (the target read as capacity). Prints figures and whether the
  * targets are met; asserts nothing.
  * The machine is shared (a VM whose CPU time varies by ±30% from minute to minute), so the LINE
@@ -48,7 +48,7 @@ const P = {
   users: num('BENCH_USERS', 200),
   conversations: num('BENCH_CONVERSATIONS', 100),
   pollMs: 1000,
-  /** Fixed rate of the latency rows; by default half the full bot's (SQLite) answered/s. */
+  /** Fixed rate of the latency rows; by default half the echo bot's answered/s (the reference). */
   rate: num('BENCH_RATE', 0),
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/9',
   targetP99Ms: 50,
@@ -808,8 +808,9 @@ async function main(): Promise<void> {
   }
   if (only('echo')) lineServers.push({ name: ROW.echo, start: () => startHelper(ROW.echo, 'echo-bot.ts') });
 
-  // The fixed rate of the latency rows: half of what the full bot answered at full load (the
-  // median over the rounds, SQLite), the same rate for the echo bot and both stores.
+  // The fixed rate of the latency rows: half of what the echo bot, the reference, answered at
+  // full load (the median over the rounds; the first bot's when the echo bot is not run), the
+  // same rate for every server.
   let rate = P.rate;
   const running = new Map<string, ServerProcess>();
   try {
@@ -830,12 +831,11 @@ async function main(): Promise<void> {
       }
     };
     await inRounds('', '', (name) => name, (name, server) => lineRow(name, server, true));
-    const first = rows.find((r) => live.some((k) => k.name === r.name && k.name !== ROW.echo) && !r.skipped);
-    if (!rate && first) rate = Math.max(10, Math.floor(first.answeredPerS / 2 / 10) * 10);
+    const reference = rows.find((r) => r.name === ROW.echo && !r.skipped) ?? rows.find((r) => live.some((k) => k.name === r.name) && !r.skipped);
+    if (!rate && reference) rate = Math.max(10, Math.floor(reference.answeredPerS / 2 / 10) * 10);
     const fixed = rate;
     if (fixed) await inRounds(' @rate', ` at ${fixed} events/s`, () => ROW.at(fixed), (name, server) => pacedLineRow(name, server, fixed));
-    const ref = rows.find((r) => r.name === ROW.echo && !r.skipped) ?? first;
-    if (P.ladderS > 0 && ref) await climbLadder(live.map((k) => ({ name: k.name, server: running.get(k.name)! })), ref.answeredPerS);
+    if (P.ladderS > 0 && reference) await climbLadder(live.map((k) => ({ name: k.name, server: running.get(k.name)! })), reference.answeredPerS);
   } finally {
     for (const [name, server] of running) await stopAndReport(name, server);
   }
@@ -853,7 +853,7 @@ async function main(): Promise<void> {
   console.log(
     '\nResults. answered/s: LINE replies received by the fake LINE API (Direct Line: answers stored in the conversation), per second up to the last one;\n' +
       'HTTP: the webhook (POST activity) round trip; answer: webhook (message) sent -> reply received by the fake LINE API (answer stored).\n' +
-      `"same at N events/s": the server of the row above, sent N webhooks a second evenly (open loop), N = ${P.rate ? 'BENCH_RATE' : "half the full bot's (SQLite) answered/s"}.\n`,
+      `"same at N events/s": the server of the row above, sent N webhooks a second evenly (open loop), N = ${P.rate ? 'BENCH_RATE' : "half the echo bot's answered/s"}.\n`,
   );
   const order = [ROW.bare, ROW.echo, `${ROW.echo} @rate`];
   for (const store of stores) order.push(ROW.full(store), `${ROW.full(store)} @rate`);
