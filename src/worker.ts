@@ -26,6 +26,9 @@ function main(): void {
     kb,
   });
   sender.start();
+  // The sender's poll timer does not hold a process open (the web process has its server for
+  // that). On SQLite the worker has nothing else, and would end as soon as it started.
+  const alive = setInterval(() => undefined, 60_000);
   log.info({ queue: redis ? 'redis' : 'sqlite', smtp: Boolean(config.smtpUrl) }, 'mail worker started');
 
   // 90 s: an SMTP server that hangs past its timeouts must not keep the process from stopping.
@@ -33,6 +36,7 @@ function main(): void {
     log,
     'mail worker stopping: finishing the mails being sent, the rest stays queued',
     async () => {
+      clearInterval(alive);
       try {
         await sender.stop();
         await outbox.close?.();
