@@ -55,6 +55,12 @@ const CHECK_STORES = /\b(check|show)\b.*\b(stores?|shops?|status|connections?)\b
 const NOT_ABOUT_A_STORE = new Set(['platforms-supported', 'contact-support']);
 const SNAPSHOT_FRESH_MS = 5 * 60 * 1000;
 const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?)\b|ยกเลิก|ไม่เอา|ไม่ต้อง|พอแล้ว)/i;
+/**
+ * A typed answer to the hand-over offer or its summary, instead of its buttons. Thai "ได้" and
+ * "ไม่" also start sentences about the problem ("ได้รับ OTP แล้ว", "ไม่ได้รับ OTP"): only on their own.
+ */
+const AGREE = /^(?:(?:yes|yep|yeah|sure|please|ok(?:ay)?|go ahead|send(?: it)?|confirm)\b|ใช่|โอเค|ตกลง|ส่งเลย|ส่งได้|ส่งให้|ยืนยัน|(?:ได้|เอา)(?:ค่ะ|ครับ|คะ|เลย|จ้า)?\s*$|(?:ค่ะ|ครับ)\s*$)/i;
+const DECLINE = /^(?:(?:no|nope|not now|later)\b|ไม่(?:ค่ะ|ครับ|คะ|จ้า)?\s*$|ไว้ก่อน|ไม่เป็นไร)/i;
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
 const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;
 
@@ -233,9 +239,15 @@ class TurnBuilder {
 
     const typed = text.trim();
     if (this.state.awaiting === 'handover' && this.state.handover) {
+      const step = this.state.handover.step;
       if (CANCEL.test(typed)) return this.action('handover:cancel');
-      if (this.state.handover.step === 'email') return this.handoverEmail(typed);
-      if (this.state.handover.step === 'description') return this.handoverDescription(typed);
+      if (step === 'email') return this.handoverEmail(typed);
+      if (step === 'description') return this.handoverDescription(typed);
+      // Sellers often answer the question in words; anything longer is matched as usual.
+      if (typed.length < 30 && (step === 'offer' || step === 'confirm')) {
+        if (AGREE.test(typed)) return this.action(step === 'offer' ? 'handover:start' : 'handover:confirm');
+        if (step === 'offer' && DECLINE.test(typed)) return this.action('handover:cancel');
+      }
     }
     const number = /^\s*([0-9]{1,2})\s*[.)]?\s*$/.exec(typed.normalize('NFKC').replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50)));
     if (number && this.state.offered.length > 0) {

@@ -98,6 +98,27 @@ describe('hand-over to support', () => {
     expect(plain(out)).toMatch(/ไม่ส่งซ้ำ/);
   });
 
+  it('takes a typed yes to the offer and to the summary, and a typed no to the offer', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอคุยกับเจ้าหน้าที่');
+    expect(plain(await ch.send('ใช่ค่ะ'))).toMatch(/อีเมลไหน/);
+    await ch.send('seller@shop.co.th');
+    expect(plain(await ch.send('เชื่อม shopee ไม่ได้ค่ะ'))).toMatch(/seller@shop\.co\.th/);
+    expect(plain(await ch.send('ส่งเลยค่ะ'))).toMatch(/BS-TEST01/);
+    expect(ch.cases).toHaveLength(1);
+
+    const en = new RecordingChannel('c2');
+    await en.send('I want to talk to a human');
+    expect(plain(await en.send('no'))).toMatch(/nothing was sent/);
+    expect(en.events).toContainEqual({ type: 'handover-cancelled' });
+
+    // A sentence about the problem is not an answer to the offer: it is matched as usual.
+    const third = new RecordingChannel('c3');
+    await third.send('ขอคุยกับเจ้าหน้าที่');
+    expect((await third.send('ไม่ได้รับ otp จาก shopee')).some((m) => m.type === 'steps')).toBe(true);
+    expect(third.cases).toHaveLength(0);
+  });
+
   it('can be cancelled at any point, by button or in words', async () => {
     const ch = new RecordingChannel();
     await ch.send('I want to talk to a human');
