@@ -61,6 +61,8 @@ const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?)\b|ยกเลิก|
  */
 const AGREE = /^(?:(?:yes|yep|yeah|sure|please|ok(?:ay)?|go ahead|send(?: it)?|confirm)\b|ใช่|โอเค|ตกลง|ส่งเลย|ส่งได้|ส่งให้|ยืนยัน|(?:ได้|เอา)(?:ค่ะ|ครับ|คะ|เลย|จ้า)?\s*$|(?:ค่ะ|ครับ)\s*$)/i;
 const DECLINE = /^(?:(?:no|nope|not now|later)\b|ไม่(?:ค่ะ|ครับ|คะ|จ้า)?\s*$|ไว้ก่อน|ไม่เป็นไร)/i;
+/** A typed "skip" for the optional description: the button's word, not a description. */
+const SKIP = /^(?:skip|no|none|nothing|n\/a|-|ข้าม|ไม่มี)\s*(?:ค่ะ|ครับ|คะ)?\s*[.!]*\s*$/i;
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
 const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;
 
@@ -242,7 +244,7 @@ class TurnBuilder {
       const step = this.state.handover.step;
       if (CANCEL.test(typed)) return this.action('handover:cancel');
       if (step === 'email') return this.handoverEmail(typed);
-      if (step === 'description') return this.handoverDescription(typed);
+      if (step === 'description') return SKIP.test(typed) ? this.action('handover:skip') : this.handoverDescription(typed);
       // Sellers often answer the question in words; anything longer is matched as usual.
       if (typed.length < 30 && (step === 'offer' || step === 'confirm')) {
         if (AGREE.test(typed)) return this.action(step === 'offer' ? 'handover:start' : 'handover:confirm');

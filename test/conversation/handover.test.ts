@@ -98,7 +98,7 @@ describe('hand-over to support', () => {
     expect(plain(out)).toMatch(/ไม่ส่งซ้ำ/);
   });
 
-  it('takes a typed yes to the offer and to the summary, and a typed no to the offer', async () => {
+  it('takes a typed yes to the offer and to the summary, a typed no to the offer and a typed skip for the description', async () => {
     const ch = new RecordingChannel();
     await ch.send('ขอคุยกับเจ้าหน้าที่');
     expect(plain(await ch.send('ใช่ค่ะ'))).toMatch(/อีเมลไหน/);
@@ -111,6 +111,17 @@ describe('hand-over to support', () => {
     await en.send('I want to talk to a human');
     expect(plain(await en.send('no'))).toMatch(/nothing was sent/);
     expect(en.events).toContainEqual({ type: 'handover-cancelled' });
+
+    // "skip" typed for the optional description skips it, as the button does.
+    const skipper = new RecordingChannel('c4');
+    await skipper.send('my tiktok shop connection expired');
+    await skipper.send('I want to talk to a human');
+    await skipper.send('yes');
+    await skipper.send('seller@example.com');
+    const summary = plain(await skipper.send('skip'));
+    expect(summary).toMatch(/Please check/);
+    expect(summary).not.toMatch(/Problem: skip/);
+    expect((await skipper.state())?.handover?.description).toBeUndefined();
 
     // A sentence about the problem is not an answer to the offer: it is matched as usual.
     const third = new RecordingChannel('c3');
