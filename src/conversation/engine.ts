@@ -358,7 +358,7 @@ class TurnBuilder {
     if (analysis.smallTalk === 'greeting') return this.welcome(false);
     if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'));
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
-    this.miss(() => this.offer(this.tr('offtopic'), this.menuChoices()));
+    this.miss(() => this.offer(this.tr(m.vague ? 'vague' : 'offtopic'), this.menuChoices()));
   }
 
   /** A message the bot could not help with; the second in a row brings the hand-over offer. */

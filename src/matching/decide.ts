@@ -14,6 +14,12 @@ export interface MatchResult {
   why: string[];
   /** The answer's topic is for one platform and the message named none (e.g. OTP: which platform?). */
   platformUnconfirmed: boolean;
+  /**
+   * 'none' for a message about store connections that says too little to pick a topic ("can't
+   * connect my store"): nearly every word is the knowledge base's, none points at one topic, and
+   * it is far from the out-of-scope examples. The seller is asked for more, not told it is off-topic.
+   */
+  vague: boolean;
 }
 
 /**
@@ -36,6 +42,8 @@ export const DECISION = {
   clarifyCoverage: 0.34,
   clarifyWithin: 0.15,
   maxCandidates: 3,
+  /** A vague message is at most this close to the out-of-scope examples (best-phrasing F). */
+  vagueOutOfScope: 0.4,
 };
 
 export const CONTACT_TOPIC = 'contact-support';
@@ -44,7 +52,7 @@ export type DecisionOptions = typeof DECISION;
 
 export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>, D: DecisionOptions = DECISION): MatchResult {
   const ranked = ranking.candidates;
-  const base = { text: a.text, platformUnconfirmed: false };
+  const base = { text: a.text, platformUnconfirmed: false, vague: false };
   const conf = (c: Candidate) => round(Math.min(1, c.score));
   const candidates = ranked.slice(0, D.maxCandidates).map((c) => ({ topic: c.topic, confidence: conf(c) }));
 
@@ -134,9 +142,13 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
     }
   }
 
+  const vague = !evidence && top.coverage >= D.wholeCoverage && ranking.outOfScope < D.vagueOutOfScope;
   return withWhy(
-    { ...base, decision: 'none', topic: null, confidence: round(1 - Math.min(1, top.score)), candidates },
-    why(evidence ? 'none: too little of the message is explained' : 'none: no distinctive word or error code backs any topic'),
+    { ...base, decision: 'none', topic: null, confidence: round(1 - Math.min(1, top.score)), candidates, vague },
+    why(
+      evidence ? 'none: too little of the message is explained' : 'none: no distinctive word or error code backs any topic',
+      ...(vague ? ['vague: about store connections, but too little to pick a topic (ask for more)'] : []),
+    ),
   );
 }
 

@@ -112,6 +112,18 @@ describe('conversation core', () => {
     expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'two-misses' });
   });
 
+  it('asks a vague message about a store connection for more, instead of calling it off-topic', async () => {
+    const ch = new RecordingChannel();
+    const out = await ch.send('เชื่อมต่อร้านไม่ได้');
+    expect(plain(out)).toMatch(/เล่าเพิ่มอีกนิด/);
+    expect(plain(out)).not.toMatch(/ช่วยได้เฉพาะเรื่อง/);
+    expect(choicesOf(out).map((c) => c.action)).toContain('topic:connection-expired');
+    // Still a miss: a second vague message brings the hand-over offer.
+    const again = await ch.send("I can't connect my store");
+    expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'two-misses' });
+    expect(choicesOf(again).map((c) => c.action)).toContain('handover:start');
+  });
+
   it('a request for a person gets the hand-over offer', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('ขอคุยกับเจ้าหน้าที่หน่อยค่ะ');

@@ -91,6 +91,16 @@ describe('matcher decisions', () => {
     },
   );
 
+  it('tells a vague message about store connections from an off-topic one', () => {
+    for (const text of ['เชื่อมต่อร้านไม่ได้', "I can't connect my store"]) {
+      expect(matcher.match(text)).toMatchObject({ decision: 'none', vague: true });
+    }
+    for (const text of ['how do I change my BigSeller password', 'วันนี้อากาศร้อนมาก', 'how do I edit product variants', 'hello']) {
+      expect(matcher.match(text)).toMatchObject({ decision: 'none', vague: false });
+    }
+    expect(matcher.match('ร้าน shopee หมดอายุ ต้องทำยังไง').vague).toBe(false);
+  });
+
   it('offers at most three candidates when it asks to clarify', () => {
     for (const text of ['ร้านเชื่อมต่อไม่ได้', 'connect store problem', 'woocommerce error']) {
       expect(matcher.match(text).candidates.length).toBeLessThanOrEqual(3);
