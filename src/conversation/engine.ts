@@ -243,7 +243,8 @@ class TurnBuilder {
     if (this.state.awaiting === 'handover' && this.state.handover) {
       const step = this.state.handover.step;
       if (CANCEL.test(typed)) return this.action('handover:cancel');
-      if (step === 'email') return this.handoverEmail(typed);
+      // An address typed at the offer says yes and answers the next question at once.
+      if (step === 'email' || (step === 'offer' && parseEmailAddress(typed))) return this.handoverEmail(typed);
       if (step === 'description') return SKIP.test(typed) ? this.action('handover:skip') : this.handoverDescription(typed);
       // Sellers often answer the question in words; anything longer is matched as usual.
       if (typed.length < 30 && (step === 'offer' || step === 'confirm')) {

@@ -98,7 +98,7 @@ describe('hand-over to support', () => {
     expect(plain(out)).toMatch(/ไม่ส่งซ้ำ/);
   });
 
-  it('takes a typed yes to the offer and to the summary, a typed no to the offer and a typed skip for the description', async () => {
+  it('takes a typed yes to the offer and to the summary, a typed no or an e-mail address to the offer and a typed skip for the description', async () => {
     const ch = new RecordingChannel();
     await ch.send('ขอคุยกับเจ้าหน้าที่');
     expect(plain(await ch.send('ใช่ค่ะ'))).toMatch(/อีเมลไหน/);
@@ -122,6 +122,12 @@ describe('hand-over to support', () => {
     expect(summary).toMatch(/Please check/);
     expect(summary).not.toMatch(/Problem: skip/);
     expect((await skipper.state())?.handover?.description).toBeUndefined();
+
+    // An e-mail address typed at the offer is a yes with the address.
+    const quick = new RecordingChannel('c5');
+    await quick.send('talk to a human');
+    expect(plain(await quick.send('seller@example.com'))).toMatch(/what is the problem/);
+    expect((await quick.state())?.handover).toMatchObject({ step: 'description', email: 'seller@example.com' });
 
     // A sentence about the problem is not an answer to the offer: it is matched as usual.
     const third = new RecordingChannel('c3');
