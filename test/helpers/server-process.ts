@@ -35,11 +35,29 @@ export function startWorker(env: Record<string, string>, timeoutMs = 20_000): Pr
   return startProcess('src/worker.ts', env, '"mail worker started"', timeoutMs);
 }
 
-async function startProcess(script: string, env: Record<string, string>, ready: string, timeoutMs: number): Promise<Omit<ServerProcess, 'url'>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+function startProcess(script: string, env: Record<string, string>, ready: string, timeoutMs: number): Promise<Omit<ServerProcess, 'url'>> {
+  return startCommand(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], env, ready, timeoutMs);
+}
+
+/**
+ * Runs `command` in the repository and waits until its output shows `ready`. `detached`: in a
+ * process group of its own (what it starts can be found by the group), all of it killed should
+ * start-up fail.
+ */
+export async function startCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: string,
+  timeoutMs: number,
+  opts: { detached?: boolean } = {},
+): Promise<Omit<ServerProcess, 'url'>> {
+  const what = [path.basename(command), ...args].join(' ');
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -47,10 +65,11 @@ async function startProcess(script: string, env: Record<string, string>, ready: 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const started = Date.now();
   while (!out.includes(ready)) {
-    if (child.exitCode !== null) throw new Error(`${script} exited during start-up:\n${out}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited during start-up:\n${out}`);
     if (Date.now() - started > timeoutMs) {
-      child.kill('SIGKILL');
-      throw new Error(`${script} did not start in ${timeoutMs} ms:\n${out}`);
+      if (opts.detached) process.kill(-child.pid!, 'SIGKILL');
+      else child.kill('SIGKILL');
+      throw new Error(`${what} did not start in ${timeoutMs} ms:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
