@@ -61,6 +61,8 @@ const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?)\b|ยกเลิก|
  */
 const AGREE = /^(?:(?:yes|yep|yeah|sure|please|ok(?:ay)?|go ahead|send(?: it)?|confirm)\b|ใช่|โอเค|ตกลง|ส่งเลย|ส่งได้|ส่งให้|ยืนยัน|(?:ได้|เอา)(?:ค่ะ|ครับ|คะ|เลย|จ้า)?\s*$|(?:ค่ะ|ครับ)\s*$)/i;
 const DECLINE = /^(?:(?:no|nope|not now|later)\b|ไม่(?:ค่ะ|ครับ|คะ|จ้า)?\s*$|ไว้ก่อน|ไม่เป็นไร)/i;
+/** Below this length a typed yes/no answers the question asked; a longer message is matched as usual. */
+const SHORT_ANSWER = 30;
 /** A typed "skip" for the optional description: the button's word, not a description. */
 const SKIP = /^(?:skip|no|none|nothing|n\/a|-|ข้าม|ไม่มี)\s*(?:ค่ะ|ครับ|คะ)?\s*[.!]*\s*$/i;
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
@@ -246,8 +248,8 @@ class TurnBuilder {
       // An address typed at the offer says yes and answers the next question at once.
       if (step === 'email' || (step === 'offer' && parseEmailAddress(typed))) return this.handoverEmail(typed);
       if (step === 'description') return SKIP.test(typed) ? this.action('handover:skip') : this.handoverDescription(typed);
-      // Sellers often answer the question in words; anything longer is matched as usual.
-      if (typed.length < 30 && (step === 'offer' || step === 'confirm')) {
+      // Sellers often answer the question in words.
+      if (typed.length < SHORT_ANSWER && (step === 'offer' || step === 'confirm')) {
         if (AGREE.test(typed)) return this.action(step === 'offer' ? 'handover:start' : 'handover:confirm');
         if (step === 'offer' && DECLINE.test(typed)) return this.action('handover:cancel');
       }
@@ -263,7 +265,7 @@ class TurnBuilder {
     if (CHECK_STORES.test(typed) && typed.length < 80) return this.action('status:check');
     if (this.state.awaiting === 'feedback') {
       if (YES.test(typed)) return this.action('feedback:yes');
-      if (NO.test(typed) && typed.length < 30) return this.action('feedback:no');
+      if (NO.test(typed) && typed.length < SHORT_ANSWER) return this.action('feedback:no');
     }
 
     const m = this.ctx.matcher.explain(text);
