@@ -89,7 +89,9 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
     c.distinctive.length > 0 ||
     (c.coverage >= D.wholeCoverage && c.bestPhrasing >= D.closePhrasing) ||
     c.bestPhrasing >= D.evidencePhrasing;
-  const evidence = byCode || backs(top) || backs(chosen);
+  // A number alone ("ข้อ 2": the seller picking a choice) is no evidence, whatever phrasing has it.
+  const onlyNumbers = top.matched.length > 0 && top.matched.every((t) => /^\d+$/.test(t));
+  const evidence = byCode || (!onlyNumbers && (backs(top) || backs(chosen)));
   // An example of another BigSeller question is closer than any phrasing of the topic.
   const offTopic = !byCode && ranking.outOfScope + D.offTopicSlack >= top.bestPhrasing;
   // Put into words only when read (the explain command, tests): a turn never reads them, and

@@ -101,6 +101,14 @@ describe('matcher decisions', () => {
     expect(matcher.match('ร้าน shopee หมดอายุ ต้องทำยังไง').vague).toBe(false);
   });
 
+  it('answers nothing from a short reply that names no problem ("no", "not sure", a choice number)', () => {
+    for (const text of ['no', 'ไม่แน่ใจค่ะ', 'ข้อ 2 ค่ะ', '2', 'not sure']) {
+      expect({ text, decision: matcher.match(text).decision }).toEqual({ text, decision: 'none' });
+    }
+    // Numbers with words still count: Lazada's 30 and 180 days.
+    expect(matcher.match('ลาซาด้าครบ 180 วันแล้วต้องเชื่อมใหม่ใช่ไหม').topic).toBe('lazada-token-lifetime');
+  });
+
   it('offers at most three candidates when it asks to clarify', () => {
     for (const text of ['ร้านเชื่อมต่อไม่ได้', 'connect store problem', 'woocommerce error']) {
       expect(matcher.match(text).candidates.length).toBeLessThanOrEqual(3);
