@@ -50,6 +50,7 @@ export const MENU_TOPICS = [
 // \b does not work after Thai letters (they are not \w), hence the split alternatives.
 const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว)/i;
 const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|ยังไม่ได้|ยังไม่หาย|ไม่หาย|ยังเหมือนเดิม|ไม่)/i;
+const UNSURE = /^(?:(?:not sure|unsure|no idea|idk|i? ?don'?t know|dunno)\b|ไม่แน่ใจ|ไม่รู้|ไม่ทราบ)/i;
 const CHECK_STORES = /\b(check|show)\b.*\b(stores?|shops?|status|connections?)\b|\bstore status\b|(เช็ค|เช็ก|ตรวจสอบ|ดู)\s*(สถานะ)?\s*(ร้าน|การเชื่อมต่อ)|สถานะร้าน/i;
 /** Topics about one store's connection: for these a linked seller's stores are checked first. */
 const NOT_ABOUT_A_STORE = new Set(['platforms-supported', 'contact-support']);
@@ -65,6 +66,33 @@ const DECLINE = /^(?:(?:no|nope|not now|later)\b|ไม่(?:ค่ะ|ครั
 const SHORT_ANSWER = 30;
 /** A typed "skip" for the optional description: the button's word, not a description. */
 const SKIP = /^(?:skip|no|none|nothing|n\/a|-|ข้าม|ไม่มี)\s*(?:ค่ะ|ครับ|คะ)?\s*[.!]*\s*$/i;
+/**
+ * A choice picked by its number: "2", "๒", "2.", and the ways sellers say it ("ข้อ 2", "ข้อที่ 2 ค่ะ",
+ * "option 2", "no. 2", "#2").
+ */
+const CHOICE_NUMBER = /^(?:(?:ข้อ|อัน|ตัวเลือก|เลือก|หมายเลข|เบอร์)\s*(?:ที่)?\s*|(?:option|choice|number|no\.?|#)\s*)?([0-9]{1,2})\s*[.)]?\s*(?:ค่ะ|ครับ|คะ|จ้า|นะคะ|นะครับ)?\s*$/i;
+
+export function choiceNumber(typed: string): number | undefined {
+  const m = CHOICE_NUMBER.exec(typed.trim().normalize('NFKC').replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50)));
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Error codes are written as the platform shows them, whatever language the seller writes in. */
+const ERROR_CODE_LIKE = /\b[A-Z0-9]+(?:_[A-Z0-9]+)+\b/g;
+
+/**
+ * Whether a message without Thai moves the conversation to English. The seller's first message
+ * decides on any English word; after that it takes two besides the chat words below, so a Thai
+ * seller's "ok", "thank you" or a pasted PASSWORD_NOT_MATCH does not turn the conversation into English.
+ */
+export function writesEnglish(text: string, firstMessage: boolean): boolean {
+  if (firstMessage) return /[a-z]{2,}/i.test(text);
+  const words = text.replace(ERROR_CODE_LIKE, ' ').match(/[a-z]{2,}/gi) ?? [];
+  return words.filter((w) => !CHAT_WORDS.has(w.toLowerCase())).length >= 2;
+}
+
+/** English words Thai sellers use in Thai chats ("ok", "thank you"): they say nothing of the language. */
+const CHAT_WORDS = new Set(['ok', 'okay', 'yes', 'no', 'thanks', 'thank', 'thx', 'you', 'pls', 'please', 'hi', 'hello', 'bye', 'sorry', 'admin']);
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
 const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;
 
@@ -238,7 +266,8 @@ class TurnBuilder {
     const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
     if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
       if (hasThai(text)) this.state.lang = 'th';
-      else if (/[a-z]{2,}/i.test(text)) this.state.lang = 'en';
+      // firstWords holds this message already when it is the seller's first in their own words.
+      else if (writesEnglish(text, this.firstWords().length <= 1)) this.state.lang = 'en';
     }
 
     const typed = text.trim();
@@ -254,9 +283,9 @@ class TurnBuilder {
         if (step === 'offer' && DECLINE.test(typed)) return this.action('handover:cancel');
       }
     }
-    const number = /^\s*([0-9]{1,2})\s*[.)]?\s*$/.exec(typed.normalize('NFKC').replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50)));
-    if (number && this.state.offered.length > 0) {
-      const choice = this.state.offered[Number(number[1]) - 1];
+    const number = choiceNumber(typed);
+    if (number !== undefined && this.state.offered.length > 0) {
+      const choice = this.state.offered[number - 1];
       if (choice) {
         this.action(choice.action);
         return;
@@ -272,6 +301,11 @@ class TurnBuilder {
     this.remember(m);
     if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0) {
       return this.platformChosen(m.analysis.platforms[0]);
+    }
+    // A short answer to the question just asked, when it says nothing the matcher knows.
+    if (m.decision === 'none' && typed.length < SHORT_ANSWER) {
+      if (this.state.awaiting === 'clarify' && NO.test(typed)) return this.action('none-of-these');
+      if (this.state.awaiting === 'platform' && this.state.pendingTopic && UNSURE.test(typed)) return this.platformUnknown();
     }
 
     // A linked seller describing a store problem: look at the real stores before answering.
@@ -454,6 +488,14 @@ class TurnBuilder {
     const name = platform === 'other' ? this.tr('platform.other') : PLATFORM_NAMES[platform];
     this.say(this.tr('platform.noArticle', { platform: name }));
     this.handover('no-article-for-platform');
+  }
+
+  /** "Not sure" to the platform question: the one article there is names its platform itself. */
+  private platformUnknown(): void {
+    const pending = this.state.pendingTopic ? this.ctx.kb.byId.get(this.state.pendingTopic) : undefined;
+    this.state.pendingTopic = undefined;
+    this.state.awaiting = undefined;
+    return pending ? this.showArticle(pending) : this.welcome(true);
   }
 
   /** The hand-over offer: the case goes to support by e-mail once the seller agrees. */

@@ -66,6 +66,46 @@ describe('conversation core', () => {
     expect(plain(thanks)).toMatch(/ดีใจด้วยค่ะ/);
   });
 
+  it('takes the ways sellers type a choice\'s number ("ข้อ 2", "option 2") as that choice', async () => {
+    for (const typed of ['ข้อ 2 ค่ะ', 'ข้อที่ ๒', 'option 2', 'no. 2', '#2', '2 ครับ']) {
+      const ch = new RecordingChannel();
+      const menu = choicesOf(await ch.start());
+      const out = await ch.send(typed);
+      const second = menu[1].action.replace('topic:', '');
+      expect({ typed, shown: ch.events.find((e) => e.type === 'answered') }).toEqual({ typed, shown: { type: 'answered', topic: second } });
+      expect(out.find((m) => m.type === 'steps')).toBeDefined();
+    }
+  });
+
+  it('takes a typed "no" to "did you mean" as none of these, in the conversation\'s language', async () => {
+    for (const typed of ['ไม่ได้ค่ะ', 'no', 'ไม่ใช่ทั้งหมด']) {
+      const ch = new RecordingChannel();
+      await ch.send('shopee connect ไม่ได้ ขึ้น error authorization failed ค่ะ');
+      expect((await ch.state())?.awaiting).toBe('clarify');
+      const out = await ch.send(typed);
+      expect({ typed, reply: plain(out) }).toEqual({ typed, reply: expect.stringMatching(/เล่าอาการอีกครั้ง/) });
+      expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
+    }
+    // A problem typed at the question is still matched.
+    const ch = new RecordingChannel();
+    await ch.send('shopee connect ไม่ได้ ขึ้น error authorization failed ค่ะ');
+    await ch.send('ไม่ได้รับ OTP ค่ะ');
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'shopee-otp-not-received' });
+  });
+
+  it('shows the one article there is when the seller is not sure of the platform', async () => {
+    for (const [first, unsure, asked] of [
+      ['ไม่ได้รับ OTP ค่ะ', 'ไม่แน่ใจค่ะ', /แพลตฟอร์มไหน/],
+      ['OTP not coming', "i don't know", /Which platform/],
+    ] as const) {
+      const ch = new RecordingChannel();
+      expect(plain(await ch.send(first))).toMatch(asked);
+      const out = await ch.send(unsure);
+      expect({ unsure, steps: out.find((m) => m.type === 'steps') }).toEqual({ unsure, steps: expect.objectContaining({ title: expect.stringMatching(/Shopee/) }) });
+      expect(ch.events).toContainEqual({ type: 'answered', topic: 'shopee-otp-not-received' });
+    }
+  });
+
   it('asks "did you mean" with at most three choices plus "none of these"', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('woocommerce error');
@@ -149,6 +189,19 @@ describe('conversation core', () => {
     expect(plain(await ch.send('shopee otp not received'))).toMatch(/แก้ปัญหาได้แล้วไหมคะ/);
     expect(plain(await ch.send('English please'))).toMatch(/reply in English/);
     expect((await ch.state())!.lang).toBe('en');
+  });
+
+  it('stays in Thai when a Thai seller types "ok", "no" or pastes an error code, and follows real English', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ร้าน lazada เชื่อมต่อไม่ได้ค่ะ');
+    for (const typed of ['ok', 'no', 'thank you', 'PASSWORD_NOT_MATCH']) {
+      await ch.send(typed);
+      expect({ typed, lang: (await ch.state())!.lang }).toEqual({ typed, lang: 'th' });
+    }
+    expect(plain(await ch.send('my shopee store expired again'))).toMatch(/Did this fix it\?/);
+    // The first message decides on a single word.
+    const en = new RecordingChannel();
+    expect(plain(await en.send('expired'))).toMatch(/Did this fix it\?|Which platform/);
   });
 
   it('never stores, logs or repeats a password or OTP typed in chat, and warns the seller', async () => {
