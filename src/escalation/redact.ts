@@ -62,6 +62,9 @@ export function redact(input: string): Redacted {
   for (const re of digits ? TOKENS : TOKENS_WITHOUT_DIGITS) text = text.replace(re, () => mark('token'));
   text = text.replace(PASSWORD_LABEL, (m, label: string, sep: string, value: string) => {
     const plainWord = /^[a-z]+$/i.test(value) && (NOT_A_SECRET.has(value.toLowerCase()) || value.length < 4);
+    // Glued to an English label it is a word of its own ("lazada-password-not-match",
+    // "password.txt"); Thai is written without spaces, so "รหัสผ่านAbc123" is still a label and a value.
+    if (sep === '' && /^[a-z]/i.test(label)) return m;
     const explicit = sep.trim() !== '';
     const looksSecret = /[\d\W_]/.test(value) || /[A-Z]/.test(value.slice(1));
     if (value.startsWith('[') || plainWord || (!explicit && !looksSecret)) return m;

@@ -5,6 +5,9 @@ describe('redact', () => {
     ['my password is Hunter2!', 'Hunter2!', 'password'],
     ['รหัสผ่านคือ abc12345 ค่ะ', 'abc12345', 'password'],
     ['pass: qwerty', 'qwerty', 'password'],
+    ['password:hunter2', 'hunter2', 'password'],
+    ['pw=abc123', 'abc123', 'password'],
+    ['รหัสผ่านAbc12345', 'Abc12345', 'password'],
     ['my pw คือ P@ss', 'P@ss', 'password'],
     ['Lazada123', 'Lazada123', 'password'],
     ['otp 123456', '123456', 'otp'],
@@ -36,6 +39,9 @@ describe('redact', () => {
     './data/mail',
     'Lazada: INTERNAL_DATA_ERROR',
     '{"key": "value"}',
+    '[article lazada-password-not-match] เชื่อมต่อร้าน Lazada แล้วขึ้น PASSWORD_NOT_MATCH',
+    'password-not-match',
+    'see password.txt',
   ])('leaves ordinary text alone: %j', (input) => {
     expect(redact(input)).toEqual({ text: input, kinds: [] });
   });
