@@ -209,12 +209,22 @@ class TurnBuilder {
   }
 
   private record(from: 'user' | 'bot', redactedText: string): void {
-    const first = this.firstWords();
     const t = this.state.transcript;
-    const entry = { from, text: redactedText, at: this.at };
-    t.push(entry);
+    t.push({ from, text: redactedText, at: this.at });
     if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
-    if (first.length < FIRST_WORDS && this.isOwnWords(entry)) first.push(entry.text);
+  }
+
+  /**
+   * A message about the problem, for the hand-over's "in their own words" when the seller gives
+   * no description: not a typed answer to a question ("ok", "ข้าม", "2"), a greeting or a bare
+   * request for a person.
+   */
+  private aboutTheProblem(redactedText: string, m: Explained): void {
+    const a = m.analysis;
+    if (a.smallTalk || a.noise) return;
+    if (m.decision === 'escalate' && a.platforms.length === 0 && a.errorCodes.length === 0) return;
+    const first = this.firstWords();
+    if (first.length < FIRST_WORDS) first.push(redactedText);
   }
 
   /** What the seller typed in their own words: not a button label, a note like "(sticker)" or an e-mail. */
@@ -222,7 +232,7 @@ class TurnBuilder {
     return e.from === 'user' && !/^\(.*\)$/.test(e.text) && !this.isButtonLabel(e.text) && !parseEmailAddress(e.text);
   }
 
-  /** The first things the seller typed (a state from before firstWords derives them from its transcript). */
+  /** The first things the seller said about the problem (a state from before firstWords derives them from its transcript). */
   private firstWords(): string[] {
     this.state.firstWords ??= this.state.transcript.filter((e) => this.isOwnWords(e)).map((e) => e.text).slice(0, FIRST_WORDS);
     return this.state.firstWords;
@@ -266,9 +276,9 @@ class TurnBuilder {
     const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
     if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
       if (hasThai(text)) this.state.lang = 'th';
-      // firstWords holds this message already when it is the seller's first in their own words.
-      else if (writesEnglish(text, this.firstWords().length <= 1)) this.state.lang = 'en';
+      else if (writesEnglish(text, !this.state.typed)) this.state.lang = 'en';
     }
+    this.state.typed = true;
 
     const typed = text.trim();
     if (this.state.awaiting === 'handover' && this.state.handover) {
@@ -307,6 +317,7 @@ class TurnBuilder {
       if (this.state.awaiting === 'clarify' && NO.test(typed)) return this.action('none-of-these');
       if (this.state.awaiting === 'platform' && this.state.pendingTopic && UNSURE.test(typed)) return this.platformUnknown();
     }
+    this.aboutTheProblem(text, m);
 
     // A linked seller describing a store problem: look at the real stores before answering.
     const subject = m.topic ?? m.candidates[0]?.topic;

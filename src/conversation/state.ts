@@ -49,8 +49,10 @@ export interface ConversationState {
    * with every turn was most of the cost of a turn.
    */
   transcript: TranscriptEntry[];
-  /** The first few things the seller typed in their own words (the hand-over's problem when they give no description). */
+  /** The first few things the seller said about the problem (the hand-over's problem when they give no description). */
   firstWords?: string[];
+  /** The seller has typed before: their first message sets the language on any English word, later ones take more. */
+  typed?: boolean;
   /** Pictures the seller sent, by reference (channel storage), for the hand-over e-mail. */
   screenshots: { ref: string; contentType?: string; at: string }[];
   startedAt: string;
@@ -82,6 +84,7 @@ export function newState(at: string): ConversationState {
     platforms: [],
     errorCodes: [],
     transcript: [],
+    firstWords: [],
     screenshots: [],
     startedAt: at,
     lastActiveAt: at,

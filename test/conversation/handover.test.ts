@@ -136,6 +136,20 @@ describe('hand-over to support', () => {
     expect(third.cases).toHaveLength(0);
   });
 
+  it('sums up the problem, when the seller gives no description, from what they said about it, not from their answers', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('สวัสดีค่ะ');
+    await ch.send('tiktok shop เชื่อมไม่ได้ค่ะ');
+    await ch.send('ok');
+    await ch.send('ขอคุยกับเจ้าหน้าที่');
+    await ch.send('ok');
+    await ch.send('seller@shop.co.th');
+    const summary = plain(await ch.send('ข้าม'));
+    expect(summary).toMatch(/ปัญหา: tiktok shop เชื่อมไม่ได้ค่ะ\n/);
+    await ch.send('ส่งเลยค่ะ');
+    expect(ch.cases[0].problem).toBe('tiktok shop เชื่อมไม่ได้ค่ะ');
+  });
+
   it('can be cancelled at any point, by button or in words', async () => {
     const ch = new RecordingChannel();
     await ch.send('I want to talk to a human');
