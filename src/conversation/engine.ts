@@ -319,10 +319,12 @@ class TurnBuilder {
     }
     this.aboutTheProblem(text, m);
 
-    // A linked seller describing a store problem: look at the real stores before answering.
+    // A linked seller describing a store problem, however vaguely ("เชื่อมต่อร้านไม่ได้"): look at
+    // the real stores before answering, or before asking for more.
     const subject = m.topic ?? m.candidates[0]?.topic;
-    if (this.turn.accountId && (m.decision === 'answer' || m.decision === 'clarify') && subject && !NOT_ABOUT_A_STORE.has(subject) && !this.freshSnapshot()) {
-      this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision: m.decision, candidates: m.candidates.map((c) => c.topic) };
+    const aboutAStore = m.vague || ((m.decision === 'answer' || m.decision === 'clarify') && !!subject && !NOT_ABOUT_A_STORE.has(subject));
+    if (this.turn.accountId && aboutAStore && !this.freshSnapshot()) {
+      this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision: m.vague ? 'vague' : m.decision, candidates: m.candidates.map((c) => c.topic) };
       this.effect = { type: 'check-status', accountId: this.turn.accountId };
       return;
     }
@@ -406,7 +408,13 @@ class TurnBuilder {
     if (analysis.smallTalk === 'greeting') return this.welcome(false);
     if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'));
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
-    this.miss(() => this.offer(this.tr(m.vague ? 'vague' : 'offtopic'), this.menuChoices()));
+    if (m.vague) return this.nothingToAnswerVague();
+    this.miss(() => this.offer(this.tr('offtopic'), this.menuChoices()));
+  }
+
+  /** Too little to pick a topic, though it is about a store connection: ask for more (still a miss). */
+  private nothingToAnswerVague(): void {
+    this.miss(() => this.offer(this.tr('vague'), this.menuChoices()));
   }
 
   /** A message the bot could not help with; the second in a row brings the hand-over offer. */
@@ -733,6 +741,7 @@ class TurnBuilder {
   /** After a failed or uneventful check, answer what the seller wrote as if there were no check. */
   private continueAfterCheck(check: NonNullable<ConversationState['statusCheck']>): void {
     if (check.purpose !== 'problem') return this.welcome(true);
+    if (check.decision === 'vague') return this.nothingToAnswerVague();
     if (check.decision === 'answer' && check.topic) return this.showArticle(this.ctx.kb.byId.get(check.topic)!);
     const candidates = (check.candidates ?? []).slice(0, 3);
     if (candidates.length === 0) return this.welcome(true);

@@ -58,6 +58,22 @@ describe('live status check in the conversation', () => {
     expect((await ch.state())?.statusSnapshot?.stores).toHaveLength(2);
   });
 
+  it('checks the stores of a signed-in seller whose message is too vague to pick a topic', async () => {
+    const ch = linked(account([{ nickname: 'ร้านแม่มณี', status: 'expired', expiresAt: new Date(NOW - 3 * DAY).toISOString() }, { platform: 'lazada' }]));
+    const out = await ch.send('เชื่อมต่อร้านไม่ได้ค่ะ');
+    expect(ch.statusChecks).toEqual(['A1']);
+    expect(plain(out)).toMatch(/Shopee "ร้านแม่มณี" หมดอายุ/);
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'connection-expired' });
+    // Nothing wrong with the stores, or the connector down: asked for more, as without a check.
+    for (const stores of [account([{}]), new Error('connector down')]) {
+      const fine = linked(stores);
+      const text = plain(await fine.send("I can't connect my store"));
+      expect(fine.statusChecks).toEqual(['A1']);
+      if (stores instanceof Error) expect(text).toMatch(/couldn't check your stores[\s\S]*which platform is the store on/);
+      else expect(text).toMatch(/all are connected and active/);
+    }
+  });
+
   it('gives the article of a known error code, named for the store', async () => {
     const ch = linked(account([{ platform: 'lazada', nickname: 'LZ Main', status: 'error', lastError: { code: 'PASSWORD_NOT_MATCH', message: 'x', at: '2026-11-27T00:00:00Z' } }]));
     ch.accountId = 'A1';
