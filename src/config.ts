@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -10,22 +11,32 @@ const optional = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
-const optionalUrl = optional.pipe(z.string().url().optional());
+/**
+ * A URL with one of `protocols` ("smtp:"): a wrong one would only fail later, at the first use.
+ * (What is no URL at all is reported by url(); zod runs the refinement anyway.)
+ */
+const urlOf = (...protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((u) => !URL.canParse(u) || protocols.includes(new URL(u).protocol), { message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}` });
+const optionalUrlOf = (...protocols: string[]) => optional.pipe(urlOf(...protocols).optional());
+const optionalUrl = optionalUrlOf('http:', 'https:');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   PUBLIC_BASE_URL: optionalUrl,
   DATA_DIR: z.string().default('./data'),
   KNOWLEDGE_DIR: z.string().default(path.resolve(__dirname, '..', 'knowledge')),
-  REDIS_URL: optionalUrl,
+  REDIS_URL: optionalUrlOf('redis:', 'rediss:'),
   LINE_CHANNEL_SECRET: optional,
   LINE_CHANNEL_ACCESS_TOKEN: optional,
-  LINE_API_BASE_URL: z.string().url().default('https://api.line.me'),
+  LINE_API_BASE_URL: urlOf('http:', 'https:').default('https://api.line.me'),
   MicrosoftAppId: optional,
   MicrosoftAppPassword: optional,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   MicrosoftAppTenantId: optional,
-  SMTP_URL: optionalUrl,
+  SMTP_URL: optionalUrlOf('smtp:', 'smtps:'),
   SUPPORT_EMAIL: z.string().email().default('support@bigseller.com'),
   MAIL_FROM: z.string().min(3).default('Connection Help Bot <no-reply@localhost>'),
   CONNECTOR_API_URL: optionalUrl,
@@ -108,4 +119,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkConfirmSecret: e.LINK_CONFIRM_SECRET,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * For the processes that keep data (server, worker; not the command-line tools): DATA_DIR is
+ * created if needed and must be writable, or start-up ends with this line instead of a stack.
+ */
+export function ensureDataDir(config: Pick<Config, 'dataDir'>): void {
+  try {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.accessSync(config.dataDir, fs.constants.W_OK);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  DATA_DIR: ${config.dataDir} cannot be created or written to (${(err as Error).message})`);
+  }
 }

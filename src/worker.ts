@@ -3,7 +3,7 @@
  * With REDIS_URL it works the BullMQ queue every web instance adds to. Without it, it polls the
  * SQLite outbox in DATA_DIR, which the web process also does by itself: a worker is optional there.
  */
-import { loadConfig } from './config';
+import { ensureDataDir, loadConfig } from './config';
 import { runMain, stopOnSignals } from './lifecycle';
 import { createMailService } from './escalation/mail-service';
 import { loadKnowledge } from './knowledge/load';
@@ -13,6 +13,7 @@ import { openDatabase } from './storage/sqlite';
 
 function main(): void {
   const config = loadConfig();
+  ensureDataDir(config);
   const log = createLogger(config.logLevel).child({ process: 'worker' });
   // Read for the mail's topic titles, never matched on.
   const kb = loadKnowledge(config.knowledgeDir);
