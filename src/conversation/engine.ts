@@ -259,8 +259,7 @@ class TurnBuilder {
       this.messages.push({ type: 'text', text: this.tr('safety.secret') });
       this.botSaid(this.tr('safety.secret'));
       // Nothing left but the secret: the warning is the whole answer.
-      const rest = Object.values(MASK).reduce((s, m) => s.split(m).join(' '), text);
-      if (!/[\p{L}\p{N}]/u.test(rest)) return;
+      if (!/[\p{L}\p{N}]/u.test(withoutMasks(text))) return;
     }
 
     // A short request for a language switches and pins it; otherwise the script tells.
@@ -307,7 +306,8 @@ class TurnBuilder {
       if (NO.test(typed) && typed.length < SHORT_ANSWER) return this.action('feedback:no');
     }
 
-    const m = this.ctx.matcher.explain(text);
+    // "[password removed]" is the bot's own words: matched, it pulled towards the password articles.
+    const m = this.ctx.matcher.explain(kinds.length > 0 ? withoutMasks(text) : text);
     this.remember(m);
     if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0) {
       return this.platformChosen(m.analysis.platforms[0]);
@@ -772,6 +772,10 @@ class TurnBuilder {
     const key = r.limited ? 'handover.limited' : r.existing ? 'handover.existing' : 'handover.created';
     this.say(this.tr(key, { ticket: r.ticket, email }));
   }
+}
+
+function withoutMasks(text: string): string {
+  return Object.values(MASK).reduce((s, m) => s.split(m).join(' '), text);
 }
 
 function splitAction(action: string): [string, string] {

@@ -218,6 +218,15 @@ describe('conversation core', () => {
     expect(ch.events).toContainEqual({ type: 'secret-redacted', kinds: ['password'] });
   });
 
+  it('answers the rest of a message with a secret as if the secret were not there', async () => {
+    for (const text of ['<img src=x onerror=alert(1)> shopee หมดอายุ', 'ร้าน shopee หมดอายุค่ะ pass: Abc12345']) {
+      const ch = new RecordingChannel();
+      const out = await ch.send(text);
+      expect(plain(out)).toMatch(/อย่าส่งรหัสผ่าน/);
+      expect({ text, answered: ch.events.find((e) => e.type === 'answered') }).toEqual({ text, answered: { type: 'answered', topic: 'connection-expired' } });
+    }
+  });
+
   it('keeps a redacted transcript for a later hand-over', async () => {
     const ch = new RecordingChannel();
     await ch.send('otp 482913 ไม่เข้า shopee');
