@@ -50,6 +50,10 @@ export const MENU_TOPICS = [
 // \b does not work after Thai letters (they are not \w), hence the split alternatives.
 const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว)/i;
 const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|ยังไม่ได้|ยังไม่หาย|ไม่หาย|ยังเหมือนเดิม|ไม่)/i;
+/** The answer to "did this fix it?" anywhere in a short sentence; checked for "not fixed" first. */
+const NOT_FIXED = /ยังไม่ได้|ไม่ได้เลย|ยังไม่หาย|ยังเหมือนเดิม|ยังไม่ผ่าน|ยังขึ้น|\bstill (?:not|doesn'?t|does not|the same|fail|shows?|get)|\b(?:didn'?t|doesn'?t|does not|did not) (?:work|help)|\bnot (?:working|fixed|solved)/i;
+const FIXED = /แก้ได้แล้ว|ได้แล้ว|หายแล้ว|เรียบร้อย|\b(?:it )?works? now\b|\bit works\b|\bworked\b|\bfixed\b|\bsolved\b|\ball good\b/i;
+const FEEDBACK_SENTENCE = 60;
 const UNSURE = /^(?:(?:not sure|unsure|no idea|idk|i? ?don'?t know|dunno)\b|ไม่แน่ใจ|ไม่รู้|ไม่ทราบ)/i;
 const CHECK_STORES = /\b(check|show)\b.*\b(stores?|shops?|status|connections?)\b|\bstore status\b|(เช็ค|เช็ก|ตรวจสอบ|ดู)\s*(สถานะ)?\s*(ร้าน|การเชื่อมต่อ)|สถานะร้าน/i;
 /** Topics about one store's connection: for these a linked seller's stores are checked first. */
@@ -301,13 +305,17 @@ class TurnBuilder {
       }
     }
     if (CHECK_STORES.test(typed) && typed.length < 80) return this.action('status:check');
-    if (this.state.awaiting === 'feedback') {
-      if (YES.test(typed)) return this.action('feedback:yes');
-      if (NO.test(typed) && typed.length < SHORT_ANSWER) return this.action('feedback:no');
-    }
-
     // "[password removed]" is the bot's own words: matched, it pulled towards the password articles.
     const m = this.ctx.matcher.explain(kinds.length > 0 ? withoutMasks(text) : text);
+    // The answer to "did this fix it?", typed: first in the message ("ได้แล้วค่ะ", "no") or inside a
+    // short sentence ("ขอบคุณค่ะ แก้ได้แล้ว", "ทำตามแล้วยังไม่ได้เลย"). A message naming a platform or
+    // an error code new to the conversation is about another problem, and is answered as one.
+    // (Before remember(): "No" shows the next of the alternatives of the article's own match.)
+    if (this.state.awaiting === 'feedback' && !this.namesSomethingNew(m)) {
+      const sentence = typed.length < FEEDBACK_SENTENCE;
+      if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.action('feedback:no');
+      if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.action('feedback:yes');
+    }
     this.remember(m);
     if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0) {
       return this.platformChosen(m.analysis.platforms[0]);
@@ -339,6 +347,11 @@ class TurnBuilder {
       case 'none':
         return this.nothingToAnswer(m);
     }
+  }
+
+  private namesSomethingNew(m: Explained): boolean {
+    const a = m.analysis;
+    return a.platforms.some((p) => !this.state.platforms.includes(p)) || a.errorCodes.some((c) => !this.state.errorCodes.includes(c));
   }
 
   private remember(m: Explained): void {

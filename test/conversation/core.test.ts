@@ -106,6 +106,28 @@ describe('conversation core', () => {
     }
   });
 
+  it('hears "did this fix it?" answered inside a sentence, unless the sentence is about a new problem', async () => {
+    for (const [first, reply, expected] of [
+      ['ร้าน shopee หมดอายุ', 'ขอบคุณมากค่ะ แก้ได้แล้ว', 'resolved'],
+      ['lazada expired', 'thanks, it works now', 'resolved'],
+      ['ร้าน shopee หมดอายุ', 'ทำตามแล้วยังไม่ได้เลยค่ะ', 'not-fixed'],
+      ['my shopee store expired', 'I did all the steps but it still shows expired', 'not-fixed'],
+      // The platform of the article's own problem is no new problem.
+      ['ร้าน shopee หมดอายุ', 'ยังไม่ได้ค่ะ shopee ยังหมดอายุอยู่', 'not-fixed'],
+    ] as const) {
+      const ch = new RecordingChannel();
+      await ch.send(first);
+      await ch.send(reply);
+      const s = (await ch.state())!;
+      const outcome = s.resolved ? 'resolved' : s.notFixed.length > 0 ? 'not-fixed' : 'neither';
+      expect({ reply, outcome }).toEqual({ reply, outcome: expected });
+    }
+    const ch = new RecordingChannel();
+    await ch.send('ร้าน shopee หมดอายุ');
+    await ch.send('ได้แล้วค่ะ แต่ lazada ขึ้น INTERNAL_DATA_ERROR');
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'lazada-internal-data-error' });
+  });
+
   it('asks "did you mean" with at most three choices plus "none of these"', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('woocommerce error');
