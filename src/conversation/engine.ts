@@ -54,6 +54,7 @@ const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|
 const NOT_FIXED = /ยังไม่ได้|ไม่ได้เลย|ยังไม่หาย|ยังเหมือนเดิม|ยังไม่ผ่าน|ยังขึ้น|\bstill (?:not|doesn'?t|does not|the same|fail|shows?|get)|\b(?:didn'?t|doesn'?t|does not|did not) (?:work|help)|\bnot (?:working|fixed|solved)/i;
 const FIXED = /แก้ได้แล้ว|ได้แล้ว|หายแล้ว|เรียบร้อย|\b(?:it )?works? now\b|\bit works\b|\bworked\b|\bfixed\b|\bsolved\b|\ball good\b/i;
 const FEEDBACK_SENTENCE = 60;
+const MENU = /^(?:(?:the |main )?menu|start over|start again|restart|back to (?:the )?menu|home|เมนู(?:หลัก)?|ดูเมนู|ขอเมนู|เริ่มใหม่|กลับ(?:ไป)?(?:ที่)?(?:หน้า)?(?:เมนู(?:หลัก)?|หน้าแรก))\s*(?:please|pls|ค่ะ|ครับ|คะ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!]*$/i;
 const UNSURE = /^(?:(?:not sure|unsure|no idea|idk|i? ?don'?t know|dunno)\b|ไม่แน่ใจ|ไม่รู้|ไม่ทราบ)/i;
 const CHECK_STORES = /\b(check|show)\b.*\b(stores?|shops?|status|connections?)\b|\bstore status\b|(เช็ค|เช็ก|ตรวจสอบ|ดู)\s*(สถานะ)?\s*(ร้าน|การเชื่อมต่อ)|สถานะร้าน/i;
 /** Topics about one store's connection: for these a linked seller's stores are checked first. */
@@ -284,6 +285,12 @@ class TurnBuilder {
     this.state.typed = true;
 
     const typed = text.trim();
+    // "menu", "เริ่มใหม่": the seller wants the choices again (a hand-over being prepared is dropped;
+    // nothing was sent). Matched, "menu" found the article whose steps name a menu.
+    if (MENU.test(typed)) {
+      this.state.handover = undefined;
+      return this.action('menu');
+    }
     if (this.state.awaiting === 'handover' && this.state.handover) {
       const step = this.state.handover.step;
       if (CANCEL.test(typed)) return this.action('handover:cancel');

@@ -128,6 +128,18 @@ describe('conversation core', () => {
     expect(ch.events).toContainEqual({ type: 'answered', topic: 'lazada-internal-data-error' });
   });
 
+  it('shows the menu again when the seller types "menu" or "เริ่มใหม่", even in the middle of a hand-over', async () => {
+    for (const typed of ['menu', 'เมนูค่ะ', 'เริ่มใหม่', 'start over', 'กลับไปเมนูหลัก']) {
+      const ch = new RecordingChannel();
+      await ch.send('ขอคุยกับเจ้าหน้าที่');
+      await ch.send('ใช่ค่ะ');
+      const out = await ch.send(typed);
+      expect({ typed, menu: choicesOf(out).map((c) => c.action) }).toEqual({ typed, menu: expect.arrayContaining(['topic:connection-expired', 'handover']) });
+      expect((await ch.state())?.handover).toBeUndefined();
+      expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
+    }
+  });
+
   it('asks "did you mean" with at most three choices plus "none of these"', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('woocommerce error');
