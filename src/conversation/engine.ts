@@ -48,11 +48,13 @@ export const MENU_TOPICS = [
 
 
 // \b does not work after Thai letters (they are not \w), hence the split alternatives.
-const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว)/i;
+const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว|(?:ค่ะ|ครับ|คะ|จ้า)\s*$)/i;
 const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|ยังไม่ได้|ยังไม่หาย|ไม่หาย|ยังเหมือนเดิม|ไม่)/i;
 /** The answer to "did this fix it?" anywhere in a short sentence; checked for "not fixed" first. */
 const NOT_FIXED = /ยังไม่ได้|ไม่ได้เลย|ยังไม่หาย|ยังเหมือนเดิม|ยังไม่ผ่าน|ยังขึ้น|\bstill (?:not|doesn'?t|does not|the same|fail|shows?|get)|\b(?:didn'?t|doesn'?t|does not|did not) (?:work|help)|\bnot (?:working|fixed|solved)/i;
 const FIXED = /แก้ได้แล้ว|ได้แล้ว|หายแล้ว|เรียบร้อย|\b(?:it )?works? now\b|\bit works\b|\bworked\b|\bfixed\b|\bsolved\b|\ball good\b/i;
+/** "ลองแล้วครับ" (tried it) with neither: said of steps that did not help (a fix is said "ได้แล้ว"). */
+const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้ว|\b(?:tried|did) (?:it|that|this|all|everything|the steps)\b|\balready tried\b/i;
 const FEEDBACK_SENTENCE = 60;
 const MENU = /^(?:(?:the |main )?menu|start over|start again|restart|back to (?:the )?menu|home|เมนู(?:หลัก)?|ดูเมนู|ขอเมนู|เริ่มใหม่|กลับ(?:ไป)?(?:ที่)?(?:หน้า)?(?:เมนู(?:หลัก)?|หน้าแรก))\s*(?:please|pls|ค่ะ|ครับ|คะ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!]*$/i;
 const UNSURE = /^(?:(?:not sure|unsure|no idea|idk|i? ?don'?t know|dunno)\b|ไม่แน่ใจ|ไม่รู้|ไม่ทราบ)/i;
@@ -322,6 +324,7 @@ class TurnBuilder {
       const sentence = typed.length < FEEDBACK_SENTENCE;
       if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.action('feedback:no');
       if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.action('feedback:yes');
+      if (sentence && TRIED.test(typed)) return this.action('feedback:no');
     }
     this.remember(m);
     if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0) {
@@ -428,6 +431,8 @@ class TurnBuilder {
     if (analysis.smallTalk === 'greeting') return this.welcome(false);
     if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'));
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
+    // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
+    if (analysis.content.length === 0) return this.welcome(true);
     if (m.vague) return this.nothingToAnswerVague();
     this.miss(() => this.offer(this.tr('offtopic'), this.menuChoices()));
   }

@@ -114,6 +114,9 @@ describe('conversation core', () => {
       ['my shopee store expired', 'I did all the steps but it still shows expired', 'not-fixed'],
       // The platform of the article's own problem is no new problem.
       ['ร้าน shopee หมดอายุ', 'ยังไม่ได้ค่ะ shopee ยังหมดอายุอยู่', 'not-fixed'],
+      // "Tried it", with no word of a fix, is said of steps that did not help; a bare "ครับ" is a yes.
+      ['ร้าน woocommerce เชื่อมไม่ได้ครับ ขึ้น 401 unauthorized', 'ลองแล้วครับ', 'not-fixed'],
+      ['ร้าน shopee หมดอายุ', 'ครับ', 'resolved'],
     ] as const) {
       const ch = new RecordingChannel();
       await ch.send(first);
@@ -204,6 +207,16 @@ describe('conversation core', () => {
     expect(plain(out)).toMatch(/ทีมซัพพอร์ต/);
     expect(choicesOf(out).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
     expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'asked' });
+    const bare = new RecordingChannel();
+    expect(choicesOf(await bare.send('คุยกับคน')).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
+  });
+
+  it('answers a message of particles only ("ครับ") with the menu, not as a question it failed', async () => {
+    const ch = new RecordingChannel();
+    const out = await ch.send('ครับ');
+    expect(plain(out)).not.toMatch(/ช่วยได้เฉพาะเรื่อง/);
+    expect(choicesOf(out).map((c) => c.action)).toContain('topic:connection-expired');
+    expect((await ch.state())!.misses).toBe(0);
   });
 
   it('answers greetings, thanks, emoji and stickers briefly and kindly', async () => {
