@@ -305,6 +305,12 @@ class TurnBuilder {
         if (step === 'offer' && DECLINE.test(typed)) return this.action('handover:cancel');
       }
     }
+    // An address typed on its own, out of the blue: the seller wants support to write to them.
+    const address = this.state.awaiting === 'handover' ? undefined : parseEmailAddress(typed);
+    if (address && typed.length <= address.length + 12) {
+      this.state.contactEmail = address;
+      return this.handover('asked');
+    }
     const number = choiceNumber(typed);
     if (number !== undefined && this.state.offered.length > 0) {
       const choice = this.state.offered[number - 1];

@@ -136,6 +136,17 @@ describe('hand-over to support', () => {
     expect(third.cases).toHaveLength(0);
   });
 
+  it('takes an e-mail address typed out of the blue as a wish to hear from support, and remembers it', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ร้าน woocommerce เชื่อมไม่ได้ ขึ้น 401');
+    const offer = await ch.send('wc@shop.co.th ค่ะ');
+    expect(choicesOf(offer).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
+    // Yes goes straight to the description: the address is known.
+    expect(plain(await ch.press('handover:start'))).toMatch(/เล่าปัญหาสั้น ๆ/);
+    const summary = plain(await ch.press('handover:skip'));
+    expect(summary).toMatch(/อีเมลตอบกลับ: wc@shop\.co\.th/);
+  });
+
   it('sums up the problem, when the seller gives no description, from what they said about it, not from their answers', async () => {
     const ch = new RecordingChannel();
     await ch.send('สวัสดีค่ะ');
