@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { startCheckpointer, type Checkpointer, type CheckpointerOptions } from './sqlite-checkpointer';
+import { startCheckpointer, type Checkpointer, type CheckpointerOptions, type RestartWriters } from './sqlite-checkpointer';
 
 export type Db = Database.Database;
 
@@ -26,11 +26,12 @@ export function openDatabase(dataDir: string, file = 'bot.sqlite', background?: 
       if (db.open) db.pragma('wal_autocheckpoint = 1000');
       background.onError(`${message}; checkpoints run on commit again`);
     };
-    checkpointers.set(db, startCheckpointer(db.name, background.onError, background.options, takeBack));
+    checkpointers.set(db, startCheckpointer(db.name, background.onError, background.options, takeBack, restartWriters(db)));
   }
   // Writes still waiting for their shared commit are committed, not lost, when the file closes.
   const close = db.close.bind(db);
   db.close = () => {
+    resumeWrites(db);
     commitWrites(db);
     void checkpointers.get(db)?.stop();
     return close();
@@ -49,6 +50,7 @@ export function checkpointerOf(db: Db): Checkpointer | undefined {
  * and SQLite folds the WAL into the file as it closes.
  */
 export async function closeDatabase(db: Db): Promise<void> {
+  resumeWrites(db);
   commitWrites(db);
   await checkpointers.get(db)?.stop();
   checkpointers.delete(db);
@@ -63,6 +65,28 @@ export function persistentSecret(db: Db, name: string): string {
   const value = crypto.randomBytes(32).toString('base64url');
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string }).value;
+}
+
+/** Writes held back while the checkpoint thread restarts the WAL (see sqlite-checkpointer.ts). */
+const heldBack = new WeakMap<Db, (() => void)[]>();
+
+function restartWriters(db: Db): RestartWriters {
+  return {
+    pause(ready) {
+      // What this turn of the loop wrote goes first: the RESTART then finds no writer at all.
+      commitWrites(db);
+      if (!heldBack.has(db)) heldBack.set(db, []);
+      ready();
+    },
+    resume: () => resumeWrites(db),
+  };
+}
+
+function resumeWrites(db: Db): void {
+  const waiting = heldBack.get(db);
+  if (!waiting) return;
+  heldBack.delete(db);
+  for (const write of waiting) write();
 }
 
 interface Batch {
@@ -109,6 +133,9 @@ export function commitWrites(db: Db, opts: { followUp?: boolean } = {}): void {
  * the caller still hears of its write only once it is durable.
  */
 export function writeCommitted<T>(db: Db, write: () => T): Promise<T> {
+  const held = heldBack.get(db);
+  // Held back while the WAL restarts, unless inside a transaction of the caller's own (it has the lock).
+  if (held && !db.inTransaction) return new Promise<T>((resolve, reject) => held.push(() => writeCommitted(db, write).then(resolve, reject)));
   let batch = batches.get(db);
   // Inside a transaction of the caller's own, the write is part of it, committed with it.
   if (!batch && !db.inTransaction) {
