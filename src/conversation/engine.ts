@@ -53,8 +53,11 @@ const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|
 /** The answer to "did this fix it?" anywhere in a short sentence; checked for "not fixed" first. */
 const NOT_FIXED = /ยังไม่ได้|ไม่ได้เลย|ยังไม่หาย|ยังเหมือนเดิม|ยังไม่ผ่าน|ยังขึ้น|\bstill (?:not|doesn'?t|does not|the same|fail|shows?|get)|\b(?:didn'?t|doesn'?t|does not|did not) (?:work|help)|\bnot (?:working|fixed|solved)/i;
 const FIXED = /แก้ได้แล้ว|ได้แล้ว|หายแล้ว|เรียบร้อย|\b(?:it )?works? now\b|\bit works\b|\bworked\b|\bfixed\b|\bsolved\b|\ball good\b/i;
-/** "ลองแล้วครับ" (tried it) with neither: said of steps that did not help (a fix is said "ได้แล้ว"). */
-const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้ว|\b(?:tried|did) (?:it|that|this|all|everything|the steps)\b|\balready tried\b/i;
+/**
+ * "ลองแล้วครับ" (tried it), "I'm using the main account already", with neither of the above:
+ * said of steps that did not help (a fix is said "ได้แล้ว").
+ */
+const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้ว|อยู่แล้ว|\b(?:tried|did) (?:it|that|this|all|everything|the steps)\b|\balready (?:did|done|tried|do|doing|using|use|have|checked|set)\b|\b(?:did|done|tried|using|use|checked) (?:[\w'-]+ ){0,4}already\b/i;
 const FEEDBACK_SENTENCE = 60;
 const MENU = /^(?:(?:the |main )?menu|start over|start again|restart|back to (?:the )?menu|home|เมนู(?:หลัก)?|ดูเมนู|ขอเมนู|เริ่มใหม่|กลับ(?:ไป)?(?:ที่)?(?:หน้า)?(?:เมนู(?:หลัก)?|หน้าแรก))\s*(?:please|pls|ค่ะ|ครับ|คะ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!]*$/i;
 const UNSURE = /^(?:(?:not sure|unsure|no idea|idk|i? ?don'?t know|dunno)\b|ไม่แน่ใจ|ไม่รู้|ไม่ทราบ)/i;
@@ -326,7 +329,7 @@ class TurnBuilder {
     // short sentence ("ขอบคุณค่ะ แก้ได้แล้ว", "ทำตามแล้วยังไม่ได้เลย"). A message naming a platform or
     // an error code new to the conversation is about another problem, and is answered as one.
     // (Before remember(): "No" shows the next of the alternatives of the article's own match.)
-    if (this.state.awaiting === 'feedback' && !this.namesSomethingNew(m)) {
+    if (this.state.awaiting === 'feedback' && m.decision !== 'escalate' && !this.namesSomethingNew(m)) {
       const sentence = typed.length < FEEDBACK_SENTENCE;
       if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.action('feedback:no');
       if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.action('feedback:yes');
@@ -335,6 +338,13 @@ class TurnBuilder {
     this.remember(m);
     if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0) {
       return this.platformChosen(m.analysis.platforms[0]);
+    }
+    // Details typed at the hand-over offer ("the shop is LZ-Bangkok, the e-mail changed last
+    // week") that answer nothing: written for support, so a yes with the description.
+    const h = this.state.handover;
+    if (this.state.awaiting === 'handover' && h?.step === 'offer' && m.decision === 'none' && !m.analysis.smallTalk && m.analysis.content.length >= 3 && text.length <= MAX_DESCRIPTION) {
+      h.description = text;
+      return this.action('handover:start');
     }
     // A short answer to the question just asked, when it says nothing the matcher knows.
     if (m.decision === 'none' && typed.length < SHORT_ANSWER) {
@@ -575,7 +585,8 @@ class TurnBuilder {
     if (!h) return this.handover('asked');
     switch (step) {
       case 'start':
-        return h.email ? this.askDescription() : this.askEmail();
+        if (!h.email) return this.askEmail();
+        return h.description !== undefined ? this.confirmHandover() : this.askDescription();
       case 'email':
         return this.askEmail();
       case 'skip':

@@ -117,6 +117,7 @@ describe('conversation core', () => {
       // "Tried it", with no word of a fix, is said of steps that did not help; a bare "ครับ" is a yes.
       ['ร้าน woocommerce เชื่อมไม่ได้ครับ ขึ้น 401 unauthorized', 'ลองแล้วครับ', 'not-fixed'],
       ['ร้าน shopee หมดอายุ', 'ครับ', 'resolved'],
+      ['my lazada store says INTERNAL_DATA_ERROR', "I'm using the main account already", 'not-fixed'],
     ] as const) {
       const ch = new RecordingChannel();
       await ch.send(first);

@@ -136,6 +136,17 @@ describe('hand-over to support', () => {
     expect(third.cases).toHaveLength(0);
   });
 
+  it('takes "send it to support" as a request for a person, and details typed at the offer as a yes with the description', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my lazada store says INTERNAL_DATA_ERROR');
+    expect(choicesOf(await ch.send('ok send it to support')).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
+    expect(plain(await ch.send('the shop is LZ-Bangkok, main account email changed last week'))).toMatch(/which e-mail/i);
+    const summary = plain(await ch.send('lz@shop.example'));
+    expect(summary).toMatch(/Problem: the shop is LZ-Bangkok, main account email changed last week/);
+    await ch.send('send');
+    expect(ch.cases[0]).toMatchObject({ problem: 'the shop is LZ-Bangkok, main account email changed last week', contactEmail: 'lz@shop.example' });
+  });
+
   it('takes an e-mail address typed out of the blue as a wish to hear from support, and remembers it', async () => {
     const ch = new RecordingChannel();
     await ch.send('ร้าน woocommerce เชื่อมไม่ได้ ขึ้น 401');
