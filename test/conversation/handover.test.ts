@@ -140,6 +140,9 @@ describe('hand-over to support', () => {
     const ch = new RecordingChannel();
     await ch.send('my lazada store says INTERNAL_DATA_ERROR');
     expect(choicesOf(await ch.send('ok send it to support')).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
+    const th = new RecordingChannel('c-th');
+    await th.send('lazada ขึ้น PASSWORD_NOT_MATCH');
+    expect(choicesOf(await th.send('ค่ะ ส่งให้ทีมซัพพอร์ตเลยค่ะ')).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
     expect(plain(await ch.send('the shop is LZ-Bangkok, main account email changed last week'))).toMatch(/which e-mail/i);
     const summary = plain(await ch.send('lz@shop.example'));
     expect(summary).toMatch(/Problem: the shop is LZ-Bangkok, main account email changed last week/);
