@@ -336,7 +336,7 @@ class TurnBuilder {
       if (sentence && TRIED.test(typed)) return this.action('feedback:no');
     }
     this.remember(m);
-    if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0) {
+    if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0 && !this.anotherProblem(m, this.state.pendingTopic)) {
       return this.platformChosen(m.analysis.platforms[0]);
     }
     // Details typed at the hand-over offer ("the shop is LZ-Bangkok, the e-mail changed last
@@ -373,6 +373,18 @@ class TurnBuilder {
       case 'none':
         return this.nothingToAnswer(m);
     }
+  }
+
+  /**
+   * At the platform question, "อ้อ จริงๆ คือร้าน lazada หมดอายุ" (oh, actually my Lazada store
+   * expired) is another problem, not the platform of the one asked about: it says more than a
+   * platform's name and the matcher finds another topic in it.
+   */
+  private anotherProblem(m: Explained, pending: string): boolean {
+    const a = m.analysis;
+    const moreThanAName = a.content.some((t) => !(a.platforms as string[]).includes(t));
+    const found = m.topic ?? (m.decision === 'clarify' ? m.candidates[0]?.topic : undefined);
+    return moreThanAName && found !== undefined && found !== pending;
   }
 
   private namesSomethingNew(m: Explained): boolean {

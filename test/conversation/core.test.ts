@@ -179,6 +179,13 @@ describe('conversation core', () => {
     expect(plain(lazada)).toMatch(/Lazada/);
     expect(choicesOf(lazada).map((c) => c.action)).toContain('handover:start');
     expect(other.events).toContainEqual({ type: 'handover-offered', reason: 'no-article-for-platform' });
+
+    // Another problem typed at the question is answered as one.
+    const changed = new RecordingChannel('c3');
+    await changed.send('otp ไม่มาค่ะ');
+    await changed.send('อ้อ จริงๆ คือร้าน lazada หมดอายุค่ะ');
+    expect(changed.events.find((e) => e.type === 'answered')).toMatchObject({ topic: expect.stringMatching(/connection-expired|lazada-token-lifetime/) });
+    expect(changed.events.some((e) => e.type === 'handover-offered')).toBe(false);
   });
 
   it('two misses in a row lead to the hand-over offer', async () => {
