@@ -290,67 +290,13 @@ class TurnBuilder {
     this.state.typed = true;
 
     const typed = text.trim();
-    // "menu", "เริ่มใหม่": the seller wants the choices again (a hand-over being prepared is dropped;
-    // nothing was sent). Matched, "menu" found the article whose steps name a menu.
-    if (MENU.test(typed)) {
-      this.state.handover = undefined;
-      return this.action('menu');
-    }
-    if (this.state.awaiting === 'handover' && this.state.handover) {
-      const step = this.state.handover.step;
-      if (CANCEL.test(typed)) return this.action('handover:cancel');
-      // An address typed at the offer says yes and answers the next question at once.
-      if (step === 'email' || (step === 'offer' && parseEmailAddress(typed))) return this.handoverEmail(typed);
-      if (step === 'description') return SKIP.test(typed) ? this.action('handover:skip') : this.handoverDescription(typed);
-      // Sellers often answer the question in words.
-      if (typed.length < SHORT_ANSWER && (step === 'offer' || step === 'confirm')) {
-        if (AGREE.test(typed)) return this.action(step === 'offer' ? 'handover:start' : 'handover:confirm');
-        if (step === 'offer' && DECLINE.test(typed)) return this.action('handover:cancel');
-      }
-    }
-    // An address typed on its own, out of the blue: the seller wants support to write to them.
-    const address = this.state.awaiting === 'handover' ? undefined : parseEmailAddress(typed);
-    if (address && typed.length <= address.length + 12) {
-      this.state.contactEmail = address;
-      return this.handover('asked');
-    }
-    const number = choiceNumber(typed);
-    if (number !== undefined && this.state.offered.length > 0) {
-      const choice = this.state.offered[number - 1];
-      if (choice) {
-        this.action(choice.action);
-        return;
-      }
-    }
-    if (CHECK_STORES.test(typed) && typed.length < 80) return this.action('status:check');
+    if (this.typedCommand(typed)) return;
     // "[password removed]" is the bot's own words: matched, it pulled towards the password articles.
     const m = this.ctx.matcher.explain(kinds.length > 0 ? withoutMasks(text) : text);
-    // The answer to "did this fix it?", typed: first in the message ("ได้แล้วค่ะ", "no") or inside a
-    // short sentence ("ขอบคุณค่ะ แก้ได้แล้ว", "ทำตามแล้วยังไม่ได้เลย"). A message naming a platform or
-    // an error code new to the conversation is about another problem, and is answered as one.
-    // (Before remember(): "No" shows the next of the alternatives of the article's own match.)
-    if (this.state.awaiting === 'feedback' && m.decision !== 'escalate' && !this.namesSomethingNew(m)) {
-      const sentence = typed.length < FEEDBACK_SENTENCE;
-      if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.action('feedback:no');
-      if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.action('feedback:yes');
-      if (sentence && TRIED.test(typed)) return this.action('feedback:no');
-    }
+    // Before remember(): "No" shows the next of the alternatives of the article's own match.
+    if (this.feedbackTyped(typed, m)) return;
     this.remember(m);
-    if (this.state.awaiting === 'platform' && this.state.pendingTopic && m.analysis.platforms.length > 0 && !this.anotherProblem(m, this.state.pendingTopic)) {
-      return this.platformChosen(m.analysis.platforms[0]);
-    }
-    // Details typed at the hand-over offer ("the shop is LZ-Bangkok, the e-mail changed last
-    // week") that answer nothing: written for support, so a yes with the description.
-    const h = this.state.handover;
-    if (this.state.awaiting === 'handover' && h?.step === 'offer' && m.decision === 'none' && !m.analysis.smallTalk && m.analysis.content.length >= 3 && text.length <= MAX_DESCRIPTION) {
-      h.description = text;
-      return this.action('handover:start');
-    }
-    // A short answer to the question just asked, when it says nothing the matcher knows.
-    if (m.decision === 'none' && typed.length < SHORT_ANSWER) {
-      if (this.state.awaiting === 'clarify' && NO.test(typed)) return this.action('none-of-these');
-      if (this.state.awaiting === 'platform' && this.state.pendingTopic && UNSURE.test(typed)) return this.platformUnknown();
-    }
+    if (this.questionAnswered(typed, text, m)) return;
     this.aboutTheProblem(text, m);
 
     // A linked seller describing a store problem, however vaguely ("เชื่อมต่อร้านไม่ได้"): look at
@@ -373,6 +319,93 @@ class TurnBuilder {
       case 'none':
         return this.nothingToAnswer(m);
     }
+  }
+
+  /**
+   * What a typed message does before any matching: "menu", the hand-over's questions answered in
+   * words, an e-mail address, a choice's number, "check my stores". True when it was handled.
+   */
+  private typedCommand(typed: string): boolean {
+    // "menu", "เริ่มใหม่": the seller wants the choices again (a hand-over being prepared is dropped;
+    // nothing was sent). Matched, "menu" found the article whose steps name a menu.
+    if (MENU.test(typed)) {
+      this.state.handover = undefined;
+      this.action('menu');
+      return true;
+    }
+    const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
+    if (h) {
+      if (CANCEL.test(typed)) return this.handled('handover:cancel');
+      // An address typed at the offer says yes and answers the next question at once.
+      if (h.step === 'email' || (h.step === 'offer' && parseEmailAddress(typed))) {
+        this.handoverEmail(typed);
+        return true;
+      }
+      if (h.step === 'description') {
+        if (SKIP.test(typed)) return this.handled('handover:skip');
+        this.handoverDescription(typed);
+        return true;
+      }
+      // Sellers often answer the question in words.
+      if (typed.length < SHORT_ANSWER && (h.step === 'offer' || h.step === 'confirm')) {
+        if (AGREE.test(typed)) return this.handled(h.step === 'offer' ? 'handover:start' : 'handover:confirm');
+        if (h.step === 'offer' && DECLINE.test(typed)) return this.handled('handover:cancel');
+      }
+    }
+    // An address typed on its own, out of the blue: the seller wants support to write to them.
+    const address = this.state.awaiting === 'handover' ? undefined : parseEmailAddress(typed);
+    if (address && typed.length <= address.length + 12) {
+      this.state.contactEmail = address;
+      this.handover('asked');
+      return true;
+    }
+    const number = choiceNumber(typed);
+    const choice = number === undefined ? undefined : this.state.offered[number - 1];
+    if (choice) return this.handled(choice.action);
+    if (CHECK_STORES.test(typed) && typed.length < 80) return this.handled('status:check');
+    return false;
+  }
+
+  /**
+   * The answer to "did this fix it?", typed: first in the message ("ได้แล้วค่ะ", "no") or inside a
+   * short sentence ("ขอบคุณค่ะ แก้ได้แล้ว", "ทำตามแล้วยังไม่ได้เลย"). A request for a person, or a
+   * message naming a platform or an error code new to the conversation, is not one.
+   */
+  private feedbackTyped(typed: string, m: Explained): boolean {
+    if (this.state.awaiting !== 'feedback' || m.decision === 'escalate' || this.namesSomethingNew(m)) return false;
+    const sentence = typed.length < FEEDBACK_SENTENCE;
+    if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.handled('feedback:no');
+    if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.handled('feedback:yes');
+    if (sentence && TRIED.test(typed)) return this.handled('feedback:no');
+    return false;
+  }
+
+  /** The platform question, the hand-over offer and "did you mean" answered in words the matcher finds no problem in. */
+  private questionAnswered(typed: string, text: string, m: Explained): boolean {
+    const { awaiting, pendingTopic, handover } = this.state;
+    if (awaiting === 'platform' && pendingTopic && m.analysis.platforms.length > 0 && !this.anotherProblem(m, pendingTopic)) {
+      this.platformChosen(m.analysis.platforms[0]);
+      return true;
+    }
+    if (m.decision !== 'none') return false;
+    // Details typed at the hand-over offer ("the shop is LZ-Bangkok, the e-mail changed last
+    // week") that answer nothing: written for support, so a yes with the description.
+    if (awaiting === 'handover' && handover?.step === 'offer' && !m.analysis.smallTalk && m.analysis.content.length >= 3 && text.length <= MAX_DESCRIPTION) {
+      handover.description = text;
+      return this.handled('handover:start');
+    }
+    if (typed.length >= SHORT_ANSWER) return false;
+    if (awaiting === 'clarify' && NO.test(typed)) return this.handled('none-of-these');
+    if (awaiting === 'platform' && pendingTopic && UNSURE.test(typed)) {
+      this.platformUnknown();
+      return true;
+    }
+    return false;
+  }
+
+  private handled(action: string): true {
+    this.action(action);
+    return true;
   }
 
   /**
