@@ -219,6 +219,18 @@ describe('conversation core', () => {
     expect(choicesOf(await bare.send('คุยกับคน')).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
   });
 
+  it('asks for the next question when the seller says one is coming ("one more question", "ขอถามอีกเรื่องค่ะ")', async () => {
+    for (const typed of ['one more question', 'ขอถามอีกเรื่องค่ะ', 'another question please', 'มีคำถามค่ะ', 'can I ask another question?']) {
+      const ch = new RecordingChannel();
+      await ch.send('ร้าน shopee หมดอายุ');
+      await ch.send('ได้แล้วค่ะ');
+      const out = await ch.send(typed);
+      expect({ typed, reply: plain(out) }).toEqual({ typed, reply: expect.stringMatching(/^(มีอะไรให้ช่วยอีกไหม|What can I help you with)/) });
+      expect(ch.events.filter((e) => e.type === 'answered')).toHaveLength(1);
+      expect((await ch.state())!.misses).toBe(0);
+    }
+  });
+
   it('answers a message of particles only ("ครับ") with the menu, not as a question it failed', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('ครับ');
