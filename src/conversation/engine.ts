@@ -384,6 +384,9 @@ class TurnBuilder {
     if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.handled('feedback:no');
     if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.handled('feedback:yes');
     if (sentence && TRIED.test(typed)) return this.handled('feedback:no');
+    // Matched to the article just shown ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the duplicate-nickname
+    // one): the seller is saying it does not fit; showing it again would not help.
+    if (m.decision === 'answer' && m.topic === this.state.topic) return this.handled('feedback:no');
     return false;
   }
 
