@@ -4,6 +4,7 @@ import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
 import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
 import { diagnose, type Finding } from '../status/diagnose';
+import { DECISION } from '../matching/decide';
 import type { Explained, Matcher } from '../matching/matcher';
 import { hasThai } from '../matching/normalise';
 import type { EscalationCase } from '../escalation/case';
@@ -61,6 +62,7 @@ const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้
 const FEEDBACK_SENTENCE = 60;
 const MENU = /^(?:(?:the |main )?menu|start over|start again|restart|back to (?:the )?menu|home|เมนู(?:หลัก)?|ดูเมนู|ขอเมนู|เริ่มใหม่|กลับ(?:ไป)?(?:ที่)?(?:หน้า)?(?:เมนู(?:หลัก)?|หน้าแรก))\s*(?:please|pls|ค่ะ|ครับ|คะ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!]*$/i;
 const ASK_MORE = /^(?:(?:(?:i have )?(?:one more|another|a|more|other) questions?)|i have a question|(?:can|may) i ask (?:something|another|one more)(?: thing| question)?|(?:ขอ)?ถาม(?:อีก)?(?:\s*(?:เรื่อง|ข้อ))?(?:\s*(?:หนึ่ง|นึง))?(?:ได้ไหม|ได้มั้ย)?|มี(?:อีก)?(?:\s*)คำถาม(?:อีก)?)\s*(?:please|pls|ค่ะ|ครับ|คะ|นะคะ|นะครับ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!?]*$/i;
+const MENTIONS_EMAIL = /e-?mail|อีเมล|เมล/i;
 const UNSURE = /^(?:(?:not sure|unsure|no idea|idk|i? ?don'?t know|dunno)\b|ไม่แน่ใจ|ไม่รู้|ไม่ทราบ)/i;
 const CHECK_STORES = /\b(check|show)\b.*\b(stores?|shops?|status|connections?)\b|\bstore status\b|(เช็ค|เช็ก|ตรวจสอบ|ดู)\s*(สถานะ)?\s*(ร้าน|การเชื่อมต่อ)|สถานะร้าน/i;
 /** Topics about one store's connection: for these a linked seller's stores are checked first. */
@@ -343,8 +345,9 @@ class TurnBuilder {
     const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
     if (h) {
       if (CANCEL.test(typed)) return this.handled('handover:cancel');
-      // An address typed at the offer says yes and answers the next question at once.
-      if (h.step === 'email' || (h.step === 'offer' && parseEmailAddress(typed))) {
+      // An address typed at the offer says yes and answers the next question at once. Anything
+      // else at the e-mail question is matched first (questionAnswered).
+      if ((h.step === 'email' || h.step === 'offer') && parseEmailAddress(typed)) {
         this.handoverEmail(typed);
         return true;
       }
@@ -397,10 +400,24 @@ class TurnBuilder {
       this.platformChosen(m.analysis.platforms[0]);
       return true;
     }
+    // At the e-mail question, a problem the matcher knows ("ร้าน lazada ขึ้น PASSWORD_NOT_MATCH")
+    // is answered, and the hand-over being prepared dropped (nothing was sent; it is offered
+    // again when the answer does not help); anything else is asked again for an address.
+    if (awaiting === 'handover' && handover?.step === 'email') {
+      if (m.decision === 'answer' && !MENTIONS_EMAIL.test(typed)) {
+        this.state.handover = undefined;
+        this.state.awaiting = undefined;
+        return false;
+      }
+      this.handoverEmail(typed);
+      return true;
+    }
     if (m.decision !== 'none') return false;
     // Details typed at the hand-over offer ("the shop is LZ-Bangkok, the e-mail changed last
-    // week") that answer nothing: written for support, so a yes with the description.
-    if (awaiting === 'handover' && handover?.step === 'offer' && !m.analysis.smallTalk && m.analysis.content.length >= 3 && text.length <= MAX_DESCRIPTION) {
+    // week") that answer nothing and are no other question (far from the out-of-scope
+    // examples): written for support, so a yes with the description.
+    const details = !m.analysis.smallTalk && m.analysis.content.length >= 3 && m.outOfScope < DECISION.vagueOutOfScope && text.length <= MAX_DESCRIPTION;
+    if (awaiting === 'handover' && handover?.step === 'offer' && details) {
       handover.description = text;
       return this.handled('handover:start');
     }

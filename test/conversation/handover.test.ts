@@ -150,6 +150,22 @@ describe('hand-over to support', () => {
     expect(ch.cases[0]).toMatchObject({ problem: 'the shop is LZ-Bangkok, main account email changed last week', contactEmail: 'lz@shop.example' });
   });
 
+  it('answers a problem typed at the e-mail question, and does not take an off-topic question at the offer for details', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอคุยกับเจ้าหน้าที่');
+    await ch.send('ใช่ค่ะ');
+    const out = await ch.send('ร้าน lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'lazada-password-not-match' });
+    expect(plain(out)).not.toMatch(/ไม่ถูกต้อง/);
+    expect((await ch.state())?.handover).toBeUndefined();
+
+    const offTopic = new RecordingChannel('c2');
+    await offTopic.send('talk to a human');
+    await offTopic.send('how do I print shipping labels in bigseller');
+    expect((await offTopic.state())?.handover).toMatchObject({ step: 'offer' });
+    expect((await offTopic.state())?.handover?.description).toBeUndefined();
+  });
+
   it('takes an e-mail address typed out of the blue as a wish to hear from support, and remembers it', async () => {
     const ch = new RecordingChannel();
     await ch.send('ร้าน woocommerce เชื่อมไม่ได้ ขึ้น 401');
