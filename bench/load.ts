@@ -350,7 +350,7 @@ async function lineRow(name: string, server: ServerProcess, replies: boolean): P
     `webhooks sent ${sent}; ${statusSummary(r)} (the other ${sent - r.requests.total} were in flight when the load stopped)`,
     replies
       ? `answered (replies received by the fake LINE API) ${phase.answered} of ${sent}` +
-        `${phase.answered < sent ? ` — ${sent - phase.answered} NOT ANSWERED` : ''}, of which error apologies ${phase.errorReplies}, ` +
+        `${phase.answered < sent ? ` — ${sent - phase.answered} NOT ANSWERED` : ''}, of which error apologies ${phase.errorReplies}, with an article ${pct(phase.articles, phase.answered)}, ` +
         `duplicate replies ${phase.duplicates}, last reply ${f(drainS, 2)} s after the load stopped; LINE API calls: reply ${after.reply - before.reply}, ` +
         `loading ${after.loading - before.loading}, push ${after.push - before.push}, other ${after.other - before.other + after.linkToken - before.linkToken}`
       : 'no replies (it answers the webhook and does nothing else): events/s = HTTP 2xx/s',
@@ -424,7 +424,7 @@ async function pacedLineRow(name: string, server: ServerProcess, rate: number, s
     detail: [
       `${r.sent} webhooks at ${rate}/s, evenly spaced, over up to ${P.lineConnections} keep-alive connections; HTTP: ${codes || 'none'}, errors ${r.errors}` +
         `${ok < r.sent ? ` — ${r.sent - ok} not acknowledged 200` : ''}`,
-      `answered ${phase.answered} of ${r.sent}${phase.answered < r.sent ? ` — ${r.sent - phase.answered} NOT ANSWERED` : ''}, of which error apologies ${phase.errorReplies}, duplicate replies ${phase.duplicates}; ` +
+      `answered ${phase.answered} of ${r.sent}${phase.answered < r.sent ? ` — ${r.sent - phase.answered} NOT ANSWERED` : ''}, of which error apologies ${phase.errorReplies}, with an article ${pct(phase.articles, phase.answered)}, duplicate replies ${phase.duplicates}; ` +
         `LINE API calls: reply ${after.reply - before.reply}, loading ${after.loading - before.loading}, push ${after.push - before.push}`,
       usage.line,
       'same server process as the row before it (peak RSS there)',
@@ -574,6 +574,11 @@ async function climbLadder(servers: { name: string; server: ServerProcess }[], r
     }
     climbing = still;
   }
+}
+
+/** "61%": `part` of `whole`. */
+function pct(part: number, whole: number): string {
+  return whole > 0 ? `${Math.round((100 * part) / whole)}%` : '—';
 }
 
 /** "420/s", or "below 350/s" for a server that failed the first step. */

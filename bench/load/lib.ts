@@ -128,6 +128,12 @@ export class ReplyPhase {
   duplicates = 0;
   /** Replies that were the bot's apology for a failed turn (error.generic), not an answer. */
   errorReplies = 0;
+  /**
+   * Replies carrying an article (a flex message). The share shows what the bot did for the
+   * events: a change to the conversation once left most of the benchmark's sellers at the
+   * hand-over's e-mail question, answered there without any matching, and the figures soared.
+   */
+  articles = 0;
   firstReplyAt = NaN;
   lastReplyAt = NaN;
   constructor(readonly startedAt: number) {}
@@ -195,6 +201,7 @@ export class FakeLineApi {
     phase.latencies.push(at - sent);
     phase.answered++;
     if (this.errorTexts.some((e) => text.includes(e))) phase.errorReplies++;
+    if (text.includes('"type":"flex"')) phase.articles++;
     if (Number.isNaN(phase.firstReplyAt)) phase.firstReplyAt = at;
     phase.lastReplyAt = at;
   }
