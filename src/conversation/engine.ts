@@ -602,7 +602,8 @@ class TurnBuilder {
     const platforms = this.state.platforms;
     for (const id of ids) {
       const t = this.ctx.kb.byId.get(id);
-      if (!t || this.state.tried.includes(id) || id === 'contact-support') continue;
+      // "This may be the cause instead" is never the list of platforms or how to reach support.
+      if (!t || this.state.tried.includes(id) || NOT_ABOUT_A_STORE.has(id)) continue;
       const fits = t.platforms.includes('all') || platforms.length === 0 || t.platforms.some((p) => platforms.includes(p as Platform));
       if (fits) return t;
     }

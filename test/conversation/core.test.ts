@@ -49,6 +49,16 @@ describe('conversation core', () => {
     expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'not-fixed' });
   });
 
+  it('never offers the list of platforms as the next cause when an article did not help', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('facebook page ต่อไม่ได้ค่ะ ขึ้นว่า session expired');
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'facebook-page-token' });
+    await ch.press('feedback:no');
+    const shown = ch.events.filter((e) => e.type === 'answered').map((e) => (e as { topic: string }).topic);
+    expect(shown).not.toContain('platforms-supported');
+    expect(shown).not.toContain('contact-support');
+  });
+
   it('hands over at once when the article itself says support is needed (Lazada INTERNAL_DATA_ERROR)', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('lazada INTERNAL_DATA_ERROR');
