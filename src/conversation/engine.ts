@@ -52,8 +52,8 @@ export const MENU_TOPICS = [
 const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว|(?:ค่ะ|ครับ|คะ|จ้า)\s*$)/i;
 const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|ยังไม่ได้|ยังไม่หาย|ไม่หาย|ยังเหมือนเดิม|ไม่)/i;
 /** The answer to "did this fix it?" anywhere in a short sentence; checked for "not fixed" first. */
-const NOT_FIXED = /ยังไม่ได้|ไม่ได้เลย|ยังไม่หาย|ยังเหมือนเดิม|ยังไม่ผ่าน|ยังขึ้น|\bstill (?:not|doesn'?t|does not|the same|fail|shows?|get)|\b(?:didn'?t|doesn'?t|does not|did not) (?:work|help)|\bnot (?:working|fixed|solved)/i;
-const FIXED = /แก้ได้แล้ว|ได้แล้ว|หายแล้ว|เรียบร้อย|\b(?:it )?works? now\b|\bit works\b|\bworked\b|\bfixed\b|\bsolved\b|\ball good\b/i;
+const NOT_FIXED = /ยังไม่ได้|ไม่ได้เลย|ไม่ได้แล้ว|ยังไม่หาย|ยังเหมือนเดิม|ยังไม่ผ่าน|ยังขึ้น|\bstill (?:not|doesn'?t|does not|the same|fail|shows?|get)|\b(?:didn'?t|doesn'?t|does not|did not) (?:work|help)|\bnot (?:working|fixed|solved)/i;
+const FIXED = /(?<!ไม่)(?:แก้ได้แล้ว|ได้แล้ว|หายแล้ว)|เรียบร้อย|\b(?:it )?works? now\b|\bit works\b|\bworked\b|\bfixed\b|\bsolved\b|\ball good\b/i;
 /**
  * "ลองแล้วครับ" (tried it), "I'm using the main account already", with neither of the above:
  * said of steps that did not help (a fix is said "ได้แล้ว").
@@ -519,6 +519,9 @@ class TurnBuilder {
     if (analysis.smallTalk === 'greeting') return this.welcome(false);
     if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'));
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
+    // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
+    // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
+    if (this.state.awaiting && this.state.awaiting !== 'handover' && m.outOfScope < DECISION.vagueOutOfScope) return this.nothingToAnswerVague();
     // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
     if (analysis.content.length === 0) return this.welcome(true);
     if (m.vague) return this.nothingToAnswerVague();

@@ -103,6 +103,17 @@ describe('conversation core', () => {
     expect(ch.events).toContainEqual({ type: 'answered', topic: 'shopee-otp-not-received' });
   });
 
+  it('asks for more, not "off-topic", when a message in the middle of a problem says nothing it knows', async () => {
+    const ch = new RecordingChannel();
+    await ch.send("Hello, my shop on Shopee shows 'authorization failed, please try again later' when I reconnect");
+    expect((await ch.state())?.awaiting).toBe('clarify');
+    const out = plain(await ch.send('tried 3 times already'));
+    expect(out).toMatch(/Tell me a little more/);
+    expect(out).not.toMatch(/I can only help with/);
+    // A question about something else is still told so.
+    expect(plain(await ch.send('how do I print shipping labels'))).toMatch(/I can only help with|send your case/);
+  });
+
   it('shows the one article there is when the seller is not sure of the platform', async () => {
     for (const [first, unsure, asked] of [
       ['ไม่ได้รับ OTP ค่ะ', 'ไม่แน่ใจค่ะ', /แพลตฟอร์มไหน/],
@@ -128,6 +139,8 @@ describe('conversation core', () => {
       ['ร้าน woocommerce เชื่อมไม่ได้ครับ ขึ้น 401 unauthorized', 'ลองแล้วครับ', 'not-fixed'],
       ['ร้าน shopee หมดอายุ', 'ครับ', 'resolved'],
       ['my lazada store says INTERNAL_DATA_ERROR', "I'm using the main account already", 'not-fixed'],
+      // "จำรหัสไม่ได้แล้ว" (can't remember the password any more) holds ได้แล้ว (fixed) after ไม่.
+      ['ร้าน shopee ขึ้นว่า ร้านค้านี้ถูกผูกกับบัญชีอื่นแล้ว แต่เราไม่เคยผูกเลย', 'บัญชีเก่าจำรหัสไม่ได้แล้วค่ะ', 'not-fixed'],
       // Matched to the article just shown: it does not fit, it is not shown twice.
       ['ร้านค้าเชื่อมต่อไม่ได้ ขึ้นว่าชื่อร้านนี้ถูกใช้แล้ว', 'ชื่อร้านไม่ได้ซ้ำนะคะ ไม่เคยตั้งชื่อนี้', 'not-fixed'],
     ] as const) {
