@@ -4,9 +4,8 @@ import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
 import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
 import { diagnose, type Finding } from '../status/diagnose';
-import { DECISION } from '../matching/decide';
 import type { Explained, Matcher } from '../matching/matcher';
-import { hasThai } from '../matching/normalise';
+import { asciiDigits, hasThai } from '../matching/normalise';
 import type { EscalationCase } from '../escalation/case';
 import { parseEmailAddress } from '../escalation/email-address';
 import type { Choice, CoreEffect, CoreEvent, HandoverReason, OutMessage, Turn } from './messages';
@@ -86,7 +85,7 @@ const SKIP = /^(?:skip|no|none|nothing|n\/a|-|ข้าม|ไม่มี)\s*(?
 const CHOICE_NUMBER = /^(?:(?:ข้อ|อัน|ตัวเลือก|เลือก|หมายเลข|เบอร์)\s*(?:ที่)?\s*|(?:option|choice|number|no\.?|#)\s*)?([0-9]{1,2})\s*[.)]?\s*(?:ค่ะ|ครับ|คะ|จ้า|นะคะ|นะครับ)?\s*$/i;
 
 export function choiceNumber(typed: string): number | undefined {
-  const m = CHOICE_NUMBER.exec(typed.trim().normalize('NFKC').replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50)));
+  const m = CHOICE_NUMBER.exec(asciiDigits(typed.trim().normalize('NFKC')));
   return m ? Number(m[1]) : undefined;
 }
 
@@ -416,7 +415,7 @@ class TurnBuilder {
     // Details typed at the hand-over offer ("the shop is LZ-Bangkok, the e-mail changed last
     // week") that answer nothing and are no other question (far from the out-of-scope
     // examples): written for support, so a yes with the description.
-    const details = !m.analysis.smallTalk && m.analysis.content.length >= 3 && m.outOfScope < DECISION.vagueOutOfScope && text.length <= MAX_DESCRIPTION;
+    const details = !m.analysis.smallTalk && m.analysis.content.length >= 3 && m.farFromOutOfScope && text.length <= MAX_DESCRIPTION;
     if (awaiting === 'handover' && handover?.step === 'offer' && details) {
       handover.description = text;
       return this.handled('handover:start');
@@ -521,7 +520,7 @@ class TurnBuilder {
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
     // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
     // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
-    if (this.state.awaiting && this.state.awaiting !== 'handover' && m.outOfScope < DECISION.vagueOutOfScope) return this.nothingToAnswerVague();
+    if (this.state.awaiting && this.state.awaiting !== 'handover' && m.farFromOutOfScope) return this.nothingToAnswerVague();
     // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
     if (analysis.content.length === 0) return this.welcome(true);
     if (m.vague) return this.nothingToAnswerVague();
@@ -613,10 +612,16 @@ class TurnBuilder {
     return undefined;
   }
 
-  private platformChosen(platform: Platform | 'other'): void {
+  /** The article waiting for the platform question's answer; the question is answered with this. */
+  private takePendingTopic(): Topic | undefined {
     const pending = this.state.pendingTopic ? this.ctx.kb.byId.get(this.state.pendingTopic) : undefined;
     this.state.pendingTopic = undefined;
     this.state.awaiting = undefined;
+    return pending;
+  }
+
+  private platformChosen(platform: Platform | 'other'): void {
+    const pending = this.takePendingTopic();
     if (platform !== 'other' && !this.state.platforms.includes(platform)) this.state.platforms.push(platform);
     if (pending && platform !== 'other' && (pending.platforms.includes('all') || pending.platforms.includes(platform))) {
       return this.showArticle(pending);
@@ -628,9 +633,7 @@ class TurnBuilder {
 
   /** "Not sure" to the platform question: the one article there is names its platform itself. */
   private platformUnknown(): void {
-    const pending = this.state.pendingTopic ? this.ctx.kb.byId.get(this.state.pendingTopic) : undefined;
-    this.state.pendingTopic = undefined;
-    this.state.awaiting = undefined;
+    const pending = this.takePendingTopic();
     return pending ? this.showArticle(pending) : this.welcome(true);
   }
 

@@ -20,6 +20,11 @@ export interface MatchResult {
    * it is far from the out-of-scope examples. The seller is asked for more, not told it is off-topic.
    */
   vague: boolean;
+  /**
+   * The message is far from the out-of-scope examples (other BigSeller questions): what is not
+   * answered may still be about the seller's problem (vague, details, "tried 3 times already").
+   */
+  farFromOutOfScope: boolean;
 }
 
 /**
@@ -52,7 +57,7 @@ export type DecisionOptions = typeof DECISION;
 
 export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>, D: DecisionOptions = DECISION): MatchResult {
   const ranked = ranking.candidates;
-  const base = { text: a.text, platformUnconfirmed: false, vague: false };
+  const base = { text: a.text, platformUnconfirmed: false, vague: false, farFromOutOfScope: ranking.outOfScope < D.vagueOutOfScope };
   const conf = (c: Candidate) => round(Math.min(1, c.score));
   const candidates = ranked.slice(0, D.maxCandidates).map((c) => ({ topic: c.topic, confidence: conf(c) }));
 
@@ -144,7 +149,7 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
     }
   }
 
-  const vague = !evidence && top.coverage >= D.wholeCoverage && ranking.outOfScope < D.vagueOutOfScope;
+  const vague = !evidence && top.coverage >= D.wholeCoverage && base.farFromOutOfScope;
   return withWhy(
     { ...base, decision: 'none', topic: null, confidence: round(1 - Math.min(1, top.score)), candidates, vague },
     why(

@@ -24,10 +24,15 @@ const OTHER_THEN_THAI = new RegExp(`([a-z0-9])([${THAI}])`, 'g');
 // Everything that is not a letter, digit, underscore or Thai becomes a separator.
 const SEPARATORS = new RegExp(`[^a-z0-9_${THAI}]+`, 'g');
 
+/** Thai digits (๐-๙) as ASCII ones. */
+export function asciiDigits(s: string): string {
+  return s.replace(THAI_DIGITS, (d) => String(d.charCodeAt(0) - 0x0e50));
+}
+
 export function normalise(raw: string): string {
   let s = raw.normalize('NFKC').replace(ZERO_WIDTH, '').toLowerCase();
   s = s.replace(SARA_AM_SPLIT, (_m, tone: string) => `${tone}\u0E33`);
-  s = s.replace(THAI_DIGITS, (d) => String(d.charCodeAt(0) - 0x0e50));
+  s = asciiDigits(s);
   s = s.replace(LAUGHTER, ' ');
   s = s.replace(MAI_YAMOK, ' ');
   s = s.replace(THAI_MARK_REPEAT, '$1').replace(THAI_CHAR_RUN, '$1');
