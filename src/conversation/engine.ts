@@ -140,6 +140,11 @@ export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx
       turnCtx.userSaid('(file)');
       turnCtx.say(turnCtx.tr('smalltalk.file'));
       break;
+    case 'other':
+      // A location, or a kind of message a channel added after this bot was written.
+      turnCtx.userSaid('(message the bot cannot read)');
+      turnCtx.say(turnCtx.tr('smalltalk.other'));
+      break;
     case 'action':
       turnCtx.userSaid(labelOf(state, turn.action) ?? turn.text ?? `(${turn.action})`);
       turnCtx.action(turn.action ?? '');

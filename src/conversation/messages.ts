@@ -40,7 +40,7 @@ export interface Turn {
   channel: ChannelId;
   conversationId: string;
   userId: string;
-  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file' | 'ticket' | 'status';
+  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file' | 'other' | 'ticket' | 'status';
   text?: string;
   action?: string;
   /** Locale hint from the channel (th-TH, en-US), used until the seller's own writing tells. */

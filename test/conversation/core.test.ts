@@ -273,6 +273,15 @@ describe('conversation core', () => {
     expect((await ch.state())!.misses).toBe(0);
   });
 
+  it('a message it cannot read (a location) gets what it can read, in the conversation language, and the problem goes on', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my lazada store expired');
+    const out = await ch.bot.handle({ channel: 'test', conversationId: 'c1', userId: 'u1', kind: 'other', at: new Date().toISOString() });
+    expect(plain(out)).toMatch(/only read text and pictures/);
+    expect((await ch.state())!.topic).toBe('connection-expired');
+    expect(plain(await ch.bot.handle({ channel: 'test', conversationId: 'c2', userId: 'u2', kind: 'other', at: new Date().toISOString() }))).toMatch(/อ่านได้เฉพาะข้อความและรูปภาพ/);
+  });
+
   it('replies in the language the seller writes and switches on request', async () => {
     const ch = new RecordingChannel();
     expect(plain(await ch.send('how do I reconnect my lazada shop'))).toMatch(/Did this fix it\?/);

@@ -293,7 +293,9 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       case 'audio':
         return converse(event, userId, { kind: 'file' }, rx);
       default:
-        log.debug({ messageType: m?.type }, 'LINE message type ignored');
+        // A location, or a type LINE adds later: the seller still hears what the bot can read.
+        log.debug({ messageType: m?.type }, 'LINE message of a type the bot cannot read');
+        return converse(event, userId, { kind: 'other' }, rx);
     }
   }
 

@@ -217,6 +217,8 @@ export class FakeBot implements Bot {
         return [{ type: 'text', text: `Got your picture${turn.screenshot ? ' (kept)' : ''}.` }];
       case 'file':
         return [{ type: 'text', text: 'I cannot open files.' }];
+      case 'other':
+        return [{ type: 'text', text: 'I can only read text and pictures.' }];
       default:
         break;
     }

@@ -140,6 +140,12 @@ describe('LINE webhook: events', () => {
     expect(bot.turns.map((x) => x.kind)).toEqual(['file', 'file']);
   });
 
+  it('location, or a message type LINE adds later: a turn the core answers, not silence', async () => {
+    await h.post(webhook(lineEvent({ message: { id: '4', type: 'location', title: 'Shop', address: 'Bangkok', latitude: 13.7, longitude: 100.5 } }), lineEvent({ message: { id: '5', type: 'hologram' } })));
+    expect(bot.turns.map((x) => x.kind)).toEqual(['other', 'other']);
+    expect(fake.calls.map((c) => c.body.messages)).toEqual([[{ type: 'text', text: 'I can only read text and pictures.' }], [{ type: 'text', text: 'I can only read text and pictures.' }]]);
+  });
+
   it('image on LINE: content downloaded into the data dir, the turn carries the screenshot', async () => {
     fake.content.set('354718705033693861', { data: PNG, contentType: 'image/png' });
     const ev = lineEvent({ message: { type: 'image', id: '354718705033693861', contentProvider: { type: 'line' }, imageSet: { id: 'E005D41A7288F41B655', index: 2, total: 2 }, quoteToken: 'q' } });
@@ -241,7 +247,6 @@ describe('LINE webhook: events', () => {
         lineEvent({ type: 'unsend', unsend: { messageId: '325708' } }),
         lineEvent({ type: 'leave', source: { type: 'group', groupId: 'C1' } }),
         lineEvent({ type: 'undefined', undefinedField: { 1: 1 } }),
-        lineEvent({ message: { id: '9', type: 'location', latitude: 1, longitude: 2 } }),
         { nonsense: true },
         'not an event' as unknown as Record<string, unknown>,
         textEvent('still works'),
