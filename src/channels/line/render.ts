@@ -209,6 +209,20 @@ function flex(altText: string, contents: messagingApi.FlexBubble): LineMessage |
   return { type: 'flex', altText: truncateText(altText.trim() || '…', LIMITS.altTextLength), contents } as messagingApi.FlexMessage;
 }
 
+/** LINE opens http(s) URIs of up to 1000 characters from a button; anything else goes as text. */
+const URI_ACTION = { maxLength: 1000, schemes: /^https?:\/\//i };
+
+/** The text before a link says "tap the button": a button it is, the URL in the alt text for notifications. */
+function linkButton(m: Extract<OutMessage, { type: 'link' }>): LineMessage | undefined {
+  if (!URI_ACTION.schemes.test(m.url) || m.url.length > URI_ACTION.maxLength) return undefined;
+  const action = { type: 'uri', label: shortenLabel(m.label), uri: m.url } as messagingApi.URIAction;
+  return flex(`${m.label}: ${m.url}`, {
+    type: 'bubble',
+    size: 'kilo',
+    footer: { type: 'box', layout: 'vertical', contents: [{ type: 'button', style: 'primary', action } as messagingApi.FlexButton] },
+  } as messagingApi.FlexBubble);
+}
+
 type StepsMessage = Extract<OutMessage, { type: 'steps' }>;
 
 function stepsBubble(m: StepsMessage): messagingApi.FlexBubble {
@@ -244,8 +258,10 @@ function toParts(m: OutMessage, opts: RenderOptions, isOffer: boolean): Part[] {
     case 'image':
       if (!isHttpsUrl(m.url)) return text(/^http:/i.test(m.url) ? toPlainText(m) : `🖼 ${m.caption}`);
       return [...text(m.caption), { kind: 'message', message: { type: 'image', originalContentUrl: m.url, previewImageUrl: m.url } }];
-    case 'link':
-      return text(toPlainText(m));
+    case 'link': {
+      const msg = linkButton(m);
+      return msg ? [{ kind: 'message', message: msg }] : text(toPlainText(m));
+    }
     case 'choices':
       // The offer the seller answers now rides as quick replies on the reply's last message.
       if (isOffer) {

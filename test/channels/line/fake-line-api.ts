@@ -55,6 +55,7 @@ export function lineLimitProblems(messages: any[]): string[] {
       if (!a?.label || graphemes(a.label) > 20) problems.push(`label "${a?.label}" (${a?.label && graphemes(a.label)} graphemes)`);
       if (a?.type === 'postback' && (!a.data || a.data.length > 300)) problems.push(`postback data length ${a.data?.length}`);
       if (a?.displayText && graphemes(a.displayText) > 300) problems.push('displayText too long');
+      if (a?.type === 'uri' && (!/^(https?|line|tel):/.test(a.uri ?? '') || a.uri.length > 1000)) problems.push(`uri action "${String(a.uri).slice(0, 40)}…"`);
     }
   }
   return problems;

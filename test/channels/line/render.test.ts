@@ -26,6 +26,22 @@ describe('LINE rendering', () => {
     ]);
   });
 
+  it('a link is a button that opens it (the URL in the alt text); a URL LINE cannot open from a button stays text', () => {
+    const url = 'https://bot.example.com/sandbox/line-login?linkToken=LT1';
+    const [batch] = renderReply([
+      { type: 'text', text: 'Tap the button to sign in.' },
+      { type: 'link', label: 'เชื่อมบัญชีของฉัน', url },
+    ]);
+    expect(batch).toHaveLength(2);
+    expect(batch[1]).toMatchObject({ type: 'flex', altText: `เชื่อมบัญชีของฉัน: ${url}` });
+    expect(JSON.stringify(batch[1])).toContain(JSON.stringify({ type: 'uri', label: 'เชื่อมบัญชีของฉัน', uri: url }));
+    expect(lineLimitProblems(batch)).toEqual([]);
+    for (const odd of ['ftp://example.com/x', `https://example.com/${'x'.repeat(1000)}`]) {
+      const [only] = renderReply([{ type: 'link', label: 'Open', url: odd }]);
+      expect(only).toEqual([{ type: 'text', text: expect.stringContaining(odd) }]);
+    }
+  });
+
   it('keeps the quick reply on the very last message even when the offer is not last', () => {
     const [batch] = renderReply([
       { type: 'choices', text: 'Pick:', choices: choices(2) },
