@@ -58,6 +58,8 @@ const FIXED = /(?<!ไม่)(?:แก้ได้แล้ว|ได้แล�
  * said of steps that did not help (a fix is said "ได้แล้ว").
  */
 const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้ว|อยู่แล้ว|\b(?:tried|did) (?:it|that|this|all|everything|the steps)\b|\balready (?:did|done|tried|do|doing|using|use|have|checked|set)\b|\b(?:did|done|tried|using|use|checked) (?:[\w'-]+ ){0,4}already\b/i;
+/** Asking for another way ("what else can I do") says the steps shown did not do it. */
+const ANOTHER_WAY = /วิธีอื่น|ทางอื่น|\bwhat else (?:can|could|should|do) (?:i|we)\b|\b(?:any|an)(?: )?other (?:way|solution|fix|option)s?\b|\banything else (?:i|we) (?:can|could|should) (?:do|try)\b/i;
 const FEEDBACK_SENTENCE = 60;
 const MENU = /^(?:(?:the |main )?menu|start over|start again|restart|back to (?:the )?menu|home|เมนู(?:หลัก)?|ดูเมนู|ขอเมนู|เริ่มใหม่|กลับ(?:ไป)?(?:ที่)?(?:หน้า)?(?:เมนู(?:หลัก)?|หน้าแรก))\s*(?:please|pls|ค่ะ|ครับ|คะ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!]*$/i;
 const ASK_MORE = /^(?:(?:(?:i have )?(?:one more|another|a|more|other) questions?)|i have a question|(?:can|may) i ask (?:something|another|one more)(?: thing| question)?|(?:ขอ)?ถาม(?:อีก)?(?:\s*(?:เรื่อง|ข้อ))?(?:\s*(?:หนึ่ง|นึง))?(?:ได้ไหม|ได้มั้ย)?|มี(?:อีก)?(?:\s*)คำถาม(?:อีก)?)\s*(?:please|pls|ค่ะ|ครับ|คะ|นะคะ|นะครับ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!?]*$/i;
@@ -390,7 +392,7 @@ class TurnBuilder {
     const sentence = typed.length < FEEDBACK_SENTENCE;
     if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.handled('feedback:no');
     if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.handled('feedback:yes');
-    if (sentence && TRIED.test(typed)) return this.handled('feedback:no');
+    if (sentence && (TRIED.test(typed) || ANOTHER_WAY.test(typed))) return this.handled('feedback:no');
     // Matched to the article just shown ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the duplicate-nickname
     // one): the seller is saying it does not fit; showing it again would not help.
     if (m.decision === 'answer' && m.topic === this.state.topic) return this.handled('feedback:no');

@@ -143,6 +143,10 @@ describe('conversation core', () => {
       ['ร้าน shopee ขึ้นว่า ร้านค้านี้ถูกผูกกับบัญชีอื่นแล้ว แต่เราไม่เคยผูกเลย', 'บัญชีเก่าจำรหัสไม่ได้แล้วค่ะ', 'not-fixed'],
       // Matched to the article just shown: it does not fit, it is not shown twice.
       ['ร้านค้าเชื่อมต่อไม่ได้ ขึ้นว่าชื่อร้านนี้ถูกใช้แล้ว', 'ชื่อร้านไม่ได้ซ้ำนะคะ ไม่เคยตั้งชื่อนี้', 'not-fixed'],
+      // Asking for another way is saying this one did not do it.
+      ['my lazada store says expired', 'what else can I do', 'not-fixed'],
+      ['otp ไม่เข้าค่ะ shopee', 'มีวิธีอื่นไหมคะ', 'not-fixed'],
+      ['lazada expired', 'is there any other way?', 'not-fixed'],
     ] as const) {
       const ch = new RecordingChannel();
       await ch.send(first);
