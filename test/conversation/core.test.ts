@@ -268,6 +268,27 @@ describe('conversation core', () => {
     expect((await ch.state())!.misses).toBe(0);
   });
 
+  it('asks its question again, without counting a miss, when the answer is particles only', async () => {
+    const ch = new RecordingChannel();
+    const asked = choicesOf(await ch.send('OTP ไม่เข้าค่ะ'));
+    expect(asked.map((c) => c.action)).toContain('platform:shopee');
+    for (const filler of ['ค่ะ', 'อืม']) {
+      const out = await ch.send(filler);
+      expect(plain(out)).toMatch(/แพลตฟอร์มไหน/);
+      expect(choicesOf(out)).toEqual(asked);
+    }
+    const state = (await ch.state())!;
+    expect(state).toMatchObject({ misses: 0, awaiting: 'platform' });
+    expect(state.handover).toBeUndefined();
+    expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
+    await ch.send('shopee ค่ะ');
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'shopee-otp-not-received' });
+    const clarifying = new RecordingChannel();
+    const offered = choicesOf(await clarifying.send('woocommerce error'));
+    expect(choicesOf(await clarifying.send('ครับ'))).toEqual(offered);
+    expect((await clarifying.state())!.misses).toBe(0);
+  });
+
   it('answers greetings, thanks, emoji and stickers briefly and kindly', async () => {
     const ch = new RecordingChannel();
     expect(plain(await ch.send('สวัสดีค่ะ'))).toMatch(/สวัสดีค่ะ/);
