@@ -476,6 +476,7 @@ class TurnBuilder {
       // "OTP not arriving" alone: the only article is Shopee's, so make sure it is Shopee.
       this.state.awaiting = 'platform';
       this.state.pendingTopic = topic.id;
+      this.state.pendingText = m.text;
       const choices: Choice[] = [
         ...specific.map((p) => ({ label: PLATFORM_NAMES[p], action: `platform:${p}` })),
         ...(['shopee', 'lazada', 'tiktok'] as Platform[])
@@ -504,6 +505,7 @@ class TurnBuilder {
     this.events.push({ type: 'answered', topic: topic.id });
     this.state.topic = topic.id;
     this.state.pendingTopic = undefined;
+    this.state.pendingText = undefined;
     if (!this.state.tried.includes(topic.id)) this.state.tried.push(topic.id);
     this.state.misses = 0;
     this.state.awaiting = 'feedback';
@@ -623,18 +625,29 @@ class TurnBuilder {
   }
 
   /** The article waiting for the platform question's answer; the question is answered with this. */
-  private takePendingTopic(): Topic | undefined {
-    const pending = this.state.pendingTopic ? this.ctx.kb.byId.get(this.state.pendingTopic) : undefined;
+  private takePendingTopic(): { topic?: Topic; text?: string } {
+    const topic = this.state.pendingTopic ? this.ctx.kb.byId.get(this.state.pendingTopic) : undefined;
+    const text = this.state.pendingText;
     this.state.pendingTopic = undefined;
+    this.state.pendingText = undefined;
     this.state.awaiting = undefined;
-    return pending;
+    return { topic, text };
   }
 
   private platformChosen(platform: Platform | 'other'): void {
-    const pending = this.takePendingTopic();
+    const { topic: pending, text } = this.takePendingTopic();
     if (platform !== 'other' && !this.state.platforms.includes(platform)) this.state.platforms.push(platform);
-    if (pending && platform !== 'other' && (pending.platforms.includes('all') || pending.platforms.includes(platform))) {
-      return this.showArticle(pending);
+    const fits = (t: Topic | undefined): t is Topic => !!t && platform !== 'other' && (t.platforms.includes('all') || t.platforms.includes(platform));
+    if (fits(pending)) return this.showArticle(pending);
+    // The article asked about is another platform's ("store disconnected" -> Shopify's, then
+    // "Shopee"): the seller's words again, with their platform, may find the general article.
+    if (text && platform !== 'other') {
+      const again = this.ctx.matcher.explain(`${text} ${PLATFORM_NAMES[platform]}`);
+      const found = again.decision === 'answer' ? this.ctx.kb.byId.get(again.topic!) : undefined;
+      if (fits(found)) {
+        this.remember(again);
+        return this.showArticle(found);
+      }
     }
     const name = platform === 'other' ? this.tr('platform.other') : PLATFORM_NAMES[platform];
     this.say(this.tr('platform.noArticle', { platform: name }));
@@ -643,7 +656,7 @@ class TurnBuilder {
 
   /** "Not sure" to the platform question: the one article there is names its platform itself. */
   private platformUnknown(): void {
-    const pending = this.takePendingTopic();
+    const { topic: pending } = this.takePendingTopic();
     return pending ? this.showArticle(pending) : this.welcome(true);
   }
 

@@ -21,6 +21,8 @@ export interface ConversationState {
   topic?: string;
   /** Article waiting for the seller to confirm the platform. */
   pendingTopic?: string;
+  /** The words that article was found for (secrets already removed): matched again with the platform the seller names. */
+  pendingText?: string;
   /** Articles shown for this problem, in order. */
   tried: string[];
   /** Next-best articles from the last match, for "No, that didn't fix it". */

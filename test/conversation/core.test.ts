@@ -209,6 +209,15 @@ describe('conversation core', () => {
     expect(choicesOf(lazada).map((c) => c.action)).toContain('handover:start');
     expect(other.events).toContainEqual({ type: 'handover-offered', reason: 'no-article-for-platform' });
 
+    // The article asked about is another platform's: the seller's words with theirs find the general one.
+    const disconnected = new RecordingChannel('c4');
+    expect(plain(await disconnected.send('ร้านค้าหลุดการเชื่อมต่อ'))).toMatch(/แพลตฟอร์มไหน/);
+    const general = await disconnected.press('platform:shopee');
+    expect(disconnected.events).toContainEqual({ type: 'answered', topic: 'connection-expired' });
+    expect(choicesOf(general).map((c) => c.action)).not.toContain('handover:start');
+    expect((await disconnected.state())!).toMatchObject({ platforms: ['shopee'], topic: 'connection-expired', awaiting: 'feedback' });
+    expect((await disconnected.state())!.pendingText).toBeUndefined();
+
     // Another problem typed at the question is answered as one.
     const changed = new RecordingChannel('c3');
     await changed.send('otp ไม่มาค่ะ');
