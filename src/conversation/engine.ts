@@ -527,8 +527,9 @@ class TurnBuilder {
     if (analysis.smallTalk === 'greeting') return this.welcome(false);
     if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'));
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
-    // "ค่ะ", "hmm" to a question with choices: the same question again, no miss.
-    const asked = this.state.awaiting === 'platform' ? 'platform.ask' : this.state.awaiting === 'clarify' ? 'clarify.ask' : undefined;
+    // "hmm" to a question with choices: the same question again, no miss.
+    const awaiting = this.state.awaiting;
+    const asked = awaiting === 'platform' || awaiting === 'clarify' || awaiting === 'feedback' ? `${awaiting}.ask` : undefined;
     if (asked && analysis.content.length === 0 && this.state.offered.length > 0) return this.offer(this.tr(asked), this.state.offered);
     // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
     // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.

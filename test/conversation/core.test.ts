@@ -296,6 +296,12 @@ describe('conversation core', () => {
     const offered = choicesOf(await clarifying.send('woocommerce error'));
     expect(choicesOf(await clarifying.send('ครับ'))).toEqual(offered);
     expect((await clarifying.state())!.misses).toBe(0);
+    const answered = new RecordingChannel();
+    const feedback = choicesOf(await answered.send('ร้าน shopee หมดอายุ'));
+    const again = await answered.send('อืม');
+    expect(plain(again)).toMatch(/แก้ปัญหาได้แล้วไหม/);
+    expect(choicesOf(again)).toEqual(feedback);
+    expect((await answered.state())!).toMatchObject({ misses: 0, awaiting: 'feedback' });
   });
 
   it('answers greetings, thanks, emoji and stickers briefly and kindly', async () => {
