@@ -5,7 +5,7 @@ import { isRelativeRef } from '../storage/screenshot-share';
 import { PLATFORM_NAMES, type Platform } from '../knowledge/schema';
 import type { EscalationCase } from './case';
 import { parseEmailAddress } from './email-address';
-import { redact, redactDeep } from './redact';
+import { redact, redactStatusSnapshot } from './redact';
 
 /**
  * Turns one hand-over into the e-mail support reads. Pure apart from reading the screenshot
@@ -145,7 +145,7 @@ function snapshotJson(snapshot: unknown): string | undefined {
   if (snapshot === undefined || snapshot === null) return undefined;
   try {
     // Values are redacted one by one: the redactor would take `"storeId":` for a password.
-    return truncate(JSON.stringify(redactDeep(snapshot), null, 2), LIMITS.snapshot);
+    return truncate(JSON.stringify(redactStatusSnapshot(snapshot), null, 2), LIMITS.snapshot);
   } catch {
     return '[the status snapshot could not be shown]';
   }

@@ -1,6 +1,6 @@
 import { writeCommitted, type Db } from '../storage/sqlite';
 import type { EscalationCase, TicketResult } from './case';
-import { redact, redactDeep } from './redact';
+import { redact, redactDeep, redactStatusSnapshot } from './redact';
 import { newTicketId } from './ticket';
 
 /**
@@ -106,7 +106,13 @@ export function redactCase(c: EscalationCase): EscalationCase {
   const kept = Object.fromEntries(Object.entries(rest).filter(([k]) => isBot(k)));
   const typed = Object.fromEntries(Object.entries(rest).filter(([k]) => !isBot(k)));
   // Screenshot refs are storage keys made by the channel; they are checked against the directory when mailed.
-  return { ...redactDeep(typed), ...kept, screenshots: screenshots ?? [] } as EscalationCase;
+  const { statusSnapshot, ...said } = typed;
+  return {
+    ...redactDeep(said),
+    ...(statusSnapshot === undefined ? {} : { statusSnapshot: redactStatusSnapshot(statusSnapshot) }),
+    ...kept,
+    screenshots: screenshots ?? [],
+  } as EscalationCase;
 }
 
 const MAX_ERROR_LENGTH = 1000;

@@ -49,7 +49,23 @@ const DIGIT = /[0-9\u0E50-\u0E59]/u;
 const PASSWORD_LIKE = /(?<![^\s])(?![/.~])(?!\S*:\/\/)(?=\S*[a-z])(?=\S*\d)(?=\S*[^A-Za-z\d\s\u0E00-\u0E7F])(?!\S*@)(?!https?:)[\x21-\x7E]{6,64}(?![^\s])/gu;
 const MIXED_CASE_DIGITS = /(?<![^\s])(?=[A-Za-z\d]*[a-z])(?=[A-Za-z\d]*[A-Z])(?=[A-Za-z\d]*\d)[A-Za-z\d]{6,64}(?![^\s])/gu;
 
+/** The masks themselves, kept as they are: redacting twice changes nothing ("[password removed]" read as a label and a value). */
+const MASKS = new RegExp(`(${Object.values(MASK).map((m) => m.replace(/[[\]]/g, '\\$&')).join('|')})`, 'u');
+
 export function redact(input: string): Redacted {
+  if (!input.includes(' removed]')) return redactUnmasked(input);
+  const kinds = new Set<SecretKind>();
+  const parts = input.split(MASKS).map((part, i) => {
+    // split() with a group puts the masks at odd indexes.
+    if (i % 2 === 1) return part;
+    const r = redactUnmasked(part);
+    r.kinds.forEach((k) => kinds.add(k));
+    return r.text;
+  });
+  return { text: parts.join(''), kinds: [...kinds] };
+}
+
+function redactUnmasked(input: string): Redacted {
   const kinds = new Set<SecretKind>();
   let text = input;
   const mark = (kind: SecretKind) => {
@@ -76,6 +92,39 @@ export function redact(input: string): Redacted {
   text = text.replace(MIXED_CASE_DIGITS, () => mark('password'));
   text = text.replace(LONE_CODE, () => mark('otp'));
   return { text, kinds: [...kinds] };
+}
+
+/**
+ * The status check's snapshot as support sees it. It is the connector's data, not what a seller
+ * typed: store ids, platforms, nicknames, states and dates stay as they are (the chat rules took
+ * "sbx-shopee-1" for a password, and would take a 6-digit shop id for an OTP code). The platform's
+ * error message is free text that may quote what was typed, and is redacted, as is anything
+ * of another shape.
+ */
+export function redactStatusSnapshot(snapshot: unknown): unknown {
+  if (!isRecord(snapshot) || !Array.isArray(snapshot.stores)) return redactDeep(snapshot);
+  const { stores, ...rest } = snapshot;
+  return { ...redactDeep(rest), stores: stores.map(redactStore) };
+}
+
+const STORE_FACTS = new Set(['storeId', 'platform', 'nickname', 'status', 'expiresAt']);
+
+function redactStore(store: unknown): unknown {
+  if (!isRecord(store)) return redactDeep(store);
+  return Object.fromEntries(
+    Object.entries(store).map(([k, v]) => {
+      if (STORE_FACTS.has(k) && (typeof v === 'string' || v === null)) return [k, v];
+      if (k === 'lastError' && isRecord(v)) {
+        const { code, at, ...free } = v;
+        return [k, { ...(typeof code === 'string' ? { code } : {}), ...(typeof at === 'string' ? { at } : {}), ...redactDeep(free) }];
+      }
+      return [k, redactDeep(v)];
+    }),
+  );
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Redacts every string inside a JSON-like value (for logs and transcripts). */

@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { buildMail, CREDENTIALS_NOTE, type MailOptions } from '../../src/escalation/mail';
 import type { EscalationCase } from '../../src/escalation/case';
+import { redactCase } from '../../src/escalation/outbox';
 import { sampleCase, SECRETS } from './case-fixture';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mail-test-'));
@@ -83,6 +84,22 @@ describe('buildMail', () => {
     }
     expect(parsed.text).toContain('[password removed]');
     expect(parsed.text).toContain('[code removed]');
+  });
+
+  it("shows the status check's store ids, nicknames and states as the connector gave them, its error text redacted, after the outbox's redaction too", async () => {
+    const snapshot = {
+      at: '2026-01-01T10:00:00.000Z',
+      stores: [
+        { storeId: 'sbx-shopee-1', platform: 'shopee', nickname: 'Shop-2024x', status: 'expired', expiresAt: '2025-12-29T10:00:00Z', lastError: null },
+        { storeId: '823456', platform: 'lazada', nickname: 'แม่มณี', status: 'error', expiresAt: null, lastError: { code: 'PASSWORD_NOT_MATCH', message: 'login failed for password: Hunter2!', at: '2026-01-01T09:00:00Z' } },
+      ],
+    };
+    const { parsed } = await roundTrip(redactCase(sampleCase({ statusSnapshot: snapshot })));
+    for (const kept of ['"storeId": "sbx-shopee-1"', '"storeId": "823456"', '"nickname": "Shop-2024x"', '"code": "PASSWORD_NOT_MATCH"', 'login failed for password: [password removed]']) {
+      expect(parsed.text).toContain(kept);
+    }
+    expect(allText(parsed)).not.toContain('Hunter2!');
+    expect(parsed.text).not.toContain('[password [password');
   });
 
   it('escapes everything user-derived in the HTML part', async () => {

@@ -46,6 +46,16 @@ describe('redact', () => {
     expect(redact(input)).toEqual({ text: input, kinds: [] });
   });
 
+  it('changes nothing the second time: its own masks are no label and no secret', () => {
+    for (const input of ['my password is Hunter2!', 'Hunter2!', 'otp 123456 pw=abc123', 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV']) {
+      const once = redact(input).text;
+      expect(once).toMatch(/removed\]/);
+      expect(redact(once)).toEqual({ text: once, kinds: [] });
+    }
+    // A new secret beside an old mask is still found.
+    expect(redact('[password removed] and pass: qwerty1')).toEqual({ text: '[password removed] and pass: [password removed]', kinds: ['password'] });
+  });
+
   it('redacts inside nested values', () => {
     expect(redactDeep({ a: ['otp 123456'], b: 3 })).toEqual({ a: ['otp [code removed]'], b: 3 });
   });
