@@ -91,8 +91,8 @@ export function createApp(config: Config, log: Logger): App {
       log.debug({ requestId: turn.requestId, channel: turn.channel, kind: turn.kind, ms: Math.round(seconds * 1000) }, 'turn done');
     },
     onEvents: (turn, events) => {
-      metrics.observeEvents(turn, events);
-      log.info({ requestId: turn.requestId, channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');
+      metrics.observeTurn(turn, events);
+      if (events.length > 0) log.info({ requestId: turn.requestId, channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');
     },
     escalate: async (c) => {
       const r = await outbox.create(c, {

@@ -8,8 +8,14 @@ export class Metrics {
   readonly registry = new client.Registry();
   readonly messages = new client.Counter({
     name: 'bot_messages_total',
-    help: 'Turns handled, by channel and outcome (answered, clarify, handover, none, ...)',
-    labelNames: ['channel', 'kind'] as const,
+    help: "Seller turns, one each, by channel and decision: the match's (answer, clarify, escalate, none, vague) for a typed message it decided, reply for one answering the bot's question or a command, else the kind (button, start, sticker, image, file, other)",
+    labelNames: ['channel', 'decision'] as const,
+    registers: [this.registry],
+  });
+  readonly turnEvents = new client.Counter({
+    name: 'bot_turn_events_total',
+    help: 'What the conversation core reported, by channel (answered, resolved, not-resolved, handover-cancelled, secret-redacted)',
+    labelNames: ['channel', 'event'] as const,
     registers: [this.registry],
   });
   readonly matchSeconds = new client.Histogram({
@@ -103,12 +109,12 @@ export class Metrics {
     });
   }
 
-  /** Counts what the core reported for one turn. */
-  observeEvents(turn: Turn, events: CoreEvent[]): void {
+  /** Counts one seller turn and what the core reported for it. */
+  observeTurn(turn: Turn, events: CoreEvent[]): void {
+    this.messages.inc({ channel: turn.channel, decision: decisionOf(turn, events) });
     for (const e of events) {
       switch (e.type) {
-        case 'answered':
-          this.messages.inc({ channel: turn.channel, kind: 'answered' });
+        case 'matched':
           break;
         case 'handover-offered':
           this.handovers.inc({ what: `offered:${e.reason}` });
@@ -120,8 +126,15 @@ export class Metrics {
           this.statusChecks.inc({ result: e.ok ? 'ok' : 'failed' });
           break;
         default:
-          this.messages.inc({ channel: turn.channel, kind: e.type });
+          this.turnEvents.inc({ channel: turn.channel, event: e.type });
       }
     }
   }
+}
+
+function decisionOf(turn: Turn, events: CoreEvent[]): string {
+  if (turn.kind === 'action') return 'button';
+  if (turn.kind !== 'message') return turn.kind;
+  const matched = events.find((e): e is Extract<CoreEvent, { type: 'matched' }> => e.type === 'matched');
+  return matched?.decision ?? 'reply';
 }

@@ -307,6 +307,7 @@ class TurnBuilder {
     this.remember(m);
     if (this.questionAnswered(typed, text, m)) return;
     this.aboutTheProblem(text, m);
+    this.events.push({ type: 'matched', decision: m.vague ? 'vague' : m.decision });
 
     // A linked seller describing a store problem, however vaguely ("เชื่อมต่อร้านไม่ได้"): look at
     // the real stores before answering, or before asking for more.

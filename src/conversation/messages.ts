@@ -85,6 +85,8 @@ export type CoreEvent =
   | { type: 'handover-cancelled' }
   | { type: 'status-checked'; ok: boolean; problems: number }
   | { type: 'ticket'; ticket: string; existing: boolean; limited: boolean }
-  | { type: 'secret-redacted'; kinds: string[] };
+  | { type: 'secret-redacted'; kinds: string[] }
+  /** A typed message was matched and the match decided the reply ('vague': 'none', but about a store connection). */
+  | { type: 'matched'; decision: 'answer' | 'clarify' | 'escalate' | 'none' | 'vague' };
 
 export type HandoverReason = 'asked' | 'two-misses' | 'not-fixed' | 'needs-support' | 'no-article-for-platform' | 'unknown-error';

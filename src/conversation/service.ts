@@ -16,6 +16,7 @@ export interface BotServiceOptions {
   store: ConversationStore;
   /** Idle conversations are forgotten after this long. */
   idleTtlSeconds: number;
+  /** Once per seller turn (its follow-ups included), with what the core reported, maybe nothing. */
   onEvents?: (turn: Turn, events: CoreEvent[]) => void;
   /** How long the turn took end to end (state, core, effects, save), in seconds. */
   onTurnDone?: (turn: Turn, seconds: number) => void;
@@ -82,7 +83,7 @@ export class BotService implements Bot {
     // The lines of this turn go to the stored transcript; the state is stored without them.
     if (held) await held.save(state, this.opts.idleTtlSeconds, result.state.transcript);
     else await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
-    if (events.length > 0) this.opts.onEvents?.(turn, events);
+    this.opts.onEvents?.(turn, events);
     this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9);
     return messages;
   }

@@ -23,11 +23,15 @@ describe('health and metrics on embedded storage', () => {
     expect(ready.body).toMatchObject({ status: 'ready', checks: { knowledgeBase: true, storage: true, mailBacklogMoving: true }, mail: { pending: 0, failed: 0 } });
   });
 
-  it('counts messages by channel and outcome, and times matching and turns', async () => {
+  it('counts every message by channel and decision, what the core reported, and times matching and turns', async () => {
     await chat(app.base, 'shopee token expired how to fix');
+    await chat(app.base, 'woocommerce error');
+    await chat(app.base, 'ขอ invoice ค่า package ปีนี้ค่ะ');
     await new Promise((r) => setTimeout(r, 300));
     const text = (await request(app.base).get('/metrics')).text;
-    expect(text).toMatch(/bot_messages_total\{channel="web",kind="answered"\} [1-9]/);
+    // The off-topic and the unclear message are messages too, not only the answered one.
+    for (const decision of ['answer', 'clarify', 'none']) expect(text).toMatch(new RegExp(`bot_messages_total\\{channel="web",decision="${decision}"\\} 1\\b`));
+    expect(text).toMatch(/bot_turn_events_total\{channel="web",event="answered"\} 1\b/);
     expect(text).toMatch(/bot_match_duration_seconds_count [1-9]/);
     expect(text).toMatch(/bot_turn_duration_seconds_count\{channel="web"\} [1-9]/);
     expect(text).toMatch(/bot_mail_queue_depth 0/);
