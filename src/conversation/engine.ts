@@ -8,7 +8,7 @@ import type { Explained, Matcher } from '../matching/matcher';
 import { asciiDigits, hasThai } from '../matching/normalise';
 import type { EscalationCase } from '../escalation/case';
 import { parseEmailAddress } from '../escalation/email-address';
-import type { Choice, CoreEffect, CoreEvent, HandoverReason, OutMessage, Turn } from './messages';
+import { LINK_ACTION, type Choice, type CoreEffect, type CoreEvent, type HandoverReason, type OutMessage, type Turn } from './messages';
 import { newState, TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from './state';
 
 /** Without a description, the hand-over's problem is the seller's first few messages. */
@@ -575,6 +575,9 @@ class TurnBuilder {
         return this.platformChosen(arg as Platform | 'other');
       case 'status':
         return this.requestStatus('asked');
+      case 'account':
+        // A link button pressed where the channel does not link (an old button, another channel).
+        return this.offer(this.tr('status.signIn'), this.menuChoices());
       case 'lang':
         if (arg === 'th' || arg === 'en') {
           this.state.lang = arg;
@@ -819,6 +822,11 @@ class TurnBuilder {
   private requestStatus(purpose: 'asked' | 'handover'): void {
     if (!this.turn.accountId) {
       if (purpose === 'handover') return this.fileTicket();
+      // The channel starts the linking itself on this action (LINE); the language rides along.
+      if (this.turn.accountLinking) {
+        const link = { label: this.tr('status.linkButton'), action: `${LINK_ACTION}:${this.state.lang ?? 'th'}` };
+        return this.offer(this.tr('status.linkFirst'), [link, ...this.menuChoices()]);
+      }
       return this.offer(this.tr('status.signIn'), this.menuChoices());
     }
     this.state.statusCheck = { purpose };

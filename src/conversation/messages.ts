@@ -35,6 +35,9 @@ import type { AccountStores } from '../status/connector';
 
 export type ChannelId = 'web' | 'line' | 'botframework' | 'test';
 
+/** The action of the "link my account" button, followed by the conversation's language (account:link:th). */
+export const LINK_ACTION = 'account:link';
+
 /** One thing the seller did: typed, pressed a button, opened the chat, sent a sticker or a picture. */
 export interface Turn {
   channel: ChannelId;
@@ -53,6 +56,8 @@ export interface Turn {
   ticket?: TicketResult | { error: string };
   /** The BigSeller account this conversation has proven (web identity token, LINE account link). */
   accountId?: string;
+  /** The channel can link the seller's BigSeller account from the chat (LINE): the bot offers it when it needs the account. */
+  accountLinking?: boolean;
   /** The seller's e-mail as the signed-in account knows it, offered for a hand-over. */
   contactEmail?: string;
   /** kind 'status': what the connector API answered to the core's check-status effect. */

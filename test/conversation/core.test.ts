@@ -322,6 +322,19 @@ describe('conversation core', () => {
     expect(plain(await ch.bot.handle({ channel: 'test', conversationId: 'c2', userId: 'u2', kind: 'other', at: new Date().toISOString() }))).toMatch(/อ่านได้เฉพาะข้อความและรูปภาพ/);
   });
 
+  it('asks an unknown seller to sign in for a status check, or, where the channel links accounts, offers the link', async () => {
+    const at = () => new Date().toISOString();
+    const ch = new RecordingChannel();
+    const web = await ch.bot.handle({ channel: 'test', conversationId: 'w', userId: 'w', kind: 'message', text: 'check my stores', at: at() });
+    expect(plain(web)).toMatch(/open this chat after logging in/);
+    expect(choicesOf(web).map((c) => c.action)).not.toContain('account:link:en');
+    const line = await ch.bot.handle({ channel: 'test', conversationId: 'l', userId: 'l', kind: 'message', text: 'check my stores', at: at(), accountLinking: true });
+    expect(plain(line)).toMatch(/link this LINE to it once/);
+    expect(choicesOf(line)[0]).toEqual({ label: 'Link my account', action: 'account:link:en' });
+    const th = await ch.bot.handle({ channel: 'test', conversationId: 't', userId: 't', kind: 'message', text: 'เช็คสถานะร้าน', at: at(), accountLinking: true });
+    expect(choicesOf(th)[0]).toEqual({ label: 'เชื่อมบัญชีของฉัน', action: 'account:link:th' });
+  });
+
   it('replies in the language the seller writes and switches on request', async () => {
     const ch = new RecordingChannel();
     expect(plain(await ch.send('how do I reconnect my lazada shop'))).toMatch(/Did this fix it\?/);

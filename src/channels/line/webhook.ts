@@ -4,7 +4,7 @@ import express from 'express';
 import { validateSignature } from '@line/bot-sdk';
 import type { Bot } from '../../conversation/bot';
 import { KeyedLock } from '../../conversation/keyed-lock';
-import type { OutMessage, Turn } from '../../conversation/messages';
+import { LINK_ACTION, type OutMessage, type Turn } from '../../conversation/messages';
 import type { Translate } from '../../i18n';
 import type { Language } from '../../knowledge/schema';
 import type { Logger } from '../../logger';
@@ -209,7 +209,16 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     const links = deps.linking?.links;
     const accountId = links ? () => links.accountOf(userId).catch(() => undefined) : undefined;
     const requestId = typeof event.webhookEventId === 'string' ? event.webhookEventId : undefined;
-    const turn: Turn = { channel: 'line', conversationId: userId, userId, at: new Date(now()).toISOString(), requestId, replayId: requestId, ...part };
+    const turn: Turn = {
+      channel: 'line',
+      conversationId: userId,
+      userId,
+      at: new Date(now()).toISOString(),
+      requestId,
+      replayId: requestId,
+      ...(deps.linking ? { accountLinking: true } : {}),
+      ...part,
+    };
     let messages: OutMessage[];
     try {
       messages = await bot.handle(turn, { accountId });
@@ -260,6 +269,8 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       case 'postback': {
         const data = event.postback?.data;
         if (!data) return;
+        // "Link my account", offered by the core when a status check needs the account.
+        if (deps.linking && data.startsWith(`${LINK_ACTION}:`)) return startLink(event, userId, data.endsWith(':en') ? 'en' : 'th', rx);
         return converse(event, userId, { kind: 'action', action: data }, rx, { loading: true });
       }
       case 'message':
@@ -272,7 +283,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     switch (m?.type) {
       case 'text':
         if (!m.text?.trim()) return;
-        if (deps.linking && LINK_COMMAND.test(m.text)) return startLink(event, userId, m.text, rx);
+        if (deps.linking && LINK_COMMAND.test(m.text)) return startLink(event, userId, languageOf([m.text]), rx);
         if (deps.linking && UNLINK_COMMAND.test(m.text)) return unlink(event, userId, m.text, rx);
         return converse(event, userId, { kind: 'message', text: m.text }, rx, { loading: true });
       case 'sticker':
@@ -300,8 +311,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   }
 
   /** The seller asked to link: a link token from LINE, and the sign-in URL that carries it. */
-  async function startLink(event: LineEvent, userId: string, text: string, rx: Receipt): Promise<void> {
-    const lang = languageOf([text]);
+  async function startLink(event: LineEvent, userId: string, lang: Language, rx: Receipt): Promise<void> {
     let messages: OutMessage[];
     try {
       const url = await startLinking({

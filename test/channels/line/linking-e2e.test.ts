@@ -66,6 +66,18 @@ describe('LINE account linking, end to end', () => {
     expect(said).toMatch(/เชื่อม LINE กับบัญชี BigSeller เรียบร้อยแล้ว/);
   });
 
+  it('offers "link my account" when an unlinked seller asks for a status check, and the button starts the linking', async () => {
+    const other = { source: { type: 'user', userId: 'U-not-linked-yet' } };
+    const asked = await deliver({ ...textEvent('check my stores'), ...other });
+    expect(asked).toContain('Link my account');
+    expect(asked).toContain('"data":"account:link:en"');
+    fake.plan('/v2/bot/user/U-not-linked-yet/linkToken', { status: 200, body: { linkToken: 'LINKTOKEN9' } });
+    const pressed = await deliver(lineEvent({ type: 'postback', postback: { data: 'account:link:en' }, ...other }));
+    expect(fake.paths()).toContain('POST /v2/bot/user/U-not-linked-yet/linkToken');
+    expect(pressed).toContain('"uri":"https://bot.example.com/sandbox/line-login?linkToken=LINKTOKEN9"');
+    expect(pressed).toContain('sign in to BigSeller');
+  });
+
   it('a replayed nonce, a foreign nonce or a wrong confirm secret links nothing', async () => {
     await deliver(textEvent('unlink'));
     const nonce = await linkTokenFlow('LINKTOKEN2');
