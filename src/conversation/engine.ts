@@ -61,6 +61,8 @@ const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้
 /** Asking for another way ("what else can I do") says the steps shown did not do it. */
 const ANOTHER_WAY = /วิธีอื่น|ทางอื่น|\bwhat else (?:can|could|should|do) (?:i|we)\b|\b(?:any|an)(?: )?other (?:way|solution|fix|option)s?\b|\banything else (?:i|we) (?:can|could|should) (?:do|try)\b/i;
 const FEEDBACK_SENTENCE = 60;
+/** A "not" in the message (error codes such as PASSWORD_NOT_MATCH are one word, not a "not"). */
+const NEGATED = /ไม่|มิได้|\b(?:not|no|never|isn'?t|wasn'?t|aren'?t|doesn'?t|don'?t|didn'?t|can'?t|cannot|won'?t)\b/i;
 const MENU = /^(?:(?:the |main )?menu|start over|start again|restart|back to (?:the )?menu|home|เมนู(?:หลัก)?|ดูเมนู|ขอเมนู|เริ่มใหม่|กลับ(?:ไป)?(?:ที่)?(?:หน้า)?(?:เมนู(?:หลัก)?|หน้าแรก))\s*(?:please|pls|ค่ะ|ครับ|คะ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!]*$/i;
 const ASK_MORE = /^(?:(?:(?:i have )?(?:one more|another|a|more|other) questions?)|i have a question|(?:can|may) i ask (?:something|another|one more)(?: thing| question)?|(?:ขอ)?ถาม(?:อีก)?(?:\s*(?:เรื่อง|ข้อ))?(?:\s*(?:หนึ่ง|นึง))?(?:ได้ไหม|ได้มั้ย)?|มี(?:อีก)?(?:\s*)คำถาม(?:อีก)?)\s*(?:please|pls|ค่ะ|ครับ|คะ|นะคะ|นะครับ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!?]*$/i;
 const MENTIONS_EMAIL = /e-?mail|อีเมล|เมล/i;
@@ -394,9 +396,15 @@ class TurnBuilder {
     if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.handled('feedback:no');
     if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.handled('feedback:yes');
     if (sentence && (TRIED.test(typed) || ANOTHER_WAY.test(typed))) return this.handled('feedback:no');
-    // Matched to the article just shown ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the duplicate-nickname
-    // one): the seller is saying it does not fit; showing it again would not help.
-    if (m.decision === 'answer' && m.topic === this.state.topic) return this.handled('feedback:no');
+    if (m.decision === 'answer' && m.topic === this.state.topic) {
+      // Matched to the article just shown, with a "not" ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the
+      // duplicate-nickname one): the seller is saying it does not fit.
+      if (NEGATED.test(typed)) return this.handled('feedback:no');
+      // Without one ("my shopee store stopped syncing" after the reconnect article): the problem
+      // told again, the steps not tried yet. They are the answer; the question stands.
+      this.offer(this.tr('feedback.same'), this.state.offered);
+      return true;
+    }
     return false;
   }
 

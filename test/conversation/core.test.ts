@@ -161,6 +161,21 @@ describe('conversation core', () => {
     expect(ch.events).toContainEqual({ type: 'answered', topic: 'lazada-internal-data-error' });
   });
 
+  it('takes the problem told again, after its article, as not tried yet: the steps are the answer, the question stands', async () => {
+    for (const [first, again, said] of [
+      ['ร้าน shopee หมดอายุ', 'ร้าน shopee หมดอายุการเชื่อมต่อค่ะ', /ขั้นตอนด้านบนใช้แก้ปัญหานี้/],
+      ['my lazada store expired', 'the lazada store connection expired', /steps above are for exactly this/],
+    ] as const) {
+      const ch = new RecordingChannel();
+      const feedback = choicesOf(await ch.send(first));
+      const out = await ch.send(again);
+      expect(plain(out)).toMatch(said);
+      expect(choicesOf(out)).toEqual(feedback);
+      const s = (await ch.state())!;
+      expect({ again, notFixed: s.notFixed, awaiting: s.awaiting, handover: s.handover }).toEqual({ again, notFixed: [], awaiting: 'feedback', handover: undefined });
+    }
+  });
+
   it('shows the menu again when the seller types "menu" or "เริ่มใหม่", even in the middle of a hand-over', async () => {
     for (const typed of ['menu', 'เมนูค่ะ', 'เริ่มใหม่', 'start over', 'กลับไปเมนูหลัก']) {
       const ch = new RecordingChannel();
