@@ -81,6 +81,8 @@ const DECLINE = /^(?:(?:no|nope|not now|later)\b|ไม่(?:ค่ะ|ครั
 /** Below this length a typed yes/no answers the question asked; a longer message is matched as usual. */
 const SHORT_ANSWER = 30;
 /** A typed "skip" for the optional description: the button's word, not a description. */
+/** "Change e-mail" typed at the summary (the button's words, and how sellers say it). */
+const CHANGE_EMAIL = /(?:แก้|เปลี่ยน)(?:ไข)?\s*(?:อีเมล|เมล)|(?:อีเมล|เมล)\S{0,2}ผิด|\b(?:change|edit|update|correct|fix)\s+(?:the\s+|my\s+)?e-?mail|\bwrong\s+e-?mail/i;
 const SKIP = /^(?:skip|no|none|nothing|n\/a|-|ข้าม|ไม่มี)\s*(?:ค่ะ|ครับ|คะ)?\s*[.!]*\s*$/i;
 /**
  * A choice picked by its number: "2", "๒", "2.", and the ways sellers say it ("ข้อ 2", "ข้อที่ 2 ค่ะ",
@@ -354,9 +356,10 @@ class TurnBuilder {
     const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
     if (h) {
       if (CANCEL.test(typed)) return this.handled('handover:cancel');
-      // An address typed at the offer says yes and answers the next question at once. Anything
-      // else at the e-mail question is matched first (questionAnswered).
-      if ((h.step === 'email' || h.step === 'offer') && parseEmailAddress(typed)) {
+      // An address typed at the offer says yes and answers the next question at once; at the
+      // summary it replaces the one there. Anything else at the e-mail question is matched
+      // first (questionAnswered).
+      if ((h.step === 'email' || h.step === 'offer' || h.step === 'confirm') && parseEmailAddress(typed)) {
         this.handoverEmail(typed);
         return true;
       }
@@ -369,6 +372,7 @@ class TurnBuilder {
       if (typed.length < SHORT_ANSWER && (h.step === 'offer' || h.step === 'confirm')) {
         if (AGREE.test(typed)) return this.handled(h.step === 'offer' ? 'handover:start' : 'handover:confirm');
         if (h.step === 'offer' && DECLINE.test(typed)) return this.handled('handover:cancel');
+        if (h.step === 'confirm' && CHANGE_EMAIL.test(typed)) return this.handled('handover:email');
       }
     }
     // An address typed on its own, out of the blue: the seller wants support to write to them.

@@ -191,6 +191,26 @@ describe('hand-over to support', () => {
     expect(ch.cases[0].problem).toBe('tiktok shop เชื่อมไม่ได้ค่ะ');
   });
 
+  it('changes the e-mail at the summary when the seller says so or types a new address', async () => {
+    for (const [change, address] of [
+      ['แก้ไขอีเมลค่ะ', 'mani2@shop.co.th'],
+      ['wrong email', 'mani3@shop.co.th'],
+      [undefined, 'mani4@shop.co.th'],
+    ] as const) {
+      const ch = new RecordingChannel();
+      await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+      await ch.send('ได้ค่ะ');
+      await ch.send('mani@shop.co.th');
+      expect(plain(await ch.send('ร้าน Lazada เชื่อมไม่ได้ ขึ้น error ตลอด'))).toMatch(/mani@shop\.co\.th/);
+      if (change) expect(plain(await ch.send(change))).toMatch(/อีเมลไหน|e-mail address should/);
+      const summary = plain(await ch.send(address));
+      expect({ change, summary }).toEqual({ change, summary: expect.stringContaining(address) });
+      expect(summary).toMatch(/ร้าน Lazada เชื่อมไม่ได้/);
+      await ch.press('handover:confirm');
+      expect(ch.cases.map((c) => c.contactEmail)).toEqual([address]);
+    }
+  });
+
   it('can be cancelled at any point, by button or in words', async () => {
     const ch = new RecordingChannel();
     await ch.send('I want to talk to a human');
