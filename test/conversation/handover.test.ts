@@ -211,6 +211,22 @@ describe('hand-over to support', () => {
     }
   });
 
+  it('says that support answers by e-mail only when the seller has no address, and still takes one', async () => {
+    for (const [none, said] of [
+      ['I do not have email, can you call me 0812345678', /e-mail only/],
+      ['ไม่มีอีเมลค่ะ โทรกลับได้ไหม', /อีเมลเท่านั้น/],
+    ] as const) {
+      const ch = new RecordingChannel();
+      await ch.send(said.source.includes('e-mail') ? 'talk to a human' : 'ขอคุยกับเจ้าหน้าที่ค่ะ');
+      await ch.press('handover:start');
+      const out = await ch.send(none);
+      expect(plain(out)).toMatch(said);
+      expect(choicesOf(out).map((c) => c.action)).toEqual(['handover:cancel']);
+      expect((await ch.state())!.handover).toMatchObject({ step: 'email' });
+      expect(plain(await ch.send('kai@gmail.com'))).toMatch(/In a few words|เล่าปัญหาสั้น/);
+    }
+  });
+
   it('can be cancelled at any point, by button or in words', async () => {
     const ch = new RecordingChannel();
     await ch.send('I want to talk to a human');
