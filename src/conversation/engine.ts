@@ -80,11 +80,11 @@ const AGREE = /^(?:(?:yes|yep|yeah|sure|please|ok(?:ay)?|go ahead|send(?: it)?|c
 const DECLINE = /^(?:(?:no|nope|not now|later)\b|ไม่(?:ค่ะ|ครับ|คะ|จ้า)?\s*$|ไว้ก่อน|ไม่เป็นไร)/i;
 /** Below this length a typed yes/no answers the question asked; a longer message is matched as usual. */
 const SHORT_ANSWER = 30;
-/** A typed "skip" for the optional description: the button's word, not a description. */
 /** The seller has no address to give ("ไม่มีอีเมล", "I don't have an email", "call me instead"). */
 const NO_EMAIL = /ไม่มี\s*(?:อีเมล|เมล|email)|ไม่ได้ใช้\s*(?:อีเมล|เมล)|โทร(?:หา|กลับ)|\b(?:no|(?:do not|don'?t) have(?: an?)?)\s+e-?mail|\bcall me\b|\bphone me\b/i;
 /** "Change e-mail" typed at the summary (the button's words, and how sellers say it). */
 const CHANGE_EMAIL = /(?:แก้|เปลี่ยน)(?:ไข)?\s*(?:อีเมล|เมล)|(?:อีเมล|เมล)\S{0,2}ผิด|\b(?:change|edit|update|correct|fix)\s+(?:the\s+|my\s+)?e-?mail|\bwrong\s+e-?mail/i;
+/** A typed "skip" for the optional description: the button's word, not a description. */
 const SKIP = /^(?:skip|no|none|nothing|n\/a|-|ข้าม|ไม่มี)\s*(?:ค่ะ|ครับ|คะ)?\s*[.!]*\s*$/i;
 /**
  * A choice picked by its number: "2", "๒", "2.", and the ways sellers say it ("ข้อ 2", "ข้อที่ 2 ค่ะ",
