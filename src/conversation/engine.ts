@@ -1,5 +1,5 @@
 import { BoundedCache } from '../bounded-cache';
-import { MASK, redact } from '../escalation/redact';
+import { redact, withoutMasks } from '../escalation/redact';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
 import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
@@ -8,7 +8,7 @@ import type { Explained, Matcher } from '../matching/matcher';
 import { asciiDigits, hasThai } from '../matching/normalise';
 import type { EscalationCase } from '../escalation/case';
 import { parseEmailAddress } from '../escalation/email-address';
-import { LINK_ACTION, type Choice, type CoreEffect, type CoreEvent, type HandoverReason, type OutMessage, type Turn } from './messages';
+import { linkAction, type Choice, type CoreEffect, type CoreEvent, type HandoverReason, type OutMessage, type Turn } from './messages';
 import { newState, TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from './state';
 
 /** Without a description, the hand-over's problem is the seller's first few messages. */
@@ -313,14 +313,15 @@ class TurnBuilder {
     this.remember(m);
     if (this.questionAnswered(typed, text, m)) return;
     this.aboutTheProblem(text, m);
-    this.events.push({ type: 'matched', decision: m.vague ? 'vague' : m.decision });
+    const decision = m.vague ? 'vague' : m.decision;
+    this.events.push({ type: 'matched', decision });
 
     // A linked seller describing a store problem, however vaguely ("เชื่อมต่อร้านไม่ได้"): look at
     // the real stores before answering, or before asking for more.
     const subject = m.topic ?? m.candidates[0]?.topic;
     const aboutAStore = m.vague || ((m.decision === 'answer' || m.decision === 'clarify') && !!subject && !NOT_ABOUT_A_STORE.has(subject));
     if (this.turn.accountId && aboutAStore && !this.freshSnapshot()) {
-      this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision: m.vague ? 'vague' : m.decision, candidates: m.candidates.map((c) => c.topic) };
+      this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision, candidates: m.candidates.map((c) => c.topic) };
       this.effect = { type: 'check-status', accountId: this.turn.accountId };
       return;
     }
@@ -596,7 +597,7 @@ class TurnBuilder {
         return this.requestStatus('asked');
       case 'account':
         // A link button pressed where the channel does not link (an old button, another channel).
-        return this.offer(this.tr('status.signIn'), this.menuChoices());
+        return this.askToSignIn();
       case 'lang':
         if (arg === 'th' || arg === 'en') {
           this.state.lang = arg;
@@ -833,6 +834,10 @@ class TurnBuilder {
     this.effect = { type: 'create-ticket', case: escalation };
   }
 
+  private askToSignIn(): void {
+    this.offer(this.tr('status.signIn'), this.menuChoices());
+  }
+
   private freshSnapshot(): boolean {
     const at = this.state.statusSnapshot?.at;
     return !!at && Date.parse(this.at) - Date.parse(at) < SNAPSHOT_FRESH_MS;
@@ -843,10 +848,10 @@ class TurnBuilder {
       if (purpose === 'handover') return this.fileTicket();
       // The channel starts the linking itself on this action (LINE); the language rides along.
       if (this.turn.accountLinking) {
-        const link = { label: this.tr('status.linkButton'), action: `${LINK_ACTION}:${this.state.lang ?? 'th'}` };
+        const link = { label: this.tr('status.linkButton'), action: linkAction(this.state.lang ?? 'th') };
         return this.offer(this.tr('status.linkFirst'), [link, ...this.menuChoices()]);
       }
-      return this.offer(this.tr('status.signIn'), this.menuChoices());
+      return this.askToSignIn();
     }
     this.state.statusCheck = { purpose };
     this.effect = { type: 'check-status', accountId: this.turn.accountId };
@@ -945,10 +950,6 @@ class TurnBuilder {
     const key = r.limited ? 'handover.limited' : r.existing ? 'handover.existing' : 'handover.created';
     this.say(this.tr(key, { ticket: r.ticket, email }));
   }
-}
-
-function withoutMasks(text: string): string {
-  return Object.values(MASK).reduce((s, m) => s.split(m).join(' '), text);
 }
 
 function splitAction(action: string): [string, string] {

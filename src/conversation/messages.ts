@@ -31,12 +31,24 @@ export type OutMessage =
   | { type: 'choices'; text: string; choices: Choice[] };
 
 import type { EscalationCase, TicketResult } from '../escalation/case';
+import type { Language } from '../knowledge/schema';
+import type { Decision } from '../matching/decide';
 import type { AccountStores } from '../status/connector';
 
 export type ChannelId = 'web' | 'line' | 'botframework' | 'test';
 
-/** The action of the "link my account" button, followed by the conversation's language (account:link:th). */
-export const LINK_ACTION = 'account:link';
+/** The action of the "link my account" button, with the conversation's language: account:link:th. */
+const LINK_ACTION = 'account:link';
+
+export function linkAction(lang: Language): string {
+  return `${LINK_ACTION}:${lang}`;
+}
+
+/** The language of a "link my account" action; undefined for any other action. */
+export function linkActionLanguage(action: string): Language | undefined {
+  if (!action.startsWith(`${LINK_ACTION}:`)) return undefined;
+  return action.endsWith(':en') ? 'en' : 'th';
+}
 
 /** One thing the seller did: typed, pressed a button, opened the chat, sent a sticker or a picture. */
 export interface Turn {
@@ -92,6 +104,6 @@ export type CoreEvent =
   | { type: 'ticket'; ticket: string; existing: boolean; limited: boolean }
   | { type: 'secret-redacted'; kinds: string[] }
   /** A typed message was matched and the match decided the reply ('vague': 'none', but about a store connection). */
-  | { type: 'matched'; decision: 'answer' | 'clarify' | 'escalate' | 'none' | 'vague' };
+  | { type: 'matched'; decision: Decision | 'vague' };
 
 export type HandoverReason = 'asked' | 'two-misses' | 'not-fixed' | 'needs-support' | 'no-article-for-platform' | 'unknown-error';

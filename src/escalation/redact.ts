@@ -49,10 +49,17 @@ const DIGIT = /[0-9\u0E50-\u0E59]/u;
 const PASSWORD_LIKE = /(?<![^\s])(?![/.~])(?!\S*:\/\/)(?=\S*[a-z])(?=\S*\d)(?=\S*[^A-Za-z\d\s\u0E00-\u0E7F])(?!\S*@)(?!https?:)[\x21-\x7E]{6,64}(?![^\s])/gu;
 const MIXED_CASE_DIGITS = /(?<![^\s])(?=[A-Za-z\d]*[a-z])(?=[A-Za-z\d]*[A-Z])(?=[A-Za-z\d]*\d)[A-Za-z\d]{6,64}(?![^\s])/gu;
 
-/** The masks themselves, kept as they are: redacting twice changes nothing ("[password removed]" read as a label and a value). */
-const MASKS = new RegExp(`(${Object.values(MASK).map((m) => m.replace(/[[\]]/g, '\\$&')).join('|')})`, 'u');
+/** The masks in a text (captured, for split()). */
+const MASKS = new RegExp(`(${Object.values(MASK).map((m) => m.replace(/[[\]]/g, '\\$&')).join('|')})`, 'gu');
+
+/** The text without its masks (each a space): what the seller said besides the secrets. */
+export function withoutMasks(text: string): string {
+  return text.replace(MASKS, ' ');
+}
 
 export function redact(input: string): Redacted {
+  // The masks themselves are kept as they are: redacting twice changes nothing ("[password
+  // removed]" would read as a label and a value).
   if (!input.includes(' removed]')) return redactUnmasked(input);
   const kinds = new Set<SecretKind>();
   const parts = input.split(MASKS).map((part, i) => {

@@ -4,7 +4,7 @@ import express from 'express';
 import { validateSignature } from '@line/bot-sdk';
 import type { Bot } from '../../conversation/bot';
 import { KeyedLock } from '../../conversation/keyed-lock';
-import { LINK_ACTION, type OutMessage, type Turn } from '../../conversation/messages';
+import { linkActionLanguage, type OutMessage, type Turn } from '../../conversation/messages';
 import type { Translate } from '../../i18n';
 import type { Language } from '../../knowledge/schema';
 import type { Logger } from '../../logger';
@@ -270,7 +270,8 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
         const data = event.postback?.data;
         if (!data) return;
         // "Link my account", offered by the core when a status check needs the account.
-        if (deps.linking && data.startsWith(`${LINK_ACTION}:`)) return startLink(event, userId, data.endsWith(':en') ? 'en' : 'th', rx);
+        const linkLang = deps.linking ? linkActionLanguage(data) : undefined;
+        if (linkLang) return startLink(event, userId, linkLang, rx);
         return converse(event, userId, { kind: 'action', action: data }, rx, { loading: true });
       }
       case 'message':
