@@ -31,8 +31,7 @@ export function openDatabase(dataDir: string, file = 'bot.sqlite', background?: 
   // Writes still waiting for their shared commit are committed, not lost, when the file closes.
   const close = db.close.bind(db);
   db.close = () => {
-    resumeWrites(db);
-    commitWrites(db);
+    commitEverything(db);
     void checkpointers.get(db)?.stop();
     return close();
   };
@@ -50,8 +49,7 @@ export function checkpointerOf(db: Db): Checkpointer | undefined {
  * and SQLite folds the WAL into the file as it closes.
  */
 export async function closeDatabase(db: Db): Promise<void> {
-  resumeWrites(db);
-  commitWrites(db);
+  commitEverything(db);
   await checkpointers.get(db)?.stop();
   checkpointers.delete(db);
   db.close();
@@ -80,6 +78,12 @@ function restartWriters(db: Db): RestartWriters {
     },
     resume: () => resumeWrites(db),
   };
+}
+
+/** Before the file closes: the writes held back are made, then committed with the rest. */
+function commitEverything(db: Db): void {
+  resumeWrites(db);
+  commitWrites(db);
 }
 
 function resumeWrites(db: Db): void {
