@@ -368,7 +368,15 @@ class TurnBuilder {
       }
       if (h.step === 'description') {
         if (SKIP.test(typed)) return this.handled('handover:skip');
-        this.handoverDescription(typed);
+        // "ok", "ใช่ค่ะ", "send it": go ahead without one (was taken for the description itself).
+        if (AGREE.test(typed) && this.saysNothing(typed.replace(AGREE, ''))) return this.handled('handover:skip');
+        // "อืม", "hmm": nothing described yet, so the question again.
+        const analysis = this.ctx.matcher.explain(typed).analysis;
+        if (analysis.content.length === 0) {
+          this.askDescription();
+          return true;
+        }
+        this.handoverDescription(typed, analysis);
         return true;
       }
       // Sellers often answer the question in words.
@@ -438,6 +446,19 @@ class TurnBuilder {
       }
       this.handoverEmail(typed);
       return true;
+    }
+    // At the summary, what the seller adds ("the shop is LZ-Bangkok and the login page just
+    // spins") is for support: it joins the problem's words and the summary comes again (it was
+    // answered as off-topic or with "did you mean", and the summary's buttons were gone). A
+    // problem the matcher knows is still answered.
+    if (awaiting === 'handover' && handover?.step === 'confirm' && (m.decision === 'none' || m.decision === 'clarify') && !m.analysis.smallTalk && m.analysis.content.length > 0) {
+      const before = this.problemInWords(false);
+      const description = before ? `${before} / ${text}` : text;
+      if (description.length <= MAX_DESCRIPTION) {
+        handover.description = description;
+        this.confirmHandover();
+        return true;
+      }
     }
     if (m.decision !== 'none') return false;
     // Details typed at the hand-over offer ("the shop is LZ-Bangkok, the e-mail changed last
@@ -750,7 +771,12 @@ class TurnBuilder {
     this.offer(this.tr('handover.askDescription'), [{ label: this.tr('handover.skip'), action: 'handover:skip' }, this.cancelChoice()]);
   }
 
-  private handoverDescription(typed: string): void {
+  /** No word about a problem in it: particles, filler, punctuation. */
+  private saysNothing(text: string): boolean {
+    return this.ctx.matcher.explain(text).analysis.content.length === 0;
+  }
+
+  private handoverDescription(typed: string, analysis: Explained['analysis']): void {
     if (typed.length > MAX_DESCRIPTION) {
       return this.offer(this.tr('handover.tooLong', { max: MAX_DESCRIPTION, length: typed.length }), [
         { label: this.tr('handover.skip'), action: 'handover:skip' },
@@ -759,7 +785,7 @@ class TurnBuilder {
     }
     this.state.handover!.description = typed;
     // The description may name a platform or an error code the chat never did: support needs both.
-    this.rememberEntities(this.ctx.matcher.explain(typed).analysis);
+    this.rememberEntities(analysis);
     this.confirmHandover();
   }
 
@@ -784,11 +810,11 @@ class TurnBuilder {
     ]);
   }
 
-  /** The seller's own words: the description, else the first things they typed. */
-  private problemInWords(): string {
+  /** The seller's own words: the description, else the first things they typed ('—' for none, unless told otherwise). */
+  private problemInWords(orNone = true): string {
     const h = this.state.handover;
     if (h?.description) return h.description;
-    return this.firstWords().join(' / ') || this.tr('handover.summary.none');
+    return this.firstWords().join(' / ') || (orNone ? this.tr('handover.summary.none') : '');
   }
 
   private isButtonLabel(text: string): boolean {

@@ -123,6 +123,32 @@ describe('hand-over to support', () => {
     expect(summary).not.toMatch(/Problem: skip/);
     expect((await skipper.state())?.handover?.description).toBeUndefined();
 
+    // A bare yes to the description question goes ahead without one; filler asks it again.
+    const agreeing = new RecordingChannel('c6');
+    await agreeing.send('ร้าน tiktok ต่ออายุไม่ได้ค่ะ');
+    await agreeing.send('อยากคุยกับเจ้าหน้าที่');
+    await agreeing.send('ใช่ค่ะ');
+    await agreeing.send('mani@example.com');
+    expect(plain(await agreeing.send('อืม'))).toMatch(/เล่าปัญหาสั้น/);
+    expect((await agreeing.state())?.handover?.step).toBe('description');
+    const agreed = plain(await agreeing.send('ใช่ค่ะ'));
+    expect(agreed).toMatch(/ปัญหา: ร้าน tiktok ต่ออายุไม่ได้ค่ะ/);
+    expect((await agreeing.state())?.handover?.step).toBe('confirm');
+    expect((await agreeing.state())?.handover?.description).toBeUndefined();
+    for (const yes of ['ok', 'yes please', 'send it', 'โอเคค่ะ', 'ส่งเลยค่ะ']) {
+      const other = new RecordingChannel(`c6-${yes}`);
+      await other.send('talk to a human');
+      await other.send('seller@example.com');
+      await other.send(yes);
+      const h = (await other.state())?.handover;
+      expect([yes, h?.step, h?.description]).toEqual([yes, 'confirm', undefined]);
+    }
+    // A sentence after the yes is the description.
+    const described = new RecordingChannel('c7');
+    await described.send('talk to a human');
+    await described.send('seller@example.com');
+    expect(plain(await described.send('ok my shopee shop shows expired'))).toMatch(/Problem: ok my shopee shop shows expired/);
+
     // An e-mail address typed at the offer is a yes with the address.
     const quick = new RecordingChannel('c5');
     await quick.send('talk to a human');
@@ -189,6 +215,29 @@ describe('hand-over to support', () => {
     expect(summary).toMatch(/ปัญหา: tiktok shop เชื่อมไม่ได้ค่ะ\n/);
     await ch.send('ส่งเลยค่ะ');
     expect(ch.cases[0].problem).toBe('tiktok shop เชื่อมไม่ได้ค่ะ');
+  });
+
+  it('adds details typed at the summary to the problem and shows the summary again; a known problem is still answered', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my lazada shop wont connect');
+    await ch.send('talk to a human');
+    await ch.send('yes');
+    await ch.send('seller@example.com');
+    await ch.press('handover:skip');
+    // Off-topic to the matcher, and a "did you mean" one: both are details for support.
+    const again = await ch.send('the shop is called LZ-Bangkok and the login page just spins');
+    expect(plain(again)).toMatch(/Problem: my lazada shop wont connect \/ the shop is called LZ-Bangkok and the login page just spins/);
+    expect(choicesOf(again).map((c) => c.action)).toEqual(['handover:confirm', 'handover:email', 'handover:cancel']);
+    expect(plain(await ch.send('ร้านชื่อ MyShop ค่ะ ตอนกดอนุญาตหน้าจอค้าง'))).toMatch(/LZ-Bangkok and the login page just spins \/ ร้านชื่อ MyShop ค่ะ ตอนกดอนุญาตหน้าจอค้าง/);
+    expect(plain(await ch.send('ok'))).toMatch(/BS-TEST01/);
+    expect(ch.cases[0].problem).toBe('my lazada shop wont connect / the shop is called LZ-Bangkok and the login page just spins / ร้านชื่อ MyShop ค่ะ ตอนกดอนุญาตหน้าจอค้าง');
+
+    const known = new RecordingChannel('c2');
+    await known.send('talk to a human');
+    await known.send('seller@example.com');
+    await known.press('handover:skip');
+    await known.send('lazada says PASSWORD_NOT_MATCH');
+    expect(known.events).toContainEqual({ type: 'answered', topic: 'lazada-password-not-match' });
   });
 
   it('changes the e-mail at the summary when the seller says so or types a new address', async () => {
