@@ -506,8 +506,15 @@ class TurnBuilder {
   }
 
   private rememberEntities(analysis: Explained['analysis']): void {
-    for (const p of analysis.platforms) if (!this.state.platforms.includes(p)) this.state.platforms.push(p);
-    for (const c of analysis.errorCodes) if (!this.state.errorCodes.includes(c)) this.state.errorCodes.push(c);
+    for (const p of analysis.platforms) this.addPlatform(p);
+    for (const c of analysis.errorCodes) {
+      if (this.state.errorCodes.includes(c)) continue;
+      this.state.errorCodes.push(c);
+      // A code only one platform shows (PASSWORD_NOT_MATCH is Lazada's) names the platform too:
+      // "this may be the cause instead" was otherwise any platform's article (Facebook's).
+      const owners = new Set(this.ctx.kb.topics.filter((t) => t.errorCodes.some((e) => e.toUpperCase() === c)).flatMap((t) => t.platforms));
+      if (owners.size === 1) this.addPlatform([...owners][0]);
+    }
   }
 
   private answer(m: Explained): void {
@@ -660,10 +667,14 @@ class TurnBuilder {
   private nextArticle(current: Topic | undefined): Topic | undefined {
     const ids = [...this.state.alternatives, ...(current?.related ?? [])];
     const platforms = this.state.platforms;
+    const knownCodes = this.state.errorCodes.map((c) => c.toUpperCase());
     for (const id of ids) {
       const t = this.ctx.kb.byId.get(id);
       // "This may be the cause instead" is never the list of platforms or how to reach support.
       if (!t || this.state.tried.includes(id) || NOT_ABOUT_A_STORE.has(id)) continue;
+      // Nor another error code's article once the code is known (typed, or the store's last
+      // error in a status check): PASSWORD_NOT_MATCH on screen is not INTERNAL_DATA_ERROR.
+      if (knownCodes.length > 0 && t.errorCodes.length > 0 && !t.errorCodes.some((c) => knownCodes.includes(c.toUpperCase()))) continue;
       const fits = t.platforms.includes('all') || platforms.length === 0 || t.platforms.some((p) => platforms.includes(p as Platform));
       if (fits) return t;
     }

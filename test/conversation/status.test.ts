@@ -80,6 +80,19 @@ describe('live status check in the conversation', () => {
     const out = await ch.send('check my stores');
     expect(plain(out)).toMatch(/Lazada store "LZ Main" shows the error PASSWORD_NOT_MATCH/);
     expect(ch.events).toContainEqual({ type: 'answered', topic: 'lazada-password-not-match' });
+    // Not fixed: the store's error is known, so no other error code's article "instead"; a person.
+    const next = await ch.press('feedback:no');
+    expect(ch.events).not.toContainEqual({ type: 'answered', topic: 'lazada-internal-data-error' });
+    expect(choicesOf(next).map((c) => c.action)).toContain('handover:start');
+
+    // A code typed alone names its platform: the next article is a Lazada one, not any platform's.
+    const typed = new RecordingChannel('typed');
+    await typed.send('PASSWORD_NOT_MATCH');
+    await typed.press('feedback:no');
+    const answered = typed.events.flatMap((e) => (e.type === 'answered' ? [e.topic] : []));
+    expect(answered).toHaveLength(2);
+    expect(answered[1]).not.toBe('facebook-page-token');
+    expect((await typed.state())?.platforms).toEqual(['lazada']);
   });
 
   it('lists several problems together and warns of a store expiring within 7 days', async () => {
