@@ -4,6 +4,7 @@ import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
 import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
 import { diagnose, type Finding } from '../status/diagnose';
+import { DECISION } from '../matching/decide';
 import type { Explained, Matcher } from '../matching/matcher';
 import { asciiDigits, hasThai } from '../matching/normalise';
 import type { EscalationCase } from '../escalation/case';
@@ -502,7 +503,11 @@ class TurnBuilder {
 
   private remember(m: Explained): void {
     this.rememberEntities(m.analysis);
-    this.state.alternatives = m.candidates.map((c) => c.topic).filter((id) => id !== m.topic);
+    // The next best articles are the matcher's close runners-up, those "did you mean" would offer;
+    // one far behind shares a stray word ("never arrives": orders that never arrived after a
+    // reconnect, for a Shopee OTP) and the article's own related ones come first.
+    const best = m.candidates[0]?.confidence ?? 0;
+    this.state.alternatives = m.candidates.filter((c) => c.topic !== m.topic && c.confidence >= best - DECISION.clarifyWithin).map((c) => c.topic);
   }
 
   private rememberEntities(analysis: Explained['analysis']): void {

@@ -59,6 +59,14 @@ describe('conversation core', () => {
     expect(shown).not.toContain('contact-support');
   });
 
+  it("takes the next cause from the matcher's close runners-up, else from the article's related ones", async () => {
+    // "never arrives" is all that ties this to orders missing after a reconnect: far behind the OTP article.
+    const ch = new RecordingChannel();
+    await ch.send('my shopee otp never arrives');
+    await ch.press('feedback:no');
+    expect(ch.events.flatMap((e) => (e.type === 'answered' ? [e.topic] : []))).toEqual(['shopee-otp-not-received', 'shopee-identity-verification']);
+  });
+
   it('hands over at once when the article itself says support is needed (Lazada INTERNAL_DATA_ERROR)', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('lazada INTERNAL_DATA_ERROR');
