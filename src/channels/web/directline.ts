@@ -78,7 +78,9 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
   // allowing any origin gives a foreign page nothing it could not get by calling us itself.
   router.use((req, res, next) => {
     res.set('Access-Control-Allow-Origin', '*');
-    res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+    // X-Requested-With and x-ms-bot-agent: botframework-directlinejs (inside Web Chat) sends both,
+    // and a preflight refusing either left Web Chat "connecting" for ever.
+    res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Requested-With, x-ms-bot-agent, X-Request-Id');
     res.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
     res.set('Access-Control-Max-Age', '600');
     res.set('Cache-Control', 'no-store');

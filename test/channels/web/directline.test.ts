@@ -113,9 +113,11 @@ describe('Direct Line with the botframework-directlinejs client (polling)', () =
   let server: http.Server;
   let base: string;
   let bot: FakeBot;
+  const sentHeaders = new Set<string>();
   beforeAll(async () => {
     bot = new FakeBot();
     server = http.createServer(makeApp({ bot }).app);
+    server.on('request', (req: http.IncomingMessage) => Object.keys(req.headers).forEach((h) => sentHeaders.add(h)));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -151,6 +153,23 @@ describe('Direct Line with the botframework-directlinejs client (polling)', () =
       sub.unsubscribe();
       dl.end();
     }
+  });
+
+  it("lets a browser page on another site send every header the client sent (Web Chat's preflight)", async () => {
+    // After the conversation above, whose requests' headers were recorded. Headers the browser
+    // sets itself need no permission; the client's own do.
+    const byBrowser = new Set(['host', 'connection', 'content-length', 'user-agent', 'accept', 'accept-encoding', 'accept-language', 'origin', 'referer']);
+    const own = [...sentHeaders].filter((h) => !byBrowser.has(h));
+    expect(own).toEqual(expect.arrayContaining(['authorization', 'content-type', 'x-requested-with', 'x-ms-bot-agent']));
+    const pre = await request(base)
+      .options('/directline/conversations')
+      .set('Origin', 'https://shop.example')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', own.join(','));
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe('*');
+    const allowed = String(pre.headers['access-control-allow-headers']).toLowerCase().split(/\s*,\s*/);
+    expect(own.filter((h) => !allowed.includes(h))).toEqual([]);
   });
 });
 
