@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import { createBotFrameworkHandler } from './channels/botframework/adapter';
@@ -34,8 +35,13 @@ export const CONVERSATION_TTL_SECONDS = 24 * 3600;
 export interface App {
   app: express.Express;
   line?: LineRouter;
-  /** Tells the app the port it listens on (the sandbox connector is called over HTTP). */
-  listening(port: number): void;
+  /**
+   * Tells the app the server it listens on: its port (the sandbox connector is called over
+   * HTTP), and its WebSocket upgrades (Direct Line streams).
+   */
+  listening(server: http.Server): void;
+  /** Shutdown, as the server stops listening: open Direct Line streams are closed (their clients reconnect elsewhere). */
+  closeStreams(): void;
   sandbox: boolean;
   metrics: Metrics;
   bot: BotService;
@@ -212,9 +218,14 @@ export function createApp(config: Config, log: Logger): App {
     line,
     sender,
     sandbox,
-    listening: (p) => {
-      port = p;
+    listening: (server) => {
+      const address = server.address();
+      if (address && typeof address === 'object') port = address.port;
+      server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
+        if (!directLineRouter.upgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      });
     },
+    closeStreams: () => directLineRouter.closeStreams(),
     metrics,
     bot,
     kb,

@@ -10,8 +10,7 @@ function main(): void {
   const log = createLogger(config.logLevel);
   const bot = createApp(config, log);
   const server = bot.app.listen(config.port, () => {
-    const address = server.address();
-    if (address && typeof address === 'object') bot.listening(address.port);
+    bot.listening(server);
     log.info({ port: config.port, dataDir: config.dataDir, topics: bot.kb.topics.length, redis: Boolean(config.redisUrl) }, 'bot started');
     console.log(`\nConnection Help Bot is running.\n  Demo page with the chat widget: ${config.publicBaseUrl}/\n  Embed on any page: <script src="${config.publicBaseUrl}/widget.js"></script>\n`);
     if (bot.sandbox) console.log(`  Sandbox connector (sample stores, not real data): ${config.publicBaseUrl}/sandbox/connector/v1/accounts/demo-expired/stores\n`);
@@ -30,7 +29,10 @@ function main(): void {
     log,
     'stopping: no new requests, finishing the ones in flight',
     async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // The server's close waits for every connection, WebSocket streams included.
+      bot.closeStreams();
+      await closed;
       await bot.close();
     },
     10_000,

@@ -22,12 +22,13 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const server: http.Server = bot.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
-  bot.listening(port);
+  bot.listening(server);
   return {
     bot,
     base: `http://127.0.0.1:${port}`,
     close: async () => {
       server.close();
+      bot.closeStreams();
       await bot.close();
     },
   };

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Bot } from '../../conversation/bot';
@@ -9,13 +11,14 @@ import type { Logger } from '../../logger';
 import { verifiedIdentity } from '../../status/identity';
 import type { DirectLineStore } from '../../storage/directline-store';
 import { BOT_NAME, fromActivity, toActivities } from './render';
+import { DirectLineStreams, StreamRefused } from './directline-stream';
 import { InFlight } from '../in-flight';
 import { requestIdOf } from '../request-id';
 
 /**
  * The Direct Line 3.0 subset of ../shared/CONTRACTS.md, served by the bot itself, so Microsoft's
- * Web Chat, botframework-directlinejs and our own widget talk to it unchanged (polling only:
- * no streamUrl is offered, so clients do not try a WebSocket).
+ * Web Chat, botframework-directlinejs and our own widget talk to it unchanged: polling, and the
+ * WebSocket stream those clients open by default (see directline-stream.ts).
  */
 
 export const TOKEN_TTL_SECONDS = 1800;
@@ -44,6 +47,10 @@ export interface DirectLineDeps {
   log?: Logger;
   now?: () => Date;
   maxTextLength?: number;
+  /** Where the router is mounted: WebSocket upgrades reach the HTTP server, not the router. */
+  mountPath?: string;
+  /** How often an open stream looks for activities added by other instances (ms). */
+  streamPollMs?: number;
 }
 
 class HttpError extends Error {
@@ -61,8 +68,16 @@ const consoleLog = {
   error: (obj: unknown, msg?: string) => console.error(msg ?? '', obj),
 } as unknown as Logger;
 
-/** The Direct Line routes; `idle()` waits for the turns still being answered (shutdown). */
-export type DirectLineRouter = express.Router & { idle(): Promise<void> };
+/**
+ * The Direct Line routes; `idle()` waits for the turns still being answered (shutdown);
+ * `upgrade()` takes the HTTP server's upgrade requests for the streams (false: not one of
+ * ours); `closeStreams()` closes them at shutdown.
+ */
+export type DirectLineRouter = express.Router & {
+  idle(): Promise<void>;
+  upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  closeStreams(): void;
+};
 
 export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
   const { bot, store, tokenSecret } = deps;
@@ -73,6 +88,8 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
   const lock = new KeyedLock();
   const inflight = new InFlight();
   const router = express.Router();
+  const streams = new DirectLineStreams({ store, log, pollMs: deps.streamPollMs });
+  const mountPath = deps.mountPath ?? '/directline';
 
   // The widget is embedded on other sites: tokens travel as Bearer headers, never cookies, so
   // allowing any origin gives a foreign page nothing it could not get by calling us itself.
@@ -103,9 +120,13 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
   const authenticate = (req: Request): TokenClaims => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
     if (!m) throw new HttpError(401, 'unauthorized', 'A Bearer token is required (Authorization: Bearer <token>)');
+    return verifyToken(m[1]);
+  };
+
+  const verifyToken = (token: string): TokenClaims => {
     let claims: jwt.JwtPayload | string;
     try {
-      claims = jwt.verify(m[1], tokenSecret(), { algorithms: ['HS256'], clockTimestamp: Math.floor(now().getTime() / 1000) });
+      claims = jwt.verify(token, tokenSecret(), { algorithms: ['HS256'], clockTimestamp: Math.floor(now().getTime() / 1000) });
     } catch (err) {
       const expired = err instanceof jwt.TokenExpiredError;
       throw new HttpError(401, 'unauthorized', expired ? 'The token has expired' : 'The token is invalid');
@@ -123,8 +144,18 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     return claims;
   };
 
-  const append = (conversationId: string, draft: Record<string, unknown>) =>
-    store.appendActivity(conversationId, { timestamp: now().toISOString(), channelId: 'directline', conversation: { id: conversationId }, ...draft });
+  const append = async (conversationId: string, draft: Record<string, unknown>) => {
+    const added = await store.appendActivity(conversationId, { timestamp: now().toISOString(), channelId: 'directline', conversation: { id: conversationId }, ...draft });
+    streams.notify(conversationId);
+    return added;
+  };
+
+  /** The stream's address as the client reached us (behind a TLS proxy: wss). */
+  const streamUrl = (req: Request, conversationId: string, token: string, watermark?: number) => {
+    const scheme = req.protocol === 'https' ? 'wss' : 'ws';
+    const query = new URLSearchParams({ t: token, ...(watermark ? { watermark: String(watermark) } : {}) });
+    return `${scheme}://${req.get('host')}${req.baseUrl}/conversations/${encodeURIComponent(conversationId)}/stream?${query}`;
+  };
 
   /**
    * Runs a turn and appends the bot's answer. A failing bot costs the seller one apology, never
@@ -188,7 +219,21 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     wrap(async (req, res) => {
       const claims = authenticate(req);
       if (!(await store.getConversation(claims.conv))) throw new HttpError(404, 'not_found', 'Conversation not found (it may have been idle too long)');
-      res.status(201).json({ conversationId: claims.conv, token: issue(claims), expires_in: TOKEN_TTL_SECONDS });
+      const token = issue(claims);
+      res.status(201).json({ conversationId: claims.conv, token, expires_in: TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, claims.conv, token) });
+    }),
+  );
+
+  // Reconnect (Direct Line 3.0): a fresh token and stream address, the stream resuming after the watermark.
+  router.get(
+    '/conversations/:id',
+    wrap(async (req, res) => {
+      const conversationId = req.params.id;
+      const claims = authorise(req, conversationId);
+      if (!(await store.getConversation(conversationId))) throw new HttpError(404, 'not_found', 'Conversation not found (it may have been idle too long)');
+      const w = Number.parseInt(String(req.query.watermark ?? '0'), 10);
+      const token = issue(claims);
+      res.json({ conversationId, token, expires_in: TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, conversationId, token, Number.isFinite(w) && w > 0 ? w : 0) });
     }),
   );
 
@@ -284,5 +329,29 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     log.error({ err }, 'Direct Line request failed');
     res.status(500).json({ error: { code: 'internal', message: 'Internal error' } });
   });
-  return Object.assign(router, { idle: () => inflight.idle() });
+
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    const url = new URL(req.url ?? '/', 'http://stream.invalid');
+    const prefix = `${mountPath}/conversations/`;
+    if (!url.pathname.startsWith(prefix) || !url.pathname.endsWith('/stream')) return false;
+    const conversationId = decodeURIComponent(url.pathname.slice(prefix.length, -'/stream'.length));
+    streams.accept(req, socket, head, async () => {
+      // The token comes in the address (browsers cannot set headers on a WebSocket), or as a Bearer header.
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const token = url.searchParams.get('t') ?? bearer;
+      if (!token) throw new StreamRefused(401, 'A token is required');
+      let claims: TokenClaims;
+      try {
+        claims = verifyToken(token);
+      } catch {
+        throw new StreamRefused(401, 'The token is invalid or expired');
+      }
+      if (claims.conv !== conversationId) throw new StreamRefused(403, 'This token is not for this conversation');
+      if (!(await store.getConversation(conversationId))) throw new StreamRefused(404, 'Conversation not found');
+      const w = Number.parseInt(url.searchParams.get('watermark') ?? '0', 10);
+      return { conversationId, watermark: Number.isFinite(w) && w > 0 ? w : 0 };
+    });
+    return true;
+  };
+  return Object.assign(router, { idle: () => inflight.idle(), upgrade, closeStreams: () => streams.close() });
 }

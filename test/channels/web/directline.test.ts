@@ -7,6 +7,7 @@ import express from 'express';
 import jwt from 'jsonwebtoken';
 import pino from 'pino';
 import request from 'supertest';
+import WebSocket from 'ws';
 import { APOLOGY, createDirectLineRouter } from '../../../src/channels/web/directline';
 import type { Bot } from '../../../src/conversation/bot';
 import type { OutMessage, Turn } from '../../../src/conversation/messages';
@@ -61,9 +62,7 @@ function makeApp(opts: { bot?: Bot; store?: DirectLineStore; now?: () => Date; m
   const bot = opts.bot ?? new FakeBot();
   const store = opts.store ?? new SqliteDirectLineStore(tempDb());
   const app = express();
-  app.use(
-    '/directline',
-    createDirectLineRouter({
+  const router = createDirectLineRouter({
       bot,
       store,
       tokenSecret: () => TOKEN_SECRET,
@@ -72,9 +71,9 @@ function makeApp(opts: { bot?: Bot; store?: DirectLineStore; now?: () => Date; m
       log: opts.log ?? pino({ level: 'silent' }),
       now: opts.now,
       maxTextLength: opts.maxTextLength,
-    }),
-  );
-  return { app, bot, store };
+    });
+  app.use('/directline', router);
+  return { app, bot, store, router };
 }
 
 type Activity = Record<string, any>;
@@ -173,6 +172,83 @@ describe('Direct Line with the botframework-directlinejs client (polling)', () =
   });
 });
 
+describe('Direct Line with the botframework-directlinejs client (WebSocket stream, its default)', () => {
+  let server: http.Server;
+  let base: string;
+  let router: ReturnType<typeof makeApp>['router'];
+  const paths: string[] = [];
+  beforeAll(async () => {
+    const made = makeApp();
+    router = made.router;
+    server = http.createServer(made.app);
+    // Read after express has routed it: the path below /directline.
+    server.on('request', (req: http.IncomingMessage) => paths.push(`${req.method} ${req.url}`));
+    server.on('upgrade', (req, socket, head) => router.upgrade(req, socket, head) || socket.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    router.closeStreams();
+    return new Promise((r) => server.close(r));
+  });
+
+  it('pushes the welcome and the answers over the stream, and resumes after the watermark when the server closes it', async () => {
+    const gen = await request(base).post('/directline/tokens/generate').send({ user: { id: 'seller-ws' } });
+    // random 0: the client retries a closed stream after 3 s instead of up to 15.
+    const dl = new DirectLine({ token: gen.body.token, domain: `${base}/directline`, WebSocket, random: () => 0 });
+    const received: Activity[] = [];
+    const sub = dl.activity$.subscribe((a: Activity) => received.push(a));
+    const postActivity = (a: object) =>
+      new Promise<string>((resolve, reject) => dl.postActivity(a).subscribe({ next: (id: string) => resolve(id), error: reject }));
+    const fromBot = (pred: (a: Activity) => boolean) => until(() => received.find((a) => a.from?.role === 'bot' && a.type === 'message' && pred(a)), 10_000);
+    try {
+      await fromBot((a) => a.text === 'สวัสดีค่ะ welcome');
+      await postActivity({ type: 'message', from: { id: 'seller-ws' }, text: 'hello over the stream' });
+      await fromBot((a) => a.text === 'echo: hello over the stream');
+      // Nothing was polled: it all came over the WebSocket.
+      expect(paths.filter((p) => p.startsWith('GET') && p.includes('/activities'))).toEqual([]);
+
+      // A restarting server closes the stream; the client asks for a new one and misses nothing, repeats nothing.
+      router.closeStreams();
+      await until(() => (paths.some((p) => /^GET \/conversations\/[^/]+\?watermark=\d+$/.test(p)) ? true : undefined), 10_000);
+      await postActivity({ type: 'message', from: { id: 'seller-ws' }, text: 'after the reconnect' });
+      await fromBot((a) => a.text === 'echo: after the reconnect');
+      const ids = received.map((a) => a.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      sub.unsubscribe();
+      dl.end();
+    }
+  }, 30_000);
+
+  it('refuses a stream without a valid token for that conversation, or for a conversation it does not know', async () => {
+    const a = await request(base).post('/directline/tokens/generate').send({});
+    const b = await request(base).post('/directline/tokens/generate').send({});
+    const status = (url: string) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(url);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.on('error', reject);
+      });
+    const ws = base.replace('http', 'ws');
+    const stream = (conv: string) => `${ws}/directline/conversations/${encodeURIComponent(conv)}/stream`;
+    expect(await status(`${stream(a.body.conversationId)}?t=${a.body.token}`)).toBe(101);
+    expect(await status(stream(a.body.conversationId))).toBe(401);
+    expect(await status(`${stream(a.body.conversationId)}?t=forged.token.here`)).toBe(401);
+    expect(await status(`${stream(a.body.conversationId)}?t=${b.body.token}`)).toBe(403);
+    const conversations = await request(base).post('/directline/conversations').set('authorization', `Bearer ${a.body.token}`);
+    expect(conversations.body.streamUrl).toBe(`${stream(a.body.conversationId)}?t=${conversations.body.token}`);
+    const reconnect = await request(base).get(`/directline/conversations/${encodeURIComponent(a.body.conversationId)}?watermark=2`).set('authorization', `Bearer ${a.body.token}`);
+    expect(reconnect.status).toBe(200);
+    expect(reconnect.body.streamUrl).toBe(`${stream(a.body.conversationId)}?t=${reconnect.body.token}&watermark=2`);
+    expect((await request(base).get(`/directline/conversations/${encodeURIComponent(a.body.conversationId)}`).set('authorization', `Bearer ${b.body.token}`)).status).toBe(403);
+  });
+});
+
 describe('Direct Line endpoints', () => {
   it('opens a conversation with the welcome already waiting', async () => {
     const { app, bot } = makeApp();
@@ -222,7 +298,7 @@ describe('Direct Line endpoints', () => {
     const started = await request(app).post('/directline/conversations').set('authorization', `Bearer ${one.token}`);
     expect(started.status).toBe(201);
     expect(started.body).toMatchObject({ conversationId: one.conv, expires_in: 1800 });
-    expect(started.body).not.toHaveProperty('streamUrl');
+    expect(started.body.streamUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/directline/conversations/${one.conv}/stream\\?t=[\\w.-]+$`));
     const refreshed = await request(app).post('/directline/tokens/refresh').set('authorization', `Bearer ${one.token}`);
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.conversationId).toBe(one.conv);

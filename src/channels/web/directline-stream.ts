@@ -1,0 +1,124 @@
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket } from 'ws';
+import type { Logger } from '../../logger';
+import type { DirectLineStore } from '../../storage/directline-store';
+
+/**
+ * Direct Line's WebSocket stream (`streamUrl`): the conversation's activities pushed as
+ * `{"activities": [...], "watermark": "n"}` messages, as Microsoft's service does. Web Chat and
+ * botframework-directlinejs use it unless told `webSocket: false`; without it they sat "online"
+ * and showed nothing.
+ *
+ * Activities come from the store, not from memory: a turn answered by another instance (Redis)
+ * reaches this socket at the next look (every `pollMs`); one answered here, at once.
+ */
+export interface StreamOptions {
+  store: DirectLineStore;
+  log: Logger;
+  /** How often an open stream looks for activities other instances added. */
+  pollMs?: number;
+  /** WebSocket pings keep proxies from closing a quiet stream and find dead clients. */
+  pingMs?: number;
+}
+
+/** Refusal of an upgrade, before any WebSocket exists: an HTTP status on the raw socket. */
+export class StreamRefused extends Error {
+  constructor(
+    readonly status: 401 | 403 | 404,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' } as const;
+
+export class DirectLineStreams {
+  // Clients only ever send empty keep-alive messages: nothing large is accepted.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly wakers = new Map<string, Set<() => void>>();
+  private readonly pollMs: number;
+  private readonly pingMs: number;
+
+  constructor(private readonly opts: StreamOptions) {
+    this.pollMs = opts.pollMs ?? 1000;
+    this.pingMs = opts.pingMs ?? 30_000;
+  }
+
+  /**
+   * Takes over an upgrade request once `admit` (token and conversation checks) has passed; an
+   * admission refused is answered with its HTTP status and the socket closed.
+   */
+  accept(req: http.IncomingMessage, socket: Duplex, head: Buffer, admit: () => Promise<{ conversationId: string; watermark: number }>): void {
+    admit().then(
+      ({ conversationId, watermark }) => this.wss.handleUpgrade(req, socket, head, (ws) => this.stream(ws, conversationId, watermark)),
+      (err: unknown) => {
+        const status = err instanceof StreamRefused ? err.status : undefined;
+        if (!status) this.opts.log.error({ err }, 'Direct Line stream could not open');
+        const line = status ? `${status} ${STATUS_TEXT[status]}` : '500 Internal Server Error';
+        socket.end(`HTTP/1.1 ${line}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      },
+    );
+  }
+
+  /** Something was added to this conversation here: its open streams send it now. */
+  notify(conversationId: string): void {
+    for (const wake of this.wakers.get(conversationId) ?? []) wake();
+  }
+
+  /** Shutdown: streams are closed as "going away", and their clients reconnect (to another instance). */
+  close(): void {
+    for (const ws of this.wss.clients) ws.close(1001, 'server restarting');
+  }
+
+  get open(): number {
+    return this.wss.clients.size;
+  }
+
+  private stream(ws: WebSocket, conversationId: string, from: number): void {
+    let watermark = from;
+    let busy = false;
+    let again = false;
+    const pump = async () => {
+      // One read at a time per socket; a wake during a read reads once more after it.
+      if (busy) {
+        again = true;
+        return;
+      }
+      busy = true;
+      try {
+        do {
+          again = false;
+          const got = await this.opts.store.listActivities(conversationId, watermark);
+          if (got.activities.length > 0 && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ activities: got.activities, watermark: String(got.watermark) }));
+          watermark = Math.max(watermark, got.watermark);
+        } while (again && ws.readyState === WebSocket.OPEN);
+      } catch (err) {
+        this.opts.log.warn({ err, conversation: conversationId }, 'Direct Line stream could not read activities');
+      } finally {
+        busy = false;
+      }
+    };
+    const wake = () => void pump();
+    let wakers = this.wakers.get(conversationId);
+    if (!wakers) this.wakers.set(conversationId, (wakers = new Set()));
+    wakers.add(wake);
+    const poll = setInterval(wake, this.pollMs);
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, this.pingMs);
+    ws.on('close', () => {
+      clearInterval(poll);
+      clearInterval(ping);
+      wakers.delete(wake);
+      if (wakers.size === 0) this.wakers.delete(conversationId);
+    });
+    ws.on('error', (err) => this.opts.log.warn({ err, conversation: conversationId }, 'Direct Line stream error'));
+    wake();
+  }
+}
