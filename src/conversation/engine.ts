@@ -453,7 +453,7 @@ class TurnBuilder {
     // answered as off-topic or with "did you mean", and the summary's buttons were gone). A
     // problem the matcher knows is still answered.
     if (awaiting === 'handover' && handover?.step === 'confirm' && (m.decision === 'none' || m.decision === 'clarify') && !m.analysis.smallTalk && m.analysis.content.length > 0) {
-      const before = this.problemInWords(false);
+      const before = handover.description ?? this.firstWords().join(' / ');
       const description = before ? `${before} / ${text}` : text;
       if (description.length <= MAX_DESCRIPTION) {
         handover.description = description;
@@ -826,11 +826,11 @@ class TurnBuilder {
     ]);
   }
 
-  /** The seller's own words: the description, else the first things they typed ('—' for none, unless told otherwise). */
-  private problemInWords(orNone = true): string {
+  /** The seller's own words: the description, else the first things they typed. */
+  private problemInWords(): string {
     const h = this.state.handover;
     if (h?.description) return h.description;
-    return this.firstWords().join(' / ') || (orNone ? this.tr('handover.summary.none') : '');
+    return this.firstWords().join(' / ') || this.tr('handover.summary.none');
   }
 
   private isButtonLabel(text: string): boolean {
