@@ -449,10 +449,12 @@ class TurnBuilder {
       return true;
     }
     // At the summary, what the seller adds ("the shop is LZ-Bangkok and the login page just
-    // spins") is for support: it joins the problem's words and the summary comes again (it was
-    // answered as off-topic or with "did you mean", and the summary's buttons were gone). A
-    // problem the matcher knows is still answered.
-    if (awaiting === 'handover' && handover?.step === 'confirm' && (m.decision === 'none' || m.decision === 'clarify') && !m.analysis.smallTalk && m.analysis.content.length > 0) {
+    // spins", "changed the password and it still shows") is for support: it joins the problem's
+    // words and the summary comes again (it was answered as off-topic, with "did you mean" or
+    // with the article already tried, and the summary's buttons were gone). A problem the
+    // matcher knows and the seller has not tried yet is still answered.
+    const alreadyTried = m.decision === 'answer' && this.state.tried.includes(m.topic!);
+    if (awaiting === 'handover' && handover?.step === 'confirm' && (m.decision === 'none' || m.decision === 'clarify' || alreadyTried) && !m.analysis.smallTalk && m.analysis.content.length > 0) {
       const before = handover.description ?? this.firstWords().join(' / ');
       const description = before ? `${before} / ${text}` : text;
       if (description.length <= MAX_DESCRIPTION) {

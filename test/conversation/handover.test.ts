@@ -232,6 +232,17 @@ describe('hand-over to support', () => {
     expect(plain(await ch.send('ok'))).toMatch(/BS-TEST01/);
     expect(ch.cases[0].problem).toBe('my lazada shop wont connect / the shop is called LZ-Bangkok and the login page just spins / ร้านชื่อ MyShop ค่ะ ตอนกดอนุญาตหน้าจอค้าง');
 
+    // The article already tried, matched again in what the seller adds: details, not the article again.
+    const tried = new RecordingChannel('c-tried');
+    await tried.send('lazada ขึ้น PASSWORD_NOT_MATCH');
+    await tried.press('feedback:no');
+    await tried.press('handover:start');
+    await tried.send('mani@example.com');
+    await tried.press('handover:skip');
+    const more = await tried.send('ร้านชื่อ มณีช็อป ค่ะ เปลี่ยนรหัสแล้วก็ยังขึ้น');
+    expect(plain(more)).toMatch(/ปัญหา: lazada ขึ้น PASSWORD_NOT_MATCH \/ ร้านชื่อ มณีช็อป ค่ะ เปลี่ยนรหัสแล้วก็ยังขึ้น/);
+    expect(tried.events.filter((e) => e.type === 'answered')).toHaveLength(1);
+
     const known = new RecordingChannel('c2');
     await known.send('talk to a human');
     await known.send('seller@example.com');
