@@ -78,6 +78,8 @@ const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?)\b|ยกเลิก|
  * "ไม่" also start sentences about the problem ("ได้รับ OTP แล้ว", "ไม่ได้รับ OTP"): only on their own.
  */
 const AGREE = /^(?:(?:yes|yep|yeah|sure|please|ok(?:ay)?|go ahead|send(?: it)?|confirm)\b|ใช่|โอเค|ตกลง|ส่งเลย|ส่งได้|ส่งให้|ยืนยัน|(?:ได้|เอา)(?:ค่ะ|ครับ|คะ|เลย|จ้า)?\s*$|(?:ค่ะ|ครับ)\s*$)/i;
+/** "Send it" on its own: only ever about a hand-over. */
+const SEND = /^(?:send(?: it)?(?: now| please)?|ส่ง(?:เลย|ได้(?:เลย)?|ให้(?:เลย)?|ไปเลย)?)\s*(?:ค่ะ|ครับ|คะ|จ้า|นะ)?\s*[.!]*$/i;
 const DECLINE = /^(?:(?:no|nope|not now|later)\b|ไม่(?:ค่ะ|ครับ|คะ|จ้า)?\s*$|ไว้ก่อน|ไม่เป็นไร)/i;
 /** Below this length a typed yes/no answers the question asked; a longer message is matched as usual. */
 const SHORT_ANSWER = 30;
@@ -387,6 +389,9 @@ class TurnBuilder {
         if (h.step === 'confirm' && CHANGE_EMAIL.test(typed)) return this.handled('handover:email');
       }
     }
+    // A summary that an answer to another problem replaced still waits: "ส่งเลย" sends it (matched,
+    // "ส่ง" found the Shopee OTP article, whose phrasings say the code is not sent).
+    if (!h && this.state.handover?.step === 'confirm' && SEND.test(typed)) return this.handled('handover:confirm');
     // An address typed on its own, out of the blue: the seller wants support to write to them.
     const address = this.state.awaiting === 'handover' ? undefined : parseEmailAddress(typed);
     if (address && typed.length <= address.length + 12) {

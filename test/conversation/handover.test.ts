@@ -243,6 +243,16 @@ describe('hand-over to support', () => {
     expect(plain(more)).toMatch(/ปัญหา: lazada ขึ้น PASSWORD_NOT_MATCH \/ ร้านชื่อ มณีช็อป ค่ะ เปลี่ยนรหัสแล้วก็ยังขึ้น/);
     expect(tried.events.filter((e) => e.type === 'answered')).toHaveLength(1);
 
+    // A new problem typed at the summary is answered; "ส่งเลย" afterwards still sends the case.
+    const newProblem = new RecordingChannel('c-new');
+    await newProblem.send('talk to a human');
+    await newProblem.send('seller@example.com');
+    await newProblem.press('handover:skip');
+    await newProblem.send('ไม่ได้รับ otp จาก shopee');
+    expect(newProblem.events).toContainEqual({ type: 'answered', topic: 'shopee-otp-not-received' });
+    expect(plain(await newProblem.send('ส่งเลยค่ะ'))).toMatch(/BS-TEST01/);
+    expect(newProblem.cases).toHaveLength(1);
+
     const known = new RecordingChannel('c2');
     await known.send('talk to a human');
     await known.send('seller@example.com');
