@@ -53,6 +53,8 @@ export interface DirectLineDeps {
   streamPollMs?: number;
 }
 
+const GONE = 'Conversation not found (it may have been idle too long)';
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -62,6 +64,14 @@ class HttpError extends Error {
     super(message);
   }
 }
+
+/** A client's watermark: a positive whole number, else from the start. */
+function parseWatermark(value: unknown): number {
+  const w = Number.parseInt(String(value ?? '0'), 10);
+  return Number.isFinite(w) && w > 0 ? w : 0;
+}
+
+const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 
 /** Used when the caller gives no logger (tests, tools): errors still surface somewhere. */
 const consoleLog = {
@@ -118,9 +128,9 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
 
   /** 401 for a missing, forged or expired token; the claims otherwise. */
   const authenticate = (req: Request): TokenClaims => {
-    const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    if (!m) throw new HttpError(401, 'unauthorized', 'A Bearer token is required (Authorization: Bearer <token>)');
-    return verifyToken(m[1]);
+    const token = bearerToken(req.get('authorization'));
+    if (!token) throw new HttpError(401, 'unauthorized', 'A Bearer token is required (Authorization: Bearer <token>)');
+    return verifyToken(token);
   };
 
   const verifyToken = (token: string): TokenClaims => {
@@ -218,7 +228,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     '/conversations',
     wrap(async (req, res) => {
       const claims = authenticate(req);
-      if (!(await store.getConversation(claims.conv))) throw new HttpError(404, 'not_found', 'Conversation not found (it may have been idle too long)');
+      if (!(await store.getConversation(claims.conv))) throw new HttpError(404, 'not_found', GONE);
       const token = issue(claims);
       res.status(201).json({ conversationId: claims.conv, token, expires_in: TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, claims.conv, token) });
     }),
@@ -230,10 +240,9 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     wrap(async (req, res) => {
       const conversationId = req.params.id;
       const claims = authorise(req, conversationId);
-      if (!(await store.getConversation(conversationId))) throw new HttpError(404, 'not_found', 'Conversation not found (it may have been idle too long)');
-      const w = Number.parseInt(String(req.query.watermark ?? '0'), 10);
+      if (!(await store.getConversation(conversationId))) throw new HttpError(404, 'not_found', GONE);
       const token = issue(claims);
-      res.json({ conversationId, token, expires_in: TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, conversationId, token, Number.isFinite(w) && w > 0 ? w : 0) });
+      res.json({ conversationId, token, expires_in: TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, conversationId, token, parseWatermark(req.query.watermark)) });
     }),
   );
 
@@ -243,7 +252,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
       const conversationId = req.params.id;
       const claims = authorise(req, conversationId);
       const conversation = await store.getConversation(conversationId);
-      if (!conversation) throw new HttpError(404, 'not_found', 'Conversation not found (it may have been idle too long)');
+      if (!conversation) throw new HttpError(404, 'not_found', GONE);
       const body: unknown = req.body;
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
         throw new HttpError(400, 'bad_request', 'The body must be a JSON activity object, e.g. {"type":"message","text":"..."}');
@@ -302,8 +311,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     wrap(async (req, res) => {
       const conversationId = req.params.id;
       authorise(req, conversationId);
-      const w = Number.parseInt(String(req.query.watermark ?? '0'), 10);
-      const { activities, watermark } = await store.listActivities(conversationId, Number.isFinite(w) && w > 0 ? w : 0);
+      const { activities, watermark } = await store.listActivities(conversationId, parseWatermark(req.query.watermark));
       res.json({ activities, watermark: String(watermark) });
     }),
   );
@@ -337,8 +345,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     const conversationId = decodeURIComponent(url.pathname.slice(prefix.length, -'/stream'.length));
     streams.accept(req, socket, head, async () => {
       // The token comes in the address (browsers cannot set headers on a WebSocket), or as a Bearer header.
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      const token = url.searchParams.get('t') ?? bearer;
+      const token = url.searchParams.get('t') ?? bearerToken(req.headers.authorization);
       if (!token) throw new StreamRefused(401, 'A token is required');
       let claims: TokenClaims;
       try {
@@ -348,8 +355,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
       }
       if (claims.conv !== conversationId) throw new StreamRefused(403, 'This token is not for this conversation');
       if (!(await store.getConversation(conversationId))) throw new StreamRefused(404, 'Conversation not found');
-      const w = Number.parseInt(url.searchParams.get('watermark') ?? '0', 10);
-      return { conversationId, watermark: Number.isFinite(w) && w > 0 ? w : 0 };
+      return { conversationId, watermark: parseWatermark(url.searchParams.get('watermark')) };
     });
     return true;
   };
