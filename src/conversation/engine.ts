@@ -359,6 +359,12 @@ class TurnBuilder {
       this.welcome(true);
       return true;
     }
+    // "what else can I do", "มีวิธีอื่นไหม" with no article to be another way to: the choices.
+    // Matched, "can I" found the supported-platforms article ("can I connect X?").
+    if (!this.state.awaiting && typed.length < SHORT_ANSWER && ANOTHER_WAY.test(typed) && this.saysNothing(typed.replace(ANOTHER_WAY, ''))) {
+      this.welcome(true);
+      return true;
+    }
     const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
     if (h) {
       if (CANCEL.test(typed)) return this.handled('handover:cancel');

@@ -292,6 +292,20 @@ describe('conversation core', () => {
     }
   });
 
+  it('answers "what else can I do" with the choices when no article is waiting for an answer, and as "not fixed" after one', async () => {
+    for (const text of ['what else can I do', 'มีวิธีอื่นไหมคะ']) {
+      const ch = new RecordingChannel(text);
+      await ch.send('hi');
+      const out = await ch.send(text);
+      expect(choicesOf(out).map((c) => c.action)).toContain('topic:connection-expired');
+      expect(ch.events.filter((e) => e.type === 'answered')).toEqual([]);
+    }
+    const after = new RecordingChannel('after');
+    await after.send('ร้าน shopee หมดอายุ');
+    await after.send('what else can I do');
+    expect(after.events).toContainEqual({ type: 'not-resolved', topic: 'connection-expired' });
+  });
+
   it('answers a message of particles only ("ครับ") with the menu, not as a question it failed', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('ครับ');
