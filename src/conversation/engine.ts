@@ -585,7 +585,10 @@ class TurnBuilder {
 
   private clarify(m: Explained): void {
     this.state.awaiting = 'clarify';
-    const choices = m.candidates.slice(0, 3).map((c) => ({ label: this.ctx.kb.byId.get(c.topic)![this.lang].title, action: `topic:${c.topic}` }));
+    // "tiktok shop เชื่อมไม่ได้" (cannot connect) is a failure, not "can it be connected?": the
+    // matcher cannot tell them apart, so with a "not" the articles about no store come last.
+    const ranked = NEGATED.test(m.text) ? [...m.candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : m.candidates;
+    const choices = ranked.slice(0, 3).map((c) => ({ label: this.ctx.kb.byId.get(c.topic)![this.lang].title, action: `topic:${c.topic}` }));
     this.offer(this.tr('clarify.ask'), [...choices, { label: this.tr('clarify.none'), action: 'none-of-these' }]);
   }
 

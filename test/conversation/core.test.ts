@@ -209,6 +209,15 @@ describe('conversation core', () => {
     }
   });
 
+  it('puts the supported-platforms article last in "did you mean" when the seller says something does not connect', async () => {
+    const ch = new RecordingChannel();
+    const out = await ch.send('tiktok shop เชื่อมไม่ได้');
+    const actions = choicesOf(out).map((c) => c.action);
+    expect(actions).toContain('topic:platforms-supported');
+    expect(actions.indexOf('topic:platforms-supported')).toBe(actions.length - 2);
+    expect(actions[actions.length - 1]).toBe('none-of-these');
+  });
+
   it('"none of these" twice leads to the hand-over offer', async () => {
     const ch = new RecordingChannel();
     const first = await ch.press('none-of-these');
