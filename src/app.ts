@@ -193,6 +193,7 @@ export function createApp(config: Config, log: Logger): App {
     log,
   });
   app.use('/directline', directLineRouter);
+  metrics.watchStreams(() => directLineRouter.openStreams());
   app.post(
     '/api/messages',
     express.json({ limit: '256kb' }),

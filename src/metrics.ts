@@ -90,6 +90,18 @@ export class Metrics {
     });
   }
 
+  /** Direct Line WebSocket streams open on this instance, read when Prometheus scrapes. */
+  watchStreams(open: () => number): void {
+    new client.Gauge({
+      name: 'bot_directline_streams',
+      help: 'Direct Line WebSocket streams open on this instance',
+      registers: [this.registry],
+      collect() {
+        this.set(open());
+      },
+    });
+  }
+
   /** The same matcher, timing every call (the core itself stays free of clocks). */
   timedMatcher(matcher: Matcher): Matcher {
     const histogram = this.matchSeconds;

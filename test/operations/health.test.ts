@@ -1,4 +1,5 @@
 import request from 'supertest';
+import WebSocket from 'ws';
 import { startApp, type RunningApp } from '../helpers/app-harness';
 import { describeWithRedis, redisTestUrl } from '../helpers/redis';
 import { freePort } from '../helpers/server-process';
@@ -37,6 +38,20 @@ describe('health and metrics on embedded storage', () => {
     expect(text).toMatch(/bot_mail_queue_depth 0/);
     expect(text).toMatch(/bot_mail_total\{outcome="sent"\} 0/);
     expect(text).toMatch(/process_resident_memory_bytes/);
+  });
+
+  it('counts the Direct Line streams open on this instance', async () => {
+    const streams = async () => Number(/^bot_directline_streams (\d+)/m.exec((await request(app.base).get('/metrics')).text)?.[1]);
+    expect(await streams()).toBe(0);
+    const { token } = (await request(app.base).post('/directline/tokens/generate').send({})).body;
+    const { streamUrl } = (await request(app.base).post('/directline/conversations').set('authorization', `Bearer ${token}`)).body;
+    const ws = new WebSocket(streamUrl);
+    await new Promise((r) => ws.once('open', r));
+    expect(await streams()).toBe(1);
+    ws.close();
+    // The server hears of the close a moment after the client does.
+    for (let tries = 0; tries < 50 && (await streams()) !== 0; tries++) await new Promise((r) => setTimeout(r, 20));
+    expect(await streams()).toBe(0);
   });
 
   it('echoes a safe X-Request-Id and replaces an unsafe one', async () => {

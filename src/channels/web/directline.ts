@@ -87,6 +87,7 @@ export type DirectLineRouter = express.Router & {
   idle(): Promise<void>;
   upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean;
   closeStreams(): void;
+  openStreams(): number;
 };
 
 export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
@@ -359,5 +360,5 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     });
     return true;
   };
-  return Object.assign(router, { idle: () => inflight.idle(), upgrade, closeStreams: () => streams.close() });
+  return Object.assign(router, { idle: () => inflight.idle(), upgrade, closeStreams: () => streams.close(), openStreams: () => streams.open });
 }
