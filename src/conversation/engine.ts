@@ -3,7 +3,7 @@ import { redact, withoutMasks } from '../escalation/redact';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
 import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
-import { diagnose, type Finding } from '../status/diagnose';
+import { diagnose, topicsListingCode, type Finding } from '../status/diagnose';
 import { DECISION } from '../matching/decide';
 import type { Explained, Matcher } from '../matching/matcher';
 import { asciiDigits, hasThai } from '../matching/normalise';
@@ -530,7 +530,7 @@ class TurnBuilder {
       this.state.errorCodes.push(c);
       // A code only one platform shows (PASSWORD_NOT_MATCH is Lazada's) names the platform too:
       // "this may be the cause instead" was otherwise any platform's article (Facebook's).
-      const owners = new Set(this.ctx.kb.topics.filter((t) => t.errorCodes.some((e) => e.toUpperCase() === c)).flatMap((t) => t.platforms));
+      const owners = new Set(topicsListingCode(this.ctx.kb, c).flatMap((t) => t.platforms));
       if (owners.size === 1) this.addPlatform([...owners][0]);
     }
   }
@@ -714,7 +714,7 @@ class TurnBuilder {
 
   private platformChosen(platform: Platform | 'other'): void {
     const { topic: pending, text } = this.takePendingTopic();
-    if (platform !== 'other' && !this.state.platforms.includes(platform)) this.state.platforms.push(platform);
+    this.addPlatform(platform);
     const fits = (t: Topic | undefined): t is Topic => !!t && platform !== 'other' && (t.platforms.includes('all') || t.platforms.includes(platform));
     if (fits(pending)) return this.showArticle(pending);
     // The article asked about is another platform's ("store disconnected" -> Shopify's, then

@@ -50,12 +50,17 @@ export function diagnose(account: AccountStores, kb: KnowledgeBase, now: Date): 
   return { problems, warnings, allActive: problems.length === 0 && warnings.length === 0, storeCount: account.stores.length };
 }
 
+/** The articles that list this error code, whatever its case. */
+export function topicsListingCode(kb: KnowledgeBase, code: string): Topic[] {
+  const upper = code.toUpperCase();
+  return kb.topics.filter((t) => t.errorCodes.some((c) => c.toUpperCase() === upper));
+}
+
 /**
  * The article that lists this error code for the store's platform. A Lazada article is no
  * answer for the same code on another platform: that counts as unknown and goes to support.
  */
 export function topicForCode(kb: KnowledgeBase, code: string, platform: string): Topic | undefined {
-  const upper = code.toUpperCase();
-  const listing = kb.topics.filter((t) => t.errorCodes.some((c) => c.toUpperCase() === upper));
+  const listing = topicsListingCode(kb, code);
   return listing.find((t) => t.platforms.includes(platform as Platform)) ?? listing.find((t) => t.platforms.includes('all'));
 }
