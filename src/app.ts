@@ -3,6 +3,7 @@ import path from 'node:path';
 import express from 'express';
 import { createBotFrameworkHandler } from './channels/botframework/adapter';
 import { createDirectLineRouter } from './channels/web/directline';
+import { refuseUpgrade } from './channels/web/directline-stream';
 import { toActivities } from './channels/web/render';
 import { createWidgetRouter } from './channels/web/static';
 import { requestIdOf, requestIds } from './channels/request-id';
@@ -223,7 +224,7 @@ export function createApp(config: Config, log: Logger): App {
       const address = server.address();
       if (address && typeof address === 'object') port = address.port;
       server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
-        if (!directLineRouter.upgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        if (!directLineRouter.upgrade(req, socket, head)) refuseUpgrade(socket, 404);
       });
     },
     closeStreams: () => directLineRouter.closeStreams(),

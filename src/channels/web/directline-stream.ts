@@ -32,7 +32,12 @@ export class StreamRefused extends Error {
   }
 }
 
-const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' } as const;
+const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' } as const;
+
+/** Answers an upgrade request with a plain HTTP status and closes the socket (no WebSocket). */
+export function refuseUpgrade(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
 
 export class DirectLineStreams {
   // Clients only ever send empty keep-alive messages: nothing large is accepted.
@@ -54,10 +59,8 @@ export class DirectLineStreams {
     admit().then(
       ({ conversationId, watermark }) => this.wss.handleUpgrade(req, socket, head, (ws) => this.stream(ws, conversationId, watermark)),
       (err: unknown) => {
-        const status = err instanceof StreamRefused ? err.status : undefined;
-        if (!status) this.opts.log.error({ err }, 'Direct Line stream could not open');
-        const line = status ? `${status} ${STATUS_TEXT[status]}` : '500 Internal Server Error';
-        socket.end(`HTTP/1.1 ${line}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        if (!(err instanceof StreamRefused)) this.opts.log.error({ err }, 'Direct Line stream could not open');
+        refuseUpgrade(socket, err instanceof StreamRefused ? err.status : 500);
       },
     );
   }
