@@ -398,6 +398,14 @@ class TurnBuilder {
     // A summary that an answer to another problem replaced still waits: "ส่งเลย" sends it (matched,
     // "ส่ง" found the Shopee OTP article, whose phrasings say the code is not sent).
     if (!h && this.state.handover?.step === 'confirm' && SEND.test(typed)) return this.handled('handover:confirm');
+    // Nothing prepared to send: say so, and offer the hand-over (matched, it was the Shopee OTP article).
+    if (!h && SEND.test(typed)) {
+      this.offer(this.tr('handover.nothingToSend'), [
+        { label: this.tr('handover.send'), action: 'handover' },
+        { label: this.tr('menu.back'), action: 'menu' },
+      ]);
+      return true;
+    }
     // An address typed on its own, out of the blue: the seller wants support to write to them.
     const address = this.state.awaiting === 'handover' ? undefined : parseEmailAddress(typed);
     if (address && typed.length <= address.length + 12) {

@@ -255,6 +255,21 @@ describe('hand-over to support', () => {
     expect(newProblem.cases).toHaveLength(1);
   });
 
+  it('says there is nothing to send when "send it" comes with no hand-over prepared, and offers one', async () => {
+    const ch = new RecordingChannel();
+    const out = await ch.send('ส่งเลยค่ะ');
+    expect(plain(out)).toMatch(/ยังไม่มีเรื่องที่รอส่ง/);
+    expect(choicesOf(out).map((c) => c.action)).toEqual(['handover', 'menu']);
+    expect(ch.events.filter((e) => e.type === 'answered')).toHaveLength(0);
+    expect(plain(await ch.press('handover'))).toMatch(/ส่งเรื่องให้ทีมซัพพอร์ตไหม/);
+
+    // After an article too: the answer to "did it fix it?" is still waited for, nothing is sent.
+    const en = new RecordingChannel('c-en');
+    await en.send('my lazada store says PASSWORD_NOT_MATCH');
+    expect(plain(await en.send('send it'))).toMatch(/nothing waiting to be sent/);
+    expect(en.cases).toHaveLength(0);
+  });
+
   it('changes the e-mail at the summary when the seller says so or types a new address', async () => {
     for (const [change, address] of [
       ['แก้ไขอีเมลค่ะ', 'mani2@shop.co.th'],
