@@ -63,7 +63,7 @@ export function createApp(config: Config, log: Logger): App {
   // REDIS_URL: state shared by several instances; otherwise the embedded SQLite file.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const conversations: ConversationStore = redis ? new RedisConversationStore(redis) : new SqliteConversationStore(db);
-  const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis) : new SqliteDirectLineStore(db);
+  const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis, undefined, log) : new SqliteDirectLineStore(db);
   const shots = redis ? new RedisScreenshotShare(redis) : undefined;
   const metrics = new Metrics();
   // Hand-overs: stored in the outbox first, then mailed (SMTP_URL, else .eml files in DATA_DIR/mail).
@@ -238,6 +238,7 @@ export function createApp(config: Config, log: Logger): App {
       await Promise.all([line?.close(), directLineRouter.idle()]);
       await sender.stop();
       await outbox.close?.();
+      await directLine.close();
       redis?.disconnect();
       await closeDatabase(db);
     },

@@ -25,7 +25,45 @@ export interface DirectLineStore {
   listActivities(conversationId: string, watermark: number): Promise<{ activities: StoredActivity[]; watermark: number }>;
   /** Forgets conversations idle for longer than the retention; returns how many. */
   sweep(now: Date): Promise<number>;
+  /**
+   * Calls `onAdded` when an activity is added to the conversation, by this instance or by another
+   * one sharing the store (Redis: pub/sub), so that open streams push instead of polling. Returns
+   * the function that stops watching.
+   */
+  watch(conversationId: string, onAdded: () => void): () => void;
+  /** Lets go of what watching holds (Redis: its subscriber connection). */
+  close(): Promise<void>;
 }
+
+/** Who watches which conversation, in one process. */
+export class ConversationWatchers {
+  private readonly byConversation = new Map<string, Set<() => void>>();
+
+  /** Returns the function that removes it, and whether it was the conversation's first watcher. */
+  add(conversationId: string, onAdded: () => void): { first: boolean; remove: () => { last: boolean } } {
+    let set = this.byConversation.get(conversationId);
+    const first = !set;
+    if (!set) this.byConversation.set(conversationId, (set = new Set()));
+    set.add(onAdded);
+    return {
+      first,
+      remove: () => {
+        set.delete(onAdded);
+        // Only the set still registered is dropped (a later watcher may have started a new one).
+        const last = set.size === 0 && this.byConversation.get(conversationId) === set;
+        if (last) this.byConversation.delete(conversationId);
+        return { last };
+      },
+    };
+  }
+
+  added(conversationId: string): void {
+    for (const onAdded of this.byConversation.get(conversationId) ?? []) onAdded();
+  }
+}
+
+/** The SQLite file has one process writing it: watchers of one database share one list. */
+const sqliteWatchers = new WeakMap<Db, ConversationWatchers>();
 
 /** A chat longer than this is not one a seller scrolls back through; older activities are dropped. */
 export const KEEP_ACTIVITIES = 500;
@@ -52,6 +90,7 @@ export class SqliteDirectLineStore implements DirectLineStore {
   private readonly sweepConversations;
   private readonly append;
   private readonly clock: () => number;
+  private readonly watchers: ConversationWatchers;
 
   /** `now` is the clock behind "last active" (tests move it to exercise the sweep). */
   constructor(
@@ -59,6 +98,9 @@ export class SqliteDirectLineStore implements DirectLineStore {
     opts: { now?: () => Date } = {},
   ) {
     const now = opts.now;
+    let watchers = sqliteWatchers.get(db);
+    if (!watchers) sqliteWatchers.set(db, (watchers = new ConversationWatchers()));
+    this.watchers = watchers;
     this.clock = now ? () => now().getTime() : Date.now;
     db.exec(`CREATE TABLE IF NOT EXISTS dl_conversation (
       id TEXT PRIMARY KEY,
@@ -110,8 +152,17 @@ export class SqliteDirectLineStore implements DirectLineStore {
   }
 
   async appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<{ id: string; watermark: number }> {
-    return writeCommitted(this.db, () => this.append(conversationId, activity));
+    const added = await writeCommitted(this.db, () => this.append(conversationId, activity));
+    this.watchers.added(conversationId);
+    return added;
   }
+
+  watch(conversationId: string, onAdded: () => void): () => void {
+    const { remove } = this.watchers.add(conversationId, onAdded);
+    return () => void remove();
+  }
+
+  async close(): Promise<void> {}
 
   async listActivities(conversationId: string, watermark: number): Promise<{ activities: StoredActivity[]; watermark: number }> {
     const rows = this.selectActivities.all(conversationId, watermark);

@@ -7,6 +7,7 @@ import { withoutTranscript, type ConversationStore, type HeldConversation } from
 import type { EventDedupStore } from './event-dedup';
 import type { EventInbox, PendingEvent } from './event-inbox';
 import {
+  ConversationWatchers,
   KEEP_ACTIVITIES,
   RETENTION_DAYS,
   type DirectLineConversation,
@@ -20,19 +21,25 @@ import {
  * is nothing to sweep.
  */
 
-export function connectRedis(url: string, log?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void }): Redis {
+type RedisLog = { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
+
+export function connectRedis(url: string, log?: RedisLog): Redis {
   // Auto-pipelining: the commands of concurrent turns issued in one tick go out in one write.
   // Under load that is most of the cost saved: each socket write is a system call.
   const redis = new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true });
-  // ioredis reconnects by itself; say so once per outage instead of a stack trace per attempt.
+  return reportOutages(redis, log);
+}
+
+/** ioredis reconnects by itself; say so once per outage instead of a stack trace per attempt. */
+function reportOutages(redis: Redis, log?: RedisLog, what = 'Redis'): Redis {
   let down = false;
   redis.on('error', (err: Error) => {
     if (down) return;
     down = true;
-    log?.warn({ err: { message: err.message } }, 'Redis unreachable; reconnecting (readiness reports it)');
+    log?.warn({ err: { message: err.message } }, `${what} unreachable; reconnecting (readiness reports it)`);
   });
   redis.on('ready', () => {
-    if (down) log?.info({}, 'Redis reachable again');
+    if (down) log?.info({}, `${what} reachable again`);
     down = false;
   });
   return redis;
@@ -190,7 +197,7 @@ function activityId(conversationId: string, seq: number): string {
   return `${conversationId}|${String(seq).padStart(7, '0')}`;
 }
 
-// KEYS: seq, activities, meta. ARGV: conversation id, activity JSON, activities kept, ttl.
+// KEYS: seq, activities, meta. ARGV: conversation id, activity JSON, activities kept, ttl, channel announcing the new number.
 // Members are "<seq>:<json>" (unique, and the JSON stays as the app wrote it).
 const APPEND_SCRIPT = new LuaScript(`
 local seq = redis.call('INCR', KEYS[1])
@@ -199,6 +206,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', seq - tonumber(ARGV[3]))
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 redis.call('EXPIRE', KEYS[3], ARGV[4])
+redis.call('PUBLISH', ARGV[5], seq)
 return seq
 `);
 
@@ -207,14 +215,48 @@ return seq
  * sequence number (INCR gives each activity its number atomically across instances).
  */
 export class RedisDirectLineStore implements DirectLineStore {
+  private readonly watchers = new ConversationWatchers();
+  /** Subscribed only while a stream is open here: a connection in subscriber mode can do nothing else. */
+  private subscriber: Redis | undefined;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'bot:dl:',
+    private readonly log?: RedisLog,
   ) {}
 
   private keys(conversationId: string) {
     const base = `${this.prefix}${conversationId}`;
-    return { meta: `${base}:meta`, seq: `${base}:seq`, activities: `${base}:activities` };
+    return { meta: `${base}:meta`, seq: `${base}:seq`, activities: `${base}:activities`, added: `${base}:added` };
+  }
+
+  watch(conversationId: string, onAdded: () => void): () => void {
+    const { first, remove } = this.watchers.add(conversationId, onAdded);
+    const channel = this.keys(conversationId).added;
+    const sub = this.subscribe();
+    if (first) {
+      // An activity added before the subscription took effect was not announced: look once more.
+      sub.subscribe(channel).then(
+        () => this.watchers.added(conversationId),
+        (err: unknown) => this.log?.warn({ err, conversation: conversationId }, 'Direct Line: could not subscribe to new activities'),
+      );
+    }
+    return () => {
+      if (remove().last) void sub.unsubscribe(channel).catch(() => undefined);
+    };
+  }
+
+  private subscribe(): Redis {
+    if (this.subscriber) return this.subscriber;
+    const sub = reportOutages(this.redis.duplicate({ enableAutoPipelining: false }), this.log, 'Redis (Direct Line subscriber)');
+    const from = this.prefix.length;
+    sub.on('message', (channel: string) => this.watchers.added(channel.slice(from, -':added'.length)));
+    return (this.subscriber = sub);
+  }
+
+  async close(): Promise<void> {
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
   }
 
   async createConversation(c: DirectLineConversation): Promise<void> {
@@ -235,7 +277,7 @@ export class RedisDirectLineStore implements DirectLineStore {
     // Number and store in one server-side step: a reader never sees a later number before an
     // earlier one, whichever instance writes.
     const seq = Number(
-      await APPEND_SCRIPT.run(this.redis, [k.seq, k.activities, k.meta], [conversationId, JSON.stringify(activity), KEEP_ACTIVITIES, RETENTION_SECONDS]),
+      await APPEND_SCRIPT.run(this.redis, [k.seq, k.activities, k.meta], [conversationId, JSON.stringify(activity), KEEP_ACTIVITIES, RETENTION_SECONDS, k.added]),
     );
     return { id: activityId(conversationId, seq), watermark: seq };
   }

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Redis from 'ioredis';
+import WebSocket from 'ws';
 import { FakeLineApi, lineEvent, SECRET, sign, TOKEN } from '../channels/line/fake-line-api';
 import { fetcherFor, openChat } from '../helpers/directline-chat';
 import { Mailbox } from '../helpers/mailbox';
 import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
+import { waitFor } from '../helpers/smtp';
 import { freePort, startServer, startWorker, type ServerProcess } from '../helpers/server-process';
 
 /**
@@ -199,6 +201,28 @@ describeWithRedis('two web instances and a worker on one Redis', () => {
       texts = await onA.botTexts();
     }
     expect(texts.join('\n')).toMatch(/Shopee/);
+
+    // A WebSocket stream open on one instance pushes what the other answered: told over Redis,
+    // not found by the stream's look at the store every 15 s.
+    const started = await fetch(`${a.url}/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${onA.token}` } });
+    const { streamUrl } = (await started.json()) as { streamUrl: string };
+    const pushed: string[] = [];
+    const ws = new WebSocket(streamUrl);
+    try {
+      ws.on('message', (data) => {
+        for (const act of (JSON.parse(String(data)) as { activities: { text?: string; from: { role?: string } }[] }).activities) {
+          if (act.from.role !== 'user') pushed.push(act.text ?? '');
+        }
+      });
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      // The stream starts with what is there already.
+      await waitFor('the activities so far', () => pushed.some((t) => /Shopee/.test(t)), 5000);
+      pushed.length = 0;
+      expect((await onB.send('lazada PASSWORD_NOT_MATCH')).status).toBe(200);
+      await waitFor('the answer given by the other instance, pushed', () => pushed.some((t) => /Lazada shows PASSWORD/.test(t)), 8000);
+    } finally {
+      ws.close();
+    }
   });
 
   it('answers every event once, keeps every conversation and mails every hand-over, while one instance stops', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type Redis from 'ioredis';
+import { sleep, waitFor } from '../helpers/smtp';
 import { connectTestRedis, describeWithRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
 import { newState } from '../../src/conversation/state';
 import type { ConversationStore } from '../../src/storage/conversation-store';
@@ -24,6 +25,8 @@ type Backend = {
   name: string;
   conversations: () => ConversationStore;
   directLine: () => DirectLineStore;
+  /** Two handles on the same Direct Line storage, as two instances would have. */
+  directLines: () => [DirectLineStore, DirectLineStore];
   links: () => LinkStore;
   dedup: () => EventDedupStore;
   /** Two handles on the same storage, as two instances would have. */
@@ -38,6 +41,10 @@ const backends: Backend[] = [
     name: 'sqlite',
     conversations: () => new SqliteConversationStore(new Database(':memory:')),
     directLine: () => new SqliteDirectLineStore(new Database(':memory:')),
+    directLines: () => {
+      const db = new Database(':memory:');
+      return [new SqliteDirectLineStore(db), new SqliteDirectLineStore(db)];
+    },
     links: () => new SqliteLinkStore(new Database(':memory:')),
     dedup: () => new SqliteEventDedupStore(new Database(':memory:')),
     secrets: () => {
@@ -54,6 +61,10 @@ const backends: Backend[] = [
     name: 'redis',
     conversations: () => new RedisConversationStore(redis!, `${prefix}state:${Math.random()}:`),
     directLine: () => new RedisDirectLineStore(redis!, `${prefix}dl:${Math.random()}:`),
+    directLines: () => {
+      const p = `${prefix}dl:${Math.random()}:`;
+      return [new RedisDirectLineStore(redis!, p), new RedisDirectLineStore(redis!, p)];
+    },
     links: () => new RedisLinkStore(redis!, `${prefix}line:${Math.random()}:`),
     dedup: () => new RedisEventDedupStore(redis!, `${prefix}once:${Math.random()}:`),
     secrets: () => {
@@ -141,6 +152,34 @@ function suite(backend: Backend): void {
     expect(all.watermark).toBe(2);
     expect(await dl.listActivities('c1', 2)).toEqual({ activities: [], watermark: 2 });
   });
+
+  it('tells the watchers of a conversation, on every handle, when an activity is added to it, until they stop', async () => {
+    const [one, two] = backend.directLines();
+    try {
+      await toldOfAdditions(one, two);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  async function toldOfAdditions(one: DirectLineStore, two: DirectLineStore): Promise<void> {
+    const seen: string[] = [];
+    const stopOne = one.watch('c1', () => seen.push('one'));
+    two.watch('c1', () => seen.push('two'));
+    two.watch('c2', () => seen.push('c2'));
+    // Redis subscribes in the background and looks once more when subscribed.
+    await sleep(300);
+    seen.length = 0;
+    await two.appendActivity('c1', { type: 'message', text: 'hi' });
+    await waitFor('both handles told', () => seen.includes('one') && seen.includes('two'), 3000);
+    stopOne();
+    await sleep(100);
+    seen.length = 0;
+    await one.appendActivity('c1', { type: 'message', text: 'again' });
+    await waitFor('the other handle told', () => seen.includes('two'), 3000);
+    await sleep(100);
+    expect(seen).toEqual(['two']);
+  }
 
   it('links a LINE user with a single-use nonce bound to the user its link token was issued for', async () => {
     const links = backend.links();

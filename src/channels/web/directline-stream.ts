@@ -10,13 +10,16 @@ import type { DirectLineStore } from '../../storage/directline-store';
  * botframework-directlinejs use it unless told `webSocket: false`; without it they sat "online"
  * and showed nothing.
  *
- * Activities come from the store, not from memory: a turn answered by another instance (Redis)
- * reaches this socket at the next look (every `pollMs`); one answered here, at once.
+ * Activities come from the store, not from memory, and the store says when one is added, by this
+ * instance or by another (Redis pub/sub): a turn answered anywhere reaches this socket at once.
  */
 export interface StreamOptions {
   store: DirectLineStore;
   log: Logger;
-  /** How often an open stream looks for activities other instances added. */
+  /**
+   * How often an open stream looks in the store anyway: the safety net for an announcement lost
+   * while the connection to Redis was down.
+   */
   pollMs?: number;
   /** WebSocket pings keep proxies from closing a quiet stream and find dead clients. */
   pingMs?: number;
@@ -42,12 +45,11 @@ export function refuseUpgrade(socket: Duplex, status: keyof typeof STATUS_TEXT):
 export class DirectLineStreams {
   // Clients only ever send empty keep-alive messages: nothing large is accepted.
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  private readonly wakers = new Map<string, Set<() => void>>();
   private readonly pollMs: number;
   private readonly pingMs: number;
 
   constructor(private readonly opts: StreamOptions) {
-    this.pollMs = opts.pollMs ?? 1000;
+    this.pollMs = opts.pollMs ?? 15_000;
     this.pingMs = opts.pingMs ?? 30_000;
   }
 
@@ -63,11 +65,6 @@ export class DirectLineStreams {
         refuseUpgrade(socket, err instanceof StreamRefused ? err.status : 500);
       },
     );
-  }
-
-  /** Something was added to this conversation here: its open streams send it now. */
-  notify(conversationId: string): void {
-    for (const wake of this.wakers.get(conversationId) ?? []) wake();
   }
 
   /** Shutdown: streams are closed as "going away", and their clients reconnect (to another instance). */
@@ -104,9 +101,7 @@ export class DirectLineStreams {
       }
     };
     const wake = () => void pump();
-    let wakers = this.wakers.get(conversationId);
-    if (!wakers) this.wakers.set(conversationId, (wakers = new Set()));
-    wakers.add(wake);
+    const unwatch = this.opts.store.watch(conversationId, wake);
     const poll = setInterval(wake, this.pollMs);
     let alive = true;
     ws.on('pong', () => (alive = true));
@@ -118,8 +113,7 @@ export class DirectLineStreams {
     ws.on('close', () => {
       clearInterval(poll);
       clearInterval(ping);
-      wakers.delete(wake);
-      if (wakers.size === 0) this.wakers.delete(conversationId);
+      unwatch();
     });
     ws.on('error', (err) => this.opts.log.warn({ err, conversation: conversationId }, 'Direct Line stream error'));
     wake();

@@ -49,7 +49,7 @@ export interface DirectLineDeps {
   maxTextLength?: number;
   /** Where the router is mounted: WebSocket upgrades reach the HTTP server, not the router. */
   mountPath?: string;
-  /** How often an open stream looks for activities added by other instances (ms). */
+  /** How often an open stream looks in the store besides being told of new activities (ms). */
   streamPollMs?: number;
 }
 
@@ -155,11 +155,9 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     return claims;
   };
 
-  const append = async (conversationId: string, draft: Record<string, unknown>) => {
-    const added = await store.appendActivity(conversationId, { timestamp: now().toISOString(), channelId: 'directline', conversation: { id: conversationId }, ...draft });
-    streams.notify(conversationId);
-    return added;
-  };
+  // The store tells the conversation's open streams, here and on other instances.
+  const append = (conversationId: string, draft: Record<string, unknown>) =>
+    store.appendActivity(conversationId, { timestamp: now().toISOString(), channelId: 'directline', conversation: { id: conversationId }, ...draft });
 
   /** The stream's address as the client reached us (behind a TLS proxy: wss). */
   const streamUrl = (req: Request, conversationId: string, token: string, watermark?: number) => {
