@@ -57,6 +57,10 @@ export class ConversationWatchers {
     };
   }
 
+  watched(conversationId: string): boolean {
+    return this.byConversation.has(conversationId);
+  }
+
   added(conversationId: string): void {
     for (const onAdded of this.byConversation.get(conversationId) ?? []) onAdded();
   }

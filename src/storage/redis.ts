@@ -217,12 +217,15 @@ return seq
 export class RedisDirectLineStore implements DirectLineStore {
   private readonly watchers = new ConversationWatchers();
   /** Subscribed only while a stream is open here: a connection in subscriber mode can do nothing else. */
-  private subscriber: Redis | undefined;
+  private sub: Redis | undefined;
+  private closed = false;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'bot:dl:',
     private readonly log?: RedisLog,
+    /** Wait before subscribing again after a failed subscription (tests shorten it). */
+    private readonly resubscribeMs = 5_000,
   ) {}
 
   private keys(conversationId: string) {
@@ -233,30 +236,39 @@ export class RedisDirectLineStore implements DirectLineStore {
   watch(conversationId: string, onAdded: () => void): () => void {
     const { first, remove } = this.watchers.add(conversationId, onAdded);
     const channel = this.keys(conversationId).added;
-    const sub = this.subscribe();
-    if (first) {
-      // An activity added before the subscription took effect was not announced: look once more.
-      sub.subscribe(channel).then(
-        () => this.watchers.added(conversationId),
-        (err: unknown) => this.log?.warn({ err, conversation: conversationId }, 'Direct Line: could not subscribe to new activities'),
-      );
-    }
+    if (first) this.subscribeTo(conversationId, channel);
     return () => {
-      if (remove().last) void sub.unsubscribe(channel).catch(() => undefined);
+      if (remove().last) void this.sub?.unsubscribe(channel).catch(() => undefined);
     };
   }
 
-  private subscribe(): Redis {
-    if (this.subscriber) return this.subscriber;
+  private subscribeTo(conversationId: string, channel: string): void {
+    if (this.closed) return;
+    this.subscriber().subscribe(channel).then(
+      // An activity added before the subscription took effect was not announced: look once more.
+      () => this.watchers.added(conversationId),
+      (err: unknown) => {
+        this.log?.warn({ err, conversation: conversationId }, 'Direct Line: could not subscribe to new activities (trying again; streams look every 15 s meanwhile)');
+        const again = setTimeout(() => {
+          if (this.watchers.watched(conversationId)) this.subscribeTo(conversationId, channel);
+        }, this.resubscribeMs);
+        again.unref();
+      },
+    );
+  }
+
+  private subscriber(): Redis {
+    if (this.sub) return this.sub;
     const sub = reportOutages(this.redis.duplicate({ enableAutoPipelining: false }), this.log, 'Redis (Direct Line subscriber)');
     const from = this.prefix.length;
     sub.on('message', (channel: string) => this.watchers.added(channel.slice(from, -':added'.length)));
-    return (this.subscriber = sub);
+    return (this.sub = sub);
   }
 
   async close(): Promise<void> {
-    this.subscriber?.disconnect();
-    this.subscriber = undefined;
+    this.closed = true;
+    this.sub?.disconnect();
+    this.sub = undefined;
   }
 
   async createConversation(c: DirectLineConversation): Promise<void> {

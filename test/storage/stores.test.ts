@@ -306,4 +306,35 @@ describe('sqlite stores', () => {
     db.close();
   });
 });
-describeWithRedis('redis stores', () => suite(backends[1]));
+describeWithRedis('redis stores', () => {
+  suite(backends[1]);
+
+  it('subscribes again when a subscription to a conversation failed, while it is watched', async () => {
+    const p = `${prefix}dl:${Math.random()}:`;
+    let failures = 0;
+    // The watching store's subscriber refuses its first SUBSCRIBE (as during an outage).
+    const parent = {
+      duplicate: (opts: object) => {
+        const sub = redis!.duplicate(opts);
+        const subscribe = sub.subscribe.bind(sub) as (channel: string) => Promise<unknown>;
+        Object.assign(sub, { subscribe: (channel: string) => (failures++ === 0 ? Promise.reject(new Error('refused')) : subscribe(channel)) });
+        return sub;
+      },
+    } as unknown as Redis;
+    const warnings: string[] = [];
+    const watching = new RedisDirectLineStore(parent, p, { warn: (_o, msg) => warnings.push(msg ?? ''), info: () => undefined }, 50);
+    const writer = new RedisDirectLineStore(redis!, p);
+    try {
+      let told = 0;
+      watching.watch('c1', () => told++);
+      await waitFor('a second subscription', () => failures >= 2, 3000);
+      await sleep(100);
+      told = 0;
+      await writer.appendActivity('c1', { type: 'message', text: 'hi' });
+      await waitFor('told of the activity', () => told > 0, 3000);
+      expect(warnings).toEqual([expect.stringMatching(/could not subscribe/)]);
+    } finally {
+      await Promise.all([watching.close(), writer.close()]);
+    }
+  });
+});
