@@ -249,7 +249,8 @@ class TurnBuilder {
    */
   private aboutTheProblem(redactedText: string, m: Explained): void {
     const a = m.analysis;
-    if (a.smallTalk || a.noise) return;
+    // "what now?", "hmm": no word about the problem.
+    if (a.smallTalk || a.noise || a.content.length === 0) return;
     if (m.decision === 'escalate' && a.platforms.length === 0 && a.errorCodes.length === 0) return;
     const first = this.firstWords();
     if (first.length < FIRST_WORDS) first.push(redactedText);
@@ -609,6 +610,11 @@ class TurnBuilder {
     const awaiting = this.state.awaiting;
     const asked = awaiting === 'platform' || awaiting === 'clarify' || awaiting === 'feedback' ? `${awaiting}.ask` : undefined;
     if (asked && analysis.content.length === 0 && this.state.offered.length > 0) return this.offer(this.tr(asked), this.state.offered);
+    // "what now?" at the hand-over offer or its summary: that question again, the case kept (it
+    // was the menu, and the offer's buttons were gone).
+    const h = awaiting === 'handover' && analysis.content.length === 0 ? this.state.handover : undefined;
+    if (h?.step === 'offer') return this.offer(this.tr('handover.ask'), this.state.offered);
+    if (h?.step === 'confirm') return this.confirmHandover();
     // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
     // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
     if (this.state.awaiting && this.state.awaiting !== 'handover' && m.farFromOutOfScope) return this.nothingToAnswerVague();

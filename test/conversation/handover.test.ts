@@ -217,6 +217,24 @@ describe('hand-over to support', () => {
     expect(ch.cases[0].problem).toBe('tiktok shop เชื่อมไม่ได้ค่ะ');
   });
 
+  it('asks the offer or shows the summary again for "what now?", keeping the case and leaving it out of the problem', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my shopee shop got disconnected');
+    await ch.send('talk to a human');
+    const again = await ch.send('what do I do now?');
+    expect(plain(again)).toMatch(/^Shall I send it to support\?/);
+    expect(choicesOf(again).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
+    await ch.press('handover:start');
+    await ch.send('seller@example.com');
+    await ch.press('handover:skip');
+    const summary = plain(await ch.send('hmm what now'));
+    expect(summary).toMatch(/Please check before I send it/);
+    expect(summary).toMatch(/Problem: my shopee shop got disconnected\n/);
+    expect((await ch.state())?.handover?.step).toBe('confirm');
+    await ch.send('ok');
+    expect(ch.cases[0].problem).toBe('my shopee shop got disconnected');
+  });
+
   it('adds details typed at the summary to the problem and shows the summary again; a known problem is still answered', async () => {
     const ch = new RecordingChannel();
     await ch.send('my lazada shop wont connect');
