@@ -90,10 +90,13 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
 
   // Evidence that the message is really about this topic: an error code, a word few topics
   // use, or one of its phrasings saying nearly the same thing while the topic explains it all.
+  // A message of one content word is backed by a phrasing only when the topic explains the whole
+  // message: "ทำไงต่อ" (what next) shares ต่อ with half of "bigseller ต่อกับ woo ได้มั้ย" and is
+  // not about supported platforms.
   const backs = (c: Candidate) =>
     c.distinctive.length > 0 ||
     (c.coverage >= D.wholeCoverage && c.bestPhrasing >= D.closePhrasing) ||
-    c.bestPhrasing >= D.evidencePhrasing;
+    (c.bestPhrasing >= D.evidencePhrasing && (a.content.length > 1 || c.coverage >= D.wholeCoverage));
   // A number alone ("ข้อ 2": the seller picking a choice) is no evidence, whatever phrasing has it.
   const onlyNumbers = top.matched.length > 0 && top.matched.every((t) => /^\d+$/.test(t));
   const evidence = byCode || (!onlyNumbers && (backs(top) || backs(chosen)));

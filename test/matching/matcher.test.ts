@@ -102,7 +102,8 @@ describe('matcher decisions', () => {
   });
 
   it('answers nothing from a short reply that names no problem ("no", "not sure", a choice number)', () => {
-    for (const text of ['no', 'ไม่แน่ใจค่ะ', 'ข้อ 2 ค่ะ', '2', 'not sure']) {
+    // "ทำไงต่อ" (what next): ต่อ alone is half of a supported-platforms phrasing ("ต่อกับ woo ได้มั้ย").
+    for (const text of ['no', 'ไม่แน่ใจค่ะ', 'ข้อ 2 ค่ะ', '2', 'not sure', 'ทำไงต่อ', 'แล้วต้องทำไงต่อคะ']) {
       expect({ text, decision: matcher.match(text).decision }).toEqual({ text, decision: 'none' });
     }
     // Numbers with words still count: Lazada's 30 and 180 days.
