@@ -59,8 +59,8 @@ const FIXED = /(?<!ไม่)(?:แก้ได้แล้ว|ได้แล�
  * said of steps that did not help (a fix is said "ได้แล้ว").
  */
 const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้ว|อยู่แล้ว|\b(?:tried|did) (?:it|that|this|all|everything|the steps)\b|\balready (?:did|done|tried|do|doing|using|use|have|checked|set)\b|\b(?:did|done|tried|using|use|checked) (?:[\w'-]+ ){0,4}already\b/i;
-/** Asking for another way ("what else can I do") says the steps shown did not do it. */
-const ANOTHER_WAY = /วิธีอื่น|ทางอื่น|\bwhat else (?:can|could|should|do) (?:i|we)\b|\b(?:any|an)(?: )?other (?:way|solution|fix|option)s?\b|\banything else (?:i|we) (?:can|could|should) (?:do|try)\b/i;
+/** Asking for another way ("what else can I do", "ทำไงต่อ") says the steps shown did not do it. */
+const ANOTHER_WAY = /วิธีอื่น|ทางอื่น|ทำ(?:ยัง)?ไง(?:ต่อ|อีก)|ทำอะไร(?:ต่อ|อีก)|แล้วไงต่อ|\bwhat else (?:can|could|should|do) (?:i|we)\b|\b(?:any|an)(?: )?other (?:way|solution|fix|option)s?\b|\banything else (?:i|we) (?:can|could|should) (?:do|try)\b|\bwhat (?:now|next|(?:do|should|can) (?:i|we) do (?:now|next))\b|\bnow what\b/i;
 const FEEDBACK_SENTENCE = 60;
 /** A "not" in the message (error codes such as PASSWORD_NOT_MATCH are one word, not a "not"). */
 const NEGATED = /ไม่|มิได้|\b(?:not|no|never|isn'?t|wasn'?t|aren'?t|doesn'?t|don'?t|didn'?t|can'?t|cannot|won'?t)\b/i;

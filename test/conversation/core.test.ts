@@ -155,6 +155,9 @@ describe('conversation core', () => {
       ['my lazada store says expired', 'what else can I do', 'not-fixed'],
       ['otp ไม่เข้าค่ะ shopee', 'มีวิธีอื่นไหมคะ', 'not-fixed'],
       ['lazada expired', 'is there any other way?', 'not-fixed'],
+      // "What next" too (matched, ต่อ found the supported-platforms article).
+      ['ไม่ได้รับ otp shopee', 'แล้วต้องทำไงต่อคะ', 'not-fixed'],
+      ['my lazada store says expired', 'what do I do now?', 'not-fixed'],
     ] as const) {
       const ch = new RecordingChannel();
       await ch.send(first);
@@ -302,7 +305,7 @@ describe('conversation core', () => {
   });
 
   it('answers "what else can I do" with the choices when no article is waiting for an answer, and as "not fixed" after one', async () => {
-    for (const text of ['what else can I do', 'มีวิธีอื่นไหมคะ']) {
+    for (const text of ['what else can I do', 'มีวิธีอื่นไหมคะ', 'ทำไงต่อคะ', 'now what?']) {
       const ch = new RecordingChannel(text);
       await ch.send('hi');
       const out = await ch.send(text);
