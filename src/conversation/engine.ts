@@ -267,6 +267,12 @@ class TurnBuilder {
     return this.state.firstWords;
   }
 
+  /** A button that opens a topic: its title, and its short label where buttons are small. */
+  private topicChoice(id: string): Choice {
+    const { title, label } = this.ctx.kb.byId.get(id)![this.lang];
+    return { label: title, ...(label ? { short: label } : {}), action: `topic:${id}` };
+  }
+
   private menuChoices(): Choice[] {
     return [
       ...(this.turn.accountId ? [{ label: this.tr('status.check'), action: 'status:check' }] : []),
@@ -597,7 +603,7 @@ class TurnBuilder {
     // "tiktok shop เชื่อมไม่ได้" (cannot connect) is a failure, not "can it be connected?": the
     // matcher cannot tell them apart, so with a "not" the articles about no store come last.
     const ranked = NEGATED.test(m.text) ? [...m.candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : m.candidates;
-    const choices = ranked.slice(0, 3).map((c) => ({ label: this.ctx.kb.byId.get(c.topic)![this.lang].title, action: `topic:${c.topic}` }));
+    const choices = ranked.slice(0, 3).map((c) => this.topicChoice(c.topic));
     this.offer(this.tr('clarify.ask'), [...choices, { label: this.tr('clarify.none'), action: 'none-of-these' }]);
   }
 
@@ -948,7 +954,7 @@ class TurnBuilder {
     const lines = [...diagnosis.problems, ...diagnosis.warnings].map((f) => this.describeFinding(f));
     if (diagnosis.allActive) {
       this.offer(this.tr('status.allActive', { count: diagnosis.storeCount }), [
-        ...(check.topic ? [{ label: this.ctx.kb.byId.get(check.topic)![this.lang].title, action: `topic:${check.topic}` }] : []),
+        ...(check.topic ? [this.topicChoice(check.topic)] : []),
         { label: this.tr('menu.handover'), action: 'handover' },
       ]);
       return;
@@ -997,7 +1003,7 @@ class TurnBuilder {
     if (candidates.length === 0) return this.welcome(true);
     this.state.awaiting = 'clarify';
     this.offer(this.tr('clarify.ask'), [
-      ...candidates.map((id) => ({ label: this.ctx.kb.byId.get(id)![this.lang].title, action: `topic:${id}` })),
+      ...candidates.map((id) => this.topicChoice(id)),
       { label: this.tr('clarify.none'), action: 'none-of-these' },
     ]);
   }

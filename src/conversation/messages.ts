@@ -6,6 +6,8 @@
 
 export interface Choice {
   label: string;
+  /** For buttons that hold few characters (LINE: 20), where `label` would be cut. */
+  short?: string;
   /** Opaque action the core understands when the button is pressed (topic:<id>, feedback:yes, ...). */
   action: string;
 }

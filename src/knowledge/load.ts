@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { ZodError } from 'zod';
-import { lexiconSchema, outOfScopeSchema, topicSchema, type Lexicon, type OutOfScope, type Topic } from './schema';
+import { LANGUAGES, lexiconSchema, outOfScopeSchema, topicSchema, type Lexicon, type OutOfScope, type Topic } from './schema';
 
 /** The nine topics of the source article; other systems and the evaluation rely on these ids. */
 export const REQUIRED_TOPIC_IDS = [
@@ -119,8 +119,17 @@ export function loadKnowledge(dir: string): KnowledgeBase {
   }
 
   const byId = new Map(topics.map((t) => [t.id, t]));
+  // Two topics with one button label could not be told apart in "did you mean".
+  const labelOwner = new Map<string, string>();
   for (const t of topics) {
     const where = fileOf.get(t.id);
+    for (const lang of LANGUAGES) {
+      const label = t[lang].label?.toLowerCase();
+      if (label === undefined) continue;
+      const owner = labelOwner.get(`${lang}:${label}`);
+      if (owner) problems.push(`${where}: ${lang}.label: "${t[lang].label}" is already the label of ${owner}; buttons must differ`);
+      else labelOwner.set(`${lang}:${label}`, t.id);
+    }
     t.related.forEach((r, i) => {
       if (!byId.has(r) && !brokenIds.has(r)) problems.push(`${where}: related[${i}]: unknown topic id "${r}"`);
       if (r === t.id) problems.push(`${where}: related[${i}]: a topic cannot be related to itself`);

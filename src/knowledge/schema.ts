@@ -45,9 +45,18 @@ const imageSlot = z
   })
   .strict();
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** LINE's button labels hold 20 characters as a reader counts them (a Thai vowel mark is no extra one). */
+export const LABEL_MAX = 20;
+
 const localized = z
   .object({
     title: nonEmpty,
+    /**
+     * The title on a button (LINE's hold 20 characters): "did you mean" between two Lazada
+     * articles showed two buttons cut to the same "เชื่อมต่อร้าน Lazada…". Without one the title is cut.
+     */
+    label: nonEmpty.refine((s) => [...graphemes.segment(s)].length <= LABEL_MAX, `at most ${LABEL_MAX} characters (LINE cuts longer button labels)`).optional(),
     /** How sellers really describe the problem; the matcher learns from these. */
     symptoms: z.array(phrase).min(5, 'needs at least 5 example phrasings'),
     /** Menu path shown above the steps, e.g. Settings > Connection Center > Connect Store. */

@@ -1,5 +1,5 @@
 import { redactBotLine } from '../../src/conversation/engine';
-import { choicesOf, plain, RecordingChannel } from './recording-channel';
+import { choicesOf, core, plain, RecordingChannel } from './recording-channel';
 
 describe('conversation core', () => {
   it('welcomes with a short menu of common problems', async () => {
@@ -93,6 +93,18 @@ describe('conversation core', () => {
       expect({ typed, shown: ch.events.find((e) => e.type === 'answered') }).toEqual({ typed, shown: { type: 'answered', topic: second } });
       expect(out.find((m) => m.type === 'steps')).toBeDefined();
     }
+  });
+
+  it('offers the topics of "did you mean" with their full titles and the short labels small buttons show', async () => {
+    const ch = new RecordingChannel();
+    const offered = choicesOf(await ch.send('lazada connect ไม่ได้ค่ะ ขึ้น error'));
+    const topics = offered.filter((c) => c.action.startsWith('topic:'));
+    expect(topics.length).toBeGreaterThanOrEqual(2);
+    for (const c of topics) {
+      const t = core.kb.byId.get(c.action.slice('topic:'.length))!;
+      expect(c).toEqual({ label: t.th.title, short: t.th.label, action: c.action });
+    }
+    expect(new Set(topics.map((c) => c.short)).size).toBe(topics.length);
   });
 
   it('takes a typed "no" to "did you mean" as none of these, in the conversation\'s language', async () => {

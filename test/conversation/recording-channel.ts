@@ -1,6 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { CoreEvent, OutMessage, Turn } from '../../src/conversation/messages';
+import type { Choice, CoreEvent, OutMessage, Turn } from '../../src/conversation/messages';
 import { BotService } from '../../src/conversation/service';
 import { toPlainText } from '../../src/conversation/plain-text';
 import { loadKnowledge } from '../../src/knowledge/load';
@@ -91,6 +91,6 @@ export function plain(messages: OutMessage[]): string {
   return messages.map((m) => toPlainText(m)).join('\n---\n');
 }
 
-export function choicesOf(messages: OutMessage[]): { label: string; action: string }[] {
+export function choicesOf(messages: OutMessage[]): Choice[] {
   return messages.flatMap((m) => (m.type === 'choices' || m.type === 'card' ? m.choices : []));
 }

@@ -70,6 +70,16 @@ describe('knowledge base', () => {
     );
   });
 
+  it('refuses a button label LINE would cut, or one another topic already has', () => {
+    const dir = copyKb();
+    edit(dir, 'store-nickname-duplicate', (d) => (d.en.label = 'The store nickname is already in use'));
+    edit(dir, 'lazada-password-not-match', (d) => (d.th.label = 'INTERNAL_DATA_ERROR'));
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(/topics\/store-nickname-duplicate\.yaml: en\.label: at most 20 characters/),
+      expect.stringMatching(/topics\/lazada-password-not-match\.yaml: th\.label: "INTERNAL_DATA_ERROR" is already the label of lazada-internal-data-error; buttons must differ/),
+    ]);
+  });
+
   it('rejects a missing language version', () => {
     const dir = copyKb();
     edit(dir, 'contact-support', (d) => delete d.en);

@@ -149,8 +149,9 @@ function isHttpsUrl(url: string | undefined): url is string {
  * label as what the seller "said". An action too long for postback data becomes a message
  * action that types the choice's number, which the core maps back to the offered choice.
  */
-function choiceAction(choice: Choice, index: number): Action {
-  const label = shortenLabel(choice.label.trim() || String(index + 1));
+function choiceAction(choice: Choice, index: number, numbered: boolean): Action {
+  const text = (choice.short ?? choice.label).trim() || String(index + 1);
+  const label = shortenLabel(numbered ? `${index + 1}. ${text}` : text);
   if (choice.action.length <= LIMITS.postbackData) {
     return {
       type: 'postback',
@@ -162,10 +163,15 @@ function choiceAction(choice: Choice, index: number): Action {
   return { type: 'message', label, text: String(index + 1) } as messagingApi.MessageAction;
 }
 
+/** The buttons of one question; labels cut to the same words (long titles without a short label) are told apart by number. */
+function choiceActions(choices: Choice[]): Action[] {
+  const cut = choices.map((c, i) => shortenLabel((c.short ?? c.label).trim() || String(i + 1)));
+  const numbered = new Set(cut).size < cut.length;
+  return choices.map((c, i) => choiceAction(c, i, numbered));
+}
+
 function quickReply(choices: Choice[]): messagingApi.QuickReply {
-  return {
-    items: choices.slice(0, LIMITS.quickReplyItems).map((c, i) => ({ type: 'action', action: choiceAction(c, i) })),
-  };
+  return { items: choiceActions(choices.slice(0, LIMITS.quickReplyItems)).map((action) => ({ type: 'action', action })) };
 }
 
 const GREY = '#8C8C8C';
@@ -279,7 +285,7 @@ function toParts(m: OutMessage, opts: RenderOptions, isOffer: boolean): Part[] {
 /** A card, or an earlier offer in the same reply: a bubble with buttons that stay pressable. */
 function buttonsOrText(altText: string, head: FlexComponent[], m: Extract<OutMessage, { type: 'card' | 'choices' }>, opts: RenderOptions): Part[] {
   const body = head.length > 0 ? head : [flexText(m.type === 'choices' ? m.text : m.title, { size: 'sm' })];
-  const msg = m.choices.length <= LIMITS.quickReplyItems ? flex(altText, bubble(body, m.choices.map(choiceAction))) : undefined;
+  const msg = m.choices.length <= LIMITS.quickReplyItems ? flex(altText, bubble(body, choiceActions(m.choices))) : undefined;
   if (msg) return [{ kind: 'message', message: msg }];
   const plain = toPlainText(m, opts.choiceHint);
   return plain.trim() ? [{ kind: 'text', text: plain }] : [];

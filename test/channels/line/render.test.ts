@@ -86,6 +86,29 @@ describe('LINE rendering', () => {
     expect(action.displayText).toBe(long);
   });
 
+  it("uses a choice's short label on the button and its full label as what the seller said; labels cut alike are numbered", () => {
+    const title = (code: string) => `เชื่อมต่อร้าน Lazada แล้วขึ้น ${code}`;
+    const [[msg]] = renderReply([
+      { type: 'choices', text: 'Q', choices: [{ label: title('INTERNAL_DATA_ERROR'), short: 'INTERNAL_DATA_ERROR', action: 'topic:a' }] },
+    ]);
+    const action = (msg as any).quickReply.items[0].action;
+    expect([action.label, action.displayText]).toEqual(['INTERNAL_DATA_ERROR', title('INTERNAL_DATA_ERROR')]);
+
+    // Without short labels both titles cut to "เชื่อมต่อร้าน Lazada…": the seller could not tell them apart.
+    const twins = [title('INTERNAL_DATA_ERROR'), title('PASSWORD_NOT_MATCH')].map((label, i) => ({ label, action: `topic:${i}` }));
+    for (const offer of [
+      renderReply([{ type: 'choices', text: 'Q', choices: [...twins, { label: 'ไม่ใช่ทั้งหมด', action: 'none' }] }])[0][0] as any,
+      renderReply([{ type: 'card', title: 'T', choices: twins }, { type: 'text', text: 'after' }])[0][0] as any,
+    ]) {
+      const actions = offer.quickReply?.items.map((i: any) => i.action) ?? offer.contents.footer.contents.map((b: any) => b.action);
+      const labels = actions.map((a: any) => a.label);
+      expect(new Set(labels).size).toBe(labels.length);
+      expect(labels[0]).toMatch(/^1\. /);
+      expect(labels[1]).toMatch(/^2\. /);
+      for (const l of labels) expect(graphemes(l)).toBeLessThanOrEqual(20);
+    }
+  });
+
   it('counts Thai labels in grapheme clusters and cuts them between words', () => {
     // 20 graphemes fit although the string is longer in UTF-16 units (vowel and tone marks).
     const fits = 'ไม่ได้รับ OTP Shopee';
