@@ -611,6 +611,7 @@ class TurnBuilder {
     const { analysis } = m;
     if (analysis.smallTalk === 'greeting') return this.welcome(false);
     if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'));
+    if (analysis.smallTalk === 'goodbye') return this.say(this.tr('smalltalk.goodbye'));
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
     // "hmm" to a question with choices: the same question again, no miss.
     const awaiting = this.state.awaiting;

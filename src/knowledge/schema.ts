@@ -115,8 +115,8 @@ export const lexiconSchema = z
     stopwords: z.object({ th: z.array(phrase), en: z.array(phrase) }).strict(),
     /** Phrases that mean "let me talk to a person". */
     handoverPhrases: z.array(phrase).min(1),
-    /** Small talk: greetings and thanks, answered kindly but never with an article. */
-    smallTalk: z.object({ greetings: z.array(phrase), thanks: z.array(phrase) }).strict(),
+    /** Small talk: greetings, thanks and goodbyes, answered kindly but never with an article. */
+    smallTalk: z.object({ greetings: z.array(phrase), thanks: z.array(phrase), goodbyes: z.array(phrase).default([]) }).strict(),
   })
   .strict();
 

@@ -19,7 +19,7 @@ export interface Analysis {
   platforms: Platform[];
   errorCodes: string[];
   handover: boolean;
-  smallTalk: 'greeting' | 'thanks' | null;
+  smallTalk: 'greeting' | 'thanks' | 'goodbye' | null;
   noise: boolean;
 }
 
@@ -115,12 +115,15 @@ export class Analyser {
     const squeezed = normalised.replace(/[\s_]/g, '');
     const handover = lex.handover.some((p) => squeezed.includes(p));
 
-    // Small talk only when nothing but greetings, thanks and filler is left.
+    // Small talk only when nothing but greetings, thanks, goodbyes and filler is left; "thanks, bye"
+    // is a goodbye.
     const isGreeting = (t: string) => lex.greetings.has(t);
     const isThanks = (t: string) => lex.thanks.has(t);
+    const isGoodbye = (t: string) => lex.goodbyes.has(t);
     let smallTalk: Analysis['smallTalk'] = null;
-    if (content.every((t) => isGreeting(t) || isThanks(t))) {
-      if (tokens.some(isThanks) || isThanks(squeezed)) smallTalk = 'thanks';
+    if (content.every((t) => isGreeting(t) || isThanks(t) || isGoodbye(t))) {
+      if (tokens.some(isGoodbye) || isGoodbye(squeezed)) smallTalk = 'goodbye';
+      else if (tokens.some(isThanks) || isThanks(squeezed)) smallTalk = 'thanks';
       else if (tokens.some(isGreeting) || isGreeting(squeezed)) smallTalk = 'greeting';
     }
 

@@ -100,6 +100,7 @@ export interface CompiledLexicon {
   handover: string[];
   greetings: Set<string>;
   thanks: Set<string>;
+  goodbyes: Set<string>;
   /** Every word the lexicon itself knows (variants and canonicals): never "corrected" as a typo. */
   known: Set<string>;
 }
@@ -153,6 +154,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     handover: lex.handoverPhrases.map(compact).filter(Boolean),
     greetings: new Set(lex.smallTalk.greetings.map(compact)),
     thanks: new Set(lex.smallTalk.thanks.map(compact)),
+    goodbyes: new Set(lex.smallTalk.goodbyes.map(compact)),
     known,
   };
 }

@@ -365,13 +365,20 @@ describe('conversation core', () => {
     expect((await answered.state())!).toMatchObject({ misses: 0, awaiting: 'feedback' });
   });
 
-  it('answers greetings, thanks, emoji and stickers briefly and kindly', async () => {
+  it('answers greetings, thanks, goodbyes, emoji and stickers briefly and kindly', async () => {
     const ch = new RecordingChannel();
     expect(plain(await ch.send('สวัสดีค่ะ'))).toMatch(/สวัสดีค่ะ/);
     expect(plain(await ch.send('ขอบคุณค่ะ'))).toMatch(/ยินดีค่ะ/);
     expect(plain(await ch.send('👍'))).toMatch(/😊/);
     expect(plain(await ch.bot.handle({ channel: 'test', conversationId: 'c1', userId: 'u1', kind: 'sticker', at: new Date().toISOString() }))).toMatch(/สติกเกอร์/);
+    // A goodbye, with thanks or without (it was "I can only help with store connections").
+    expect(plain(await ch.send('ขอบคุณค่ะ บาย'))).toMatch(/แล้วพบกันใหม่/);
     expect((await ch.state())!.misses).toBe(0);
+    const en = new RecordingChannel('c-en');
+    await en.send('my lazada store expired');
+    await en.press('feedback:yes');
+    expect(plain(await en.send('ok bye'))).toMatch(/^Bye! 👋/);
+    expect((await en.state())!.misses).toBe(0);
   });
 
   it('a message it cannot read (a location) gets what it can read, in the conversation language, and the problem goes on', async () => {
