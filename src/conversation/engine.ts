@@ -447,6 +447,10 @@ class TurnBuilder {
       this.offer(this.tr('feedback.same'), this.state.offered);
       return true;
     }
+    // Matched to an earlier article the seller said did not help ("เป็นบัญชีเจ้าของร้านค่ะ", the
+    // renewal article's owner account, after it and the general one): more about why this one does
+    // not help either, not a reason to show that one again.
+    if (m.decision === 'answer' && m.topic && this.state.notFixed.includes(m.topic)) return this.handled('feedback:no');
     return false;
   }
 

@@ -184,6 +184,18 @@ describe('conversation core', () => {
     expect(ch.events).toContainEqual({ type: 'answered', topic: 'lazada-internal-data-error' });
   });
 
+  it('does not show again an article the seller said did not help: what matches it is taken as "not fixed" for the current one', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ร้าน tiktok หมดอายุ ต่ออายุยังไงคะ');
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'tiktok-renew-authorization' });
+    await ch.send('ต่อแล้วค่ะ แต่ยังขึ้นหมดอายุ');
+    const current = (await ch.state())!.topic;
+    expect(current).not.toBe('tiktok-renew-authorization');
+    await ch.send('เป็นบัญชีเจ้าของร้านค่ะ');
+    expect(ch.events.filter((e) => e.type === 'answered' && e.topic === 'tiktok-renew-authorization')).toHaveLength(1);
+    expect(ch.events).toContainEqual({ type: 'not-resolved', topic: current });
+  });
+
   it('takes the problem told again, after its article, as not tried yet: the steps are the answer, the question stands', async () => {
     for (const [first, again, said] of [
       ['ร้าน shopee หมดอายุ', 'ร้าน shopee หมดอายุการเชื่อมต่อค่ะ', /ขั้นตอนด้านบนใช้แก้ปัญหานี้/],
