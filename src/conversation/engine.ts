@@ -603,10 +603,20 @@ class TurnBuilder {
   }
 
   private clarify(m: Explained): void {
+    // In a conversation about one store's platform, a message naming none is not asked about
+    // another platform's articles ("how can I check?" after a Shopify article offered Shopee's
+    // and WooCommerce's); with none left it says too little.
+    const known = m.analysis.platforms.length === 0 ? this.state.platforms : [];
+    const fits = (id: string) => {
+      const platforms = this.ctx.kb.byId.get(id)!.platforms;
+      return known.length === 0 || platforms.includes('all') || platforms.some((p) => known.includes(p as Platform));
+    };
+    const candidates = m.candidates.filter((c) => fits(c.topic));
+    if (candidates.length === 0) return this.nothingToAnswer({ ...m, decision: 'none', vague: true, farFromOutOfScope: true });
     this.state.awaiting = 'clarify';
     // "tiktok shop เชื่อมไม่ได้" (cannot connect) is a failure, not "can it be connected?": the
     // matcher cannot tell them apart, so with a "not" the articles about no store come last.
-    const ranked = NEGATED.test(m.text) ? [...m.candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : m.candidates;
+    const ranked = NEGATED.test(m.text) ? [...candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : candidates;
     const choices = ranked.slice(0, 3).map((c) => this.topicChoice(c.topic));
     this.offer(this.tr('clarify.ask'), [...choices, { label: this.tr('clarify.none'), action: 'none-of-these' }]);
   }

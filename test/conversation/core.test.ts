@@ -107,6 +107,21 @@ describe('conversation core', () => {
     expect(new Set(topics.map((c) => c.short)).size).toBe(topics.length);
   });
 
+  it('does not offer another platform\'s articles in "did you mean" when the conversation is about one platform', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('Hi, my Shopify store is not syncing anymore since yesterday');
+    expect((await ch.state())!.platforms).toEqual(['shopify']);
+    // The matcher's candidates are Shopee's and WooCommerce's articles: none is offered, the seller is asked for more.
+    expect(core.matcher.match('how can I check?').candidates.every((c) => !core.kb.byId.get(c.topic)!.platforms.some((p) => p === 'shopify' || p === 'all'))).toBe(true);
+    const out = await ch.send('how can I check?');
+    expect(plain(out)).toMatch(/Tell me a little more/);
+    expect((await ch.state())!.awaiting).not.toBe('clarify');
+    // Without a platform in the conversation the same words are asked about as before.
+    const fresh = new RecordingChannel('fresh');
+    expect((await fresh.send('how can I check?')).length).toBeGreaterThan(0);
+    expect((await fresh.state())!.awaiting).toBe('clarify');
+  });
+
   it('takes a typed "no" to "did you mean" as none of these, in the conversation\'s language', async () => {
     for (const typed of ['ไม่ได้ค่ะ', 'no', 'ไม่ใช่ทั้งหมด']) {
       const ch = new RecordingChannel();
