@@ -58,7 +58,7 @@ const FIXED = /(?<!ไม่)(?:แก้ได้แล้ว|ได้แล�
  * "ลองแล้วครับ" (tried it), "I'm using the main account already", with neither of the above:
  * said of steps that did not help (a fix is said "ได้แล้ว").
  */
-const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้ว|อยู่แล้ว|\b(?:tried|did) (?:it|that|this|all|everything|the steps)\b|\balready (?:did|done|tried|do|doing|using|use|have|checked|set)\b|\b(?:did|done|tried|using|use|checked) (?:[\w'-]+ ){0,4}already\b/i;
+const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้ว|อยู่แล้ว|(?:ใช้|เปลี่ยน|ตั้งค่า|กด|เช็[คก]|ตรวจสอบ|ติดตั้ง|ล็อก(?:อิน|เอาท์)|ออกจากระบบ)\S{0,25}?แล้ว|\b(?:tried|did) (?:it|that|this|all|everything|the steps)\b|\balready (?:did|done|tried|do|doing|using|use|have|checked|set)\b|\b(?:did|done|tried|using|use|checked) (?:[\w'-]+ ){0,4}already\b/i;
 /** Asking for another way ("what else can I do", "ทำไงต่อ") says the steps shown did not do it. */
 const ANOTHER_WAY = /วิธีอื่น|ทางอื่น|ทำ(?:ยัง)?ไง(?:ต่อ|อีก)|ทำอะไร(?:ต่อ|อีก)|แล้วไงต่อ|\bwhat else (?:can|could|should|do) (?:i|we)\b|\b(?:any|an)(?: )?other (?:way|solution|fix|option)s?\b|\banything else (?:i|we) (?:can|could|should) (?:do|try)\b|\bwhat (?:now|next|(?:do|should|can) (?:i|we) do (?:now|next))\b|\bnow what\b/i;
 const FEEDBACK_SENTENCE = 60;

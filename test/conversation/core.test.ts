@@ -174,6 +174,10 @@ describe('conversation core', () => {
       ['ร้าน woocommerce เชื่อมไม่ได้ครับ ขึ้น 401 unauthorized', 'ลองแล้วครับ', 'not-fixed'],
       ['ร้าน shopee หมดอายุ', 'ครับ', 'resolved'],
       ['my lazada store says INTERNAL_DATA_ERROR', "I'm using the main account already", 'not-fixed'],
+      // The same in Thai (it was taken for a new problem, and asked which platform).
+      ['Lazada INTERNAL_DATA_ERROR', 'ใช้บัญชีหลักแล้วค่ะ', 'not-fixed'],
+      ['lazada ขึ้น PASSWORD_NOT_MATCH', 'เปลี่ยนรหัสผ่านแล้วค่ะ ก็ยังขึ้นอยู่', 'not-fixed'],
+      ['tiktok ร้านที่สองเชื่อมแล้วได้ร้านเดิม', 'ออกจากระบบร้านแรกแล้วค่ะ', 'not-fixed'],
       // "จำรหัสไม่ได้แล้ว" (can't remember the password any more) holds ได้แล้ว (fixed) after ไม่.
       ['ร้าน shopee ขึ้นว่า ร้านค้านี้ถูกผูกกับบัญชีอื่นแล้ว แต่เราไม่เคยผูกเลย', 'บัญชีเก่าจำรหัสไม่ได้แล้วค่ะ', 'not-fixed'],
       // Matched to the article just shown: it does not fit, it is not shown twice.
