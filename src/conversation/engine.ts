@@ -317,7 +317,7 @@ class TurnBuilder {
     const typed = text.trim();
     if (this.typedCommand(typed)) return;
     // "[password removed]" is the bot's own words: matched, it pulled towards the password articles.
-    const m = this.ctx.matcher.explain(kinds.length > 0 ? withoutMasks(text) : text);
+    const m = this.inContext(this.ctx.matcher.explain(kinds.length > 0 ? withoutMasks(text) : text));
     // Before remember(): "No" shows the next of the alternatives of the article's own match.
     if (this.feedbackTyped(typed, m)) return;
     this.remember(m);
@@ -531,6 +531,19 @@ class TurnBuilder {
   private namesSomethingNew(m: Explained): boolean {
     const a = m.analysis;
     return a.platforms.some((p) => !this.state.platforms.includes(p)) || a.errorCodes.some((c) => !this.state.errorCodes.includes(c));
+  }
+
+  /**
+   * A message naming no platform, in a conversation about one, is read with that platform when
+   * that turns "did you mean" into an answer ("it says consumer key invalid" after a WooCommerce
+   * article: Shopify's and WooCommerce's articles were about as likely; with WooCommerce, its
+   * API-key article).
+   */
+  private inContext(m: Explained): Explained {
+    const [platform, ...more] = this.state.platforms;
+    if (m.decision !== 'clarify' || m.analysis.platforms.length > 0 || !platform || more.length > 0) return m;
+    const again = this.ctx.matcher.explain(`${m.text} ${PLATFORM_NAMES[platform]}`);
+    return again.decision === 'answer' ? again : m;
   }
 
   private remember(m: Explained): void {

@@ -107,7 +107,7 @@ describe('conversation core', () => {
     expect(new Set(topics.map((c) => c.short)).size).toBe(topics.length);
   });
 
-  it('does not offer another platform\'s articles in "did you mean" when the conversation is about one platform', async () => {
+  it('reads a message naming no platform with the conversation\'s one: no other platform\'s articles in "did you mean", an answer where that makes one', async () => {
     const ch = new RecordingChannel();
     await ch.send('Hi, my Shopify store is not syncing anymore since yesterday');
     expect((await ch.state())!.platforms).toEqual(['shopify']);
@@ -116,6 +116,12 @@ describe('conversation core', () => {
     const out = await ch.send('how can I check?');
     expect(plain(out)).toMatch(/Tell me a little more/);
     expect((await ch.state())!.awaiting).not.toBe('clarify');
+    // Read with the conversation's platform, "did you mean" may become an answer.
+    const woo = new RecordingChannel('woo');
+    await woo.send('hello, woocommerce connect fail');
+    expect(core.matcher.match('it says consumer key invalid').decision).toBe('clarify');
+    await woo.send('it says consumer key invalid');
+    expect(woo.events).toContainEqual({ type: 'answered', topic: 'woocommerce-api-key' });
     // Without a platform in the conversation the same words are asked about as before.
     const fresh = new RecordingChannel('fresh');
     expect((await fresh.send('how can I check?')).length).toBeGreaterThan(0);
