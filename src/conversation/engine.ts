@@ -988,10 +988,11 @@ class TurnBuilder {
       return;
     }
     this.say([this.tr('status.intro'), ...lines].join('\n'));
+    // The platform and code of every problem found, an unknown error's too: the hand-over's
+    // summary said "Platform: —" for a Shopify store's unknown error.
     for (const f of diagnosis.problems) {
-      if (f.kind === 'expired' || f.kind === 'known-error') this.addPlatform(f.store.platform);
-      if (f.kind === 'known-error' && !this.state.errorCodes.includes(f.code)) this.state.errorCodes.push(f.code);
-      if (f.kind === 'unknown-error' && !this.state.errorCodes.includes(f.code)) this.state.errorCodes.push(f.code);
+      this.addPlatform(f.store.platform);
+      if ((f.kind === 'known-error' || f.kind === 'unknown-error') && !this.state.errorCodes.includes(f.code)) this.state.errorCodes.push(f.code);
     }
     const first = diagnosis.problems[0];
     if (!first) return this.continueAfterCheck(check);

@@ -122,6 +122,11 @@ describe('live status check in the conversation', () => {
     expect(choicesOf(out).map((c) => c.action)).toContain('handover:start');
     expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'unknown-error' });
     expect((await ch.state())?.errorCodes).toContain('SHOP_LOCKED_BY_PARTNER');
+    // The summary for support names the store's platform.
+    expect((await ch.state())?.platforms).toEqual(['shopify']);
+    await ch.press('handover:start');
+    await ch.send('seller@example.com');
+    expect(plain(await ch.press('handover:skip'))).toMatch(/Platform: Shopify\nError codes: SHOP_LOCKED_BY_PARTNER/);
   });
 
   it('carries on with the knowledge base in one sentence when the connector fails', async () => {
