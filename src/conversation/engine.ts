@@ -660,7 +660,10 @@ class TurnBuilder {
 
   /** Too little to pick a topic, though it is about a store connection: ask for more (still a miss). */
   private nothingToAnswerVague(): void {
-    this.miss(() => this.offer(this.tr('vague'), this.menuChoices()));
+    // The platform is not asked for again once the conversation knows it.
+    const [platform, ...more] = this.state.platforms;
+    const ask = platform && more.length === 0 ? this.tr('vagueOnPlatform', { platform: PLATFORM_NAMES[platform] }) : this.tr('vague');
+    this.miss(() => this.offer(ask, this.menuChoices()));
   }
 
   /** A message the bot could not help with; the second in a row brings the hand-over offer. */

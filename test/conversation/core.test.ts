@@ -114,7 +114,9 @@ describe('conversation core', () => {
     // The matcher's candidates are Shopee's and WooCommerce's articles: none is offered, the seller is asked for more.
     expect(core.matcher.match('how can I check?').candidates.every((c) => !core.kb.byId.get(c.topic)!.platforms.some((p) => p === 'shopify' || p === 'all'))).toBe(true);
     const out = await ch.send('how can I check?');
-    expect(plain(out)).toMatch(/Tell me a little more/);
+    // Asked for more, the platform not asked again.
+    expect(plain(out)).toMatch(/Tell me a little more about your Shopify store/);
+    expect(plain(out)).not.toMatch(/which platform/);
     expect((await ch.state())!.awaiting).not.toBe('clarify');
     // Read with the conversation's platform, "did you mean" may become an answer.
     const woo = new RecordingChannel('woo');
