@@ -123,6 +123,17 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
   const strong = top.score >= D.answerScore && top.coverage >= D.answerCoverage;
   // Far ahead of every other family: a partly explained message is still clearly about it.
   const farAhead = top.coverage >= D.answerCoverage && top.score >= D.clarifyScore && margin >= D.wideMargin;
+  // A platform's name alone ("woocommerce") says which store, not what is wrong: every article of
+  // that platform explains it as well (it answered the permalinks one, whose phrasing
+  // "woocommerce connection failed" is nearly the name alone). Which one is asked.
+  const nameOnly = !byCode && a.platforms.length > 0 && a.content.length <= a.platforms.length;
+  const sameName = nameOnly ? ranked.filter((c) => c.coverage >= D.wholeCoverage).slice(0, D.maxCandidates) : [];
+  if (sameName.length >= 2) {
+    return withWhy(
+      { ...base, decision: 'clarify', topic: null, confidence: round(Math.min(1, top.score) * 0.5), candidates: sameName.map((c) => ({ topic: c.topic, confidence: conf(c) })) },
+      why("clarify: only a platform's name, which several of its articles explain as well"),
+    );
+  }
   if (evidence && (byCode || strong || farAhead) && margin >= D.margin) {
     const topicDef = topics.get(chosen.topic);
     const platformUnconfirmed =

@@ -110,6 +110,17 @@ describe('matcher decisions', () => {
     expect(matcher.match('ลาซาด้าครบ 180 วันแล้วต้องเชื่อมใหม่ใช่ไหม').topic).toBe('lazada-token-lifetime');
   });
 
+  it('asks which article when the message is only a platform\'s name, which all its articles explain as well', () => {
+    for (const text of ['woocommerce', 'woo ค่ะ', 'shopee']) {
+      const r = matcher.match(text);
+      expect({ text, decision: r.decision }).toEqual({ text, decision: 'clarify' });
+      expect(r.candidates.length).toBeGreaterThanOrEqual(2);
+    }
+    expect(matcher.match('woocommerce').candidates.map((c) => c.topic).sort()).toEqual(['woocommerce-api-key', 'woocommerce-permalinks', 'woocommerce-rest-blocked']);
+    // With anything about the problem, it answers as before.
+    expect(matcher.match('woocommerce ขึ้น 401 consumer key').topic).toBe('woocommerce-api-key');
+  });
+
   it('offers at most three candidates when it asks to clarify', () => {
     for (const text of ['ร้านเชื่อมต่อไม่ได้', 'connect store problem', 'woocommerce error']) {
       expect(matcher.match(text).candidates.length).toBeLessThanOrEqual(3);
