@@ -608,11 +608,20 @@ class TurnBuilder {
     if (!this.state.tried.includes(topic.id)) this.state.tried.push(topic.id);
     this.state.misses = 0;
     this.state.awaiting = 'feedback';
-    this.offer(this.tr('feedback.ask'), [
-      { label: this.tr('feedback.yes'), action: 'feedback:yes' },
-      { label: this.tr('feedback.no'), action: 'feedback:no' },
+    this.offer(this.tr(this.feedbackKey('ask')), [
+      { label: this.tr(this.feedbackKey('yes')), action: 'feedback:yes' },
+      { label: this.tr(this.feedbackKey('no')), action: 'feedback:no' },
       { label: this.tr('menu.handover'), action: 'handover' },
     ]);
+  }
+
+  /**
+   * The words of "did this fix it?": an article that answers a question (the supported platforms,
+   * how to reach support) fixed nothing, so it is "did this answer your question?".
+   */
+  private feedbackKey(k: 'ask' | 'yes' | 'no' | 'thanks'): string {
+    const informational = !!this.state.topic && NOT_ABOUT_A_STORE.has(this.state.topic);
+    return informational ? `feedback.${k}Info` : `feedback.${k}`;
   }
 
   private clarify(m: Explained): void {
@@ -642,7 +651,7 @@ class TurnBuilder {
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
     // "hmm" to a question with choices: the same question again, no miss.
     const awaiting = this.state.awaiting;
-    const asked = awaiting === 'platform' || awaiting === 'clarify' || awaiting === 'feedback' ? `${awaiting}.ask` : undefined;
+    const asked = awaiting === 'feedback' ? this.feedbackKey('ask') : awaiting === 'platform' || awaiting === 'clarify' ? `${awaiting}.ask` : undefined;
     if (asked && analysis.content.length === 0 && this.state.offered.length > 0) return this.offer(this.tr(asked), this.state.offered);
     // "what now?" at the hand-over offer or its summary: that question again, the case kept (it
     // was the menu, and the offer's buttons were gone).
@@ -717,7 +726,7 @@ class TurnBuilder {
     this.state.offered = [];
     this.state.tried = [];
     this.events.push({ type: 'resolved', topic });
-    this.say(this.tr('feedback.thanks'));
+    this.say(this.tr(this.feedbackKey('thanks')));
   }
 
   private notFixed(): void {
@@ -901,7 +910,7 @@ class TurnBuilder {
   }
 
   private isButtonLabel(text: string): boolean {
-    return ['handover.send', 'handover.notNow', 'handover.confirm', 'handover.skip', 'feedback.yes', 'feedback.no', 'menu.handover'].some(
+    return ['handover.send', 'handover.notNow', 'handover.confirm', 'handover.skip', 'feedback.yes', 'feedback.no', 'feedback.yesInfo', 'feedback.noInfo', 'menu.handover'].some(
       (k) => this.tr(k) === text,
     );
   }

@@ -404,6 +404,19 @@ describe('conversation core', () => {
     expect((await answered.state())!).toMatchObject({ misses: 0, awaiting: 'feedback' });
   });
 
+  it('asks "did this answer your question?" after an article that answers a question, not "did this fix it?"', async () => {
+    const ch = new RecordingChannel();
+    const out = await ch.send('can i connect amazon?');
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'platforms-supported' });
+    expect(plain(out)).toMatch(/Did this answer your question\?/);
+    expect(choicesOf(out).map((c) => c.label)).toEqual(['Yes, thanks', 'No', 'Talk to support']);
+    expect(plain(await ch.send('hmm'))).toMatch(/^Did this answer your question\?/);
+    expect(plain(await ch.press('feedback:yes'))).toMatch(/Glad it helped/);
+    // A store's problem keeps its question.
+    const th = new RecordingChannel('th');
+    expect(plain(await th.send('ร้าน shopee หมดอายุ'))).toMatch(/แก้ปัญหาได้แล้วไหมคะ/);
+  });
+
   it('answers greetings, thanks, goodbyes, emoji and stickers briefly and kindly', async () => {
     const ch = new RecordingChannel();
     expect(plain(await ch.send('สวัสดีค่ะ'))).toMatch(/สวัสดีค่ะ/);
