@@ -736,6 +736,9 @@ class TurnBuilder {
       if (!this.state.notFixed.includes(current.id)) this.state.notFixed.push(current.id);
     }
     if (current?.support.mayNeed) return this.handover('needs-support');
+    // An article answering a question (the supported platforms) that did not answer it: no
+    // store problem's article is "the cause instead"; support can answer.
+    if (current && NOT_ABOUT_A_STORE.has(current.id)) return this.handover('not-answered');
     // One more article at most (the next best match, else a related one), then a person.
     const next = this.state.tried.length < 2 ? this.nextArticle(current) : undefined;
     if (next) {

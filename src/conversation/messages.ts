@@ -108,4 +108,4 @@ export type CoreEvent =
   /** A typed message was matched and the match decided the reply ('vague': 'none', but about a store connection). */
   | { type: 'matched'; decision: Decision | 'vague' };
 
-export type HandoverReason = 'asked' | 'two-misses' | 'not-fixed' | 'needs-support' | 'no-article-for-platform' | 'unknown-error';
+export type HandoverReason = 'asked' | 'two-misses' | 'not-fixed' | 'not-answered' | 'needs-support' | 'no-article-for-platform' | 'unknown-error';

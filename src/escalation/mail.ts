@@ -34,6 +34,7 @@ const REASONS: Record<string, string> = {
   asked: 'seller asked for support',
   'two-misses': 'no matching article',
   'not-fixed': 'articles did not fix it',
+  'not-answered': "the article did not answer the seller's question",
   'needs-support': 'the article needs support',
   'no-article-for-platform': 'no article for this platform',
   'unknown-error': 'unknown error',

@@ -412,6 +412,12 @@ describe('conversation core', () => {
     expect(choicesOf(out).map((c) => c.label)).toEqual(['Yes, thanks', 'No', 'Talk to support']);
     expect(plain(await ch.send('hmm'))).toMatch(/^Did this answer your question\?/);
     expect(plain(await ch.press('feedback:yes'))).toMatch(/Glad it helped/);
+    // "No": not another article as "the cause instead", but support, who can answer.
+    const no = new RecordingChannel('no');
+    await no.send('can i connect amazon?');
+    expect(plain(await no.press('feedback:no'))).toMatch(/^Sorry I could not answer your question\./);
+    expect(no.events).toContainEqual({ type: 'handover-offered', reason: 'not-answered' });
+    expect(no.events.filter((e) => e.type === 'answered')).toHaveLength(1);
     // A store's problem keeps its question.
     const th = new RecordingChannel('th');
     expect(plain(await th.send('ร้าน shopee หมดอายุ'))).toMatch(/แก้ปัญหาได้แล้วไหมคะ/);
