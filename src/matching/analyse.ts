@@ -120,11 +120,16 @@ export class Analyser {
     const isGreeting = (t: string) => lex.greetings.has(t);
     const isThanks = (t: string) => lex.thanks.has(t);
     const isGoodbye = (t: string) => lex.goodbyes.has(t);
+    // An entry of several words ("ลาก่อน" is ลา + ก่อน, "see you") is the content words left
+    // together, or the whole message.
+    const any = (t: string) => isGreeting(t) || isThanks(t) || isGoodbye(t);
+    const rest = content.filter((t) => !any(t)).join('');
+    const says = (is: (t: string) => boolean) => tokens.some(is) || is(squeezed) || is(rest);
     let smallTalk: Analysis['smallTalk'] = null;
-    if (content.every((t) => isGreeting(t) || isThanks(t) || isGoodbye(t))) {
-      if (tokens.some(isGoodbye) || isGoodbye(squeezed)) smallTalk = 'goodbye';
-      else if (tokens.some(isThanks) || isThanks(squeezed)) smallTalk = 'thanks';
-      else if (tokens.some(isGreeting) || isGreeting(squeezed)) smallTalk = 'greeting';
+    if (rest === '' || any(rest) || any(squeezed)) {
+      if (says(isGoodbye)) smallTalk = 'goodbye';
+      else if (says(isThanks)) smallTalk = 'thanks';
+      else if (says(isGreeting)) smallTalk = 'greeting';
     }
 
     return {

@@ -431,11 +431,14 @@ describe('conversation core', () => {
     expect(plain(await ch.bot.handle({ channel: 'test', conversationId: 'c1', userId: 'u1', kind: 'sticker', at: new Date().toISOString() }))).toMatch(/สติกเกอร์/);
     // A goodbye, with thanks or without (it was "I can only help with store connections").
     expect(plain(await ch.send('ขอบคุณค่ะ บาย'))).toMatch(/แล้วพบกันใหม่/);
+    // Goodbyes of two words to the segmenter: ลา + ก่อน.
+    expect(plain(await ch.send('ขอบคุณค่ะ ลาก่อนนะคะ'))).toMatch(/แล้วพบกันใหม่/);
     expect((await ch.state())!.misses).toBe(0);
     const en = new RecordingChannel('c-en');
     await en.send('my lazada store expired');
     await en.press('feedback:yes');
     expect(plain(await en.send('ok bye'))).toMatch(/^Bye! 👋/);
+    expect(plain(await en.send('see you'))).toMatch(/^Bye! 👋/);
     expect((await en.state())!.misses).toBe(0);
   });
 
