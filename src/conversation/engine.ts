@@ -387,7 +387,7 @@ class TurnBuilder {
         // "ok", "ใช่ค่ะ", "send it": go ahead without one (was taken for the description itself).
         if (AGREE.test(typed) && this.saysNothing(typed.replace(AGREE, ''))) return this.handled('handover:skip');
         // "อืม", "hmm": nothing described yet, so the question again.
-        const analysis = this.ctx.matcher.explain(typed).analysis;
+        const analysis = this.ctx.matcher.analyse(typed);
         if (analysis.content.length === 0) {
           this.askDescription();
           return true;
@@ -868,7 +868,7 @@ class TurnBuilder {
 
   /** No word about a problem in it: particles, filler, punctuation. */
   private saysNothing(text: string): boolean {
-    return this.ctx.matcher.explain(text).analysis.content.length === 0;
+    return this.ctx.matcher.analyse(text).content.length === 0;
   }
 
   private handoverDescription(typed: string, analysis: Explained['analysis']): void {

@@ -31,6 +31,11 @@ export class Matcher {
     return this.explain(text);
   }
 
+  /** The words of a message (content words, platforms, codes, small talk) without ranking topics. */
+  analyse(text: string): Analysis {
+    return this.analyser.analyse(text);
+  }
+
   explain(text: string): Explained {
     const analysis = this.analyser.analyse(text);
     const ranking = this.index.rank(analysis);
