@@ -404,9 +404,9 @@ class TurnBuilder {
     }
     // A summary that an answer to another problem replaced still waits: "ส่งเลย" sends it (matched,
     // "ส่ง" found the Shopee OTP article, whose phrasings say the code is not sent).
-    if (!h && this.state.handover?.step === 'confirm' && SEND.test(typed)) return this.handled('handover:confirm');
-    // Nothing prepared to send: say so, and offer the hand-over (matched, it was the Shopee OTP article).
     if (!h && SEND.test(typed)) {
+      if (this.state.handover?.step === 'confirm') return this.handled('handover:confirm');
+      // Nothing prepared to send: say so, and offer the hand-over (matched, it was the Shopee OTP article).
       this.offer(this.tr('handover.nothingToSend'), [
         { label: this.tr('handover.send'), action: 'handover' },
         { label: this.tr('menu.back'), action: 'menu' },
@@ -540,10 +540,25 @@ class TurnBuilder {
    * API-key article).
    */
   private inContext(m: Explained): Explained {
-    const [platform, ...more] = this.state.platforms;
-    if (m.decision !== 'clarify' || m.analysis.platforms.length > 0 || !platform || more.length > 0) return m;
-    const again = this.ctx.matcher.explain(`${m.text} ${PLATFORM_NAMES[platform]}`);
+    const platform = this.onlyPlatform();
+    if (m.decision !== 'clarify' || m.analysis.platforms.length > 0 || !platform) return m;
+    const again = this.explainOn(m.text, platform);
     return again.decision === 'answer' ? again : m;
+  }
+
+  /** The seller's words matched again with a platform's name, as if they had written it. */
+  private explainOn(text: string, platform: Platform): Explained {
+    return this.ctx.matcher.explain(`${text} ${PLATFORM_NAMES[platform]}`);
+  }
+
+  /** The one platform the conversation is about, if it knows exactly one. */
+  private onlyPlatform(): Platform | undefined {
+    return this.state.platforms.length === 1 ? this.state.platforms[0] : undefined;
+  }
+
+  /** Whether a topic is for one of these platforms (or all); with none known, every topic is. */
+  private fitsPlatforms(t: Topic, platforms: readonly Platform[]): boolean {
+    return platforms.length === 0 || t.platforms.includes('all') || t.platforms.some((p) => platforms.includes(p as Platform));
   }
 
   private remember(m: Explained): void {
@@ -629,11 +644,7 @@ class TurnBuilder {
     // another platform's articles ("how can I check?" after a Shopify article offered Shopee's
     // and WooCommerce's); with none left it says too little.
     const known = m.analysis.platforms.length === 0 ? this.state.platforms : [];
-    const fits = (id: string) => {
-      const platforms = this.ctx.kb.byId.get(id)!.platforms;
-      return known.length === 0 || platforms.includes('all') || platforms.some((p) => known.includes(p as Platform));
-    };
-    const candidates = m.candidates.filter((c) => fits(c.topic));
+    const candidates = m.candidates.filter((c) => this.fitsPlatforms(this.ctx.kb.byId.get(c.topic)!, known));
     if (candidates.length === 0) return this.nothingToAnswer({ ...m, decision: 'none', vague: true, farFromOutOfScope: true });
     this.state.awaiting = 'clarify';
     // "tiktok shop เชื่อมไม่ได้" (cannot connect) is a failure, not "can it be connected?": the
@@ -670,8 +681,8 @@ class TurnBuilder {
   /** Too little to pick a topic, though it is about a store connection: ask for more (still a miss). */
   private nothingToAnswerVague(): void {
     // The platform is not asked for again once the conversation knows it.
-    const [platform, ...more] = this.state.platforms;
-    const ask = platform && more.length === 0 ? this.tr('vagueOnPlatform', { platform: PLATFORM_NAMES[platform] }) : this.tr('vague');
+    const platform = this.onlyPlatform();
+    const ask = platform ? this.tr('vagueOnPlatform', { platform: PLATFORM_NAMES[platform] }) : this.tr('vague');
     this.miss(() => this.offer(ask, this.menuChoices()));
   }
 
@@ -750,7 +761,6 @@ class TurnBuilder {
 
   private nextArticle(current: Topic | undefined): Topic | undefined {
     const ids = [...this.state.alternatives, ...(current?.related ?? [])];
-    const platforms = this.state.platforms;
     const knownCodes = this.state.errorCodes.map((c) => c.toUpperCase());
     for (const id of ids) {
       const t = this.ctx.kb.byId.get(id);
@@ -759,8 +769,7 @@ class TurnBuilder {
       // Nor another error code's article once the code is known (typed, or the store's last
       // error in a status check): PASSWORD_NOT_MATCH on screen is not INTERNAL_DATA_ERROR.
       if (knownCodes.length > 0 && t.errorCodes.length > 0 && !t.errorCodes.some((c) => knownCodes.includes(c.toUpperCase()))) continue;
-      const fits = t.platforms.includes('all') || platforms.length === 0 || t.platforms.some((p) => platforms.includes(p as Platform));
-      if (fits) return t;
+      if (this.fitsPlatforms(t, this.state.platforms)) return t;
     }
     return undefined;
   }
@@ -778,12 +787,12 @@ class TurnBuilder {
   private platformChosen(platform: Platform | 'other'): void {
     const { topic: pending, text } = this.takePendingTopic();
     this.addPlatform(platform);
-    const fits = (t: Topic | undefined): t is Topic => !!t && platform !== 'other' && (t.platforms.includes('all') || t.platforms.includes(platform));
+    const fits = (t: Topic | undefined): t is Topic => !!t && platform !== 'other' && this.fitsPlatforms(t, [platform]);
     if (fits(pending)) return this.showArticle(pending);
     // The article asked about is another platform's ("store disconnected" -> Shopify's, then
     // "Shopee"): the seller's words again, with their platform, may find the general article.
     if (text && platform !== 'other') {
-      const again = this.ctx.matcher.explain(`${text} ${PLATFORM_NAMES[platform]}`);
+      const again = this.explainOn(text, platform);
       const found = again.decision === 'answer' ? this.ctx.kb.byId.get(again.topic!) : undefined;
       if (fits(found)) {
         this.remember(again);
