@@ -113,6 +113,12 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
     ...last,
   ];
 
+  const clarify = (among: Candidate[], reason: string) =>
+    withWhy(
+      { ...base, decision: 'clarify' as const, topic: null, confidence: round(Math.min(1, top.score) * 0.5), candidates: among.map((c) => ({ topic: c.topic, confidence: conf(c) })) },
+      why(reason),
+    );
+
   if (offTopic) {
     return withWhy(
       { ...base, decision: 'none', topic: null, confidence: round(Math.min(1, ranking.outOfScope)), candidates },
@@ -128,12 +134,7 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
   // "woocommerce connection failed" is nearly the name alone). Which one is asked.
   const nameOnly = !byCode && a.platforms.length > 0 && a.content.length <= a.platforms.length;
   const sameName = nameOnly ? ranked.filter((c) => c.coverage >= D.wholeCoverage).slice(0, D.maxCandidates) : [];
-  if (sameName.length >= 2) {
-    return withWhy(
-      { ...base, decision: 'clarify', topic: null, confidence: round(Math.min(1, top.score) * 0.5), candidates: sameName.map((c) => ({ topic: c.topic, confidence: conf(c) })) },
-      why("clarify: only a platform's name, which several of its articles explain as well"),
-    );
-  }
+  if (sameName.length >= 2) return clarify(sameName, "clarify: only a platform's name, which several of its articles explain as well");
   if (evidence && (byCode || strong || farAhead) && margin >= D.margin) {
     const topicDef = topics.get(chosen.topic);
     const platformUnconfirmed =
@@ -155,12 +156,7 @@ export function decide(a: Analysis, ranking: Ranking, topics: Map<string, Topic>
     const close = ranked
       .filter((c) => top.score - c.score <= D.clarifyWithin && c.distinctive.length + (c.reasons.length ? 1 : 0) > 0)
       .slice(0, D.maxCandidates);
-    if (close.length >= 2 || !strong) {
-      return withWhy(
-        { ...base, decision: 'clarify', topic: null, confidence: round(Math.min(1, top.score) * 0.5), candidates: close.map((c) => ({ topic: c.topic, confidence: conf(c) })) },
-        why(close.length >= 2 ? 'clarify: several topics are about as likely' : 'clarify: some evidence but not enough to answer'),
-      );
-    }
+    if (close.length >= 2 || !strong) return clarify(close, close.length >= 2 ? 'clarify: several topics are about as likely' : 'clarify: some evidence but not enough to answer');
   }
 
   const vague = !evidence && top.coverage >= D.wholeCoverage && base.farFromOutOfScope;
