@@ -149,9 +149,7 @@ function isHttpsUrl(url: string | undefined): url is string {
  * label as what the seller "said". An action too long for postback data becomes a message
  * action that types the choice's number, which the core maps back to the offered choice.
  */
-function choiceAction(choice: Choice, index: number, numbered: boolean): Action {
-  const text = (choice.short ?? choice.label).trim() || String(index + 1);
-  const label = shortenLabel(numbered ? `${index + 1}. ${text}` : text);
+function choiceAction(choice: Choice, index: number, label: string): Action {
   if (choice.action.length <= LIMITS.postbackData) {
     return {
       type: 'postback',
@@ -165,9 +163,10 @@ function choiceAction(choice: Choice, index: number, numbered: boolean): Action 
 
 /** The buttons of one question; labels cut to the same words (long titles without a short label) are told apart by number. */
 function choiceActions(choices: Choice[]): Action[] {
-  const cut = choices.map((c, i) => shortenLabel((c.short ?? c.label).trim() || String(i + 1)));
+  const texts = choices.map((c, i) => (c.short ?? c.label).trim() || String(i + 1));
+  const cut = texts.map((t) => shortenLabel(t));
   const numbered = new Set(cut).size < cut.length;
-  return choices.map((c, i) => choiceAction(c, i, numbered));
+  return choices.map((c, i) => choiceAction(c, i, numbered ? shortenLabel(`${i + 1}. ${texts[i]}`) : cut[i]));
 }
 
 function quickReply(choices: Choice[]): messagingApi.QuickReply {
