@@ -223,8 +223,15 @@ export function createApp(config: Config, log: Logger): App {
     listening: (server) => {
       const address = server.address();
       if (address && typeof address === 'object') port = address.port;
+      // An upgrade passes no express middleware: the secrets that check its token are loaded here
+      // (a stream opened first on a process, after a restart or on another instance, was refused 401).
       server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
-        if (!directLineRouter.upgrade(req, socket, head)) refuseUpgrade(socket, 404);
+        secrets.load().then(
+          () => {
+            if (!directLineRouter.upgrade(req, socket, head)) refuseUpgrade(socket, 404);
+          },
+          () => refuseUpgrade(socket, 503),
+        );
       });
     },
     closeStreams: () => directLineRouter.closeStreams(),

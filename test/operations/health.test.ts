@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { startApp, type RunningApp } from '../helpers/app-harness';
@@ -9,6 +12,28 @@ async function chat(base: string, text: string): Promise<void> {
   const { token, conversationId } = (await request(base).post('/directline/tokens/generate').send({})).body;
   await request(base).post(`/directline/conversations/${conversationId}/activities`).set('authorization', `Bearer ${token}`).send({ type: 'message', text });
 }
+
+describe('a Direct Line stream as the first request a process gets', () => {
+  it('opens with a token issued before a restart (no HTTP request has loaded the secrets yet)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'restart-'));
+    const before = await startApp({ DATA_DIR: dataDir });
+    const { token, conversationId } = (await request(before.base).post('/directline/tokens/generate').send({})).body;
+    await before.close();
+    const after = await startApp({ DATA_DIR: dataDir });
+    try {
+      const ws = new WebSocket(`${after.base.replace('http', 'ws')}/directline/conversations/${conversationId}/stream?t=${token}`);
+      const status = await new Promise<number>((resolve) => {
+        ws.once('open', () => resolve(101));
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('error', () => resolve(0));
+      });
+      ws.close();
+      expect(status).toBe(101);
+    } finally {
+      await after.close();
+    }
+  });
+});
 
 describe('health and metrics on embedded storage', () => {
   let app: RunningApp;

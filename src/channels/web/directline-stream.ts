@@ -35,7 +35,7 @@ export class StreamRefused extends Error {
   }
 }
 
-const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' } as const;
+const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' } as const;
 
 /** Answers an upgrade request with a plain HTTP status and closes the socket (no WebSocket). */
 export function refuseUpgrade(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
