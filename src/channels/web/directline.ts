@@ -127,11 +127,24 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     return jwt.sign({ conv: claims.conv, user: claims.user, iat, exp: iat + TOKEN_TTL_SECONDS }, tokenSecret(), { algorithm: 'HS256' });
   };
 
-  /** 401 for a missing, forged or expired token; the claims otherwise. */
-  const authenticate = (req: Request): TokenClaims => {
-    const token = bearerToken(req.get('authorization'));
+  /**
+   * 401 for a missing, forged or expired token, 403 for another conversation's (a token opens only
+   * its own); the claims otherwise.
+   */
+  const claimsFor = (token: string | undefined, conversationId?: string): TokenClaims => {
     if (!token) throw new HttpError(401, 'unauthorized', 'A Bearer token is required (Authorization: Bearer <token>)');
-    return verifyToken(token);
+    const claims = verifyToken(token);
+    if (conversationId !== undefined && claims.conv !== conversationId) throw new HttpError(403, 'forbidden', 'This token is not for this conversation');
+    return claims;
+  };
+  const authenticate = (req: Request): TokenClaims => claimsFor(bearerToken(req.get('authorization')));
+  const authorise = (req: Request, conversationId: string): TokenClaims => claimsFor(bearerToken(req.get('authorization')), conversationId);
+
+  /** 404 for a conversation that is gone (idle too long) or never was. */
+  const conversationOf = async (conversationId: string) => {
+    const conversation = await store.getConversation(conversationId);
+    if (!conversation) throw new HttpError(404, 'not_found', GONE);
+    return conversation;
   };
 
   const verifyToken = (token: string): TokenClaims => {
@@ -146,13 +159,6 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
       throw new HttpError(401, 'unauthorized', 'The token is invalid');
     }
     return { conv: claims.conv, user: claims.user };
-  };
-
-  /** A token opens only its own conversation. */
-  const authorise = (req: Request, conversationId: string): TokenClaims => {
-    const claims = authenticate(req);
-    if (claims.conv !== conversationId) throw new HttpError(403, 'forbidden', 'This token is not for this conversation');
-    return claims;
   };
 
   // The store tells the conversation's open streams, here and on other instances.
@@ -227,7 +233,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     '/conversations',
     wrap(async (req, res) => {
       const claims = authenticate(req);
-      if (!(await store.getConversation(claims.conv))) throw new HttpError(404, 'not_found', GONE);
+      await conversationOf(claims.conv);
       const token = issue(claims);
       res.status(201).json({ conversationId: claims.conv, token, expires_in: TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, claims.conv, token) });
     }),
@@ -239,7 +245,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     wrap(async (req, res) => {
       const conversationId = req.params.id;
       const claims = authorise(req, conversationId);
-      if (!(await store.getConversation(conversationId))) throw new HttpError(404, 'not_found', GONE);
+      await conversationOf(conversationId);
       const token = issue(claims);
       res.json({ conversationId, token, expires_in: TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, conversationId, token, parseWatermark(req.query.watermark)) });
     }),
@@ -250,8 +256,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     wrap(async (req, res) => {
       const conversationId = req.params.id;
       const claims = authorise(req, conversationId);
-      const conversation = await store.getConversation(conversationId);
-      if (!conversation) throw new HttpError(404, 'not_found', GONE);
+      const conversation = await conversationOf(conversationId);
       const body: unknown = req.body;
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
         throw new HttpError(400, 'bad_request', 'The body must be a JSON activity object, e.g. {"type":"message","text":"..."}');
@@ -343,17 +348,14 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
     if (!url.pathname.startsWith(prefix) || !url.pathname.endsWith('/stream')) return false;
     const conversationId = decodeURIComponent(url.pathname.slice(prefix.length, -'/stream'.length));
     streams.accept(req, socket, head, async () => {
-      // The token comes in the address (browsers cannot set headers on a WebSocket), or as a Bearer header.
-      const token = url.searchParams.get('t') ?? bearerToken(req.headers.authorization);
-      if (!token) throw new StreamRefused(401, 'A token is required');
-      let claims: TokenClaims;
+      // The same checks as the routes' (401, 403, 404), answered before any WebSocket exists. The
+      // token comes in the address (browsers cannot set headers on a WebSocket), or as a Bearer header.
       try {
-        claims = verifyToken(token);
-      } catch {
-        throw new StreamRefused(401, 'The token is invalid or expired');
+        claimsFor(url.searchParams.get('t') ?? bearerToken(req.headers.authorization), conversationId);
+        await conversationOf(conversationId);
+      } catch (err) {
+        throw err instanceof HttpError ? new StreamRefused(err.status as 401 | 403 | 404, err.message) : err;
       }
-      if (claims.conv !== conversationId) throw new StreamRefused(403, 'This token is not for this conversation');
-      if (!(await store.getConversation(conversationId))) throw new StreamRefused(404, 'Conversation not found');
       return { conversationId, watermark: parseWatermark(url.searchParams.get('watermark')) };
     });
     return true;
