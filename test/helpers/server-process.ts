@@ -20,6 +20,7 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   output: () => string;
+  /** Sends the signal; resolves with the exit code once the process is gone and its output all read. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -62,7 +63,9 @@ export async function startCommand(
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the process's last lines (its "stopping" log) may still be in the pipe at
+  // its exit, and tests read the output once stop() resolves (the Procfile test failed so in CI).
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const started = Date.now();
   while (!out.includes(ready)) {
     if (child.exitCode !== null) throw new Error(`${what} exited during start-up:\n${out}`);
