@@ -248,7 +248,7 @@ export class RedisDirectLineStore implements DirectLineStore {
       // An activity added before the subscription took effect was not announced: look once more.
       () => this.watchers.added(conversationId),
       (err: unknown) => {
-        this.log?.warn({ err, conversation: conversationId }, 'Direct Line: could not subscribe to new activities (trying again; streams look every 15 s meanwhile)');
+        this.log?.warn({ err, conversation: conversationId }, 'Direct Line: could not subscribe to new activities (trying again; open streams fall back to their periodic look meanwhile)');
         const again = setTimeout(() => {
           if (this.watchers.watched(conversationId)) this.subscribeTo(conversationId, channel);
         }, this.resubscribeMs);
