@@ -114,6 +114,8 @@ export function writesEnglish(text: string, firstMessage: boolean): boolean {
   return words.filter((w) => !CHAT_WORDS.has(w.toLowerCase())).length >= 2;
 }
 
+/** A secret's labels and the little words around them ("my password is", "รหัสผ่านคือ ... ค่ะ"). */
+const SECRET_LABELS = /\b(?:my|the|is|pass(?:word|wd|code)?|pwd|pw|otp|code|pin)\b|รหัส\s*ผ่าน|รหัส|พาสเวิร์ด|พาส|โค้ด|คือ|เป็น|ของ(?:ฉัน|หนู|เรา|ผม)|ค่ะ|คะ|ครับ|นะ|จ้า|[:=：]/giu;
 /** English words Thai sellers use in Thai chats ("ok", "thank you"): they say nothing of the language. */
 const CHAT_WORDS = new Set(['ok', 'okay', 'yes', 'no', 'thanks', 'thank', 'thx', 'you', 'pls', 'please', 'hi', 'hello', 'bye', 'sorry', 'admin']);
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
@@ -289,12 +291,15 @@ class TurnBuilder {
   text(raw: string): void {
     const { text, kinds } = redact(raw);
     this.userSaid(text, true);
+    // What the seller said besides the secrets and their labels: "pw: ..." tells neither the
+    // problem nor the language (the mask's own English words would switch a Thai chat).
+    const said = kinds.length > 0 ? withoutMasks(text).replace(SECRET_LABELS, ' ') : text;
     if (kinds.length > 0) {
       this.events.push({ type: 'secret-redacted', kinds });
       this.messages.push({ type: 'text', text: this.tr('safety.secret') });
       this.botSaid(this.tr('safety.secret'));
       // Nothing left but the secret: the warning is the whole answer.
-      if (!/[\p{L}\p{N}]/u.test(withoutMasks(text))) return;
+      if (!/[\p{L}\p{N}]/u.test(said)) return;
     }
 
     // A short request for a language switches and pins it; otherwise the script tells.
@@ -309,8 +314,8 @@ class TurnBuilder {
     // An e-mail address or a typed answer to the e-mail question says nothing about language.
     const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
     if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
-      if (hasThai(text)) this.state.lang = 'th';
-      else if (writesEnglish(text, !this.state.typed)) this.state.lang = 'en';
+      if (hasThai(said)) this.state.lang = 'th';
+      else if (writesEnglish(said, !this.state.typed)) this.state.lang = 'en';
     }
     this.state.typed = true;
 

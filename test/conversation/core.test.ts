@@ -510,6 +510,16 @@ describe('conversation core', () => {
     }
   });
 
+  it('answers a message that is only a secret with the warning alone, in the language of the chat', async () => {
+    for (const secret of ['pw: Somsri 1990', 'รหัสผ่านคือ mani1234 ค่ะ', 'my password is Hunter2!']) {
+      const ch = new RecordingChannel();
+      await ch.send('ร้าน shopee หมดอายุค่ะ');
+      const out = await ch.send(secret);
+      // The mask's own words ("[password removed]") and the label are not English from the seller.
+      expect({ secret, said: plain(out), lang: (await ch.state())!.lang }).toEqual({ secret, said: expect.stringMatching(/^⚠️ กรุณาอย่าส่งรหัสผ่าน[^\n]*$/), lang: 'th' });
+    }
+  });
+
   it('keeps a redacted transcript for a later hand-over', async () => {
     const ch = new RecordingChannel();
     await ch.send('otp 482913 ไม่เข้า shopee');
