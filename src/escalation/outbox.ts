@@ -36,7 +36,7 @@ export interface ClaimableOutbox extends Outbox, DeliveryRecords {
 }
 
 export interface CreateOptions {
-  /** A seller asking again within this time gets their existing ticket. */
+  /** A seller asking again about the same (see subjectOf) within this time gets their existing ticket. */
   reuseWindowSeconds: number;
   /** At most this many new tickets per user key within `windowSeconds`. */
   maxPerWindow: number;
@@ -99,6 +99,16 @@ interface Row {
  */
 const BOT_FIELDS = ['userKey', 'channel', 'userRef', 'accountId', 'lang', 'contactEmail', 'createdAt', 'needsAccountCredentials', 'articlesTried', 'requestKey'] as const;
 
+/**
+ * What a case is about: its platforms, error codes and the articles tried. A seller asking again
+ * about the same gets their open ticket; about something else, a new one (within the rate
+ * limit): the open ticket given back for any request had dropped a second problem without a mail.
+ */
+export function subjectOf(c: Pick<EscalationCase, 'platforms' | 'errorCodes' | 'articlesTried'>): string {
+  const set = (xs: readonly string[]) => [...new Set(xs)].sort().join(',');
+  return [set(c.platforms), set(c.errorCodes), set(c.articlesTried.map((a) => a.topic))].join('|');
+}
+
 /** A second safety net: the conversation redacts already, but nothing typed by a seller is stored unredacted. */
 export function redactCase(c: EscalationCase): EscalationCase {
   const { screenshots, ...rest } = c;
@@ -144,8 +154,9 @@ export class SqliteOutbox implements ClaimableOutbox {
     db.exec('CREATE INDEX IF NOT EXISTS escalation_outbox_due ON escalation_outbox (status, next_attempt_at)');
     this.stmt = {
       // A failed ticket is not offered again: support never got it, the seller must be able to file anew.
-      reusable: db.prepare<[string, number], { ticket: string; request_key: string | null }>(
-        "SELECT ticket, json_extract(case_json, '$.requestKey') AS request_key FROM escalation_outbox WHERE user_key = ? AND created_at > ? AND status != 'failed' ORDER BY created_at DESC, rowid DESC LIMIT 1",
+      // The seller's open tickets of the window: a few at most (the rate limit).
+      reusable: db.prepare<[string, number], { ticket: string; case_json: string }>(
+        "SELECT ticket, case_json FROM escalation_outbox WHERE user_key = ? AND created_at > ? AND status != 'failed' ORDER BY created_at DESC, rowid DESC",
       ),
       recent: db.prepare<[{ key: string; since: number }], { n: number; latest: string | null }>(
         'SELECT COUNT(*) AS n, (SELECT ticket FROM escalation_outbox WHERE user_key = @key ORDER BY created_at DESC, rowid DESC LIMIT 1) AS latest FROM escalation_outbox WHERE user_key = @key AND created_at > @since',
@@ -175,11 +186,17 @@ export class SqliteOutbox implements ClaimableOutbox {
     // both pass the rate limit or both claim the same row.
     this.createTx = db.transaction((c: EscalationCase, opts: CreateOptions): TicketResult => {
       const now = this.now();
-      const reuse = this.stmt.reusable.get(c.userKey, now - opts.reuseWindowSeconds * 1000);
-      if (reuse) return { ticket: reuse.ticket, existing: !(c.requestKey && reuse.request_key === c.requestKey), limited: false };
+      const stored = redactCase(c);
+      const subject = subjectOf(stored);
+      const open = this.stmt.reusable.all(c.userKey, now - opts.reuseWindowSeconds * 1000).map((r) => ({ ticket: r.ticket, case: JSON.parse(r.case_json) as EscalationCase }));
+      // The same request handled again (its instance died before answering) finds its own ticket.
+      const same = c.requestKey ? open.find((o) => o.case.requestKey === c.requestKey) : undefined;
+      if (same) return { ticket: same.ticket, existing: false, limited: false };
+      const reuse = open.find((o) => subjectOf(o.case) === subject);
+      if (reuse) return { ticket: reuse.ticket, existing: true, limited: false };
       const recent = this.stmt.recent.get({ key: c.userKey, since: now - opts.windowSeconds * 1000 })!;
       if (recent.n >= opts.maxPerWindow && recent.latest) return { ticket: recent.latest, existing: false, limited: true };
-      const json = JSON.stringify(redactCase(c));
+      const json = JSON.stringify(stored);
       for (let attempt = 0; ; attempt++) {
         const ticket = this.newId();
         try {

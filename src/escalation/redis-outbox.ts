@@ -5,6 +5,7 @@ import {
   cleanError,
   DEFAULT_CREATE_OPTIONS,
   redactCase,
+  subjectOf,
   type CreateOptions,
   type DeliveryRecords,
   type Outbox,
@@ -32,24 +33,27 @@ export interface MailJob {
 // are read by a computed key, which is fine on one Redis server (not on Redis Cluster).
 // KEYS: user's tickets (zset), undelivered (zset), the new ticket's record.
 // ARGV: now, reuse since, window since, max per window, ticket, case JSON, user key, record ttl, user ttl, record prefix,
-// request key ('' for none: the open ticket it finds is 'same' when that request filed it).
+// request key ('' for none: an open ticket that request filed is 'same'), subject (see subjectOf: an open
+// ticket about the same is 'existing').
 const CREATE_SCRIPT = new LuaScript(`
 local since = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
 local recent = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[2])
+local existing = nil
 for _, t in ipairs(recent) do
-  local found = redis.call('HMGET', ARGV[10] .. t, 'status', 'requestKey')
+  local found = redis.call('HMGET', ARGV[10] .. t, 'status', 'requestKey', 'subject')
   if found[1] and found[1] ~= 'failed' then
     if ARGV[11] ~= '' and found[2] == ARGV[11] then return {t, 'same'} end
-    return {t, 'existing'}
+    if not existing and found[3] == ARGV[12] then existing = t end
   end
 end
+if existing then return {existing, 'existing'} end
 if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') >= tonumber(ARGV[4]) then
   local latest = redis.call('ZREVRANGE', KEYS[1], 0, 0)
   if latest[1] then return {latest[1], 'limited'} end
 end
 if redis.call('EXISTS', KEYS[3]) == 1 then return {'', 'collision'} end
-redis.call('HSET', KEYS[3], 'ticket', ARGV[5], 'userKey', ARGV[7], 'case', ARGV[6], 'status', 'pending', 'attempts', 0, 'createdAt', ARGV[1], 'nextAttemptAt', ARGV[1], 'requestKey', ARGV[11])
+redis.call('HSET', KEYS[3], 'ticket', ARGV[5], 'userKey', ARGV[7], 'case', ARGV[6], 'status', 'pending', 'attempts', 0, 'createdAt', ARGV[1], 'nextAttemptAt', ARGV[1], 'requestKey', ARGV[11], 'subject', ARGV[12])
 redis.call('EXPIRE', KEYS[3], ARGV[8])
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[9])
@@ -130,7 +134,8 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
 
   async create(c: EscalationCase, opts: CreateOptions = DEFAULT_CREATE_OPTIONS): Promise<TicketResult> {
     const now = this.now();
-    const json = JSON.stringify(redactCase(c));
+    const stored = redactCase(c);
+    const json = JSON.stringify(stored);
     const userTtl = Math.max(opts.reuseWindowSeconds, opts.windowSeconds, 1);
     for (let attempt = 0; ; attempt++) {
       const ticket = this.newId();
@@ -149,6 +154,7 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
           userTtl,
           this.keys.recordPrefix,
           c.requestKey ?? '',
+          subjectOf(stored),
         ],
       )) as [string, string];
       if (kind === 'existing') return { ticket: found, existing: true, limited: false };

@@ -78,6 +78,22 @@ function outboxSuite(backendOf: () => Backend): void {  let backend: Backend;
     expect((await outbox.stats()).pending).toBe(3);
   });
 
+  it('files a second problem of the seller within the window as a new ticket, and gives back the ticket of each on asking again', async () => {
+    const outbox = backend.make();
+    const lazada = await outbox.create(sampleCase(), opts);
+    clock += HOUR * 1000;
+    const shopee = { platforms: ['shopee' as const], errorCodes: [], articlesTried: [{ topic: 'shopee-otp-not-received', title: 'Shopee OTP', outcome: 'not fixed' as const }] };
+    const second = await outbox.create(sampleCase(shopee), opts);
+    expect(second).toEqual({ ticket: expect.stringMatching(TICKET_PATTERN), existing: false, limited: false });
+    expect(second.ticket).not.toBe(lazada.ticket);
+    expect((await outbox.get(second.ticket))!.case.platforms).toEqual(['shopee']);
+    expect((await outbox.stats()).pending).toBe(2);
+    // Asking again about either finds its own ticket; the order of the lists does not matter.
+    expect(await outbox.create(sampleCase(shopee), opts)).toEqual({ ticket: second.ticket, existing: true, limited: false });
+    expect(await outbox.create(sampleCase(), opts)).toEqual({ ticket: lazada.ticket, existing: true, limited: false });
+    expect((await outbox.stats()).pending).toBe(2);
+  });
+
   it('answers the same request filed again (its instance died before answering) as new, with the same ticket', async () => {
     const outbox = backend.make();
     const first = await outbox.create(sampleCase({ requestKey: 'ev-9f-1' }), opts);
