@@ -571,6 +571,9 @@ class TurnBuilder {
     // The next best articles are the matcher's close runners-up, those "did you mean" would offer;
     // one far behind shares a stray word ("never arrives": orders that never arrived after a
     // reconnect, for a Shopee OTP) and the article's own related ones come first.
+    // A message that names no problem ("ไม่แน่ใจค่ะ" to the platform question) keeps the
+    // runners-up of the one that did: its own are stray words' matches.
+    if (m.decision !== 'answer' && m.decision !== 'clarify') return;
     const best = m.candidates[0]?.confidence ?? 0;
     this.state.alternatives = m.candidates.filter((c) => c.topic !== m.topic && c.confidence >= best - DECISION.clarifyWithin).map((c) => c.topic);
   }
@@ -766,7 +769,13 @@ class TurnBuilder {
 
   private nextArticle(current: Topic | undefined): Topic | undefined {
     const ids = [...this.state.alternatives, ...(current?.related ?? [])];
-    const knownCodes = this.state.errorCodes.map((c) => c.toUpperCase());
+    // The article's own code counts as known: it was chosen by its name (a menu button reading
+    // PASSWORD_NOT_MATCH), not only typed.
+    const knownCodes = [...this.state.errorCodes, ...(current?.errorCodes ?? [])].map((c) => c.toUpperCase());
+    // With no platform said, the article's platform is the one the conversation is about: after
+    // Shopee's OTP article, WooCommerce's permalinks are no "cause instead".
+    const ownPlatforms = (current?.platforms ?? []).filter((p): p is Platform => p !== 'all');
+    const platforms = this.state.platforms.length > 0 ? this.state.platforms : ownPlatforms;
     for (const id of ids) {
       const t = this.ctx.kb.byId.get(id);
       // "This may be the cause instead" is never the list of platforms or how to reach support.
@@ -774,7 +783,7 @@ class TurnBuilder {
       // Nor another error code's article once the code is known (typed, or the store's last
       // error in a status check): PASSWORD_NOT_MATCH on screen is not INTERNAL_DATA_ERROR.
       if (knownCodes.length > 0 && t.errorCodes.length > 0 && !t.errorCodes.some((c) => knownCodes.includes(c.toUpperCase()))) continue;
-      if (this.fitsPlatforms(t, this.state.platforms)) return t;
+      if (this.fitsPlatforms(t, platforms)) return t;
     }
     return undefined;
   }

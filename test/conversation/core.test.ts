@@ -67,6 +67,22 @@ describe('conversation core', () => {
     expect(ch.events.flatMap((e) => (e.type === 'answered' ? [e.topic] : []))).toEqual(['shopee-otp-not-received', 'shopee-identity-verification']);
   });
 
+  it('after an error code\'s article chosen from the menu, "No" shows no other error code\'s article', async () => {
+    // The menu's PASSWORD_NOT_MATCH button: the seller sees that code, not INTERNAL_DATA_ERROR (its related article).
+    const ch = new RecordingChannel();
+    await ch.start();
+    await ch.press('topic:lazada-password-not-match');
+    await ch.press('feedback:no');
+    expect(ch.events.flatMap((e) => (e.type === 'answered' ? [e.topic] : []))).toEqual(['lazada-password-not-match']);
+    expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'not-fixed' });
+  });
+
+  it('after the platform question answered "not sure", a typed "No" takes the next cause of the problem, on the article\'s platform', async () => {
+    const ch = new RecordingChannel();
+    for (const typed of ['otp ไม่เข้าค่ะ', 'ไม่แน่ใจค่ะ', 'ไม่ได้ผล']) await ch.send(typed);
+    expect(ch.events.flatMap((e) => (e.type === 'answered' ? [e.topic] : []))).toEqual(['shopee-otp-not-received', 'shopee-identity-verification']);
+  });
+
   it('hands over at once when the article itself says support is needed (Lazada INTERNAL_DATA_ERROR)', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('lazada INTERNAL_DATA_ERROR');
