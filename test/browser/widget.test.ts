@@ -73,6 +73,27 @@ if (!haveChromium) console.log(`skipped: the browser test needs Debian's Chromiu
     await context.close();
   }, 60_000);
 
+  it('returns the keyboard to the message box after a choice pressed with Enter, and keeps a message too long to send', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'th-TH' });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'เปิดแชทช่วยเหลือ' }).click();
+    await page.getByText('สวัสดีค่ะ น้องบิ๊กยินดีช่วย').waitFor();
+    const box = page.getByRole('textbox', { name: 'พิมพ์ข้อความ…' });
+    await page.locator('.bsw-choice').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.bsw-steps').first().waitFor();
+    await expect(box.evaluate((n) => n === document.activeElement)).resolves.toBe(true);
+
+    // A pasted log longer than the limit is neither cut nor lost: refused, left in the box.
+    const long = 'ร้าน lazada เชื่อมไม่ได้ log: ' + 'x'.repeat(2100);
+    await box.fill(long);
+    await page.getByRole('button', { name: 'ส่ง', exact: true }).click();
+    await page.locator('.bsw-error', { hasText: 'ข้อความยาวเกิน 2000' }).waitFor();
+    await expect(box.inputValue()).resolves.toBe(long);
+    await context.close();
+  }, 60_000);
+
   it('renders text from users as text, never as HTML, and fits a phone screen', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'th-TH' });
     const page = await context.newPage();

@@ -204,7 +204,8 @@
   var form = el('form', 'bsw-form');
   var input = el('input', 'bsw-input');
   input.type = 'text';
-  input.maxLength = MAX_LEN;
+  // No maxLength: it cut a pasted log at 2,000 characters without a word; a longer message is
+  // refused on sending instead, and stays in the box to be shortened.
   input.placeholder = T.placeholder;
   input.setAttribute('aria-label', T.placeholder);
   input.autocomplete = 'off';
@@ -312,8 +313,11 @@
       }
       var b = el('button', 'bsw-choice', label);
       b.type = 'button';
-      b.addEventListener('click', function () {
+      b.addEventListener('click', function (ev) {
         send(act.displayText || act.text || label, act.value !== undefined ? act.value : undefined);
+        // Pressed from the keyboard (a click without a pointer): the next answer is typed, and
+        // the button is about to go. A tap does not open the phone's keyboard.
+        if (ev.detail === 0) input.focus();
       });
       wrap.appendChild(b);
     });
@@ -425,7 +429,8 @@
           whenReady(true).then(poll, function () { setError(true); schedule(3000); });
           return;
         }
-        setError(true);
+        // "Not sent" stays until the seller sends again: it says what to do, "retrying" would not.
+        setError(true, errorLine.classList.contains('bsw-on') && errorLine.textContent === T.notSent ? T.notSent : undefined);
         schedule(3000);
       });
   }
