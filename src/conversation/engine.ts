@@ -72,7 +72,7 @@ const CHECK_STORES = /\b(check|show)\b.*\b(stores?|shops?|status|connections?)\b
 /** Topics about one store's connection: for these a linked seller's stores are checked first. */
 const NOT_ABOUT_A_STORE = new Set(['platforms-supported', 'contact-support']);
 const SNAPSHOT_FRESH_MS = 5 * 60 * 1000;
-const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?)\b|ยกเลิก|ไม่เอา|ไม่ต้อง|พอแล้ว)/i;
+const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?|(?:do not|don'?t) send)\b|ยกเลิก|ไม่เอา|ไม่ต้อง|ไม่ส่ง|พอแล้ว)/i;
 /**
  * A typed answer to the hand-over offer or its summary, instead of its buttons. Thai "ได้" and
  * "ไม่" also start sentences about the problem ("ได้รับ OTP แล้ว", "ไม่ได้รับ OTP"): only on their own.
@@ -387,6 +387,12 @@ class TurnBuilder {
         this.handoverEmail(typed);
         return true;
       }
+      // "I have no e-mail, can you call me?" at the offer: support answers by e-mail only; said
+      // before the seller is asked for an address they do not have (it was taken for a yes).
+      if (h.step === 'offer' && NO_EMAIL.test(typed)) {
+        this.offer(this.tr('handover.noEmail'), [{ label: this.tr('handover.send'), action: 'handover:start' }, this.cancelChoice()]);
+        return true;
+      }
       if (h.step === 'description') {
         if (SKIP.test(typed)) return this.handled('handover:skip');
         // "ok", "ใช่ค่ะ", "send it": go ahead without one (was taken for the description itself).
@@ -403,7 +409,8 @@ class TurnBuilder {
       // Sellers often answer the question in words.
       if (typed.length < SHORT_ANSWER && (h.step === 'offer' || h.step === 'confirm')) {
         if (AGREE.test(typed)) return this.handled(h.step === 'offer' ? 'handover:start' : 'handover:confirm');
-        if (h.step === 'offer' && DECLINE.test(typed)) return this.handled('handover:cancel');
+        // "ไม่ค่ะ" / "no" to the offer, or to the summary's "send this?": not sent.
+        if (DECLINE.test(typed)) return this.handled('handover:cancel');
         if (h.step === 'confirm' && CHANGE_EMAIL.test(typed)) return this.handled('handover:email');
       }
     }
@@ -470,13 +477,17 @@ class TurnBuilder {
     // is answered, and the hand-over being prepared dropped (nothing was sent; it is offered
     // again when the answer does not help); anything else is asked again for an address.
     if (awaiting === 'handover' && handover?.step === 'email') {
-      if (m.decision === 'answer' && !MENTIONS_EMAIL.test(typed)) {
+      // How to reach support ("can't you answer me here?") is what the hand-over is doing.
+      if (m.decision === 'answer' && !MENTIONS_EMAIL.test(typed) && !NOT_ABOUT_A_STORE.has(m.topic!)) {
         this.state.handover = undefined;
         this.state.awaiting = undefined;
         return false;
       }
       // "I have no e-mail, can you call me?": support answers by e-mail only; say so, and what else there is.
-      if (NO_EMAIL.test(typed)) {
+      // A sentence, not an address ("can't you answer me here on LINE?", "I want a real person"):
+      // why an address is needed, not "this e-mail looks invalid".
+      const sentence = !typed.includes('@') && !MENTIONS_EMAIL.test(typed) && (/\s/.test(typed) || /[\u0E00-\u0E7F]/.test(typed));
+      if (NO_EMAIL.test(typed) || sentence) {
         this.offer(this.tr('handover.noEmail'), [this.cancelChoice()]);
         return true;
       }

@@ -324,6 +324,37 @@ describe('hand-over to support', () => {
     }
   });
 
+  it('says so at the offer, before asking for an address, and to a sentence at the e-mail question instead of "invalid e-mail"', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    const atOffer = await ch.send('ไม่มีอีเมลค่ะ โทรมาได้ไหม 0812345678');
+    expect(plain(atOffer)).toMatch(/อีเมลเท่านั้น/);
+    expect(choicesOf(atOffer).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
+    expect((await ch.state())!.handover).toMatchObject({ step: 'offer' });
+    await ch.press('handover:start');
+    for (const sentence of ['ใช้ไลน์นี้ติดต่อกลับไม่ได้เหรอคะ', 'ขอคุยกับคนจริงๆ ค่ะ บอทไม่ช่วยอะไรเลย 😡😡', "can't you answer me here?"]) {
+      const out = await ch.send(sentence);
+      expect({ sentence, said: plain(out) }).toEqual({ sentence, said: expect.stringMatching(/อีเมลเท่านั้น|e-mail only/) });
+    }
+    // Something meant as an address is still "that address looks wrong".
+    expect(plain(await ch.send('seller.gmail.com'))).toMatch(/ไม่ถูกต้อง/);
+    expect(plain(await ch.send('kai@gmail.com'))).toMatch(/เล่าปัญหาสั้น/);
+  });
+
+  it('takes a typed no or "don\'t send" at the summary as cancel, not as more of the problem', async () => {
+    for (const typed of ['ไม่ส่งแล้วค่ะ', 'ไม่ค่ะ', "don't send it", 'no']) {
+      const ch = new RecordingChannel();
+      await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+      await ch.press('handover:start');
+      await ch.send('kai@gmail.com');
+      await ch.press('handover:skip');
+      expect((await ch.state())!.handover).toMatchObject({ step: 'confirm' });
+      await ch.send(typed);
+      expect({ typed, handover: (await ch.state())?.handover, cancelled: ch.events.some((e) => e.type === 'handover-cancelled') }).toEqual({ typed, handover: undefined, cancelled: true });
+      expect(ch.cases).toHaveLength(0);
+    }
+  });
+
   it('can be cancelled at any point, by button or in words', async () => {
     const ch = new RecordingChannel();
     await ch.send('I want to talk to a human');
