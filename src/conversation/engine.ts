@@ -814,8 +814,17 @@ class TurnBuilder {
     this.addPlatform(platform);
     const fits = (t: Topic | undefined): t is Topic => !!t && platform !== 'other' && this.fitsPlatforms(t, [platform]);
     if (fits(pending)) return this.showArticle(pending);
-    // The article asked about is another platform's ("store disconnected" -> Shopify's, then
-    // "Shopee"): the seller's words again, with their platform, may find the general article.
+    // The article asked about is another platform's ("ร้านหลุด" -> Shopify's, then Lazada): the
+    // seller's words ranked other articles too, and the best of them for this platform (for
+    // "another platform", a general one) is the answer. Their words again with the platform's
+    // name come second: that pulls towards the platform's own articles ("ร้านหลุด tiktok" found
+    // the second-shop one) or finds none ("no guide on Lazada" for a store that dropped out).
+    if (text) {
+      const forPlatform = (t: Topic) => (platform === 'other' ? t.platforms.includes('all') : this.fitsPlatforms(t, [platform]));
+      const ranked = this.ctx.matcher.explain(text).candidates.filter((c) => c.confidence >= DECISION.clarifyScore);
+      const best = ranked.map((c) => this.ctx.kb.byId.get(c.topic)).find((t): t is Topic => !!t && !NOT_ABOUT_A_STORE.has(t.id) && forPlatform(t));
+      if (best) return this.showArticle(best);
+    }
     if (text && platform !== 'other') {
       const again = this.explainOn(text, platform);
       const found = again.decision === 'answer' ? this.ctx.kb.byId.get(again.topic!) : undefined;

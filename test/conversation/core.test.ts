@@ -320,6 +320,20 @@ describe('conversation core', () => {
     expect((await disconnected.state())!).toMatchObject({ platforms: ['shopee'], topic: 'connection-expired', awaiting: 'feedback' });
     expect((await disconnected.state())!.pendingText).toBeUndefined();
 
+    // Whatever the platform: the general article the seller's words also ranked, not "no guide on
+    // Lazada" nor TikTok's second-shop article (their words with "tiktok" pulled there).
+    for (const [platform, topic] of [
+      ['lazada', 'connection-expired'],
+      ['tiktok', 'connection-expired'],
+      ['other', 'connection-expired'],
+      ['shopify', 'shopify-app-uninstalled'],
+    ]) {
+      const dropped = new RecordingChannel(`c5-${platform}`);
+      await dropped.send('ร้านหลุด');
+      await dropped.press(`platform:${platform}`);
+      expect({ platform, answered: dropped.events.filter((e) => e.type === 'answered') }).toEqual({ platform, answered: [{ type: 'answered', topic }] });
+    }
+
     // Another problem typed at the question is answered as one.
     const changed = new RecordingChannel('c3');
     await changed.send('otp ไม่มาค่ะ');
