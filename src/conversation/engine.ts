@@ -683,10 +683,11 @@ class TurnBuilder {
     const awaiting = this.state.awaiting;
     const asked = awaiting === 'feedback' ? this.feedbackKey('ask') : awaiting === 'platform' || awaiting === 'clarify' ? `${awaiting}.ask` : undefined;
     if (asked && analysis.content.length === 0 && this.state.offered.length > 0) return this.offer(this.tr(asked), this.state.offered);
-    // "what now?" at the hand-over offer or its summary: that question again, the case kept (it
-    // was the menu, and the offer's buttons were gone).
-    const h = awaiting === 'handover' && analysis.content.length === 0 ? this.state.handover : undefined;
-    if (h?.step === 'offer') return this.offer(this.tr('handover.ask'), this.state.offered);
+    // "what now?", "แล้วต้องทำยังไงต่อคะ" at the hand-over offer or its summary: that question
+    // again, the case kept (it was the menu, or "off-topic", and the offer's buttons were gone).
+    const whatNow = analysis.content.length === 0 || (ANOTHER_WAY.test(m.text) && this.saysNothing(m.text.replace(ANOTHER_WAY, ' ')));
+    const h = awaiting === 'handover' && whatNow ? this.state.handover : undefined;
+    if (h?.step === 'offer') return this.offer(this.tr('handover.ask'), this.handoverChoices());
     if (h?.step === 'confirm') return this.confirmHandover();
     // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
     // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
@@ -853,10 +854,15 @@ class TurnBuilder {
     this.state.handover = { step: 'offer', reason, email: this.state.contactEmail };
     const lead = this.tr(`handover.reason.${reason}`);
     this.say([lead, this.tr('handover.offer')].filter(Boolean).join(' '));
-    this.offer(this.tr('handover.ask'), [
+    this.offer(this.tr('handover.ask'), this.handoverChoices());
+  }
+
+  /** The offer's buttons, in the conversation's language of the moment. */
+  private handoverChoices(): Choice[] {
+    return [
       { label: this.tr('handover.send'), action: 'handover:start' },
       { label: this.tr('handover.notNow'), action: 'handover:cancel' },
-    ]);
+    ];
   }
 
   private handoverStep(step: string): void {

@@ -235,6 +235,20 @@ describe('hand-over to support', () => {
     expect(ch.cases[0].problem).toBe('my shopee shop got disconnected');
   });
 
+  it('asks the offer again for "what do I do next?" in its longer forms, with buttons in the language of the question', async () => {
+    for (const [typed, asked, send] of [
+      ['แล้วต้องทำยังไงต่อคะ', /^ต้องการให้ส่งเรื่องให้ทีมซัพพอร์ตไหมคะ/, 'ส่งให้ทีมซัพพอร์ต'],
+      ['so what do i do next?', /^Shall I send it to support\?/, 'Send to support'],
+    ] as const) {
+      const ch = new RecordingChannel();
+      await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH');
+      await ch.press('feedback:no');
+      const again = await ch.send(typed);
+      expect({ typed, said: plain(again), first: choicesOf(again)[0] }).toEqual({ typed, said: expect.stringMatching(asked), first: { label: send, action: 'handover:start' } });
+      expect((await ch.state())!.handover).toMatchObject({ step: 'offer' });
+    }
+  });
+
   it('adds details typed at the summary to the problem and shows the summary again; a known problem is still answered', async () => {
     const ch = new RecordingChannel();
     await ch.send('my lazada shop wont connect');
