@@ -52,7 +52,7 @@ export const MENU_TOPICS = [
 const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว|(?:ค่ะ|ครับ|คะ|จ้า)\s*$)/i;
 const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|ยังไม่ได้|ยังไม่หาย|ไม่หาย|ยังเหมือนเดิม|ไม่)/i;
 /** The answer to "did this fix it?" anywhere in a short sentence; checked for "not fixed" first. */
-const NOT_FIXED = /ยังไม่ได้|ไม่ได้เลย|ไม่ได้แล้ว|ยังไม่หาย|ยังเหมือนเดิม|ยังไม่ผ่าน|ยังขึ้น|\bstill (?:not|doesn'?t|does not|the same|fail|shows?|get)|\b(?:didn'?t|doesn'?t|does not|did not) (?:work|help)|\bnot (?:working|fixed|solved)/i;
+const NOT_FIXED = /ยังไม่ได้|ไม่ได้เลย|ไม่ได้แล้ว|ยังไม่หาย|ยังเหมือนเดิม|ยังไม่ผ่าน|ยังขึ้น|\bstill (?:(?:not|doesn'?t|does not)(?: (?:working|work|fixed|solved|resolved|helping|help))?|the same|fail|shows?|get)|\b(?:didn'?t|doesn'?t|does not|did not) (?:work|help)|\bnot (?:working|fixed|solved)/i;
 const FIXED = /(?<!ไม่)(?:แก้ได้แล้ว|ได้แล้ว|หายแล้ว)|เรียบร้อย|\b(?:it )?works? now\b|\bit works\b|\bworked\b|\bfixed\b|\bsolved\b|\ball good\b/i;
 /**
  * "ลองแล้วครับ" (tried it), "I'm using the main account already", with neither of the above:
@@ -275,10 +275,15 @@ class TurnBuilder {
     return { label: title, ...(label ? { short: label } : {}), action: `topic:${id}` };
   }
 
-  private menuChoices(): Choice[] {
+  /** The menu; with `platforms`, only the common problems that can be theirs. */
+  private menuChoices(platforms: readonly Platform[] = []): Choice[] {
+    const fits = (id: string) => {
+      const t = this.ctx.kb.byId.get(id);
+      return !!t && this.fitsPlatforms(t, platforms);
+    };
     return [
       ...(this.turn.accountId ? [{ label: this.tr('status.check'), action: 'status:check' }] : []),
-      ...MENU_TOPICS.filter((id) => this.ctx.kb.byId.has(id)).map((id) => ({ label: this.tr(`menu.${id}`), action: `topic:${id}` })),
+      ...MENU_TOPICS.filter(fits).map((id) => ({ label: this.tr(`menu.${id}`), action: `topic:${id}` })),
       { label: this.tr('menu.handover'), action: 'handover' },
     ];
   }
@@ -404,6 +409,12 @@ class TurnBuilder {
           return true;
         }
         this.handoverDescription(typed, analysis);
+        return true;
+      }
+      // "still not working", "ลองแล้วก็ยังไม่ได้ค่ะ" at the offer: it did not help, which is why it
+      // is there; the offer again (it was "tell me more" with the menu, or "did you mean").
+      if (h.step === 'offer' && (NOT_FIXED.test(typed) || TRIED.test(typed)) && this.saysNothing(typed.replace(NOT_FIXED, ' ').replace(TRIED, ' '))) {
+        this.offer(this.tr('handover.ask'), this.handoverChoices());
         return true;
       }
       // Sellers often answer the question in words.
@@ -703,7 +714,8 @@ class TurnBuilder {
     // The platform is not asked for again once the conversation knows it.
     const platform = this.onlyPlatform();
     const ask = platform ? this.tr('vagueOnPlatform', { platform: PLATFORM_NAMES[platform] }) : this.tr('vague');
-    this.miss(() => this.offer(ask, this.menuChoices()));
+    // Nor are another platform's problems offered (Shopee's OTP in a Lazada conversation).
+    this.miss(() => this.offer(ask, this.menuChoices(this.state.platforms)));
   }
 
   /** A message the bot could not help with; the second in a row brings the hand-over offer. */

@@ -83,6 +83,15 @@ describe('conversation core', () => {
     expect(ch.events.flatMap((e) => (e.type === 'answered' ? [e.topic] : []))).toEqual(['shopee-otp-not-received', 'shopee-identity-verification']);
   });
 
+  it("asks a vague message in a conversation about one platform for more without offering other platforms' problems", async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my lazada store has a problem');
+    const out = await ch.send('hmm its weird');
+    const offered = choicesOf(out).map((c) => c.action);
+    expect(offered).toContain('topic:lazada-password-not-match');
+    expect(offered).not.toContain('topic:shopee-otp-not-received');
+  });
+
   it('hands over at once when the article itself says support is needed (Lazada INTERNAL_DATA_ERROR)', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('lazada INTERNAL_DATA_ERROR');

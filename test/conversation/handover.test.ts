@@ -235,10 +235,12 @@ describe('hand-over to support', () => {
     expect(ch.cases[0].problem).toBe('my shopee shop got disconnected');
   });
 
-  it('asks the offer again for "what do I do next?" in its longer forms, with buttons in the language of the question', async () => {
+  it('asks the offer again for "what do I do next?" in its longer forms and for "still not working", with buttons in the language of the question', async () => {
     for (const [typed, asked, send] of [
       ['แล้วต้องทำยังไงต่อคะ', /^ต้องการให้ส่งเรื่องให้ทีมซัพพอร์ตไหมคะ/, 'ส่งให้ทีมซัพพอร์ต'],
       ['so what do i do next?', /^Shall I send it to support\?/, 'Send to support'],
+      ['still not working', /^Shall I send it to support\?/, 'Send to support'],
+      ['ลองแล้วก็ยังไม่ได้ค่ะ', /^ต้องการให้ส่งเรื่องให้ทีมซัพพอร์ตไหมคะ/, 'ส่งให้ทีมซัพพอร์ต'],
     ] as const) {
       const ch = new RecordingChannel();
       await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH');
