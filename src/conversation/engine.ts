@@ -488,6 +488,14 @@ class TurnBuilder {
     // is answered, and the hand-over being prepared dropped (nothing was sent; it is offered
     // again when the answer does not help); anything else is asked again for an address.
     if (awaiting === 'handover' && handover?.step === 'email') {
+      // More about a problem whose article was already shown ("the OTP I got says expired when
+      // I enter it", after the OTP article): for support, with the description; the address is
+      // still asked for (the hand-over was dropped for that article again).
+      if (m.decision === 'answer' && this.state.tried.includes(m.topic!) && !MENTIONS_EMAIL.test(typed) && text.length <= MAX_DESCRIPTION) {
+        handover.description = handover.description ? `${handover.description} / ${text}` : text;
+        this.offer(this.tr('handover.askEmail'), [this.cancelChoice()]);
+        return true;
+      }
       // How to reach support ("can't you answer me here?") is what the hand-over is doing.
       if (m.decision === 'answer' && !MENTIONS_EMAIL.test(typed) && !NOT_ABOUT_A_STORE.has(m.topic!)) {
         this.state.handover = undefined;

@@ -357,6 +357,21 @@ describe('hand-over to support', () => {
     expect(plain(await ch.send('kai@gmail.com'))).toMatch(/เล่าปัญหาสั้น/);
   });
 
+  it('keeps the hand-over when more about an article already tried comes at the e-mail question, and adds it to the problem', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('otp ไม่เข้าค่ะ');
+    await ch.press('platform:shopee');
+    await ch.press('feedback:no');
+    await ch.press('feedback:no');
+    await ch.press('handover:start');
+    const out = await ch.send('OTP ที่ได้คือ 483920 แต่ใส่แล้วขึ้นว่าหมดอายุ');
+    expect(plain(out)).toMatch(/อีเมลไหน/);
+    expect(ch.events.filter((e) => e.type === 'answered').map((e) => (e as { topic: string }).topic)).toEqual(['shopee-otp-not-received', 'shopee-identity-verification']);
+    const summary = plain(await ch.send('kai@gmail.com'));
+    expect(summary).toMatch(/แต่ใส่แล้วขึ้นว่าหมดอายุ/);
+    expect(summary).not.toContain('483920');
+  });
+
   it('takes a typed no or "don\'t send" at the summary as cancel, not as more of the problem', async () => {
     for (const typed of ['ไม่ส่งแล้วค่ะ', 'ไม่ค่ะ', "don't send it", 'no']) {
       const ch = new RecordingChannel();
