@@ -254,6 +254,9 @@ class TurnBuilder {
     // "what now?", "hmm": no word about the problem.
     if (a.smallTalk || a.noise || a.content.length === 0) return;
     if (m.decision === 'escalate' && a.platforms.length === 0 && a.errorCodes.length === 0) return;
+    // An answer to a question ("ข้าม", "no", "ok") typed where none was asked: not the problem.
+    const t = redactedText.trim();
+    if (t.length < SHORT_ANSWER && [SKIP, AGREE, DECLINE, CANCEL].some((re) => re.test(t))) return;
     const first = this.firstWords();
     if (first.length < FIRST_WORDS) first.push(redactedText);
   }

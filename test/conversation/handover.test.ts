@@ -217,6 +217,18 @@ describe('hand-over to support', () => {
     expect(ch.cases[0].problem).toBe('tiktok shop เชื่อมไม่ได้ค่ะ');
   });
 
+  it('leaves a "skip" typed at an article\'s question out of the problem', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('otp ไม่เข้าค่ะ');
+    await ch.press('platform:shopee');
+    await ch.press('feedback:no');
+    await ch.send('ข้าม');
+    await ch.press('feedback:no');
+    await ch.press('handover:start');
+    await ch.send('kai@gmail.com');
+    expect(plain(await ch.send('ข้าม'))).toMatch(/ปัญหา: otp ไม่เข้าค่ะ\n/);
+  });
+
   it('asks the offer or shows the summary again for "what now?", keeping the case and leaving it out of the problem', async () => {
     const ch = new RecordingChannel();
     await ch.send('my shopee shop got disconnected');
