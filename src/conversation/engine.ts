@@ -3,6 +3,7 @@ import { redact, withoutMasks } from '../escalation/redact';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
 import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
+import type { AccountStores, StoreStatus } from '../status/connector';
 import { diagnose, topicsListingCode, type Finding } from '../status/diagnose';
 import { DECISION } from '../matching/decide';
 import type { Explained, Matcher } from '../matching/matcher';
@@ -348,6 +349,11 @@ class TurnBuilder {
       this.effect = { type: 'check-status', accountId: this.turn.accountId };
       return;
     }
+
+    // "แล้ว lazada ล่ะคะ" after a status check: the problem it found on that platform's store, not a guess.
+    const named = m.analysis.platforms.length === 1 ? m.analysis.platforms[0] : undefined;
+    const checked = named && (m.decision === 'clarify' || m.decision === 'none' || m.vague) ? this.checkedProblem(named) : undefined;
+    if (checked) return this.showArticle(checked);
 
     switch (m.decision) {
       case 'escalate':
@@ -1029,6 +1035,16 @@ class TurnBuilder {
 
   private askToSignIn(): void {
     this.offer(this.tr('status.signIn'), this.menuChoices());
+  }
+
+  /** The article of the problem the last, fresh status check found on this platform's store. */
+  private checkedProblem(platform: Platform): Topic | undefined {
+    const snapshot = this.state.statusSnapshot;
+    if (!snapshot || !this.freshSnapshot()) return undefined;
+    const account: AccountStores = { accountId: this.turn.accountId ?? '', fetchedAt: snapshot.at, stores: snapshot.stores as StoreStatus[] };
+    const { problems } = diagnose(account, this.ctx.kb, new Date(this.at));
+    const found = problems.find((f) => f.store.platform === platform && (f.kind === 'expired' || f.kind === 'known-error') && !this.state.notFixed.includes(f.topic));
+    return found && (found.kind === 'expired' || found.kind === 'known-error') ? this.ctx.kb.byId.get(found.topic) : undefined;
   }
 
   private freshSnapshot(): boolean {

@@ -74,6 +74,21 @@ describe('live status check in the conversation', () => {
     }
   });
 
+  it("answers a question about another platform with the problem the check found on that platform's store", async () => {
+    const ch = linked(
+      account([
+        { nickname: 'แก้วมาร์ท', status: 'expired', expiresAt: new Date(NOW - DAY).toISOString() },
+        { platform: 'lazada', nickname: 'Kaew Mart LZD', status: 'error', lastError: { code: 'INTERNAL_DATA_ERROR', message: 'x', at: '2026-11-28T08:00:00Z' } },
+      ]),
+    );
+    await ch.send('เชื่อมต่อร้านไม่ได้ค่ะ');
+    expect(ch.events).toContainEqual({ type: 'answered', topic: 'connection-expired' });
+    await ch.press('feedback:yes');
+    await ch.send('แล้ว lazada ล่ะคะ');
+    expect(ch.events.filter((e) => e.type === 'answered').map((e) => (e as { topic: string }).topic)).toEqual(['connection-expired', 'lazada-internal-data-error']);
+    expect(ch.statusChecks).toEqual(['A1']);
+  });
+
   it('gives the article of a known error code, named for the store', async () => {
     const ch = linked(account([{ platform: 'lazada', nickname: 'LZ Main', status: 'error', lastError: { code: 'PASSWORD_NOT_MATCH', message: 'x', at: '2026-11-27T00:00:00Z' } }]));
     ch.accountId = 'A1';
