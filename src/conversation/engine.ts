@@ -317,7 +317,7 @@ class TurnBuilder {
       this.state.lang = switchTo;
       this.state.langPinned = true;
       this.say(this.tr('language.switched'));
-      this.welcome(true);
+      this.askAgain();
       return;
     }
     // An e-mail address or a typed answer to the e-mail question says nothing about language.
@@ -669,12 +669,31 @@ class TurnBuilder {
     this.state.pendingText = undefined;
     if (!this.state.tried.includes(topic.id)) this.state.tried.push(topic.id);
     this.state.misses = 0;
+    this.askFeedback();
+  }
+
+  private askFeedback(): void {
     this.state.awaiting = 'feedback';
     this.offer(this.tr(this.feedbackKey('ask')), [
       { label: this.tr(this.feedbackKey('yes')), action: 'feedback:yes' },
       { label: this.tr(this.feedbackKey('no')), action: 'feedback:no' },
       { label: this.tr('menu.handover'), action: 'handover' },
     ]);
+  }
+
+  /**
+   * After a switch of language: the open question again, in the new language ("English please"
+   * at "did this fix it?" had dropped the question for the menu). Questions whose buttons are
+   * titles or platform names, and no question, get the menu.
+   */
+  private askAgain(): void {
+    const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
+    if (this.state.awaiting === 'feedback' && this.state.topic) return this.askFeedback();
+    if (h?.step === 'offer') return this.offer(this.tr('handover.ask'), this.handoverChoices());
+    if (h?.step === 'email') return this.offer(this.tr('handover.askEmail'), [this.cancelChoice()]);
+    if (h?.step === 'description') return this.askDescription();
+    if (h?.step === 'confirm') return this.confirmHandover();
+    this.welcome(true);
   }
 
   /**

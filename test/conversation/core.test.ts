@@ -503,6 +503,19 @@ describe('conversation core', () => {
     expect(choicesOf(th)[0]).toEqual({ label: 'เชื่อมบัญชีของฉัน', action: 'account:link:th' });
   });
 
+  it('asks the open question again in the new language after a switch, instead of the menu', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ร้าน shopee หมดอายุค่ะ');
+    const out = await ch.send('English please');
+    expect(plain(out)).toMatch(/Did this fix it\?/);
+    expect(choicesOf(out).map((c) => c.label)).toEqual(['Yes, fixed', 'No', 'Talk to support']);
+    await ch.press('feedback:no');
+    await ch.press('feedback:no');
+    const offer = await ch.send('ภาษาไทย');
+    expect(choicesOf(offer).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
+    expect(plain(offer)).toMatch(/ต้องการให้ส่งเรื่องให้ทีมซัพพอร์ตไหมคะ/);
+  });
+
   it('replies in the language the seller writes and switches on request', async () => {
     const ch = new RecordingChannel();
     expect(plain(await ch.send('how do I reconnect my lazada shop'))).toMatch(/Did this fix it\?/);
