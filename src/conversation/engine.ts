@@ -115,6 +115,8 @@ export function writesEnglish(text: string, firstMessage: boolean): boolean {
   return words.filter((w) => !CHAT_WORDS.has(w.toLowerCase())).length >= 2;
 }
 
+/** The English labels of a secret: no sign of the language a seller writes in. */
+const ENGLISH_SECRET_LABELS = /\b(?:pass(?:word|wd|code)?|pwd|pw|otp|code|pin)\b/giu;
 /** A secret's labels and the little words around them ("my password is", "รหัสผ่านคือ ... ค่ะ"). */
 const SECRET_LABELS = /\b(?:my|the|is|pass(?:word|wd|code)?|pwd|pw|otp|code|pin)\b|รหัส\s*ผ่าน|รหัส|พาสเวิร์ด|พาส|โค้ด|คือ|เป็น|ของ(?:ฉัน|หนู|เรา|ผม)|ค่ะ|คะ|ครับ|นะ|จ้า|[:=：]/giu;
 /** English words Thai sellers use in Thai chats ("ok", "thank you"): they say nothing of the language. */
@@ -301,14 +303,16 @@ class TurnBuilder {
     const { text, kinds } = redact(raw);
     this.userSaid(text, true);
     // What the seller said besides the secrets and their labels: "pw: ..." tells neither the
-    // problem nor the language (the mask's own English words would switch a Thai chat).
+    // problem nor the language (the mask's own English words would switch a Thai chat, and so
+    // would an English label: "รหัส lazada ของหนู ..." is Thai).
     const said = kinds.length > 0 ? withoutMasks(text).replace(SECRET_LABELS, ' ') : text;
+    const forLanguage = kinds.length > 0 ? withoutMasks(text).replace(ENGLISH_SECRET_LABELS, ' ') : text;
     if (kinds.length > 0) {
       this.events.push({ type: 'secret-redacted', kinds });
       this.messages.push({ type: 'text', text: this.tr('safety.secret') });
       this.botSaid(this.tr('safety.secret'));
-      // Nothing left but the secret: the warning is the whole answer.
-      if (!/[\p{L}\p{N}]/u.test(said)) return;
+      // Nothing left but the secret: the warning is the whole answer, and the open question stays open.
+      if (!/[\p{L}\p{N}]/u.test(said)) return this.askAgainIfAsked();
     }
 
     // A short request for a language switches and pins it; otherwise the script tells.
@@ -323,8 +327,8 @@ class TurnBuilder {
     // An e-mail address or a typed answer to the e-mail question says nothing about language.
     const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
     if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
-      if (hasThai(said)) this.state.lang = 'th';
-      else if (writesEnglish(said, !this.state.typed)) this.state.lang = 'en';
+      if (hasThai(forLanguage)) this.state.lang = 'th';
+      else if (writesEnglish(forLanguage, !this.state.typed)) this.state.lang = 'en';
     }
     this.state.typed = true;
 
@@ -349,6 +353,10 @@ class TurnBuilder {
       this.effect = { type: 'check-status', accountId: this.turn.accountId };
       return;
     }
+
+    // "รหัสผ่านใหม่ที่เปลี่ยนคือ [password removed]": about the password, nothing the bot can place;
+    // the warning says what matters ("I only help with store connections" read oddly after it).
+    if (kinds.length > 0 && m.decision === 'none' && !m.vague) return this.askAgainIfAsked();
 
     // "แล้ว lazada ล่ะคะ" after a status check: the problem it found on that platform's store, not a guess.
     const named = m.analysis.platforms.length === 1 ? m.analysis.platforms[0] : undefined;
@@ -686,6 +694,11 @@ class TurnBuilder {
    * at "did this fix it?" had dropped the question for the menu). Questions whose buttons are
    * titles or platform names, and no question, get the menu.
    */
+  /** The open question again, if one is open (its buttons were gone with the new message). */
+  private askAgainIfAsked(): void {
+    if (this.state.awaiting) this.askAgain();
+  }
+
   private askAgain(): void {
     const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
     if (this.state.awaiting === 'feedback' && this.state.topic) return this.askFeedback();
@@ -693,6 +706,8 @@ class TurnBuilder {
     if (h?.step === 'email') return this.offer(this.tr('handover.askEmail'), [this.cancelChoice()]);
     if (h?.step === 'description') return this.askDescription();
     if (h?.step === 'confirm') return this.confirmHandover();
+    const awaiting = this.state.awaiting;
+    if ((awaiting === 'platform' || awaiting === 'clarify') && this.state.offered.length > 0) return this.offer(this.tr(`${awaiting}.ask`), this.state.offered);
     this.welcome(true);
   }
 
@@ -1176,8 +1191,21 @@ class TurnBuilder {
     this.state.handover = undefined;
     this.state.awaiting = undefined;
     this.state.offered = [];
+    this.newProblem();
     const key = r.limited ? 'handover.limited' : r.existing ? 'handover.existing' : 'handover.created';
     this.say(this.tr(key, { ticket: r.ticket, email }));
+  }
+
+  /**
+   * The problem is with support now: what comes next is another one. Its hand-over names only
+   * its own platforms, codes, articles and words (a Shopee OTP case after a Lazada one was
+   * mailed as "Lazada/Shopee INTERNAL_DATA_ERROR"), and its transcript starts here.
+   */
+  private newProblem(): void {
+    Object.assign(this.state, { tried: [], notFixed: [], alternatives: [], platforms: [], errorCodes: [], firstWords: [], screenshots: [], misses: 0 });
+    this.state.topic = undefined;
+    // From the next turn: this one's lines (the seller's "Send", the ticket number) were the last case's.
+    this.state.startedAt = new Date(Date.parse(this.at) + 1).toISOString();
   }
 }
 

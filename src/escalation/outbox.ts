@@ -101,9 +101,12 @@ const BOT_FIELDS = ['userKey', 'channel', 'userRef', 'accountId', 'lang', 'conta
 
 /**
  * What a case is about: its platforms, error codes and the articles tried. A seller asking again
- * about the same gets their open ticket; about something else, a new one (within the rate
- * limit): the open ticket given back for any request had dropped a second problem without a mail.
+ * about the same, or about nothing in particular (NO_SUBJECT: "a person, please" again), gets
+ * their open ticket; about something else, a new one (within the rate limit): the open ticket
+ * given back for any request had dropped a second problem without a mail.
  */
+export const NO_SUBJECT = '||';
+
 export function subjectOf(c: Pick<EscalationCase, 'platforms' | 'errorCodes' | 'articlesTried'>): string {
   const set = (xs: readonly string[]) => [...new Set(xs)].sort().join(',');
   return [set(c.platforms), set(c.errorCodes), set(c.articlesTried.map((a) => a.topic))].join('|');
@@ -192,7 +195,7 @@ export class SqliteOutbox implements ClaimableOutbox {
       // The same request handled again (its instance died before answering) finds its own ticket.
       const same = c.requestKey ? open.find((o) => o.case.requestKey === c.requestKey) : undefined;
       if (same) return { ticket: same.ticket, existing: false, limited: false };
-      const reuse = open.find((o) => subjectOf(o.case) === subject);
+      const reuse = open.find((o) => subject === NO_SUBJECT || subjectOf(o.case) === subject);
       if (reuse) return { ticket: reuse.ticket, existing: true, limited: false };
       const recent = this.stmt.recent.get({ key: c.userKey, since: now - opts.windowSeconds * 1000 })!;
       if (recent.n >= opts.maxPerWindow && recent.latest) return { ticket: recent.latest, existing: false, limited: true };

@@ -6,6 +6,7 @@ import {
   DEFAULT_CREATE_OPTIONS,
   redactCase,
   subjectOf,
+  NO_SUBJECT,
   type CreateOptions,
   type DeliveryRecords,
   type Outbox,
@@ -34,7 +35,7 @@ export interface MailJob {
 // KEYS: user's tickets (zset), undelivered (zset), the new ticket's record.
 // ARGV: now, reuse since, window since, max per window, ticket, case JSON, user key, record ttl, user ttl, record prefix,
 // request key ('' for none: an open ticket that request filed is 'same'), subject (see subjectOf: an open
-// ticket about the same is 'existing').
+// ticket about the same is 'existing'), the subject of a case about nothing in particular (an open ticket is 'existing').
 const CREATE_SCRIPT = new LuaScript(`
 local since = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
@@ -44,7 +45,7 @@ for _, t in ipairs(recent) do
   local found = redis.call('HMGET', ARGV[10] .. t, 'status', 'requestKey', 'subject')
   if found[1] and found[1] ~= 'failed' then
     if ARGV[11] ~= '' and found[2] == ARGV[11] then return {t, 'same'} end
-    if not existing and found[3] == ARGV[12] then existing = t end
+    if not existing and (ARGV[12] == ARGV[13] or found[3] == ARGV[12]) then existing = t end
   end
 end
 if existing then return {existing, 'existing'} end
@@ -155,6 +156,7 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
           this.keys.recordPrefix,
           c.requestKey ?? '',
           subjectOf(stored),
+          NO_SUBJECT,
         ],
       )) as [string, string];
       if (kind === 'existing') return { ticket: found, existing: true, limited: false };

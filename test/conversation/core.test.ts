@@ -567,9 +567,22 @@ describe('conversation core', () => {
       const ch = new RecordingChannel();
       await ch.send('ร้าน shopee หมดอายุค่ะ');
       const out = await ch.send(secret);
-      // The mask's own words ("[password removed]") and the label are not English from the seller.
-      expect({ secret, said: plain(out), lang: (await ch.state())!.lang }).toEqual({ secret, said: expect.stringMatching(/^⚠️ กรุณาอย่าส่งรหัสผ่าน[^\n]*$/), lang: 'th' });
+      // The mask's own words ("[password removed]") and the label are not English from the seller;
+      // the question of the article stays open, asked again (its buttons went with the new message).
+      expect({ secret, said: plain(out), lang: (await ch.state())!.lang }).toEqual({ secret, said: expect.stringMatching(/^⚠️ กรุณาอย่าส่งรหัสผ่าน[^\n]*\n---\nแก้ปัญหาได้แล้วไหมคะ\n/), lang: 'th' });
     }
+    // With no question open, and for a message about the password the bot cannot place: the warning alone.
+    for (const secret of ['pw: Somsri 1990', 'รหัสผ่านใหม่ที่เปลี่ยนคือ abcd1234', 'อ้อ password shopee คือ Kaew@2024 นะคะ']) {
+      const ch = new RecordingChannel();
+      expect({ secret, said: plain(await ch.send(secret)) }).toEqual({ secret, said: expect.stringMatching(/^⚠️ กรุณาอย่าส่งรหัสผ่าน[^\n]*$/) });
+    }
+  });
+
+  it('reads the language of a message with a secret from its own words, not from the English label', async () => {
+    const ch = new RecordingChannel();
+    const out = await ch.send('รหัส lazada ของหนู ploy1999 ค่ะ');
+    expect((await ch.state())!.lang).toBe('th');
+    expect(plain(out)).toMatch(/แก้ปัญหาได้แล้วไหมคะ/);
   });
 
   it('keeps a redacted transcript for a later hand-over', async () => {

@@ -384,6 +384,29 @@ describe('hand-over to support', () => {
     expect(summary).not.toContain('483920');
   });
 
+  it("files the seller's next problem after a ticket with only its own platform, codes, articles and words", async () => {
+    const ch = new RecordingChannel();
+    await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH');
+    await ch.press('feedback:no');
+    await ch.press('handover:start');
+    await ch.send('kai@gmail.com');
+    await ch.press('handover:skip');
+    ch.clock += 60_000;
+    await ch.press('handover:confirm');
+    ch.clock += 60_000;
+    await ch.send('otp shopee ไม่เข้าค่ะ');
+    await ch.press('feedback:no');
+    await ch.press('feedback:no');
+    await ch.press('handover:start');
+    await ch.press('handover:skip');
+    await ch.press('handover:confirm');
+    expect(ch.cases).toHaveLength(2);
+    expect(ch.cases[1]).toMatchObject({ platforms: ['shopee'], errorCodes: [], problem: 'otp shopee ไม่เข้าค่ะ' });
+    expect(ch.cases[1].articlesTried.map((a) => a.topic)).toEqual(['shopee-otp-not-received', 'shopee-identity-verification']);
+    // Its transcript starts after the first case, not at the Lazada problem.
+    expect(ch.cases[1].transcript[0]).toMatchObject({ from: 'user', text: 'otp shopee ไม่เข้าค่ะ' });
+  });
+
   it('takes a typed no or "don\'t send" at the summary as cancel, not as more of the problem', async () => {
     for (const typed of ['ไม่ส่งแล้วค่ะ', 'ไม่ค่ะ', "don't send it", 'no']) {
       const ch = new RecordingChannel();

@@ -91,6 +91,8 @@ function outboxSuite(backendOf: () => Backend): void {  let backend: Backend;
     // Asking again about either finds its own ticket; the order of the lists does not matter.
     expect(await outbox.create(sampleCase(shopee), opts)).toEqual({ ticket: second.ticket, existing: true, limited: false });
     expect(await outbox.create(sampleCase(), opts)).toEqual({ ticket: lazada.ticket, existing: true, limited: false });
+    // "A person, please" again, about nothing in particular: the latest open ticket.
+    expect(await outbox.create(sampleCase({ platforms: [], errorCodes: [], articlesTried: [] }), opts)).toEqual({ ticket: second.ticket, existing: true, limited: false });
     expect((await outbox.stats()).pending).toBe(2);
   });
 
