@@ -115,6 +115,8 @@ export function writesEnglish(text: string, firstMessage: boolean): boolean {
   return words.filter((w) => !CHAT_WORDS.has(w.toLowerCase())).length >= 2;
 }
 
+/** "error 500100", "error code: E-1002", "ข้อผิดพลาด 500100": a code after the word error (its first group). */
+const UNKNOWN_CODE = /(?:\berror|\berr|ข้อผิดพลาด)\s*(?:code|no\.?)?\s*[:：#]?\s*([A-Za-z]{0,4}[-_]?\d[\w-]{1,15})/iu;
 /** The English labels of a secret: no sign of the language a seller writes in. */
 const ENGLISH_SECRET_LABELS = /\b(?:pass(?:word|wd|code)?|pwd|pw|otp|code|pin)\b/giu;
 /** A secret's labels and the little words around them ("my password is", "รหัสผ่านคือ ... ค่ะ"). */
@@ -357,6 +359,15 @@ class TurnBuilder {
     // "รหัสผ่านใหม่ที่เปลี่ยนคือ [password removed]": about the password, nothing the bot can place;
     // the warning says what matters ("I only help with store connections" read oddly after it).
     if (kinds.length > 0 && m.decision === 'none' && !m.vague) return this.askAgainIfAsked();
+
+    // An error code the knowledge base does not know ("ขึ้นรหัสข้อผิดพลาด 500100"): no article to
+    // guess from its other words (it was the PASSWORD_NOT_MATCH one, then "off-topic"); support's
+    // case, with the code in it.
+    const unknownCode = m.decision === 'none' && !m.analysis.smallTalk ? UNKNOWN_CODE.exec(text)?.[1] : undefined;
+    if (unknownCode && m.farFromOutOfScope) {
+      if (!this.state.errorCodes.includes(unknownCode)) this.state.errorCodes.push(unknownCode);
+      return this.handover('unknown-error');
+    }
 
     // "แล้ว lazada ล่ะคะ" after a status check: the problem it found on that platform's store, not a guess.
     const named = m.analysis.platforms.length === 1 ? m.analysis.platforms[0] : undefined;

@@ -407,6 +407,18 @@ describe('hand-over to support', () => {
     expect(ch.cases[1].transcript[0]).toMatchObject({ from: 'user', text: 'otp shopee ไม่เข้าค่ะ' });
   });
 
+  it('offers the hand-over for an error code the knowledge base does not know, and hands the code to support', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('เชื่อมร้าน lazada ไม่ได้ ขึ้นรหัสข้อผิดพลาด 500100 ค่ะ');
+    expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
+    expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'unknown-error' });
+    await ch.press('handover:start');
+    await ch.send('kai@gmail.com');
+    await ch.press('handover:skip');
+    await ch.press('handover:confirm');
+    expect(ch.cases[0]).toMatchObject({ platforms: ['lazada'], errorCodes: ['500100'] });
+  });
+
   it('takes a typed no or "don\'t send" at the summary as cancel, not as more of the problem', async () => {
     for (const typed of ['ไม่ส่งแล้วค่ะ', 'ไม่ค่ะ', "don't send it", 'no']) {
       const ch = new RecordingChannel();
