@@ -315,6 +315,9 @@ class TurnBuilder {
       this.botSaid(this.tr('safety.secret'));
       // Nothing left but the secret: the warning is the whole answer, and the open question stays open.
       if (!/[\p{L}\p{N}]/u.test(said)) return this.askAgainIfAsked();
+      // At the summary, the rest is more for support ("OTP ที่ได้คือ [code removed]" found the OTP
+      // article and the summary's buttons were gone).
+      if (this.state.awaiting === 'handover' && this.state.handover?.step === 'confirm' && this.addToProblem(text)) return;
     }
 
     // A short request for a language switches and pins it; otherwise the script tells.
@@ -416,7 +419,8 @@ class TurnBuilder {
       // An address typed at the offer says yes and answers the next question at once; at the
       // summary it replaces the one there. Anything else at the e-mail question is matched
       // first (questionAnswered).
-      if ((h.step === 'email' || h.step === 'offer' || h.step === 'confirm') && parseEmailAddress(typed)) {
+      // At the description too: the address was known and not asked for, and the seller gives theirs.
+      if ((h.step === 'email' || h.step === 'offer' || h.step === 'confirm' || h.step === 'description') && parseEmailAddress(typed)) {
         this.handoverEmail(typed);
         return true;
       }
@@ -548,13 +552,7 @@ class TurnBuilder {
     // matcher knows and the seller has not tried yet is still answered.
     const alreadyTried = m.decision === 'answer' && this.state.tried.includes(m.topic!);
     if (awaiting === 'handover' && handover?.step === 'confirm' && (m.decision === 'none' || m.decision === 'clarify' || alreadyTried) && !m.analysis.smallTalk && m.analysis.content.length > 0) {
-      const before = handover.description ?? this.firstWords().join(' / ');
-      const description = before ? `${before} / ${text}` : text;
-      if (description.length <= MAX_DESCRIPTION) {
-        handover.description = description;
-        this.confirmHandover();
-        return true;
-      }
+      if (this.addToProblem(text)) return true;
     }
     if (m.decision !== 'none') return false;
     // Details typed at the hand-over offer ("the shop is LZ-Bangkok, the e-mail changed last
@@ -634,6 +632,17 @@ class TurnBuilder {
     if (m.decision !== 'answer' && m.decision !== 'clarify') return;
     const best = m.candidates[0]?.confidence ?? 0;
     this.state.alternatives = m.candidates.filter((c) => c.topic !== m.topic && c.confidence >= best - DECISION.clarifyWithin).map((c) => c.topic);
+  }
+
+  /**
+   * An article chosen by its button names what the seller sees: its error code, and its platform
+   * when it has one (the menu's PASSWORD_NOT_MATCH is Lazada's). The hand-over mail said
+   * "Platforms: none, error codes: none" for such a case.
+   */
+  private rememberChosen(topic: Topic): void {
+    const specific = topic.platforms.filter((p): p is Platform => p !== 'all');
+    if (specific.length === 1) this.addPlatform(specific[0]!);
+    if (topic.errorCodes.length === 1 && !this.state.errorCodes.includes(topic.errorCodes[0]!)) this.state.errorCodes.push(topic.errorCodes[0]!);
   }
 
   private rememberEntities(analysis: Explained['analysis']): void {
@@ -794,7 +803,9 @@ class TurnBuilder {
         return this.welcome(true);
       case 'topic': {
         const topic = this.ctx.kb.byId.get(arg);
-        return topic ? this.showArticle(topic) : this.welcome(true);
+        if (!topic) return this.welcome(true);
+        this.rememberChosen(topic);
+        return this.showArticle(topic);
       }
       case 'feedback':
         return arg === 'yes' ? this.fixed() : this.notFixed();
@@ -987,6 +998,17 @@ class TurnBuilder {
     this.state.awaiting = 'handover';
     this.state.handover!.step = 'description';
     this.offer(this.tr('handover.askDescription'), [{ label: this.tr('handover.skip'), action: 'handover:skip' }, this.cancelChoice()]);
+  }
+
+  /** Adds what the seller typed at the summary to the problem and shows the summary again (false: it would be too long). */
+  private addToProblem(text: string): boolean {
+    const h = this.state.handover!;
+    const before = h.description ?? this.firstWords().join(' / ');
+    const description = before ? `${before} / ${text}` : text;
+    if (description.length > MAX_DESCRIPTION) return false;
+    h.description = description;
+    this.confirmHandover();
+    return true;
   }
 
   /** No word about a problem in it: particles, filler, punctuation. */

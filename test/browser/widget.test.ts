@@ -91,6 +91,11 @@ if (!haveChromium) console.log(`skipped: the browser test needs Debian's Chromiu
     await page.getByRole('button', { name: 'ส่ง', exact: true }).click();
     await page.locator('.bsw-error', { hasText: 'ข้อความยาวเกิน 2000' }).waitFor();
     await expect(box.inputValue()).resolves.toBe(long);
+    // The notice outlives the polls that follow (a good poll cleared every notice).
+    const polled = page.waitForResponse((r) => r.url().includes('/activities?watermark='));
+    await polled;
+    await page.waitForTimeout(300);
+    await expect(page.locator('.bsw-error.bsw-on', { hasText: 'ข้อความยาวเกิน 2000' }).count()).resolves.toBe(1);
     await context.close();
   }, 60_000);
 

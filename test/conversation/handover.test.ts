@@ -419,6 +419,40 @@ describe('hand-over to support', () => {
     expect(ch.cases[0]).toMatchObject({ platforms: ['lazada'], errorCodes: ['500100'] });
   });
 
+  it("names the platform and code of an article chosen by its button in the case (the menu's PASSWORD_NOT_MATCH)", async () => {
+    const ch = new RecordingChannel();
+    await ch.start();
+    await ch.press('topic:lazada-password-not-match');
+    await ch.press('feedback:no');
+    await ch.press('handover:start');
+    await ch.send('kai@gmail.com');
+    await ch.press('handover:skip');
+    await ch.press('handover:confirm');
+    expect(ch.cases[0]).toMatchObject({ platforms: ['lazada'], errorCodes: ['PASSWORD_NOT_MATCH'] });
+  });
+
+  it('adds a message with a secret at the summary to the problem, without the secret, instead of answering it', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await ch.press('handover:start');
+    await ch.send('kai@gmail.com');
+    await ch.press('handover:skip');
+    const out = await ch.send('OTP ที่ได้คือ 4821');
+    expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
+    expect(plain(out)).toMatch(/OTP ที่ได้คือ \[code removed\]/);
+    expect(choicesOf(out).map((c) => c.action)).toEqual(['handover:confirm', 'handover:email', 'handover:cancel']);
+  });
+
+  it('takes an address typed at the description question as the new reply address, not as the problem', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my email is old@shop.co.th');
+    await ch.press('handover:start');
+    // The address was known: the description is asked for at once; the seller gives another address.
+    await ch.send('new@shop.co.th');
+    expect((await ch.state())!.handover).toMatchObject({ step: 'description', email: 'new@shop.co.th' });
+    expect((await ch.state())!.handover?.description).toBeUndefined();
+  });
+
   it('takes a typed no or "don\'t send" at the summary as cancel, not as more of the problem', async () => {
     for (const typed of ['ไม่ส่งแล้วค่ะ', 'ไม่ค่ะ', "don't send it", 'no']) {
       const ch = new RecordingChannel();

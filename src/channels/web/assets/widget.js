@@ -406,7 +406,8 @@
         var conv = conversationId;
         return api('GET', '/conversations/' + encodeURIComponent(conv) + '/activities?watermark=' + encodeURIComponent(watermark), null, token).then(function (r) {
           if (conv !== conversationId) return; // restarted meanwhile
-          setError(false);
+          // Only "offline" ends with a good poll: "too long" and "not sent" stay until the next send.
+          if (errorLine.textContent === T.offline) setError(false);
           var fresh = (r.activities || []).filter(function (a) { return a && a.id && !seen[a.id]; });
           var latest = null;
           fresh.forEach(function (a) {
