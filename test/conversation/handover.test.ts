@@ -1,5 +1,12 @@
 import { choicesOf, plain, RecordingChannel } from './recording-channel';
 
+/** From the hand-over offer to its summary: yes, the reply address, no description. */
+async function toSummary(ch: RecordingChannel, email: string): Promise<void> {
+  await ch.press('handover:start');
+  await ch.send(email);
+  await ch.press('handover:skip');
+}
+
 describe('hand-over to support', () => {
   it('collects a validated e-mail and a description, confirms a summary, then gives the ticket', async () => {
     const ch = new RecordingChannel();
@@ -90,9 +97,7 @@ describe('hand-over to support', () => {
     const ch = new RecordingChannel();
     ch.escalation = async () => ({ ticket: 'BS-OLD001', existing: true, limited: false });
     await ch.send('ขอคุยกับคน');
-    await ch.press('handover:start');
-    await ch.send('a@b.co');
-    await ch.press('handover:skip');
+    await toSummary(ch, 'a@b.co');
     const out = await ch.press('handover:confirm');
     expect(plain(out)).toMatch(/BS-OLD001/);
     expect(plain(out)).toMatch(/ไม่ส่งซ้ำ/);
@@ -236,9 +241,7 @@ describe('hand-over to support', () => {
     const again = await ch.send('what do I do now?');
     expect(plain(again)).toMatch(/^Shall I send it to support\?/);
     expect(choicesOf(again).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
-    await ch.press('handover:start');
-    await ch.send('seller@example.com');
-    await ch.press('handover:skip');
+    await toSummary(ch, 'seller@example.com');
     const summary = plain(await ch.send('hmm what now'));
     expect(summary).toMatch(/Please check before I send it/);
     expect(summary).toMatch(/Problem: my shopee shop got disconnected\n/);
@@ -388,9 +391,7 @@ describe('hand-over to support', () => {
     const ch = new RecordingChannel();
     await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH');
     await ch.press('feedback:no');
-    await ch.press('handover:start');
-    await ch.send('kai@gmail.com');
-    await ch.press('handover:skip');
+    await toSummary(ch, 'kai@gmail.com');
     ch.clock += 60_000;
     await ch.press('handover:confirm');
     ch.clock += 60_000;
@@ -412,9 +413,7 @@ describe('hand-over to support', () => {
     await ch.send('เชื่อมร้าน lazada ไม่ได้ ขึ้นรหัสข้อผิดพลาด 500100 ค่ะ');
     expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
     expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'unknown-error' });
-    await ch.press('handover:start');
-    await ch.send('kai@gmail.com');
-    await ch.press('handover:skip');
+    await toSummary(ch, 'kai@gmail.com');
     await ch.press('handover:confirm');
     expect(ch.cases[0]).toMatchObject({ platforms: ['lazada'], errorCodes: ['500100'] });
   });
@@ -424,9 +423,7 @@ describe('hand-over to support', () => {
     await ch.start();
     await ch.press('topic:lazada-password-not-match');
     await ch.press('feedback:no');
-    await ch.press('handover:start');
-    await ch.send('kai@gmail.com');
-    await ch.press('handover:skip');
+    await toSummary(ch, 'kai@gmail.com');
     await ch.press('handover:confirm');
     expect(ch.cases[0]).toMatchObject({ platforms: ['lazada'], errorCodes: ['PASSWORD_NOT_MATCH'] });
   });
@@ -434,9 +431,7 @@ describe('hand-over to support', () => {
   it('adds a message with a secret at the summary to the problem, without the secret, instead of answering it', async () => {
     const ch = new RecordingChannel();
     await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
-    await ch.press('handover:start');
-    await ch.send('kai@gmail.com');
-    await ch.press('handover:skip');
+    await toSummary(ch, 'kai@gmail.com');
     const out = await ch.send('OTP ที่ได้คือ 4821');
     expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
     expect(plain(out)).toMatch(/OTP ที่ได้คือ \[code removed\]/);
@@ -499,9 +494,7 @@ describe('hand-over to support', () => {
       throw new Error('disk full');
     };
     await ch.send('talk to a real person please');
-    await ch.press('handover:start');
-    await ch.send('me@example.com');
-    await ch.press('handover:skip');
+    await toSummary(ch, 'me@example.com');
     const failed = await ch.press('handover:confirm');
     expect(plain(failed)).toMatch(/couldn't file your case/);
     expect((await ch.state())?.handover?.step).toBe('confirm');
