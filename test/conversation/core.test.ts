@@ -503,6 +503,15 @@ describe('conversation core', () => {
     expect(choicesOf(th)[0]).toEqual({ label: 'เชื่อมบัญชีของฉัน', action: 'account:link:th' });
   });
 
+  it('answers "urgent!" alone with the menu, not with "I only help with store connections"', async () => {
+    for (const typed of ['ด่วนค่ะ!!!', 'urgent please']) {
+      const ch = new RecordingChannel();
+      const out = await ch.send(typed);
+      expect({ typed, said: plain(out) }).toEqual({ typed, said: expect.not.stringMatching(/ช่วยได้เฉพาะเรื่อง|only help with/) });
+      expect(choicesOf(out).map((c) => c.action)).toContain('topic:connection-expired');
+    }
+  });
+
   it('asks the open question again in the new language after a switch, instead of the menu', async () => {
     const ch = new RecordingChannel();
     await ch.send('ร้าน shopee หมดอายุค่ะ');
