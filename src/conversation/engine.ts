@@ -72,6 +72,8 @@ const UNSURE = /^(?:(?:not sure|unsure|no idea|idk|i? ?don'?t know|dunno)\b|ไ�
 const CHECK_STORES = /\b(check|show)\b.*\b(stores?|shops?|status|connections?)\b|\bstore status\b|(เช็ค|เช็ก|ตรวจสอบ|ดู)\s*(สถานะ)?\s*(ร้าน|การเชื่อมต่อ)|สถานะร้าน/i;
 /** Topics about one store's connection: for these a linked seller's stores are checked first. */
 const NOT_ABOUT_A_STORE = new Set(['platforms-supported', 'contact-support']);
+/** A ticket this recent is still open for "a person, please" (the outbox's default reuse window). */
+const TICKET_STILL_OPEN_MS = 24 * 3600 * 1000;
 const SNAPSHOT_FRESH_MS = 5 * 60 * 1000;
 const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?|(?:do not|don'?t) send)\b|ยกเลิก|ไม่เอา|ไม่ต้อง|ไม่ส่ง|พอแล้ว)/i;
 /**
@@ -932,6 +934,14 @@ class TurnBuilder {
 
   /** The hand-over offer: the case goes to support by e-mail once the seller agrees. */
   private handover(reason: HandoverReason): void {
+    // "A person, please" again, with nothing new since the last ticket: that ticket, at once (the
+    // seller went through the e-mail, description and summary to hear it exists).
+    const ticket = this.state.ticket;
+    const nothingNew = this.state.platforms.length === 0 && this.state.errorCodes.length === 0 && this.state.tried.length === 0;
+    if (reason === 'asked' && ticket && nothingNew && Date.parse(this.at) - Date.parse(ticket.at) < TICKET_STILL_OPEN_MS) {
+      this.events.push({ type: 'ticket', ticket: ticket.id, existing: true, limited: false });
+      return this.offer(this.tr('handover.alreadyOpen', { ticket: ticket.id }), this.menuChoices());
+    }
     this.events.push({ type: 'handover-offered', reason });
     this.state.handoverOffered = { reason, at: this.at };
     this.state.misses = 0;

@@ -448,6 +448,23 @@ describe('hand-over to support', () => {
     expect((await ch.state())!.handover?.description).toBeUndefined();
   });
 
+  it('tells a seller who asks for a person again, with nothing new since their ticket, that ticket at once', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await toSummary(ch, 'kai@gmail.com');
+    await ch.press('handover:confirm');
+    const offers = () => ch.events.filter((e) => e.type === 'handover-offered').length;
+    expect(offers()).toBe(1);
+    const again = await ch.send('ขอคุยกับคนค่ะ');
+    expect(plain(again)).toMatch(/BS-TEST01/);
+    expect(offers()).toBe(1);
+    expect(ch.cases).toHaveLength(1);
+    // A new problem is still handed over as one.
+    await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH');
+    await ch.press('feedback:no');
+    expect(offers()).toBe(2);
+  });
+
   it('takes a typed no or "don\'t send" at the summary as cancel, not as more of the problem', async () => {
     for (const typed of ['ไม่ส่งแล้วค่ะ', 'ไม่ค่ะ', "don't send it", 'no']) {
       const ch = new RecordingChannel();
