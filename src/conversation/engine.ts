@@ -63,6 +63,12 @@ const TRIED = /ลองแล้ว|ทำตามแล้ว|ทำแล้
 /** Asking for another way ("what else can I do", "ทำไงต่อ") says the steps shown did not do it. */
 const ANOTHER_WAY = /วิธีอื่น|ทางอื่น|ทำ(?:ยัง)?ไง(?:ต่อ|อีก)|ทำอะไร(?:ต่อ|อีก)|แล้วไงต่อ|\bwhat else (?:can|could|should|do) (?:i|we)\b|\b(?:any|an)(?: )?other (?:way|solution|fix|option)s?\b|\banything else (?:i|we) (?:can|could|should) (?:do|try)\b|\bwhat (?:now|next|(?:do|should|can) (?:i|we) do (?:now|next))\b|\bnow what\b/i;
 const FEEDBACK_SENTENCE = 60;
+/** The problem is still there: said of the article just shown, it did not fix it. */
+const STILL = /\bstill\b|\bagain\b|ยัง|อยู่ดี|เหมือนเดิม|อีกแล้ว/i;
+/** A question, not an answer: a question mark or a Thai question word at the end. */
+const QUESTION = /\?\s*$|(?:ไหม|มั้ย|หรอ|เหรอ|หรือเปล่า|ใช่ไหม|ยังไง|อย่างไร)\s*(?:คะ|ครับ|ค่ะ|ครับผม|จ๊ะ|จ้า)?\s*[?]*\s*$/i;
+/** "send it to support", "ส่งเรื่องให้ทีม": the hand-over, whatever else the message says. */
+const SEND_TO_SUPPORT = /\bsend (?:it|this|my case)\b|\bsend (?:it )?to support\b|ส่งเรื่อง|ส่งให้(?:ทีม|เจ้าหน้าที่|ซัพพอร์ต)/i;
 /** A "not" in the message (error codes such as PASSWORD_NOT_MATCH are one word, not a "not"). */
 const NEGATED = /ไม่|มิได้|\b(?:not|no|never|isn'?t|wasn'?t|aren'?t|doesn'?t|don'?t|didn'?t|can'?t|cannot|won'?t)\b/i;
 const MENU = /^(?:(?:the |main )?menu|start over|start again|restart|back to (?:the )?menu|home|เมนู(?:หลัก)?|ดูเมนู|ขอเมนู|เริ่มใหม่|กลับ(?:ไป)?(?:ที่)?(?:หน้า)?(?:เมนู(?:หลัก)?|หน้าแรก))\s*(?:please|pls|ค่ะ|ครับ|คะ|หน่อย(?:ค่ะ|ครับ)?)?\s*[.!]*$/i;
@@ -119,8 +125,8 @@ export function writesEnglish(text: string, firstMessage: boolean): boolean {
 
 /** "error 500100", "error code: E-1002", "ข้อผิดพลาด 500100": a code after the word error (its first group). */
 const UNKNOWN_CODE = /(?:\berror|\berr|ข้อผิดพลาด)\s*(?:code|no\.?)?\s*[:：#]?\s*([A-Za-z]{0,4}[-_]?\d[\w-]{1,15})/iu;
-/** The English labels of a secret: no sign of the language a seller writes in. */
-const ENGLISH_SECRET_LABELS = /\b(?:pass(?:word|wd|code)?|pwd|pw|otp|code|pin)\b/giu;
+/** The English labels of a secret ("my password is"): no sign of the language a seller writes in. */
+const ENGLISH_SECRET_LABELS = /\b(?:my|the|is|was|pass(?:word|wd|code)?|pwd|pw|otp|code|pin)\b/giu;
 /** A secret's labels and the little words around them ("my password is", "รหัสผ่านคือ ... ค่ะ"). */
 const SECRET_LABELS = /\b(?:my|the|is|pass(?:word|wd|code)?|pwd|pw|otp|code|pin)\b|รหัส\s*ผ่าน|รหัส|พาสเวิร์ด|พาส|โค้ด|คือ|เป็น|ของ(?:ฉัน|หนู|เรา|ผม)|ค่ะ|คะ|ครับ|นะ|จ้า|[:=：]/giu;
 /** English words Thai sellers use in Thai chats ("ok", "thank you"): they say nothing of the language. */
@@ -311,6 +317,15 @@ class TurnBuilder {
     // would an English label: "รหัส lazada ของหนู ..." is Thai).
     const said = kinds.length > 0 ? withoutMasks(text).replace(SECRET_LABELS, ' ') : text;
     const forLanguage = kinds.length > 0 ? withoutMasks(text).replace(ENGLISH_SECRET_LABELS, ' ') : text;
+    // The language first: the warning below is said in it (an English first message with a
+    // password got the warning in Thai and the article in English). A short request to switch
+    // ("English please") is taken below and pins it. An e-mail address or a typed answer to the
+    // e-mail question says nothing about language.
+    const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
+    if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
+      if (hasThai(forLanguage)) this.state.lang = 'th';
+      else if (writesEnglish(forLanguage, !this.state.typed)) this.state.lang = 'en';
+    }
     if (kinds.length > 0) {
       this.events.push({ type: 'secret-redacted', kinds });
       this.messages.push({ type: 'text', text: this.tr('safety.secret') });
@@ -330,12 +345,6 @@ class TurnBuilder {
       this.say(this.tr('language.switched'));
       this.askAgain();
       return;
-    }
-    // An e-mail address or a typed answer to the e-mail question says nothing about language.
-    const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
-    if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
-      if (hasThai(forLanguage)) this.state.lang = 'th';
-      else if (writesEnglish(forLanguage, !this.state.typed)) this.state.lang = 'en';
     }
     this.state.typed = true;
 
@@ -491,14 +500,22 @@ class TurnBuilder {
    */
   private feedbackTyped(typed: string, m: Explained): boolean {
     if (this.state.awaiting !== 'feedback' || m.decision === 'escalate' || this.namesSomethingNew(m)) return false;
-    const sentence = typed.length < FEEDBACK_SENTENCE;
+    // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved).
+    if (SEND_TO_SUPPORT.test(typed)) return this.handled('handover');
+    // A question ("ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม": not paid yet, must I pay first?) is no
+    // answer to "did this fix it?", though it starts like "not yet".
+    const question = QUESTION.test(typed);
+    const short = typed.length < FEEDBACK_SENTENCE;
+    const sentence = short && !question;
     if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.handled('feedback:no');
     if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.handled('feedback:yes');
-    if (sentence && (TRIED.test(typed) || ANOTHER_WAY.test(typed))) return this.handled('feedback:no');
+    // "มีวิธีอื่นไหมคะ" (is there another way?) is a question, and a no.
+    if ((sentence && TRIED.test(typed)) || (short && ANOTHER_WAY.test(typed))) return this.handled('feedback:no');
     if (m.decision === 'answer' && m.topic === this.state.topic) {
       // Matched to the article just shown, with a "not" ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the
-      // duplicate-nickname one): the seller is saying it does not fit.
-      if (NEGATED.test(typed)) return this.handled('feedback:no');
+      // duplicate-nickname one): the seller is saying it does not fit; with a "still" ("did step
+      // 1, still INTERNAL_DATA_ERROR", "กด reconnect แล้วก็ยัง expired อยู่ดี"), that it did not fix it.
+      if (!question && (NEGATED.test(typed) || STILL.test(typed))) return this.handled('feedback:no');
       // Without one ("my shopee store stopped syncing" after the reconnect article): the problem
       // told again, the steps not tried yet. They are the answer; the question stands.
       this.offer(this.tr('feedback.same'), this.state.offered);

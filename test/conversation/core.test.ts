@@ -512,6 +512,29 @@ describe('conversation core', () => {
     }
   });
 
+  it('at "did this fix it?": "still ..." about the article is a no, a question is no answer, "ok send it" is the hand-over', async () => {
+    for (const [problem, reply, outcome] of [
+      ['lazada INTERNAL_DATA_ERROR', 'did step 1, still INTERNAL_DATA_ERROR', 'not-fixed'],
+      ['ร้าน shopee หมดอายุค่ะ', 'กด reconnect แล้วก็ยัง expired อยู่ดี', 'not-fixed'],
+      ['shopify store frozen', 'ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม', 'neither'],
+      ['ร้าน shopee หมดอายุค่ะ', 'ok send it', 'handover'],
+    ] as const) {
+      const ch = new RecordingChannel();
+      await ch.send(problem);
+      await ch.send(reply);
+      const s = (await ch.state())!;
+      const got = s.resolved ? 'resolved' : s.notFixed.length > 0 ? 'not-fixed' : s.handover ? 'handover' : 'neither';
+      expect({ reply, got }).toEqual({ reply, got: outcome });
+    }
+  });
+
+  it('says the secret warning in the language of the message that carried it', async () => {
+    const ch = new RecordingChannel();
+    const out = await ch.send('my lazada password is Sunny#2024 and it says PASSWORD_NOT_MATCH');
+    expect(plain(out)).toMatch(/^⚠️ Please don't send passwords/);
+    expect(plain(out)).toMatch(/Did this fix it\?/);
+  });
+
   it('asks the open question again in the new language after a switch, instead of the menu', async () => {
     const ch = new RecordingChannel();
     await ch.send('ร้าน shopee หมดอายุค่ะ');
