@@ -125,10 +125,12 @@ export function writesEnglish(text: string, firstMessage: boolean): boolean {
 
 /** "error 500100", "error code: E-1002", "ข้อผิดพลาด 500100": a code after the word error (its first group). */
 const UNKNOWN_CODE = /(?:\berror|\berr|ข้อผิดพลาด)\s*(?:code|no\.?)?\s*[:：#]?\s*([A-Za-z]{0,4}[-_]?\d[\w-]{1,15})/iu;
-/** The English labels of a secret ("my password is"): no sign of the language a seller writes in. */
-const ENGLISH_SECRET_LABELS = /\b(?:my|the|is|was|pass(?:word|wd|code)?|pwd|pw|otp|code|pin)\b/giu;
+/** The English words of a secret's label ("my password is"). */
+const SECRET_LABEL_WORDS = 'my|the|is|pass(?:word|wd|code)?|pwd|pw|otp|code|pin';
+/** The English labels of a secret ("my password was"): no sign of the language a seller writes in. */
+const ENGLISH_SECRET_LABELS = new RegExp(String.raw`\b(?:${SECRET_LABEL_WORDS}|was)\b`, 'giu');
 /** A secret's labels and the little words around them ("my password is", "รหัสผ่านคือ ... ค่ะ"). */
-const SECRET_LABELS = /\b(?:my|the|is|pass(?:word|wd|code)?|pwd|pw|otp|code|pin)\b|รหัส\s*ผ่าน|รหัส|พาสเวิร์ด|พาส|โค้ด|คือ|เป็น|ของ(?:ฉัน|หนู|เรา|ผม)|ค่ะ|คะ|ครับ|นะ|จ้า|[:=：]/giu;
+const SECRET_LABELS = new RegExp(String.raw`\b(?:${SECRET_LABEL_WORDS})\b|รหัส\s*ผ่าน|รหัส|พาสเวิร์ด|พาส|โค้ด|คือ|เป็น|ของ(?:ฉัน|หนู|เรา|ผม)|ค่ะ|คะ|ครับ|นะ|จ้า|[:=：]`, 'giu');
 /** English words Thai sellers use in Thai chats ("ok", "thank you"): they say nothing of the language. */
 const CHAT_WORDS = new Set(['ok', 'okay', 'yes', 'no', 'thanks', 'thank', 'thx', 'you', 'pls', 'please', 'hi', 'hello', 'bye', 'sorry', 'admin']);
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
@@ -457,7 +459,7 @@ class TurnBuilder {
       // "still not working", "ลองแล้วก็ยังไม่ได้ค่ะ" at the offer: it did not help, which is why it
       // is there; the offer again (it was "tell me more" with the menu, or "did you mean").
       if (h.step === 'offer' && (NOT_FIXED.test(typed) || TRIED.test(typed)) && this.saysNothing(typed.replace(NOT_FIXED, ' ').replace(TRIED, ' '))) {
-        this.offer(this.tr('handover.ask'), this.handoverChoices());
+        this.askAgain();
         return true;
       }
       // Sellers often answer the question in words.
@@ -728,16 +730,16 @@ class TurnBuilder {
     ]);
   }
 
-  /**
-   * After a switch of language: the open question again, in the new language ("English please"
-   * at "did this fix it?" had dropped the question for the menu). Questions whose buttons are
-   * titles or platform names, and no question, get the menu.
-   */
   /** The open question again, if one is open (its buttons were gone with the new message). */
   private askAgainIfAsked(): void {
     if (this.state.awaiting) this.askAgain();
   }
 
+  /**
+   * The open question again, in the language of the moment ("English please" at "did this fix
+   * it?" had dropped the question for the menu). "Did you mean" and the platform question keep
+   * the buttons they had; with no question open, the menu.
+   */
   private askAgain(): void {
     const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
     if (this.state.awaiting === 'feedback' && this.state.topic) return this.askFeedback();
@@ -782,14 +784,12 @@ class TurnBuilder {
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
     // "hmm" to a question with choices: the same question again, no miss.
     const awaiting = this.state.awaiting;
-    const asked = awaiting === 'feedback' ? this.feedbackKey('ask') : awaiting === 'platform' || awaiting === 'clarify' ? `${awaiting}.ask` : undefined;
-    if (asked && analysis.content.length === 0 && this.state.offered.length > 0) return this.offer(this.tr(asked), this.state.offered);
+    const withChoices = (awaiting === 'feedback' || awaiting === 'platform' || awaiting === 'clarify') && this.state.offered.length > 0;
     // "what now?", "แล้วต้องทำยังไงต่อคะ" at the hand-over offer or its summary: that question
     // again, the case kept (it was the menu, or "off-topic", and the offer's buttons were gone).
     const whatNow = analysis.content.length === 0 || (ANOTHER_WAY.test(m.text) && this.saysNothing(m.text.replace(ANOTHER_WAY, ' ')));
-    const h = awaiting === 'handover' && whatNow ? this.state.handover : undefined;
-    if (h?.step === 'offer') return this.offer(this.tr('handover.ask'), this.handoverChoices());
-    if (h?.step === 'confirm') return this.confirmHandover();
+    const step = awaiting === 'handover' && whatNow ? this.state.handover?.step : undefined;
+    if ((withChoices && analysis.content.length === 0) || step === 'offer' || step === 'confirm') return this.askAgain();
     // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
     // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
     if (this.state.awaiting && this.state.awaiting !== 'handover' && m.farFromOutOfScope) return this.nothingToAnswerVague();
@@ -1137,8 +1137,9 @@ class TurnBuilder {
     if (!snapshot || !this.freshSnapshot()) return undefined;
     const account: AccountStores = { accountId: this.turn.accountId ?? '', fetchedAt: snapshot.at, stores: snapshot.stores as StoreStatus[] };
     const { problems } = diagnose(account, this.ctx.kb, new Date(this.at));
-    const found = problems.find((f) => f.store.platform === platform && (f.kind === 'expired' || f.kind === 'known-error') && !this.state.notFixed.includes(f.topic));
-    return found && (found.kind === 'expired' || found.kind === 'known-error') ? this.ctx.kb.byId.get(found.topic) : undefined;
+    const withArticle = (f: Finding): f is Extract<Finding, { kind: 'expired' | 'known-error' }> => f.kind === 'expired' || f.kind === 'known-error';
+    const found = problems.filter(withArticle).find((f) => f.store.platform === platform && !this.state.notFixed.includes(f.topic));
+    return found && this.ctx.kb.byId.get(found.topic);
   }
 
   private freshSnapshot(): boolean {

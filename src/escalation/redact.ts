@@ -33,7 +33,7 @@ const CLAUSE_GAP = 40;
 // The separator, and the value after it. After ":", "=", "คือ", "เป็น" the value runs to the end
 // of the line or the Thai text after it (a password may hold spaces: "pw: Mango Sticky 99");
 // after "is" / "was" it is one word ("my password is wrong" is a complaint).
-const SEPARATOR = /^([^\n.!?]{0,40}?)(\s*(?:\bis\b|\bwas\b|=|:|：|คือ|เป็น)\s*)/iu;
+const SEPARATOR = new RegExp(String.raw`^([^\n.!?]{0,${CLAUSE_GAP}}?)(\s*(?:\bis\b|\bwas\b|=|:|：|คือ|เป็น)\s*)`, 'iu');
 const VALUE_TO_LINE_END = /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?/u;
 // ...up to a word that starts the rest of the sentence or another secret ("pw: Abc 12 but it
 // fails", "password: Hunter2 otp 123456"): a password rarely holds them.
