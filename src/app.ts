@@ -90,7 +90,7 @@ export function createApp(config: Config, log: Logger): App {
   const configuredIdentity = config.webIdentitySecret;
   const identitySecret = configuredIdentity ? () => configuredIdentity : sandbox ? () => secrets.get('sandbox-identity') : undefined;
   const bot = new BotService({
-    core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail },
+    core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds },
     store: conversations,
     idleTtlSeconds: CONVERSATION_TTL_SECONDS,
     onTurnDone: (turn, seconds) => {

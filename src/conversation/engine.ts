@@ -26,6 +26,8 @@ export interface CoreContext {
   matcher: Matcher;
   t: Translate;
   supportEmail: string;
+  /** The outbox's reuse window (HANDOVER_REUSE_WINDOW_HOURS): a ticket this recent is the seller's open one. */
+  ticketOpenSeconds?: number;
 }
 
 export interface TurnResult {
@@ -78,8 +80,8 @@ const UNSURE = /^(?:(?:not sure|unsure|no idea|idk|i? ?don'?t know|dunno)\b|ไ�
 const CHECK_STORES = /\b(check|show)\b.*\b(stores?|shops?|status|connections?)\b|\bstore status\b|(เช็ค|เช็ก|ตรวจสอบ|ดู)\s*(สถานะ)?\s*(ร้าน|การเชื่อมต่อ)|สถานะร้าน/i;
 /** Topics about one store's connection: for these a linked seller's stores are checked first. */
 const NOT_ABOUT_A_STORE = new Set(['platforms-supported', 'contact-support']);
-/** A ticket this recent is still open for "a person, please" (the outbox's default reuse window). */
-const TICKET_STILL_OPEN_MS = 24 * 3600 * 1000;
+/** How long a ticket counts as open for "a person, please" when the context does not say (the outbox's default). */
+const DEFAULT_TICKET_OPEN_SECONDS = 24 * 3600;
 const SNAPSHOT_FRESH_MS = 5 * 60 * 1000;
 const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?|(?:do not|don'?t) send)\b|ยกเลิก|ไม่เอา|ไม่ต้อง|ไม่ส่ง|พอแล้ว)/i;
 /**
@@ -955,7 +957,8 @@ class TurnBuilder {
     // seller went through the e-mail, description and summary to hear it exists).
     const ticket = this.state.ticket;
     const nothingNew = this.state.platforms.length === 0 && this.state.errorCodes.length === 0 && this.state.tried.length === 0;
-    if (reason === 'asked' && ticket && nothingNew && Date.parse(this.at) - Date.parse(ticket.at) < TICKET_STILL_OPEN_MS) {
+    const openMs = (this.ctx.ticketOpenSeconds ?? DEFAULT_TICKET_OPEN_SECONDS) * 1000;
+    if (reason === 'asked' && ticket && nothingNew && Date.parse(this.at) - Date.parse(ticket.at) < openMs) {
       this.events.push({ type: 'ticket', ticket: ticket.id, existing: true, limited: false });
       return this.offer(this.tr('handover.alreadyOpen', { ticket: ticket.id }), this.menuChoices());
     }

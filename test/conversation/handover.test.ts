@@ -1,4 +1,5 @@
-import { choicesOf, plain, RecordingChannel } from './recording-channel';
+import { runTurn } from '../../src/conversation/engine';
+import { choicesOf, core, plain, RecordingChannel } from './recording-channel';
 
 /** From the hand-over offer to its summary: yes, the reply address, no description. */
 async function toSummary(ch: RecordingChannel, email: string): Promise<void> {
@@ -463,6 +464,20 @@ describe('hand-over to support', () => {
     await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH');
     await ch.press('feedback:no');
     expect(offers()).toBe(2);
+  });
+
+  it('counts a ticket as open for as long as the configured reuse window (HANDOVER_REUSE_WINDOW_HOURS)', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await toSummary(ch, 'kai@gmail.com');
+    await ch.press('handover:confirm');
+    const state = (await ch.state())!;
+    const twoHoursLater = { channel: 'test' as const, conversationId: 'c1', userId: 'u1', kind: 'message' as const, text: 'ขอคุยกับคนค่ะ', at: new Date(ch.clock + 2 * 3600_000).toISOString() };
+    const offered = (ticketOpenSeconds?: number) =>
+      runTurn(twoHoursLater, structuredClone(state), { ...core, ...(ticketOpenSeconds === undefined ? {} : { ticketOpenSeconds }) }).events.some((e) => e.type === 'handover-offered');
+    expect(offered()).toBe(false);
+    expect(offered(24 * 3600)).toBe(false);
+    expect(offered(3600)).toBe(true);
   });
 
   it('takes a typed no or "don\'t send" at the summary as cancel, not as more of the problem', async () => {
