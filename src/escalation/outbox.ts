@@ -105,12 +105,13 @@ const BOT_FIELDS = ['userKey', 'channel', 'userRef', 'accountId', 'lang', 'conta
  * their open ticket; about something else, a new one (within the rate limit): the open ticket
  * given back for any request had dropped a second problem without a mail.
  */
-export const NO_SUBJECT = '||';
-
 export function subjectOf(c: Pick<EscalationCase, 'platforms' | 'errorCodes' | 'articlesTried'>): string {
   const set = (xs: readonly string[]) => [...new Set(xs)].sort().join(',');
   return [set(c.platforms), set(c.errorCodes), set(c.articlesTried.map((a) => a.topic))].join('|');
 }
+
+/** The subject of a case that names nothing. */
+export const NO_SUBJECT = subjectOf({ platforms: [], errorCodes: [], articlesTried: [] });
 
 /** A second safety net: the conversation redacts already, but nothing typed by a seller is stored unredacted. */
 export function redactCase(c: EscalationCase): EscalationCase {
