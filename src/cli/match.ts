@@ -2,6 +2,7 @@
  * npm run --silent match -- --jsonl FILE   batch matching, one JSON object per input line
  * npm run --silent match -- "some text"    one message, with the reasons for the decision
  */
+import { once } from 'node:events';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { loadConfig } from '../config';
@@ -17,7 +18,6 @@ async function main(argv: string[]): Promise<number> {
     if (!file) throw new Error('--jsonl needs a file name');
     const rl = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
     let lineNo = 0;
-    const out: string[] = [];
     for await (const line of rl) {
       lineNo++;
       if (!line.trim()) continue;
@@ -29,9 +29,11 @@ async function main(argv: string[]): Promise<number> {
       }
       if (typeof text !== 'string') throw new Error(`${file}:${lineNo}: "text" must be a string`);
       const r = matcher.match(text);
-      out.push(JSON.stringify({ text, topic: r.topic, confidence: r.confidence, decision: r.decision, candidates: r.candidates }));
+      // Line by line, waiting when the pipe is full: 100,000 lines must not sit in memory at once.
+      if (!process.stdout.write(`${JSON.stringify({ text, topic: r.topic, confidence: r.confidence, decision: r.decision, candidates: r.candidates })}\n`)) {
+        await once(process.stdout, 'drain');
+      }
     }
-    process.stdout.write(out.length ? `${out.join('\n')}\n` : '');
     return 0;
   }
   const text = argv.filter((a) => !a.startsWith('--')).join(' ');
@@ -61,10 +63,20 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+// A reader that stopped reading (`| head -1`) is no error: nothing more is wanted.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
+// exitCode, not exit(): exit() ends the process before a pipe has taken what stdout still holds
+// (`match --jsonl FILE | wc -l` printed 214 of 10,000 lines).
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (err: Error) => {
     console.error(err.message);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );
