@@ -22,9 +22,14 @@ const urlOf = (...protocols: string[]) =>
     .refine((u) => !URL.canParse(u) || protocols.includes(new URL(u).protocol), { message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}` });
 const optionalUrlOf = (...protocols: string[]) => optional.pipe(urlOf(...protocols).optional());
 const optionalUrl = optionalUrlOf('http:', 'https:');
+/** "true" / "1" / "yes" turn a switch on; unset, empty, "false", "0", "no" leave it off. */
+const flag = optional.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  TRUST_PROXY: z.string().trim().min(1).default('loopback, linklocal, uniquelocal'),
+  NODE_ENV: optional,
   PUBLIC_BASE_URL: optionalUrl,
   DATA_DIR: z.string().default('./data'),
   KNOWLEDGE_DIR: z.string().default(path.resolve(__dirname, '..', 'knowledge')),
@@ -36,9 +41,10 @@ const envSchema = z.object({
   MicrosoftAppPassword: optional,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   MicrosoftAppTenantId: optional,
+  BOTFRAMEWORK_DEV_LOOPBACK: flag,
   SMTP_URL: optionalUrlOf('smtp:', 'smtps:'),
   SUPPORT_EMAIL: z.string().email().default('support@bigseller.com'),
-  MAIL_FROM: z.string().min(3).default('Connection Help Bot <no-reply@localhost>'),
+  MAIL_FROM: optional.pipe(z.string().min(3).optional()),
   CONNECTOR_API_URL: optionalUrl,
   CONNECTOR_API_KEY: optional,
   WEB_IDENTITY_SECRET: optional,
@@ -48,23 +54,34 @@ const envSchema = z.object({
   HANDOVER_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
   MAIL_GIVE_UP_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
   MAIL_RETRY_BASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  HANDOVER_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(60),
   MAIL_WORKER_LOCK_SECONDS: z.coerce.number().min(1).max(3600).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface Config {
   port: number;
+  host: string;
+  /** Express's 'trust proxy': the proxies whose X-Forwarded-For names the client. */
+  trustProxy: string | number | boolean;
+  /** NODE_ENV=production: the settings of a real deployment were checked (see productionGaps). */
+  production: boolean;
+  /** What a real deployment would set and this one leaves to a default, one line each. */
+  warnings: string[];
+  /** Requests per minute per client address on the public routes that cost something. */
+  rateLimitPerMinute: number;
   publicBaseUrl: string;
   dataDir: string;
   knowledgeDir: string;
   redisUrl?: string;
   line?: { channelSecret: string; channelAccessToken: string; apiBaseUrl: string };
   lineApiBaseUrl: string;
-  botFramework: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
+  botFramework: { appId?: string; appPassword?: string; appType?: string; tenantId?: string; devLoopback: boolean };
   smtpUrl?: string;
   supportEmail: string;
   mailFrom: string;
-  handover: { reuseWindowSeconds: number; maxPerDay: number; giveUpAfterMs: number; retryBaseMs: number; workerLockMs: number };
+  handover: { reuseWindowSeconds: number; maxPerDay: number; maxPerHour: number; giveUpAfterMs: number; retryBaseMs: number; workerLockMs: number };
   connector?: { url: string; apiKey?: string };
   webIdentitySecret?: string;
   lineLinkLoginUrl?: string;
@@ -86,8 +103,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN must be set together (the LINE channel needs both)',
     );
   }
+  const production = e.NODE_ENV === 'production';
+  const gaps = productionGaps(e);
+  if (production && gaps.length > 0) {
+    throw new ConfigError(`Invalid configuration for NODE_ENV=production:\n${gaps.map((g) => `  ${g}`).join('\n')}`);
+  }
+  const sandboxLogin = e.LINE_CHANNEL_SECRET && e.CONNECTOR_API_URL && !e.LINE_LINK_LOGIN_URL;
+  if (sandboxLogin) {
+    throw new ConfigError(
+      'Invalid configuration:\n  LINE_LINK_LOGIN_URL: must be set when CONNECTOR_API_URL points at a real connector and LINE is on (the sandbox sign-in page picks sample sellers)',
+    );
+  }
   return {
     port: e.PORT,
+    host: e.HOST,
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
+    production,
+    warnings: production ? [] : gaps,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: path.resolve(e.DATA_DIR),
     knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
@@ -102,13 +135,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appPassword: e.MicrosoftAppPassword,
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId,
+      devLoopback: e.BOTFRAMEWORK_DEV_LOOPBACK,
     },
     smtpUrl: e.SMTP_URL,
     supportEmail: e.SUPPORT_EMAIL,
-    mailFrom: e.MAIL_FROM,
+    mailFrom: e.MAIL_FROM ?? 'Connection Help Bot <no-reply@localhost>',
     handover: {
       reuseWindowSeconds: Math.round(e.HANDOVER_REUSE_WINDOW_HOURS * 3600),
       maxPerDay: e.HANDOVER_MAX_PER_DAY,
+      maxPerHour: e.HANDOVER_MAX_PER_HOUR,
       giveUpAfterMs: Math.round(e.MAIL_GIVE_UP_HOURS * 3600 * 1000),
       retryBaseMs: Math.round(e.MAIL_RETRY_BASE_SECONDS * 1000),
       workerLockMs: Math.round(e.MAIL_WORKER_LOCK_SECONDS * 1000),
@@ -119,6 +154,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkConfirmSecret: e.LINK_CONFIRM_SECRET,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** "true" / "false", a hop count, or addresses and names ("loopback, 10.0.0.0/8") as express reads them. */
+function trustProxyOf(value: string): string | number | boolean {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * What a real deployment must set, each a line naming the variable and what its default would
+ * do. With NODE_ENV=production any of them stops the start; otherwise each is a warning.
+ */
+function productionGaps(e: z.infer<typeof envSchema>): string[] {
+  const gaps: string[] = [];
+  const need = (name: string, missing: unknown, why: string) => {
+    if (missing) gaps.push(`${name}: not set (${why})`);
+  };
+  need('PUBLIC_BASE_URL', !e.PUBLIC_BASE_URL, `links in chats and LINE account links would point at http://localhost:${e.PORT}`);
+  need('SMTP_URL', !e.SMTP_URL, 'hand-overs would be written as files under DATA_DIR/mail instead of reaching support');
+  need('MAIL_FROM', !e.MAIL_FROM, 'hand-over mail would come from no-reply@localhost, which mail servers reject');
+  need('CONNECTOR_API_URL', !e.CONNECTOR_API_URL, 'status checks would show the sandbox\'s sample stores');
+  need('CONNECTOR_API_KEY', e.CONNECTOR_API_URL && !e.CONNECTOR_API_KEY, 'the connector API would be called without a key');
+  if (e.LINE_CHANNEL_SECRET) {
+    need('LINE_LINK_LOGIN_URL', !e.LINE_LINK_LOGIN_URL, 'LINE account linking would use the sandbox sign-in page');
+    need('LINK_CONFIRM_SECRET', !e.LINK_CONFIRM_SECRET, 'the back office cannot know the secret the bot draws itself');
+  }
+  return gaps;
 }
 
 /**

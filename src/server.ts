@@ -8,10 +8,11 @@ function main(): void {
   const config = loadConfig();
   ensureDataDir(config);
   const log = createLogger(config.logLevel);
+  for (const warning of config.warnings) log.warn({ setting: warning.split(':')[0] }, `not set for production: ${warning}`);
   const bot = createApp(config, log);
-  const server = bot.app.listen(config.port, () => {
+  const server = bot.app.listen(config.port, config.host, () => {
     bot.listening(server);
-    log.info({ port: config.port, dataDir: config.dataDir, topics: bot.kb.topics.length, redis: Boolean(config.redisUrl) }, 'bot started');
+    log.info({ host: config.host, port: config.port, dataDir: config.dataDir, topics: bot.kb.topics.length, redis: Boolean(config.redisUrl) }, 'bot started');
     console.log(`\nConnection Help Bot is running.\n  Demo page with the chat widget: ${config.publicBaseUrl}/\n  Embed on any page: <script src="${config.publicBaseUrl}/widget.js"></script>\n`);
     if (bot.sandbox) console.log(`  Sandbox connector (sample stores, not real data): ${config.publicBaseUrl}/sandbox/connector/v1/accounts/demo-expired/stores\n`);
     if (config.redisUrl) console.log('  REDIS_URL is set: hand-over mail is sent by the worker process (npm run worker).\n');
@@ -20,7 +21,8 @@ function main(): void {
     // Before it listens (after, errors are the sockets'): a clear line instead of a stack.
     if (server.listening) throw err;
     const hint = err.code === 'EADDRINUSE' ? ': another process uses it (another bot?); stop it or set PORT' : err.code === 'EACCES' ? ': not allowed for this user; set PORT' : '';
-    console.error(`The bot could not listen on port ${config.port} (${err.code ?? err.message})${hint}.`);
+    const hostHint = err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' ? ': no such address on this machine; set HOST' : hint;
+    console.error(`The bot could not listen on port ${config.port} of ${config.host} (${err.code ?? err.message})${hostHint}.`);
     process.exit(1);
   });
   // Stop listening first (new requests go to the other instances), then answer the turns

@@ -56,7 +56,7 @@ describe('start-up errors an operator can act on', () => {
     try {
       const busy = await runServer({ PORT: String(port), DATA_DIR: dataDir });
       expect(busy.code).toBe(1);
-      expect(busy.output).toContain(`The bot could not listen on port ${port} (EADDRINUSE): another process uses it`);
+      expect(busy.output).toContain(`The bot could not listen on port ${port} of 0.0.0.0 (EADDRINUSE): another process uses it`);
       expect(busy.output).not.toMatch(/\n\s+at /);
     } finally {
       taken.close();
@@ -68,4 +68,48 @@ describe('start-up errors an operator can act on', () => {
     expect(unusable.output).toMatch(/DATA_DIR: .* cannot be created or written to/);
     expect(unusable.output).not.toMatch(/\n\s+at /);
   }, 60_000);
+
+  const REAL = {
+    PUBLIC_BASE_URL: 'https://help.example.com',
+    SMTP_URL: 'smtp://mail.example.com:587',
+    MAIL_FROM: 'Help <help@example.com>',
+    CONNECTOR_API_URL: 'https://connector.example.com',
+    CONNECTOR_API_KEY: 'k',
+  };
+
+  it('with NODE_ENV=production, refuses to start while a setting of a real deployment is missing, naming each', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    let message = '';
+    try {
+      loadConfig({ NODE_ENV: 'production', LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const name of ['PUBLIC_BASE_URL', 'SMTP_URL', 'MAIL_FROM', 'CONNECTOR_API_URL', 'LINE_LINK_LOGIN_URL', 'LINK_CONFIRM_SECRET']) expect(message).toContain(`  ${name}: not set`);
+    expect(loadConfig({ NODE_ENV: 'production', ...REAL })).toMatchObject({ production: true, warnings: [] });
+    expect(() => loadConfig({ NODE_ENV: 'production', ...REAL, CONNECTOR_API_KEY: '' })).toThrow('CONNECTOR_API_KEY: not set');
+  });
+
+  it('without NODE_ENV=production, starts on defaults with one warning per missing setting', () => {
+    const c = loadConfig({});
+    expect(c.production).toBe(false);
+    expect(c.warnings.map((w) => w.split(':')[0])).toEqual(['PUBLIC_BASE_URL', 'SMTP_URL', 'MAIL_FROM', 'CONNECTOR_API_URL']);
+    expect(c.mailFrom).toBe('Connection Help Bot <no-reply@localhost>');
+  });
+
+  it('never serves the sandbox sign-in page beside a real connector', () => {
+    const line = { LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' };
+    expect(() => loadConfig({ ...line, CONNECTOR_API_URL: 'https://connector.example.com' })).toThrow('LINE_LINK_LOGIN_URL: must be set when CONNECTOR_API_URL');
+    expect(loadConfig({ ...line, CONNECTOR_API_URL: 'https://connector.example.com', LINE_LINK_LOGIN_URL: 'https://bs.example.com/line-login' }).lineLinkLoginUrl).toBe(
+      'https://bs.example.com/line-login',
+    );
+  });
+
+  it('listens on the address HOST names, and says so when the address is not this machine\'s', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'host-'));
+    const wrong = await runServer({ PORT: '0', HOST: '203.0.113.9', DATA_DIR: dataDir });
+    expect(wrong.code).toBe(1);
+    expect(wrong.output).toContain('could not listen on port 0 of 203.0.113.9 (EADDRNOTAVAIL): no such address on this machine; set HOST');
+    expect(wrong.output).not.toMatch(/\n\s+at /);
+  }, 30_000);
 });
