@@ -40,6 +40,11 @@ export interface DeliveryOptions {
   /** Pictures the channels stored; default `<mailDir>/../screenshots`. */
   screenshotsDir?: string;
   topicTitles?: Record<string, string>;
+  /**
+   * Hand-over mails sent per hour by all senders together; the rest wait in the outbox (queued,
+   * never dropped), so a flood of hand-overs cannot bury support's mailbox.
+   */
+  maxPerHour?: number;
 }
 
 export type FailureKind = 'permanent' | 'temporary';

@@ -30,6 +30,7 @@ export function createMailService(
     topicTitles: Object.fromEntries(deps.kb.topics.map((t) => [t.id, t.en.title])),
     log: deps.log,
     backoff: { giveUpAfterMs: config.handover.giveUpAfterMs, baseMs: config.handover.retryBaseMs },
+    maxPerHour: config.handover.maxPerHour,
   };
   if (deps.redis && config.redisUrl) {
     const outbox = new RedisOutbox(deps.redis);

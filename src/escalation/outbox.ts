@@ -33,6 +33,8 @@ export interface ClaimableOutbox extends Outbox, DeliveryRecords {
    * `sending` with a fresh claim, so two senders never deliver the same item at once.
    */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
+  /** How many cases were sent after `since` (the hourly cap). */
+  sentSince(since: Date): Promise<number>;
 }
 
 export interface CreateOptions {
@@ -184,6 +186,7 @@ export class SqliteOutbox implements ClaimableOutbox {
         'SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM escalation_outbox GROUP BY status',
       ),
       get: db.prepare<[string], Row>('SELECT * FROM escalation_outbox WHERE ticket = ?'),
+      sentSince: db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM escalation_outbox WHERE status = 'sent' AND sent_at > ?"),
     };
 
     // IMMEDIATE: the write lock is taken before the checks, so two processes on one file cannot
@@ -226,6 +229,10 @@ export class SqliteOutbox implements ClaimableOutbox {
 
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
     return writeCommitted(this.db, () => this.claimTx.immediate(now.getTime(), limit, leaseMs));
+  }
+
+  async sentSince(since: Date): Promise<number> {
+    return this.stmt.sentSince.get(since.getTime())!.n;
   }
 
   async markSent(ticket: string, at: Date): Promise<void> {

@@ -89,6 +89,8 @@ export class QueueMailWorker implements MailService {
         connection: this.connection,
         prefix: this.opts.outbox.queuePrefix,
         concurrency: this.opts.concurrency ?? 4,
+        // BullMQ's limiter is the queue's, shared by every worker: jobs over it wait, none is dropped.
+        ...(this.opts.maxPerHour ? { limiter: { max: this.opts.maxPerHour, duration: 3600_000 } } : {}),
         lockDuration: this.opts.lockMs ?? 120_000,
         // A dead worker's job is looked for at least twice per lock period.
         stalledInterval: Math.min(30_000, Math.max(500, Math.floor((this.opts.lockMs ?? 120_000) / 2))),

@@ -62,6 +62,8 @@ export class MailSender implements MailService {
   private again = false;
   private started = false;
   private stopping = false;
+  /** The hourly cap was reached and said so: said again only once it has lifted. */
+  private capped = false;
 
   constructor(private readonly opts: MailSenderOptions) {
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
@@ -155,10 +157,22 @@ export class MailSender implements MailService {
   /** One item per claim, so stop() never leaves a batch claimed but unsent. */
   private async processDue(): Promise<void> {
     while (!this.stopping) {
+      if (await this.overHourlyCap()) return;
       const [item] = await this.opts.outbox.claimDue(new Date(this.now()), 1, this.leaseMs);
       if (!item) return;
       await this.deliver(item);
     }
+  }
+
+  /** The cap is read from the outbox, so a restart does not reset it. */
+  private async overHourlyCap(): Promise<boolean> {
+    const max = this.opts.maxPerHour;
+    if (!max) return false;
+    const sent = await this.opts.outbox.sentSince(new Date(this.now() - 3600_000));
+    const over = sent >= max;
+    if (over && !this.capped) this.opts.log.warn({ sent, maxPerHour: max }, 'mail sender: hourly hand-over cap reached; the rest wait in the outbox');
+    this.capped = over;
+    return over;
   }
 
   private async deliver(item: OutboxItem): Promise<void> {

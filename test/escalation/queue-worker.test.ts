@@ -64,6 +64,17 @@ describeWithRedis('QueueMailWorker (BullMQ)', () => {
     return { w, entries };
   }
 
+  it('sends at most maxPerHour mails an hour; the rest wait in the queue, none dropped', async () => {
+    const server = await smtp();
+    for (const userKey of ['a', 'b', 'c', 'd']) await outbox.create(sampleCase({ userKey }), createOpts);
+    const { w } = worker(server.port, { maxPerHour: 2 });
+    w.start();
+    await waitFor('two mails', () => server.received.length === 2);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(server.received).toHaveLength(2);
+    expect(await outbox.stats()).toMatchObject({ sent: 2, pending: 2, failed: 0 });
+  });
+
   it('mails a queued hand-over once, without secrets, and records it as sent', async () => {
     const server = await smtp();
     const { ticket } = await outbox.create(sampleCase(), createOpts);

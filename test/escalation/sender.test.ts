@@ -256,3 +256,25 @@ describe('MailSender without SMTP_URL', () => {
     expect(entries.find((e) => e.level === 'info')!.obj).toMatchObject({ ticket, file });
   });
 });
+
+describe('the hourly hand-over cap', () => {
+  it('sends at most maxPerHour mails an hour, keeps the rest queued, and sends them once the hour has passed', async () => {
+    const server = await smtp();
+    // A minute ahead of the outbox's clock: the cases filed below are due.
+    let now = Date.now() + 60_000;
+    const { s, entries } = sender(server.port, { maxPerHour: 2, now: () => now });
+    for (const userKey of ['a', 'b', 'c', 'd']) await fileCase({ userKey });
+    await s.drain();
+    expect(await outbox.stats()).toMatchObject({ sent: 2, pending: 2, failed: 0 });
+    expect(entries.filter((e) => e.level === 'warn' && /hourly hand-over cap/.test(e.msg ?? ''))).toHaveLength(1);
+    // A restarted sender reads the same cap from the outbox.
+    const again = sender(server.port, { maxPerHour: 2, now: () => now }).s;
+    await again.drain();
+    expect(await outbox.stats()).toMatchObject({ sent: 2, pending: 2 });
+    now += 3600_000 + 1;
+    await again.drain();
+    expect(await outbox.stats()).toMatchObject({ sent: 4, pending: 0 });
+    await waitFor("four mails", () => server.received.length === 4);
+    expect(server.received).toHaveLength(4);
+  });
+});
