@@ -1,7 +1,8 @@
 import type http from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { createBotFrameworkHandler } from './channels/botframework/adapter';
+import { botFrameworkEnabled, createBotFrameworkHandler } from './channels/botframework/adapter';
+import { createRateLimits } from './channels/rate-limits';
 import { createDirectLineRouter } from './channels/web/directline';
 import { refuseUpgrade } from './channels/web/directline-stream';
 import { toActivities } from './channels/web/render';
@@ -123,7 +124,8 @@ export function createApp(config: Config, log: Logger): App {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // X-Forwarded-For is believed only from the proxies named (rate limits go by client address).
+  app.set('trust proxy', config.trustProxy);
   app.use(requestIds);
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
@@ -142,9 +144,12 @@ export function createApp(config: Config, log: Logger): App {
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, mail: { pending: mail?.pending ?? 0, failed: mail?.failed ?? 0 } });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  app.get('/metrics', (_req, res, next) => {
+    metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);
   });
+  const limits = createRateLimits({ perMinute: config.rateLimitPerMinute, redis });
+  app.post('/directline/tokens/generate', limits.tokens);
+  app.post(['/directline/conversations/:id/activities', '/directline/conversations/:id/upload'], limits.activities);
   if (sandbox) app.use('/sandbox/connector', createSandboxConnectorRouter());
   // Everything below may sign or check a token: the secrets must be there first.
   app.use(secrets.middleware);
@@ -167,11 +172,11 @@ export function createApp(config: Config, log: Logger): App {
       // On Redis the worker mailing the case has another disk: the picture goes through Redis.
       ...(shots ? { onScreenshotKept: (ref: string) => shots.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),
     });
-    app.use('/webhooks/line', line);
+    app.use('/webhooks/line', limits.unsignedLine, line);
     const configuredConfirm = config.linkConfirmSecret;
     const confirmSecret = configuredConfirm ? () => configuredConfirm : () => secrets.get('link-confirm');
     app.use(createLinkConfirmRouter({ links, confirmSecret, log }));
-    if (!config.lineLinkLoginUrl) app.use(createSandboxLineLoginRouter({ links, sellers: SANDBOX_SELLERS }));
+    if (sandbox && !config.lineLinkLoginUrl) app.use(createSandboxLineLoginRouter({ links, sellers: SANDBOX_SELLERS }));
   }
   app.use(
     createWidgetRouter({
@@ -195,13 +200,14 @@ export function createApp(config: Config, log: Logger): App {
   });
   app.use('/directline', directLineRouter);
   metrics.watchStreams(() => directLineRouter.openStreams());
-  app.post(
-    '/api/messages',
-    express.json({ limit: '256kb' }),
-    createBotFrameworkHandler({ bot, config: config.botFramework, render: toActivities, log }),
-  );
+  // Opt-in: the SDK is archived upstream, and without an app id nothing authenticates the caller.
+  if (botFrameworkEnabled(config.botFramework)) {
+    app.post('/api/messages', limits.activities, ...createBotFrameworkHandler({ bot, config: config.botFramework, render: toActivities, log }));
+  }
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint' } }));
-  app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    // An error after the answer started: only express can end the response (it closes the socket).
+    if (res.headersSent) return next(err);
     const status = err.status && ((err.status >= 400 && err.status < 500) || err.status === 503) ? err.status : 500;
     if (status >= 500) log.error({ err, requestId: requestIdOf(res) }, 'request failed');
     res.status(status).json({ error: { code: status === 400 ? 'bad_request' : status === 413 ? 'too_large' : status === 503 ? 'unavailable' : 'internal', message: status === 503 ? 'Temporarily unavailable, try again shortly' : status >= 500 ? 'Internal error' : err.message } });

@@ -56,7 +56,8 @@ export async function startCommand(
   const what = [path.basename(command), ...args].join(' ');
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // As in the in-process harness (app-harness UNLIMITED): tests open many chats from one address.
+    env: { ...process.env, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '100000000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.detached ?? false,
   });

@@ -1,4 +1,6 @@
-import type { Request, Response } from 'express';
+import net from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
 import {
   ActivityTypes,
   CloudAdapter,
@@ -15,17 +17,45 @@ import type { Logger } from '../../logger';
 export type ActivityRenderer = (messages: OutMessage[], ctx: { conversationId: string; botId: string; locale?: string }) => Partial<Activity>[];
 
 /**
+ * What a turn needs of an activity before the SDK sees it: the SDK throws on a missing type and
+ * the turn reads conversation.id, and the reply goes to serviceUrl.
+ */
+const ActivityShape = z.object({
+  type: z.string().min(1).max(64),
+  conversation: z.object({ id: z.string().min(1).max(512) }),
+  from: z.object({ id: z.string().min(1).max(512) }),
+  serviceUrl: z
+    .string()
+    .max(2048)
+    .url()
+    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL'),
+});
+
+/** 127.0.0.0/8 and ::1, as a socket or a URL's host names them. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.replace(/^\[|\]$/g, '').replace(/^::ffff:/i, '');
+  if (a === 'localhost' || a === '::1') return true;
+  return net.isIPv4(a) && a.startsWith('127.');
+}
+
+/** Is the edge on: with an app id (authenticated), or the development switch (loopback only). */
+export const botFrameworkEnabled = (config: Config['botFramework']) => Boolean(config.appId) || config.devLoopback;
+
+/**
  * POST /api/messages for Azure Bot Service channels and the Emulator. The Bot Framework SDK was
  * archived by Microsoft (December 2025), so it stays here at the edge: it turns activities into
- * core turns and nothing else in the bot depends on it. Authentication is on whenever an app id
- * is configured (the SDK rejects unsigned requests then); without one it is open, for local use.
+ * core turns and nothing else in the bot depends on it. The app mounts it only when an app id
+ * is configured (the SDK then rejects unsigned requests) or with BOTFRAMEWORK_DEV_LOOPBACK for
+ * the Emulator: then only loopback callers naming a loopback serviceUrl are served, so nobody
+ * can make the bot post its replies to an address of their choosing.
  */
 export function createBotFrameworkHandler(deps: {
   bot: Bot;
   config: Config['botFramework'];
   render: ActivityRenderer;
   log: Logger;
-}): (req: Request, res: Response) => Promise<void> {
+}): express.RequestHandler[] {
   const { bot, config, render, log } = deps;
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.appId ?? '',
@@ -60,7 +90,22 @@ export function createBotFrameworkHandler(deps: {
     await context.sendActivities(render(messages, { conversationId: a.conversation.id, botId: a.recipient?.id ?? 'bot', locale: a.locale }));
   };
 
-  return async (req, res) => {
-    await adapter.process(req, res, onTurn);
+  const guard = (req: Request, res: Response, next: NextFunction) => {
+    const body: unknown = req.body;
+    const shape = ActivityShape.safeParse(body);
+    if (!shape.success) {
+      const where = shape.error.issues.map((i) => i.path.join('.') || 'body').join(', ');
+      res.status(400).json({ error: { code: 'bad_request', message: `Not a Bot Framework activity (${where})` } });
+      return;
+    }
+    if (!config.appId && !(isLoopback(req.socket.remoteAddress) && isLoopback(new URL(shape.data.serviceUrl).hostname))) {
+      res.status(403).json({ error: { code: 'forbidden', message: 'Without MicrosoftAppId only loopback callers and service URLs are served' } });
+      return;
+    }
+    next();
   };
+  const handle = (req: Request, res: Response, next: NextFunction) => {
+    adapter.process(req, res, onTurn).catch(next);
+  };
+  return [express.json({ limit: '256kb' }), guard, handle];
 }

@@ -42,10 +42,9 @@ describe('Bot Framework /api/messages', () => {
     const app = express();
     app.post(
       '/api/messages',
-      express.json(),
-      createBotFrameworkHandler({
+      ...createBotFrameworkHandler({
         bot,
-        config: { appId, appPassword: appId ? 'secret' : undefined },
+        config: { appId, appPassword: appId ? 'secret' : undefined, devLoopback: !appId },
         render: (messages) => messages.map((m) => ({ type: 'message', text: m.type === 'text' ? m.text : m.type })),
         log: pino({ level: 'silent' }),
       }),
@@ -67,7 +66,7 @@ describe('Bot Framework /api/messages', () => {
     ...extra,
   });
 
-  it('turns a message into a core turn and posts the reply to the connector (no app id: open)', async () => {
+  it('turns a message into a core turn and posts the reply to the connector (no app id: loopback development)', async () => {
     const { bot, received, url, serviceUrl } = await setup();
     const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(serviceUrl, { text: 'ร้านหมดอายุ' })) });
     expect(res.status).toBe(200);
@@ -103,6 +102,29 @@ describe('Bot Framework /api/messages', () => {
       body: JSON.stringify(activity(serviceUrl, { text: 'hi' })),
     });
     expect(forged.status).toBe(401);
+    expect(bot.turns).toHaveLength(0);
+  });
+
+  const post = (url: string, body: unknown) =>
+    fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('answers 400 to what is not an activity, and stays up', async () => {
+    const { bot, received, url, serviceUrl } = await setup();
+    // {} made botbuilder reject inside the handler and ended the process; the second answered 500.
+    for (const body of [{}, { type: 'message', text: 'hello' }, { ...activity(serviceUrl, {}), conversation: {} }, { ...activity(serviceUrl, {}), serviceUrl: 'file:///etc/passwd' }, [], 'null']) {
+      const res = await post(url, body);
+      expect(res.status).toBe(400);
+      expect(await res.text()).not.toMatch(/Cannot read|undefined/);
+    }
+    expect(bot.turns).toHaveLength(0);
+    expect(received).toHaveLength(0);
+    expect((await post(url, activity(serviceUrl, { text: 'ok' }))).status).toBe(200);
+  });
+
+  it('without an app id, never posts a reply to a service URL off this machine', async () => {
+    const { bot, url } = await setup();
+    const res = await post(url, activity('http://203.0.113.7:3000', { text: 'hi' }));
+    expect(res.status).toBe(403);
     expect(bot.turns).toHaveLength(0);
   });
 });
