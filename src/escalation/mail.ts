@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
 import { isRelativeRef } from '../storage/screenshot-share';
 import { PLATFORM_NAMES, type Platform } from '../knowledge/schema';
+import { idHash } from '../logger';
 import type { EscalationCase } from './case';
 import { parseEmailAddress } from './email-address';
 import { redact, redactStatusSnapshot } from './redact';
@@ -152,6 +153,14 @@ function snapshotJson(snapshot: unknown): string | undefined {
   }
 }
 
+/** `h:` and a hash of the channel's user id (userRef is `<channel>:<id>`), never the id itself. */
+function userReference(c: EscalationCase): string {
+  const ref = String(c.userRef ?? '');
+  if (!ref) return '(none)';
+  const prefix = `${String(c.channel ?? '')}:`;
+  return idHash(ref.startsWith(prefix) ? ref.slice(prefix.length) : ref);
+}
+
 export function buildMail(c: EscalationCase, ticket: string, opts: MailOptions): SendMailOptions {
   // Parsed from the raw value: an address with a line break in it is refused, not repaired.
   const replyTo = parseEmailAddress(String(c.contactEmail ?? ''));
@@ -167,8 +176,11 @@ export function buildMail(c: EscalationCase, ticket: string, opts: MailOptions):
     { label: 'Why handed over', value: lineText(REASONS[c.reason] ?? c.reason, LIMITS.reason) },
     { label: 'Language', value: langName },
     { label: 'Channel', value: truncate(headerText(String(c.channel ?? '')), 50) },
-    // Identifiers are shown as they are (not redacted): support quotes them back to the bot team.
-    { label: 'User reference', value: truncate(headerText(String(c.userRef ?? '')), 200) },
+    // Support answers by e-mail (Reply-To) and the ticket ties it together; the channel's own
+    // user id (a LINE user id) would help no agent (LINE's tools do not search by it) and is not
+    // theirs to hold. The mail shows its hash instead: for LINE, the `conversation` of the bot's
+    // log lines, so the bot team can still find the conversation from a ticket.
+    { label: 'User reference', value: userReference(c) },
     { label: 'BigSeller account', value: c.accountId ? truncate(headerText(String(c.accountId)), 100) : 'not verified (anonymous chat)' },
   ];
   const problem = bodyText(c.problem, LIMITS.problem) || '(no description)';

@@ -6,6 +6,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { buildMail, CREDENTIALS_NOTE, type MailOptions } from '../../src/escalation/mail';
 import type { EscalationCase } from '../../src/escalation/case';
 import { redactCase } from '../../src/escalation/outbox';
+import { idHash } from '../../src/logger';
 import { sampleCase, SECRETS } from './case-fixture';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mail-test-'));
@@ -61,12 +62,26 @@ describe('buildMail', () => {
       expect(body).toContain('did NOT fix it');
       expect(body).toContain('ร้านของฉัน 🛍️');
       expect(body).toContain('Thai (th)');
-      expect(body).toContain('line:U4af4980629f8a1b2c3d4e5f6a7b8c9d0');
+      expect(body).toContain(idHash('U4af4980629f8a1b2c3d4e5f6a7b8c9d0'));
       expect(body).toContain('A-77001');
     }
     expect(parsed.text).toMatch(/Seller: lazada says/);
     expect(parsed.text).toMatch(/"status": "error"/);
     expect(parsed.html).toContain('<table');
+  });
+
+  it("shows the channel and a hash of the seller's LINE user id (the one the logs carry), never the id", async () => {
+    const lineUser = 'U206d25c2ea6bd87c17655609a1c37cb8';
+    const c = sampleCase({ userKey: `line:${lineUser}`, channel: 'line', userRef: `line:${lineUser}` });
+    const { raw, parsed } = await roundTrip(c);
+    for (const body of [parsed.text!, parsed.html as string]) {
+      expect(body).toMatch(/Channel(<\/th><td[^>]*>|: )line\b/);
+      expect(body).toMatch(new RegExp(`User reference(</th><td[^>]*>|: )${idHash(lineUser)}\\b`));
+    }
+    for (const s of [lineUser, lineUser.slice(1)]) {
+      expect(allText(parsed)).not.toContain(s);
+      expect(raw).not.toContain(s);
+    }
   });
 
   it('never lets a password, an OTP code or a token through (text, html, headers)', async () => {
