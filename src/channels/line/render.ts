@@ -209,19 +209,38 @@ function bubble(body: FlexComponent[], buttons: Action[] = []): messagingApi.Fle
   };
 }
 
+/**
+ * A URL of any scheme, or one starting www., with whatever it carries (a query, a token) up to
+ * the next space; and the colon or bracket that introduced it ("Sign in: https://…", "(https://…)").
+ */
+const URL_IN_TEXT = /(?:\s*[:：])?\s*[(<[（]?(?:\b[a-z][a-z0-9+.-]*:\/\/\S*|\bwww\.\S+)/gi;
+
+/**
+ * The alt text is what a phone's notification and the chat list show, outside the chat: never a
+ * URL (a sign-in link carries its link token, an article's link is not for the lock screen).
+ * URLs are taken out of every flex message's alt text here, whatever the caller passed.
+ */
+export function altTextOf(text: string): string {
+  const clean = text.replace(URL_IN_TEXT, ' ').replace(/[ \t]{2,}/g, ' ').trim();
+  return truncateText(clean || '…', LIMITS.altTextLength);
+}
+
 function flex(altText: string, contents: messagingApi.FlexBubble): LineMessage | undefined {
   if (Buffer.byteLength(JSON.stringify(contents)) > LIMITS.bubbleJsonBytes) return undefined;
-  return { type: 'flex', altText: truncateText(altText.trim() || '…', LIMITS.altTextLength), contents } as messagingApi.FlexMessage;
+  return { type: 'flex', altText: altTextOf(altText), contents } as messagingApi.FlexMessage;
 }
 
 /** LINE opens http(s) URIs of up to 1000 characters from a button; anything else goes as text. */
 const URI_ACTION = { maxLength: 1000, schemes: /^https?:\/\//i };
 
-/** The text before a link says "tap the button": a button it is, the URL in the alt text for notifications. */
+/**
+ * The text before a link says "tap the button": a button it is. Its alt text (notifications)
+ * is the label alone: the URL may carry a token (the account-link sign-in URL does).
+ */
 function linkButton(m: Extract<OutMessage, { type: 'link' }>): LineMessage | undefined {
   if (!URI_ACTION.schemes.test(m.url) || m.url.length > URI_ACTION.maxLength) return undefined;
   const action = { type: 'uri', label: shortenLabel(m.label), uri: m.url } as messagingApi.URIAction;
-  return flex(`${m.label}: ${m.url}`, {
+  return flex(m.label, {
     type: 'bubble',
     size: 'kilo',
     footer: { type: 'box', layout: 'vertical', contents: [{ type: 'button', style: 'primary', action } as messagingApi.FlexButton] },

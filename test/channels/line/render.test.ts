@@ -26,14 +26,14 @@ describe('LINE rendering', () => {
     ]);
   });
 
-  it('a link is a button that opens it (the URL in the alt text); a URL LINE cannot open from a button stays text', () => {
+  it('a link is a button that opens it (its label in the alt text); a URL LINE cannot open from a button stays text', () => {
     const url = 'https://bot.example.com/sandbox/line-login?linkToken=LT1';
     const [batch] = renderReply([
       { type: 'text', text: 'Tap the button to sign in.' },
       { type: 'link', label: 'เชื่อมบัญชีของฉัน', url },
     ]);
     expect(batch).toHaveLength(2);
-    expect(batch[1]).toMatchObject({ type: 'flex', altText: `เชื่อมบัญชีของฉัน: ${url}` });
+    expect(batch[1]).toMatchObject({ type: 'flex', altText: 'เชื่อมบัญชีของฉัน' });
     expect(JSON.stringify(batch[1])).toContain(JSON.stringify({ type: 'uri', label: 'เชื่อมบัญชีของฉัน', uri: url }));
     expect(lineLimitProblems(batch)).toEqual([]);
     for (const odd of ['ftp://example.com/x', `https://example.com/${'x'.repeat(1000)}`]) {
@@ -167,6 +167,44 @@ describe('LINE rendering', () => {
     // only the HTTPS picture becomes an image; the http one stays a caption
     expect(body.filter((c: any) => c.type === 'image').map((c: any) => c.url)).toEqual(['https://img.example.com/a.png']);
     expect(body).toContainEqual(expect.objectContaining({ text: '🖼 Old' }));
+  });
+
+  it('never puts a URL (or the link token it carries) in a flex alt text: link, article, card or earlier offer', () => {
+    const signIn = 'https://bot.example.com/sandbox/line-login?linkToken=LT-secret-123';
+    const batches = renderReply([
+      { type: 'text', text: 'Tap the button to sign in.' },
+      { type: 'link', label: 'เชื่อมบัญชีของฉัน', url: signIn },
+      {
+        type: 'steps',
+        title: 'Reconnect at https://www.bigseller.com/web/setting/store?ref=abc',
+        steps: ['Open https://www.bigseller.com/web/setting/store'],
+        notes: [],
+        images: [],
+      },
+      { type: 'steps', title: 'ดูวิธีที่ http://help.bigseller.com/th/detail/3540 ค่ะ', steps: ['a'], notes: [], images: [] },
+      { type: 'card', title: 'Sign in: HTTPS://BOT.EXAMPLE.COM/x?token=T0K3N', choices: [{ label: 'OK', action: 'feedback:yes' }] },
+      { type: 'choices', text: 'More help (https://x.example/y) at www.bigseller.com/help', choices: choices(2) },
+      { type: 'choices', text: 'Did this fix it?', choices: choices(2) },
+    ]);
+    const flexes = batches.flat().filter((m) => m.type === 'flex') as { altText: string; contents: unknown }[];
+    expect(flexes.map((m) => m.altText)).toEqual([
+      'เชื่อมบัญชีของฉัน',
+      'Reconnect at',
+      'ดูวิธีที่ ค่ะ',
+      'Sign in',
+      'More help at',
+    ]);
+    for (const m of flexes) {
+      expect(m.altText).not.toMatch(/https?:|:\/\/|www\.|linkToken|LT-secret|T0K3N/i);
+      expect(m.altText.trim()).not.toBe('');
+    }
+    // The URLs stay where the seller sees them: on the button, in the bubble.
+    expect(JSON.stringify(flexes[0]!.contents)).toContain(signIn);
+    expect(JSON.stringify(flexes[1]!.contents)).toContain('https://www.bigseller.com/web/setting/store');
+    // An alt text that was nothing but a URL is not left empty (LINE refuses that).
+    const [[only]] = renderReply([{ type: 'steps', title: 'https://example.com/a', steps: ['a'], notes: [], images: [] }]);
+    expect((only as any).altText).toBe('…');
+    for (const batch of batches) expect(lineLimitProblems(batch)).toEqual([]);
   });
 
   it('keeps flex altText within 400 characters', () => {
