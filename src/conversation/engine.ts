@@ -2,7 +2,7 @@ import { BoundedCache } from '../bounded-cache';
 import { redact, withoutMasks } from '../escalation/redact';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
-import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
+import { fillPlaceholders, PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
 import type { AccountStores, StoreStatus } from '../status/connector';
 import { diagnose, topicsListingCode, type Finding } from '../status/diagnose';
 import { DECISION } from '../matching/decide';
@@ -703,7 +703,7 @@ class TurnBuilder {
   }
 
   showArticle(topic: Topic): void {
-    const l = topic[this.lang];
+    const l = fillPlaceholders(topic[this.lang], { supportEmail: this.ctx.supportEmail });
     const notes = [...l.notes];
     if (topic.support.mayNeed) {
       notes.push(

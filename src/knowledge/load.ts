@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { ZodError } from 'zod';
-import { LANGUAGES, lexiconSchema, outOfScopeSchema, topicSchema, type Lexicon, type OutOfScope, type Topic } from './schema';
+import { LANGUAGES, lexiconSchema, outOfScopeSchema, PLACEHOLDER, PLACEHOLDERS, topicSchema, type Lexicon, type OutOfScope, type Topic } from './schema';
 
 /** The nine topics of the source article; other systems and the evaluation rely on these ids. */
 export const REQUIRED_TOPIC_IDS = [
@@ -16,6 +16,42 @@ export const REQUIRED_TOPIC_IDS = [
   'shopee-otp-not-received',
   'contact-support',
 ] as const;
+
+const KNOWN_PLACEHOLDERS: ReadonlySet<string> = new Set(PLACEHOLDERS);
+
+/**
+ * What is wrong with the placeholders of one field: unknown names, stray braces, and any
+ * placeholder at all in a field that is not filled (title, label: they are shown elsewhere too,
+ * on buttons and in the hand-over mail; symptoms are what sellers type).
+ */
+function placeholderProblems(text: string, filled: boolean): string[] {
+  const problems: string[] = [];
+  for (const [whole, name] of text.matchAll(PLACEHOLDER)) {
+    if (!filled) problems.push(`${whole} cannot be used here (placeholders are filled only in steps, notes, menuPath and image captions)`);
+    else if (!KNOWN_PLACEHOLDERS.has(name!)) problems.push(`unknown placeholder ${whole} (known: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')})`);
+  }
+  if (/\{\{|\}\}/.test(text.replace(PLACEHOLDER, ''))) problems.push('a placeholder is written {{name}}: unmatched {{ or }}');
+  return problems;
+}
+
+function topicPlaceholderProblems(t: Topic, where: string): string[] {
+  const problems: string[] = [];
+  const check = (field: string, text: string | undefined, filled: boolean) => {
+    if (text !== undefined) for (const p of placeholderProblems(text, filled)) problems.push(`${where}: ${field}: ${p}`);
+  };
+  for (const lang of LANGUAGES) {
+    const l = t[lang];
+    check(`${lang}.title`, l.title, false);
+    check(`${lang}.label`, l.label, false);
+    l.symptoms.forEach((s, i) => check(`${lang}.symptoms[${i}]`, s, false));
+    check(`${lang}.menuPath`, l.menuPath, true);
+    l.steps.forEach((s, i) => check(`${lang}.steps[${i}]`, s, true));
+    l.notes.forEach((n, i) => check(`${lang}.notes[${i}]`, n, true));
+    l.images.forEach((img, i) => check(`${lang}.images[${i}].caption`, img.caption, true));
+  }
+  t.errorAliases.forEach((a, i) => check(`errorAliases[${i}]`, a, false));
+  return problems;
+}
 
 export interface KnowledgeBase {
   topics: Topic[];
@@ -144,6 +180,7 @@ export function loadKnowledge(dir: string): KnowledgeBase {
     if (t.th.steps.length !== t.en.steps.length) {
       problems.push(`${where}: steps: th has ${t.th.steps.length} steps but en has ${t.en.steps.length}; keep the languages in step`);
     }
+    problems.push(...topicPlaceholderProblems(t, where ?? t.id));
   }
   if (files.length > 0) {
     for (const id of REQUIRED_TOPIC_IDS) {

@@ -105,6 +105,31 @@ export const topicSchema = z
 export type Topic = z.infer<typeof topicSchema>;
 export type LocalizedTopic = Topic['th'];
 
+/**
+ * Values an article may name as {{name}}, filled when the article is shown (fillPlaceholders):
+ * supportEmail is the configured SUPPORT_EMAIL, the address hand-overs are sent to, so the
+ * article never shows another one.
+ */
+export const PLACEHOLDERS = ['supportEmail'] as const;
+export type PlaceholderValues = Record<(typeof PLACEHOLDERS)[number], string>;
+
+/** {{name}}, spaces inside the braces allowed; the name is the first group. */
+export const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+const fill = (text: string, values: PlaceholderValues) =>
+  text.includes('{{') ? text.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? values[name as keyof PlaceholderValues] : whole)) : text;
+
+/** An article's text with its placeholders filled: the fields that are shown as the article (steps, notes, menu path, captions). */
+export function fillPlaceholders(l: LocalizedTopic, values: PlaceholderValues): LocalizedTopic {
+  return {
+    ...l,
+    menuPath: l.menuPath === undefined ? undefined : fill(l.menuPath, values),
+    steps: l.steps.map((s) => fill(s, values)),
+    notes: l.notes.map((n) => fill(n, values)),
+    images: l.images.map((img) => ({ ...img, caption: fill(img.caption, values) })),
+  };
+}
+
 export const lexiconSchema = z
   .object({
     /** Spellings of each platform as sellers write them (Thai, English, typos, short forms). */

@@ -113,6 +113,28 @@ describe('knowledge base', () => {
     );
   });
 
+  it('accepts the known placeholder {{supportEmail}} and names the file and field of an unknown or misplaced one', () => {
+    const real = loadKnowledge(REAL).byId.get('contact-support')!;
+    for (const lang of ['th', 'en'] as const) {
+      expect(real[lang].steps.join('\n')).toContain('{{supportEmail}}');
+      expect(real[lang].steps.join('\n')).not.toContain('support@bigseller.com');
+    }
+
+    const dir = copyKb();
+    edit(dir, 'contact-support', (d) => {
+      d.en.steps[1] = 'Write to {{foo}}.';
+      d.en.notes.push('Or to {{ supportEmail }}, or {{supportEmail.');
+      d.th.title = 'ติดต่อ {{supportEmail}}';
+    });
+    // A known one is accepted in any field that is filled (here a menu path, spaces inside the braces).
+    edit(dir, 'connection-expired', (d) => (d.th.menuPath = 'BigSeller > {{ supportEmail }}'));
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(/topics\/contact-support\.yaml: th\.title: \{\{supportEmail\}\} cannot be used here/),
+      expect.stringMatching(/topics\/contact-support\.yaml: en\.steps\[1\]: unknown placeholder \{\{foo\}\} \(known: \{\{supportEmail\}\}\)/),
+      expect.stringMatching(/topics\/contact-support\.yaml: en\.notes\[\d+\]: a placeholder is written \{\{name\}\}: unmatched \{\{ or \}\}/),
+    ]);
+  });
+
   it('requires the nine topics of the source article', () => {
     const dir = copyKb();
     fs.rmSync(path.join(dir, 'topics', 'shopee-otp-not-received.yaml'));
