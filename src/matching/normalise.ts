@@ -13,6 +13,8 @@ const THAI_DIGITS = /[\u0E50-\u0E59]/g;
 const SARA_AM_SPLIT = /\u0E4D([\u0E48-\u0E4B]?)\u0E32/g;
 const MAI_YAMOK = /\s*\u0E46/g;
 // Thai vowels and tone marks are never doubled in real words: a repeat is a typing slip or emphasis.
+// The class lists combining marks on purpose, each repeated after itself (no base character).
+// eslint-disable-next-line no-misleading-character-class
 const THAI_MARK_REPEAT = /([\u0E30-\u0E3A\u0E40-\u0E45\u0E47-\u0E4E])\1+/g;
 const THAI_CHAR_RUN = /([\u0E01-\u0E2E])\1{2,}/g;
 const LATIN_RUN = /([a-z])\1{2,}/g;

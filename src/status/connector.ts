@@ -233,12 +233,13 @@ export class HttpConnectorClient implements ConnectorClient {
           throw err;
         }
       });
-    } catch (err) {
-      if (isBrokenCircuitError(err)) {
+    } catch (caught) {
+      let err = caught;
+      if (isBrokenCircuitError(caught)) {
         // A call whose own attempts opened the circuit did reach the connector: report what it
         // saw. "circuit-open" means the connector was not called at all.
         if (lastFailure) err = lastFailure;
-        else throw new ConnectorError('circuit-open', 'connector API unavailable (circuit open), not called', { cause: err });
+        else throw new ConnectorError('circuit-open', 'connector API unavailable (circuit open), not called', { cause: caught });
       }
       if (err instanceof ConnectorError) {
         this.log?.warn({ kind: err.kind, status: err.status, reason: err.message }, 'connector API status check failed');

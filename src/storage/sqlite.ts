@@ -122,7 +122,10 @@ export function commitWrites(db: Db, opts: { followUp?: boolean } = {}): void {
     failure = err;
     if (db.open && db.inTransaction) db.exec('ROLLBACK');
   }
-  for (const w of batch.waiters) (failure === undefined ? w.resolve() : w.reject(failure));
+  for (const w of batch.waiters) {
+    if (failure === undefined) w.resolve();
+    else w.reject(failure);
+  }
   if (opts.followUp) return;
   afterCommit = true;
   // This microtask runs after the first reactions; the tick it asks for, once the microtask queue

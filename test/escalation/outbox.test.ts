@@ -6,7 +6,7 @@ import { openDatabase, type Db } from '../../src/storage/sqlite';
 import { SqliteOutbox, type CreateOptions, type DeliveryRecords, type Outbox } from '../../src/escalation/outbox';
 import { RedisOutbox } from '../../src/escalation/redis-outbox';
 import { newTicketId, TICKET_PATTERN } from '../../src/escalation/ticket';
-import { connectTestRedis, describeWithRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
+import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
 import { sampleCase, SECRETS } from './case-fixture';
 
 const HOUR = 3600;

@@ -18,6 +18,7 @@ import { SqliteDirectLineStore, type DirectLineStore } from '../../../src/storag
 import { openDatabase, type Db } from '../../../src/storage/sqlite';
 
 // botframework-directlinejs is a browser library: in Node its polling needs an XMLHttpRequest.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded before the library, for its side effect
 (global as unknown as { XMLHttpRequest: unknown }).XMLHttpRequest = require('xhr2');
 // It also reads the WebSocket global while constructing, even in polling mode (Node 20 has none).
 (global as unknown as { WebSocket: unknown }).WebSocket ??= class NoWebSocket {};
