@@ -8,7 +8,7 @@ function main(): void {
   const config = loadConfig();
   ensureDataDir(config);
   const log = createLogger(config.logLevel);
-  for (const warning of config.warnings) log.warn({ setting: warning.split(':')[0] }, `not set for production: ${warning}`);
+  for (const warning of config.warnings) log.warn({ setting: warning.split(':')[0] }, `${warning}; required with NODE_ENV=production`);
   const bot = createApp(config, log);
   const server = bot.app.listen(config.port, config.host, () => {
     bot.listening(server);
