@@ -10,7 +10,7 @@ import type { Explained, Matcher } from '../matching/matcher';
 import { asciiDigits, hasThai } from '../matching/normalise';
 import type { EscalationCase } from '../escalation/case';
 import { parseEmailAddress } from '../escalation/email-address';
-import { linkAction, type Choice, type CoreEffect, type CoreEvent, type HandoverReason, type OutMessage, type Turn } from './messages';
+import { linkAction, type Act, type Choice, type CoreEffect, type CoreEvent, type HandoverReason, type OutMessage, type Turn } from './messages';
 import { newState, TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from './state';
 
 /** Without a description, the hand-over's problem is the seller's first few messages. */
@@ -157,23 +157,23 @@ export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx
       break;
     case 'sticker':
       turnCtx.userSaid('(sticker)');
-      turnCtx.say(turnCtx.tr('smalltalk.sticker'));
+      turnCtx.say(turnCtx.tr('smalltalk.sticker'), 'small-talk');
       break;
     case 'image':
       turnCtx.userSaid('(image)');
       if (turn.screenshot) {
         state.screenshots = [...(state.screenshots ?? []), { ...turn.screenshot, at: turn.at }].slice(-10);
       }
-      turnCtx.say(turnCtx.tr('smalltalk.image'));
+      turnCtx.say(turnCtx.tr('smalltalk.image'), 'image-received');
       break;
     case 'file':
       turnCtx.userSaid('(file)');
-      turnCtx.say(turnCtx.tr('smalltalk.file'));
+      turnCtx.say(turnCtx.tr('smalltalk.file'), 'unsupported');
       break;
     case 'other':
       // A location, or a kind of message a channel added after this bot was written.
       turnCtx.userSaid('(message the bot cannot read)');
-      turnCtx.say(turnCtx.tr('smalltalk.other'));
+      turnCtx.say(turnCtx.tr('smalltalk.other'), 'unsupported');
       break;
     case 'action':
       turnCtx.userSaid(labelOf(state, turn.action) ?? turn.text ?? `(${turn.action})`);
@@ -235,13 +235,13 @@ class TurnBuilder {
     return { messages: this.messages, state: this.state, events: this.events, effect: this.effect };
   }
 
-  say(text: string): void {
-    this.messages.push({ type: 'text', text });
+  say(text: string, act: Act): void {
+    this.messages.push({ type: 'text', text, act });
     this.botSaid(text);
   }
 
-  private offer(text: string, choices: Choice[]): void {
-    this.messages.push({ type: 'choices', text, choices });
+  private offer(text: string, choices: Choice[], act: Act): void {
+    this.messages.push({ type: 'choices', text, choices, act });
     this.state.offered = choices;
     this.botSaid(`${text} [${choices.map((c) => c.label).join(' | ')}]`);
   }
@@ -310,7 +310,7 @@ class TurnBuilder {
 
   welcome(again: boolean): void {
     this.state.awaiting = undefined;
-    this.offer(this.tr(again ? 'welcome.again' : 'welcome.text'), this.menuChoices());
+    this.offer(this.tr(again ? 'welcome.again' : 'welcome.text'), this.menuChoices(), 'menu');
   }
 
   text(raw: string): void {
@@ -332,7 +332,7 @@ class TurnBuilder {
     }
     if (kinds.length > 0) {
       this.events.push({ type: 'secret-redacted', kinds });
-      this.messages.push({ type: 'text', text: this.tr('safety.secret') });
+      this.messages.push({ type: 'text', text: this.tr('safety.secret'), act: 'secret-warning' });
       this.botSaid(this.tr('safety.secret'));
       // Nothing left but the secret: the warning is the whole answer, and the open question stays open.
       if (!/[\p{L}\p{N}]/u.test(said)) return this.askAgainIfAsked();
@@ -346,7 +346,7 @@ class TurnBuilder {
     if (switchTo) {
       this.state.lang = switchTo;
       this.state.langPinned = true;
-      this.say(this.tr('language.switched'));
+      this.say(this.tr('language.switched'), 'language');
       this.askAgain();
       return;
     }
@@ -442,7 +442,7 @@ class TurnBuilder {
       // "I have no e-mail, can you call me?" at the offer: support answers by e-mail only; said
       // before the seller is asked for an address they do not have (it was taken for a yes).
       if (h.step === 'offer' && NO_EMAIL.test(typed)) {
-        this.offer(this.tr('handover.noEmail'), [{ label: this.tr('handover.send'), action: 'handover:start' }, this.cancelChoice()]);
+        this.offer(this.tr('handover.noEmail'), [{ label: this.tr('handover.send'), action: 'handover:start' }, this.cancelChoice()], 'handover-offer');
         return true;
       }
       if (h.step === 'description') {
@@ -480,7 +480,7 @@ class TurnBuilder {
       this.offer(this.tr('handover.nothingToSend'), [
         { label: this.tr('handover.send'), action: 'handover' },
         { label: this.tr('menu.back'), action: 'menu' },
-      ]);
+      ], 'handover-offer');
       return true;
     }
     // An address typed on its own, out of the blue: the seller wants support to write to them.
@@ -522,7 +522,7 @@ class TurnBuilder {
       if (!question && (NEGATED.test(typed) || STILL.test(typed))) return this.handled('feedback:no');
       // Without one ("my shopee store stopped syncing" after the reconnect article): the problem
       // told again, the steps not tried yet. They are the answer; the question stands.
-      this.offer(this.tr('feedback.same'), this.state.offered);
+      this.offer(this.tr('feedback.same'), this.state.offered, 'ask-feedback');
       return true;
     }
     // Matched to an earlier article the seller said did not help ("เป็นบัญชีเจ้าของร้านค่ะ", the
@@ -548,7 +548,7 @@ class TurnBuilder {
       // still asked for (the hand-over was dropped for that article again).
       if (m.decision === 'answer' && this.state.tried.includes(m.topic!) && !MENTIONS_EMAIL.test(typed) && text.length <= MAX_DESCRIPTION) {
         handover.description = handover.description ? `${handover.description} / ${text}` : text;
-        this.offer(this.tr('handover.askEmail'), [this.cancelChoice()]);
+        this.offer(this.tr('handover.askEmail'), [this.cancelChoice()], 'ask-email');
         return true;
       }
       // How to reach support ("can't you answer me here?") is what the hand-over is doing.
@@ -562,7 +562,7 @@ class TurnBuilder {
       // why an address is needed, not "this e-mail looks invalid".
       const sentence = !typed.includes('@') && !MENTIONS_EMAIL.test(typed) && (/\s/.test(typed) || /[\u0E00-\u0E7F]/.test(typed));
       if (NO_EMAIL.test(typed) || sentence) {
-        this.offer(this.tr('handover.noEmail'), [this.cancelChoice()]);
+        this.offer(this.tr('handover.noEmail'), [this.cancelChoice()], 'ask-email');
         return true;
       }
       this.handoverEmail(typed);
@@ -696,7 +696,7 @@ class TurnBuilder {
           .map((p) => ({ label: PLATFORM_NAMES[p], action: `platform:${p}` })),
         { label: this.tr('platform.other'), action: 'platform:other' },
       ];
-      this.offer(this.tr('platform.ask'), choices);
+      this.offer(this.tr('platform.ask'), choices, 'ask-platform');
       return;
     }
     this.showArticle(topic);
@@ -712,7 +712,7 @@ class TurnBuilder {
           : this.tr('article.supportMayBeNeeded'),
       );
     }
-    this.messages.push({ type: 'steps', title: l.title, menuPath: l.menuPath, steps: l.steps, notes, images: l.images });
+    this.messages.push({ type: 'steps', title: l.title, menuPath: l.menuPath, steps: l.steps, notes, images: l.images, act: `answer:${topic.id}` });
     this.botSaid(`[article ${topic.id}] ${l.title}`);
     this.events.push({ type: 'answered', topic: topic.id });
     this.state.topic = topic.id;
@@ -729,7 +729,7 @@ class TurnBuilder {
       { label: this.tr(this.feedbackKey('yes')), action: 'feedback:yes' },
       { label: this.tr(this.feedbackKey('no')), action: 'feedback:no' },
       { label: this.tr('menu.handover'), action: 'handover' },
-    ]);
+    ], 'ask-feedback');
   }
 
   /** The open question again, if one is open (its buttons were gone with the new message). */
@@ -745,12 +745,12 @@ class TurnBuilder {
   private askAgain(): void {
     const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
     if (this.state.awaiting === 'feedback' && this.state.topic) return this.askFeedback();
-    if (h?.step === 'offer') return this.offer(this.tr('handover.ask'), this.handoverChoices());
-    if (h?.step === 'email') return this.offer(this.tr('handover.askEmail'), [this.cancelChoice()]);
+    if (h?.step === 'offer') return this.offer(this.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
+    if (h?.step === 'email') return this.offer(this.tr('handover.askEmail'), [this.cancelChoice()], 'ask-email');
     if (h?.step === 'description') return this.askDescription();
     if (h?.step === 'confirm') return this.confirmHandover();
     const awaiting = this.state.awaiting;
-    if ((awaiting === 'platform' || awaiting === 'clarify') && this.state.offered.length > 0) return this.offer(this.tr(`${awaiting}.ask`), this.state.offered);
+    if ((awaiting === 'platform' || awaiting === 'clarify') && this.state.offered.length > 0) return this.offer(this.tr(`${awaiting}.ask`), this.state.offered, awaiting === 'platform' ? 'ask-platform' : 'clarify');
     this.welcome(true);
   }
 
@@ -775,15 +775,15 @@ class TurnBuilder {
     // matcher cannot tell them apart, so with a "not" the articles about no store come last.
     const ranked = NEGATED.test(m.text) ? [...candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : candidates;
     const choices = ranked.slice(0, 3).map((c) => this.topicChoice(c.topic));
-    this.offer(this.tr('clarify.ask'), [...choices, { label: this.tr('clarify.none'), action: 'none-of-these' }]);
+    this.offer(this.tr('clarify.ask'), [...choices, { label: this.tr('clarify.none'), action: 'none-of-these' }], 'clarify');
   }
 
   private nothingToAnswer(m: Explained): void {
     const { analysis } = m;
     if (analysis.smallTalk === 'greeting') return this.welcome(false);
-    if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'));
-    if (analysis.smallTalk === 'goodbye') return this.say(this.tr('smalltalk.goodbye'));
-    if (analysis.noise) return this.say(this.tr('smalltalk.emoji'));
+    if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'), 'small-talk');
+    if (analysis.smallTalk === 'goodbye') return this.say(this.tr('smalltalk.goodbye'), 'small-talk');
+    if (analysis.noise) return this.say(this.tr('smalltalk.emoji'), 'small-talk');
     // "hmm" to a question with choices: the same question again, no miss.
     const awaiting = this.state.awaiting;
     const withChoices = (awaiting === 'feedback' || awaiting === 'platform' || awaiting === 'clarify') && this.state.offered.length > 0;
@@ -798,7 +798,7 @@ class TurnBuilder {
     // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
     if (analysis.content.length === 0) return this.welcome(true);
     if (m.vague) return this.nothingToAnswerVague();
-    this.miss(() => this.offer(this.tr('offtopic'), this.menuChoices()));
+    this.miss(() => this.offer(this.tr('offtopic'), this.menuChoices(), 'out-of-scope'));
   }
 
   /** Too little to pick a topic, though it is about a store connection: ask for more (still a miss). */
@@ -807,7 +807,7 @@ class TurnBuilder {
     const platform = this.onlyPlatform();
     const ask = platform ? this.tr('vagueOnPlatform', { platform: PLATFORM_NAMES[platform] }) : this.tr('vague');
     // Nor are another platform's problems offered (Shopee's OTP in a Lazada conversation).
-    this.miss(() => this.offer(ask, this.menuChoices(this.state.platforms)));
+    this.miss(() => this.offer(ask, this.menuChoices(this.state.platforms), 'ask-more'));
   }
 
   /** A message the bot could not help with; the second in a row brings the hand-over offer. */
@@ -835,7 +835,7 @@ class TurnBuilder {
       case 'none-of-these':
         return this.miss(() => {
           this.state.awaiting = undefined;
-          this.say(this.tr('clarify.rephrase'));
+          this.say(this.tr('clarify.rephrase'), 'ask-more');
         });
       case 'platform':
         return this.platformChosen(arg as Platform | 'other');
@@ -848,7 +848,7 @@ class TurnBuilder {
         if (arg === 'th' || arg === 'en') {
           this.state.lang = arg;
           this.state.langPinned = true;
-          this.say(this.tr('language.switched'));
+          this.say(this.tr('language.switched'), 'language');
         }
         return this.welcome(true);
       default:
@@ -863,7 +863,7 @@ class TurnBuilder {
     this.state.offered = [];
     this.state.tried = [];
     this.events.push({ type: 'resolved', topic });
-    this.say(this.tr(this.feedbackKey('thanks')));
+    this.say(this.tr(this.feedbackKey('thanks')), 'resolved');
   }
 
   private notFixed(): void {
@@ -879,7 +879,8 @@ class TurnBuilder {
     // One more article at most (the next best match, else a related one), then a person.
     const next = this.state.tried.length < 2 ? this.nextArticle(current) : undefined;
     if (next) {
-      this.say(this.tr('feedback.next'));
+      // A lead-in: the act of the article it introduces.
+      this.say(this.tr('feedback.next'), `answer:${next.id}`);
       return this.showArticle(next);
     }
     this.handover('not-fixed');
@@ -941,7 +942,7 @@ class TurnBuilder {
       }
     }
     const name = platform === 'other' ? this.tr('platform.other') : PLATFORM_NAMES[platform];
-    this.say(this.tr('platform.noArticle', { platform: name }));
+    this.say(this.tr('platform.noArticle', { platform: name }), 'no-article');
     this.handover('no-article-for-platform');
   }
 
@@ -960,7 +961,7 @@ class TurnBuilder {
     const openMs = (this.ctx.ticketOpenSeconds ?? DEFAULT_TICKET_OPEN_SECONDS) * 1000;
     if (reason === 'asked' && ticket && nothingNew && Date.parse(this.at) - Date.parse(ticket.at) < openMs) {
       this.events.push({ type: 'ticket', ticket: ticket.id, existing: true, limited: false });
-      return this.offer(this.tr('handover.alreadyOpen', { ticket: ticket.id }), this.menuChoices());
+      return this.offer(this.tr('handover.alreadyOpen', { ticket: ticket.id }), this.menuChoices(), 'ticket');
     }
     this.events.push({ type: 'handover-offered', reason });
     this.state.handoverOffered = { reason, at: this.at };
@@ -968,8 +969,8 @@ class TurnBuilder {
     this.state.awaiting = 'handover';
     this.state.handover = { step: 'offer', reason, email: this.state.contactEmail };
     const lead = this.tr(`handover.reason.${reason}`);
-    this.say([lead, this.tr('handover.offer')].filter(Boolean).join(' '));
-    this.offer(this.tr('handover.ask'), this.handoverChoices());
+    this.say([lead, this.tr('handover.offer')].filter(Boolean).join(' '), 'handover-offer');
+    this.offer(this.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
   }
 
   /** The offer's buttons, in the conversation's language of the moment. */
@@ -986,7 +987,7 @@ class TurnBuilder {
       if (h) this.events.push({ type: 'handover-cancelled' });
       this.state.handover = undefined;
       this.state.awaiting = undefined;
-      this.say(this.tr('handover.cancelled', { email: this.ctx.supportEmail }));
+      this.say(this.tr('handover.cancelled', { email: this.ctx.supportEmail }), 'handover-cancelled');
       return this.welcome(true);
     }
     if (!h) return this.handover('asked');
@@ -1012,12 +1013,12 @@ class TurnBuilder {
   private askEmail(): void {
     this.state.awaiting = 'handover';
     this.state.handover!.step = 'email';
-    this.offer(this.tr('handover.askEmail'), [this.cancelChoice()]);
+    this.offer(this.tr('handover.askEmail'), [this.cancelChoice()], 'ask-email');
   }
 
   private handoverEmail(typed: string): void {
     const email = parseEmailAddress(typed);
-    if (!email) return this.offer(this.tr('handover.badEmail'), [this.cancelChoice()]);
+    if (!email) return this.offer(this.tr('handover.badEmail'), [this.cancelChoice()], 'ask-email');
     this.state.handover!.email = email;
     this.state.contactEmail = email;
     if (this.state.handover!.description !== undefined) return this.confirmHandover();
@@ -1027,7 +1028,7 @@ class TurnBuilder {
   private askDescription(): void {
     this.state.awaiting = 'handover';
     this.state.handover!.step = 'description';
-    this.offer(this.tr('handover.askDescription'), [{ label: this.tr('handover.skip'), action: 'handover:skip' }, this.cancelChoice()]);
+    this.offer(this.tr('handover.askDescription'), [{ label: this.tr('handover.skip'), action: 'handover:skip' }, this.cancelChoice()], 'ask-description');
   }
 
   /** Adds what the seller typed at the summary to the problem and shows the summary again (false: it would be too long). */
@@ -1051,7 +1052,7 @@ class TurnBuilder {
       return this.offer(this.tr('handover.tooLong', { max: MAX_DESCRIPTION, length: typed.length }), [
         { label: this.tr('handover.skip'), action: 'handover:skip' },
         this.cancelChoice(),
-      ]);
+      ], 'ask-description');
     }
     this.state.handover!.description = typed;
     // The description may name a platform or an error code the chat never did: support needs both.
@@ -1077,7 +1078,7 @@ class TurnBuilder {
       { label: this.tr('handover.confirm'), action: 'handover:confirm' },
       { label: this.tr('handover.changeEmail'), action: 'handover:email' },
       this.cancelChoice(),
-    ]);
+    ], 'handover-summary');
   }
 
   /** The seller's own words: the description, else the first things they typed. */
@@ -1131,7 +1132,7 @@ class TurnBuilder {
   }
 
   private askToSignIn(): void {
-    this.offer(this.tr('status.signIn'), this.menuChoices());
+    this.offer(this.tr('status.signIn'), this.menuChoices(), 'ask-link');
   }
 
   /** The article of the problem the last, fresh status check found on this platform's store. */
@@ -1156,7 +1157,7 @@ class TurnBuilder {
       // The channel starts the linking itself on this action (LINE); the language rides along.
       if (this.turn.accountLinking) {
         const link = { label: this.tr('status.linkButton'), action: linkAction(this.state.lang ?? 'th') };
-        return this.offer(this.tr('status.linkFirst'), [link, ...this.menuChoices()]);
+        return this.offer(this.tr('status.linkFirst'), [link, ...this.menuChoices()], 'ask-link');
       }
       return this.askToSignIn();
     }
@@ -1172,7 +1173,7 @@ class TurnBuilder {
     if (!r || 'error' in r) {
       this.events.push({ type: 'status-checked', ok: false, problems: 0 });
       if (check.purpose === 'handover') return this.fileTicket();
-      this.say(this.tr('status.failed'));
+      this.say(this.tr('status.failed'), 'error');
       return this.continueAfterCheck(check);
     }
     const diagnosis = diagnose(r, this.ctx.kb, new Date(this.at));
@@ -1185,10 +1186,10 @@ class TurnBuilder {
       this.offer(this.tr('status.allActive', { count: diagnosis.storeCount }), [
         ...(check.topic ? [this.topicChoice(check.topic)] : []),
         { label: this.tr('menu.handover'), action: 'handover' },
-      ]);
+      ], 'status');
       return;
     }
-    this.say([this.tr('status.intro'), ...lines].join('\n'));
+    this.say([this.tr('status.intro'), ...lines].join('\n'), 'status');
     // The platform and code of every problem found, an unknown error's too: the hand-over's
     // summary said "Platform: —" for a Shopify store's unknown error.
     for (const f of diagnosis.problems) {
@@ -1235,7 +1236,7 @@ class TurnBuilder {
     this.offer(this.tr('clarify.ask'), [
       ...candidates.map((id) => this.topicChoice(id)),
       { label: this.tr('clarify.none'), action: 'none-of-these' },
-    ]);
+    ], 'clarify');
   }
 
   /** The outbox has the case (or failed to take it): tell the seller. */
@@ -1247,7 +1248,7 @@ class TurnBuilder {
       this.offer(this.tr('handover.failed', { email: this.ctx.supportEmail }), [
         { label: this.tr('handover.confirm'), action: 'handover:confirm' },
         this.cancelChoice(),
-      ]);
+      ], 'error');
       return;
     }
     this.events.push({ type: 'ticket', ticket: r.ticket, existing: r.existing, limited: r.limited });
@@ -1257,7 +1258,7 @@ class TurnBuilder {
     this.state.offered = [];
     this.newProblem();
     const key = r.limited ? 'handover.limited' : r.existing ? 'handover.existing' : 'handover.created';
-    this.say(this.tr(key, { ticket: r.ticket, email }));
+    this.say(this.tr(key, { ticket: r.ticket, email }), 'ticket');
   }
 
   /**

@@ -17,7 +17,41 @@ export interface ImageSlot {
   url?: string;
 }
 
-export type OutMessage =
+/**
+ * What a message of the bot does, named as ../shared/eval/CONVERSATIONS.md names it: the
+ * evaluation, Direct Line's channelData.act and the metrics read it instead of the text. A
+ * message that only introduces another carries the act of the one it introduces.
+ */
+export type Act =
+  | 'menu'
+  | `answer:${string}`
+  | 'clarify'
+  | 'ask-platform'
+  | 'no-article'
+  | 'ask-more'
+  | 'ask-feedback'
+  | 'resolved'
+  | 'out-of-scope'
+  | 'small-talk'
+  | 'language'
+  | 'secret-warning'
+  | 'handover-offer'
+  | 'ask-email'
+  | 'ask-description'
+  | 'handover-summary'
+  | 'ticket'
+  | 'handover-cancelled'
+  | 'ask-link'
+  | 'link-done'
+  | 'link-failed'
+  | 'status'
+  | 'image-received'
+  | 'unsupported'
+  | 'rating'
+  | 'expiry-warning'
+  | 'error';
+
+export type OutMessage = { act: Act } & (
   | { type: 'text'; text: string }
   | {
       type: 'steps';
@@ -30,7 +64,8 @@ export type OutMessage =
   | { type: 'image'; caption: string; url: string }
   | { type: 'link'; label: string; url: string }
   | { type: 'card'; title: string; text?: string; choices: Choice[] }
-  | { type: 'choices'; text: string; choices: Choice[] };
+  | { type: 'choices'; text: string; choices: Choice[] }
+);
 
 import type { EscalationCase, TicketResult } from '../escalation/case';
 import type { Language } from '../knowledge/schema';

@@ -147,9 +147,15 @@ function textsOf(messages: OutMessage[]): string[] {
 
 function chatOf(source: LineSource | undefined): { kind: 'user' | 'group' | 'room'; id: string } | undefined {
   if (!source) return undefined;
-  if (source.type === 'user' && source.userId) return { kind: 'user', id: source.userId };
-  if (source.type === 'group' && source.groupId) return { kind: 'group', id: source.groupId };
-  if (source.type === 'room' && source.roomId) return { kind: 'room', id: source.roomId };
+  // Strings only: an id of another JSON type ({"toString": 1}) threw where it became a key, and
+  // took the request's other events (and, under backpressure, its 200) with it.
+  const id = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const userId = id(source.userId);
+  const groupId = id(source.groupId);
+  const roomId = id(source.roomId);
+  if (source.type === 'user' && userId) return { kind: 'user', id: userId };
+  if (source.type === 'group' && groupId) return { kind: 'group', id: groupId };
+  if (source.type === 'room' && roomId) return { kind: 'room', id: roomId };
   return undefined;
 }
 
@@ -224,7 +230,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
       messages = await bot.handle(turn, { accountId });
     } catch (err) {
       log.error({ err, requestId, user: userHash(userId), kind: turn.kind }, 'LINE turn failed');
-      messages = [{ type: 'text', text: t(languageOf([turn.text]), 'error.generic') }];
+      messages = [{ type: 'text', text: t(languageOf([turn.text]), 'error.generic'), act: 'error' }];
     }
     clearTimeout(loadingTimer);
     // The dots must be on before the answer arrives, or they would linger after it.
@@ -243,7 +249,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     // Joining always gets the note; afterwards only the first message of the group does.
     if (!first && event.type !== 'join') return;
     const text = [t('th', 'line.groupOnly'), t('en', 'line.groupOnly')].join('\n\n');
-    await send(event, chat.id, [{ type: 'text', text }], rx);
+    await send(event, chat.id, [{ type: 'text', text, act: 'unsupported' }], rx);
   }
 
   async function handleEvent(event: LineEvent, rx: Receipt): Promise<void> {
@@ -323,12 +329,12 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
         loginUrl: deps.linking!.loginUrl,
       });
       messages = [
-        { type: 'text', text: t(lang, 'line.link.start') },
-        { type: 'link', label: t(lang, 'line.link.button'), url },
+        { type: 'text', text: t(lang, 'line.link.start'), act: 'ask-link' },
+        { type: 'link', label: t(lang, 'line.link.button'), url, act: 'ask-link' },
       ];
     } catch (err) {
       log.error({ err, user: userHash(userId) }, 'LINE link token not issued');
-      messages = [{ type: 'text', text: t(lang, 'line.link.failed') }];
+      messages = [{ type: 'text', text: t(lang, 'line.link.failed'), act: 'link-failed' }];
     }
     await send(event, userId, messages, rx);
   }
@@ -336,7 +342,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   async function unlink(event: LineEvent, userId: string, text: string, rx: Receipt): Promise<void> {
     const lang = languageOf([text]);
     const removed = await deps.linking!.links.unlink(userId);
-    await send(event, userId, [{ type: 'text', text: t(lang, removed ? 'line.link.unlinked' : 'line.link.notLinked') }], rx);
+    await send(event, userId, [{ type: 'text', text: t(lang, removed ? 'line.link.unlinked' : 'line.link.notLinked'), act: 'link-done' }], rx);
   }
 
   /** LINE's answer to the sign-in: the nonce links the user, once, if it is theirs and fresh. */
@@ -353,7 +359,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     else if (rx.adopted && event.link?.result === 'ok') accountId = await deps.linking.links.accountOf(userId);
     log.info({ user: userHash(userId), linked: !!accountId, result: event.link?.result }, 'LINE account link');
     const key = accountId ? 'line.link.done' : 'line.link.failed';
-    await send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n') }], rx);
+    await send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n'), act: accountId ? 'link-done' : 'link-failed' }], rx);
   }
 
   /** An event kept in the inbox, with the time LINE handed it to us. */

@@ -66,57 +66,64 @@ export function toActivities(messages: OutMessage[], ctx: RenderContext): Activi
     conversation: { id: ctx.conversationId },
     ...(ctx.locale ? { locale: ctx.locale } : {}),
   };
-  return messages.map((m): ActivityDraft => {
-    switch (m.type) {
-      case 'text':
-        return { ...base, text: m.text, textFormat: 'plain' };
-      case 'steps': {
-        const images = m.images.map((img) => (img.url ? { caption: img.caption, url: absolute(img.url, ctx.baseUrl) } : { caption: img.caption }));
-        const lines = [`**${md(m.title)}**`];
-        if (m.menuPath) lines.push(`_${md(m.menuPath)}_`);
-        lines.push(m.steps.map((s, i) => `${i + 1}. ${md(s)}`).join('\n'));
-        for (const n of m.notes) lines.push(`> ${md(n)}`);
-        // A link rather than inline markdown image: every client renders links, and the screenshots
-        // are large; our widget draws the image itself from channelData.
-        for (const img of images) lines.push(img.url && /^https?:\/\//i.test(img.url) ? `🖼 [${md(img.caption)}](${mdUrl(img.url)})` : `🖼 ${md(img.caption)}`);
-        return {
-          ...base,
-          text: lines.join('\n\n'),
-          textFormat: 'markdown',
-          channelData: {
-            steps: { title: m.title, ...(m.menuPath ? { menuPath: m.menuPath } : {}), steps: m.steps, notes: m.notes, images },
-          },
-        };
-      }
-      case 'image': {
-        const url = absolute(m.url, ctx.baseUrl);
-        return { ...base, attachments: [{ contentType: imageContentType(url), contentUrl: url, name: m.caption }] };
-      }
-      case 'link':
-        // The label is the button; a card title repeating it would say the same thing twice.
-        return {
-          ...base,
-          attachments: [
-            {
-              contentType: 'application/vnd.microsoft.card.hero',
-              content: { buttons: [{ type: 'openUrl', title: m.label, value: absolute(m.url, ctx.baseUrl) }] },
-            },
-          ],
-        };
-      case 'card':
-        return {
-          ...base,
-          attachments: [
-            {
-              contentType: 'application/vnd.microsoft.card.hero',
-              content: { title: m.title, ...(m.text ? { text: m.text } : {}), buttons: m.choices.map(action) },
-            },
-          ],
-        };
-      case 'choices':
-        return { ...base, text: m.text, textFormat: 'plain', suggestedActions: { actions: m.choices.map(action) } };
-    }
+  // Every bot activity names what it does (channelData.act, ../shared/CONTRACTS.md): tests and
+  // analytics read it instead of the text.
+  return messages.map((m) => {
+    const a = activityOf(m, base, ctx);
+    return { ...a, channelData: { ...(a.channelData as Record<string, unknown> | undefined), act: m.act } };
   });
+}
+
+function activityOf(m: OutMessage, base: ActivityDraft, ctx: RenderContext): ActivityDraft {
+  switch (m.type) {
+    case 'text':
+      return { ...base, text: m.text, textFormat: 'plain' };
+    case 'steps': {
+      const images = m.images.map((img) => (img.url ? { caption: img.caption, url: absolute(img.url, ctx.baseUrl) } : { caption: img.caption }));
+      const lines = [`**${md(m.title)}**`];
+      if (m.menuPath) lines.push(`_${md(m.menuPath)}_`);
+      lines.push(m.steps.map((s, i) => `${i + 1}. ${md(s)}`).join('\n'));
+      for (const n of m.notes) lines.push(`> ${md(n)}`);
+      // A link rather than inline markdown image: every client renders links, and the screenshots
+      // are large; our widget draws the image itself from channelData.
+      for (const img of images) lines.push(img.url && /^https?:\/\//i.test(img.url) ? `🖼 [${md(img.caption)}](${mdUrl(img.url)})` : `🖼 ${md(img.caption)}`);
+      return {
+        ...base,
+        text: lines.join('\n\n'),
+        textFormat: 'markdown',
+        channelData: {
+          steps: { title: m.title, ...(m.menuPath ? { menuPath: m.menuPath } : {}), steps: m.steps, notes: m.notes, images },
+        },
+      };
+    }
+    case 'image': {
+      const url = absolute(m.url, ctx.baseUrl);
+      return { ...base, attachments: [{ contentType: imageContentType(url), contentUrl: url, name: m.caption }] };
+    }
+    case 'link':
+      // The label is the button; a card title repeating it would say the same thing twice.
+      return {
+        ...base,
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.card.hero',
+            content: { buttons: [{ type: 'openUrl', title: m.label, value: absolute(m.url, ctx.baseUrl) }] },
+          },
+        ],
+      };
+    case 'card':
+      return {
+        ...base,
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.card.hero',
+            content: { title: m.title, ...(m.text ? { text: m.text } : {}), buttons: m.choices.map(action) },
+          },
+        ],
+      };
+    case 'choices':
+      return { ...base, text: m.text, textFormat: 'plain', suggestedActions: { actions: m.choices.map(action) } };
+  }
 }
 
 /**

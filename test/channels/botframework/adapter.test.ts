@@ -11,7 +11,7 @@ class EchoBot implements Bot {
   readonly turns: Turn[] = [];
   async handle(turn: Turn): Promise<OutMessage[]> {
     this.turns.push(turn);
-    return [{ type: 'text', text: `${turn.kind}:${turn.action ?? turn.text ?? ''}` }];
+    return [{ type: 'text', act: 'small-talk', text: `${turn.kind}:${turn.action ?? turn.text ?? ''}` }];
   }
   async forget(): Promise<void> {}
 }

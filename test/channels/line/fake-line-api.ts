@@ -207,35 +207,35 @@ export class FakeBot implements Bot {
     switch (turn.kind) {
       case 'start':
         return [
-          { type: 'text', text: 'Welcome!' },
-          { type: 'choices', text: 'Pick a problem:', choices: [{ label: 'Store expired', action: 'topic:connection-expired' }, { label: 'Talk to support', action: 'handover:start' }] },
+          { type: 'text', act: 'small-talk', text: 'Welcome!' },
+          { type: 'choices', act: 'small-talk', text: 'Pick a problem:', choices: [{ label: 'Store expired', action: 'topic:connection-expired' }, { label: 'Talk to support', action: 'handover:start' }] },
         ];
       case 'action':
-        return [{ type: 'text', text: `action ${turn.action}` }];
+        return [{ type: 'text', act: 'small-talk', text: `action ${turn.action}` }];
       case 'sticker':
-        return [{ type: 'text', text: 'Nice sticker!' }];
+        return [{ type: 'text', act: 'small-talk', text: 'Nice sticker!' }];
       case 'image':
-        return [{ type: 'text', text: `Got your picture${turn.screenshot ? ' (kept)' : ''}.` }];
+        return [{ type: 'text', act: 'small-talk', text: `Got your picture${turn.screenshot ? ' (kept)' : ''}.` }];
       case 'file':
-        return [{ type: 'text', text: 'I cannot open files.' }];
+        return [{ type: 'text', act: 'small-talk', text: 'I cannot open files.' }];
       case 'other':
-        return [{ type: 'text', text: 'I can only read text and pictures.' }];
+        return [{ type: 'text', act: 'small-talk', text: 'I can only read text and pictures.' }];
       default:
         break;
     }
     if (turn.text === 'steps') {
       return [
-        { type: 'text', text: 'Here is how to fix it:' },
-        { type: 'steps', title: 'Reconnect the store', menuPath: 'Settings > Stores', steps: ['Open Stores', 'Press Reconnect'], notes: ['Takes a minute'], images: [] },
-        { type: 'choices', text: 'Did this fix it?', choices: [{ label: 'Yes, fixed', action: 'feedback:yes' }, { label: 'No', action: 'feedback:no' }] },
+        { type: 'text', act: 'small-talk', text: 'Here is how to fix it:' },
+        { type: 'steps', act: 'answer:test', title: 'Reconnect the store', menuPath: 'Settings > Stores', steps: ['Open Stores', 'Press Reconnect'], notes: ['Takes a minute'], images: [] },
+        { type: 'choices', act: 'small-talk', text: 'Did this fix it?', choices: [{ label: 'Yes, fixed', action: 'feedback:yes' }, { label: 'No', action: 'feedback:no' }] },
       ];
     }
     if (turn.text === 'seven') {
-      return Array.from({ length: 7 }, (_, i): OutMessage => ({ type: 'image', caption: `picture ${i + 1}`, url: `https://img.example.com/${i + 1}.png` }));
+      return Array.from({ length: 7 }, (_, i): OutMessage => ({ type: 'image', act: 'small-talk', caption: `picture ${i + 1}`, url: `https://img.example.com/${i + 1}.png` }));
     }
     return [
-      { type: 'text', text: `echo: ${turn.text}` },
-      { type: 'choices', text: 'Anything else?', choices: [{ label: 'Yes', action: 'more:yes' }, { label: 'No', action: 'more:no' }] },
+      { type: 'text', act: 'small-talk', text: `echo: ${turn.text}` },
+      { type: 'choices', act: 'small-talk', text: 'Anything else?', choices: [{ label: 'Yes', action: 'more:yes' }, { label: 'No', action: 'more:no' }] },
     ];
   }
 

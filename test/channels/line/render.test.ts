@@ -8,8 +8,8 @@ const choices = (n: number, label = (i: number) => `Choice ${i + 1}`): Choice[] 
 describe('LINE rendering', () => {
   it('puts the offer as postback quick replies on the last message, merging consecutive texts', () => {
     const batches = renderReply([
-      { type: 'text', text: 'Hello' },
-      { type: 'choices', text: 'Pick one:', choices: [{ label: 'Store expired', action: 'topic:connection-expired' }] },
+      { type: 'text', act: 'small-talk', text: 'Hello' },
+      { type: 'choices', act: 'small-talk', text: 'Pick one:', choices: [{ label: 'Store expired', action: 'topic:connection-expired' }] },
     ]);
     expect(batches).toEqual([
       [
@@ -29,23 +29,23 @@ describe('LINE rendering', () => {
   it('a link is a button that opens it (its label in the alt text); a URL LINE cannot open from a button stays text', () => {
     const url = 'https://bot.example.com/sandbox/line-login?linkToken=LT1';
     const [batch] = renderReply([
-      { type: 'text', text: 'Tap the button to sign in.' },
-      { type: 'link', label: 'เชื่อมบัญชีของฉัน', url },
+      { type: 'text', act: 'small-talk', text: 'Tap the button to sign in.' },
+      { type: 'link', act: 'small-talk', label: 'เชื่อมบัญชีของฉัน', url },
     ]);
     expect(batch).toHaveLength(2);
     expect(batch[1]).toMatchObject({ type: 'flex', altText: 'เชื่อมบัญชีของฉัน' });
     expect(JSON.stringify(batch[1])).toContain(JSON.stringify({ type: 'uri', label: 'เชื่อมบัญชีของฉัน', uri: url }));
     expect(lineLimitProblems(batch)).toEqual([]);
     for (const odd of ['ftp://example.com/x', `https://example.com/${'x'.repeat(1000)}`]) {
-      const [only] = renderReply([{ type: 'link', label: 'Open', url: odd }]);
+      const [only] = renderReply([{ type: 'link', act: 'small-talk', label: 'Open', url: odd }]);
       expect(only).toEqual([{ type: 'text', text: expect.stringContaining(odd) }]);
     }
   });
 
   it('keeps the quick reply on the very last message even when the offer is not last', () => {
     const [batch] = renderReply([
-      { type: 'choices', text: 'Pick:', choices: choices(2) },
-      { type: 'steps', title: 'T', steps: ['a'], notes: [], images: [] },
+      { type: 'choices', act: 'small-talk', text: 'Pick:', choices: choices(2) },
+      { type: 'steps', act: 'answer:test', title: 'T', steps: ['a'], notes: [], images: [] },
     ]);
     expect(batch).toHaveLength(2);
     expect(batch[0]).not.toHaveProperty('quickReply');
@@ -55,8 +55,8 @@ describe('LINE rendering', () => {
 
   it('shows only the last offer as quick replies; an earlier one stays pressable as buttons', () => {
     const [batch] = renderReply([
-      { type: 'choices', text: 'First question', choices: choices(2) },
-      { type: 'choices', text: 'Second question', choices: [{ label: 'Yes', action: 'feedback:yes' }] },
+      { type: 'choices', act: 'small-talk', text: 'First question', choices: choices(2) },
+      { type: 'choices', act: 'small-talk', text: 'Second question', choices: [{ label: 'Yes', action: 'feedback:yes' }] },
     ]);
     expect(batch).toHaveLength(2);
     const bubble = batch[0] as any;
@@ -66,7 +66,7 @@ describe('LINE rendering', () => {
   });
 
   it('offers at most 13 quick replies and lists every choice as numbered text for the rest', () => {
-    const [batch] = renderReply([{ type: 'choices', text: 'Which platform?', choices: choices(15) }], { choiceHint: 'Reply with the number.' });
+    const [batch] = renderReply([{ type: 'choices', act: 'small-talk', text: 'Which platform?', choices: choices(15) }], { choiceHint: 'Reply with the number.' });
     const msg = batch[0] as any;
     expect(msg.quickReply.items).toHaveLength(13);
     expect(msg.quickReply.items[12].action.data).toBe('pick:13');
@@ -79,7 +79,7 @@ describe('LINE rendering', () => {
 
   it('shortens long labels to 20 graphemes at a word boundary, keeping the full label as displayText', () => {
     const long = 'Connect my TikTok Shop store again please';
-    const [[msg]] = renderReply([{ type: 'choices', text: 'Q', choices: [{ label: long, action: 'a' }] }]);
+    const [[msg]] = renderReply([{ type: 'choices', act: 'small-talk', text: 'Q', choices: [{ label: long, action: 'a' }] }]);
     const action = (msg as any).quickReply.items[0].action;
     expect(action.label).toBe('Connect my TikTok…');
     expect(graphemes(action.label)).toBeLessThanOrEqual(20);
@@ -89,7 +89,7 @@ describe('LINE rendering', () => {
   it("uses a choice's short label on the button and its full label as what the seller said; labels cut alike are numbered", () => {
     const title = (code: string) => `เชื่อมต่อร้าน Lazada แล้วขึ้น ${code}`;
     const [[msg]] = renderReply([
-      { type: 'choices', text: 'Q', choices: [{ label: title('INTERNAL_DATA_ERROR'), short: 'INTERNAL_DATA_ERROR', action: 'topic:a' }] },
+      { type: 'choices', act: 'small-talk', text: 'Q', choices: [{ label: title('INTERNAL_DATA_ERROR'), short: 'INTERNAL_DATA_ERROR', action: 'topic:a' }] },
     ]);
     const action = (msg as any).quickReply.items[0].action;
     expect([action.label, action.displayText]).toEqual(['INTERNAL_DATA_ERROR', title('INTERNAL_DATA_ERROR')]);
@@ -97,8 +97,8 @@ describe('LINE rendering', () => {
     // Without short labels both titles cut to "เชื่อมต่อร้าน Lazada…": the seller could not tell them apart.
     const twins = [title('INTERNAL_DATA_ERROR'), title('PASSWORD_NOT_MATCH')].map((label, i) => ({ label, action: `topic:${i}` }));
     for (const offer of [
-      renderReply([{ type: 'choices', text: 'Q', choices: [...twins, { label: 'ไม่ใช่ทั้งหมด', action: 'none' }] }])[0][0] as any,
-      renderReply([{ type: 'card', title: 'T', choices: twins }, { type: 'text', text: 'after' }])[0][0] as any,
+      renderReply([{ type: 'choices', act: 'small-talk', text: 'Q', choices: [...twins, { label: 'ไม่ใช่ทั้งหมด', action: 'none' }] }])[0][0] as any,
+      renderReply([{ type: 'card', act: 'small-talk', title: 'T', choices: twins }, { type: 'text', act: 'small-talk', text: 'after' }])[0][0] as any,
     ]) {
       const actions = offer.quickReply?.items.map((i: any) => i.action) ?? offer.contents.footer.contents.map((b: any) => b.action);
       const labels = actions.map((a: any) => a.label);
@@ -136,7 +136,7 @@ describe('LINE rendering', () => {
   });
 
   it('sends an action longer than 300 characters as the choice number, which the core maps back', () => {
-    const [[msg]] = renderReply([{ type: 'choices', text: 'Q', choices: [{ label: 'A', action: 'a' }, { label: 'B', action: `x:${'y'.repeat(400)}` }] }]);
+    const [[msg]] = renderReply([{ type: 'choices', act: 'small-talk', text: 'Q', choices: [{ label: 'A', action: 'a' }, { label: 'B', action: `x:${'y'.repeat(400)}` }] }]);
     const items = (msg as any).quickReply.items;
     expect(items[0].action).toMatchObject({ type: 'postback', data: 'a' });
     expect(items[1].action).toEqual({ type: 'message', label: 'B', text: '2' });
@@ -147,6 +147,7 @@ describe('LINE rendering', () => {
     const [[msg]] = renderReply([
       {
         type: 'steps',
+        act: 'answer:test',
         title: 'Reconnect the store',
         menuPath: 'Settings > Stores',
         steps: ['Open Stores', 'Press Reconnect'],
@@ -172,19 +173,20 @@ describe('LINE rendering', () => {
   it('never puts a URL (or the link token it carries) in a flex alt text: link, article, card or earlier offer', () => {
     const signIn = 'https://bot.example.com/sandbox/line-login?linkToken=LT-secret-123';
     const batches = renderReply([
-      { type: 'text', text: 'Tap the button to sign in.' },
-      { type: 'link', label: 'เชื่อมบัญชีของฉัน', url: signIn },
+      { type: 'text', act: 'small-talk', text: 'Tap the button to sign in.' },
+      { type: 'link', act: 'small-talk', label: 'เชื่อมบัญชีของฉัน', url: signIn },
       {
         type: 'steps',
+        act: 'answer:test',
         title: 'Reconnect at https://www.bigseller.com/web/setting/store?ref=abc',
         steps: ['Open https://www.bigseller.com/web/setting/store'],
         notes: [],
         images: [],
       },
-      { type: 'steps', title: 'ดูวิธีที่ http://help.bigseller.com/th/detail/3540 ค่ะ', steps: ['a'], notes: [], images: [] },
-      { type: 'card', title: 'Sign in: HTTPS://BOT.EXAMPLE.COM/x?token=T0K3N', choices: [{ label: 'OK', action: 'feedback:yes' }] },
-      { type: 'choices', text: 'More help (https://x.example/y) at www.bigseller.com/help', choices: choices(2) },
-      { type: 'choices', text: 'Did this fix it?', choices: choices(2) },
+      { type: 'steps', act: 'answer:test', title: 'ดูวิธีที่ http://help.bigseller.com/th/detail/3540 ค่ะ', steps: ['a'], notes: [], images: [] },
+      { type: 'card', act: 'small-talk', title: 'Sign in: HTTPS://BOT.EXAMPLE.COM/x?token=T0K3N', choices: [{ label: 'OK', action: 'feedback:yes' }] },
+      { type: 'choices', act: 'small-talk', text: 'More help (https://x.example/y) at www.bigseller.com/help', choices: choices(2) },
+      { type: 'choices', act: 'small-talk', text: 'Did this fix it?', choices: choices(2) },
     ]);
     const flexes = batches.flat().filter((m) => m.type === 'flex') as { altText: string; contents: unknown }[];
     expect(flexes.map((m) => m.altText)).toEqual([
@@ -202,22 +204,22 @@ describe('LINE rendering', () => {
     expect(JSON.stringify(flexes[0]!.contents)).toContain(signIn);
     expect(JSON.stringify(flexes[1]!.contents)).toContain('https://www.bigseller.com/web/setting/store');
     // An alt text that was nothing but a URL is not left empty (LINE refuses that).
-    const [[only]] = renderReply([{ type: 'steps', title: 'https://example.com/a', steps: ['a'], notes: [], images: [] }]);
+    const [[only]] = renderReply([{ type: 'steps', act: 'answer:test', title: 'https://example.com/a', steps: ['a'], notes: [], images: [] }]);
     expect((only as any).altText).toBe('…');
     for (const batch of batches) expect(lineLimitProblems(batch)).toEqual([]);
   });
 
   it('keeps flex altText within 400 characters', () => {
-    const [[msg]] = renderReply([{ type: 'steps', title: 'ก'.repeat(500), steps: ['a'], notes: [], images: [] }]);
+    const [[msg]] = renderReply([{ type: 'steps', act: 'answer:test', title: 'ก'.repeat(500), steps: ['a'], notes: [], images: [] }]);
     expect((msg as any).altText.length).toBeLessThanOrEqual(LIMITS.altTextLength);
     expect((msg as any).altText.endsWith('…')).toBe(true);
   });
 
   it('sends image messages only for HTTPS URLs; others become a caption text', () => {
     const [batch] = renderReply([
-      { type: 'image', caption: 'Secure', url: 'https://img.example.com/a.png' },
-      { type: 'image', caption: 'Plain', url: 'http://img.example.com/b.png' },
-      { type: 'image', caption: 'Odd', url: 'javascript:alert(1)' },
+      { type: 'image', act: 'small-talk', caption: 'Secure', url: 'https://img.example.com/a.png' },
+      { type: 'image', act: 'small-talk', caption: 'Plain', url: 'http://img.example.com/b.png' },
+      { type: 'image', act: 'small-talk', caption: 'Odd', url: 'javascript:alert(1)' },
     ]);
     expect(batch).toEqual([
       { type: 'text', text: 'Secure' },
@@ -227,8 +229,8 @@ describe('LINE rendering', () => {
   });
 
   it('sends at most 5 messages per request and the rest as further batches (pushes)', () => {
-    const many: OutMessage[] = Array.from({ length: 7 }, (_, i) => ({ type: 'steps', title: `T${i}`, steps: ['s'], notes: [], images: [] }));
-    many.push({ type: 'choices', text: 'Fixed?', choices: choices(2) });
+    const many: OutMessage[] = Array.from({ length: 7 }, (_, i) => ({ type: 'steps', act: 'answer:test', title: `T${i}`, steps: ['s'], notes: [], images: [] }));
+    many.push({ type: 'choices', act: 'small-talk', text: 'Fixed?', choices: choices(2) });
     const batches = renderReply(many);
     expect(batches.map((b) => b.length)).toEqual([5, 3]);
     for (const b of batches) expect(lineLimitProblems(b)).toEqual([]);
@@ -240,9 +242,9 @@ describe('LINE rendering', () => {
     const a = 'a'.repeat(3000);
     const b = 'b'.repeat(3000);
     const [batch] = renderReply([
-      { type: 'text', text: a },
-      { type: 'text', text: b },
-      { type: 'text', text: 'c' },
+      { type: 'text', act: 'small-talk', text: a },
+      { type: 'text', act: 'small-talk', text: b },
+      { type: 'text', act: 'small-talk', text: 'c' },
     ]);
     expect(batch.map((m) => (m as any).text)).toEqual([a, `${b}\n\nc`]);
   });
@@ -274,7 +276,7 @@ describe('LINE rendering', () => {
       at += p.length;
       expect(boundaries.has(at)).toBe(true);
     }
-    const [batch] = renderReply([{ type: 'text', text }]);
+    const [batch] = renderReply([{ type: 'text', act: 'small-talk', text }]);
     expect(lineLimitProblems(batch)).toEqual([]);
   });
 
@@ -285,7 +287,7 @@ describe('LINE rendering', () => {
   });
 
   it('renders a card as a flex bubble with postback buttons', () => {
-    const [[msg]] = renderReply([{ type: 'card', title: 'Summary', text: 'Reply to: a@b.co', choices: [{ label: 'Send', action: 'handover:confirm' }] }]);
+    const [[msg]] = renderReply([{ type: 'card', act: 'small-talk', title: 'Summary', text: 'Reply to: a@b.co', choices: [{ label: 'Send', action: 'handover:confirm' }] }]);
     const m = msg as any;
     expect(m.type).toBe('flex');
     expect(m.altText).toBe('Summary');
@@ -296,8 +298,8 @@ describe('LINE rendering', () => {
   it('falls back to plain numbered text without any rich element', () => {
     const batches = renderPlain(
       [
-        { type: 'steps', title: 'T', steps: ['a', 'b'], notes: [], images: [] },
-        { type: 'choices', text: 'Fixed?', choices: choices(2) },
+        { type: 'steps', act: 'answer:test', title: 'T', steps: ['a', 'b'], notes: [], images: [] },
+        { type: 'choices', act: 'small-talk', text: 'Fixed?', choices: choices(2) },
       ],
       { choiceHint: 'Reply with the number.' },
     );

@@ -12,8 +12,8 @@ describe('toActivities', () => {
   it('renders every message as a bot message activity of the conversation, in order', () => {
     const out = toActivities(
       [
-        { type: 'text', text: 'หนึ่ง' },
-        { type: 'text', text: 'two' },
+        { type: 'text', act: 'small-talk', text: 'หนึ่ง' },
+        { type: 'text', act: 'small-talk', text: 'two' },
       ],
       ctx,
     );
@@ -25,13 +25,14 @@ describe('toActivities', () => {
   });
 
   it('keeps text as plain text, untouched', () => {
-    const a = one({ type: 'text', text: 'ใส่ <b>รหัส</b> *ไม่* ต้อง_ครับ' });
+    const a = one({ type: 'text', act: 'small-talk', text: 'ใส่ <b>รหัส</b> *ไม่* ต้อง_ครับ' });
     expect(a).toMatchObject({ text: 'ใส่ <b>รหัส</b> *ไม่* ต้อง_ครับ', textFormat: 'plain' });
   });
 
   it('renders steps as markdown for Web Chat and as structured channelData for the widget', () => {
     const steps: OutMessage = {
       type: 'steps',
+      act: 'answer:test',
       title: 'ร้าน Shopee หมดอายุ',
       menuPath: 'ตั้งค่า > การอนุญาตร้านค้า',
       steps: ['กด "อนุญาตใหม่"', 'เข้าสู่ระบบ Shopee (Seller Centre)'],
@@ -61,7 +62,7 @@ describe('toActivities', () => {
   });
 
   it('escapes markdown in knowledge-base text so it shows as written', () => {
-    const a = one({ type: 'steps', title: '*bold* [x](javascript:alert(1))', steps: ['<img src=x onerror=alert(1)>'], notes: [], images: [] });
+    const a = one({ type: 'steps', act: 'answer:test', title: '*bold* [x](javascript:alert(1))', steps: ['<img src=x onerror=alert(1)>'], notes: [], images: [] });
     expect(a.text).toContain('\\*bold\\* \\[x\\]\\(javascript:alert\\(1\\)\\)');
     expect(a.text).toContain('\\<img src=x onerror=alert\\(1\\)\\>');
     expect(a.channelData.steps.menuPath).toBeUndefined();
@@ -69,16 +70,16 @@ describe('toActivities', () => {
 
   it('makes root-relative URLs absolute with the public base URL (the widget runs on other sites)', () => {
     const withBase = { ...ctx, baseUrl: 'https://bot.example.com/' };
-    const steps = one({ type: 'steps', title: 't', steps: ['s'], notes: [], images: [{ caption: 'c', url: '/img/a.png' }] }, withBase);
+    const steps = one({ type: 'steps', act: 'answer:test', title: 't', steps: ['s'], notes: [], images: [{ caption: 'c', url: '/img/a.png' }] }, withBase);
     expect(steps.channelData.steps.images[0].url).toBe('https://bot.example.com/img/a.png');
-    expect(one({ type: 'image', caption: 'c', url: '/img/a.png' }, withBase).attachments[0].contentUrl).toBe('https://bot.example.com/img/a.png');
+    expect(one({ type: 'image', act: 'small-talk', caption: 'c', url: '/img/a.png' }, withBase).attachments[0].contentUrl).toBe('https://bot.example.com/img/a.png');
     // Absolute and protocol-relative URLs are left alone.
-    expect(one({ type: 'image', caption: 'c', url: 'https://x.test/a.png' }, withBase).attachments[0].contentUrl).toBe('https://x.test/a.png');
-    expect(one({ type: 'image', caption: 'c', url: '//x.test/a.png' }, withBase).attachments[0].contentUrl).toBe('//x.test/a.png');
+    expect(one({ type: 'image', act: 'small-talk', caption: 'c', url: 'https://x.test/a.png' }, withBase).attachments[0].contentUrl).toBe('https://x.test/a.png');
+    expect(one({ type: 'image', act: 'small-talk', caption: 'c', url: '//x.test/a.png' }, withBase).attachments[0].contentUrl).toBe('//x.test/a.png');
   });
 
   it('renders an image as an attachment typed by its extension', () => {
-    expect(one({ type: 'image', caption: 'หน้าจอ', url: 'https://x.test/s.JPG?v=2' }).attachments).toEqual([
+    expect(one({ type: 'image', act: 'small-talk', caption: 'หน้าจอ', url: 'https://x.test/s.JPG?v=2' }).attachments).toEqual([
       { contentType: 'image/jpeg', contentUrl: 'https://x.test/s.JPG?v=2', name: 'หน้าจอ' },
     ]);
     expect(imageContentType('https://x.test/a.png')).toBe('image/png');
@@ -87,7 +88,7 @@ describe('toActivities', () => {
   });
 
   it('renders a link as a hero card with one openUrl button', () => {
-    const a = one({ type: 'link', label: 'เปิดศูนย์ช่วยเหลือ', url: 'https://help.example.com/x' });
+    const a = one({ type: 'link', act: 'small-talk', label: 'เปิดศูนย์ช่วยเหลือ', url: 'https://help.example.com/x' });
     expect(a.attachments).toEqual([
       {
         contentType: 'application/vnd.microsoft.card.hero',
@@ -97,17 +98,18 @@ describe('toActivities', () => {
   });
 
   it('renders a card as a hero card whose buttons send the action back', () => {
-    const a = one({ type: 'card', title: 'ส่งเรื่อง', text: 'ให้ทีมซัพพอร์ต', choices: [{ label: 'ส่ง', action: 'handover:yes' }] });
+    const a = one({ type: 'card', act: 'small-talk', title: 'ส่งเรื่อง', text: 'ให้ทีมซัพพอร์ต', choices: [{ label: 'ส่ง', action: 'handover:yes' }] });
     expect(a.attachments[0]).toEqual({
       contentType: 'application/vnd.microsoft.card.hero',
       content: { title: 'ส่งเรื่อง', text: 'ให้ทีมซัพพอร์ต', buttons: [{ type: 'messageBack', title: 'ส่ง', text: 'ส่ง', displayText: 'ส่ง', value: { action: 'handover:yes' } }] },
     });
-    expect(one({ type: 'card', title: 'no text', choices: [] }).attachments[0].content).toEqual({ title: 'no text', buttons: [] });
+    expect(one({ type: 'card', act: 'small-talk', title: 'no text', choices: [] }).attachments[0].content).toEqual({ title: 'no text', buttons: [] });
   });
 
   it('renders choices as text with messageBack suggested actions', () => {
     const a = one({
       type: 'choices',
+      act: 'ask-feedback',
       text: 'แก้ได้หรือยังคะ?',
       choices: [
         { label: 'ได้แล้ว', action: 'feedback:yes' },
@@ -124,7 +126,7 @@ describe('toActivities', () => {
   });
 
   it('leaves the locale out when there is none', () => {
-    expect(one({ type: 'text', text: 'x' }, { conversationId: 'c', botId: 'bot' })).not.toHaveProperty('locale');
+    expect(one({ type: 'text', act: 'small-talk', text: 'x' }, { conversationId: 'c', botId: 'bot' })).not.toHaveProperty('locale');
   });
 });
 
@@ -144,7 +146,7 @@ describe('fromActivity', () => {
   });
 
   it('round-trips a rendered button', () => {
-    const [a] = toActivities([{ type: 'choices', text: 'q', choices: [{ label: 'ใช่', action: 'feedback:yes' }] }], ctx) as Record<string, any>[];
+    const [a] = toActivities([{ type: 'choices', act: 'small-talk', text: 'q', choices: [{ label: 'ใช่', action: 'feedback:yes' }] }], ctx) as Record<string, any>[];
     const button = a.suggestedActions.actions[0];
     expect(fromActivity({ type: 'message', text: button.text, value: button.value } as { text: unknown; value: unknown })).toEqual({ text: 'ใช่', action: 'feedback:yes' });
   });
