@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConversationPlayer, findButton, readScripts, type Script } from '../../src/cli/conversation-player';
+import { scoreConversations } from '../helpers/conversation-score';
+
+/**
+ * Whole conversations, played through the real core as `npm run converse` plays them, scored by
+ * the rules of ../shared/eval/CONVERSATIONS.md. The floors are the scores measured when each
+ * set was added: a change that loses turns fails here; one that gains raises the floor.
+ */
+const OWN = path.join(__dirname, '../data/conversations.jsonl');
+const DEV = path.resolve(__dirname, '../../../shared/eval/conversations.dev.jsonl');
+
+async function play(scripts: Script[], baseDir: string) {
+  const player = new ConversationPlayer(baseDir);
+  await player.start();
+  try {
+    const out = [];
+    for (const [i, s] of scripts.entries()) out.push(await player.play(s, i + 1));
+    return out;
+  } finally {
+    await player.close();
+  }
+}
+
+function report(name: string, scripts: Script[], played: Awaited<ReturnType<typeof play>>) {
+  const s = scoreConversations(scripts, played);
+  const pct = (100 * s.right) / s.turns;
+  console.log(`${name}: turns right ${s.right}/${s.turns} (${pct.toFixed(1)}%); conversations with every turn right ${s.allRight}/${s.conversations}`);
+  return { ...s, pct };
+}
+
+describe('conversation sets', () => {
+  it('plays and scores the project\'s own set', async () => {
+    const scripts = readScripts(OWN);
+    expect(scripts.length).toBeGreaterThanOrEqual(60);
+    const s = report('own set', scripts, await play(scripts, path.dirname(OWN)));
+    expect(s.misses.filter((m) => m.includes('no button'))).toEqual([]);
+    expect(s.pct).toBeGreaterThanOrEqual(OWN_FLOOR);
+  }, 120_000);
+
+  (fs.existsSync(DEV) ? it : it.skip)('plays and scores the shared development set (skipped without ../shared beside the repository)', async () => {
+    const scripts = readScripts(DEV);
+    const s = report('shared dev set', scripts, await play(scripts, path.dirname(DEV)));
+    expect(s.pct).toBeGreaterThanOrEqual(DEV_FLOOR);
+  }, 120_000);
+});
+
+describe('the player', () => {
+  it('presses a button by its full label, else the first containing the text, case-insensitive', () => {
+    const buttons = [
+      { label: 'Send to support', action: 'a' },
+      { label: 'Send', action: 'b' },
+    ];
+    expect(findButton(buttons, 'send')?.action).toBe('b');
+    expect(findButton(buttons, 'SUPPORT')?.action).toBe('a');
+    expect(findButton(buttons, 'cancel')).toBeUndefined();
+  });
+
+  it('reports a press with no such button as that turn\'s error, and plays on', async () => {
+    const scripts: Script[] = [{ id: 'p', channel: 'line', turns: [{ press: 'no such button' }, { say: 'lazada PASSWORD_NOT_MATCH' }] }];
+    const [out] = await play(scripts, __dirname);
+    expect(out!.turns[0]!.error).toMatch(/no button "no such button"/);
+    expect(out!.turns[1]!.acts).toEqual(['answer:lazada-password-not-match', 'ask-feedback']);
+  });
+});
+
+// Measured when the sets were added (see the README's conversation figures).
+const OWN_FLOOR = 71;
+const DEV_FLOOR = 67;
