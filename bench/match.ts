@@ -49,7 +49,7 @@ function synthetic(n: number): KnowledgeBase {
     const loc = (l: Topic['th']) => ({ ...l, symptoms: l.symptoms.map(mutate) });
     topics.push({ ...base, id: `${base.id}-${i}`, specialises: undefined, related: [], th: loc(base.th), en: loc(base.en) });
   }
-  return { topics, lexicon: real.lexicon, outOfScope: real.outOfScope, byId: new Map(topics.map((t) => [t.id, t])) };
+  return { topics, lexicon: real.lexicon, outOfScope: real.outOfScope, replies: real.replies, byId: new Map(topics.map((t) => [t.id, t])) };
 }
 
 function percentile(sorted: number[], p: number): number {

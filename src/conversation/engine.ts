@@ -11,6 +11,7 @@ import { asciiDigits, hasThai } from '../matching/normalise';
 import type { EscalationCase } from '../escalation/case';
 import { parseEmailAddress } from '../escalation/email-address';
 import { linkAction, type Act, type Choice, type CoreEffect, type CoreEvent, type HandoverReason, type OutMessage, type Turn } from './messages';
+import { onlySays, replyReaderFor, startsWith, type Reply } from './replies';
 import { newState, TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from './state';
 
 /** Without a description, the hand-over's problem is the seller's first few messages. */
@@ -83,23 +84,12 @@ const NOT_ABOUT_A_STORE = new Set(['platforms-supported', 'contact-support']);
 /** How long a ticket counts as open for "a person, please" when the context does not say (the outbox's default). */
 const DEFAULT_TICKET_OPEN_SECONDS = 24 * 3600;
 const SNAPSHOT_FRESH_MS = 5 * 60 * 1000;
-const CANCEL = /^(?:(?:cancel|stop|never ?mind|no thanks?|(?:do not|don'?t) send)\b|ยกเลิก|ไม่เอา|ไม่ต้อง|ไม่ส่ง|พอแล้ว)/i;
-/**
- * A typed answer to the hand-over offer or its summary, instead of its buttons. Thai "ได้" and
- * "ไม่" also start sentences about the problem ("ได้รับ OTP แล้ว", "ไม่ได้รับ OTP"): only on their own.
- */
-const AGREE = /^(?:(?:yes|yep|yeah|sure|please|ok(?:ay)?|go ahead|send(?: it)?|confirm)\b|ใช่|โอเค|ตกลง|ส่งเลย|ส่งได้|ส่งให้|ยืนยัน|(?:ได้|เอา)(?:ค่ะ|ครับ|คะ|เลย|จ้า)?\s*$|(?:ค่ะ|ครับ)\s*$)/i;
-/** "Send it" on its own: only ever about a hand-over. */
-const SEND = /^(?:send(?: it)?(?: now| please)?|ส่ง(?:เลย|ได้(?:เลย)?|ให้(?:เลย)?|ไปเลย)?)\s*(?:ค่ะ|ครับ|คะ|จ้า|นะ)?\s*[.!]*$/i;
-const DECLINE = /^(?:(?:no|nope|not now|later)\b|ไม่(?:ค่ะ|ครับ|คะ|จ้า)?\s*$|ไว้ก่อน|ไม่เป็นไร)/i;
 /** Below this length a typed yes/no answers the question asked; a longer message is matched as usual. */
 const SHORT_ANSWER = 30;
 /** The seller has no address to give ("ไม่มีอีเมล", "I don't have an email", "call me instead"). */
 const NO_EMAIL = /ไม่มี\s*(?:อีเมล|เมล|email)|ไม่ได้ใช้\s*(?:อีเมล|เมล)|โทร(?:หา|กลับ)|\b(?:no|(?:do not|don'?t) have(?: an?)?)\s+e-?mail|\bcall me\b|\bphone me\b/i;
 /** "Change e-mail" typed at the summary (the button's words, and how sellers say it). */
 const CHANGE_EMAIL = /(?:แก้|เปลี่ยน)(?:ไข)?\s*(?:อีเมล|เมล)|(?:อีเมล|เมล)\S{0,2}ผิด|\b(?:change|edit|update|correct|fix)\s+(?:the\s+|my\s+)?e-?mail|\bwrong\s+e-?mail/i;
-/** A typed "skip" for the optional description: the button's word, not a description. */
-const SKIP = /^(?:skip|no|none|nothing|n\/a|-|ข้าม|ไม่มี)\s*(?:ค่ะ|ครับ|คะ)?\s*[.!]*\s*$/i;
 /**
  * A choice picked by its number: "2", "๒", "2.", and the ways sellers say it ("ข้อ 2", "ข้อที่ 2 ค่ะ",
  * "option 2", "no. 2", "#2").
@@ -227,6 +217,11 @@ class TurnBuilder {
     return this.state.lang ?? 'th';
   }
 
+  /** The seller's typed words read as an answer to a question (knowledge/replies.yaml). */
+  private reply(typed: string): Reply {
+    return replyReaderFor(this.ctx.kb.replies).read(typed);
+  }
+
   tr(key: string, vars?: Record<string, unknown>): string {
     return this.ctx.t(this.lang, key, vars);
   }
@@ -272,8 +267,7 @@ class TurnBuilder {
     if (a.smallTalk || a.noise || a.content.length === 0) return;
     if (m.decision === 'escalate' && a.platforms.length === 0 && a.errorCodes.length === 0) return;
     // An answer to a question ("ข้าม", "no", "ok") typed where none was asked: not the problem.
-    const t = redactedText.trim();
-    if (t.length < SHORT_ANSWER && [SKIP, AGREE, DECLINE, CANCEL].some((re) => re.test(t))) return;
+    if (onlySays(this.reply(redactedText), 'skip', 'yes', 'send', 'no', 'cancel', 'later', 'thanks', 'fixed', 'not-fixed')) return;
     const first = this.firstWords();
     if (first.length < FIRST_WORDS) first.push(redactedText);
   }
@@ -430,7 +424,12 @@ class TurnBuilder {
     }
     const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
     if (h) {
-      if (CANCEL.test(typed)) return this.handled('handover:cancel');
+      const reply = this.reply(typed);
+      // "ยกเลิก", "ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน", "ไม่ได้จะส่งเรื่องค่ะ แค่บ่น": not now. At the
+      // description a sentence starting so may be the problem itself ("ยกเลิกคำสั่งซื้อไม่ได้").
+      if (onlySays(reply, 'cancel', 'later') || (h.step !== 'description' && startsWith(reply, 'cancel', 'later'))) return this.handled('handover:cancel');
+      // "ขอบคุณค่า 🙏" at the offer or the e-mail question: the seller is done, nothing to send.
+      if ((h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks')) return this.handled('handover:cancel');
       // An address typed at the offer says yes and answers the next question at once; at the
       // summary it replaces the one there. Anything else at the e-mail question is matched
       // first (questionAnswered).
@@ -446,9 +445,8 @@ class TurnBuilder {
         return true;
       }
       if (h.step === 'description') {
-        if (SKIP.test(typed)) return this.handled('handover:skip');
-        // "ok", "ใช่ค่ะ", "send it": go ahead without one (was taken for the description itself).
-        if (AGREE.test(typed) && this.saysNothing(typed.replace(AGREE, ''))) return this.handled('handover:skip');
+        // "ข้าม", "ไม่มีจ้า", and "ok", "ใช่ค่ะ", "send it": go ahead without one (they were taken for the description).
+        if (onlySays(reply, 'skip', 'no', 'yes', 'send')) return this.handled('handover:skip');
         // "อืม", "hmm": nothing described yet, so the question again.
         const analysis = this.ctx.matcher.analyse(typed);
         if (analysis.content.length === 0) {
@@ -464,17 +462,19 @@ class TurnBuilder {
         this.askAgain();
         return true;
       }
-      // Sellers often answer the question in words.
-      if (typed.length < SHORT_ANSWER && (h.step === 'offer' || h.step === 'confirm')) {
-        if (AGREE.test(typed)) return this.handled(h.step === 'offer' ? 'handover:start' : 'handover:confirm');
+      // Sellers often answer the question in words: "ได้คับ ส่งเลย", "ถูกต้องแล้วส่งได้เลยค่ะ", "ส่ง".
+      if (h.step === 'offer' || h.step === 'confirm') {
+        if (onlySays(reply, 'yes', 'send')) return this.handled(h.step === 'offer' ? 'handover:start' : 'handover:confirm');
         // "ไม่ค่ะ" / "no" to the offer, or to the summary's "send this?": not sent.
-        if (DECLINE.test(typed)) return this.handled('handover:cancel');
-        if (h.step === 'confirm' && CHANGE_EMAIL.test(typed)) return this.handled('handover:email');
+        if (onlySays(reply, 'no')) return this.handled('handover:cancel');
+        if (h.step === 'confirm' && (onlySays(reply, 'change-email') || CHANGE_EMAIL.test(typed))) return this.handled('handover:email');
       }
     }
     // A summary that an answer to another problem replaced still waits: "ส่งเลย" sends it (matched,
     // "ส่ง" found the Shopee OTP article, whose phrasings say the code is not sent).
-    if (!h && SEND.test(typed)) {
+    const reply = this.reply(typed);
+    // Only "send": "ok send it" at "did this fix it?" asks for the hand-over (feedbackTyped).
+    if (!h && onlySays(reply, 'send')) {
       if (this.state.handover?.step === 'confirm') return this.handled('handover:confirm');
       // Nothing prepared to send: say so, and offer the hand-over (matched, it was the Shopee OTP article).
       this.offer(this.tr('handover.nothingToSend'), [

@@ -2,7 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { ZodError } from 'zod';
-import { LANGUAGES, lexiconSchema, outOfScopeSchema, PLACEHOLDER, PLACEHOLDERS, topicSchema, type Lexicon, type OutOfScope, type Topic } from './schema';
+import {
+  LANGUAGES,
+  lexiconSchema,
+  outOfScopeSchema,
+  PLACEHOLDER,
+  PLACEHOLDERS,
+  repliesSchema,
+  topicSchema,
+  type Lexicon,
+  type OutOfScope,
+  type Replies,
+  type Topic,
+} from './schema';
 
 /** The nine topics of the source article; other systems and the evaluation rely on these ids. */
 export const REQUIRED_TOPIC_IDS = [
@@ -53,10 +65,29 @@ function topicPlaceholderProblems(t: Topic, where: string): string[] {
   return problems;
 }
 
+/** A phrasing under two acts could only ever be read as the first: say which. */
+function replyProblems(replies: Replies, file: string): string[] {
+  const problems: string[] = [];
+  const owner = new Map<string, string>();
+  for (const [act, byLang] of Object.entries(replies.acts)) {
+    for (const lang of LANGUAGES) {
+      for (const p of byLang[lang]) {
+        const key = p.toLowerCase();
+        const first = owner.get(key);
+        if (first && first !== act) problems.push(`${file}: acts.${act}.${lang}: "${p}" is already a phrasing of ${first}`);
+        else owner.set(key, act);
+      }
+    }
+  }
+  return problems;
+}
+
 export interface KnowledgeBase {
   topics: Topic[];
   lexicon: Lexicon;
   outOfScope: OutOfScope;
+  /** How sellers answer the bot's questions (replies.yaml); empty without the file. */
+  replies: Replies;
   byId: Map<string, Topic>;
 }
 
@@ -116,6 +147,19 @@ export function loadKnowledge(dir: string): KnowledgeBase {
       const r = outOfScopeSchema.safeParse(raw);
       if (r.success) outOfScope = r.data;
       else problems.push(...describe(rel(oosFile), r.error));
+    }
+  }
+
+  let replies: Replies = { ignore: { th: [], en: [] }, acts: {} };
+  const repliesFile = path.join(dir, 'replies.yaml');
+  if (fs.existsSync(repliesFile)) {
+    const raw = readYaml(repliesFile, rel(repliesFile), problems);
+    if (raw !== undefined) {
+      const r = repliesSchema.safeParse(raw);
+      if (r.success) {
+        replies = r.data;
+        problems.push(...replyProblems(replies, rel(repliesFile)));
+      } else problems.push(...describe(rel(repliesFile), r.error));
     }
   }
 
@@ -191,5 +235,5 @@ export function loadKnowledge(dir: string): KnowledgeBase {
   }
 
   if (problems.length > 0 || !lexicon) throw new KnowledgeError(problems);
-  return { topics, lexicon, outOfScope, byId };
+  return { topics, lexicon, outOfScope, replies, byId };
 }

@@ -159,3 +159,19 @@ export const outOfScopeSchema = z
   .strict();
 
 export type OutOfScope = z.infer<typeof outOfScopeSchema>;
+
+/** What a seller's typed answer to one of the bot's questions does (knowledge/replies.yaml). */
+export const REPLY_ACTS = ['yes', 'no', 'send', 'change-email', 'cancel', 'later', 'skip', 'thanks', 'fixed', 'not-fixed', 'person'] as const;
+export type ReplyAct = (typeof REPLY_ACTS)[number];
+
+const phrasesByLanguage = z.object({ th: z.array(phrase).default([]), en: z.array(phrase).default([]) }).strict();
+
+/** How sellers answer the bot's own questions: phrasings per reply act, and words that say nothing. */
+export const repliesSchema = z
+  .object({
+    ignore: phrasesByLanguage,
+    acts: z.record(z.enum(REPLY_ACTS), phrasesByLanguage),
+  })
+  .strict();
+
+export type Replies = z.infer<typeof repliesSchema>;

@@ -1,0 +1,93 @@
+import { LANGUAGES, REPLY_ACTS, type Replies, type ReplyAct } from '../knowledge/schema';
+import { phraseTokens } from '../matching/lexicon';
+
+/**
+ * What a seller typed in answer to one of the bot's questions, read as reply acts from the
+ * phrasings of knowledge/replies.yaml. Both sides go through the matcher's normalising and word
+ * splitting, and the words that say nothing (polite endings, particles) are dropped, so "ข้ามค่ะ",
+ * "ข้ามจ้า" and "ข้ามนะคะ" are read once, as "ข้าม". Pure.
+ */
+export interface Reply {
+  /** The acts of the phrasings the reply starts with, in order ("ได้คับ ส่งเลย": yes, send). */
+  acts: ReplyAct[];
+  /** The whole reply is such phrasings: nothing else was said. */
+  whole: boolean;
+  /** The words after the leading phrasings ("ไว้ก่อน เดี๋ยวลองเปลี่ยนรหัส": later, then the rest). */
+  rest: string[];
+}
+
+export const NO_REPLY: Reply = { acts: [], whole: false, rest: [] };
+
+const readers = new WeakMap<Replies, ReplyReader>();
+
+/** The reader of a knowledge base's replies, built once per loaded knowledge base. */
+export function replyReaderFor(replies: Replies): ReplyReader {
+  let r = readers.get(replies);
+  if (!r) readers.set(replies, (r = new ReplyReader(replies)));
+  return r;
+}
+
+export class ReplyReader {
+  /**
+   * Phrasings by their words run together: the word splitter cuts the same Thai differently by
+   * context ("โอเค" alone, "โอ|เค" before "ค่ะ"), so words are compared joined, not one by one.
+   */
+  private readonly phrasings = new Map<string, ReplyAct>();
+  private readonly ignore: Set<string>;
+  private longest = 1;
+
+  constructor(replies: Replies) {
+    this.ignore = new Set(LANGUAGES.flatMap((l) => replies.ignore[l].flatMap(phraseTokens)));
+    for (const act of REPLY_ACTS) {
+      for (const lang of LANGUAGES) {
+        for (const p of replies.acts[act]?.[lang] ?? []) {
+          const raw = phraseTokens(p);
+          const tokens = raw.filter((t) => !this.ignore.has(t));
+          // A phrasing of nothing but ignored words ("จ้า", "ค่ะ" as a yes) is kept whole.
+          const kept = tokens.length > 0 ? tokens : raw;
+          if (kept.length === 0) continue;
+          // The first act listed for a phrasing keeps it (kb:check reports the repeat).
+          if (!this.phrasings.has(kept.join(''))) this.phrasings.set(kept.join(''), act);
+          this.longest = Math.max(this.longest, kept.join('').length);
+        }
+      }
+    }
+  }
+
+  read(text: string): Reply {
+    const raw = phraseTokens(text);
+    if (raw.length === 0) return NO_REPLY;
+    const tokens = raw.filter((t) => !this.ignore.has(t));
+    // Nothing but particles ("จ้า", "ค่ะ"): read as they are.
+    return this.cover(tokens.length > 0 ? tokens : raw);
+  }
+
+  /** The phrasings the tokens start with, the longest at each position, until none fits. */
+  private cover(tokens: string[]): Reply {
+    const acts: ReplyAct[] = [];
+    let at = 0;
+    while (at < tokens.length) {
+      let found: { act: ReplyAct; end: number } | undefined;
+      let joined = '';
+      for (let end = at; end < tokens.length && joined.length + tokens[end]!.length <= this.longest; end++) {
+        joined += tokens[end];
+        const act = this.phrasings.get(joined);
+        if (act) found = { act, end: end + 1 };
+      }
+      if (!found) break;
+      if (acts[acts.length - 1] !== found.act) acts.push(found.act);
+      at = found.end;
+    }
+    return { acts, whole: acts.length > 0 && at === tokens.length, rest: tokens.slice(at) };
+  }
+}
+
+/** Whether the reply is only `acts` (one or more of them, nothing else said). */
+export function onlySays(reply: Reply, ...acts: ReplyAct[]): boolean {
+  return reply.whole && reply.acts.every((a) => acts.includes(a));
+}
+
+/** Whether the reply starts with one of `acts`, whatever follows. */
+export function startsWith(reply: Reply, ...acts: ReplyAct[]): boolean {
+  return reply.acts.length > 0 && acts.includes(reply.acts[0]!);
+}

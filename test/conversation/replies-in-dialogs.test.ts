@@ -1,0 +1,56 @@
+import { plain, RecordingChannel } from './recording-channel';
+
+/** The typed replies of the issue on understanding the seller, at the questions where they went wrong. */
+const actsOf = (out: { act: string }[]) => out.map((m) => m.act);
+
+async function atOffer(id: string) {
+  const ch = new RecordingChannel(id);
+  await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');
+  expect(actsOf(await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ'))).toContain('handover-offer');
+  return ch;
+}
+
+describe('typed replies at the hand-over questions', () => {
+  it.each(['ได้คับ ส่งเลย', 'ได้ครับ ส่งเลย', 'ส่งไปเลยครับ', 'ค่ะ ส่งให้หน่อย', 'ได้เลยค่ะ', 'ได้คับ', 'จ้า'])('"%s" at the offer goes ahead', async (yes) => {
+    const ch = await atOffer(`offer-${yes}`);
+    expect(actsOf(await ch.send(yes))).toContain('ask-email');
+  });
+
+  it.each(['ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน', 'ไม่ค่ะ', 'not now'])('"%s" at the offer sends nothing', async (no) => {
+    const ch = await atOffer(`later-${no}`);
+    const out = await ch.send(no);
+    expect(actsOf(out)).not.toEqual(expect.arrayContaining(['ask-email']));
+    expect((await ch.state())?.handover).toBeUndefined();
+    expect(ch.cases).toHaveLength(0);
+  });
+
+  it.each(['อ้าว ไม่ได้จะส่งเรื่องค่ะ แค่บ่นเฉยๆ', 'ขอบคุณค่า 🙏'])('"%s" at the e-mail question drops the hand-over', async (text) => {
+    const ch = await atOffer(`email-${text}`);
+    expect(actsOf(await ch.send('ส่งเลยค่ะ'))).toContain('ask-email');
+    const out = await ch.send(text);
+    expect(actsOf(out)).not.toContain('ask-email');
+    expect((await ch.state())?.handover).toBeUndefined();
+  });
+
+  it.each(['ข้ามจ้า', 'ข้ามนะคะ', 'ไม่มีจ้า', 'ข้ามค่ะ'])('"%s" at the description skips it, and is not the problem mailed', async (skip) => {
+    const ch = await atOffer(`skip-${skip}`);
+    await ch.send('ส่งเลยค่ะ');
+    expect(actsOf(await ch.send('ploy.shop@gmail.com'))).toContain('ask-description');
+    const summary = await ch.send(skip);
+    expect(actsOf(summary)).toContain('handover-summary');
+    expect(plain(summary)).not.toContain(skip);
+    expect((await ch.state())?.handover?.description).toBeUndefined();
+  });
+
+  it.each(['ส่ง', 'ส่งค่ะ', 'ถูกต้องค่ะ', 'ถูกต้องแล้วส่งได้เลยค่ะ'])('"%s" at the summary sends it, and is not added to the problem', async (send) => {
+    const ch = await atOffer(`send-${send}`);
+    await ch.send('ส่งเลยค่ะ');
+    await ch.send('ploy.shop@gmail.com');
+    await ch.send('เปลี่ยนรหัสแล้วก็ยังขึ้นอยู่ค่ะ');
+    const out = await ch.send(send);
+    expect(actsOf(out)).toContain('ticket');
+    expect(ch.cases).toHaveLength(1);
+    expect(ch.cases[0]!.problem).toContain('เปลี่ยนรหัสแล้วก็ยังขึ้นอยู่ค่ะ');
+    expect(ch.cases[0]!.problem.replace('เปลี่ยนรหัสแล้วก็ยังขึ้นอยู่ค่ะ', '')).not.toContain(send);
+  });
+});
