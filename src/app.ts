@@ -232,12 +232,19 @@ export function createApp(config: Config, log: Logger): App {
       // An upgrade passes no express middleware: the secrets that check its token are loaded here
       // (a stream opened first on a process, after a restart or on another instance, was refused 401).
       server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
-        secrets.load().then(
-          () => {
-            if (!directLineRouter.upgrade(req, socket, head)) refuseUpgrade(socket, 404);
-          },
-          () => refuseUpgrade(socket, 503),
-        );
+        secrets
+          .load()
+          .then(
+            () => {
+              if (!directLineRouter.upgrade(req, socket, head)) refuseUpgrade(socket, 404);
+            },
+            () => refuseUpgrade(socket, 503),
+          )
+          // Outside express nothing else would catch it, and an unhandled rejection ends the process.
+          .catch((err: unknown) => {
+            log.error({ err }, 'stream upgrade failed');
+            socket.destroy();
+          });
       });
     },
     closeStreams: () => directLineRouter.closeStreams(),

@@ -28,7 +28,10 @@ const ActivityShape = z.object({
     .string()
     .max(2048)
     .url()
-    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL'),
+    // zod runs a refinement after a failed url() too: parse only what parses.
+    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL'),
+  text: z.string().max(10_000).optional(),
+  locale: z.string().max(64).optional(),
 });
 
 /** 127.0.0.0/8 and ::1, as a socket or a URL's host names them. */
@@ -64,9 +67,16 @@ export function createBotFrameworkHandler(deps: {
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
+  // Never throws: the SDK would answer the caller 500 with the error's own text (a reply the
+  // service URL refused: "connect ECONNREFUSED 127.0.0.1:9"). Replies go out of band; the
+  // activity itself was taken.
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error, channel: 'botframework' }, 'turn failed');
-    await context.sendActivity('ขออภัยค่ะ ระบบขัดข้องชั่วคราว / Sorry, something went wrong. Please try again.');
+    try {
+      await context.sendActivity('ขออภัยค่ะ ระบบขัดข้องชั่วคราว / Sorry, something went wrong. Please try again.');
+    } catch (err) {
+      log.warn({ err, channel: 'botframework' }, 'the apology could not be delivered either');
+    }
   };
 
   const onTurn = async (context: TurnContext) => {

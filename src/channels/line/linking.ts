@@ -101,12 +101,13 @@ export function createSandboxLineLoginRouter(deps: {
   });
   router.post('/sandbox/line-login', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res, next) => {
     try {
-      const { linkToken, accountId } = req.body as { linkToken?: string; accountId?: string };
-      if (!linkToken || !deps.sellers.some((s) => s.accountId === accountId)) {
+      const { linkToken, accountId } = req.body as { linkToken?: unknown; accountId?: unknown };
+      // A repeated field arrives as an array: only one plain value of each is a sign-in.
+      if (typeof linkToken !== 'string' || !linkToken || typeof accountId !== 'string' || !deps.sellers.some((s) => s.accountId === accountId)) {
         res.status(400).type('text').send('Unknown sample seller or missing link token');
         return;
       }
-      const nonce = await deps.links.issueNonce(linkToken, accountId!, NONCE_TTL_SECONDS);
+      const nonce = await deps.links.issueNonce(linkToken, accountId, NONCE_TTL_SECONDS);
       if (!nonce) {
         res.status(410).type('text').send('This sign-in link has expired or was used: ask the bot for a new one.');
         return;

@@ -111,7 +111,10 @@ describe('Bot Framework /api/messages', () => {
   it('answers 400 to what is not an activity, and stays up', async () => {
     const { bot, received, url, serviceUrl } = await setup();
     // {} made botbuilder reject inside the handler and ended the process; the second answered 500.
-    for (const body of [{}, { type: 'message', text: 'hello' }, { ...activity(serviceUrl, {}), conversation: {} }, { ...activity(serviceUrl, {}), serviceUrl: 'file:///etc/passwd' }, [], 'null']) {
+    // Found by the fuzz test: a serviceUrl that is no URL answered 500 (the refinement threw), and
+    // a non-string text reached the core.
+    const bad = activity(serviceUrl, {});
+    for (const body of [{ ...bad, serviceUrl: 'not a url' }, { ...bad, serviceUrl: '' }, { ...bad, text: 5 }, {}, { type: 'message', text: 'hello' }, { ...activity(serviceUrl, {}), conversation: {} }, { ...activity(serviceUrl, {}), serviceUrl: 'file:///etc/passwd' }, [], 'null']) {
       const res = await post(url, body);
       expect(res.status).toBe(400);
       expect(await res.text()).not.toMatch(/Cannot read|undefined/);
@@ -126,5 +129,13 @@ describe('Bot Framework /api/messages', () => {
     const res = await post(url, activity('http://203.0.113.7:3000', { text: 'hi' }));
     expect(res.status).toBe(403);
     expect(bot.turns).toHaveLength(0);
+  });
+
+  it('answers 200, not 500 with the socket error, when the reply cannot be delivered to the service URL', async () => {
+    const { bot, url } = await setup();
+    const res = await post(url, activity('http://127.0.0.1:9', { text: 'hi' }));
+    expect(res.status).toBe(200);
+    expect(await res.text()).not.toMatch(/ECONNREFUSED/);
+    expect(bot.turns).toHaveLength(1);
   });
 });

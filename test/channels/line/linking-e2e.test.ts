@@ -101,6 +101,9 @@ describe('LINE account linking, end to end', () => {
     await deliver(textEvent('เชื่อมบัญชี'));
     const page = await request(base).get('/sandbox/line-login?linkToken=LINKTOKEN4');
     expect(page.text).toContain('demo-password');
+    // A repeated field is an array (it reached SQLite and answered 500): a plain 400.
+    const doubled = await request(base).post('/sandbox/line-login').type('form').send('linkToken=a&linkToken=b&accountId=demo-password');
+    expect(doubled.status).toBe(400);
     const go = await request(base).post('/sandbox/line-login').type('form').send({ linkToken: 'LINKTOKEN4', accountId: 'demo-password' });
     expect(go.status).toBe(303);
     const nonce = new URL(go.headers.location).searchParams.get('nonce')!;
