@@ -289,7 +289,8 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     const m = event.message;
     switch (m?.type) {
       case 'text':
-        if (!m.text?.trim()) return;
+        // Only LINE can sign an event, but a text that is not a string must not throw mid-request.
+        if (typeof m.text !== 'string' || !m.text.trim()) return;
         if (deps.linking && LINK_COMMAND.test(m.text)) return startLink(event, userId, languageOf([m.text]), rx);
         if (deps.linking && UNLINK_COMMAND.test(m.text)) return unlink(event, userId, m.text, rx);
         return converse(event, userId, { kind: 'message', text: m.text }, rx, { loading: true });

@@ -35,10 +35,13 @@ export class StreamRefused extends Error {
   }
 }
 
-const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' } as const;
+const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' } as const;
 
 /** Answers an upgrade request with a plain HTTP status and closes the socket (no WebSocket). */
 export function refuseUpgrade(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
+  // Node hands an upgrade's socket over without its error listener: a client already gone (reset)
+  // made this write fail with an 'error' nobody heard, and that ended the process.
+  socket.on('error', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 

@@ -11,7 +11,7 @@ import type { Logger } from '../../logger';
 import { verifiedIdentity } from '../../status/identity';
 import type { DirectLineStore } from '../../storage/directline-store';
 import { BOT_NAME, fromActivity, toActivities } from './render';
-import { DirectLineStreams, StreamRefused } from './directline-stream';
+import { DirectLineStreams, refuseUpgrade, StreamRefused } from './directline-stream';
 import { InFlight } from '../in-flight';
 import { requestIdOf } from '../request-id';
 
@@ -67,7 +67,9 @@ class HttpError extends Error {
 
 /** A client's watermark: a positive whole number, else from the start. */
 function parseWatermark(value: unknown): number {
-  const w = Number.parseInt(String(value ?? '0'), 10);
+  // Only text: the query string may make it a list or an object, and String() of
+  // ?watermark[toString]=1 throws.
+  const w = typeof value === 'string' || typeof value === 'number' ? Number.parseInt(String(value), 10) : 0;
   return Number.isFinite(w) && w > 0 ? w : 0;
 }
 
@@ -186,7 +188,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
           for (const a of toActivities(messages, ctx)) await append(turn.conversationId, { ...a, ...extra });
         } catch (err) {
           log.error({ err, requestId: turn.requestId, conversation: turn.conversationId, kind: turn.kind }, 'web turn failed');
-          await append(turn.conversationId, { type: 'message', from: BOT, text: APOLOGY, textFormat: 'plain', ...extra });
+          await append(turn.conversationId, { type: 'message', from: BOT, text: APOLOGY, textFormat: 'plain', channelData: { act: 'error' }, ...extra });
         }
       })
       .catch((err: unknown) => log.error({ err, conversation: turn.conversationId }, 'storing the reply failed'));
@@ -343,10 +345,18 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
   });
 
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean => {
-    const url = new URL(req.url ?? '/', 'http://stream.invalid');
+    // Called from the server's 'upgrade' event, outside express: whatever it throws ends the process.
+    const url = URL.canParse(req.url ?? '/', 'http://stream.invalid') ? new URL(req.url ?? '/', 'http://stream.invalid') : undefined;
     const prefix = `${mountPath}/conversations/`;
-    if (!url.pathname.startsWith(prefix) || !url.pathname.endsWith('/stream')) return false;
-    const conversationId = decodeURIComponent(url.pathname.slice(prefix.length, -'/stream'.length));
+    if (!url || !url.pathname.startsWith(prefix) || !url.pathname.endsWith('/stream')) return false;
+    let conversationId: string;
+    try {
+      conversationId = decodeURIComponent(url.pathname.slice(prefix.length, -'/stream'.length));
+    } catch {
+      // A malformed percent code (%E0%A4%A): 400, as express answers it on the other routes.
+      refuseUpgrade(socket, 400);
+      return true;
+    }
     streams.accept(req, socket, head, async () => {
       // The same checks as the routes' (401, 403, 404), answered before any WebSocket exists. The
       // token comes in the address (browsers cannot set headers on a WebSocket), or as a Bearer header.

@@ -256,6 +256,28 @@ describe('LINE webhook: events', () => {
     expect(fake.sends()).toHaveLength(1);
   });
 
+  it('a source whose ids are not strings: ignored, and the events after it still answered (found by the fuzz test)', async () => {
+    await h.post(
+      webhook(
+        textEvent('odd user id', { source: { type: 'user', userId: { toString: 1 } } }),
+        textEvent('odd group id', { source: { type: 'group', groupId: ['C1'] } }),
+        textEvent('odd room id', { source: { type: 'room', roomId: 5 } }),
+        textEvent('still works'),
+      ),
+    );
+    expect(bot.turns.map((x) => x.text)).toEqual(['still works']);
+    expect(fake.sends()).toHaveLength(1);
+  });
+
+  it('a source whose id is not a string, under backpressure: still 200 (it was a 500, and LINE redelivered it for ever)', async () => {
+    await h.close();
+    h = await startHarness({ fake, bot, maxInFlight: 1, loadingAfterMs: 10_000 });
+    await h.post(webhook(textEvent('slow')), { wait: false });
+    const res = await h.post(webhook(textEvent('odd user id', { source: { type: 'user', userId: { toString: 1 } } })), { wait: false });
+    expect(res.status).toBe(200);
+    await h.router.idle();
+  });
+
   it("a core failure: the seller gets the generic error in the message's language", async () => {
     await h.post(webhook(textEvent('boom')));
     expect(fake.sends()[0].body.messages).toEqual([{ type: 'text', text: t('en', 'error.generic') }]);

@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { Duplex } from 'node:stream';
 import express from 'express';
 import jwt from 'jsonwebtoken';
 import pino from 'pino';
@@ -37,13 +38,13 @@ class FakeBot implements Bot {
   readonly turns: Turn[] = [];
   async handle(turn: Turn): Promise<OutMessage[]> {
     this.turns.push(turn);
-    if (turn.kind === 'start') return [{ type: 'text', text: 'สวัสดีค่ะ welcome' }, { type: 'choices', text: 'เลือกหัวข้อได้เลยค่ะ', choices: MENU }];
+    if (turn.kind === 'start') return [{ type: 'text', act: 'small-talk', text: 'สวัสดีค่ะ welcome' }, { type: 'choices', act: 'small-talk', text: 'เลือกหัวข้อได้เลยค่ะ', choices: MENU }];
     if (turn.text === 'boom') throw new Error('the core fell over');
-    if (turn.kind === 'action') return [{ type: 'text', text: `action: ${turn.action}` }];
+    if (turn.kind === 'action') return [{ type: 'text', act: 'small-talk', text: `action: ${turn.action}` }];
     return [
       // Like the core, never shows a secret back.
-      { type: 'text', text: `echo: ${redact(turn.text ?? '').text}` },
-      { type: 'choices', text: 'ลองหัวข้อนี้ไหมคะ', choices: MENU },
+      { type: 'text', act: 'small-talk', text: `echo: ${redact(turn.text ?? '').text}` },
+      { type: 'choices', act: 'small-talk', text: 'ลองหัวข้อนี้ไหมคะ', choices: MENU },
     ];
   }
   async forget(): Promise<void> {}
@@ -250,6 +251,52 @@ describe('Direct Line with the botframework-directlinejs client (WebSocket strea
   });
 });
 
+describe('Direct Line stream upgrades the server cannot take (found by test/operations/fuzz.test.ts)', () => {
+  /** A socket that records what the server writes to it; `gone`: the client reset the connection, every write fails. */
+  function fakeSocket(gone = false) {
+    let written = '';
+    const socket = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, done) {
+        if (gone) return done(Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET' }));
+        written += chunk.toString('latin1');
+        done();
+      },
+    });
+    return { socket, written: () => written };
+  }
+  const upgradeRequest = (url: string) => ({ url, method: 'GET', headers: { connection: 'Upgrade', upgrade: 'websocket' } }) as unknown as http.IncomingMessage;
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+
+  it('answers 400 to a conversation id with a malformed percent code instead of throwing (the process ended)', async () => {
+    const { router } = makeApp();
+    const { socket, written } = fakeSocket();
+    expect(router.upgrade(upgradeRequest('/directline/conversations/%E0%A4%A/stream'), socket, Buffer.alloc(0))).toBe(true);
+    await settle();
+    expect(written()).toMatch(/^HTTP\/1\.1 400 /);
+    // A request target that is no URL at all is not a stream: left to the server (404).
+    expect(router.upgrade(upgradeRequest('//['), fakeSocket().socket, Buffer.alloc(0))).toBe(false);
+  });
+
+  it('lets a refusal to a client already gone fail quietly (an unheard socket error ended the process)', async () => {
+    const { router } = makeApp();
+    const { socket } = fakeSocket(true);
+    const uncaught: unknown[] = [];
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', (err) => uncaught.push(err));
+    try {
+      expect(router.upgrade(upgradeRequest('/directline/conversations/some-conversation/stream?t=forged'), socket, Buffer.alloc(0))).toBe(true);
+      await settle();
+    } finally {
+      process.removeAllListeners('uncaughtException');
+      for (const l of listeners) process.on('uncaughtException', l);
+    }
+    expect(uncaught).toEqual([]);
+    expect(socket.destroyed).toBe(true);
+  });
+});
+
 describe('Direct Line endpoints', () => {
   it('opens a conversation with the welcome already waiting', async () => {
     const { app, bot } = makeApp();
@@ -416,6 +463,19 @@ describe('Direct Line endpoints', () => {
     expect(next.activities[0].locale).toBe('th-TH');
     expect(next.activities.slice(2).every((a: Activity) => a.replyToId === sent.body.id)).toBe(true);
     expect((await get(app, conv, token, 4)).body.activities.map((a: Activity) => a.text)).toEqual(['echo: สวัสดี', 'ลองหัวข้อนี้ไหมคะ']);
+  });
+
+  it('reads a watermark the query string made an object as none (String() of ?watermark[toString]=1 threw: 500; found by the fuzz test)', async () => {
+    const { app } = makeApp();
+    const { conv, token } = await open(app);
+    for (const q of ['watermark[toString]=1', 'watermark[valueOf]=1&watermark[toString]=2', 'watermark[a]=1']) {
+      const list = await request(app).get(`/directline/conversations/${conv}/activities?${q}`).set('authorization', `Bearer ${token}`);
+      expect(list.status).toBe(200);
+      expect(list.body.activities).toHaveLength(2);
+      const resume = await request(app).get(`/directline/conversations/${conv}?${q}`).set('authorization', `Bearer ${token}`);
+      expect(resume.status).toBe(200);
+      expect(resume.body.streamUrl).not.toMatch(/watermark/);
+    }
   });
 
   it('passes a verified identity to the bot; a forged, expired or missing one is anonymous', async () => {
