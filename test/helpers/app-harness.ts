@@ -16,10 +16,10 @@ export interface RunningApp {
 }
 
 /**
- * Tests open many chats a minute from one address: the rate limits are out of their way unless
- * a test sets RATE_LIMIT_PER_MINUTE itself.
+ * Tests open many chats a minute from one address and file many hand-overs: the rate limits and
+ * the hourly mail cap are out of their way unless a test sets them itself.
  */
-export const UNLIMITED = { RATE_LIMIT_PER_MINUTE: '100000000' };
+export const UNLIMITED = { RATE_LIMIT_PER_MINUTE: '100000000', HANDOVER_MAX_PER_HOUR: '100000' };
 
 /** The whole bot in this process on a random port, with a fresh DATA_DIR and the given settings. */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
