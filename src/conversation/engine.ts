@@ -1,5 +1,5 @@
 import { BoundedCache } from '../bounded-cache';
-import { redact, withoutMasks } from '../escalation/redact';
+import { redact, redactMessage, withoutMasks } from '../escalation/redact';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
 import { fillPlaceholders, PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
@@ -8,7 +8,7 @@ import { diagnose, topicsListingCode, type Finding } from '../status/diagnose';
 import { DECISION } from '../matching/decide';
 import type { Explained, Matcher } from '../matching/matcher';
 import { asciiDigits, hasThai } from '../matching/normalise';
-import type { EscalationCase } from '../escalation/case';
+import type { EscalationCase } from './ports';
 import { parseEmailAddress } from '../escalation/email-address';
 import { linkAction, type Act, type Choice, type CoreEffect, type CoreEvent, type HandoverReason, type OutMessage, type Turn } from './messages';
 import { onlySays, replyReaderFor, startsWith, type Reply } from './replies';
@@ -118,7 +118,7 @@ export function writesEnglish(text: string, firstMessage: boolean): boolean {
 /** "error 500100", "error code: E-1002", "ข้อผิดพลาด 500100": a code after the word error (its first group). */
 const UNKNOWN_CODE = /(?:\berror|\berr|ข้อผิดพลาด)\s*(?:code|no\.?)?\s*[:：#]?\s*([A-Za-z]{0,4}[-_]?\d[\w-]{1,15})/iu;
 /** The English words of a secret's label ("my password is"). */
-const SECRET_LABEL_WORDS = 'my|the|is|pass(?:word|wd|code)?|pwd|pw|otp|code|pin';
+const SECRET_LABEL_WORDS = 'my|the|is|pass(?:word|wd|code)?|pwd|pw|otp|code|pin|user(?:name)?|login|id';
 /** The English labels of a secret ("my password was"): no sign of the language a seller writes in. */
 const ENGLISH_SECRET_LABELS = new RegExp(String.raw`\b(?:${SECRET_LABEL_WORDS}|was)\b`, 'giu');
 /** A secret's labels and the little words around them ("my password is", "รหัสผ่านคือ ... ค่ะ"). */
@@ -243,7 +243,7 @@ class TurnBuilder {
 
   /** `redacted`: the text went through redact() already (it finds nothing more the second time). */
   userSaid(text: string, redacted = false): void {
-    this.record('user', redacted ? text : redact(text).text);
+    this.record('user', redacted ? text : redactMessage(text).text);
   }
 
   private botSaid(text: string): void {
@@ -308,7 +308,8 @@ class TurnBuilder {
   }
 
   text(raw: string): void {
-    const { text, kinds } = redact(raw);
+    // A whole message: one word that looks like a password is one ("sunflower2020" alone).
+    const { text, kinds } = redactMessage(raw);
     this.userSaid(text, true);
     // What the seller said besides the secrets and their labels: "pw: ..." tells neither the
     // problem nor the language (the mask's own English words would switch a Thai chat, and so

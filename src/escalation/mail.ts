@@ -6,7 +6,7 @@ import { PLATFORM_NAMES, type Platform } from '../knowledge/schema';
 import { idHash } from '../logger';
 import type { EscalationCase } from './case';
 import { parseEmailAddress } from './email-address';
-import { redact, redactStatusSnapshot } from './redact';
+import { redact, redactErrorCode, redactStatusSnapshot } from './redact';
 
 /**
  * Turns one hand-over into the e-mail support reads. Pure apart from reading the screenshot
@@ -75,6 +75,11 @@ function lineText(s: unknown, max: number): string {
   return truncate(headerText(redact(headerText(String(s ?? ''))).text), max);
 }
 
+/** The case's error codes for one line: each kept as the platform wrote it, if it looks like a code. */
+function errorCodesText(c: EscalationCase, max?: number): string {
+  return headerText((c.errorCodes ?? []).slice(0, max).map(redactErrorCode).join(', '));
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
@@ -83,9 +88,11 @@ const platformName = (p: string) => PLATFORM_NAMES[p as Platform] ?? p;
 
 export function buildSubject(c: EscalationCase, ticket: string): string {
   const platforms = (c.platforms ?? []).map(platformName).join('/');
-  const codes = (c.errorCodes ?? []).slice(0, 3).join(', ');
+  // Error codes are what support searches by: kept (redactErrorCode), not read as OTP codes
+  // ("Lazada 500100" was mailed as "Lazada [code removed]").
+  const codes = errorCodesText(c, 3);
   const what = codes || REASONS[c.reason] || c.reason || 'hand-over';
-  const middle = lineText([platforms, what].filter(Boolean).join(' '), LIMITS.subject);
+  const middle = truncate(headerText([lineText(platforms, LIMITS.subject), codes ? codes : lineText(what, LIMITS.subject)].filter(Boolean).join(' ')), LIMITS.subject);
   const head = `[${headerText(ticket)}] `;
   const tail = ' – connection help';
   // Cut the seller-derived middle, never the ticket or the suffix support filters on.
@@ -172,7 +179,7 @@ export function buildMail(c: EscalationCase, ticket: string, opts: MailOptions):
     { label: 'Filed at', value: lineText(c.createdAt, 40) },
     { label: 'Reply to', value: replyTo ?? `${contactShown || '(none)'} (not a valid address: not set as Reply-To)` },
     { label: 'Platforms', value: lineText((c.platforms ?? []).map(platformName).join(', ') || 'not named', LIMITS.facts) },
-    { label: 'Error codes', value: lineText((c.errorCodes ?? []).join(', ') || 'none', LIMITS.facts) },
+    { label: 'Error codes', value: truncate(errorCodesText(c) || 'none', LIMITS.facts) },
     { label: 'Why handed over', value: lineText(REASONS[c.reason] ?? c.reason, LIMITS.reason) },
     { label: 'Language', value: langName },
     { label: 'Channel', value: truncate(headerText(String(c.channel ?? '')), 50) },

@@ -576,7 +576,8 @@ describe('conversation core', () => {
   });
 
   it('answers the rest of a message with a secret as if the secret were not there', async () => {
-    for (const text of ['<img src=x onerror=alert(1)> shopee หมดอายุ', 'ร้าน shopee หมดอายุค่ะ pass: Abc12345']) {
+    // Markup around the problem, and a real secret (onerror=alert(1) was masked as one by mistake).
+    for (const text of ['<b>shopee หมดอายุ</b> pw: Abc12345', 'ร้าน shopee หมดอายุค่ะ pass: Abc12345']) {
       const ch = new RecordingChannel();
       const out = await ch.send(text);
       expect(plain(out)).toMatch(/อย่าส่งรหัสผ่าน/);

@@ -75,6 +75,42 @@ describe('hand-over by e-mail, end to end', () => {
     }
   });
 
+  it('keeps bare passwords and an unknown error code as the issue found them: secrets nowhere, the code in the mail', async () => {
+    const mailbox = new Mailbox(await freePort());
+    await mailbox.start();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'handover-secrets-'));
+    const bot = await startServer({ DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${mailbox.port}` });
+    const secrets = ['sunflowerbaby', 'sunflower2020', 'rak1234', 'P@ssw0rd'];
+    try {
+      const c = await converse(bot.url);
+      await c.say({ text: 'ร้าน lazada เชื่อมไม่ได้ค่ะ user ploy_beauty pass sunflowerbaby' }, /รหัสผ่าน/);
+      await c.say({ text: 'นี่รหัสผ่านนะคะ' });
+      for (const bare of ['sunflower2020', 'rak1234', 'P@ssw0rd']) await c.say({ text: bare }, /อย่าส่งรหัสผ่าน/);
+      await c.say({ text: 'lazada error 500100 ค่ะ' }, /ส่งเรื่อง/);
+      await c.say({ text: 'ส่งเลยค่ะ' }, /อีเมลไหน/);
+      await c.say({ text: 'ploy.shop@gmail.com' }, /เล่าปัญหาสั้น/);
+      await c.say({ text: 'ข้ามจ้า' }, /ตรวจสอบก่อนส่ง/);
+      const done = await c.say({ text: 'ส่งค่ะ' }, /BS-[0-9A-Z]{6}/);
+      const ticket = /BS-[0-9A-Z]{6}/.exec(done)![0];
+      const [mail] = await mailbox.waitFor(1);
+      expect(mail.subject).toBe(`[${ticket}] Lazada 500100 – connection help`);
+      const all = `${mail.text}\n${mail.html}\n${JSON.stringify([...mail.headers])}`;
+      expect(all).toMatch(/Error codes: 500100/);
+      // The typed skip is in the conversation, not in the problem support reads first.
+      expect(mail.text!.split('Conversation (secrets removed):')[0]).not.toContain('ข้ามจ้า');
+      // Nothing typed as a password reached the mail, the data folder (SQLite, its WAL) or the log.
+      const stored = fs.readdirSync(dataDir).filter((f) => f.startsWith('bot.sqlite')).map((f) => fs.readFileSync(path.join(dataDir, f)).toString('latin1'));
+      for (const secret of secrets) {
+        expect({ secret, inMail: all.includes(secret) }).toEqual({ secret, inMail: false });
+        expect({ secret, stored: stored.some((b) => b.includes(secret)) }).toEqual({ secret, stored: false });
+        expect({ secret, logged: bot.output().includes(secret) }).toEqual({ secret, logged: false });
+      }
+    } finally {
+      await bot.stop();
+      await mailbox.stop();
+    }
+  });
+
   it('delivers once when the SMTP server is down for a while, and after the bot was killed with SIGKILL', async () => {
     const port = await freePort();
     const mailbox = new Mailbox(port); // not started: the mail server is down

@@ -46,6 +46,14 @@ describe('buildMail', () => {
     expect(parsed.subject).toBe('[BS-7K3M9Q] Lazada PASSWORD_NOT_MATCH – connection help');
   });
 
+  it('keeps an error code the knowledge base does not know, in the subject and the facts', async () => {
+    // 'lazada error 500100' was mailed as '[BS-…] Lazada [code removed]'.
+    const c = sampleCase({ errorCodes: ['500100'], reason: 'unknown-error' });
+    expect(buildMail(c, 'BS-7K3M9Q', opts).subject).toBe('[BS-7K3M9Q] Lazada 500100 – connection help');
+    const { parsed } = await roundTrip(c);
+    expect(parsed.text).toMatch(/Error codes: 500100/);
+  });
+
   it('uses the reason when no error code is known', () => {
     const m = buildMail(sampleCase({ errorCodes: [], platforms: [], reason: 'asked' }), 'BS-7K3M9Q', opts);
     expect(m.subject).toBe('[BS-7K3M9Q] seller asked for support – connection help');

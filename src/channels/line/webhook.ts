@@ -12,7 +12,7 @@ import type { LinkStore } from '../../storage/link-store';
 import { startLinking } from './linking';
 import type { EventDedupStore } from '../../storage/event-dedup';
 import type { EventInbox } from '../../storage/event-inbox';
-import { redact } from '../../escalation/redact';
+import { redactMessage } from '../../escalation/redact';
 import { DeliveryError, LineApiError, LineClient, type RetryOptions } from './client';
 import { renderPlain, renderReply } from './render';
 import { saveScreenshot, userHash, type ImageMessageRef } from './screenshots';
@@ -76,7 +76,7 @@ interface Receipt {
 /** The event as the inbox keeps it: what a seller typed is stored only with secrets removed. */
 function keptBody(event: LineEvent): string {
   const text = event.message?.text;
-  return JSON.stringify(typeof text === 'string' ? { ...event, message: { ...event.message, text: redact(text).text } } : event);
+  return JSON.stringify(typeof text === 'string' ? { ...event, message: { ...event.message, text: redactMessage(text).text } } : event);
 }
 
 const BODY_LIMIT = '1mb';

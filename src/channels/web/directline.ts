@@ -6,7 +6,7 @@ import jwt from 'jsonwebtoken';
 import type { Bot } from '../../conversation/bot';
 import { KeyedLock } from '../../conversation/keyed-lock';
 import type { Turn } from '../../conversation/messages';
-import { redact } from '../../escalation/redact';
+import { redactMessage } from '../../escalation/redact';
 import type { Logger } from '../../logger';
 import { verifiedIdentity } from '../../status/identity';
 import type { DirectLineStore } from '../../storage/directline-store';
@@ -286,7 +286,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
       const { id } = await append(conversationId, {
         type: 'message',
         from: { id: claims.user, role: 'user' },
-        ...(text !== undefined ? { text: redact(text).text } : {}),
+        ...(text !== undefined ? { text: redactMessage(text).text } : {}),
         ...(action ? { value: { action } } : {}),
         ...(locale ? { locale } : {}),
         ...(clientActivityID ? { channelData: { clientActivityID } } : {}),
