@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EscalationCase, TicketResult } from '../escalation/case';
 import type { AccountStores } from '../status/connector';
-import type { ConversationStore, HeldConversation } from '../storage/conversation-store';
+import type { ConversationStore, EscalationCase, HeldConversation, TicketResult } from './ports';
 import type { Bot, TurnLookups } from './bot';
 import { runTurn, type CoreContext } from './engine';
 import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';

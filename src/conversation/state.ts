@@ -1,12 +1,7 @@
 import type { Language, Platform } from '../knowledge/schema';
-import type { Choice, OutMessage } from './messages';
+import type { Choice, OutMessage, TranscriptEntry } from './messages';
 
-export interface TranscriptEntry {
-  from: 'user' | 'bot';
-  /** Already redacted: secrets never enter the state. */
-  text: string;
-  at: string;
-}
+export type { TranscriptEntry } from './messages';
 
 /** What the bot remembers of one conversation between turns (stored as JSON). */
 export interface ConversationState {

@@ -1,41 +1,10 @@
+import type { ConversationStore } from '../conversation/ports';
 import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from '../conversation/state';
 import { RecentStates } from './recent-states';
 import { writeCommitted, type Db } from './sqlite';
 
-/**
- * Conversation state by key (channel:conversationId), forgotten after a period of silence, and
- * the conversation's transcript beside it: appended to, its last TRANSCRIPT_LIMIT lines kept,
- * read only for a hand-over.
- */
-export interface ConversationStore {
-  /** The state is the caller's to change: a store may hand over the object it saved last (not a copy). */
-  get(key: string): Promise<ConversationState | undefined>;
-  /**
-   * Saves the state (its `transcript` is not stored with it) and appends `lines` to the
-   * transcript. The store may keep the object: the caller does not change it afterwards.
-   */
-  set(key: string, state: ConversationState, ttlSeconds: number, lines?: TranscriptEntry[]): Promise<void>;
-  /** The transcript's last lines, oldest first (lines of an earlier conversation under the same key included: filter by time). */
-  transcript(key: string): Promise<TranscriptEntry[]>;
-  delete(key: string): Promise<void>;
-  /** Removes expired conversations; returns how many. */
-  sweep(): Promise<number>;
-  /**
-   * Shared stores only (Redis): reads the state under a lock every instance respects, so one
-   * conversation's turns run one at a time across instances. Taking the lock and reading the
-   * state is one round trip, and so are saving and letting go.
-   */
-  hold?(key: string): Promise<HeldConversation>;
-}
-
-/** One turn's hold on a conversation (see ConversationStore.hold). */
-export interface HeldConversation {
-  readonly state: ConversationState | undefined;
-  /** Saves as set() does, and lets the next turn in. */
-  save(state: ConversationState, ttlSeconds: number, lines?: TranscriptEntry[]): Promise<void>;
-  /** Lets the next turn in without saving; nothing after save(). */
-  release(): Promise<void>;
-}
+/** Declared by the conversation (its port); implemented here and in redis.ts. */
+export type { ConversationStore, HeldConversation } from '../conversation/ports';
 
 /** The state as stored: without its transcript lines, which are stored apart. */
 export function withoutTranscript(state: ConversationState): ConversationState {
