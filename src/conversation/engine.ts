@@ -12,7 +12,7 @@ import type { EscalationCase } from './ports';
 import { parseEmailAddress } from '../escalation/email-address';
 import { linkAction, type Act, type Choice, type CoreEffect, type CoreEvent, type HandoverReason, type OutMessage, type Turn } from './messages';
 import { onlySays, replyReaderFor, startsWith, type Reply } from './replies';
-import { newState, TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from './state';
+import { migrate, newState, TRANSCRIPT_LIMIT, type ConversationState, type StoredState, type TranscriptEntry } from './state';
 
 /** Without a description, the hand-over's problem is the seller's first few messages. */
 const FIRST_WORDS = 3;
@@ -132,12 +132,12 @@ const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูด�
  * `previous` is left as it was, unless `owned`: the caller hands it over (a state just read
  * from storage, not looked at again), which spares a deep copy per turn.
  */
-export function runTurn(turn: Turn, previous: ConversationState | undefined, ctx: CoreContext, opts: { owned?: boolean } = {}): TurnResult {
-  const start = previous ?? newState(turn.at);
-  const state: ConversationState = opts.owned ? start : structuredClone(start);
+export function runTurn(turn: Turn, previous: StoredState | undefined, ctx: CoreContext, opts: { owned?: boolean } = {}): TurnResult {
+  // A state stored by an earlier build is read in this build's shape (a new object: the stored one is not changed).
+  const start = previous ? migrate(previous) : newState(turn.at);
+  const state: ConversationState = opts.owned || start !== previous ? start : structuredClone(start);
   state.lastActiveAt = turn.at;
   if (!state.lang) state.lang = turn.locale?.toLowerCase().startsWith('en') ? 'en' : 'th';
-  state.notFixed ??= [];
   if (turn.contactEmail && !state.contactEmail) state.contactEmail = turn.contactEmail;
   const turnCtx = new TurnBuilder(state, ctx, turn.at, turn);
 
@@ -303,7 +303,7 @@ class TurnBuilder {
   }
 
   welcome(again: boolean): void {
-    this.state.awaiting = undefined;
+    this.state.question = undefined;
     this.offer(this.tr(again ? 'welcome.again' : 'welcome.text'), this.menuChoices(), 'menu');
   }
 
@@ -320,7 +320,7 @@ class TurnBuilder {
     // password got the warning in Thai and the article in English). A short request to switch
     // ("English please") is taken below and pins it. An e-mail address or a typed answer to the
     // e-mail question says nothing about language.
-    const answeringEmail = this.state.awaiting === 'handover' && this.state.handover?.step === 'email';
+    const answeringEmail = this.state.question?.kind === 'handover' && this.state.draft?.step === 'email';
     if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
       if (hasThai(forLanguage)) this.state.lang = 'th';
       else if (writesEnglish(forLanguage, !this.state.typed)) this.state.lang = 'en';
@@ -333,7 +333,7 @@ class TurnBuilder {
       if (!/[\p{L}\p{N}]/u.test(said)) return this.askAgainIfAsked();
       // At the summary, the rest is more for support ("OTP ที่ได้คือ [code removed]" found the OTP
       // article and the summary's buttons were gone).
-      if (this.state.awaiting === 'handover' && this.state.handover?.step === 'confirm' && this.addToProblem(text)) return;
+      if (this.state.question?.kind === 'handover' && this.state.draft?.step === 'confirm' && this.addToProblem(text)) return;
     }
 
     // A short request for a language switches and pins it; otherwise the script tells.
@@ -407,23 +407,23 @@ class TurnBuilder {
     // "menu", "เริ่มใหม่": the seller wants the choices again (a hand-over being prepared is dropped;
     // nothing was sent). Matched, "menu" found the article whose steps name a menu.
     if (MENU.test(typed)) {
-      this.state.handover = undefined;
+      this.state.draft = undefined;
       this.action('menu');
       return true;
     }
     // "one more question", "ขอถามอีกเรื่อง": the question comes next. Matched, "another" (อีก)
     // found the article about a store on another account.
-    if (ASK_MORE.test(typed) && this.state.awaiting !== 'handover') {
+    if (ASK_MORE.test(typed) && this.state.question?.kind !== 'handover') {
       this.welcome(true);
       return true;
     }
     // "what else can I do", "มีวิธีอื่นไหม" with no article to be another way to: the choices.
     // Matched, "can I" found the supported-platforms article ("can I connect X?").
-    if (!this.state.awaiting && typed.length < SHORT_ANSWER && ANOTHER_WAY.test(typed) && this.saysNothing(typed.replace(ANOTHER_WAY, ''))) {
+    if (!this.state.question && typed.length < SHORT_ANSWER && ANOTHER_WAY.test(typed) && this.saysNothing(typed.replace(ANOTHER_WAY, ''))) {
       this.welcome(true);
       return true;
     }
-    const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
+    const h = this.state.question?.kind === 'handover' ? this.state.draft : undefined;
     if (h) {
       const reply = this.reply(typed);
       // "ยกเลิก", "ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน", "ไม่ได้จะส่งเรื่องค่ะ แค่บ่น": not now. At the
@@ -476,7 +476,7 @@ class TurnBuilder {
     const reply = this.reply(typed);
     // Only "send": "ok send it" at "did this fix it?" asks for the hand-over (feedbackTyped).
     if (!h && onlySays(reply, 'send')) {
-      if (this.state.handover?.step === 'confirm') return this.handled('handover:confirm');
+      if (this.state.draft?.step === 'confirm') return this.handled('handover:confirm');
       // Nothing prepared to send: say so, and offer the hand-over (matched, it was the Shopee OTP article).
       this.offer(this.tr('handover.nothingToSend'), [
         { label: this.tr('handover.send'), action: 'handover' },
@@ -485,7 +485,7 @@ class TurnBuilder {
       return true;
     }
     // An address typed on its own, out of the blue: the seller wants support to write to them.
-    const address = this.state.awaiting === 'handover' ? undefined : parseEmailAddress(typed);
+    const address = this.state.question?.kind === 'handover' ? undefined : parseEmailAddress(typed);
     if (address && typed.length <= address.length + 12) {
       this.state.contactEmail = address;
       this.handover('asked');
@@ -504,7 +504,7 @@ class TurnBuilder {
    * message naming a platform or an error code new to the conversation, is not one.
    */
   private feedbackTyped(typed: string, m: Explained): boolean {
-    if (this.state.awaiting !== 'feedback' || m.decision === 'escalate' || this.namesSomethingNew(m)) return false;
+    if (this.state.question?.kind !== 'feedback' || m.decision === 'escalate' || this.namesSomethingNew(m)) return false;
     // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved).
     if (SEND_TO_SUPPORT.test(typed)) return this.handled('handover');
     // A question ("ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม": not paid yet, must I pay first?) is no
@@ -535,7 +535,10 @@ class TurnBuilder {
 
   /** The platform question, the hand-over offer and "did you mean" answered in words the matcher finds no problem in. */
   private questionAnswered(typed: string, text: string, m: Explained): boolean {
-    const { awaiting, pendingTopic, handover } = this.state;
+    const question = this.state.question;
+    const awaiting = question?.kind;
+    const pendingTopic = question?.kind === 'platform' ? question.topic : undefined;
+    const handover = this.state.draft;
     if (awaiting === 'platform' && pendingTopic && m.analysis.platforms.length > 0 && !this.anotherProblem(m, pendingTopic)) {
       this.platformChosen(m.analysis.platforms[0]);
       return true;
@@ -554,8 +557,8 @@ class TurnBuilder {
       }
       // How to reach support ("can't you answer me here?") is what the hand-over is doing.
       if (m.decision === 'answer' && !MENTIONS_EMAIL.test(typed) && !NOT_ABOUT_A_STORE.has(m.topic!)) {
-        this.state.handover = undefined;
-        this.state.awaiting = undefined;
+        this.state.draft = undefined;
+        this.state.question = undefined;
         return false;
       }
       // "I have no e-mail, can you call me?": support answers by e-mail only; say so, and what else there is.
@@ -687,9 +690,7 @@ class TurnBuilder {
     const known = this.state.platforms.some((p) => specific.includes(p));
     if (m.platformUnconfirmed && specific.length > 0 && !known) {
       // "OTP not arriving" alone: the only article is Shopee's, so make sure it is Shopee.
-      this.state.awaiting = 'platform';
-      this.state.pendingTopic = topic.id;
-      this.state.pendingText = m.text;
+      this.state.question = { kind: 'platform', topic: topic.id, text: m.text };
       const choices: Choice[] = [
         ...specific.map((p) => ({ label: PLATFORM_NAMES[p], action: `platform:${p}` })),
         ...(['shopee', 'lazada', 'tiktok'] as Platform[])
@@ -717,15 +718,13 @@ class TurnBuilder {
     this.botSaid(`[article ${topic.id}] ${l.title}`);
     this.events.push({ type: 'answered', topic: topic.id });
     this.state.topic = topic.id;
-    this.state.pendingTopic = undefined;
-    this.state.pendingText = undefined;
     if (!this.state.tried.includes(topic.id)) this.state.tried.push(topic.id);
     this.state.misses = 0;
     this.askFeedback();
   }
 
   private askFeedback(): void {
-    this.state.awaiting = 'feedback';
+    this.state.question = { kind: 'feedback', topic: this.state.topic! };
     this.offer(this.tr(this.feedbackKey('ask')), [
       { label: this.tr(this.feedbackKey('yes')), action: 'feedback:yes' },
       { label: this.tr(this.feedbackKey('no')), action: 'feedback:no' },
@@ -735,7 +734,7 @@ class TurnBuilder {
 
   /** The open question again, if one is open (its buttons were gone with the new message). */
   private askAgainIfAsked(): void {
-    if (this.state.awaiting) this.askAgain();
+    if (this.state.question) this.askAgain();
   }
 
   /**
@@ -744,13 +743,13 @@ class TurnBuilder {
    * the buttons they had; with no question open, the menu.
    */
   private askAgain(): void {
-    const h = this.state.awaiting === 'handover' ? this.state.handover : undefined;
-    if (this.state.awaiting === 'feedback' && this.state.topic) return this.askFeedback();
+    const h = this.state.question?.kind === 'handover' ? this.state.draft : undefined;
+    if (this.state.question?.kind === 'feedback' && this.state.topic) return this.askFeedback();
     if (h?.step === 'offer') return this.offer(this.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
     if (h?.step === 'email') return this.offer(this.tr('handover.askEmail'), [this.cancelChoice()], 'ask-email');
     if (h?.step === 'description') return this.askDescription();
     if (h?.step === 'confirm') return this.confirmHandover();
-    const awaiting = this.state.awaiting;
+    const awaiting = this.state.question?.kind;
     if ((awaiting === 'platform' || awaiting === 'clarify') && this.state.offered.length > 0) return this.offer(this.tr(`${awaiting}.ask`), this.state.offered, awaiting === 'platform' ? 'ask-platform' : 'clarify');
     this.welcome(true);
   }
@@ -771,7 +770,7 @@ class TurnBuilder {
     const known = m.analysis.platforms.length === 0 ? this.state.platforms : [];
     const candidates = m.candidates.filter((c) => this.fitsPlatforms(this.ctx.kb.byId.get(c.topic)!, known));
     if (candidates.length === 0) return this.nothingToAnswer({ ...m, decision: 'none', vague: true, farFromOutOfScope: true });
-    this.state.awaiting = 'clarify';
+    this.state.question = { kind: 'clarify' };
     // "tiktok shop เชื่อมไม่ได้" (cannot connect) is a failure, not "can it be connected?": the
     // matcher cannot tell them apart, so with a "not" the articles about no store come last.
     const ranked = NEGATED.test(m.text) ? [...candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : candidates;
@@ -786,16 +785,16 @@ class TurnBuilder {
     if (analysis.smallTalk === 'goodbye') return this.say(this.tr('smalltalk.goodbye'), 'small-talk');
     if (analysis.noise) return this.say(this.tr('smalltalk.emoji'), 'small-talk');
     // "hmm" to a question with choices: the same question again, no miss.
-    const awaiting = this.state.awaiting;
+    const awaiting = this.state.question?.kind;
     const withChoices = (awaiting === 'feedback' || awaiting === 'platform' || awaiting === 'clarify') && this.state.offered.length > 0;
     // "what now?", "แล้วต้องทำยังไงต่อคะ" at the hand-over offer or its summary: that question
     // again, the case kept (it was the menu, or "off-topic", and the offer's buttons were gone).
     const whatNow = analysis.content.length === 0 || (ANOTHER_WAY.test(m.text) && this.saysNothing(m.text.replace(ANOTHER_WAY, ' ')));
-    const step = awaiting === 'handover' && whatNow ? this.state.handover?.step : undefined;
+    const step = awaiting === 'handover' && whatNow ? this.state.draft?.step : undefined;
     if ((withChoices && analysis.content.length === 0) || step === 'offer' || step === 'confirm') return this.askAgain();
     // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
     // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
-    if (this.state.awaiting && this.state.awaiting !== 'handover' && m.farFromOutOfScope) return this.nothingToAnswerVague();
+    if (this.state.question && this.state.question.kind !== 'handover' && m.farFromOutOfScope) return this.nothingToAnswerVague();
     // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
     if (analysis.content.length === 0) return this.welcome(true);
     if (m.vague) return this.nothingToAnswerVague();
@@ -835,7 +834,7 @@ class TurnBuilder {
         return arg ? this.handoverStep(arg) : this.handover('asked');
       case 'none-of-these':
         return this.miss(() => {
-          this.state.awaiting = undefined;
+          this.state.question = undefined;
           this.say(this.tr('clarify.rephrase'), 'ask-more');
         });
       case 'platform':
@@ -860,7 +859,7 @@ class TurnBuilder {
   private fixed(): void {
     const topic = this.state.topic ?? 'unknown';
     this.state.resolved = { topic, at: this.at };
-    this.state.awaiting = undefined;
+    this.state.question = undefined;
     this.state.offered = [];
     this.state.tried = [];
     this.events.push({ type: 'resolved', topic });
@@ -910,11 +909,10 @@ class TurnBuilder {
 
   /** The article waiting for the platform question's answer; the question is answered with this. */
   private takePendingTopic(): { topic?: Topic; text?: string } {
-    const topic = this.state.pendingTopic ? this.ctx.kb.byId.get(this.state.pendingTopic) : undefined;
-    const text = this.state.pendingText;
-    this.state.pendingTopic = undefined;
-    this.state.pendingText = undefined;
-    this.state.awaiting = undefined;
+    const asked = this.state.question?.kind === 'platform' ? this.state.question : undefined;
+    const topic = asked ? this.ctx.kb.byId.get(asked.topic) : undefined;
+    const text = asked?.text;
+    this.state.question = undefined;
     return { topic, text };
   }
 
@@ -967,8 +965,8 @@ class TurnBuilder {
     this.events.push({ type: 'handover-offered', reason });
     this.state.handoverOffered = { reason, at: this.at };
     this.state.misses = 0;
-    this.state.awaiting = 'handover';
-    this.state.handover = { step: 'offer', reason, email: this.state.contactEmail };
+    this.state.question = { kind: 'handover' };
+    this.state.draft = { step: 'offer', reason, email: this.state.contactEmail };
     const lead = this.tr(`handover.reason.${reason}`);
     this.say([lead, this.tr('handover.offer')].filter(Boolean).join(' '), 'handover-offer');
     this.offer(this.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
@@ -983,11 +981,11 @@ class TurnBuilder {
   }
 
   private handoverStep(step: string): void {
-    const h = this.state.handover;
+    const h = this.state.draft;
     if (step === 'cancel') {
       if (h) this.events.push({ type: 'handover-cancelled' });
-      this.state.handover = undefined;
-      this.state.awaiting = undefined;
+      this.state.draft = undefined;
+      this.state.question = undefined;
       this.say(this.tr('handover.cancelled', { email: this.ctx.supportEmail }), 'handover-cancelled');
       return this.welcome(true);
     }
@@ -1012,29 +1010,29 @@ class TurnBuilder {
   }
 
   private askEmail(): void {
-    this.state.awaiting = 'handover';
-    this.state.handover!.step = 'email';
+    this.state.question = { kind: 'handover' };
+    this.state.draft!.step = 'email';
     this.offer(this.tr('handover.askEmail'), [this.cancelChoice()], 'ask-email');
   }
 
   private handoverEmail(typed: string): void {
     const email = parseEmailAddress(typed);
     if (!email) return this.offer(this.tr('handover.badEmail'), [this.cancelChoice()], 'ask-email');
-    this.state.handover!.email = email;
+    this.state.draft!.email = email;
     this.state.contactEmail = email;
-    if (this.state.handover!.description !== undefined) return this.confirmHandover();
+    if (this.state.draft!.description !== undefined) return this.confirmHandover();
     this.askDescription();
   }
 
   private askDescription(): void {
-    this.state.awaiting = 'handover';
-    this.state.handover!.step = 'description';
+    this.state.question = { kind: 'handover' };
+    this.state.draft!.step = 'description';
     this.offer(this.tr('handover.askDescription'), [{ label: this.tr('handover.skip'), action: 'handover:skip' }, this.cancelChoice()], 'ask-description');
   }
 
   /** Adds what the seller typed at the summary to the problem and shows the summary again (false: it would be too long). */
   private addToProblem(text: string): boolean {
-    const h = this.state.handover!;
+    const h = this.state.draft!;
     const before = h.description ?? this.firstWords().join(' / ');
     const description = before ? `${before} / ${text}` : text;
     if (description.length > MAX_DESCRIPTION) return false;
@@ -1055,15 +1053,15 @@ class TurnBuilder {
         this.cancelChoice(),
       ], 'ask-description');
     }
-    this.state.handover!.description = typed;
+    this.state.draft!.description = typed;
     // The description may name a platform or an error code the chat never did: support needs both.
     this.rememberEntities(analysis);
     this.confirmHandover();
   }
 
   private confirmHandover(): void {
-    const h = this.state.handover!;
-    this.state.awaiting = 'handover';
+    const h = this.state.draft!;
+    this.state.question = { kind: 'handover' };
     h.step = 'confirm';
     const none = this.tr('handover.summary.none');
     const titles = this.state.tried.map((id) => this.ctx.kb.byId.get(id)?.[this.lang].title ?? id);
@@ -1084,7 +1082,7 @@ class TurnBuilder {
 
   /** The seller's own words: the description, else the first things they typed. */
   private problemInWords(): string {
-    const h = this.state.handover;
+    const h = this.state.draft;
     if (h?.description) return h.description;
     return this.firstWords().join(' / ') || this.tr('handover.summary.none');
   }
@@ -1096,7 +1094,7 @@ class TurnBuilder {
   }
 
   private requestTicket(): void {
-    const h = this.state.handover!;
+    const h = this.state.draft!;
     if (!h.email) return this.askEmail();
     // Support gets a snapshot of the stores with the case, taken now unless one is fresh.
     if (this.turn.accountId && !this.freshSnapshot()) return this.requestStatus('handover');
@@ -1104,7 +1102,7 @@ class TurnBuilder {
   }
 
   private fileTicket(): void {
-    const h = this.state.handover!;
+    const h = this.state.draft!;
     if (!h.email) return this.askEmail();
     const topics = this.state.tried.map((id) => this.ctx.kb.byId.get(id)).filter((t): t is Topic => !!t);
     const escalation: EscalationCase = {
@@ -1233,7 +1231,7 @@ class TurnBuilder {
     if (check.decision === 'answer' && check.topic) return this.showArticle(this.ctx.kb.byId.get(check.topic)!);
     const candidates = (check.candidates ?? []).slice(0, 3);
     if (candidates.length === 0) return this.welcome(true);
-    this.state.awaiting = 'clarify';
+    this.state.question = { kind: 'clarify' };
     this.offer(this.tr('clarify.ask'), [
       ...candidates.map((id) => this.topicChoice(id)),
       { label: this.tr('clarify.none'), action: 'none-of-these' },
@@ -1243,7 +1241,7 @@ class TurnBuilder {
   /** The outbox has the case (or failed to take it): tell the seller. */
   ticketCreated(turn: Turn): void {
     const r = turn.ticket;
-    const email = this.state.handover?.email ?? this.state.contactEmail ?? '';
+    const email = this.state.draft?.email ?? this.state.contactEmail ?? '';
     if (!r || 'error' in r) {
       // Nothing was queued: keep the prepared case so "Send" can be pressed again.
       this.offer(this.tr('handover.failed', { email: this.ctx.supportEmail }), [
@@ -1254,8 +1252,8 @@ class TurnBuilder {
     }
     this.events.push({ type: 'ticket', ticket: r.ticket, existing: r.existing, limited: r.limited });
     this.state.ticket = { id: r.ticket, at: this.at };
-    this.state.handover = undefined;
-    this.state.awaiting = undefined;
+    this.state.draft = undefined;
+    this.state.question = undefined;
     this.state.offered = [];
     this.newProblem();
     const key = r.limited ? 'handover.limited' : r.existing ? 'handover.existing' : 'handover.created';

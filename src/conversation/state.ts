@@ -3,21 +3,46 @@ import type { Choice, OutMessage, TranscriptEntry } from './messages';
 
 export type { TranscriptEntry } from './messages';
 
+/** How far a hand-over got: the question it asks next, or asked last. */
+export type HandoverStep = 'offer' | 'email' | 'description' | 'confirm';
+
+/**
+ * The one question the bot has asked and waits for an answer to. A reply is read against it
+ * before anything else; with none open, a message is a new problem.
+ */
+export type OpenQuestion =
+  /** "Did this fix it?" after the article `topic`. */
+  | { kind: 'feedback'; topic: string }
+  /** "Did you mean ...?": the candidates are the offered choices. */
+  | { kind: 'clarify' }
+  /** "Which platform is the store on?" before the article `topic`, found for the seller's `text` (secrets removed). */
+  | { kind: 'platform'; topic: string; text?: string }
+  /** The hand-over's question: the one its draft's step names. */
+  | { kind: 'handover' };
+
+/**
+ * A hand-over being prepared: the answers so far and how far it got. It is kept apart from the
+ * open question because it can outlive another one (a summary still waits to be sent while the
+ * seller asks about another problem: "ส่งเลย" then sends it).
+ */
+export interface HandoverDraft {
+  step: HandoverStep;
+  reason: string;
+  email?: string;
+  description?: string;
+}
+
 /** What the bot remembers of one conversation between turns (stored as JSON). */
 export interface ConversationState {
-  version: 1;
+  version: 2;
   lang?: Language;
   /** The seller chose the language ("English please"): stop following their script. */
   langPinned: boolean;
-  awaiting?: 'feedback' | 'clarify' | 'platform' | 'handover';
+  question?: OpenQuestion;
   /** The choices last offered, so a typed "2" works on channels without buttons. */
   offered: Choice[];
   /** Last article shown. */
   topic?: string;
-  /** Article waiting for the seller to confirm the platform. */
-  pendingTopic?: string;
-  /** The words that article was found for (secrets already removed): matched again with the platform the seller names. */
-  pendingText?: string;
   /** Articles shown for this problem, in order. */
   tried: string[];
   /** Next-best articles from the last match, for "No, that didn't fix it". */
@@ -28,8 +53,7 @@ export interface ConversationState {
   errorCodes: string[];
   resolved?: { topic: string; at: string };
   handoverOffered?: { reason: string; at: string };
-  /** The hand-over being prepared: which question the bot asked last and the answers so far. */
-  handover?: { step: 'offer' | 'email' | 'description' | 'confirm'; reason: string; email?: string; description?: string };
+  draft?: HandoverDraft;
   /** A known contact address (typed earlier, or of the linked account). */
   contactEmail?: string;
   /** Articles the seller said did not fix it. */
@@ -71,7 +95,7 @@ export const TRANSCRIPT_LIMIT = 100;
 
 export function newState(at: string): ConversationState {
   return {
-    version: 1,
+    version: 2,
     langPinned: false,
     offered: [],
     tried: [],
@@ -85,5 +109,46 @@ export function newState(at: string): ConversationState {
     screenshots: [],
     startedAt: at,
     lastActiveAt: at,
+  };
+}
+
+/** Version 1, as states were stored before the open question was made explicit. */
+export type ConversationStateV1 = Omit<ConversationState, 'version' | 'question' | 'draft' | 'notFixed'> & {
+  version: 1;
+  awaiting?: 'feedback' | 'clarify' | 'platform' | 'handover';
+  pendingTopic?: string;
+  pendingText?: string;
+  handover?: HandoverDraft;
+  /** Missing in the states of the oldest version-1 builds. */
+  notFixed?: string[];
+};
+
+/** Any state a store may hold: one written by this build, or by an earlier one. */
+export type StoredState = ConversationState | ConversationStateV1;
+
+/**
+ * A stored state in this build's shape. Version 1 kept the open question in `awaiting` (with the
+ * platform question's article in `pendingTopic` / `pendingText`) and the hand-over in `handover`;
+ * a question whose details are missing is dropped rather than guessed.
+ */
+export function migrate(stored: StoredState): ConversationState {
+  if (stored.version === 2) return stored;
+  const { awaiting, pendingTopic, pendingText, handover, version: _v1, ...rest } = stored;
+  const question: OpenQuestion | undefined =
+    awaiting === 'feedback' && rest.topic
+      ? { kind: 'feedback', topic: rest.topic }
+      : awaiting === 'platform' && pendingTopic
+        ? { kind: 'platform', topic: pendingTopic, ...(pendingText !== undefined ? { text: pendingText } : {}) }
+        : awaiting === 'clarify'
+          ? { kind: 'clarify' }
+          : awaiting === 'handover' && handover
+            ? { kind: 'handover' }
+            : undefined;
+  return {
+    ...rest,
+    version: 2,
+    notFixed: rest.notFixed ?? [],
+    ...(question ? { question } : {}),
+    ...(handover ? { draft: handover } : {}),
   };
 }

@@ -23,7 +23,7 @@ describe('conversation core', () => {
     expect(steps).toMatchObject({ type: 'steps', menuPath: expect.stringContaining('ศูนย์การเชื่อมต่อ') });
     expect(plain(out)).toMatch(/\n1\. /);
     expect(choicesOf(out).map((c) => c.action)).toEqual(['feedback:yes', 'feedback:no', 'handover']);
-    expect((await ch.state())?.awaiting).toBe('feedback');
+    expect((await ch.state())?.question?.kind).toBe('feedback');
     expect(ch.events).toContainEqual({ type: 'answered', topic: 'connection-expired' });
   });
 
@@ -142,7 +142,7 @@ describe('conversation core', () => {
     // Asked for more, the platform not asked again.
     expect(plain(out)).toMatch(/Tell me a little more about your Shopify store/);
     expect(plain(out)).not.toMatch(/which platform/);
-    expect((await ch.state())!.awaiting).not.toBe('clarify');
+    expect((await ch.state())!.question?.kind).not.toBe('clarify');
     // Read with the conversation's platform, "did you mean" may become an answer.
     const woo = new RecordingChannel('woo');
     await woo.send('hello, woocommerce connect fail');
@@ -152,14 +152,14 @@ describe('conversation core', () => {
     // Without a platform in the conversation the same words are asked about as before.
     const fresh = new RecordingChannel('fresh');
     expect((await fresh.send('how can I check?')).length).toBeGreaterThan(0);
-    expect((await fresh.state())!.awaiting).toBe('clarify');
+    expect((await fresh.state())!.question?.kind).toBe('clarify');
   });
 
   it('takes a typed "no" to "did you mean" as none of these, in the conversation\'s language', async () => {
     for (const typed of ['ไม่ได้ค่ะ', 'no', 'ไม่ใช่ทั้งหมด']) {
       const ch = new RecordingChannel();
       await ch.send('shopee connect ไม่ได้ ขึ้น error authorization failed ค่ะ');
-      expect((await ch.state())?.awaiting).toBe('clarify');
+      expect((await ch.state())?.question?.kind).toBe('clarify');
       const out = await ch.send(typed);
       expect({ typed, reply: plain(out) }).toEqual({ typed, reply: expect.stringMatching(/เล่าอาการอีกครั้ง/) });
       expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
@@ -174,7 +174,7 @@ describe('conversation core', () => {
   it('asks for more, not "off-topic", when a message in the middle of a problem says nothing it knows', async () => {
     const ch = new RecordingChannel();
     await ch.send("Hello, my shop on Shopee shows 'authorization failed, please try again later' when I reconnect");
-    expect((await ch.state())?.awaiting).toBe('clarify');
+    expect((await ch.state())?.question?.kind).toBe('clarify');
     const out = plain(await ch.send('tried 3 times already'));
     expect(out).toMatch(/Tell me a little more/);
     expect(out).not.toMatch(/I can only help with/);
@@ -233,7 +233,7 @@ describe('conversation core', () => {
       await ch.send(first);
       await ch.send(reply);
       const s = (await ch.state())!;
-      const outcome = s.resolved ? 'resolved' : s.notFixed.length > 0 ? 'not-fixed' : s.handover ? 'handover' : 'neither';
+      const outcome = s.resolved ? 'resolved' : s.notFixed.length > 0 ? 'not-fixed' : s.draft ? 'handover' : 'neither';
       expect({ reply, outcome }).toEqual({ reply, outcome: expected });
     }
     const ch = new RecordingChannel();
@@ -265,7 +265,7 @@ describe('conversation core', () => {
       expect(plain(out)).toMatch(said);
       expect(choicesOf(out)).toEqual(feedback);
       const s = (await ch.state())!;
-      expect({ again, notFixed: s.notFixed, awaiting: s.awaiting, handover: s.handover }).toEqual({ again, notFixed: [], awaiting: 'feedback', handover: undefined });
+      expect({ again, notFixed: s.notFixed, awaiting: s.question?.kind, handover: s.draft }).toEqual({ again, notFixed: [], awaiting: 'feedback', handover: undefined });
     }
   });
 
@@ -276,7 +276,7 @@ describe('conversation core', () => {
       await ch.send('ใช่ค่ะ');
       const out = await ch.send(typed);
       expect({ typed, menu: choicesOf(out).map((c) => c.action) }).toEqual({ typed, menu: expect.arrayContaining(['topic:connection-expired', 'handover']) });
-      expect((await ch.state())?.handover).toBeUndefined();
+      expect((await ch.state())?.draft).toBeUndefined();
       expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
     }
   });
@@ -285,7 +285,7 @@ describe('conversation core', () => {
     const ch = new RecordingChannel();
     const out = await ch.send('woocommerce error');
     const choices = choicesOf(out);
-    if ((await ch.state())?.awaiting === 'clarify') {
+    if ((await ch.state())?.question?.kind === 'clarify') {
       expect(choices.length).toBeLessThanOrEqual(4);
       expect(choices[choices.length - 1].action).toBe('none-of-these');
     } else {
@@ -332,8 +332,9 @@ describe('conversation core', () => {
     const general = await disconnected.press('platform:shopee');
     expect(disconnected.events).toContainEqual({ type: 'answered', topic: 'connection-expired' });
     expect(choicesOf(general).map((c) => c.action)).not.toContain('handover:start');
-    expect((await disconnected.state())!).toMatchObject({ platforms: ['shopee'], topic: 'connection-expired', awaiting: 'feedback' });
-    expect((await disconnected.state())!.pendingText).toBeUndefined();
+    expect((await disconnected.state())!).toMatchObject({ platforms: ['shopee'], topic: 'connection-expired', question: { kind: 'feedback', topic: 'connection-expired' } });
+    // The platform question, and the words it kept, are gone.
+    expect(JSON.stringify((await disconnected.state())!.question)).not.toMatch(/platform/);
 
     // Whatever the platform: the general article the seller's words also ranked, not "no guide on
     // Lazada" nor TikTok's second-shop article (their words with "tiktok" pulled there).
@@ -432,8 +433,8 @@ describe('conversation core', () => {
       expect(choicesOf(out)).toEqual(asked);
     }
     const state = (await ch.state())!;
-    expect(state).toMatchObject({ misses: 0, awaiting: 'platform' });
-    expect(state.handover).toBeUndefined();
+    expect(state).toMatchObject({ misses: 0, question: { kind: 'platform' } });
+    expect(state.draft).toBeUndefined();
     expect(ch.events.some((e) => e.type === 'answered')).toBe(false);
     await ch.send('shopee ค่ะ');
     expect(ch.events).toContainEqual({ type: 'answered', topic: 'shopee-otp-not-received' });

@@ -75,7 +75,7 @@ describe('hand-over to support', () => {
     await ch.press('handover:start', { replayId: 'ev-2' });
     await ch.send('a@b.co', { replayId: 'ev-3' });
     const before = await ch.state();
-    expect(before?.handover?.step).toBe('description');
+    expect(before?.draft?.step).toBe('description');
     // ev-2 comes back from the inbox of an instance that died before marking it done.
     expect(await ch.press('handover:start', { replayId: 'ev-2' })).toEqual([]);
     expect(await ch.state()).toEqual(before);
@@ -127,7 +127,7 @@ describe('hand-over to support', () => {
     const summary = plain(await skipper.send('skip'));
     expect(summary).toMatch(/Please check/);
     expect(summary).not.toMatch(/Problem: skip/);
-    expect((await skipper.state())?.handover?.description).toBeUndefined();
+    expect((await skipper.state())?.draft?.description).toBeUndefined();
 
     // A bare yes to the description question goes ahead without one; filler asks it again.
     const agreeing = new RecordingChannel('c6');
@@ -136,17 +136,17 @@ describe('hand-over to support', () => {
     await agreeing.send('ใช่ค่ะ');
     await agreeing.send('mani@example.com');
     expect(plain(await agreeing.send('อืม'))).toMatch(/เล่าปัญหาสั้น/);
-    expect((await agreeing.state())?.handover?.step).toBe('description');
+    expect((await agreeing.state())?.draft?.step).toBe('description');
     const agreed = plain(await agreeing.send('ใช่ค่ะ'));
     expect(agreed).toMatch(/ปัญหา: ร้าน tiktok ต่ออายุไม่ได้ค่ะ/);
-    expect((await agreeing.state())?.handover?.step).toBe('confirm');
-    expect((await agreeing.state())?.handover?.description).toBeUndefined();
+    expect((await agreeing.state())?.draft?.step).toBe('confirm');
+    expect((await agreeing.state())?.draft?.description).toBeUndefined();
     for (const yes of ['ok', 'yes please', 'send it', 'โอเคค่ะ', 'ส่งเลยค่ะ']) {
       const other = new RecordingChannel(`c6-${yes}`);
       await other.send('talk to a human');
       await other.send('seller@example.com');
       await other.send(yes);
-      const h = (await other.state())?.handover;
+      const h = (await other.state())?.draft;
       expect([yes, h?.step, h?.description]).toEqual([yes, 'confirm', undefined]);
     }
     // A sentence after the yes is the description.
@@ -159,7 +159,7 @@ describe('hand-over to support', () => {
     const quick = new RecordingChannel('c5');
     await quick.send('talk to a human');
     expect(plain(await quick.send('seller@example.com'))).toMatch(/what is the problem/);
-    expect((await quick.state())?.handover).toMatchObject({ step: 'description', email: 'seller@example.com' });
+    expect((await quick.state())?.draft).toMatchObject({ step: 'description', email: 'seller@example.com' });
 
     // A sentence about the problem is not an answer to the offer: it is matched as usual.
     const third = new RecordingChannel('c3');
@@ -189,13 +189,13 @@ describe('hand-over to support', () => {
     const out = await ch.send('ร้าน lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');
     expect(ch.events).toContainEqual({ type: 'answered', topic: 'lazada-password-not-match' });
     expect(plain(out)).not.toMatch(/ไม่ถูกต้อง/);
-    expect((await ch.state())?.handover).toBeUndefined();
+    expect((await ch.state())?.draft).toBeUndefined();
 
     const offTopic = new RecordingChannel('c2');
     await offTopic.send('talk to a human');
     await offTopic.send('how do I print shipping labels in bigseller');
-    expect((await offTopic.state())?.handover).toMatchObject({ step: 'offer' });
-    expect((await offTopic.state())?.handover?.description).toBeUndefined();
+    expect((await offTopic.state())?.draft).toMatchObject({ step: 'offer' });
+    expect((await offTopic.state())?.draft?.description).toBeUndefined();
   });
 
   it('takes an e-mail address typed out of the blue as a wish to hear from support, and remembers it', async () => {
@@ -246,7 +246,7 @@ describe('hand-over to support', () => {
     const summary = plain(await ch.send('hmm what now'));
     expect(summary).toMatch(/Please check before I send it/);
     expect(summary).toMatch(/Problem: my shopee shop got disconnected\n/);
-    expect((await ch.state())?.handover?.step).toBe('confirm');
+    expect((await ch.state())?.draft?.step).toBe('confirm');
     await ch.send('ok');
     expect(ch.cases[0].problem).toBe('my shopee shop got disconnected');
   });
@@ -263,7 +263,7 @@ describe('hand-over to support', () => {
       await ch.press('feedback:no');
       const again = await ch.send(typed);
       expect({ typed, said: plain(again), first: choicesOf(again)[0] }).toEqual({ typed, said: expect.stringMatching(asked), first: { label: send, action: 'handover:start' } });
-      expect((await ch.state())!.handover).toMatchObject({ step: 'offer' });
+      expect((await ch.state())!.draft).toMatchObject({ step: 'offer' });
     }
   });
 
@@ -351,7 +351,7 @@ describe('hand-over to support', () => {
       const out = await ch.send(none);
       expect(plain(out)).toMatch(said);
       expect(choicesOf(out).map((c) => c.action)).toEqual(['handover:cancel']);
-      expect((await ch.state())!.handover).toMatchObject({ step: 'email' });
+      expect((await ch.state())!.draft).toMatchObject({ step: 'email' });
       expect(plain(await ch.send('kai@gmail.com'))).toMatch(/In a few words|เล่าปัญหาสั้น/);
     }
   });
@@ -362,7 +362,7 @@ describe('hand-over to support', () => {
     const atOffer = await ch.send('ไม่มีอีเมลค่ะ โทรมาได้ไหม 0812345678');
     expect(plain(atOffer)).toMatch(/อีเมลเท่านั้น/);
     expect(choicesOf(atOffer).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
-    expect((await ch.state())!.handover).toMatchObject({ step: 'offer' });
+    expect((await ch.state())!.draft).toMatchObject({ step: 'offer' });
     await ch.press('handover:start');
     for (const sentence of ['ใช้ไลน์นี้ติดต่อกลับไม่ได้เหรอคะ', 'ขอคุยกับคนจริงๆ ค่ะ บอทไม่ช่วยอะไรเลย 😡😡', "can't you answer me here?"]) {
       const out = await ch.send(sentence);
@@ -445,8 +445,8 @@ describe('hand-over to support', () => {
     await ch.press('handover:start');
     // The address was known: the description is asked for at once; the seller gives another address.
     await ch.send('new@shop.co.th');
-    expect((await ch.state())!.handover).toMatchObject({ step: 'description', email: 'new@shop.co.th' });
-    expect((await ch.state())!.handover?.description).toBeUndefined();
+    expect((await ch.state())!.draft).toMatchObject({ step: 'description', email: 'new@shop.co.th' });
+    expect((await ch.state())!.draft?.description).toBeUndefined();
   });
 
   it('tells a seller who asks for a person again, with nothing new since their ticket, that ticket at once', async () => {
@@ -487,9 +487,9 @@ describe('hand-over to support', () => {
       await ch.press('handover:start');
       await ch.send('kai@gmail.com');
       await ch.press('handover:skip');
-      expect((await ch.state())!.handover).toMatchObject({ step: 'confirm' });
+      expect((await ch.state())!.draft).toMatchObject({ step: 'confirm' });
       await ch.send(typed);
-      expect({ typed, handover: (await ch.state())?.handover, cancelled: ch.events.some((e) => e.type === 'handover-cancelled') }).toEqual({ typed, handover: undefined, cancelled: true });
+      expect({ typed, handover: (await ch.state())?.draft, cancelled: ch.events.some((e) => e.type === 'handover-cancelled') }).toEqual({ typed, handover: undefined, cancelled: true });
       expect(ch.cases).toHaveLength(0);
     }
   });
@@ -501,7 +501,7 @@ describe('hand-over to support', () => {
     const out = await ch.send('cancel');
     expect(plain(out)).toMatch(/nothing was sent/);
     expect(ch.events).toContainEqual({ type: 'handover-cancelled' });
-    expect((await ch.state())?.handover).toBeUndefined();
+    expect((await ch.state())?.draft).toBeUndefined();
     // After cancelling, typing is matched again.
     expect((await ch.send('shopee otp not received')).some((m) => m.type === 'steps')).toBe(true);
     expect(ch.cases).toHaveLength(0);
@@ -514,7 +514,7 @@ describe('hand-over to support', () => {
     await ch.send('me@example.com');
     const out = await ch.send('x'.repeat(100_000));
     expect(plain(out)).toMatch(/too long/);
-    expect((await ch.state())?.handover?.step).toBe('description');
+    expect((await ch.state())?.draft?.step).toBe('description');
     await ch.send('Short version: cannot connect.');
     await ch.press('handover:confirm');
     expect(ch.cases[0].problem).toBe('Short version: cannot connect.');
@@ -529,7 +529,7 @@ describe('hand-over to support', () => {
     await toSummary(ch, 'me@example.com');
     const failed = await ch.press('handover:confirm');
     expect(plain(failed)).toMatch(/couldn't file your case/);
-    expect((await ch.state())?.handover?.step).toBe('confirm');
+    expect((await ch.state())?.draft?.step).toBe('confirm');
     ch.escalation = async () => ({ ticket: 'BS-AFTER1', existing: false, limited: false });
     expect(plain(await ch.press('handover:confirm'))).toMatch(/BS-AFTER1/);
   });

@@ -20,7 +20,7 @@ describe('typed replies at the hand-over questions', () => {
     const ch = await atOffer(`later-${no}`);
     const out = await ch.send(no);
     expect(actsOf(out)).not.toEqual(expect.arrayContaining(['ask-email']));
-    expect((await ch.state())?.handover).toBeUndefined();
+    expect((await ch.state())?.draft).toBeUndefined();
     expect(ch.cases).toHaveLength(0);
   });
 
@@ -29,7 +29,7 @@ describe('typed replies at the hand-over questions', () => {
     expect(actsOf(await ch.send('ส่งเลยค่ะ'))).toContain('ask-email');
     const out = await ch.send(text);
     expect(actsOf(out)).not.toContain('ask-email');
-    expect((await ch.state())?.handover).toBeUndefined();
+    expect((await ch.state())?.draft).toBeUndefined();
   });
 
   it.each(['ข้ามจ้า', 'ข้ามนะคะ', 'ไม่มีจ้า', 'ข้ามค่ะ'])('"%s" at the description skips it, and is not the problem mailed', async (skip) => {
@@ -39,7 +39,7 @@ describe('typed replies at the hand-over questions', () => {
     const summary = await ch.send(skip);
     expect(actsOf(summary)).toContain('handover-summary');
     expect(plain(summary)).not.toContain(skip);
-    expect((await ch.state())?.handover?.description).toBeUndefined();
+    expect((await ch.state())?.draft?.description).toBeUndefined();
   });
 
   it.each(['ส่ง', 'ส่งค่ะ', 'ถูกต้องค่ะ', 'ถูกต้องแล้วส่งได้เลยค่ะ'])('"%s" at the summary sends it, and is not added to the problem', async (send) => {
