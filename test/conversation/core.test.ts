@@ -447,7 +447,7 @@ describe('conversation core', () => {
     const again = await answered.send('อืม');
     expect(plain(again)).toMatch(/แก้ปัญหาได้แล้วไหม/);
     expect(choicesOf(again)).toEqual(feedback);
-    expect((await answered.state())!).toMatchObject({ misses: 0, awaiting: 'feedback' });
+    expect((await answered.state())!).toMatchObject({ misses: 0, question: { kind: 'feedback' } });
   });
 
   it('asks "did this answer your question?" after an article that answers a question, not "did this fix it?"', async () => {
