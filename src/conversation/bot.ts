@@ -7,6 +7,11 @@ import type { OutMessage, Turn } from './messages';
  */
 export interface Bot {
   handle(turn: Turn, lookups?: TurnLookups): Promise<OutMessage[]>;
+  /**
+   * The message's text as the conversation keeps it (secrets masked, the whole message after an
+   * announced password): what a channel stores instead of the raw text. Optional for fakes.
+   */
+  hear?(turn: Turn): Promise<string | undefined>;
   /** Forget a user's conversation (LINE unfollow, "start over"). */
   forget(conversationKey: { channel: Turn['channel']; conversationId: string }): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { BoundedCache } from '../bounded-cache';
 import { redact, redactMessage, withoutMasks } from '../escalation/redact';
+import { hear } from './hearing';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
 import { fillPlaceholders, PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
@@ -166,6 +167,7 @@ export function runTurn(turn: Turn, previous: StoredState | undefined, ctx: Core
       turnCtx.say(turnCtx.tr('smalltalk.other'), 'unsupported');
       break;
     case 'action':
+      turnCtx.answerSecretExpected();
       turnCtx.userSaid(labelOf(state, turn.action) ?? turn.text ?? `(${turn.action})`);
       turnCtx.action(turn.action ?? '');
       break;
@@ -241,6 +243,12 @@ class TurnBuilder {
     this.botSaid(`${text} [${choices.map((c) => c.label).join(' | ')}]`);
   }
 
+  /** A password was announced: whatever comes now answers that; the question before it is open again. */
+  answerSecretExpected(): void {
+    const q = this.state.question;
+    if (q?.kind === 'secret-expected') this.state.question = q.then;
+  }
+
   /** `redacted`: the text went through redact() already (it finds nothing more the second time). */
   userSaid(text: string, redacted = false): void {
     this.record('user', redacted ? text : redactMessage(text).text);
@@ -308,8 +316,10 @@ class TurnBuilder {
   }
 
   text(raw: string): void {
-    // A whole message: one word that looks like a password is one ("sunflower2020" alone).
-    const { text, kinds } = redactMessage(raw);
+    // A whole message: one word that looks like a password is one ("sunflower2020" alone), and
+    // after "นี่รหัสผ่านนะคะ" the next short message is one whatever it looks like.
+    const { text, kinds } = hear(raw, this.state.question);
+    this.answerSecretExpected();
     this.userSaid(text, true);
     // What the seller said besides the secrets and their labels: "pw: ..." tells neither the
     // problem nor the language (the mask's own English words would switch a Thai chat, and so
@@ -321,7 +331,9 @@ class TurnBuilder {
     // ("English please") is taken below and pins it. An e-mail address or a typed answer to the
     // e-mail question says nothing about language.
     const answeringEmail = this.state.question?.kind === 'handover' && this.state.draft?.step === 'email';
-    if (!this.state.langPinned && !answeringEmail && !parseEmailAddress(text)) {
+    // "my password is" announces a secret: its English words say nothing of the chat's language.
+    const announcing = onlySays(this.reply(text), 'password-next');
+    if (!this.state.langPinned && !answeringEmail && !announcing && !parseEmailAddress(text)) {
       if (hasThai(forLanguage)) this.state.lang = 'th';
       else if (writesEnglish(forLanguage, !this.state.typed)) this.state.lang = 'en';
     }
@@ -334,6 +346,16 @@ class TurnBuilder {
       // At the summary, the rest is more for support ("OTP ที่ได้คือ [code removed]" found the OTP
       // article and the summary's buttons were gone).
       if (this.state.question?.kind === 'handover' && this.state.draft?.step === 'confirm' && this.addToProblem(text)) return;
+    }
+
+    // "นี่รหัสผ่านนะคะ", "my password is": a password comes next. Said before it does: support never
+    // needs it here; the next message will be kept masked, and the open question waits.
+    if (announcing) {
+      const open = this.state.question;
+      const then = open?.kind === 'secret-expected' ? open.then : open;
+      this.state.question = { kind: 'secret-expected', ...(then ? { then } : {}) };
+      this.say(this.tr('safety.announced'), 'secret-warning');
+      return;
     }
 
     // A short request for a language switches and pins it; otherwise the script tells.

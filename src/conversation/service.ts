@@ -5,7 +5,8 @@ import type { Bot, TurnLookups } from './bot';
 import { runTurn, type CoreContext } from './engine';
 import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
 import { KeyedLock } from './keyed-lock';
-import { TRANSCRIPT_LIMIT } from './state';
+import { hear } from './hearing';
+import { migrate, TRANSCRIPT_LIMIT } from './state';
 
 /** How many handled messages a conversation remembers, against one of them being handled again late. */
 const RECENT_REPLAY_IDS = 20;
@@ -104,6 +105,17 @@ export class BotService implements Bot {
       const error = err instanceof Error ? err.message : String(err);
       return effect.type === 'create-ticket' ? { kind: 'ticket', ticket: { error } } : { kind: 'status', status: { error } };
     }
+  }
+
+  /**
+   * What the conversation will keep of this message (secrets masked, and all of it when a
+   * password was announced): what a channel may store. Read under the caller's own ordering of
+   * the conversation's turns, after the turns before it.
+   */
+  async hear(turn: Turn): Promise<string | undefined> {
+    if (turn.text === undefined) return undefined;
+    const stored = await this.opts.store.get(BotService.key(turn.channel, turn.conversationId));
+    return hear(turn.text, stored ? migrate(stored).question : undefined).text;
   }
 
   async forget({ channel, conversationId }: { channel: Turn['channel']; conversationId: string }): Promise<void> {

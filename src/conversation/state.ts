@@ -18,7 +18,12 @@ export type OpenQuestion =
   /** "Which platform is the store on?" before the article `topic`, found for the seller's `text` (secrets removed). */
   | { kind: 'platform'; topic: string; text?: string }
   /** The hand-over's question: the one its draft's step names. */
-  | { kind: 'handover' };
+  | { kind: 'handover' }
+  /**
+   * The seller announced a password ("นี่รหัสผ่านนะคะ"): their next short message is taken for
+   * one whatever it looks like; `then` is the question that was open before, asked again after.
+   */
+  | { kind: 'secret-expected'; then?: Exclude<OpenQuestion, { kind: 'secret-expected' }> };
 
 /**
  * A hand-over being prepared: the answers so far and how far it got. It is kept apart from the

@@ -161,7 +161,7 @@ export const outOfScopeSchema = z
 export type OutOfScope = z.infer<typeof outOfScopeSchema>;
 
 /** What a seller's typed answer to one of the bot's questions does (knowledge/replies.yaml). */
-export const REPLY_ACTS = ['yes', 'no', 'send', 'change-email', 'cancel', 'later', 'skip', 'thanks', 'fixed', 'not-fixed', 'person'] as const;
+export const REPLY_ACTS = ['yes', 'no', 'send', 'change-email', 'cancel', 'later', 'skip', 'thanks', 'fixed', 'not-fixed', 'person', 'password-next'] as const;
 export type ReplyAct = (typeof REPLY_ACTS)[number];
 
 const phrasesByLanguage = z.object({ th: z.array(phrase).default([]), en: z.array(phrase).default([]) }).strict();

@@ -80,12 +80,15 @@ describe('hand-over by e-mail, end to end', () => {
     await mailbox.start();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'handover-secrets-'));
     const bot = await startServer({ DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${mailbox.port}` });
-    const secrets = ['sunflowerbaby', 'sunflower2020', 'rak1234', 'P@ssw0rd'];
+    const secrets = ['sunflowerbaby', 'sunflower2020', 'rak1234', 'P@ssw0rd', 'marigoldsunset'];
     try {
       const c = await converse(bot.url);
       await c.say({ text: 'ร้าน lazada เชื่อมไม่ได้ค่ะ user ploy_beauty pass sunflowerbaby' }, /รหัสผ่าน/);
       await c.say({ text: 'นี่รหัสผ่านนะคะ' });
       for (const bare of ['sunflower2020', 'rak1234', 'P@ssw0rd']) await c.say({ text: bare }, /อย่าส่งรหัสผ่าน/);
+      // Letters only: a password only because it was announced (the Direct Line history too).
+      await c.say({ text: 'นี่รหัสผ่านนะคะ' }, /ไม่ต้องส่งรหัสผ่าน/);
+      await c.say({ text: 'marigoldsunset' }, /อย่าส่งรหัสผ่าน/);
       await c.say({ text: 'lazada error 500100 ค่ะ' }, /ส่งเรื่อง/);
       await c.say({ text: 'ส่งเลยค่ะ' }, /อีเมลไหน/);
       await c.say({ text: 'ploy.shop@gmail.com' }, /เล่าปัญหาสั้น/);

@@ -193,6 +193,16 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
       })
       .catch((err: unknown) => log.error({ err, conversation: turn.conversationId }, 'storing the reply failed'));
 
+  /** The conversation's own reading of a message; the shape rules alone if it cannot be had. */
+  const heardText = async (turn: Turn, text: string): Promise<string> => {
+    try {
+      return (await bot.hear?.(turn)) ?? redactMessage(text).text;
+    } catch (err) {
+      log.warn({ err, conversation: turn.conversationId }, 'reading the conversation for its redaction failed');
+      return redactMessage(text).text;
+    }
+  };
+
   const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
     fn(req, res).catch(next);
   };
@@ -281,12 +291,27 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
       const channelData = activity.channelData as { clientActivityID?: unknown } | undefined;
       const clientActivityID =
         typeof channelData?.clientActivityID === 'string' && channelData.clientActivityID.length <= 100 ? channelData.clientActivityID : undefined;
-      // Stored redacted: the history (and the widget's copy after a reload) never holds a secret.
-      // The core gets the original text: it must see the secret to warn the seller about it.
+      const turn: Turn = {
+        channel: 'web',
+        conversationId,
+        userId: claims.user,
+        kind: action ? 'action' : 'message',
+        text,
+        action,
+        locale,
+        accountId: conversation.accountId,
+        at: now().toISOString(),
+        requestId: requestIdOf(res),
+      };
+      // Stored as the conversation keeps it: the history (and the widget's copy after a reload)
+      // never holds a secret, nor the message after "นี่รหัสผ่านนะคะ". Heard after the turns before
+      // it (the lock), which may have announced one. The core gets the original text: it must
+      // see the secret to warn the seller about it.
+      const heard = text === undefined ? undefined : await lock.run(conversationId, () => heardText(turn, text));
       const { id } = await append(conversationId, {
         type: 'message',
         from: { id: claims.user, role: 'user' },
-        ...(text !== undefined ? { text: redactMessage(text).text } : {}),
+        ...(heard !== undefined ? { text: heard } : {}),
         ...(action ? { value: { action } } : {}),
         ...(locale ? { locale } : {}),
         ...(clientActivityID ? { channelData: { clientActivityID } } : {}),
@@ -294,21 +319,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
       // The client shows its typing indicator until the answer is there.
       await append(conversationId, { type: 'typing', from: BOT });
       res.json({ id });
-      void inflight.track(runTurn(
-        {
-          channel: 'web',
-          conversationId,
-          userId: claims.user,
-          kind: action ? 'action' : 'message',
-          text,
-          action,
-          locale,
-          accountId: conversation.accountId,
-          at: now().toISOString(),
-          requestId: requestIdOf(res),
-        },
-        id,
-      ));
+      void inflight.track(runTurn(turn, id));
     }),
   );
 
