@@ -1,0 +1,23 @@
+import type { Explained } from '../../matching/matcher';
+import { NEGATED, NOT_ABOUT_A_STORE } from '../phrases';
+import type { TurnContext } from '../turn-context';
+
+/** "Did you mean ...?": two or three articles to pick from. */
+export class ClarifyDialog {
+  constructor(private readonly t: TurnContext) {}
+
+  clarify(m: Explained): void {
+    // In a conversation about one store's platform, a message naming none is not asked about
+    // another platform's articles ("how can I check?" after a Shopify article offered Shopee's
+    // and WooCommerce's); with none left it says too little.
+    const known = m.analysis.platforms.length === 0 ? this.t.state.platforms : [];
+    const candidates = m.candidates.filter((c) => this.t.fitsPlatforms(this.t.ctx.kb.byId.get(c.topic)!, known));
+    if (candidates.length === 0) return this.t.nothingToAnswer({ ...m, decision: 'none', vague: true, farFromOutOfScope: true });
+    this.t.state.question = { kind: 'clarify' };
+    // "tiktok shop เชื่อมไม่ได้" (cannot connect) is a failure, not "can it be connected?": the
+    // matcher cannot tell them apart, so with a "not" the articles about no store come last.
+    const ranked = NEGATED.test(m.text) ? [...candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : candidates;
+    const choices = ranked.slice(0, 3).map((c) => this.t.topicChoice(c.topic));
+    this.t.offer(this.t.tr('clarify.ask'), [...choices, { label: this.t.tr('clarify.none'), action: 'none-of-these' }], 'clarify');
+  }
+}

@@ -1,0 +1,132 @@
+import { fillPlaceholders, type Platform, type Topic } from '../../knowledge/schema';
+import type { Explained } from '../../matching/matcher';
+import { YES, NO, NOT_FIXED, FIXED, TRIED, ANOTHER_WAY, FEEDBACK_SENTENCE, STILL, QUESTION, SEND_TO_SUPPORT, NEGATED, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
+import type { TurnContext } from '../turn-context';
+
+/** "Did this fix it?": the article shown, the question after it, and its answers (fixed, not fixed: the next article or a person). */
+export class FeedbackDialog {
+  constructor(private readonly t: TurnContext) {}
+
+  showArticle(topic: Topic): void {
+    const l = fillPlaceholders(topic[this.t.lang], { supportEmail: this.t.ctx.supportEmail });
+    const notes = [...l.notes];
+    if (topic.support.mayNeed) {
+      notes.push(
+        topic.support.afterStep
+          ? this.t.tr('article.supportAfterStep', { step: topic.support.afterStep + 1 })
+          : this.t.tr('article.supportMayBeNeeded'),
+      );
+    }
+    this.t.messages.push({ type: 'steps', title: l.title, menuPath: l.menuPath, steps: l.steps, notes, images: l.images, act: `answer:${topic.id}` });
+    this.t.botSaid(`[article ${topic.id}] ${l.title}`);
+    this.t.events.push({ type: 'answered', topic: topic.id });
+    this.t.state.topic = topic.id;
+    if (!this.t.state.tried.includes(topic.id)) this.t.state.tried.push(topic.id);
+    this.t.state.misses = 0;
+    this.askFeedback();
+  }
+
+  askFeedback(): void {
+    this.t.state.question = { kind: 'feedback', topic: this.t.state.topic! };
+    this.t.offer(this.t.tr(this.feedbackKey('ask')), [
+      { label: this.t.tr(this.feedbackKey('yes')), action: 'feedback:yes' },
+      { label: this.t.tr(this.feedbackKey('no')), action: 'feedback:no' },
+      { label: this.t.tr('menu.handover'), action: 'handover' },
+    ], 'ask-feedback');
+  }
+
+  /**
+   * The words of "did this fix it?": an article that answers a question (the supported platforms,
+   * how to reach support) fixed nothing, so it is "did this answer your question?".
+   */
+  feedbackKey(k: 'ask' | 'yes' | 'no' | 'thanks'): string {
+    const informational = !!this.t.state.topic && NOT_ABOUT_A_STORE.has(this.t.state.topic);
+    return informational ? `feedback.${k}Info` : `feedback.${k}`;
+  }
+
+  /**
+   * The answer to "did this fix it?", typed: first in the message ("ได้แล้วค่ะ", "no") or inside a
+   * short sentence ("ขอบคุณค่ะ แก้ได้แล้ว", "ทำตามแล้วยังไม่ได้เลย"). A request for a person, or a
+   * message naming a platform or an error code new to the conversation, is not one.
+   */
+  feedbackTyped(typed: string, m: Explained): boolean {
+    if (this.t.state.question?.kind !== 'feedback' || m.decision === 'escalate' || this.t.namesSomethingNew(m)) return false;
+    // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved).
+    if (SEND_TO_SUPPORT.test(typed)) return this.t.handled('handover');
+    // A question ("ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม": not paid yet, must I pay first?) is no
+    // answer to "did this fix it?", though it starts like "not yet".
+    const question = QUESTION.test(typed);
+    const short = typed.length < FEEDBACK_SENTENCE;
+    const sentence = short && !question;
+    if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.t.handled('feedback:no');
+    if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.t.handled('feedback:yes');
+    // "มีวิธีอื่นไหมคะ" (is there another way?) is a question, and a no.
+    if ((sentence && TRIED.test(typed)) || (short && ANOTHER_WAY.test(typed))) return this.t.handled('feedback:no');
+    if (m.decision === 'answer' && m.topic === this.t.state.topic) {
+      // Matched to the article just shown, with a "not" ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the
+      // duplicate-nickname one): the seller is saying it does not fit; with a "still" ("did step
+      // 1, still INTERNAL_DATA_ERROR", "กด reconnect แล้วก็ยัง expired อยู่ดี"), that it did not fix it.
+      if (!question && (NEGATED.test(typed) || STILL.test(typed))) return this.t.handled('feedback:no');
+      // Without one ("my shopee store stopped syncing" after the reconnect article): the problem
+      // told again, the steps not tried yet. They are the answer; the question stands.
+      this.t.offer(this.t.tr('feedback.same'), this.t.state.offered, 'ask-feedback');
+      return true;
+    }
+    // Matched to an earlier article the seller said did not help ("เป็นบัญชีเจ้าของร้านค่ะ", the
+    // renewal article's owner account, after it and the general one): more about why this one does
+    // not help either, not a reason to show that one again.
+    if (m.decision === 'answer' && m.topic && this.t.state.notFixed.includes(m.topic)) return this.t.handled('feedback:no');
+    return false;
+  }
+
+  fixed(): void {
+    const topic = this.t.state.topic ?? 'unknown';
+    this.t.state.resolved = { topic, at: this.t.at };
+    this.t.state.question = undefined;
+    this.t.state.offered = [];
+    this.t.state.tried = [];
+    this.t.events.push({ type: 'resolved', topic });
+    this.t.say(this.t.tr(this.feedbackKey('thanks')), 'resolved');
+  }
+
+  notFixed(): void {
+    const current = this.t.state.topic ? this.t.ctx.kb.byId.get(this.t.state.topic) : undefined;
+    if (current) {
+      this.t.events.push({ type: 'not-resolved', topic: current.id });
+      if (!this.t.state.notFixed.includes(current.id)) this.t.state.notFixed.push(current.id);
+    }
+    if (current?.support.mayNeed) return this.t.dialogs.handover.handover('needs-support');
+    // An article answering a question (the supported platforms) that did not answer it: no
+    // store problem's article is "the cause instead"; support can answer.
+    if (current && NOT_ABOUT_A_STORE.has(current.id)) return this.t.dialogs.handover.handover('not-answered');
+    // One more article at most (the next best match, else a related one), then a person.
+    const next = this.t.state.tried.length < 2 ? this.nextArticle(current) : undefined;
+    if (next) {
+      // A lead-in: the act of the article it introduces.
+      this.t.say(this.t.tr('feedback.next'), `answer:${next.id}`);
+      return this.showArticle(next);
+    }
+    this.t.dialogs.handover.handover('not-fixed');
+  }
+
+  nextArticle(current: Topic | undefined): Topic | undefined {
+    const ids = [...this.t.state.alternatives, ...(current?.related ?? [])];
+    // The article's own code counts as known: it was chosen by its name (a menu button reading
+    // PASSWORD_NOT_MATCH), not only typed.
+    const knownCodes = [...this.t.state.errorCodes, ...(current?.errorCodes ?? [])].map((c) => c.toUpperCase());
+    // With no platform said, the article's platform is the one the conversation is about: after
+    // Shopee's OTP article, WooCommerce's permalinks are no "cause instead".
+    const ownPlatforms = (current?.platforms ?? []).filter((p): p is Platform => p !== 'all');
+    const platforms = this.t.state.platforms.length > 0 ? this.t.state.platforms : ownPlatforms;
+    for (const id of ids) {
+      const t = this.t.ctx.kb.byId.get(id);
+      // "This may be the cause instead" is never the list of platforms or how to reach support.
+      if (!t || this.t.state.tried.includes(id) || NOT_ABOUT_A_STORE.has(id)) continue;
+      // Nor another error code's article once the code is known (typed, or the store's last
+      // error in a status check): PASSWORD_NOT_MATCH on screen is not INTERNAL_DATA_ERROR.
+      if (knownCodes.length > 0 && t.errorCodes.length > 0 && !t.errorCodes.some((c) => knownCodes.includes(c.toUpperCase()))) continue;
+      if (this.t.fitsPlatforms(t, platforms)) return t;
+    }
+    return undefined;
+  }
+}

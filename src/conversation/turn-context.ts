@@ -1,0 +1,308 @@
+import { BoundedCache } from '../bounded-cache';
+import { redact, redactMessage } from '../escalation/redact';
+import type { Translate } from '../i18n';
+import type { KnowledgeBase } from '../knowledge/load';
+import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
+import { topicsListingCode } from '../status/diagnose';
+import { DECISION } from '../matching/decide';
+import type { Explained, Matcher } from '../matching/matcher';
+import { parseEmailAddress } from '../escalation/email-address';
+import type { Act, Choice, CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
+import { onlySays, replyReaderFor, type Reply } from './replies';
+import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from './state';
+import { FIRST_WORDS, MENU_TOPICS } from './phrases';
+import type { Dialogs } from './dialogs/api';
+
+/**
+ * The conversation core: one turn plus the stored state gives the replies and the new state.
+ * Pure: no I/O, no clock (the turn carries its time), no channel specifics.
+ */
+
+export interface CoreContext {
+  kb: KnowledgeBase;
+  matcher: Matcher;
+  t: Translate;
+  supportEmail: string;
+  /** The outbox's reuse window (HANDOVER_REUSE_WINDOW_HOURS): a ticket this recent is the seller's open one. */
+  ticketOpenSeconds?: number;
+}
+
+export interface TurnResult {
+  messages: OutMessage[];
+  state: ConversationState;
+  events: CoreEvent[];
+  /** I/O the caller must do, then report back with a turn (kind 'ticket'). */
+  effect?: CoreEffect;
+}
+
+/**
+ * What the bot says is redacted too (it may repeat what the seller typed), but its lines are
+ * mostly the same few hundred texts of the locales and the knowledge base, each run through
+ * every pattern at every turn: the lines found clean are remembered (a line with a secret
+ * never is, so nothing secret stays in memory).
+ */
+const cleanBotLines = new BoundedCache<string, true>(2_000);
+
+export function redactBotLine(text: string): string {
+  if (cleanBotLines.get(text)) return text;
+  const { text: redacted, kinds } = redact(text);
+  if (kinds.length === 0 && redacted === text) cleanBotLines.set(text, true);
+  return redacted;
+}
+
+
+/**
+ * One turn being built: the state it changes, what it says, what happened, and the I/O it asks
+ * for. The dialogs (dialogs/) work on it; the engine routes the seller's turn to them.
+ */
+export abstract class TurnContext {
+  readonly messages: OutMessage[] = [];
+  readonly events: CoreEvent[] = [];
+  effect?: CoreEffect;
+  /** Set by the engine once the dialogs exist (each is given this context). */
+  dialogs!: Dialogs;
+
+  constructor(
+    readonly state: ConversationState,
+    readonly ctx: CoreContext,
+    readonly at: string,
+    readonly turn: Turn,
+  ) {}
+
+  get lang(): Language {
+    return this.state.lang ?? 'th';
+  }
+
+  /** Routes a button's action (or a typed answer taken as one). */
+  abstract action(action: string): void;
+  /** The open question again, or the menu. */
+  abstract askAgain(): void;
+  /** A message the bot found no answer to (small talk, off-topic, too vague). */
+  abstract nothingToAnswer(m: Explained): void;
+  /** Too little to pick a topic, though it is about a store connection: ask for more. */
+  abstract nothingToAnswerVague(): void;
+
+  /** The seller's typed words read as an answer to a question (knowledge/replies.yaml). */
+  reply(typed: string): Reply {
+    return replyReaderFor(this.ctx.kb.replies).read(typed);
+  }
+
+  tr(key: string, vars?: Record<string, unknown>): string {
+    return this.ctx.t(this.lang, key, vars);
+  }
+
+  result(): TurnResult {
+    return { messages: this.messages, state: this.state, events: this.events, effect: this.effect };
+  }
+
+  say(text: string, act: Act): void {
+    this.messages.push({ type: 'text', text, act });
+    this.botSaid(text);
+  }
+
+  offer(text: string, choices: Choice[], act: Act): void {
+    this.messages.push({ type: 'choices', text, choices, act });
+    this.state.offered = choices;
+    this.botSaid(`${text} [${choices.map((c) => c.label).join(' | ')}]`);
+  }
+
+  /** A password was announced: whatever comes now answers that; the question before it is open again. */
+  answerSecretExpected(): void {
+    const q = this.state.question;
+    if (q?.kind === 'secret-expected') this.state.question = q.then;
+  }
+
+  /** `redacted`: the text went through redact() already (it finds nothing more the second time). */
+  userSaid(text: string, redacted = false): void {
+    this.record('user', redacted ? text : redactMessage(text).text);
+  }
+
+  botSaid(text: string): void {
+    this.record('bot', redactBotLine(text));
+  }
+
+  record(from: 'user' | 'bot', redactedText: string): void {
+    const t = this.state.transcript;
+    t.push({ from, text: redactedText, at: this.at });
+    if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
+  }
+
+  /**
+   * A message about the problem, for the hand-over's "in their own words" when the seller gives
+   * no description: not a typed answer to a question ("ok", "ข้าม", "2"), a greeting or a bare
+   * request for a person.
+   */
+  aboutTheProblem(redactedText: string, m: Explained): void {
+    const a = m.analysis;
+    // "what now?", "hmm": no word about the problem.
+    if (a.smallTalk || a.noise || a.content.length === 0) return;
+    if (m.decision === 'escalate' && a.platforms.length === 0 && a.errorCodes.length === 0) return;
+    // An answer to a question ("ข้าม", "no", "ok") typed where none was asked: not the problem.
+    if (onlySays(this.reply(redactedText), 'skip', 'yes', 'send', 'no', 'cancel', 'later', 'thanks', 'fixed', 'not-fixed')) return;
+    const first = this.firstWords();
+    if (first.length < FIRST_WORDS) first.push(redactedText);
+  }
+
+  /** What the seller typed in their own words: not a button label, a note like "(sticker)" or an e-mail. */
+  isOwnWords(e: TranscriptEntry): boolean {
+    return e.from === 'user' && !/^\(.*\)$/.test(e.text) && !this.isButtonLabel(e.text) && !parseEmailAddress(e.text);
+  }
+
+  /** The first things the seller said about the problem (a state from before firstWords derives them from its transcript). */
+  firstWords(): string[] {
+    this.state.firstWords ??= this.state.transcript.filter((e) => this.isOwnWords(e)).map((e) => e.text).slice(0, FIRST_WORDS);
+    return this.state.firstWords;
+  }
+
+  /** A button that opens a topic: its title, and its short label where buttons are small. */
+  topicChoice(id: string): Choice {
+    const { title, label } = this.ctx.kb.byId.get(id)![this.lang];
+    return { label: title, ...(label ? { short: label } : {}), action: `topic:${id}` };
+  }
+
+  /** The menu; with `platforms`, only the common problems that can be theirs. */
+  menuChoices(platforms: readonly Platform[] = []): Choice[] {
+    const fits = (id: string) => {
+      const t = this.ctx.kb.byId.get(id);
+      return !!t && this.fitsPlatforms(t, platforms);
+    };
+    return [
+      ...(this.turn.accountId ? [{ label: this.tr('status.check'), action: 'status:check' }] : []),
+      ...MENU_TOPICS.filter(fits).map((id) => ({ label: this.tr(`menu.${id}`), action: `topic:${id}` })),
+      { label: this.tr('menu.handover'), action: 'handover' },
+    ];
+  }
+
+  welcome(again: boolean): void {
+    this.state.question = undefined;
+    this.offer(this.tr(again ? 'welcome.again' : 'welcome.text'), this.menuChoices(), 'menu');
+  }
+
+  handled(action: string): true {
+    this.action(action);
+    return true;
+  }
+
+  /**
+   * At the platform question, "อ้อ จริงๆ คือร้าน lazada หมดอายุ" (oh, actually my Lazada store
+   * expired) is another problem, not the platform of the one asked about: it says more than a
+   * platform's name and the matcher finds another topic in it.
+   */
+  anotherProblem(m: Explained, pending: string): boolean {
+    const a = m.analysis;
+    const moreThanAName = a.content.some((t) => !(a.platforms as string[]).includes(t));
+    const found = m.topic ?? (m.decision === 'clarify' ? m.candidates[0]?.topic : undefined);
+    return moreThanAName && found !== undefined && found !== pending;
+  }
+
+  namesSomethingNew(m: Explained): boolean {
+    const a = m.analysis;
+    return a.platforms.some((p) => !this.state.platforms.includes(p)) || a.errorCodes.some((c) => !this.state.errorCodes.includes(c));
+  }
+
+  /**
+   * A message naming no platform, in a conversation about one, is read with that platform when
+   * that turns "did you mean" into an answer ("it says consumer key invalid" after a WooCommerce
+   * article: Shopify's and WooCommerce's articles were about as likely; with WooCommerce, its
+   * API-key article).
+   */
+  inContext(m: Explained): Explained {
+    const platform = this.onlyPlatform();
+    if (m.decision !== 'clarify' || m.analysis.platforms.length > 0 || !platform) return m;
+    const again = this.explainOn(m.text, platform);
+    return again.decision === 'answer' ? again : m;
+  }
+
+  /** The seller's words matched again with a platform's name, as if they had written it. */
+  explainOn(text: string, platform: Platform): Explained {
+    return this.ctx.matcher.explain(`${text} ${PLATFORM_NAMES[platform]}`);
+  }
+
+  /** The one platform the conversation is about, if it knows exactly one. */
+  onlyPlatform(): Platform | undefined {
+    return this.state.platforms.length === 1 ? this.state.platforms[0] : undefined;
+  }
+
+  /** Whether a topic is for one of these platforms (or all); with none known, every topic is. */
+  fitsPlatforms(t: Topic, platforms: readonly Platform[]): boolean {
+    return platforms.length === 0 || t.platforms.includes('all') || t.platforms.some((p) => platforms.includes(p as Platform));
+  }
+
+  remember(m: Explained): void {
+    this.rememberEntities(m.analysis);
+    // The next best articles are the matcher's close runners-up, those "did you mean" would offer;
+    // one far behind shares a stray word ("never arrives": orders that never arrived after a
+    // reconnect, for a Shopee OTP) and the article's own related ones come first.
+    // A message that names no problem ("ไม่แน่ใจค่ะ" to the platform question) keeps the
+    // runners-up of the one that did: its own are stray words' matches.
+    if (m.decision !== 'answer' && m.decision !== 'clarify') return;
+    const best = m.candidates[0]?.confidence ?? 0;
+    this.state.alternatives = m.candidates.filter((c) => c.topic !== m.topic && c.confidence >= best - DECISION.clarifyWithin).map((c) => c.topic);
+  }
+
+  /**
+   * An article chosen by its button names what the seller sees: its error code, and its platform
+   * when it has one (the menu's PASSWORD_NOT_MATCH is Lazada's). The hand-over mail said
+   * "Platforms: none, error codes: none" for such a case.
+   */
+  rememberChosen(topic: Topic): void {
+    const specific = topic.platforms.filter((p): p is Platform => p !== 'all');
+    if (specific.length === 1) this.addPlatform(specific[0]!);
+    if (topic.errorCodes.length === 1 && !this.state.errorCodes.includes(topic.errorCodes[0]!)) this.state.errorCodes.push(topic.errorCodes[0]!);
+  }
+
+  rememberEntities(analysis: Explained['analysis']): void {
+    for (const p of analysis.platforms) this.addPlatform(p);
+    for (const c of analysis.errorCodes) {
+      if (this.state.errorCodes.includes(c)) continue;
+      this.state.errorCodes.push(c);
+      // A code only one platform shows (PASSWORD_NOT_MATCH is Lazada's) names the platform too:
+      // "this may be the cause instead" was otherwise any platform's article (Facebook's).
+      const owners = new Set(topicsListingCode(this.ctx.kb, c).flatMap((t) => t.platforms));
+      if (owners.size === 1) this.addPlatform([...owners][0]);
+    }
+  }
+
+  /** The open question again, if one is open (its buttons were gone with the new message). */
+  askAgainIfAsked(): void {
+    if (this.state.question) this.askAgain();
+  }
+
+  cancelChoice(): Choice {
+    return { label: this.tr('handover.cancel'), action: 'handover:cancel' };
+  }
+
+  /** No word about a problem in it: particles, filler, punctuation. */
+  saysNothing(text: string): boolean {
+    return this.ctx.matcher.analyse(text).content.length === 0;
+  }
+
+  isButtonLabel(text: string): boolean {
+    return ['handover.send', 'handover.notNow', 'handover.confirm', 'handover.skip', 'feedback.yes', 'feedback.no', 'feedback.yesInfo', 'feedback.noInfo', 'menu.handover'].some(
+      (k) => this.tr(k) === text,
+    );
+  }
+
+  addPlatform(platform: string): void {
+    if (PLATFORMS.includes(platform as Platform) && !this.state.platforms.includes(platform as Platform)) this.state.platforms.push(platform as Platform);
+  }
+
+  /**
+   * The problem is with support now: what comes next is another one. Its hand-over names only
+   * its own platforms, codes, articles and words (a Shopee OTP case after a Lazada one was
+   * mailed as "Lazada/Shopee INTERNAL_DATA_ERROR"), and its transcript starts here.
+   */
+  newProblem(): void {
+    Object.assign(this.state, { tried: [], notFixed: [], alternatives: [], platforms: [], errorCodes: [], firstWords: [], screenshots: [], misses: 0 });
+    this.state.topic = undefined;
+    // From the next turn: this one's lines (the seller's "Send", the ticket number) were the last case's.
+    this.state.startedAt = new Date(Date.parse(this.at) + 1).toISOString();
+  }
+
+  /** A message the bot could not help with; the second in a row brings the hand-over offer. */
+  miss(otherwise: () => void): void {
+    this.state.misses++;
+    if (this.state.misses >= 2) this.dialogs.handover.handover('two-misses');
+    else otherwise();
+  }
+}
