@@ -244,6 +244,17 @@ async function startBot(name: string, redis: boolean): Promise<ServerProcess> {
       LINE_CHANNEL_ACCESS_TOKEN: accessToken,
       LINE_API_BASE_URL: `http://127.0.0.1:${fake.port}`,
       LOG_LEVEL: 'warn',
+      // NODE_ENV=production requires a real deployment's settings; the benchmark's traffic
+      // uses none of them (no hand-over is mailed, no account is linked or checked).
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      MAIL_FROM: 'Bench <bench@example.com>',
+      CONNECTOR_API_URL: 'http://127.0.0.1:9',
+      CONNECTOR_API_KEY: 'bench',
+      LINE_LINK_LOGIN_URL: 'http://127.0.0.1:9/login',
+      LINK_CONFIRM_SECRET: 'bench',
+      // One load generator, one address: the per-address limits would measure themselves.
+      RATE_LIMIT_PER_MINUTE: '100000000',
       ...(redis ? { REDIS_URL: P.redisUrl } : {}),
     }),
   });

@@ -55,11 +55,15 @@ export class ReplyReader {
   }
 
   read(text: string): Reply {
-    const raw = phraseTokens(text);
+    // A long message is no answer alone; only its start can be one ("ไว้ก่อนค่ะ เดี๋ยวลอง..."):
+    // the words of its first part are enough (splitting a whole story cost 20 us a call).
+    const long = text.length > this.longest * 3 + 20;
+    const raw = phraseTokens(long ? text.slice(0, this.longest * 2 + 10) : text);
     if (raw.length === 0) return NO_REPLY;
     const tokens = raw.filter((t) => !this.ignore.has(t));
     // Nothing but particles ("จ้า", "ค่ะ"): read as they are.
-    return this.cover(tokens.length > 0 ? tokens : raw);
+    const reply = this.cover(tokens.length > 0 ? tokens : raw);
+    return long ? { ...reply, whole: false } : reply;
   }
 
   /** The phrasings the tokens start with, the longest at each position, until none fits. */

@@ -59,6 +59,7 @@ export abstract class TurnContext {
   readonly messages: OutMessage[] = [];
   readonly events: CoreEvent[] = [];
   effect?: CoreEffect;
+  private readonly replies = new Map<string, Reply>();
   /** Set by the engine once the dialogs exist (each is given this context). */
   dialogs!: Dialogs;
 
@@ -84,7 +85,10 @@ export abstract class TurnContext {
 
   /** The seller's typed words read as an answer to a question (knowledge/replies.yaml). */
   reply(typed: string): Reply {
-    return replyReaderFor(this.ctx.kb.replies).read(typed);
+    // Several checks of one turn read the same words: split them into words once.
+    let r = this.replies.get(typed);
+    if (!r) this.replies.set(typed, (r = replyReaderFor(this.ctx.kb.replies).read(typed)));
+    return r;
   }
 
   tr(key: string, vars?: Record<string, unknown>): string {

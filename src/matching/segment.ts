@@ -1,3 +1,4 @@
+import { BoundedCache } from '../bounded-cache';
 import { hasThai } from './normalise';
 
 /**
@@ -7,14 +8,27 @@ import { hasThai } from './normalise';
  */
 const thaiSegmenter = new Intl.Segmenter('th', { granularity: 'word' });
 
+/**
+ * ICU's dictionary segmenter is the costly part of reading a message, and a turn reads the same
+ * words more than once (the matcher, the reply to a question): Thai runs are remembered.
+ */
+const thaiWords = new BoundedCache<string, readonly string[]>(10_000);
+
+function thaiRun(chunk: string): readonly string[] {
+  let words = thaiWords.get(chunk);
+  if (!words) {
+    words = [...thaiSegmenter.segment(chunk)].filter((s) => s.isWordLike).map((s) => s.segment);
+    thaiWords.set(chunk, words);
+  }
+  return words;
+}
+
 export function segment(normalised: string): string[] {
   const out: string[] = [];
   for (const chunk of normalised.split(' ')) {
     if (!chunk) continue;
     if (hasThai(chunk)) {
-      for (const s of thaiSegmenter.segment(chunk)) {
-        if (s.isWordLike) out.push(s.segment);
-      }
+      out.push(...thaiRun(chunk));
     } else {
       for (const part of chunk.split('_')) if (part) out.push(part);
     }
