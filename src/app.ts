@@ -94,9 +94,11 @@ export function createApp(config: Config, log: Logger): App {
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds },
     store: conversations,
     idleTtlSeconds: CONVERSATION_TTL_SECONDS,
-    onTurnDone: (turn, seconds) => {
+    onTurnDone: (turn, seconds, messages) => {
       metrics.turnSeconds.observe({ channel: turn.channel }, seconds);
-      log.debug({ requestId: turn.requestId, channel: turn.channel, kind: turn.kind, ms: Math.round(seconds * 1000) }, 'turn done');
+      metrics.observeReplies(turn, messages);
+      const acts = messages.map((m) => m.act);
+      log.debug({ requestId: turn.requestId, channel: turn.channel, kind: turn.kind, acts, ms: Math.round(seconds * 1000) }, 'turn done');
     },
     onEvents: (turn, events) => {
       metrics.observeTurn(turn, events);

@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import type { CoreEvent, Turn } from './conversation/messages';
+import type { CoreEvent, OutMessage, Turn } from './conversation/messages';
 import type { MailService } from './escalation/sender';
 import type { Matcher } from './matching/matcher';
 
@@ -10,6 +10,12 @@ export class Metrics {
     name: 'bot_messages_total',
     help: "Seller turns, one each, by channel and decision: the match's (answer, clarify, escalate, none, vague) for a typed message it decided, reply for one answering the bot's question or a command, else the kind (button, start, sticker, image, file, other)",
     labelNames: ['channel', 'decision'] as const,
+    registers: [this.registry],
+  });
+  readonly replies = new client.Counter({
+    name: 'bot_replies_total',
+    help: "The bot's messages, by channel and act (answer:<topic>, ask-feedback, handover-offer, ask-email, ticket, ...: ../shared/eval/CONVERSATIONS.md)",
+    labelNames: ['channel', 'act'] as const,
     registers: [this.registry],
   });
   readonly turnEvents = new client.Counter({
@@ -119,6 +125,11 @@ export class Metrics {
         };
       },
     });
+  }
+
+  /** Counts the bot's messages of one turn by what they do. */
+  observeReplies(turn: Turn, messages: readonly OutMessage[]): void {
+    for (const m of messages) this.replies.inc({ channel: turn.channel, act: m.act });
   }
 
   /** Counts one seller turn and what the core reported for it. */

@@ -19,7 +19,7 @@ export interface BotServiceOptions {
   /** Once per seller turn (its follow-ups included), with what the core reported, maybe nothing. */
   onEvents?: (turn: Turn, events: CoreEvent[]) => void;
   /** How long the turn took end to end (state, core, effects, save), in seconds. */
-  onTurnDone?: (turn: Turn, seconds: number) => void;
+  onTurnDone?: (turn: Turn, seconds: number, messages: readonly OutMessage[]) => void;
   /** Files the hand-over durably (outbox) and answers with the ticket; the seller hears of it only after. */
   escalate?: (c: EscalationCase) => Promise<TicketResult>;
   /** Reads the seller's stores from the connector API (only for a proven account). */
@@ -84,7 +84,7 @@ export class BotService implements Bot {
     if (held) await held.save(state, this.opts.idleTtlSeconds, result.state.transcript);
     else await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
     this.opts.onEvents?.(turn, events);
-    this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9);
+    this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9, messages);
     return messages;
   }
 

@@ -58,6 +58,10 @@ describe('health and metrics on embedded storage', () => {
     // The off-topic and the unclear message are messages too, not only the answered one.
     for (const decision of ['answer', 'clarify', 'none']) expect(text).toMatch(new RegExp(`bot_messages_total\\{channel="web",decision="${decision}"\\} 1\\b`));
     expect(text).toMatch(/bot_turn_events_total\{channel="web",event="answered"\} 1\b/);
+    // What the bot said, by act: the article, its question, the welcome of each chat.
+    expect(text).toMatch(/bot_replies_total\{channel="web",act="answer:connection-expired"\} 1\b/);
+    expect(text).toMatch(/bot_replies_total\{channel="web",act="ask-feedback"\} 1\b/);
+    expect(text).toMatch(/bot_replies_total\{channel="web",act="menu"\} \d+/);
     expect(text).toMatch(/bot_match_duration_seconds_count [1-9]/);
     expect(text).toMatch(/bot_turn_duration_seconds_count\{channel="web"\} [1-9]/);
     expect(text).toMatch(/bot_mail_queue_depth 0/);
