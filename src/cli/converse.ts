@@ -2,9 +2,9 @@
  * npm run --silent converse -- FILE   plays scripted conversations, one JSON object per line out
  * (format: ../shared/eval/CONVERSATIONS.md)
  */
-import { once } from 'node:events';
 import path from 'node:path';
 import { ConversationPlayer, readScripts } from './conversation-player';
+import { runCommand, writeLine } from './run-command';
 
 async function main(argv: string[]): Promise<number> {
   const file = argv.find((a) => !a.startsWith('--'));
@@ -17,8 +17,7 @@ async function main(argv: string[]): Promise<number> {
   await player.start();
   try {
     for (const [i, script] of scripts.entries()) {
-      const line = `${JSON.stringify(await player.play(script, i + 1))}\n`;
-      if (!process.stdout.write(line)) await once(process.stdout, 'drain');
+      await writeLine(JSON.stringify(await player.play(script, i + 1)));
     }
   } finally {
     await player.close();
@@ -26,17 +25,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  process.exit(0);
-});
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: Error) => {
-    console.error(err.message);
-    process.exitCode = 1;
-  },
-);
+runCommand(main);

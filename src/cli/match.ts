@@ -2,9 +2,9 @@
  * npm run --silent match -- --jsonl FILE   batch matching, one JSON object per input line
  * npm run --silent match -- "some text"    one message, with the reasons for the decision
  */
-import { once } from 'node:events';
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { runCommand, writeLine } from './run-command';
 import { loadConfig } from '../config';
 import { loadKnowledge } from '../knowledge/load';
 import { Matcher } from '../matching/matcher';
@@ -29,10 +29,7 @@ async function main(argv: string[]): Promise<number> {
       }
       if (typeof text !== 'string') throw new Error(`${file}:${lineNo}: "text" must be a string`);
       const r = matcher.match(text);
-      // Line by line, waiting when the pipe is full: 100,000 lines must not sit in memory at once.
-      if (!process.stdout.write(`${JSON.stringify({ text, topic: r.topic, confidence: r.confidence, decision: r.decision, candidates: r.candidates })}\n`)) {
-        await once(process.stdout, 'drain');
-      }
+      await writeLine(JSON.stringify({ text, topic: r.topic, confidence: r.confidence, decision: r.decision, candidates: r.candidates }));
     }
     return 0;
   }
@@ -63,20 +60,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-// A reader that stopped reading (`| head -1`) is no error: nothing more is wanted.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  process.exit(0);
-});
-
-// exitCode, not exit(): exit() ends the process before a pipe has taken what stdout still holds
-// (`match --jsonl FILE | wc -l` printed 214 of 10,000 lines).
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: Error) => {
-    console.error(err.message);
-    process.exitCode = 1;
-  },
-);
+runCommand(main);
