@@ -4,9 +4,9 @@
  * the seller's turn: secrets and language first, then commands, then the open question's
  * dialog (dialogs/), then matching; the dialogs do the rest.
  */
-import { withoutMasks } from '../escalation/redact';
+import { withoutMasks, type SecretKind } from '../escalation/redact';
 import { hear } from './hearing';
-import { PLATFORM_NAMES, type Platform } from '../knowledge/schema';
+import type { Platform } from '../knowledge/schema';
 import type { Explained } from '../matching/matcher';
 import { hasThai } from '../matching/normalise';
 import { parseEmailAddress } from '../escalation/email-address';
@@ -14,12 +14,7 @@ import type { Turn } from './messages';
 import { onlySays } from './replies';
 import { migrate, newState, type ConversationState, type StoredState } from './state';
 import {
-  ANOTHER_WAY,
-  ASK_MORE,
-  CHECK_STORES,
-  choiceNumber,
   ENGLISH_SECRET_LABELS,
-  MENU,
   NO,
   NOT_ABOUT_A_STORE,
   SECRET_LABELS,
@@ -27,7 +22,6 @@ import {
   TO_ENGLISH,
   TO_THAI,
   UNKNOWN_CODE,
-  UNSURE,
   writesEnglish,
 } from './phrases';
 import { TurnContext, type CoreContext, type TurnResult } from './turn-context';
@@ -36,6 +30,8 @@ import { PlatformDialog } from './dialogs/platform';
 import { ClarifyDialog } from './dialogs/clarify';
 import { HandoverDialog } from './dialogs/handover';
 import { StatusDialog } from './dialogs/status';
+import { Commands } from './commands';
+import { NoAnswer } from './no-answer';
 
 export { redactBotLine, type CoreContext, type TurnResult } from './turn-context';
 export { choiceNumber, MAX_DESCRIPTION, MENU_TOPICS, writesEnglish } from './phrases';
@@ -100,7 +96,49 @@ function labelOf(state: ConversationState, action: string | undefined): string |
   return state.offered.find((c) => c.action === action)?.label;
 }
 
+/** One typed message as the steps read it: masked text, what was masked, and the match once made. */
+interface Reading {
+  text: string;
+  kinds: SecretKind[];
+  typed: string;
+  m?: Explained;
+}
+
+/**
+ * The order in which a typed message is read: the first step that answers it ends the turn.
+ * Precedence is this list, not the order of checks in code: secrets and the language first,
+ * then the commands and words that answer the open question, then what the matcher found.
+ */
+const TEXT_STEPS = [
+  'language',
+  'secret',
+  'announcedPassword',
+  'languageRequest',
+  'command',
+  'match',
+  'feedbackAnswer',
+  'openQuestion',
+  'checkStoresFirst',
+  'onlyAboutTheSecret',
+  'unknownErrorCode',
+  'checkedPlatform',
+  'decision',
+] as const satisfies readonly (keyof TurnBuilder)[];
+
+const decisionOf = (m: Explained) => (m.vague ? 'vague' : m.decision);
+
 class TurnBuilder extends TurnContext {
+  private readonly commands = new Commands(this);
+  private readonly noAnswer = new NoAnswer(this);
+
+  nothingToAnswer(m: Explained): void {
+    this.noAnswer.nothing(m);
+  }
+
+  nothingToAnswerVague(): void {
+    this.noAnswer.vague();
+  }
+
   constructor(state: ConversationState, ctx: CoreContext, at: string, turn: Turn) {
     super(state, ctx, at, turn);
     this.dialogs = {
@@ -112,218 +150,186 @@ class TurnBuilder extends TurnContext {
     };
   }
 
+  /**
+   * A typed message, read by the steps of TEXT_STEPS in their order until one answers it:
+   * secrets and the language first, then commands and the open question, then matching.
+   */
   text(raw: string): void {
     // A whole message: one word that looks like a password is one ("sunflower2020" alone), and
     // after "นี่รหัสผ่านนะคะ" the next short message is one whatever it looks like.
     const { text, kinds } = hear(raw, this.state.question);
     this.answerSecretExpected();
     this.userSaid(text, true);
-    // What the seller said besides the secrets and their labels: "pw: ..." tells neither the
-    // problem nor the language (the mask's own English words would switch a Thai chat, and so
-    // would an English label: "รหัส lazada ของหนู ..." is Thai).
-    const said = kinds.length > 0 ? withoutMasks(text).replace(SECRET_LABELS, ' ') : text;
-    const forLanguage = kinds.length > 0 ? withoutMasks(text).replace(ENGLISH_SECRET_LABELS, ' ') : text;
-    // The language first: the warning below is said in it (an English first message with a
-    // password got the warning in Thai and the article in English). A short request to switch
-    // ("English please") is taken below and pins it. An e-mail address or a typed answer to the
-    // e-mail question says nothing about language.
-    const answeringEmail = this.state.question?.kind === 'handover' && this.state.draft?.step === 'email';
-    // "my password is" announces a secret: its English words say nothing of the chat's language.
-    const announcing = onlySays(this.reply(text), 'password-next');
-    if (!this.state.langPinned && !answeringEmail && !announcing && !parseEmailAddress(text)) {
-      if (hasThai(forLanguage)) this.state.lang = 'th';
-      else if (writesEnglish(forLanguage, !this.state.typed)) this.state.lang = 'en';
-    }
-    if (kinds.length > 0) {
-      this.events.push({ type: 'secret-redacted', kinds });
-      this.messages.push({ type: 'text', text: this.tr('safety.secret'), act: 'secret-warning' });
-      this.botSaid(this.tr('safety.secret'));
-      // Nothing left but the secret: the warning is the whole answer, and the open question stays open.
-      if (!/[\p{L}\p{N}]/u.test(said)) return this.askAgainIfAsked();
-      // At the summary, the rest is more for support ("OTP ที่ได้คือ [code removed]" found the OTP
-      // article and the summary's buttons were gone).
-      if (this.state.question?.kind === 'handover' && this.state.draft?.step === 'confirm' && this.dialogs.handover.addToProblem(text)) return;
-    }
-
-    // "นี่รหัสผ่านนะคะ", "my password is": a password comes next. Said before it does: support never
-    // needs it here; the next message will be kept masked, and the open question waits.
-    if (announcing) {
-      const open = this.state.question;
-      const then = open?.kind === 'secret-expected' ? open.then : open;
-      this.state.question = { kind: 'secret-expected', ...(then ? { then } : {}) };
-      this.say(this.tr('safety.announced'), 'secret-warning');
-      return;
-    }
-
-    // A short request for a language switches and pins it; otherwise the script tells.
-    const switchTo = text.length >= 40 ? undefined : TO_ENGLISH.test(text) ? 'en' : TO_THAI.test(text) ? 'th' : undefined;
-    if (switchTo) {
-      this.state.lang = switchTo;
-      this.state.langPinned = true;
-      this.say(this.tr('language.switched'), 'language');
-      this.askAgain();
-      return;
-    }
-    this.state.typed = true;
-
-    const typed = text.trim();
-    if (this.typedCommand(typed)) return;
-    // "[password removed]" is the bot's own words: matched, it pulled towards the password articles.
-    const m = this.inContext(this.ctx.matcher.explain(kinds.length > 0 ? withoutMasks(text) : text));
-    // Before remember(): "No" shows the next of the alternatives of the article's own match.
-    if (this.dialogs.feedback.feedbackTyped(typed, m)) return;
-    this.remember(m);
-    if (this.questionAnswered(typed, text, m)) return;
-    this.aboutTheProblem(text, m);
-    const decision = m.vague ? 'vague' : m.decision;
-    this.events.push({ type: 'matched', decision });
-
-    // A linked seller describing a store problem, however vaguely ("เชื่อมต่อร้านไม่ได้"): look at
-    // the real stores before answering, or before asking for more.
-    const subject = m.topic ?? m.candidates[0]?.topic;
-    const aboutAStore = m.vague || ((m.decision === 'answer' || m.decision === 'clarify') && !!subject && !NOT_ABOUT_A_STORE.has(subject));
-    if (this.turn.accountId && aboutAStore && !this.dialogs.status.freshSnapshot()) {
-      this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision, candidates: m.candidates.map((c) => c.topic) };
-      this.effect = { type: 'check-status', accountId: this.turn.accountId };
-      return;
-    }
-
-    // "รหัสผ่านใหม่ที่เปลี่ยนคือ [password removed]": about the password, nothing the bot can place;
-    // the warning says what matters ("I only help with store connections" read oddly after it).
-    if (kinds.length > 0 && m.decision === 'none' && !m.vague) return this.askAgainIfAsked();
-
-    // An error code the knowledge base does not know ("ขึ้นรหัสข้อผิดพลาด 500100"): no article to
-    // guess from its other words (it was the PASSWORD_NOT_MATCH one, then "off-topic"); support's
-    // case, with the code in it.
-    const unknownCode = m.decision === 'none' && !m.analysis.smallTalk ? UNKNOWN_CODE.exec(text)?.[1] : undefined;
-    if (unknownCode && m.farFromOutOfScope) {
-      if (!this.state.errorCodes.includes(unknownCode)) this.state.errorCodes.push(unknownCode);
-      return this.dialogs.handover.handover('unknown-error');
-    }
-
-    // "แล้ว lazada ล่ะคะ" after a status check: the problem it found on that platform's store, not a guess.
-    const named = m.analysis.platforms.length === 1 ? m.analysis.platforms[0] : undefined;
-    const checked = named && (m.decision === 'clarify' || m.decision === 'none' || m.vague) ? this.dialogs.status.checkedProblem(named) : undefined;
-    if (checked) return this.dialogs.feedback.showArticle(checked);
-
-    switch (m.decision) {
-      case 'escalate':
-        return this.dialogs.handover.handover('asked');
-      case 'answer':
-        return this.dialogs.platform.answer(m);
-      case 'clarify':
-        return this.dialogs.clarify.clarify(m);
-      case 'none':
-        return this.nothingToAnswer(m);
-    }
+    const r: Reading = { text, kinds, typed: text.trim() };
+    for (const step of TEXT_STEPS) if (this[step](r)) return;
   }
 
   /**
-   * What a typed message does before any matching: "menu", the hand-over's questions answered in
-   * words, an e-mail address, a choice's number, "check my stores". True when it was handled.
+   * The language, before anything is said (an English first message with a password got the
+   * warning in Thai and the article in English). What the seller said besides the secrets and
+   * their labels tells it: the mask's own English words would switch a Thai chat, and so would
+   * an English label ("รหัส lazada ของหนู ..." is Thai). An e-mail address, a typed answer to the
+   * e-mail question or "my password is" says nothing about language. Never answers.
    */
-  typedCommand(typed: string): boolean {
-    // "menu", "เริ่มใหม่": the seller wants the choices again (a hand-over being prepared is dropped;
-    // nothing was sent). Matched, "menu" found the article whose steps name a menu.
-    if (MENU.test(typed)) {
-      this.state.draft = undefined;
-      this.action('menu');
-      return true;
+  language(r: Reading): boolean {
+    const forLanguage = r.kinds.length > 0 ? withoutMasks(r.text).replace(ENGLISH_SECRET_LABELS, ' ') : r.text;
+    const answeringEmail = this.state.question?.kind === 'handover' && this.state.draft?.step === 'email';
+    if (!this.state.langPinned && !answeringEmail && !this.announcesPassword(r) && !parseEmailAddress(r.text)) {
+      if (hasThai(forLanguage)) this.state.lang = 'th';
+      else if (writesEnglish(forLanguage, !this.state.typed)) this.state.lang = 'en';
     }
-    // "one more question", "ขอถามอีกเรื่อง": the question comes next. Matched, "another" (อีก)
-    // found the article about a store on another account.
-    if (ASK_MORE.test(typed) && this.state.question?.kind !== 'handover') {
-      this.welcome(true);
-      return true;
-    }
-    // "what else can I do", "มีวิธีอื่นไหม" with no article to be another way to: the choices.
-    // Matched, "can I" found the supported-platforms article ("can I connect X?").
-    if (!this.state.question && typed.length < SHORT_ANSWER && ANOTHER_WAY.test(typed) && this.saysNothing(typed.replace(ANOTHER_WAY, ''))) {
-      this.welcome(true);
-      return true;
-    }
-    const h = this.state.question?.kind === 'handover' ? this.state.draft : undefined;
-    if (h && this.dialogs.handover.typed(typed, h)) return true;
-    // A summary that an answer to another problem replaced still waits: "ส่งเลย" sends it (matched,
-    // "ส่ง" found the Shopee OTP article, whose phrasings say the code is not sent).
-    const reply = this.reply(typed);
-    // Only "send": "ok send it" at "did this fix it?" asks for the hand-over (feedbackTyped).
-    if (!h && onlySays(reply, 'send')) {
-      if (this.state.draft?.step === 'confirm') return this.handled('handover:confirm');
-      // Nothing prepared to send: say so, and offer the hand-over (matched, it was the Shopee OTP article).
-      this.offer(this.tr('handover.nothingToSend'), [
-        { label: this.tr('handover.send'), action: 'handover' },
-        { label: this.tr('menu.back'), action: 'menu' },
-      ], 'handover-offer');
-      return true;
-    }
-    // An address typed on its own, out of the blue: the seller wants support to write to them.
-    const address = this.state.question?.kind === 'handover' ? undefined : parseEmailAddress(typed);
-    if (address && typed.length <= address.length + 12) {
-      this.state.contactEmail = address;
-      this.dialogs.handover.handover('asked');
-      return true;
-    }
-    const number = choiceNumber(typed);
-    const choice = number === undefined ? undefined : this.state.offered[number - 1];
-    if (choice) return this.handled(choice.action);
-    if (CHECK_STORES.test(typed) && typed.length < 80) return this.handled('status:check');
     return false;
   }
+
+  /** "นี่รหัสผ่านนะคะ", "my password is" (replies.yaml's password-next). */
+  announcesPassword(r: Reading): boolean {
+    return onlySays(this.reply(r.text), 'password-next');
+  }
+
+  /** A secret typed: the warning; alone, the open question again; at the summary, more for support. */
+  secret(r: Reading): boolean {
+    if (r.kinds.length === 0) return false;
+    this.events.push({ type: 'secret-redacted', kinds: r.kinds });
+    this.messages.push({ type: 'text', text: this.tr('safety.secret'), act: 'secret-warning' });
+    this.botSaid(this.tr('safety.secret'));
+    const said = withoutMasks(r.text).replace(SECRET_LABELS, ' ');
+    // Nothing left but the secret: the warning is the whole answer, and the open question stays open.
+    if (!/[\p{L}\p{N}]/u.test(said)) {
+      this.askAgainIfAsked();
+      return true;
+    }
+    // At the summary, the rest is more for support ("OTP ที่ได้คือ [code removed]" found the OTP
+    // article and the summary's buttons were gone).
+    return this.state.question?.kind === 'handover' && this.state.draft?.step === 'confirm' && this.dialogs.handover.addToProblem(r.text);
+  }
+
+  /**
+   * "นี่รหัสผ่านนะคะ": a password comes next. Said before it does: BigSeller never needs it here;
+   * the next message will be kept masked, and the open question waits.
+   */
+  announcedPassword(r: Reading): boolean {
+    if (!this.announcesPassword(r)) return false;
+    const open = this.state.question;
+    const then = open?.kind === 'secret-expected' ? open.then : open;
+    this.state.question = { kind: 'secret-expected', ...(then ? { then } : {}) };
+    this.say(this.tr('safety.announced'), 'secret-warning');
+    return true;
+  }
+
+  /** A short request for a language switches and pins it; otherwise the script tells. */
+  languageRequest(r: Reading): boolean {
+    const switchTo = r.text.length >= 40 ? undefined : TO_ENGLISH.test(r.text) ? 'en' : TO_THAI.test(r.text) ? 'th' : undefined;
+    if (!switchTo) {
+      this.state.typed = true;
+      return false;
+    }
+    this.state.lang = switchTo;
+    this.state.langPinned = true;
+    this.say(this.tr('language.switched'), 'language');
+    this.askAgain();
+    return true;
+  }
+
+  /** What a typed message does before any matching (commands.ts). */
+  command(r: Reading): boolean {
+    return this.commands.typed(r.typed);
+  }
+
+  /** The message as the matcher reads it ("[password removed]" is the bot's words: left out). Never answers. */
+  match(r: Reading): boolean {
+    r.m = this.inContext(this.ctx.matcher.explain(r.kinds.length > 0 ? withoutMasks(r.text) : r.text));
+    return false;
+  }
+
+  /** "Did this fix it?" answered in words; before remember(): "No" shows the next of the article's own match. */
+  feedbackAnswer(r: Reading): boolean {
+    return this.dialogs.feedback.feedbackTyped(r.typed, r.m!);
+  }
+
+  /** The other open questions answered in words the matcher read. */
+  openQuestion(r: Reading): boolean {
+    this.remember(r.m!);
+    if (this.questionAnswered(r.typed, r.text, r.m!)) return true;
+    this.aboutTheProblem(r.text, r.m!);
+    this.events.push({ type: 'matched', decision: decisionOf(r.m!) });
+    return false;
+  }
+
+  /**
+   * A linked seller describing a store problem, however vaguely ("เชื่อมต่อร้านไม่ได้"): the real
+   * stores are looked at before answering, or before asking for more.
+   */
+  checkStoresFirst(r: Reading): boolean {
+    const m = r.m!;
+    const subject = m.topic ?? m.candidates[0]?.topic;
+    const aboutAStore = m.vague || ((m.decision === 'answer' || m.decision === 'clarify') && !!subject && !NOT_ABOUT_A_STORE.has(subject));
+    if (!this.turn.accountId || !aboutAStore || this.dialogs.status.freshSnapshot()) return false;
+    this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision: decisionOf(m), candidates: m.candidates.map((c) => c.topic) };
+    this.effect = { type: 'check-status', accountId: this.turn.accountId };
+    return true;
+  }
+
+  /**
+   * "รหัสผ่านใหม่ที่เปลี่ยนคือ [password removed]": about the password, nothing the bot can place;
+   * the warning said what matters ("I only help with store connections" read oddly after it).
+   */
+  onlyAboutTheSecret(r: Reading): boolean {
+    if (r.kinds.length === 0 || r.m!.decision !== 'none' || r.m!.vague) return false;
+    this.askAgainIfAsked();
+    return true;
+  }
+
+  /**
+   * An error code the knowledge base does not know ("ขึ้นรหัสข้อผิดพลาด 500100"): no article to
+   * guess from its other words (it was the PASSWORD_NOT_MATCH one, then "off-topic"); support's
+   * case, with the code in it.
+   */
+  unknownErrorCode(r: Reading): boolean {
+    const m = r.m!;
+    const code = m.decision === 'none' && !m.analysis.smallTalk ? UNKNOWN_CODE.exec(r.text)?.[1] : undefined;
+    if (!code || !m.farFromOutOfScope) return false;
+    if (!this.state.errorCodes.includes(code)) this.state.errorCodes.push(code);
+    this.dialogs.handover.handover('unknown-error');
+    return true;
+  }
+
+  /** "แล้ว lazada ล่ะคะ" after a status check: the problem it found on that platform's store, not a guess. */
+  checkedPlatform(r: Reading): boolean {
+    const m = r.m!;
+    const named = m.analysis.platforms.length === 1 ? m.analysis.platforms[0] : undefined;
+    const checked = named && (m.decision === 'clarify' || m.decision === 'none' || m.vague) ? this.dialogs.status.checkedProblem(named) : undefined;
+    if (!checked) return false;
+    this.dialogs.feedback.showArticle(checked);
+    return true;
+  }
+
+  /** What the matcher decided. Always answers. */
+  decision(r: Reading): boolean {
+    const m = r.m!;
+    if (m.decision === 'escalate') this.dialogs.handover.handover('asked');
+    else if (m.decision === 'answer') this.dialogs.platform.answer(m);
+    else if (m.decision === 'clarify') this.dialogs.clarify.clarify(m);
+    else this.nothingToAnswer(m);
+    return true;
+  }
+
+
+
 
   /** The platform question, the hand-over offer and "did you mean" answered in words the matcher finds no problem in. */
   questionAnswered(typed: string, text: string, m: Explained): boolean {
-    const question = this.state.question;
-    const awaiting = question?.kind;
-    const pendingTopic = question?.kind === 'platform' ? question.topic : undefined;
-    const handover = this.state.draft;
-    if (awaiting === 'platform' && pendingTopic && m.analysis.platforms.length > 0 && !this.anotherProblem(m, pendingTopic)) {
-      this.dialogs.platform.platformChosen(m.analysis.platforms[0]);
-      return true;
-    }
-    if (awaiting === 'handover' && handover && this.dialogs.handover.matched(typed, text, m, handover)) return true;
-    if (awaiting === 'handover' && handover?.step === 'email') return false;
-    if (m.decision !== 'none') return false;
-    if (typed.length >= SHORT_ANSWER) return false;
-    if (awaiting === 'clarify' && NO.test(typed)) return this.handled('none-of-these');
-    if (awaiting === 'platform' && pendingTopic && UNSURE.test(typed)) {
-      this.dialogs.platform.platformUnknown();
-      return true;
-    }
+    const q = this.state.question;
+    if (q?.kind === 'platform') return this.dialogs.platform.matched(typed, m, q.topic);
+    if (q?.kind === 'handover' && this.state.draft) return this.dialogs.handover.matched(typed, text, m, this.state.draft);
+    // "ไม่ใช่ทั้งหมด", "no" to "did you mean": none of these.
+    if (q?.kind === 'clarify' && m.decision === 'none' && typed.length < SHORT_ANSWER && NO.test(typed)) return this.handled('none-of-these');
     return false;
   }
 
-  nothingToAnswer(m: Explained): void {
-    const { analysis } = m;
-    if (analysis.smallTalk === 'greeting') return this.welcome(false);
-    if (analysis.smallTalk === 'thanks') return this.say(this.tr('smalltalk.thanks'), 'small-talk');
-    if (analysis.smallTalk === 'goodbye') return this.say(this.tr('smalltalk.goodbye'), 'small-talk');
-    if (analysis.noise) return this.say(this.tr('smalltalk.emoji'), 'small-talk');
-    // "hmm" to a question with choices: the same question again, no miss.
-    const awaiting = this.state.question?.kind;
-    const withChoices = (awaiting === 'feedback' || awaiting === 'platform' || awaiting === 'clarify') && this.state.offered.length > 0;
-    // "what now?", "แล้วต้องทำยังไงต่อคะ" at the hand-over offer or its summary: that question
-    // again, the case kept (it was the menu, or "off-topic", and the offer's buttons were gone).
-    const whatNow = analysis.content.length === 0 || (ANOTHER_WAY.test(m.text) && this.saysNothing(m.text.replace(ANOTHER_WAY, ' ')));
-    const step = awaiting === 'handover' && whatNow ? this.state.draft?.step : undefined;
-    if ((withChoices && analysis.content.length === 0) || step === 'offer' || step === 'confirm') return this.askAgain();
-    // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
-    // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
-    if (this.state.question && this.state.question.kind !== 'handover' && m.farFromOutOfScope) return this.nothingToAnswerVague();
-    // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
-    if (analysis.content.length === 0) return this.welcome(true);
-    if (m.vague) return this.nothingToAnswerVague();
-    this.miss(() => this.offer(this.tr('offtopic'), this.menuChoices(), 'out-of-scope'));
-  }
 
-  /** Too little to pick a topic, though it is about a store connection: ask for more (still a miss). */
-  nothingToAnswerVague(): void {
-    // The platform is not asked for again once the conversation knows it.
-    const platform = this.onlyPlatform();
-    const ask = platform ? this.tr('vagueOnPlatform', { platform: PLATFORM_NAMES[platform] }) : this.tr('vague');
-    // Nor are another platform's problems offered (Shopee's OTP in a Lazada conversation).
-    this.miss(() => this.offer(ask, this.menuChoices(this.state.platforms), 'ask-more'));
-  }
+
+
+
 
   action(action: string): void {
     const [kind, arg] = splitAction(action);

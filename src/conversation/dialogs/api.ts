@@ -23,6 +23,7 @@ export interface Dialogs {
     takePendingTopic(): { topic?: Topic; text?: string };
     platformChosen(platform: Platform | 'other'): void;
     platformUnknown(): void;
+    matched(typed: string, m: Explained, topic: string): boolean;
   };
   clarify: {
     clarify(m: Explained): void;

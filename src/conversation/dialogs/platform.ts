@@ -2,7 +2,7 @@ import { PLATFORM_NAMES, type Platform, type Topic } from '../../knowledge/schem
 import { DECISION } from '../../matching/decide';
 import type { Explained } from '../../matching/matcher';
 import type { Choice } from '../messages';
-import { NOT_ABOUT_A_STORE } from '../phrases';
+import { NOT_ABOUT_A_STORE, SHORT_ANSWER, UNSURE } from '../phrases';
 import type { TurnContext } from '../turn-context';
 
 /** "Which platform is the store on?": asked before an article that differs by platform, and its answers. */
@@ -71,5 +71,19 @@ export class PlatformDialog {
   platformUnknown(): void {
     const { topic: pending } = this.takePendingTopic();
     return pending ? this.t.dialogs.feedback.showArticle(pending) : this.t.welcome(true);
+  }
+
+  /**
+   * The platform question answered in words the matcher read: a platform named (and no other
+   * problem: "lazada ก็ขึ้น PASSWORD_NOT_MATCH" is one), or "not sure".
+   */
+  matched(typed: string, m: Explained, topic: string): boolean {
+    if (m.analysis.platforms.length > 0 && !this.t.anotherProblem(m, topic)) {
+      this.platformChosen(m.analysis.platforms[0]!);
+      return true;
+    }
+    if (m.decision !== 'none' || typed.length >= SHORT_ANSWER || !UNSURE.test(typed)) return false;
+    this.platformUnknown();
+    return true;
   }
 }

@@ -1,0 +1,44 @@
+import { PLATFORM_NAMES } from '../knowledge/schema';
+import type { Explained } from '../matching/matcher';
+import { ANOTHER_WAY } from './phrases';
+import type { TurnContext } from './turn-context';
+
+/**
+ * A message no dialog and no article answers: small talk, a filler to an open question (asked
+ * again), too little to pick a topic (asked for more), or off-topic; two misses in a row bring
+ * the hand-over offer.
+ */
+export class NoAnswer {
+  constructor(private readonly t: TurnContext) {}
+
+  nothing(m: Explained): void {
+    const { analysis } = m;
+    if (analysis.smallTalk === 'greeting') return this.t.welcome(false);
+    if (analysis.smallTalk === 'thanks') return this.t.say(this.t.tr('smalltalk.thanks'), 'small-talk');
+    if (analysis.smallTalk === 'goodbye') return this.t.say(this.t.tr('smalltalk.goodbye'), 'small-talk');
+    if (analysis.noise) return this.t.say(this.t.tr('smalltalk.emoji'), 'small-talk');
+    // "hmm" to a question with choices: the same question again, no miss.
+    const awaiting = this.t.state.question?.kind;
+    const withChoices = (awaiting === 'feedback' || awaiting === 'platform' || awaiting === 'clarify') && this.t.state.offered.length > 0;
+    // "what now?", "แล้วต้องทำยังไงต่อคะ" at the hand-over offer or its summary: that question
+    // again, the case kept (it was the menu, or "off-topic", and the offer's buttons were gone).
+    const whatNow = analysis.content.length === 0 || (ANOTHER_WAY.test(m.text) && this.t.saysNothing(m.text.replace(ANOTHER_WAY, ' ')));
+    const step = awaiting === 'handover' && whatNow ? this.t.state.draft?.step : undefined;
+    if ((withChoices && analysis.content.length === 0) || step === 'offer' || step === 'confirm') return this.t.askAgain();
+    // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
+    // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
+    if (this.t.state.question && this.t.state.question.kind !== 'handover' && m.farFromOutOfScope) return this.vague();
+    // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
+    if (analysis.content.length === 0) return this.t.welcome(true);
+    if (m.vague) return this.vague();
+    this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'));
+  }
+  /** Too little to pick a topic, though it is about a store connection: ask for more (still a miss). */
+  vague(): void {
+    // The platform is not asked for again once the conversation knows it.
+    const platform = this.t.onlyPlatform();
+    const ask = platform ? this.t.tr('vagueOnPlatform', { platform: PLATFORM_NAMES[platform] }) : this.t.tr('vague');
+    // Nor are another platform's problems offered (Shopee's OTP in a Lazada conversation).
+    this.t.miss(() => this.t.offer(ask, this.t.menuChoices(this.t.state.platforms), 'ask-more'));
+  }
+}
