@@ -140,6 +140,12 @@ export const lexiconSchema = z
     stopwords: z.object({ th: z.array(phrase), en: z.array(phrase) }).strict(),
     /** Phrases that mean "let me talk to a person". */
     handoverPhrases: z.array(phrase).min(1),
+    /**
+     * A request for a person said in other words: a word for the people of support and a word
+     * that asks, anywhere in the message ("อยากให้เจ้าหน้าที่ช่วยดูค่ะ", "can an agent check it").
+     */
+    handoverPeople: z.array(phrase).default([]),
+    handoverAsks: z.array(phrase).default([]),
     /** Small talk: greetings, thanks and goodbyes, answered kindly but never with an article. */
     smallTalk: z.object({ greetings: z.array(phrase), thanks: z.array(phrase), goodbyes: z.array(phrase).default([]) }).strict(),
   })

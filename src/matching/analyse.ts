@@ -113,7 +113,9 @@ export class Analyser {
     const platforms = [...new Set(tokens.filter((t) => lex.platformTokens.has(t)) as Platform[])];
     const errorCodes = this.findErrorCodes(content, raw);
     const squeezed = normalised.replace(/[\s_]/g, '');
-    const handover = lex.handover.some((p) => squeezed.includes(p));
+    const handover =
+      lex.handover.some((p) => squeezed.includes(p)) ||
+      (lex.handoverPeople.some((p) => squeezed.includes(p)) && lex.handoverAsks.some((p) => squeezed.includes(p)));
 
     // Small talk only when nothing but greetings, thanks, goodbyes and filler is left; "thanks, bye"
     // is a goodbye.

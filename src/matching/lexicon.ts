@@ -98,6 +98,9 @@ export interface CompiledLexicon {
   platformSpellings: { spelling: string; platform: Platform }[];
   stopwords: Set<string>;
   handover: string[];
+  /** A word for support's people and a word that asks, both in a message: a request for a person. */
+  handoverPeople: string[];
+  handoverAsks: string[];
   greetings: Set<string>;
   thanks: Set<string>;
   goodbyes: Set<string>;
@@ -152,6 +155,8 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     platformSpellings,
     stopwords,
     handover: lex.handoverPhrases.map(compact).filter(Boolean),
+    handoverPeople: lex.handoverPeople.map(compact).filter(Boolean),
+    handoverAsks: lex.handoverAsks.map(compact).filter(Boolean),
     greetings: new Set(lex.smallTalk.greetings.map(compact)),
     thanks: new Set(lex.smallTalk.thanks.map(compact)),
     goodbyes: new Set(lex.smallTalk.goodbyes.map(compact)),

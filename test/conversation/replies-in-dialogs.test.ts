@@ -54,3 +54,17 @@ describe('typed replies at the hand-over questions', () => {
     expect(ch.cases[0]!.problem.replace('เปลี่ยนรหัสแล้วก็ยังขึ้นอยู่ค่ะ', '')).not.toContain(send);
   });
 });
+
+describe('a request for a person in other words', () => {
+  it.each(['อยากให้เจ้าหน้าที่ช่วยดูค่ะ', 'รบกวนแอดมินช่วยเช็คให้หน่อยค่ะ', 'ขอเจ้าหน้าที่ตอบได้ไหมคะ'])('"%s" after an article gets the hand-over offer', async (text) => {
+    const ch = new RecordingChannel(`person-${text}`);
+    await ch.send('lazada ขึ้น INTERNAL_DATA_ERROR ค่ะ');
+    expect(actsOf(await ch.send(text))).toContain('handover-offer');
+  });
+
+  it('"พนักงาน" is the seller\'s own staff as often as support: not a request for a person', async () => {
+    const ch = new RecordingChannel('staff');
+    const out = await ch.send('พนักงานเก่าเอาร้านไปผูกกับบัญชีบิ๊กเซลเลอร์ของเขา จะเอาคืนยังไง');
+    expect(actsOf(out)).toContain('answer:store-bound-other-account');
+  });
+});
