@@ -30,7 +30,9 @@ export class NoAnswer {
     if (this.t.state.question && this.t.state.question.kind !== 'handover' && m.farFromOutOfScope) return this.vague();
     // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
     if (analysis.content.length === 0) return this.t.welcome(true);
-    if (m.vague) return this.vague();
+    // A platform, an error code or a connection word ("ร้านหลุดอีกแล้ว!!! ระบบห่วยมาก", a long
+    // story about the OTP): about the seller's store, so asked for more, never told off-topic.
+    if (m.vague || analysis.aboutAConnection) return this.vague();
     this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'));
   }
   /** Too little to pick a topic, though it is about a store connection: ask for more (still a miss). */

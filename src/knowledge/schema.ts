@@ -145,6 +145,11 @@ export const lexiconSchema = z
      * that asks, anywhere in the message ("อยากให้เจ้าหน้าที่ช่วยดูค่ะ", "can an agent check it").
      */
     handoverPeople: z.array(phrase).default([]),
+    /**
+     * Words that put a message about a store connection ("หลุด", "เชื่อม", "expired"): with one
+     * of them, a platform or an error code, a message is never told it is off-topic.
+     */
+    connectionWords: z.array(phrase).default([]),
     handoverAsks: z.array(phrase).default([]),
     /** Small talk: greetings, thanks and goodbyes, answered kindly but never with an article. */
     smallTalk: z.object({ greetings: z.array(phrase), thanks: z.array(phrase), goodbyes: z.array(phrase).default([]) }).strict(),

@@ -19,6 +19,8 @@ export interface Analysis {
   platforms: Platform[];
   errorCodes: string[];
   handover: boolean;
+  /** A platform, an error code or a connection word: the message is about a store connection. */
+  aboutAConnection: boolean;
   smallTalk: 'greeting' | 'thanks' | 'goodbye' | null;
   noise: boolean;
 }
@@ -113,6 +115,11 @@ export class Analyser {
     const platforms = [...new Set(tokens.filter((t) => lex.platformTokens.has(t)) as Platform[])];
     const errorCodes = this.findErrorCodes(content, raw);
     const squeezed = normalised.replace(/[\s_]/g, '');
+    const aboutAConnection =
+      platforms.length > 0 ||
+      errorCodes.length > 0 ||
+      lex.connectionWords.thai.some((w) => squeezed.includes(w)) ||
+      raw.some((t) => lex.connectionWords.latin.has(t));
     const handover =
       lex.handover.some((p) => squeezed.includes(p)) ||
       (lex.handoverPeople.some((p) => squeezed.includes(p)) && lex.handoverAsks.some((p) => squeezed.includes(p)));
@@ -143,6 +150,7 @@ export class Analyser {
       platforms,
       errorCodes,
       handover,
+      aboutAConnection,
       smallTalk,
       noise: normalised.replace(/[\s_]/g, '') === '',
     };

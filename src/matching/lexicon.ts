@@ -100,6 +100,8 @@ export interface CompiledLexicon {
   handover: string[];
   /** A word for support's people and a word that asks, both in a message: a request for a person. */
   handoverPeople: string[];
+  /** Compact, for Thai (found inside a run) and English (a whole token). */
+  connectionWords: { thai: string[]; latin: Set<string> };
   handoverAsks: string[];
   greetings: Set<string>;
   thanks: Set<string>;
@@ -156,6 +158,10 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     stopwords,
     handover: lex.handoverPhrases.map(compact).filter(Boolean),
     handoverPeople: lex.handoverPeople.map(compact).filter(Boolean),
+    connectionWords: {
+      thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),
+      latin: new Set(lex.connectionWords.map(compact).filter((w) => w && !/[\u0E00-\u0E7F]/u.test(w))),
+    },
     handoverAsks: lex.handoverAsks.map(compact).filter(Boolean),
     greetings: new Set(lex.smallTalk.greetings.map(compact)),
     thanks: new Set(lex.smallTalk.thanks.map(compact)),

@@ -68,3 +68,19 @@ describe('a request for a person in other words', () => {
     expect(actsOf(out)).toContain('answer:store-bound-other-account');
   });
 });
+
+describe('a message about a store connection is never told it is off-topic', () => {
+  it.each([
+    'ร้านหลุดอีกแล้ว!!! เป็นรอบที่สามของเดือนนี้ ระบบห่วยมาก',
+    'my lazada store is STILL disconnected. Fix it NOW',
+    'สวัสดีค่ะ คือว่าเมื่อวานพยายามเชื่อมร้านเข้ากับบิ๊กเซลเลอร์ค่ะ กดไปแล้วรอตั้งนาน ลองอีกทีเช้านี้ก็ยังไม่ได้ ตอนนี้ออเดอร์ค้างเยอะมากเลยค่ะ ช่วยหน่อยนะคะ',
+  ])('"%s"', async (text) => {
+    const out = await new RecordingChannel(`conn-${text.length}`).send(text);
+    expect(actsOf(out)).not.toContain('out-of-scope');
+  });
+
+  it.each(['ขอใบกำกับภาษีค่าแพ็กเกจค่ะ', 'ค่าส่ง kerry แพงจัง', 'how do I print shipping labels'])('"%s" still is', async (text) => {
+    const out = await new RecordingChannel(`oos-${text.length}`).send(text);
+    expect(actsOf(out)).toContain('out-of-scope');
+  });
+});
