@@ -67,4 +67,4 @@ describe('the player', () => {
 
 // Measured when the sets were added (see the README's conversation figures).
 const OWN_FLOOR = 79;
-const DEV_FLOOR = 85;
+const DEV_FLOOR = 87;

@@ -24,7 +24,7 @@ describe('typed replies at the hand-over questions', () => {
     expect(ch.cases).toHaveLength(0);
   });
 
-  it.each(['อ้าว ไม่ได้จะส่งเรื่องค่ะ แค่บ่นเฉยๆ', 'ขอบคุณค่า 🙏'])('"%s" at the e-mail question drops the hand-over', async (text) => {
+  it.each(['อ้าว ไม่ได้จะส่งเรื่องค่ะ แค่บ่นเฉยๆ', 'ขอบคุณค่า 🙏', 'ขอบคุณค่า 🙏 เดี๋ยวลองเองก่อนค่ะ', "thanks, I'll try it myself"])('"%s" at the e-mail question drops the hand-over', async (text) => {
     const ch = await atOffer(`email-${text}`);
     expect(actsOf(await ch.send('ส่งเลยค่ะ'))).toContain('ask-email');
     const out = await ch.send(text);

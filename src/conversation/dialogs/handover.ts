@@ -208,8 +208,9 @@ export class HandoverDialog {
     // "ยกเลิก", "ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน", "ไม่ได้จะส่งเรื่องค่ะ แค่บ่น": not now. At the
     // description a sentence starting so may be the problem itself ("ยกเลิกคำสั่งซื้อไม่ได้").
     if (onlySays(reply, 'cancel', 'later') || (h.step !== 'description' && startsWith(reply, 'cancel', 'later'))) return this.t.handled('handover:cancel');
-    // "ขอบคุณค่า 🙏" at the offer or the e-mail question: the seller is done, nothing to send.
-    if ((h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks')) return this.t.handled('handover:cancel');
+    // "ขอบคุณค่า 🙏", "ขอบคุณค่ะ เดี๋ยวลองเองก่อน" at the offer or the e-mail question: the seller is
+    // done for now, nothing to send.
+    if ((h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks', 'later', 'cancel')) return this.t.handled('handover:cancel');
     // An address typed at the offer says yes and answers the next question at once; at the
     // summary it replaces the one there. Anything else at the e-mail question is matched
     // first (questionAnswered).
