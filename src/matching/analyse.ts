@@ -34,6 +34,9 @@ interface ErrorPattern {
  * Turns a message into evidence: canonical tokens, platforms and error codes.
  * Built once from the lexicon and the knowledge base; analysing is pure and fast.
  */
+/** Latin words are found as whole tokens ("human"), Thai ones inside a run (no spaces in Thai). */
+const isLatin = (word: string) => !/[\u0E00-\u0E7F]/u.test(word);
+
 export class Analyser {
   private typos?: TypoIndex;
   private readonly errorPatterns: ErrorPattern[] = [];
@@ -115,14 +118,21 @@ export class Analyser {
     const platforms = [...new Set(tokens.filter((t) => lex.platformTokens.has(t)) as Platform[])];
     const errorCodes = this.findErrorCodes(content, raw);
     const squeezed = normalised.replace(/[\s_]/g, '');
+    // As the seller wrote it: the lexicon rewrites some Thai words into English ones (พนักงาน,
+    // the seller's own staff, becomes "admin").
+    const words = new Set(normalised.split(' '));
+    // A Thai word is one of the message's words ("ขอ", not inside "ของ"); a Thai phrase of
+    // several words ("ช่วยดู") is found in the run, however the splitter cut it.
+    const rawWords = new Set(raw);
+    const said = (p: string) => (isLatin(p) ? words.has(p) : rawWords.has(p) || (segment(p).length > 1 && squeezed.includes(p)));
     const aboutAConnection =
       platforms.length > 0 ||
       errorCodes.length > 0 ||
       lex.connectionWords.thai.some((w) => squeezed.includes(w)) ||
-      raw.some((t) => lex.connectionWords.latin.has(t));
+      [...words].some((t) => lex.connectionWords.latin.has(t));
     const handover =
       lex.handover.some((p) => squeezed.includes(p)) ||
-      (lex.handoverPeople.some((p) => squeezed.includes(p)) && lex.handoverAsks.some((p) => squeezed.includes(p)));
+      (lex.handoverPeople.some(said) && lex.handoverAsks.some(said));
 
     // Small talk only when nothing but greetings, thanks, goodbyes and filler is left; "thanks, bye"
     // is a goodbye.

@@ -56,17 +56,19 @@ describe('typed replies at the hand-over questions', () => {
 });
 
 describe('a request for a person in other words', () => {
-  it.each(['อยากให้เจ้าหน้าที่ช่วยดูค่ะ', 'รบกวนแอดมินช่วยเช็คให้หน่อยค่ะ', 'ขอเจ้าหน้าที่ตอบได้ไหมคะ'])('"%s" after an article gets the hand-over offer', async (text) => {
+  it.each(['อยากให้เจ้าหน้าที่ช่วยดูค่ะ', 'รบกวนแอดมินช่วยเช็คให้หน่อยค่ะ', 'ขอเจ้าหน้าที่ตอบได้ไหมคะ', 'ขอคุยกับ human ได้ไหมคะ', 'need a person to help me with this'])('"%s" after an article gets the hand-over offer', async (text) => {
     const ch = new RecordingChannel(`person-${text}`);
     await ch.send('lazada ขึ้น INTERNAL_DATA_ERROR ค่ะ');
     expect(actsOf(await ch.send(text))).toContain('handover-offer');
   });
 
-  it('"พนักงาน" is the seller\'s own staff as often as support: not a request for a person', async () => {
-    const ch = new RecordingChannel('staff');
-    const out = await ch.send('พนักงานเก่าเอาร้านไปผูกกับบัญชีบิ๊กเซลเลอร์ของเขา จะเอาคืนยังไง');
-    expect(actsOf(out)).toContain('answer:store-bound-other-account');
-  });
+  it.each(['พนักงานเก่าเอาร้านไปผูกกับบัญชีบิ๊กเซลเลอร์ของเขา จะเอาคืนยังไง', 'ร้านผูกกับบัญชีของแอดมินคนเก่า'])(
+    '"%s": the seller\'s own staff, and "ขอ" inside "ของ", are no request for a person',
+    async (text) => {
+      const out = await new RecordingChannel(`staff-${text.length}`).send(text);
+      expect(actsOf(out)).toContain('answer:store-bound-other-account');
+    },
+  );
 });
 
 describe('a message about a store connection is never told it is off-topic', () => {
