@@ -116,6 +116,7 @@ const TEXT_STEPS = [
   'languageRequest',
   'command',
   'match',
+  'moreWords',
   'feedbackAnswer',
   'openQuestion',
   'checkStoresFirst',
@@ -238,6 +239,19 @@ class TurnBuilder extends TurnContext {
   /** The message as the matcher reads it ("[password removed]" is the bot's words: left out). Never answers. */
   match(r: Reading): boolean {
     r.m = this.inContext(this.ctx.matcher.explain(r.kinds.length > 0 ? withoutMasks(r.text) : r.text));
+    return false;
+  }
+
+  /**
+   * The answer to "tell me a little more": the new words with the ones before ("ร้าน disconnect
+   * เองค่ะ" then "ติ๊กต๊อกค่ะ" is the TikTok renewal article, where "ติ๊กต๊อกค่ะ" alone is "did you
+   * mean" among TikTok's). Taken only when together they make an answer. Never answers itself.
+   */
+  moreWords(r: Reading): boolean {
+    const q = this.state.question;
+    if (q?.kind !== 'more' || r.m!.decision === 'answer' || r.m!.decision === 'escalate') return false;
+    const together = this.inContext(this.ctx.matcher.explain(`${q.text} ${r.kinds.length > 0 ? withoutMasks(r.text) : r.text}`));
+    if (together.decision === 'answer') r.m = together;
     return false;
   }
 

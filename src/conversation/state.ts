@@ -20,6 +20,11 @@ export type OpenQuestion =
   /** The hand-over's question: the one its draft's step names. */
   | { kind: 'handover' }
   /**
+   * "Tell me a little more (which platform? what does it say?)" after `text` (secrets removed),
+   * too little to pick an article: the next words are read with it.
+   */
+  | { kind: 'more'; text: string }
+  /**
    * The seller announced a password ("นี่รหัสผ่านนะคะ"): their next short message is taken for
    * one whatever it looks like; `then` is the question that was open before, asked again after.
    */

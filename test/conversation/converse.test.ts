@@ -66,5 +66,5 @@ describe('the player', () => {
 });
 
 // Measured when the sets were added (see the README's conversation figures).
-const OWN_FLOOR = 84;
+const OWN_FLOOR = 85;
 const DEV_FLOOR = 87;

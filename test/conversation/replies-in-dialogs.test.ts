@@ -86,3 +86,19 @@ describe('a message about a store connection is never told it is off-topic', () 
     expect(actsOf(out)).toContain('out-of-scope');
   });
 });
+
+describe('"tell me a little more" answered with the missing words', () => {
+  it('reads the platform named next with the words before it', async () => {
+    const ch = new RecordingChannel('more-tiktok');
+    expect(actsOf(await ch.send('ร้าน disconnect เองเลยค่ะ งงมาก'))).toContain('ask-more');
+    expect((await ch.state())!.question).toMatchObject({ kind: 'more' });
+    const out = await ch.send('ติ๊กต๊อกค่ะ');
+    expect(actsOf(out).some((a) => a.startsWith('answer:'))).toBe(true);
+  });
+
+  it('leaves an open question alone, and a new problem is read on its own', async () => {
+    const ch = new RecordingChannel('more-new');
+    await ch.send('ร้าน disconnect เองเลยค่ะ งงมาก');
+    expect(actsOf(await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ'))).toContain('answer:lazada-password-not-match');
+  });
+});
