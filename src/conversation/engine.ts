@@ -6,24 +6,14 @@
  */
 import { withoutMasks, type SecretKind } from '../escalation/redact';
 import { hear } from './hearing';
+import { languageOfMessage, languageRequested } from './language';
 import type { Platform } from '../knowledge/schema';
 import type { Explained } from '../matching/matcher';
-import { hasThai } from '../matching/normalise';
 import { parseEmailAddress } from '../escalation/email-address';
 import type { Turn } from './messages';
 import { onlySays } from './replies';
 import { migrate, newState, type ConversationState, type StoredState } from './state';
-import {
-  ENGLISH_SECRET_LABELS,
-  NO,
-  NOT_ABOUT_A_STORE,
-  SECRET_LABELS,
-  SHORT_ANSWER,
-  TO_ENGLISH,
-  TO_THAI,
-  UNKNOWN_CODE,
-  writesEnglish,
-} from './phrases';
+import { NO, NOT_ABOUT_A_STORE, SECRET_LABELS, SHORT_ANSWER, UNKNOWN_CODE } from './phrases';
 import { TurnContext, type CoreContext, type TurnResult } from './turn-context';
 import { FeedbackDialog } from './dialogs/feedback';
 import { PlatformDialog } from './dialogs/platform';
@@ -34,8 +24,8 @@ import { Commands } from './commands';
 import { NoAnswer } from './no-answer';
 
 export { redactBotLine, type CoreContext, type TurnResult } from './turn-context';
-export { choiceNumber, MAX_DESCRIPTION, MENU_TOPICS, writesEnglish } from './phrases';
-
+export { choiceNumber, MAX_DESCRIPTION, MENU_TOPICS } from './phrases';
+export { writesEnglish } from './language';
 
 /**
  * `previous` is left as it was, unless `owned`: the caller hands it over (a state just read
@@ -173,11 +163,9 @@ class TurnBuilder extends TurnContext {
    * e-mail question or "my password is" says nothing about language. Never answers.
    */
   language(r: Reading): boolean {
-    const forLanguage = r.kinds.length > 0 ? withoutMasks(r.text).replace(ENGLISH_SECRET_LABELS, ' ') : r.text;
     const answeringEmail = this.state.question?.kind === 'handover' && this.state.draft?.step === 'email';
     if (!this.state.langPinned && !answeringEmail && !this.announcesPassword(r) && !parseEmailAddress(r.text)) {
-      if (hasThai(forLanguage)) this.state.lang = 'th';
-      else if (writesEnglish(forLanguage, !this.state.typed)) this.state.lang = 'en';
+      this.state.lang = languageOfMessage(r.text, r.kinds.length > 0, !this.state.typed) ?? this.state.lang;
     }
     return false;
   }
@@ -219,7 +207,7 @@ class TurnBuilder extends TurnContext {
 
   /** A short request for a language switches and pins it; otherwise the script tells. */
   languageRequest(r: Reading): boolean {
-    const switchTo = r.text.length >= 40 ? undefined : TO_ENGLISH.test(r.text) ? 'en' : TO_THAI.test(r.text) ? 'th' : undefined;
+    const switchTo = languageRequested(r.text);
     if (!switchTo) {
       this.state.typed = true;
       return false;
@@ -262,9 +250,9 @@ class TurnBuilder extends TurnContext {
 
   /** The other open questions answered in words the matcher read. */
   openQuestion(r: Reading): boolean {
-    this.remember(r.m!);
+    this.memory.remember(r.m!);
     if (this.questionAnswered(r.typed, r.text, r.m!)) return true;
-    this.aboutTheProblem(r.text, r.m!);
+    this.memory.aboutTheProblem(r.text, r.m!);
     this.events.push({ type: 'matched', decision: decisionOf(r.m!) });
     return false;
   }
@@ -353,7 +341,7 @@ class TurnBuilder extends TurnContext {
       case 'topic': {
         const topic = this.ctx.kb.byId.get(arg);
         if (!topic) return this.welcome(true);
-        this.rememberChosen(topic);
+        this.memory.rememberChosen(topic);
         return this.dialogs.feedback.showArticle(topic);
       }
       case 'feedback':

@@ -20,7 +20,6 @@ export const MENU_TOPICS = [
   'store-bound-other-account',
 ] as const;
 
-
 // \b does not work after Thai letters (they are not \w), hence the split alternatives.
 export const YES = /^(?:(?:yes|yep|yeah|ok(?:ay)?|it works?|worked|fixed|solved|done)\b|ใช่|ได้แล้ว|หายแล้ว|เรียบร้อย|โอเค|แก้ได้แล้ว|(?:ค่ะ|ครับ|คะ|จ้า)\s*$)/i;
 export const NO = /^(?:(?:no|nope|not yet|didn'?t work|still not)\b|ไม่ได้|ยังไม่ได้|ยังไม่หาย|ไม่หาย|ยังเหมือนเดิม|ไม่)/i;
@@ -70,29 +69,9 @@ export function choiceNumber(typed: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Error codes are written as the platform shows them, whatever language the seller writes in. */
-export const ERROR_CODE_LIKE = /\b[A-Z0-9]+(?:_[A-Z0-9]+)+\b/g;
-
-/**
- * Whether a message without Thai moves the conversation to English. The seller's first message
- * decides on any English word; after that it takes two besides the chat words below, so a Thai
- * seller's "ok", "thank you" or a pasted PASSWORD_NOT_MATCH does not turn the conversation into English.
- */
-export function writesEnglish(text: string, firstMessage: boolean): boolean {
-  if (firstMessage) return /[a-z]{2,}/i.test(text);
-  const words = text.replace(ERROR_CODE_LIKE, ' ').match(/[a-z]{2,}/gi) ?? [];
-  return words.filter((w) => !CHAT_WORDS.has(w.toLowerCase())).length >= 2;
-}
-
 /** "error 500100", "error code: E-1002", "ข้อผิดพลาด 500100": a code after the word error (its first group). */
 export const UNKNOWN_CODE = /(?:\berror|\berr|ข้อผิดพลาด)\s*(?:code|no\.?)?\s*[:：#]?\s*([A-Za-z]{0,4}[-_]?\d[\w-]{1,15})/iu;
 /** The English words of a secret's label ("my password is"). */
 export const SECRET_LABEL_WORDS = 'my|the|is|pass(?:word|wd|code)?|pwd|pw|otp|code|pin|user(?:name)?|login|id';
-/** The English labels of a secret ("my password was"): no sign of the language a seller writes in. */
-export const ENGLISH_SECRET_LABELS = new RegExp(String.raw`\b(?:${SECRET_LABEL_WORDS}|was)\b`, 'giu');
 /** A secret's labels and the little words around them ("my password is", "รหัสผ่านคือ ... ค่ะ"). */
 export const SECRET_LABELS = new RegExp(String.raw`\b(?:${SECRET_LABEL_WORDS})\b|รหัส\s*ผ่าน|รหัส|พาสเวิร์ด|พาส|โค้ด|คือ|เป็น|ของ(?:ฉัน|หนู|เรา|ผม)|ค่ะ|คะ|ครับ|นะ|จ้า|[:=：]`, 'giu');
-/** English words Thai sellers use in Thai chats ("ok", "thank you"): they say nothing of the language. */
-export const CHAT_WORDS = new Set(['ok', 'okay', 'yes', 'no', 'thanks', 'thank', 'thx', 'you', 'pls', 'please', 'hi', 'hello', 'bye', 'sorry', 'admin']);
-export const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
-export const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;

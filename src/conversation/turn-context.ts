@@ -2,15 +2,13 @@ import { BoundedCache } from '../bounded-cache';
 import { redact, redactMessage } from '../escalation/redact';
 import type { Translate } from '../i18n';
 import type { KnowledgeBase } from '../knowledge/load';
-import { PLATFORM_NAMES, PLATFORMS, type Language, type Platform, type Topic } from '../knowledge/schema';
-import { topicsListingCode } from '../status/diagnose';
-import { DECISION } from '../matching/decide';
+import { PLATFORM_NAMES, type Language, type Platform, type Topic } from '../knowledge/schema';
 import type { Explained, Matcher } from '../matching/matcher';
-import { parseEmailAddress } from '../escalation/email-address';
 import type { Act, Choice, CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
-import { onlySays, replyReaderFor, type Reply } from './replies';
-import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from './state';
-import { FIRST_WORDS, MENU_TOPICS } from './phrases';
+import { replyReaderFor, type Reply } from './replies';
+import { TRANSCRIPT_LIMIT, type ConversationState } from './state';
+import { Memory } from './memory';
+import { MENU_TOPICS } from './phrases';
 import type { Dialogs } from './dialogs/api';
 
 /**
@@ -60,6 +58,8 @@ export abstract class TurnContext {
   readonly events: CoreEvent[] = [];
   effect?: CoreEffect;
   private readonly replies = new Map<string, Reply>();
+  /** What the conversation remembers of the problem (memory.ts). */
+  readonly memory = new Memory(this);
   /** Set by the engine once the dialogs exist (each is given this context). */
   dialogs!: Dialogs;
 
@@ -131,32 +131,11 @@ export abstract class TurnContext {
     if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
   }
 
-  /**
-   * A message about the problem, for the hand-over's "in their own words" when the seller gives
-   * no description: not a typed answer to a question ("ok", "ข้าม", "2"), a greeting or a bare
-   * request for a person.
-   */
-  aboutTheProblem(redactedText: string, m: Explained): void {
-    const a = m.analysis;
-    // "what now?", "hmm": no word about the problem.
-    if (a.smallTalk || a.noise || a.content.length === 0) return;
-    if (m.decision === 'escalate' && a.platforms.length === 0 && a.errorCodes.length === 0) return;
-    // An answer to a question ("ข้าม", "no", "ok") typed where none was asked: not the problem.
-    if (onlySays(this.reply(redactedText), 'skip', 'yes', 'send', 'no', 'cancel', 'later', 'thanks', 'fixed', 'not-fixed')) return;
-    const first = this.firstWords();
-    if (first.length < FIRST_WORDS) first.push(redactedText);
-  }
 
-  /** What the seller typed in their own words: not a button label, a note like "(sticker)" or an e-mail. */
-  isOwnWords(e: TranscriptEntry): boolean {
-    return e.from === 'user' && !/^\(.*\)$/.test(e.text) && !this.isButtonLabel(e.text) && !parseEmailAddress(e.text);
-  }
 
-  /** The first things the seller said about the problem (a state from before firstWords derives them from its transcript). */
-  firstWords(): string[] {
-    this.state.firstWords ??= this.state.transcript.filter((e) => this.isOwnWords(e)).map((e) => e.text).slice(0, FIRST_WORDS);
-    return this.state.firstWords;
-  }
+
+
+
 
   /** A button that opens a topic: its title, and its short label where buttons are small. */
   topicChoice(id: string): Choice {
@@ -232,40 +211,11 @@ export abstract class TurnContext {
     return platforms.length === 0 || t.platforms.includes('all') || t.platforms.some((p) => platforms.includes(p as Platform));
   }
 
-  remember(m: Explained): void {
-    this.rememberEntities(m.analysis);
-    // The next best articles are the matcher's close runners-up, those "did you mean" would offer;
-    // one far behind shares a stray word ("never arrives": orders that never arrived after a
-    // reconnect, for a Shopee OTP) and the article's own related ones come first.
-    // A message that names no problem ("ไม่แน่ใจค่ะ" to the platform question) keeps the
-    // runners-up of the one that did: its own are stray words' matches.
-    if (m.decision !== 'answer' && m.decision !== 'clarify') return;
-    const best = m.candidates[0]?.confidence ?? 0;
-    this.state.alternatives = m.candidates.filter((c) => c.topic !== m.topic && c.confidence >= best - DECISION.clarifyWithin).map((c) => c.topic);
-  }
 
-  /**
-   * An article chosen by its button names what the seller sees: its error code, and its platform
-   * when it has one (the menu's PASSWORD_NOT_MATCH is Lazada's). The hand-over mail said
-   * "Platforms: none, error codes: none" for such a case.
-   */
-  rememberChosen(topic: Topic): void {
-    const specific = topic.platforms.filter((p): p is Platform => p !== 'all');
-    if (specific.length === 1) this.addPlatform(specific[0]!);
-    if (topic.errorCodes.length === 1 && !this.state.errorCodes.includes(topic.errorCodes[0]!)) this.state.errorCodes.push(topic.errorCodes[0]!);
-  }
 
-  rememberEntities(analysis: Explained['analysis']): void {
-    for (const p of analysis.platforms) this.addPlatform(p);
-    for (const c of analysis.errorCodes) {
-      if (this.state.errorCodes.includes(c)) continue;
-      this.state.errorCodes.push(c);
-      // A code only one platform shows (PASSWORD_NOT_MATCH is Lazada's) names the platform too:
-      // "this may be the cause instead" was otherwise any platform's article (Facebook's).
-      const owners = new Set(topicsListingCode(this.ctx.kb, c).flatMap((t) => t.platforms));
-      if (owners.size === 1) this.addPlatform([...owners][0]);
-    }
-  }
+
+
+
 
   /** The open question again, if one is open (its buttons were gone with the new message). */
   askAgainIfAsked(): void {
@@ -287,21 +237,9 @@ export abstract class TurnContext {
     );
   }
 
-  addPlatform(platform: string): void {
-    if (PLATFORMS.includes(platform as Platform) && !this.state.platforms.includes(platform as Platform)) this.state.platforms.push(platform as Platform);
-  }
 
-  /**
-   * The problem is with support now: what comes next is another one. Its hand-over names only
-   * its own platforms, codes, articles and words (a Shopee OTP case after a Lazada one was
-   * mailed as "Lazada/Shopee INTERNAL_DATA_ERROR"), and its transcript starts here.
-   */
-  newProblem(): void {
-    Object.assign(this.state, { tried: [], notFixed: [], alternatives: [], platforms: [], errorCodes: [], firstWords: [], screenshots: [], misses: 0 });
-    this.state.topic = undefined;
-    // From the next turn: this one's lines (the seller's "Send", the ticket number) were the last case's.
-    this.state.startedAt = new Date(Date.parse(this.at) + 1).toISOString();
-  }
+
+
 
   /** A message the bot could not help with; the second in a row brings the hand-over offer. */
   miss(otherwise: () => void): void {

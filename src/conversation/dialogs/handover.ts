@@ -90,7 +90,7 @@ export class HandoverDialog {
   /** Adds what the seller typed at the summary to the problem and shows the summary again (false: it would be too long). */
   addToProblem(text: string): boolean {
     const h = this.t.state.draft!;
-    const before = h.description ?? this.t.firstWords().join(' / ');
+    const before = h.description ?? this.t.memory.firstWords().join(' / ');
     const description = before ? `${before} / ${text}` : text;
     if (description.length > MAX_DESCRIPTION) return false;
     h.description = description;
@@ -107,7 +107,7 @@ export class HandoverDialog {
     }
     this.t.state.draft!.description = typed;
     // The description may name a platform or an error code the chat never did: support needs both.
-    this.t.rememberEntities(analysis);
+    this.t.memory.rememberEntities(analysis);
     this.confirmHandover();
   }
 
@@ -136,7 +136,7 @@ export class HandoverDialog {
   problemInWords(): string {
     const h = this.t.state.draft;
     if (h?.description) return h.description;
-    return this.t.firstWords().join(' / ') || this.t.tr('handover.summary.none');
+    return this.t.memory.firstWords().join(' / ') || this.t.tr('handover.summary.none');
   }
 
   requestTicket(): void {
@@ -193,7 +193,7 @@ export class HandoverDialog {
     this.t.state.draft = undefined;
     this.t.state.question = undefined;
     this.t.state.offered = [];
-    this.t.newProblem();
+    this.t.memory.newProblem();
     const key = r.limited ? 'handover.limited' : r.existing ? 'handover.existing' : 'handover.created';
     this.t.say(this.t.tr(key, { ticket: r.ticket, email }), 'ticket');
   }

@@ -40,7 +40,7 @@ export class PlatformDialog {
 
   platformChosen(platform: Platform | 'other'): void {
     const { topic: pending, text } = this.takePendingTopic();
-    this.t.addPlatform(platform);
+    this.t.memory.addPlatform(platform);
     const fits = (t: Topic | undefined): t is Topic => !!t && platform !== 'other' && this.t.fitsPlatforms(t, [platform]);
     if (fits(pending)) return this.t.dialogs.feedback.showArticle(pending);
     // The article asked about is another platform's ("ร้านหลุด" -> Shopify's, then Lazada): the
@@ -58,7 +58,7 @@ export class PlatformDialog {
       const again = this.t.explainOn(text, platform);
       const found = again.decision === 'answer' ? this.t.ctx.kb.byId.get(again.topic!) : undefined;
       if (fits(found)) {
-        this.t.remember(again);
+        this.t.memory.remember(again);
         return this.t.dialogs.feedback.showArticle(found);
       }
     }

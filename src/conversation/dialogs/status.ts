@@ -72,7 +72,7 @@ export class StatusDialog {
     // The platform and code of every problem found, an unknown error's too: the hand-over's
     // summary said "Platform: —" for a Shopify store's unknown error.
     for (const f of diagnosis.problems) {
-      this.t.addPlatform(f.store.platform);
+      this.t.memory.addPlatform(f.store.platform);
       if ((f.kind === 'known-error' || f.kind === 'unknown-error') && !this.t.state.errorCodes.includes(f.code)) this.t.state.errorCodes.push(f.code);
     }
     const first = diagnosis.problems[0];
