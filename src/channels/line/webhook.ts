@@ -13,6 +13,7 @@ import { startLinking } from './linking';
 import type { EventDedupStore } from '../../storage/event-dedup';
 import type { EventInbox } from '../../storage/event-inbox';
 import { redactMessage } from '../../escalation/redact';
+import { SECRET_EXPECTED_MAX_WORDS } from '../../conversation/hearing';
 import { DeliveryError, LineApiError, LineClient, type RetryOptions } from './client';
 import { renderPlain, renderReply } from './render';
 import { saveScreenshot, userHash, type ImageMessageRef } from './screenshots';
@@ -73,10 +74,14 @@ interface Receipt {
   adopted: boolean;
 }
 
-/** The event as the inbox keeps it: what a seller typed is stored only with secrets removed. */
-function keptBody(event: LineEvent): string {
+/**
+ * The event as the inbox keeps it: what a seller typed is stored only with secrets removed, as
+ * the conversation reads it when it is given (`heard`: the whole message masked after an
+ * announced password), else by the shape rules.
+ */
+function keptBody(event: LineEvent, heard?: string): string {
   const text = event.message?.text;
-  return JSON.stringify(typeof text === 'string' ? { ...event, message: { ...event.message, text: redactMessage(text).text } } : event);
+  return JSON.stringify(typeof text === 'string' ? { ...event, message: { ...event.message, text: heard ?? redactMessage(text).text } } : event);
 }
 
 const BODY_LIMIT = '1mb';
@@ -375,6 +380,23 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
    * Keeps the request's new events in the inbox: what LINE's 200 promises. Repeats (LINE's
    * redeliveries) and standby events are left out.
    */
+  /**
+   * A short message of one seller (SECRET_EXPECTED_MAX_WORDS words at most: the only kind the
+   * conversation may take whole for a password it was told was coming) as the conversation
+   * reads it, so the inbox never keeps that password. Longer ones, groups and a failing store:
+   * the shape rules alone (keptBody).
+   */
+  async function heardBeforeKept(event: LineEvent, receivedAt: number): Promise<string | undefined> {
+    const text = event.message?.type === 'text' ? event.message.text : undefined;
+    const userId = event.source?.type === 'user' ? event.source.userId : undefined;
+    if (typeof text !== 'string' || typeof userId !== 'string' || text.trim().split(/\s+/u).length > SECRET_EXPECTED_MAX_WORDS) return undefined;
+    try {
+      return await bot.hear?.({ channel: 'line', conversationId: userId, userId, kind: 'message', text, at: new Date(receivedAt).toISOString() });
+    } catch {
+      return undefined;
+    }
+  }
+
   async function accept(events: unknown[], receivedAt: number): Promise<Accepted[]> {
     const accepted: Accepted[] = [];
     for (const raw of events) {
@@ -391,7 +413,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
         let fresh = true;
         try {
           const key = `line:event:${id}`;
-          fresh = await inbox.accept(key, keptBody(event), receivedAt, owner, EVENT_TTL_SECONDS);
+          fresh = await inbox.accept(key, keptBody(event, await heardBeforeKept(event, receivedAt)), receivedAt, owner, EVENT_TTL_SECONDS);
           inboxId = key;
         } catch (err) {
           // Better to risk answering twice (or losing it in a crash) than to drop it now.
