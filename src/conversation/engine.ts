@@ -237,7 +237,8 @@ class TurnBuilder extends TurnContext {
    */
   moreWords(r: Reading): boolean {
     const q = this.state.question;
-    if (q?.kind !== 'more' || r.m!.decision === 'answer' || r.m!.decision === 'escalate') return false;
+    // A longer message says what it says on its own (and matching twice costs a second match).
+    if (q?.kind !== 'more' || r.m!.decision === 'answer' || r.m!.decision === 'escalate' || r.m!.analysis.content.length > 3) return false;
     const together = this.inContext(this.ctx.matcher.explain(`${q.text} ${r.kinds.length > 0 ? withoutMasks(r.text) : r.text}`));
     if (together.decision === 'answer') r.m = together;
     return false;

@@ -30,6 +30,13 @@ export interface BotServiceOptions {
 /** The Bot behind every channel: state in, pure core, state out, one turn at a time per conversation. */
 export class BotService implements Bot {
   private readonly lock = new KeyedLock();
+  /**
+   * The conversations of this process whose last turn announced a password. hear() reads the
+   * store only for them when the store is this process's alone (SQLite): a read per LINE event
+   * cost a tenth of the bot's throughput. A shared store (Redis) is always read: the
+   * announcement may have been answered by another instance.
+   */
+  private readonly expectingSecret = new Set<string>();
 
   constructor(private readonly opts: BotServiceOptions) {}
 
@@ -83,6 +90,8 @@ export class BotService implements Bot {
     // The lines of this turn go to the stored transcript; the state is stored without them.
     if (held) await held.save(state, this.opts.idleTtlSeconds, result.state.transcript);
     else await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
+    if (state.question?.kind === 'secret-expected') this.expectingSecret.add(key);
+    else this.expectingSecret.delete(key);
     this.opts.onEvents?.(turn, events);
     this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9, messages);
     return messages;
@@ -114,7 +123,9 @@ export class BotService implements Bot {
    */
   async hear(turn: Turn): Promise<string | undefined> {
     if (turn.text === undefined) return undefined;
-    const stored = await this.opts.store.get(BotService.key(turn.channel, turn.conversationId));
+    const key = BotService.key(turn.channel, turn.conversationId);
+    if (!this.opts.store.hold && !this.expectingSecret.has(key)) return hear(turn.text, undefined).text;
+    const stored = await this.opts.store.get(key);
     return hear(turn.text, stored ? migrate(stored).question : undefined).text;
   }
 
