@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BotService } from '../../src/conversation/service';
 import { migrate, type ConversationStateV1 } from '../../src/conversation/state';
-import { RecordingChannel } from './recording-channel';
+import { RedisConversationStore } from '../../src/storage/redis';
+import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
+import { core, RecordingChannel } from './recording-channel';
 
 /**
  * States stored by the version-1 build (test/data/states-v1: saved from real conversations at
@@ -48,5 +50,32 @@ describe('version-1 states', () => {
     const out = await ch.send(text);
     expect(out.map((m) => m.act).some((a) => a.startsWith(act))).toBe(true);
     expect((await ch.state())!.version).toBe(2);
+  });
+});
+
+describeWithRedis('version-1 states stored in Redis', () => {
+  it('are continued by the bot on a Redis store as on SQLite', async () => {
+    const redis = await connectTestRedis(redisTestUrl(7));
+    const prefix = `test:v1:${process.pid}:${Date.now()}:`;
+    const store = new RedisConversationStore(redis, prefix);
+    const bot = new BotService({ core, store, idleTtlSeconds: 3600, escalate: async () => ({ ticket: 'BS-REDIS1', existing: false, limited: false }) });
+    try {
+      const at = new Date().toISOString();
+      for (const [name, text, act] of [
+        ['handover-description', 'ข้ามจ้า', 'handover-summary'],
+        ['summary-outlived', 'ส่งเลย', 'ticket'],
+        ['feedback', 'ได้แล้วค่ะ ขอบคุณ', 'resolved'],
+      ] as const) {
+        // Written as the version-1 build wrote it: the JSON of its state, under the conversation's key.
+        await redis.set(`${prefix}test:${name}`, JSON.stringify(v1(name)));
+        const out = await bot.handle({ channel: 'test', conversationId: name, userId: 'u', kind: 'message', text, at });
+        expect({ name, acts: out.map((m) => m.act) }).toEqual({ name, acts: expect.arrayContaining([act]) });
+        expect((await store.get(`test:${name}`))!.version).toBe(2);
+      }
+    } finally {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
   });
 });
