@@ -13,7 +13,7 @@ import { startLinking } from './linking';
 import type { EventDedupStore } from '../../storage/event-dedup';
 import type { EventInbox } from '../../storage/event-inbox';
 import { redactMessage } from '../../escalation/redact';
-import { SECRET_EXPECTED_MAX_WORDS } from '../../conversation/hearing';
+import { shortEnoughForASecret } from '../../conversation/hearing';
 import { DeliveryError, LineApiError, LineClient, type RetryOptions } from './client';
 import { renderPlain, renderReply } from './render';
 import { saveScreenshot, userHash, type ImageMessageRef } from './screenshots';
@@ -389,7 +389,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
   async function heardBeforeKept(event: LineEvent, receivedAt: number): Promise<string | undefined> {
     const text = event.message?.type === 'text' ? event.message.text : undefined;
     const userId = event.source?.type === 'user' ? event.source.userId : undefined;
-    if (typeof text !== 'string' || typeof userId !== 'string' || text.trim().split(/\s+/u).length > SECRET_EXPECTED_MAX_WORDS) return undefined;
+    if (typeof text !== 'string' || typeof userId !== 'string' || !shortEnoughForASecret(text)) return undefined;
     try {
       return await bot.hear?.({ channel: 'line', conversationId: userId, userId, kind: 'message', text, at: new Date(receivedAt).toISOString() });
     } catch {
