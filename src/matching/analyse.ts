@@ -2,7 +2,7 @@ import Fuse from 'fuse.js';
 import stemmer from 'stemmer';
 import { BoundedCache } from '../bounded-cache';
 import type { Platform, Topic } from '../knowledge/schema';
-import { compact, type CompiledLexicon } from './lexicon';
+import { compact, type CompiledLexicon, type WordList } from './lexicon';
 import { normalise } from './normalise';
 import { segment } from './segment';
 import { TypoIndex } from './typos';
@@ -34,9 +34,6 @@ interface ErrorPattern {
  * Turns a message into evidence: canonical tokens, platforms and error codes.
  * Built once from the lexicon and the knowledge base; analysing is pure and fast.
  */
-/** Latin words are found as whole tokens ("human"), Thai ones inside a run (no spaces in Thai). */
-const isLatin = (word: string) => !/[\u0E00-\u0E7F]/u.test(word);
-
 export class Analyser {
   private typos?: TypoIndex;
   private readonly errorPatterns: ErrorPattern[] = [];
@@ -121,10 +118,7 @@ export class Analyser {
     // As the seller wrote it: the lexicon rewrites some Thai words into English ones (พนักงาน,
     // the seller's own staff, becomes "admin").
     const words = new Set(normalised.split(' '));
-    // A Thai word is one of the message's words ("ขอ", not inside "ของ"); a Thai phrase of
-    // several words ("ช่วยดู") is found in the run, however the splitter cut it.
-    const rawWords = new Set(raw);
-    const said = (p: string) => (isLatin(p) ? words.has(p) : rawWords.has(p) || (segment(p).length > 1 && squeezed.includes(p)));
+    const said = (l: WordList) => [...words].some((w) => l.latin.has(w)) || raw.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
     const aboutAConnection =
       platforms.length > 0 ||
       errorCodes.length > 0 ||
@@ -132,7 +126,7 @@ export class Analyser {
       [...words].some((t) => lex.connectionWords.latin.has(t));
     const handover =
       lex.handover.some((p) => squeezed.includes(p)) ||
-      (lex.handoverPeople.some(said) && lex.handoverAsks.some(said));
+      (said(lex.handoverPeople) && said(lex.handoverAsks));
 
     // Small talk only when nothing but greetings, thanks, goodbyes and filler is left; "thanks, bye"
     // is a goodbye.

@@ -99,10 +99,10 @@ export interface CompiledLexicon {
   stopwords: Set<string>;
   handover: string[];
   /** A word for support's people and a word that asks, both in a message: a request for a person. */
-  handoverPeople: string[];
+  handoverPeople: WordList;
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
-  handoverAsks: string[];
+  handoverAsks: WordList;
   greetings: Set<string>;
   thanks: Set<string>;
   goodbyes: Set<string>;
@@ -111,6 +111,29 @@ export interface CompiledLexicon {
 }
 
 /** Compact form: normalised with no spaces, for phrase lists matched as substrings. */
+/**
+ * Words looked for as the seller wrote them: an English one as a whole word ("human"), a Thai
+ * word as one of the split words ("ขอ", not inside "ของ"), a Thai phrase of several words
+ * ("ช่วยดู") inside the run, however the splitter cut it.
+ */
+export interface WordList {
+  latin: Set<string>;
+  thaiWords: Set<string>;
+  thaiRuns: string[];
+}
+
+function wordList(list: string[]): WordList {
+  const l: WordList = { latin: new Set(), thaiWords: new Set(), thaiRuns: [] };
+  for (const p of list) {
+    const words = phraseTokens(p);
+    if (words.length === 0) continue;
+    if (!/[\u0E00-\u0E7F]/u.test(p)) for (const w of words) l.latin.add(w);
+    else if (words.length === 1) l.thaiWords.add(words[0]!);
+    else l.thaiRuns.push(compact(p));
+  }
+  return l;
+}
+
 export function compact(text: string): string {
   return normalise(text).replace(/[\s_]/g, '');
 }
@@ -157,12 +180,12 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     platformSpellings,
     stopwords,
     handover: lex.handoverPhrases.map(compact).filter(Boolean),
-    handoverPeople: lex.handoverPeople.map(compact).filter(Boolean),
+    handoverPeople: wordList(lex.handoverPeople),
     connectionWords: {
       thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),
       latin: new Set(lex.connectionWords.map(compact).filter((w) => w && !/[\u0E00-\u0E7F]/u.test(w))),
     },
-    handoverAsks: lex.handoverAsks.map(compact).filter(Boolean),
+    handoverAsks: wordList(lex.handoverAsks),
     greetings: new Set(lex.smallTalk.greetings.map(compact)),
     thanks: new Set(lex.smallTalk.thanks.map(compact)),
     goodbyes: new Set(lex.smallTalk.goodbyes.map(compact)),
