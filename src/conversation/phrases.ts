@@ -62,7 +62,7 @@ export const CHANGE_EMAIL = /(?:แก้|เปลี่ยน)(?:ไข)?\s*(?
  * A choice picked by its number: "2", "๒", "2.", and the ways sellers say it ("ข้อ 2", "ข้อที่ 2 ค่ะ",
  * "option 2", "no. 2", "#2").
  */
-export const CHOICE_NUMBER = /^(?:(?:ข้อ|อัน|ตัวเลือก|เลือก|หมายเลข|เบอร์)\s*(?:ที่)?\s*|(?:option|choice|number|no\.?|#)\s*)?([0-9]{1,2})\s*[.)]?\s*(?:ค่ะ|ครับ|คะ|จ้า|นะคะ|นะครับ)?\s*$/i;
+const CHOICE_NUMBER = /^(?:(?:ข้อ|อัน|ตัวเลือก|เลือก|หมายเลข|เบอร์)\s*(?:ที่)?\s*|(?:option|choice|number|no\.?|#)\s*)?([0-9]{1,2})\s*[.)]?\s*(?:ค่ะ|ครับ|คะ|จ้า|นะคะ|นะครับ)?\s*$/i;
 
 export function choiceNumber(typed: string): number | undefined {
   const m = CHOICE_NUMBER.exec(asciiDigits(typed.trim().normalize('NFKC')));

@@ -10,13 +10,11 @@ import { phraseTokens } from '../matching/lexicon';
 export interface Reply {
   /** The acts of the phrasings the reply starts with, in order ("ได้คับ ส่งเลย": yes, send). */
   acts: ReplyAct[];
-  /** The whole reply is such phrasings: nothing else was said. */
+  /** The whole reply is such phrasings: nothing else was said ("ไว้ก่อน เดี๋ยวลองเปลี่ยนรหัส" is not). */
   whole: boolean;
-  /** The words after the leading phrasings ("ไว้ก่อน เดี๋ยวลองเปลี่ยนรหัส": later, then the rest). */
-  rest: string[];
 }
 
-export const NO_REPLY: Reply = { acts: [], whole: false, rest: [] };
+const NO_REPLY: Reply = { acts: [], whole: false };
 
 const readers = new WeakMap<Replies, ReplyReader>();
 
@@ -82,7 +80,7 @@ export class ReplyReader {
       if (acts[acts.length - 1] !== found.act) acts.push(found.act);
       at = found.end;
     }
-    return { acts, whole: acts.length > 0 && at === tokens.length, rest: tokens.slice(at) };
+    return { acts, whole: acts.length > 0 && at === tokens.length };
   }
 }
 
