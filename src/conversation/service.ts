@@ -131,6 +131,7 @@ export class BotService implements Bot {
 
   async forget({ channel, conversationId }: { channel: Turn['channel']; conversationId: string }): Promise<void> {
     const key = BotService.key(channel, conversationId);
+    this.expectingSecret.delete(key);
     await this.lock.run(key, () => this.opts.store.delete(key));
   }
 }
