@@ -1,5 +1,6 @@
 import { parseEmailAddress } from '../escalation/email-address';
-import { ANOTHER_WAY, ASK_MORE, CHECK_STORES, choiceNumber, MENU, SHORT_ANSWER } from './phrases';
+import { choiceNumber, SHORT_ANSWER } from './phrases';
+import { mentions, without } from './cues';
 import { onlySays } from './replies';
 import type { TurnContext } from './turn-context';
 
@@ -16,22 +17,24 @@ export class Commands {
    * words, an e-mail address, a choice's number, "check my stores". True when it was handled.
    */
   typed(typed: string): boolean {
+    const reply = this.t.reply(typed);
+    const cues = this.t.cues(typed);
     // "menu", "เริ่มใหม่": the seller wants the choices again (a hand-over being prepared is dropped;
     // nothing was sent). Matched, "menu" found the article whose steps name a menu.
-    if (MENU.test(typed)) {
+    if (onlySays(reply, 'menu')) {
       this.t.state.draft = undefined;
       this.t.action('menu');
       return true;
     }
     // "one more question", "ขอถามอีกเรื่อง": the question comes next. Matched, "another" (อีก)
     // found the article about a store on another account.
-    if (ASK_MORE.test(typed) && this.t.state.question?.kind !== 'handover') {
+    if (onlySays(reply, 'another-question') && this.t.state.question?.kind !== 'handover') {
       this.t.welcome(true);
       return true;
     }
     // "what else can I do", "มีวิธีอื่นไหม" with no article to be another way to: the choices.
     // Matched, "can I" found the supported-platforms article ("can I connect X?").
-    if (!this.t.state.question && typed.length < SHORT_ANSWER && ANOTHER_WAY.test(typed) && this.t.saysNothing(typed.replace(ANOTHER_WAY, ''))) {
+    if (!this.t.state.question && typed.length < SHORT_ANSWER && mentions(cues, 'another-way') && this.t.saysNothing(without(cues, 'another-way'))) {
       this.t.welcome(true);
       return true;
     }
@@ -39,7 +42,6 @@ export class Commands {
     if (h && this.t.dialogs.handover.typed(typed, h)) return true;
     // A summary that an answer to another problem replaced still waits: "ส่งเลย" sends it (matched,
     // "ส่ง" found the Shopee OTP article, whose phrasings say the code is not sent).
-    const reply = this.t.reply(typed);
     // Only "send": "ok send it" at "did this fix it?" asks for the hand-over (feedbackTyped).
     if (!h && onlySays(reply, 'send')) {
       if (this.t.state.draft?.step === 'confirm') return this.t.handled('handover:confirm');
@@ -60,7 +62,7 @@ export class Commands {
     const number = choiceNumber(typed);
     const choice = number === undefined ? undefined : this.t.state.offered[number - 1];
     if (choice) return this.t.handled(choice.action);
-    if (CHECK_STORES.test(typed) && typed.length < 80) return this.t.handled('status:check');
+    if (mentions(cues, 'check-stores') && typed.length < 80) return this.t.handled('status:check');
     return false;
   }
 }

@@ -13,7 +13,8 @@ import { parseEmailAddress } from '../escalation/email-address';
 import type { Turn } from './messages';
 import { onlySays } from './replies';
 import { migrate, newState, type ConversationState, type StoredState } from './state';
-import { NO, NOT_ABOUT_A_STORE, SECRET_LABELS, SHORT_ANSWER, UNKNOWN_CODE } from './phrases';
+import { NOT_ABOUT_A_STORE, SECRET_LABELS, SHORT_ANSWER, UNKNOWN_CODE } from './phrases';
+import { opensWith } from './cues';
 import { TurnContext, type CoreContext, type TurnResult } from './turn-context';
 import { FeedbackDialog } from './dialogs/feedback';
 import { PlatformDialog } from './dialogs/platform';
@@ -325,7 +326,7 @@ class TurnBuilder extends TurnContext {
     if (q?.kind === 'platform') return this.dialogs.platform.matched(typed, m, q.topic);
     if (q?.kind === 'handover' && this.state.draft) return this.dialogs.handover.matched(typed, text, m, this.state.draft);
     // "ไม่ใช่ทั้งหมด", "no" to "did you mean": none of these.
-    if (q?.kind === 'clarify' && m.decision === 'none' && typed.length < SHORT_ANSWER && NO.test(typed)) return this.handled('none-of-these');
+    if (q?.kind === 'clarify' && m.decision === 'none' && typed.length < SHORT_ANSWER && opensWith(this.cues(typed), 'negation', 'not-fixed')) return this.handled('none-of-these');
     return false;
   }
 

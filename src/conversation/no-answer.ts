@@ -1,6 +1,6 @@
 import { PLATFORM_NAMES } from '../knowledge/schema';
 import type { Explained } from '../matching/matcher';
-import { ANOTHER_WAY } from './phrases';
+import { mentions, without } from './cues';
 import type { TurnContext } from './turn-context';
 
 /**
@@ -22,7 +22,8 @@ export class NoAnswer {
     const withChoices = (awaiting === 'feedback' || awaiting === 'platform' || awaiting === 'clarify') && this.t.state.offered.length > 0;
     // "what now?", "แล้วต้องทำยังไงต่อคะ" at the hand-over offer or its summary: that question
     // again, the case kept (it was the menu, or "off-topic", and the offer's buttons were gone).
-    const whatNow = analysis.content.length === 0 || (ANOTHER_WAY.test(m.text) && this.t.saysNothing(m.text.replace(ANOTHER_WAY, ' ')));
+    const cues = this.t.cues(m.text);
+    const whatNow = analysis.content.length === 0 || (mentions(cues, 'another-way') && this.t.saysNothing(without(cues, 'another-way')));
     const step = awaiting === 'handover' && whatNow ? this.t.state.draft?.step : undefined;
     if ((withChoices && analysis.content.length === 0) || step === 'offer' || step === 'confirm') return this.t.askAgain();
     // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from

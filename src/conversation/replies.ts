@@ -1,5 +1,6 @@
 import { LANGUAGES, REPLY_ACTS, type Replies, type ReplyAct } from '../knowledge/schema';
 import { phraseTokens } from '../matching/lexicon';
+import { CueReader, endsWith, type CueReading } from './cues';
 
 /**
  * What a seller typed in answer to one of the bot's questions, read as reply acts from the
@@ -33,9 +34,12 @@ export class ReplyReader {
   private readonly phrasings = new Map<string, ReplyAct>();
   private readonly ignore: Set<string>;
   private longest = 1;
+  /** The cues of the same file: words that tell something wherever they stand. */
+  readonly cues: CueReader;
 
   constructor(replies: Replies) {
     this.ignore = new Set(LANGUAGES.flatMap((l) => replies.ignore[l].flatMap(phraseTokens)));
+    this.cues = new CueReader(replies);
     for (const act of REPLY_ACTS) {
       for (const lang of LANGUAGES) {
         for (const p of replies.acts[act]?.[lang] ?? []) {
@@ -62,6 +66,19 @@ export class ReplyReader {
     // Nothing but particles ("จ้า", "ค่ะ"): read as they are.
     const reply = this.cover(tokens.length > 0 ? tokens : raw);
     return long ? { ...reply, whole: false } : reply;
+  }
+
+  /** Nothing but the words that say nothing (polite endings, particles), or nothing at all. */
+  saysNothing(text: string): boolean {
+    return phraseTokens(text).every((t) => this.ignore.has(t));
+  }
+
+  /**
+   * A question, not an answer: a question mark, or a question word ending the sentence
+   * ("ต้องจ่ายก่อนใช่ไหมคะ").
+   */
+  asks(raw: string, cues: CueReading = this.cues.read(raw)): boolean {
+    return /[?？]\s*$/.test(raw) || endsWith(cues, 'question', (rest) => this.saysNothing(rest));
   }
 
   /** The phrasings the tokens start with, the longest at each position, until none fits. */

@@ -6,6 +6,7 @@ import { PLATFORM_NAMES, type Language, type Platform, type Topic } from '../kno
 import type { Explained, Matcher } from '../matching/matcher';
 import type { Act, Choice, CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
 import { replyReaderFor, type Reply } from './replies';
+import type { CueReading } from './cues';
 import { TRANSCRIPT_LIMIT, type ConversationState } from './state';
 import { Memory } from './memory';
 import { MENU_TOPICS } from './phrases';
@@ -48,7 +49,6 @@ export function redactBotLine(text: string): string {
   return redacted;
 }
 
-
 /**
  * One turn being built: the state it changes, what it says, what happened, and the I/O it asks
  * for. The dialogs (dialogs/) work on it; the engine routes the seller's turn to them.
@@ -58,6 +58,7 @@ export abstract class TurnContext {
   readonly events: CoreEvent[] = [];
   effect?: CoreEffect;
   private readonly replies = new Map<string, Reply>();
+  private readonly cueReadings = new Map<string, CueReading>();
   /** What the conversation remembers of the problem (memory.ts). */
   readonly memory = new Memory(this);
   /** Set by the engine once the dialogs exist (each is given this context). */
@@ -89,6 +90,18 @@ export abstract class TurnContext {
     let r = this.replies.get(typed);
     if (!r) this.replies.set(typed, (r = replyReaderFor(this.ctx.kb.replies).read(typed)));
     return r;
+  }
+
+  /** The cues read in the seller's typed words (knowledge/replies.yaml's cues). */
+  cues(typed: string): CueReading {
+    let r = this.cueReadings.get(typed);
+    if (!r) this.cueReadings.set(typed, (r = replyReaderFor(this.ctx.kb.replies).cues.read(typed)));
+    return r;
+  }
+
+  /** The typed words ask a question rather than answer one. */
+  asks(typed: string): boolean {
+    return replyReaderFor(this.ctx.kb.replies).asks(typed, this.cues(typed));
   }
 
   tr(key: string, vars?: Record<string, unknown>): string {
@@ -130,12 +143,6 @@ export abstract class TurnContext {
     t.push({ from, text: redactedText, at: this.at });
     if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
   }
-
-
-
-
-
-
 
   /** A button that opens a topic: its title, and its short label where buttons are small. */
   topicChoice(id: string): Choice {
@@ -211,12 +218,6 @@ export abstract class TurnContext {
     return platforms.length === 0 || t.platforms.includes('all') || t.platforms.some((p) => platforms.includes(p as Platform));
   }
 
-
-
-
-
-
-
   /** The open question again, if one is open (its buttons were gone with the new message). */
   askAgainIfAsked(): void {
     if (this.state.question) this.askAgain();
@@ -236,10 +237,6 @@ export abstract class TurnContext {
       (k) => this.tr(k) === text,
     );
   }
-
-
-
-
 
   /** A message the bot could not help with; the second in a row brings the hand-over offer. */
   miss(otherwise: () => void): void {

@@ -172,8 +172,12 @@ export const outOfScopeSchema = z
 export type OutOfScope = z.infer<typeof outOfScopeSchema>;
 
 /** What a seller's typed answer to one of the bot's questions does (knowledge/replies.yaml). */
-export const REPLY_ACTS = ['yes', 'no', 'send', 'change-email', 'cancel', 'later', 'skip', 'thanks', 'fixed', 'not-fixed', 'person', 'password-next'] as const;
+export const REPLY_ACTS = ['yes', 'no', 'send', 'change-email', 'cancel', 'later', 'skip', 'thanks', 'fixed', 'not-fixed', 'person', 'password-next', 'menu', 'another-question', 'unsure'] as const;
 export type ReplyAct = (typeof REPLY_ACTS)[number];
+
+/** What words tell wherever they stand in a short sentence (knowledge/replies.yaml's cues). */
+export const CUES = ['not-fixed', 'fixed', 'tried', 'another-way', 'still', 'negation', 'question', 'send-to-support', 'mentions-email', 'no-email', 'change-email', 'check-stores'] as const;
+export type Cue = (typeof CUES)[number];
 
 const phrasesByLanguage = z.object({ th: z.array(phrase).default([]), en: z.array(phrase).default([]) }).strict();
 
@@ -182,6 +186,7 @@ export const repliesSchema = z
   .object({
     ignore: phrasesByLanguage,
     acts: z.record(z.enum(REPLY_ACTS), phrasesByLanguage),
+    cues: z.record(z.enum(CUES), phrasesByLanguage).optional(),
   })
   .strict();
 

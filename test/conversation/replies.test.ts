@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { loadKnowledge } from '../../src/knowledge/load';
 import { onlySays, ReplyReader, startsWith } from '../../src/conversation/replies';
+import { mentions, opensWith, without } from '../../src/conversation/cues';
+import { CUES, type Cue } from '../../src/knowledge/schema';
 
 /**
  * Replies to the bot's questions, read from knowledge/replies.yaml: every phrasing quoted in the
@@ -40,6 +42,14 @@ describe('reading a typed reply', () => {
     ['ขอบคุณค่า 🙏', ['thanks']],
     ['ได้แล้วค่าา ขอบคุณน้า', ['fixed', 'thanks']],
     ['ยังไม่ได้ค่ะ', ['not-fixed']],
+    // Commands and the platform question.
+    ['เมนูหลักค่ะ', ['menu']],
+    ['กลับไปหน้าแรกค่ะ', ['menu']],
+    ['start over please', ['menu']],
+    ['ขอถามอีกเรื่องนึงได้ไหมคะ', ['another-question']],
+    ['I have one more question', ['another-question']],
+    ['ไม่แน่ใจค่ะ', ['unsure']],
+    ["I don't know", ['unsure']],
   ])('%s is %j and nothing else', (text, acts) => {
     const r = reader.read(text);
     expect({ text, acts: r.acts, whole: r.whole }).toEqual({ text, acts, whole: true });
@@ -57,5 +67,58 @@ describe('reading a typed reply', () => {
       const r = reader.read(text);
       expect({ text, only: onlySays(r, 'yes', 'send', 'no', 'skip', 'cancel', 'later', 'thanks', 'fixed', 'not-fixed') }).toEqual({ text, only: false });
     }
+  });
+});
+
+/** What each sentence says wherever its words stand (replies.yaml's cues), and what it does not. */
+describe('reading cues in a sentence', () => {
+  const cuesOf = (text: string) => CUES.filter((c) => mentions(reader.cues.read(text), c));
+  it.each<[string, Cue[]]>([
+    ['ขอบคุณค่ะ แก้ได้แล้ว', ['fixed']],
+    ['ทำตามแล้วยังไม่ได้เลย', ['not-fixed', 'tried', 'still']],
+    ['ไม่หายแล้วค่ะ', ['not-fixed', 'negation']],
+    ['ใช้ไม่ได้แล้ว', ['not-fixed', 'tried', 'negation']],
+    ['ใช้บัญชีหลักอยู่แล้วค่ะ', ['tried']],
+    ['still not working', ['not-fixed', 'still']],
+    ['it still fails', ['not-fixed', 'still']],
+    ['it works now, thanks', ['fixed']],
+    ['not fixed', ['not-fixed', 'negation']],
+    ['I tried everything already', ['tried']],
+    ['did step 1 already', ['tried']],
+    ['มีวิธีอื่นไหมคะ', ['another-way', 'question']],
+    ['what should i do now', ['another-way']],
+    ['ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม', ['not-fixed', 'still', 'question']],
+    ['ok send it to support', ['send-to-support']],
+    ['ส่งเรื่องให้ทีมได้เลย', ['send-to-support']],
+    // A longer phrasing hides the shorter ones inside it: "no e-mail" is no-email, not also e-mail.
+    ['I have no e-mail, can you call me?', ['negation', 'no-email']],
+    // One written with "…" hides nothing: "don't have … email" leaves the e-mail read.
+    ["I don't have an email", ['negation', 'mentions-email', 'no-email']],
+    ['เปลี่ยนอีเมลค่ะ', ['change-email']],
+    ['change my email please', ['mentions-email', 'change-email']],
+    ['my email is wrong', ['mentions-email']],
+    ['check my store status', ['check-stores']],
+    ['เช็ค สถานะ ร้าน หน่อย', ['check-stores']],
+    ['ชื่อร้านไม่ได้ซ้ำนะคะ', ['negation']],
+    // Error codes are one word, not a "not"; "notification" is no "not"; "ได้รับ OTP แล้ว" is no fix.
+    ['PASSWORD_NOT_MATCH', []],
+    ['no notification arrives', ['negation']],
+    ['ได้รับ OTP แล้ว', []],
+  ])('%s says %j', (text, cues) => {
+    expect({ text, cues: cuesOf(text) }).toEqual({ text, cues: [...cues].sort((a, b) => CUES.indexOf(a) - CUES.indexOf(b)) });
+  });
+
+  it('tells a question by its last words, and what a sentence opens with', () => {
+    expect(reader.asks('ต้องจ่ายก่อนใช่ไหมคะ')).toBe(true);
+    expect(reader.asks('is it fixed?')).toBe(true);
+    expect(reader.asks('ไม่รู้จะทำยังไงแล้ว ช่วยด้วย')).toBe(false);
+    expect(opensWith(reader.cues.read('ไม่ได้รับ OTP'), 'negation')).toBe(true);
+    expect(opensWith(reader.cues.read('OTP ไม่มา'), 'negation')).toBe(false);
+  });
+
+  it('leaves what else a sentence says', () => {
+    const r = reader.cues.read('ลองแล้วก็ยังไม่ได้ค่ะ');
+    expect(reader.saysNothing(without(r, 'tried', 'not-fixed'))).toBe(false);
+    expect(reader.saysNothing(without(reader.cues.read('still not working'), 'not-fixed'))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { Explained } from '../../matching/matcher';
-import { NEGATED, NOT_ABOUT_A_STORE } from '../phrases';
+import { NOT_ABOUT_A_STORE } from '../phrases';
+import { mentions } from '../cues';
 import type { TurnContext } from '../turn-context';
 
 /** "Did you mean ...?": two or three articles to pick from. */
@@ -16,7 +17,7 @@ export class ClarifyDialog {
     this.t.state.question = { kind: 'clarify' };
     // "tiktok shop เชื่อมไม่ได้" (cannot connect) is a failure, not "can it be connected?": the
     // matcher cannot tell them apart, so with a "not" the articles about no store come last.
-    const ranked = NEGATED.test(m.text) ? [...candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : candidates;
+    const ranked = mentions(this.t.cues(m.text), 'negation') ? [...candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : candidates;
     const choices = ranked.slice(0, 3).map((c) => this.t.topicChoice(c.topic));
     this.t.offer(this.t.tr('clarify.ask'), [...choices, { label: this.t.tr('clarify.none'), action: 'none-of-these' }], 'clarify');
   }

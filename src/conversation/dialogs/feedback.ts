@@ -1,6 +1,8 @@
 import { fillPlaceholders, type Platform, type Topic } from '../../knowledge/schema';
 import type { Explained } from '../../matching/matcher';
-import { YES, NO, NOT_FIXED, FIXED, TRIED, ANOTHER_WAY, FEEDBACK_SENTENCE, STILL, QUESTION, SEND_TO_SUPPORT, NEGATED, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
+import { FEEDBACK_SENTENCE, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
+import { mentions, opensWith } from '../cues';
+import { onlySays, startsWith } from '../replies';
 import type { TurnContext } from '../turn-context';
 
 /** "Did this fix it?": the article shown, the question after it, and its answers (fixed, not fixed: the next article or a person). */
@@ -51,22 +53,16 @@ export class FeedbackDialog {
    */
   feedbackTyped(typed: string, m: Explained): boolean {
     if (this.t.state.question?.kind !== 'feedback' || m.decision === 'escalate' || this.t.namesSomethingNew(m)) return false;
+    const cues = this.t.cues(typed);
     // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved).
-    if (SEND_TO_SUPPORT.test(typed)) return this.t.handled('handover');
-    // A question ("ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม": not paid yet, must I pay first?) is no
-    // answer to "did this fix it?", though it starts like "not yet".
-    const question = QUESTION.test(typed);
-    const short = typed.length < FEEDBACK_SENTENCE;
-    const sentence = short && !question;
-    if ((NO.test(typed) && typed.length < SHORT_ANSWER) || (sentence && NOT_FIXED.test(typed))) return this.t.handled('feedback:no');
-    if (YES.test(typed) || (sentence && FIXED.test(typed))) return this.t.handled('feedback:yes');
-    // "มีวิธีอื่นไหมคะ" (is there another way?) is a question, and a no.
-    if ((sentence && TRIED.test(typed)) || (short && ANOTHER_WAY.test(typed))) return this.t.handled('feedback:no');
+    if (mentions(cues, 'send-to-support')) return this.t.handled('handover');
+    const said = this.saidOfTheArticle(typed);
+    if (said) return this.t.handled(said);
     if (m.decision === 'answer' && m.topic === this.t.state.topic) {
       // Matched to the article just shown, with a "not" ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the
       // duplicate-nickname one): the seller is saying it does not fit; with a "still" ("did step
       // 1, still INTERNAL_DATA_ERROR", "กด reconnect แล้วก็ยัง expired อยู่ดี"), that it did not fix it.
-      if (!question && (NEGATED.test(typed) || STILL.test(typed))) return this.t.handled('feedback:no');
+      if (!this.t.asks(typed) && mentions(cues, 'negation', 'still')) return this.t.handled('feedback:no');
       // Without one ("my shopee store stopped syncing" after the reconnect article): the problem
       // told again, the steps not tried yet. They are the answer; the question stands.
       this.t.offer(this.t.tr('feedback.same'), this.t.state.offered, 'ask-feedback');
@@ -77,6 +73,28 @@ export class FeedbackDialog {
     // not help either, not a reason to show that one again.
     if (m.decision === 'answer' && m.topic && this.t.state.notFixed.includes(m.topic)) return this.t.handled('feedback:no');
     return false;
+  }
+
+  /**
+   * "Did this fix it?" answered in the seller's words: first in the message ("ได้แล้วค่ะ", "no")
+   * or inside a short sentence ("ขอบคุณค่ะ แก้ได้แล้ว", "ทำตามแล้วยังไม่ได้เลย"); the button's
+   * action it amounts to, if any.
+   */
+  private saidOfTheArticle(typed: string): 'feedback:yes' | 'feedback:no' | undefined {
+    const cues = this.t.cues(typed);
+    const reply = this.t.reply(typed);
+    // A question ("ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม": not paid yet, must I pay first?) is no
+    // answer to "did this fix it?", though it starts like "not yet".
+    const short = typed.length < FEEDBACK_SENTENCE;
+    const sentence = short && !this.t.asks(typed);
+    const opensWithNo = opensWith(cues, 'negation', 'not-fixed') || startsWith(reply, 'no', 'not-fixed');
+    if ((opensWithNo && typed.length < SHORT_ANSWER) || (sentence && mentions(cues, 'not-fixed'))) return 'feedback:no';
+    // "โอเคค่ะ ขอบคุณมากเลยค่ะ เดี๋ยวไปทำก่อนนะคะ": a yes with thanks, whatever follows.
+    const thankedYes = startsWith(reply, 'yes') && reply.acts.includes('thanks');
+    if (startsWith(reply, 'fixed') || thankedYes || onlySays(reply, 'yes', 'fixed', 'thanks') || (sentence && mentions(cues, 'fixed'))) return 'feedback:yes';
+    // "มีวิธีอื่นไหมคะ" (is there another way?) is a question, and a no.
+    if ((sentence && mentions(cues, 'tried')) || (short && mentions(cues, 'another-way'))) return 'feedback:no';
+    return undefined;
   }
 
   fixed(): void {

@@ -3,7 +3,8 @@ import type { Explained } from '../../matching/matcher';
 import type { EscalationCase } from '../ports';
 import { parseEmailAddress } from '../../escalation/email-address';
 import type { Choice, HandoverReason, Turn } from '../messages';
-import { CHANGE_EMAIL, DEFAULT_TICKET_OPEN_SECONDS, MAX_DESCRIPTION, MENTIONS_EMAIL, NO_EMAIL, NOT_ABOUT_A_STORE, NOT_FIXED, TRIED } from '../phrases';
+import { DEFAULT_TICKET_OPEN_SECONDS, MAX_DESCRIPTION, NOT_ABOUT_A_STORE } from '../phrases';
+import { mentions, without } from '../cues';
 import { onlySays, startsWith } from '../replies';
 import type { HandoverDraft } from '../state';
 import type { TurnContext } from '../turn-context';
@@ -221,7 +222,8 @@ export class HandoverDialog {
     }
     // "I have no e-mail, can you call me?" at the offer: support answers by e-mail only; said
     // before the seller is asked for an address they do not have (it was taken for a yes).
-    if (h.step === 'offer' && NO_EMAIL.test(typed)) {
+    const cues = this.t.cues(typed);
+    if (h.step === 'offer' && mentions(cues, 'no-email')) {
       this.t.offer(this.t.tr('handover.noEmail'), [{ label: this.t.tr('handover.send'), action: 'handover:start' }, this.t.cancelChoice()], 'handover-offer');
       return true;
     }
@@ -239,7 +241,7 @@ export class HandoverDialog {
     }
     // "still not working", "ลองแล้วก็ยังไม่ได้ค่ะ" at the offer: it did not help, which is why it
     // is there; the offer again (it was "tell me more" with the menu, or "did you mean").
-    if (h.step === 'offer' && (NOT_FIXED.test(typed) || TRIED.test(typed)) && this.t.saysNothing(typed.replace(NOT_FIXED, ' ').replace(TRIED, ' '))) {
+    if (h.step === 'offer' && mentions(cues, 'not-fixed', 'tried') && this.t.saysNothing(without(cues, 'not-fixed', 'tried'))) {
       this.t.askAgain();
       return true;
     }
@@ -248,7 +250,7 @@ export class HandoverDialog {
       if (onlySays(reply, 'yes', 'send')) return this.t.handled(h.step === 'offer' ? 'handover:start' : 'handover:confirm');
       // "ไม่ค่ะ" / "no" to the offer, or to the summary's "send this?": not sent.
       if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
-      if (h.step === 'confirm' && (onlySays(reply, 'change-email') || CHANGE_EMAIL.test(typed))) return this.t.handled('handover:email');
+      if (h.step === 'confirm' && (onlySays(reply, 'change-email') || mentions(cues, 'change-email'))) return this.t.handled('handover:email');
     }
     return false;
   }
@@ -260,6 +262,9 @@ export class HandoverDialog {
    * to go on as a new message (at the e-mail question a known problem drops the hand-over).
    */
   matched(typed: string, text: string, m: Explained, handover: HandoverDraft): boolean {
+    const cues = this.t.cues(typed);
+    // "no e-mail", "change my e-mail" are talk of e-mail too (the longer cue is the one read).
+    const aboutEmail = mentions(cues, 'mentions-email', 'no-email', 'change-email');
     // At the e-mail question, a problem the matcher knows ("ร้าน lazada ขึ้น PASSWORD_NOT_MATCH")
     // is answered, and the hand-over being prepared dropped (nothing was sent; it is offered
     // again when the answer does not help); anything else is asked again for an address.
@@ -267,13 +272,13 @@ export class HandoverDialog {
       // More about a problem whose article was already shown ("the OTP I got says expired when
       // I enter it", after the OTP article): for support, with the description; the address is
       // still asked for (the hand-over was dropped for that article again).
-      if (m.decision === 'answer' && this.t.state.tried.includes(m.topic!) && !MENTIONS_EMAIL.test(typed) && text.length <= MAX_DESCRIPTION) {
+      if (m.decision === 'answer' && this.t.state.tried.includes(m.topic!) && !aboutEmail && text.length <= MAX_DESCRIPTION) {
         handover.description = handover.description ? `${handover.description} / ${text}` : text;
         this.t.offer(this.t.tr('handover.askEmail'), [this.t.cancelChoice()], 'ask-email');
         return true;
       }
       // How to reach support ("can't you answer me here?") is what the hand-over is doing.
-      if (m.decision === 'answer' && !MENTIONS_EMAIL.test(typed) && !NOT_ABOUT_A_STORE.has(m.topic!)) {
+      if (m.decision === 'answer' && !aboutEmail && !NOT_ABOUT_A_STORE.has(m.topic!)) {
         this.t.state.draft = undefined;
         this.t.state.question = undefined;
         return false;
@@ -281,8 +286,8 @@ export class HandoverDialog {
       // "I have no e-mail, can you call me?": support answers by e-mail only; say so, and what else there is.
       // A sentence, not an address ("can't you answer me here on LINE?", "I want a real person"):
       // why an address is needed, not "this e-mail looks invalid".
-      const sentence = !typed.includes('@') && !MENTIONS_EMAIL.test(typed) && (/\s/.test(typed) || /[\u0E00-\u0E7F]/.test(typed));
-      if (NO_EMAIL.test(typed) || sentence) {
+      const sentence = !typed.includes('@') && !aboutEmail && (/\s/.test(typed) || /[\u0E00-\u0E7F]/.test(typed));
+      if (mentions(cues, 'no-email') || sentence) {
         this.t.offer(this.t.tr('handover.noEmail'), [this.t.cancelChoice()], 'ask-email');
         return true;
       }

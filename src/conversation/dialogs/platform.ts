@@ -2,7 +2,8 @@ import { PLATFORM_NAMES, type Platform, type Topic } from '../../knowledge/schem
 import { DECISION } from '../../matching/decide';
 import type { Explained } from '../../matching/matcher';
 import type { Choice } from '../messages';
-import { NOT_ABOUT_A_STORE, SHORT_ANSWER, UNSURE } from '../phrases';
+import { NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
+import { startsWith } from '../replies';
 import type { TurnContext } from '../turn-context';
 
 /** "Which platform is the store on?": asked before an article that differs by platform, and its answers. */
@@ -82,7 +83,7 @@ export class PlatformDialog {
       this.platformChosen(m.analysis.platforms[0]!);
       return true;
     }
-    if (m.decision !== 'none' || typed.length >= SHORT_ANSWER || !UNSURE.test(typed)) return false;
+    if (m.decision !== 'none' || typed.length >= SHORT_ANSWER || !startsWith(this.t.reply(typed), 'unsure')) return false;
     this.platformUnknown();
     return true;
   }
