@@ -1,0 +1,145 @@
+import type { Analysis } from './analyse';
+import { listed, round, type Lead, type Situation } from './decide-facts';
+import { CONTACT_TOPIC, type MatchResult } from './decision';
+import type { Candidate } from './rank';
+
+/**
+ * One case of the decision. `reads` says what the rule needs: the message alone, or the facts
+ * about the best topic, which exist only when some topic shares a word with the message.
+ */
+export type DecisionRule =
+  | { name: string; reads: 'message'; applies: (s: Situation) => boolean; outcome: (s: Situation) => MatchResult }
+  | { name: string; reads: 'lead'; applies: (l: Lead) => boolean; outcome: (l: Lead) => MatchResult };
+
+/**
+ * The cases of the decision, tried in this order: the first that applies builds the result, so
+ * each rule may assume that none above it applied. The last applies to every message with a lead.
+ */
+export const DECISION_RULES: readonly DecisionRule[] = [
+  { name: 'asks for a person', reads: 'message', applies: (s) => s.analysis.handover, outcome: handOver },
+  { name: 'small talk or noise', reads: 'message', applies: (s) => isSmallTalkOrNoise(s.analysis), outcome: smallTalkOrNoise },
+  { name: 'no topic shares a word', reads: 'message', applies: (s) => s.ranking.candidates.length === 0, outcome: noTopic },
+  { name: 'closer to an out-of-scope example', reads: 'lead', applies: (l) => l.offTopic, outcome: outOfScope },
+  { name: "only a platform's name", reads: 'lead', applies: (l) => l.sameName.length >= 2, outcome: whichOfPlatform },
+  { name: 'evidence and a clear lead', reads: 'lead', applies: answerable, outcome: answer },
+  { name: 'some evidence, no clear winner', reads: 'lead', applies: clarifiable, outcome: whichOfClose },
+  { name: 'not enough to answer', reads: 'lead', applies: () => true, outcome: notAnswered },
+];
+
+function isSmallTalkOrNoise(a: Analysis): boolean {
+  return a.noise || a.content.length === 0 || Boolean(a.smallTalk);
+}
+
+function answerable(l: Lead): boolean {
+  return l.evidence && (l.byCode || l.strong || l.farAhead) && l.margin >= l.thresholds.margin;
+}
+
+/** Not answerable (the rule above), yet enough to offer a choice: several close topics, or a weak top. */
+function clarifiable(l: Lead): boolean {
+  const D = l.thresholds;
+  return l.evidence && l.top.score >= D.clarifyScore && l.top.coverage >= D.clarifyCoverage && (l.close.length >= 2 || !l.strong);
+}
+
+function handOver(s: Situation): MatchResult {
+  return { ...s.base, decision: 'escalate', topic: CONTACT_TOPIC, confidence: 0.95, candidates: s.candidates, why: ['the seller asks for a person'] };
+}
+
+function smallTalkOrNoise(s: Situation): MatchResult {
+  const a = s.analysis;
+  return noneWithoutCandidates(s, `small talk or noise: ${a.smallTalk ?? (a.noise ? 'emoji, sticker or punctuation only' : 'no content words')}`);
+}
+
+function noTopic(s: Situation): MatchResult {
+  return noneWithoutCandidates(s, 'no topic shares a word with the message');
+}
+
+/** 'none' with no candidates to show: there is nothing of the knowledge base in the message. */
+function noneWithoutCandidates(s: Situation, reason: string): MatchResult {
+  return { ...s.base, decision: 'none', topic: null, confidence: 0.9, candidates: [], why: [reason] };
+}
+
+function outOfScope(l: Lead): MatchResult {
+  return withWhy(
+    { ...l.base, decision: 'none', topic: null, confidence: round(Math.min(1, l.ranking.outOfScope)), candidates: l.candidates },
+    reasons(l, 'none: the message is closer to a question the bot does not handle (out-of-scope examples)'),
+  );
+}
+
+function whichOfPlatform(l: Lead): MatchResult {
+  return clarify(l, l.sameName, "clarify: only a platform's name, which several of its articles explain as well");
+}
+
+function whichOfClose(l: Lead): MatchResult {
+  return clarify(l, l.close, l.close.length >= 2 ? 'clarify: several topics are about as likely' : 'clarify: some evidence but not enough to answer');
+}
+
+function clarify(l: Lead, among: Candidate[], reason: string): MatchResult {
+  return withWhy(
+    { ...l.base, decision: 'clarify' as const, topic: null, confidence: round(Math.min(1, l.top.score) * 0.5), candidates: listed(among) },
+    reasons(l, reason),
+  );
+}
+
+function answer(l: Lead): MatchResult {
+  const { top, chosen, margin } = l;
+  const general = chosen !== top ? [`${chosen.topic} is the general article of ${top.topic} and is as close`] : [];
+  return withWhy(
+    {
+      ...l.base,
+      decision: 'answer',
+      topic: chosen.topic,
+      confidence: round(Math.min(1, chosen.score) * (0.6 + 0.4 * Math.min(1, margin / 0.3))),
+      candidates: l.candidates,
+      platformUnconfirmed: platformUnconfirmed(l),
+    },
+    reasons(l, ...general, 'answer: enough evidence and a clear lead'),
+  );
+}
+
+/** The article is for one platform and the message named none: the bot confirms which first. */
+function platformUnconfirmed(l: Lead): boolean {
+  const topicDef = l.topics.get(l.chosen.topic);
+  return !!topicDef && !topicDef.platforms.includes('all') && l.analysis.platforms.length === 0 && !l.byCode;
+}
+
+function notAnswered(l: Lead): MatchResult {
+  const vague = !l.evidence && l.top.coverage >= l.thresholds.wholeCoverage && l.base.farFromOutOfScope;
+  return withWhy(
+    { ...l.base, decision: 'none', topic: null, confidence: round(1 - Math.min(1, l.top.score)), candidates: l.candidates, vague },
+    reasons(
+      l,
+      l.evidence ? 'none: too little of the message is explained' : 'none: no distinctive word or error code backs any topic',
+      ...(vague ? ['vague: about store connections, but too little to pick a topic (ask for more)'] : []),
+    ),
+  );
+}
+
+/**
+ * The lines of `why`, to be put into words only when read (the explain command, tests): a turn
+ * never reads them, and formatting them cost about a twentieth of a turn.
+ */
+function reasons(l: Lead, ...last: string[]): () => string[] {
+  const { top, rival, margin, ranking } = l;
+  return () => [
+    `top ${top.topic}: score ${round(top.score)}, covers ${pct(top.coverage)} of the message, best phrasing ${round(top.bestPhrasing)}`,
+    `matched [${top.matched.join(', ')}], distinctive [${top.distinctive.join(', ')}]`,
+    ...top.reasons,
+    `closest out-of-scope example: ${round(ranking.outOfScope)}`,
+    rival ? `runner-up of another family ${rival.topic}: score ${round(rival.score)}, margin ${round(margin)}` : 'no rival topic',
+    ...last,
+  ];
+}
+
+/** `why` as a property that puts its lines into words the first time it is read. */
+function withWhy<T extends Omit<MatchResult, 'why'>>(result: T, lines: () => string[]): T & { why: string[] } {
+  let words: string[] | undefined;
+  return Object.defineProperty(result, 'why', {
+    get: () => (words ??= lines()),
+    enumerable: true,
+    configurable: true,
+  }) as T & { why: string[] };
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}

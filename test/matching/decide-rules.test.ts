@@ -1,0 +1,60 @@
+import type { Topic } from '../../src/knowledge/schema';
+import type { Analysis } from '../../src/matching/analyse';
+import { decide } from '../../src/matching/decide';
+import { DECISION_RULES } from '../../src/matching/decide-rules';
+import type { Candidate } from '../../src/matching/rank';
+
+// Hand-made analyses and rankings reach the rows that no labelled message reaches today.
+const analysis = (over: Partial<Analysis> = {}): Analysis => ({
+  text: 'message',
+  normalised: 'message',
+  tokens: ['a', 'b'],
+  content: ['a', 'b'],
+  corrections: [],
+  platforms: [],
+  errorCodes: [],
+  handover: false,
+  aboutAConnection: true,
+  smallTalk: null,
+  noise: false,
+  ...over,
+});
+const candidate = (topic: string, score: number, over: Partial<Candidate> = {}): Candidate => ({
+  topic,
+  score,
+  coverage: 0.5,
+  bestPhrasing: 0.6,
+  matched: ['a'],
+  distinctive: [],
+  reasons: [],
+  ...over,
+});
+const topics = new Map(['t1', 't2'].map((id) => [id, { id, platforms: ['all'] } as unknown as Topic]));
+
+describe('decision rules', () => {
+  it('are tried in this order, the catch-all last', () => {
+    expect(DECISION_RULES.map((r) => r.name)).toEqual([
+      'asks for a person',
+      'small talk or noise',
+      'no topic shares a word',
+      'closer to an out-of-scope example',
+      "only a platform's name",
+      'evidence and a clear lead',
+      'some evidence, no clear winner',
+      'not enough to answer',
+    ]);
+  });
+
+  it('hands over before it looks at noise or topics', () => {
+    const r = decide(analysis({ handover: true, noise: true, content: [] }), { candidates: [], outOfScope: 0 }, topics);
+    expect(r).toMatchObject({ decision: 'escalate', topic: 'contact-support', candidates: [] });
+  });
+
+  it('asks back on a weak top that only its own distinctive word backs', () => {
+    // t1 leads t2 by 0.05: a margin, but neither strong (score < 0.45) nor far ahead (< 0.12).
+    const ranking = { candidates: [candidate('t1', 0.4, { distinctive: ['a'] }), candidate('t2', 0.35)], outOfScope: 0 };
+    const r = decide(analysis(), ranking, topics);
+    expect(r).toMatchObject({ decision: 'clarify', topic: null, confidence: 0.2, candidates: [{ topic: 't1', confidence: 0.4 }] });
+    expect(r.why[r.why.length - 1]).toBe('clarify: some evidence but not enough to answer');
+  });
+});
