@@ -166,36 +166,52 @@ export class TopicIndex {
   }
 
   rank(a: Analysis, limit = 10): Ranking {
-    const o = this.opts;
-    const query = [...new Set(a.content)];
-    const weights = query.map((t) => this.weight(t));
+    const words = [...new Set(a.content)];
+    const weights = words.map((t) => this.weight(t));
     const total = weights.reduce((x, y) => x + y, 0);
     const codeTopics = new Set(a.errorCodes.flatMap((c) => this.topicsByCode.get(c) ?? []));
     if (total === 0 && codeTopics.size === 0) return { candidates: [], outOfScope: 0 };
 
-    // Weighted overlap with each phrasing that shares a word, accumulated in reused typed
-    // arrays (this loop is the hot path), then the best phrasing per topic (F-measure).
+    const q: Query = { analysis: a, words, weights, total, codeTopics };
+    const reached = this.reachBestPhrasings(q);
+    // Pooled coverage only for the topics whose phrasings come closest: it reorders, it does not discover.
+    const best = this.bestBuf;
+    const shortlist = reached.sort((x, y) => best[y] - best[x]).slice(0, this.opts.shortlist);
+    const scored = this.score(q, new Set([...shortlist, ...codeTopics]));
+    const candidates = scored.slice(0, limit).map((s) => this.candidate(q, s));
+    const outOfScope = this.outOfScopeIndex >= 0 ? best[this.outOfScopeIndex] : 0;
+    for (const ti of reached) best[ti] = 0;
+    return { candidates, outOfScope };
+  }
+
+  /**
+   * The best phrasing per topic (F-measure) into `bestBuf`, from the weighted overlap with each
+   * phrasing that shares a word, accumulated in reused typed arrays (this is the hot path).
+   * Returns the topics with a best phrasing, in the order first reached (ties keep it when
+   * sorted); the caller zeroes their entries again.
+   */
+  private reachBestPhrasings(q: Query): number[] {
+    const { words, weights } = q;
     const overlap = this.overlapBuf;
     const touched = this.touchedBuf;
     let touchedCount = 0;
-    for (let q = 0; q < query.length; q++) {
-      const list = this.postingsPhrasing.get(query[q]);
+    for (let wi = 0; wi < words.length; wi++) {
+      const list = this.postingsPhrasing.get(words[wi]);
       if (!list) continue;
       for (let k = 0; k < list.length; k++) {
         const pi = list[k];
         if (overlap[pi] === 0) touched[touchedCount++] = pi;
-        overlap[pi] += weights[q];
+        overlap[pi] += weights[wi];
       }
     }
     const best = this.bestBuf;
-    /** Topics with a best phrasing, in the order first reached (ties keep it when sorted). */
     const reached: number[] = [];
     for (let i = 0; i < touchedCount; i++) {
       const pi = touched[i];
       const p = this.phrasings[pi];
       const w = overlap[pi];
       overlap[pi] = 0;
-      const recall = w / total;
+      const recall = w / q.total;
       const precision = w / p.weight;
       const f = (2 * recall * precision) / (recall + precision);
       if (f > best[p.topic]) {
@@ -203,45 +219,67 @@ export class TopicIndex {
         best[p.topic] = f;
       }
     }
+    return reached;
+  }
 
-    // Pooled coverage only for the topics whose phrasings come closest: it reorders, it does not discover.
-    const shortlist = reached.sort((x, y) => best[y] - best[x]).slice(0, o.shortlist);
-    const scored: { ti: number; score: number; coverage: number; bestPhrasing: number }[] = [];
-    for (const ti of new Set([...shortlist, ...codeTopics])) {
+  /** The topics scored in full, best first (ties by topic order); the out-of-scope examples only measure closeness. */
+  private score(q: Query, topics: Set<number>): Scored[] {
+    const o = this.opts;
+    const scored: Scored[] = [];
+    for (const ti of topics) {
       if (ti === this.outOfScopeIndex) continue;
       let pooled = 0;
-      for (let q = 0; q < query.length; q++) pooled += weights[q] * (this.affinity.get(query[q])?.get(ti) ?? 0);
-      const coverage = total > 0 ? pooled / total : 0;
-      const bestPhrasing = best[ti];
+      for (let wi = 0; wi < q.words.length; wi++) pooled += q.weights[wi] * (this.affinity.get(q.words[wi])?.get(ti) ?? 0);
+      const coverage = q.total > 0 ? pooled / q.total : 0;
+      const bestPhrasing = this.bestBuf[ti];
       let score = o.pooledShare * coverage + (1 - o.pooledShare) * bestPhrasing;
-      if (codeTopics.has(ti)) score += o.errorCodeBonus;
-      const platforms = this.topics[ti].platforms;
-      if (a.platforms.length > 0 && !platforms.includes('all')) {
-        if (platforms.some((p) => a.platforms.includes(p as never))) score += o.platformMatchBonus;
-        else score *= o.platformMismatchFactor;
-      }
+      if (q.codeTopics.has(ti)) score += o.errorCodeBonus;
+      const platform = this.platformFit(ti, q.analysis);
+      if (platform === 'match') score += o.platformMatchBonus;
+      else if (platform === 'mismatch') score *= o.platformMismatchFactor;
       scored.push({ ti, score, coverage, bestPhrasing });
     }
-    scored.sort((x, y) => y.score - x.score || x.ti - y.ti);
-
-    const candidates = scored.slice(0, limit).map(({ ti, score, coverage, bestPhrasing }): Candidate => {
-      const t = this.topics[ti];
-      const reasons: string[] = [];
-      if (codeTopics.has(ti)) reasons.push(`error code ${a.errorCodes.join(', ')} is listed by this topic`);
-      if (a.platforms.length > 0 && !t.platforms.includes('all')) {
-        reasons.push(
-          t.platforms.some((p) => a.platforms.includes(p as never))
-            ? `platform ${a.platforms.join(', ')} matches`
-            : `topic is for ${t.platforms.join(', ')}, message names ${a.platforms.join(', ')}`,
-        );
-      }
-      const matched = query.filter((q) => this.affinity.get(q)?.has(ti));
-      return { topic: t.id, score, coverage, bestPhrasing, matched, distinctive: matched.filter((m) => this.isDistinctive(m)), reasons };
-    });
-    const outOfScope = this.outOfScopeIndex >= 0 ? best[this.outOfScopeIndex] : 0;
-    for (const ti of reached) best[ti] = 0;
-    return { candidates, outOfScope };
+    return scored.sort((x, y) => y.score - x.score || x.ti - y.ti);
   }
+
+  private candidate(q: Query, { ti, score, coverage, bestPhrasing }: Scored): Candidate {
+    const a = q.analysis;
+    const t = this.topics[ti];
+    const reasons: string[] = [];
+    if (q.codeTopics.has(ti)) reasons.push(`error code ${a.errorCodes.join(', ')} is listed by this topic`);
+    const platform = this.platformFit(ti, a);
+    if (platform === 'match') reasons.push(`platform ${a.platforms.join(', ')} matches`);
+    else if (platform === 'mismatch') reasons.push(`topic is for ${t.platforms.join(', ')}, message names ${a.platforms.join(', ')}`);
+    const matched = q.words.filter((w) => this.affinity.get(w)?.has(ti));
+    return { topic: t.id, score, coverage, bestPhrasing, matched, distinctive: matched.filter((m) => this.isDistinctive(m)), reasons };
+  }
+
+  /** How the topic's platforms fit the message's: 'neutral' when the message names none or the topic is for all. */
+  private platformFit(ti: number, a: Analysis): 'match' | 'mismatch' | 'neutral' {
+    const platforms = this.topics[ti].platforms;
+    if (a.platforms.length === 0 || platforms.includes('all')) return 'neutral';
+    return platforms.some((p) => a.platforms.includes(p as never)) ? 'match' : 'mismatch';
+  }
+}
+
+/** One message as the ranking reads it. */
+interface Query {
+  analysis: Analysis;
+  /** Its distinct content words, in order. */
+  words: string[];
+  /** The weight of each word, by position. */
+  weights: number[];
+  /** The sum of the weights. */
+  total: number;
+  /** Topics that list an error code the message names. */
+  codeTopics: Set<number>;
+}
+
+interface Scored {
+  ti: number;
+  score: number;
+  coverage: number;
+  bestPhrasing: number;
 }
 
 function push(map: Map<string, number[]>, key: string, value: number): void {
