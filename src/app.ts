@@ -1,8 +1,9 @@
 import type http from 'node:http';
 import path from 'node:path';
 import express from 'express';
+import type Redis from 'ioredis';
 import { botFrameworkEnabled, createBotFrameworkHandler } from './channels/botframework/adapter';
-import { createRateLimits } from './channels/rate-limits';
+import { createRateLimits, type RateLimits } from './channels/rate-limits';
 import { createDirectLineRouter } from './channels/web/directline';
 import { refuseUpgrade } from './channels/web/directline-stream';
 import { toActivities } from './channels/web/render';
@@ -10,7 +11,7 @@ import { createWidgetRouter } from './channels/web/static';
 import { requestIdOf, requestIds } from './channels/request-id';
 import type { Config } from './config';
 import { BotService } from './conversation/service';
-import { loadTranslations } from './i18n';
+import { loadTranslations, type Translate } from './i18n';
 import { loadKnowledge, type KnowledgeBase } from './knowledge/load';
 import type { Logger } from './logger';
 import { Matcher } from './matching/matcher';
@@ -65,7 +66,6 @@ export function createApp(config: Config, log: Logger): App {
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const conversations: ConversationStore = redis ? new RedisConversationStore(redis) : new SqliteConversationStore(db);
   const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis, undefined, log) : new SqliteDirectLineStore(db);
-  const shots = redis ? new RedisScreenshotShare(redis) : undefined;
   const metrics = new Metrics();
   // Hand-overs: stored in the outbox first, then mailed (SMTP_URL, else .eml files in DATA_DIR/mail).
   // On SQLite this process sends them; on Redis the worker process does (npm run worker).
@@ -158,28 +158,7 @@ export function createApp(config: Config, log: Logger): App {
 
   // LINE, when both channel credentials are set. The webhook reads its raw body itself (the
   // signature is checked on the bytes), so no JSON parser may run before it: none is global here.
-  let line: LineRouter | undefined;
-  if (config.line) {
-    const links = redis ? new RedisLinkStore(redis) : new SqliteLinkStore(db);
-    line = createLineRouter({
-      bot,
-      line: config.line,
-      dedup: redis ? new RedisEventDedupStore(redis) : new SqliteEventDedupStore(db),
-      inbox: redis ? new RedisEventInbox(redis) : new SqliteEventInbox(db),
-      onAdopted: (count) => metrics.lineEventsAdopted.inc(count),
-      dataDir: config.dataDir,
-      log,
-      t,
-      linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
-      // On Redis the worker mailing the case has another disk: the picture goes through Redis.
-      ...(shots ? { onScreenshotKept: (ref: string) => shots.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),
-    });
-    app.use('/webhooks/line', limits.unsignedLine, line);
-    const configuredConfirm = config.linkConfirmSecret;
-    const confirmSecret = configuredConfirm ? () => configuredConfirm : () => secrets.get('link-confirm');
-    app.use(createLinkConfirmRouter({ links, confirmSecret, log }));
-    if (sandbox && !config.lineLinkLoginUrl) app.use(createSandboxLineLoginRouter({ links, sellers: SANDBOX_SELLERS }));
-  }
+  const line = mountLine(app, config, { bot, db, redis, secrets, metrics, limits, sandbox, log, t });
   app.use(
     createWidgetRouter({
       publicBaseUrl: config.publicBaseUrl,
@@ -265,6 +244,46 @@ export function createApp(config: Config, log: Logger): App {
       await closeDatabase(db);
     },
   };
+}
+
+/** What the LINE channel shares with the rest of the app. */
+interface LineWiring {
+  bot: BotService;
+  db: Db;
+  redis?: Redis;
+  secrets: Secrets;
+  metrics: Metrics;
+  limits: RateLimits;
+  sandbox: boolean;
+  log: Logger;
+  t: Translate;
+}
+
+/** The LINE webhook and account linking, when the channel is configured. */
+function mountLine(app: express.Express, config: Config, wiring: LineWiring): LineRouter | undefined {
+  if (!config.line) return undefined;
+  const { bot, db, redis, secrets, metrics, limits, sandbox, log, t } = wiring;
+  const links = redis ? new RedisLinkStore(redis) : new SqliteLinkStore(db);
+  const shots = redis ? new RedisScreenshotShare(redis) : undefined;
+  const line = createLineRouter({
+    bot,
+    line: config.line,
+    dedup: redis ? new RedisEventDedupStore(redis) : new SqliteEventDedupStore(db),
+    inbox: redis ? new RedisEventInbox(redis) : new SqliteEventInbox(db),
+    onAdopted: (count) => metrics.lineEventsAdopted.inc(count),
+    dataDir: config.dataDir,
+    log,
+    t,
+    linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
+    // On Redis the worker mailing the case has another disk: the picture goes through Redis.
+    ...(shots ? { onScreenshotKept: (ref: string) => shots.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),
+  });
+  app.use('/webhooks/line', limits.unsignedLine, line);
+  const configuredConfirm = config.linkConfirmSecret;
+  const confirmSecret = configuredConfirm ? () => configuredConfirm : () => secrets.get('link-confirm');
+  app.use(createLinkConfirmRouter({ links, confirmSecret, log }));
+  if (sandbox && !config.lineLinkLoginUrl) app.use(createSandboxLineLoginRouter({ links, sellers: SANDBOX_SELLERS }));
+  return line;
 }
 
 /** Sandbox only: links that open the demo page signed in as a sample seller (fixed, trusted HTML). */
