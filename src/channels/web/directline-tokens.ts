@@ -1,0 +1,56 @@
+import type { Request } from 'express';
+import jwt from 'jsonwebtoken';
+import { HttpError } from './directline-http';
+
+export const TOKEN_TTL_SECONDS = 1800;
+
+export interface TokenClaims {
+  conv: string;
+  user: string;
+}
+
+export const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+
+/** The conversation tokens: HS256 JWTs, each opening one conversation for one user. */
+export class ConversationTokens {
+  constructor(
+    /** Read per token, as the secret may be loaded after start-up. */
+    private readonly secret: () => string,
+    private readonly now: () => Date,
+  ) {}
+
+  issue(claims: TokenClaims): string {
+    const iat = Math.floor(this.now().getTime() / 1000);
+    return jwt.sign({ conv: claims.conv, user: claims.user, iat, exp: iat + TOKEN_TTL_SECONDS }, this.secret(), { algorithm: 'HS256' });
+  }
+
+  /**
+   * 401 for a missing, forged or expired token, 403 for another conversation's (a token opens only
+   * its own); the claims otherwise.
+   */
+  claimsFor(token: string | undefined, conversationId?: string): TokenClaims {
+    if (!token) throw new HttpError(401, 'unauthorized', 'A Bearer token is required (Authorization: Bearer <token>)');
+    const claims = this.verify(token);
+    if (conversationId !== undefined && claims.conv !== conversationId) throw new HttpError(403, 'forbidden', 'This token is not for this conversation');
+    return claims;
+  }
+
+  /** The claims of the request's Bearer token, as claimsFor checks them. */
+  claimsOf(req: Request, conversationId?: string): TokenClaims {
+    return this.claimsFor(bearerToken(req.get('authorization')), conversationId);
+  }
+
+  private verify(token: string): TokenClaims {
+    let claims: jwt.JwtPayload | string;
+    try {
+      claims = jwt.verify(token, this.secret(), { algorithms: ['HS256'], clockTimestamp: Math.floor(this.now().getTime() / 1000) });
+    } catch (err) {
+      const expired = err instanceof jwt.TokenExpiredError;
+      throw new HttpError(401, 'unauthorized', expired ? 'The token has expired' : 'The token is invalid');
+    }
+    if (typeof claims !== 'object' || typeof claims.conv !== 'string' || typeof claims.user !== 'string') {
+      throw new HttpError(401, 'unauthorized', 'The token is invalid');
+    }
+    return { conv: claims.conv, user: claims.user };
+  }
+}
