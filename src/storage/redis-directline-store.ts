@@ -1,0 +1,133 @@
+import type Redis from 'ioredis';
+import {
+  ConversationWatchers,
+  KEEP_ACTIVITIES,
+  RETENTION_DAYS,
+  type DirectLineConversation,
+  type DirectLineStore,
+  type StoredActivity,
+} from './directline-store';
+import { LuaScript } from './lua-script';
+import { reportOutages, type RedisLog } from './redis-connection';
+
+const RETENTION_SECONDS = RETENTION_DAYS * 24 * 3600;
+
+function activityId(conversationId: string, seq: number): string {
+  return `${conversationId}|${String(seq).padStart(7, '0')}`;
+}
+
+// KEYS: seq, activities, meta. ARGV: conversation id, activity JSON, activities kept, ttl, channel announcing the new number.
+// Members are "<seq>:<json>" (unique, and the JSON stays as the app wrote it).
+const APPEND_SCRIPT = new LuaScript(`
+local seq = redis.call('INCR', KEYS[1])
+redis.call('ZADD', KEYS[2], seq, seq .. ':' .. ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', seq - tonumber(ARGV[3]))
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+redis.call('PUBLISH', ARGV[5], seq)
+return seq
+`);
+
+/**
+ * Direct Line on Redis: a hash per conversation and a sorted set of activities scored by their
+ * sequence number (INCR gives each activity its number atomically across instances).
+ */
+export class RedisDirectLineStore implements DirectLineStore {
+  private readonly watchers = new ConversationWatchers();
+  /** Subscribed only while a stream is open here: a connection in subscriber mode can do nothing else. */
+  private sub: Redis | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'bot:dl:',
+    private readonly log?: RedisLog,
+    /** Wait before subscribing again after a failed subscription (tests shorten it). */
+    private readonly resubscribeMs = 5_000,
+  ) {}
+
+  private keys(conversationId: string) {
+    const base = `${this.prefix}${conversationId}`;
+    return { meta: `${base}:meta`, seq: `${base}:seq`, activities: `${base}:activities`, added: `${base}:added` };
+  }
+
+  watch(conversationId: string, onAdded: () => void): () => void {
+    const { first, remove } = this.watchers.add(conversationId, onAdded);
+    const channel = this.keys(conversationId).added;
+    if (first) this.subscribeTo(conversationId, channel);
+    return () => {
+      if (remove().last) void this.sub?.unsubscribe(channel).catch(() => undefined);
+    };
+  }
+
+  private subscribeTo(conversationId: string, channel: string): void {
+    if (this.closed) return;
+    this.subscriber().subscribe(channel).then(
+      // An activity added before the subscription took effect was not announced: look once more.
+      () => this.watchers.added(conversationId),
+      (err: unknown) => {
+        this.log?.warn({ err, conversation: conversationId }, 'Direct Line: could not subscribe to new activities (trying again; open streams fall back to their periodic look meanwhile)');
+        const again = setTimeout(() => {
+          if (this.watchers.watched(conversationId)) this.subscribeTo(conversationId, channel);
+        }, this.resubscribeMs);
+        again.unref();
+      },
+    );
+  }
+
+  private subscriber(): Redis {
+    if (this.sub) return this.sub;
+    const sub = reportOutages(this.redis.duplicate({ enableAutoPipelining: false }), this.log, 'Redis (Direct Line subscriber)');
+    const from = this.prefix.length;
+    sub.on('message', (channel: string) => this.watchers.added(channel.slice(from, -':added'.length)));
+    return (this.sub = sub);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.sub?.disconnect();
+    this.sub = undefined;
+  }
+
+  async createConversation(c: DirectLineConversation): Promise<void> {
+    const k = this.keys(c.conversationId);
+    const fields: Record<string, string> = { userId: c.userId, createdAt: c.createdAt };
+    if (c.accountId) fields.accountId = c.accountId;
+    await this.redis.multi().hset(k.meta, fields).expire(k.meta, RETENTION_SECONDS).exec();
+  }
+
+  async getConversation(conversationId: string): Promise<DirectLineConversation | undefined> {
+    const meta = await this.redis.hgetall(this.keys(conversationId).meta);
+    if (!meta.userId) return undefined;
+    return { conversationId, userId: meta.userId, accountId: meta.accountId || undefined, createdAt: meta.createdAt };
+  }
+
+  async appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<{ id: string; watermark: number }> {
+    const k = this.keys(conversationId);
+    // Number and store in one server-side step: a reader never sees a later number before an
+    // earlier one, whichever instance writes.
+    const seq = Number(
+      await APPEND_SCRIPT.run(this.redis, [k.seq, k.activities, k.meta], [conversationId, JSON.stringify(activity), KEEP_ACTIVITIES, RETENTION_SECONDS, k.added]),
+    );
+    return { id: activityId(conversationId, seq), watermark: seq };
+  }
+
+  async listActivities(conversationId: string, watermark: number): Promise<{ activities: StoredActivity[]; watermark: number }> {
+    const k = this.keys(conversationId);
+    const [rows, last] = await Promise.all([this.redis.zrangebyscore(k.activities, `(${watermark}`, '+inf'), this.redis.get(k.seq)]);
+    let lastStored = Math.max(watermark, Number(last ?? 0));
+    const activities = rows.map((r) => {
+      const colon = r.indexOf(':');
+      const seq = Number(r.slice(0, colon));
+      lastStored = seq;
+      return { ...(JSON.parse(r.slice(colon + 1)) as Record<string, unknown>), id: activityId(conversationId, seq) } as StoredActivity;
+    });
+    return { activities, watermark: rows.length > 0 ? lastStored : Math.max(watermark, Number(last ?? 0)) };
+  }
+
+  // Keys expire on their own: nothing to sweep.
+  async sweep(): Promise<number> {
+    return 0;
+  }
+}
