@@ -5,7 +5,7 @@
  */
 import { sleep } from './lib';
 
-/** The English half of the Direct Line channel's apology for a failed turn (src/channels/web/directline.ts). */
+/** The English half of the Direct Line channel's apology for a failed turn (src/channels/web/directline-turns.ts). */
 const APOLOGY_EN = 'Sorry, something went wrong on our side';
 
 interface Conversation {

@@ -3,7 +3,7 @@ import { TRANSCRIPT_LIMIT, type ConversationState, type TranscriptEntry } from '
 import { RecentStates } from './recent-states';
 import { writeCommitted, type Db } from './sqlite';
 
-/** Declared by the conversation (its port); implemented here and in redis.ts. */
+/** Declared by the conversation (its port); implemented here and in redis-conversation-store.ts. */
 export type { ConversationStore, HeldConversation } from '../conversation/ports';
 
 /** The state as stored: without its transcript lines, which are stored apart. */

@@ -13,7 +13,7 @@ export type StoredActivity = Record<string, unknown> & { id: string };
 
 /**
  * Conversations and activities of the Direct Line channel (polling clients read from here).
- * Async so that a shared implementation (Redis, ./redis.ts) can stand in for SQLite when
+ * Async so that a shared implementation (Redis, ./redis-directline-store.ts) can stand in for SQLite when
  * several instances serve the same widget.
  */
 export interface DirectLineStore {
