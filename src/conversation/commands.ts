@@ -13,8 +13,9 @@ export class Commands {
   constructor(private readonly t: TurnContext) {}
 
   /**
-   * What a typed message does before any matching: "menu", the hand-over's questions answered in
-   * words, an e-mail address, a choice's number, "check my stores". True when it was handled.
+   * What a typed message does before any matching and before the open question's dialog: "menu",
+   * "send it" with nothing open, an e-mail address, a choice's number, "check my stores". True
+   * when it was handled.
    */
   typed(typed: string): boolean {
     const reply = this.t.reply(typed);
@@ -39,7 +40,6 @@ export class Commands {
       return true;
     }
     const h = this.t.state.question?.kind === 'handover' ? this.t.state.draft : undefined;
-    if (h && this.t.dialogs.handover.typed(typed, h)) return true;
     // A summary that an answer to another problem replaced still waits: "ส่งเลย" sends it (matched,
     // "ส่ง" found the Shopee OTP article, whose phrasings say the code is not sent).
     // Only "send": "ok send it" at "did this fix it?" asks for the hand-over (feedbackTyped).
@@ -62,7 +62,8 @@ export class Commands {
     const number = choiceNumber(typed);
     const choice = number === undefined ? undefined : this.t.state.offered[number - 1];
     if (choice) return this.t.handled(choice.action);
-    if (mentions(cues, 'check-stores') && typed.length < 80) return this.t.handled('status:check');
+    // At the description it is the problem told ("เช็คสถานะร้านแล้วขึ้น expired").
+    if (mentions(cues, 'check-stores') && typed.length < 80 && h?.step !== 'description') return this.t.handled('status:check');
     return false;
   }
 }

@@ -4,22 +4,23 @@
  * the seller's turn: secrets and language first, then commands, then the open question's
  * dialog (dialogs/), then matching; the dialogs do the rest.
  */
-import { withoutMasks, type SecretKind } from '../escalation/redact';
+import { withoutMasks } from '../escalation/redact';
 import { hear } from './hearing';
 import { languageOfMessage, languageRequested } from './language';
-import type { Platform } from '../knowledge/schema';
 import type { Explained } from '../matching/matcher';
 import { parseEmailAddress } from '../escalation/email-address';
-import type { Turn } from './messages';
+import type { Act, Turn } from './messages';
 import { onlySays } from './replies';
-import { migrate, newState, type ConversationState, type StoredState } from './state';
-import { NOT_ABOUT_A_STORE, SECRET_LABELS, SHORT_ANSWER, UNKNOWN_CODE } from './phrases';
-import { opensWith } from './cues';
+import { Reading } from './reading';
+import { migrate, newState, type ConversationState, type OpenQuestion, type StoredState } from './state';
+import { NOT_ABOUT_A_STORE, SECRET_LABELS, UNKNOWN_CODE } from './phrases';
 import { TurnContext, type CoreContext, type TurnResult } from './turn-context';
+import type { Dialog, Dialogs } from './dialogs/api';
 import { FeedbackDialog } from './dialogs/feedback';
 import { PlatformDialog } from './dialogs/platform';
 import { ClarifyDialog } from './dialogs/clarify';
 import { HandoverDialog } from './dialogs/handover';
+import { MoreDialog } from './dialogs/more';
 import { StatusDialog } from './dialogs/status';
 import { Commands } from './commands';
 import { NoAnswer } from './no-answer';
@@ -39,66 +40,40 @@ export function runTurn(turn: Turn, previous: StoredState | undefined, ctx: Core
   state.lastActiveAt = turn.at;
   if (!state.lang) state.lang = turn.locale?.toLowerCase().startsWith('en') ? 'en' : 'th';
   if (turn.contactEmail && !state.contactEmail) state.contactEmail = turn.contactEmail;
-  const turnCtx = new TurnBuilder(state, ctx, turn.at, turn);
-
-  switch (turn.kind) {
-    case 'start':
-      turnCtx.welcome(false);
-      break;
-    case 'sticker':
-      turnCtx.userSaid('(sticker)');
-      turnCtx.say(turnCtx.tr('smalltalk.sticker'), 'small-talk');
-      break;
-    case 'image':
-      turnCtx.userSaid('(image)');
-      if (turn.screenshot) {
-        state.screenshots = [...(state.screenshots ?? []), { ...turn.screenshot, at: turn.at }].slice(-10);
-      }
-      turnCtx.say(turnCtx.tr('smalltalk.image'), 'image-received');
-      break;
-    case 'file':
-      turnCtx.userSaid('(file)');
-      turnCtx.say(turnCtx.tr('smalltalk.file'), 'unsupported');
-      break;
-    case 'other':
-      // A location, or a kind of message a channel added after this bot was written.
-      turnCtx.userSaid('(message the bot cannot read)');
-      turnCtx.say(turnCtx.tr('smalltalk.other'), 'unsupported');
-      break;
-    case 'action':
-      turnCtx.answerSecretExpected();
-      turnCtx.userSaid(labelOf(state, turn.action) ?? turn.text ?? `(${turn.action})`);
-      turnCtx.action(turn.action ?? '');
-      break;
-    case 'message':
-      turnCtx.text(turn.text ?? '');
-      break;
-    case 'ticket':
-      turnCtx.dialogs.handover.ticketCreated(turn);
-      break;
-    case 'status':
-      turnCtx.dialogs.status.statusChecked(turn);
-      break;
-  }
-  return turnCtx.result();
+  const builder = new TurnBuilder(state, ctx, turn.at, turn);
+  TURN_KINDS[turn.kind](builder, turn);
+  return builder.result();
 }
+
+/** What each kind of turn does: a typed message goes through TEXT_STEPS, a button to its dialog. */
+const TURN_KINDS: Record<Turn['kind'], (b: TurnBuilder, turn: Turn) => void> = {
+  start: (b) => b.welcome(false),
+  message: (b, turn) => b.text(turn.text ?? ''),
+  action: (b, turn) => {
+    b.answerSecretExpected();
+    b.userSaid(labelOf(b.state, turn.action) ?? turn.text ?? `(${turn.action})`);
+    b.action(turn.action ?? '');
+  },
+  sticker: (b) => b.noted('(sticker)', 'smalltalk.sticker', 'small-talk'),
+  image: (b, turn) => {
+    if (turn.screenshot) b.state.screenshots = [...(b.state.screenshots ?? []), { ...turn.screenshot, at: turn.at }].slice(-10);
+    b.noted('(image)', 'smalltalk.image', 'image-received');
+  },
+  file: (b) => b.noted('(file)', 'smalltalk.file', 'unsupported'),
+  // A location, or a kind of message a channel added after this bot was written.
+  other: (b) => b.noted('(message the bot cannot read)', 'smalltalk.other', 'unsupported'),
+  ticket: (b, turn) => b.dialogs.handover.ticketCreated(turn),
+  status: (b, turn) => b.dialogs.status.statusChecked(turn),
+};
 
 function labelOf(state: ConversationState, action: string | undefined): string | undefined {
   return state.offered.find((c) => c.action === action)?.label;
 }
 
-/** One typed message as the steps read it: masked text, what was masked, and the match once made. */
-interface Reading {
-  text: string;
-  kinds: SecretKind[];
-  typed: string;
-  m?: Explained;
-}
-
 /**
  * The order in which a typed message is read: the first step that answers it ends the turn.
  * Precedence is this list, not the order of checks in code: secrets and the language first,
- * then the commands and words that answer the open question, then what the matcher found.
+ * then the commands, then the open question's dialog, then what the matcher found.
  */
 const TEXT_STEPS = [
   'language',
@@ -106,10 +81,8 @@ const TEXT_STEPS = [
   'announcedPassword',
   'languageRequest',
   'command',
-  'match',
-  'moreWords',
-  'feedbackAnswer',
-  'openQuestion',
+  'openDialog',
+  'remember',
   'checkStoresFirst',
   'onlyAboutTheSecret',
   'unknownErrorCode',
@@ -117,19 +90,34 @@ const TEXT_STEPS = [
   'decision',
 ] as const satisfies readonly (keyof TurnBuilder)[];
 
+/** The dialog of each open question ('secret-expected' is the engine's: the next message is masked). */
+const QUESTION_DIALOGS: Record<OpenQuestion['kind'], keyof Dialogs | undefined> = {
+  feedback: 'feedback',
+  clarify: 'clarify',
+  platform: 'platform',
+  handover: 'handover',
+  more: 'more',
+  'secret-expected': undefined,
+};
+
+/** The dialog each button belongs to, by its action's name ("handover" of "handover:start"). */
+const BUTTONS: Record<string, (b: TurnBuilder, arg: string) => void> = {
+  menu: (b) => b.welcome(true),
+  topic: (b, id) => b.chooseTopic(id),
+  feedback: (b, arg) => b.dialogs.feedback.takeButton(arg),
+  handover: (b, arg) => b.dialogs.handover.takeButton(arg),
+  'none-of-these': (b) => b.dialogs.clarify.takeButton('none'),
+  platform: (b, arg) => b.dialogs.platform.takeButton(arg),
+  status: (b) => b.dialogs.status.takeButton('check'),
+  account: (b) => b.dialogs.status.takeButton('account'),
+  lang: (b, arg) => b.chooseLanguage(arg),
+};
+
 const decisionOf = (m: Explained) => (m.vague ? 'vague' : m.decision);
 
 class TurnBuilder extends TurnContext {
   private readonly commands = new Commands(this);
   private readonly noAnswer = new NoAnswer(this);
-
-  nothingToAnswer(m: Explained): void {
-    this.noAnswer.nothing(m);
-  }
-
-  nothingToAnswerVague(): void {
-    this.noAnswer.vague();
-  }
 
   constructor(state: ConversationState, ctx: CoreContext, at: string, turn: Turn) {
     super(state, ctx, at, turn);
@@ -138,8 +126,19 @@ class TurnBuilder extends TurnContext {
       platform: new PlatformDialog(this),
       clarify: new ClarifyDialog(this),
       handover: new HandoverDialog(this),
+      more: new MoreDialog(this),
       status: new StatusDialog(this),
     };
+  }
+
+  nothingToAnswer(m: Explained): void {
+    this.noAnswer.nothing(m);
+  }
+
+  /** A sticker, a picture, a file: noted in the transcript, and a line about it. */
+  noted(what: string, key: string, act: Act): void {
+    this.userSaid(what);
+    this.say(this.tr(key), act);
   }
 
   /**
@@ -152,10 +151,16 @@ class TurnBuilder extends TurnContext {
     const { text, kinds } = hear(raw, this.state.question);
     this.answerSecretExpected();
     this.userSaid(text, true);
-    const r: Reading = { text, kinds, typed: text.trim() };
+    const r = new Reading(text, kinds, (t) => this.inContext(this.ctx.matcher.explain(t)), (m) => this.memory.remember(m));
     for (const step of TEXT_STEPS) if (this[step](r)) return;
   }
 
+  /** The dialog whose question is open, if it has one. */
+  private openDialog_(): Dialog | undefined {
+    const kind = this.state.question?.kind;
+    const name = kind ? QUESTION_DIALOGS[kind] : undefined;
+    return name ? this.dialogs[name] : undefined;
+  }
   /**
    * The language, before anything is said (an English first message with a password got the
    * warning in Thai and the article in English). What the seller said besides the secrets and
@@ -225,37 +230,16 @@ class TurnBuilder extends TurnContext {
     return this.commands.typed(r.typed);
   }
 
-  /** The message as the matcher reads it ("[password removed]" is the bot's words: left out). Never answers. */
-  match(r: Reading): boolean {
-    r.m = this.inContext(this.ctx.matcher.explain(r.kinds.length > 0 ? withoutMasks(r.text) : r.text));
-    return false;
+  /** The open question's dialog reads the words (dialogs/). */
+  openDialog(r: Reading): boolean {
+    return this.openDialog_()?.takeReply(r) ?? false;
   }
 
-  /**
-   * The answer to "tell me a little more": the new words with the ones before ("ร้าน disconnect
-   * เองค่ะ" then "ติ๊กต๊อกค่ะ" is the TikTok renewal article, where "ติ๊กต๊อกค่ะ" alone is "did you
-   * mean" among TikTok's). Taken only when together they make an answer. Never answers itself.
-   */
-  moreWords(r: Reading): boolean {
-    const q = this.state.question;
-    // A longer message says what it says on its own (and matching twice costs a second match).
-    if (q?.kind !== 'more' || r.m!.decision === 'answer' || r.m!.decision === 'escalate' || r.m!.analysis.content.length > 3) return false;
-    const together = this.inContext(this.ctx.matcher.explain(`${q.text} ${r.kinds.length > 0 ? withoutMasks(r.text) : r.text}`));
-    if (together.decision === 'answer') r.m = together;
-    return false;
-  }
-
-  /** "Did this fix it?" answered in words; before remember(): "No" shows the next of the article's own match. */
-  feedbackAnswer(r: Reading): boolean {
-    return this.dialogs.feedback.feedbackTyped(r.typed, r.m!);
-  }
-
-  /** The other open questions answered in words the matcher read. */
-  openQuestion(r: Reading): boolean {
-    this.memory.remember(r.m!);
-    if (this.questionAnswered(r.typed, r.text, r.m!)) return true;
-    this.memory.aboutTheProblem(r.text, r.m!);
-    this.events.push({ type: 'matched', decision: decisionOf(r.m!) });
+  /** What the matcher found joins the memory, and the seller's words about the problem. Never answers. */
+  remember(r: Reading): boolean {
+    r.remember();
+    this.memory.aboutTheProblem(r.text, r.m);
+    this.events.push({ type: 'matched', decision: decisionOf(r.m) });
     return false;
   }
 
@@ -264,7 +248,7 @@ class TurnBuilder extends TurnContext {
    * stores are looked at before answering, or before asking for more.
    */
   checkStoresFirst(r: Reading): boolean {
-    const m = r.m!;
+    const m = r.m;
     const subject = m.topic ?? m.candidates[0]?.topic;
     const aboutAStore = m.vague || ((m.decision === 'answer' || m.decision === 'clarify') && !!subject && !NOT_ABOUT_A_STORE.has(subject));
     if (!this.turn.accountId || !aboutAStore || this.dialogs.status.freshSnapshot()) return false;
@@ -278,7 +262,7 @@ class TurnBuilder extends TurnContext {
    * the warning said what matters ("I only help with store connections" read oddly after it).
    */
   onlyAboutTheSecret(r: Reading): boolean {
-    if (r.kinds.length === 0 || r.m!.decision !== 'none' || r.m!.vague) return false;
+    if (r.kinds.length === 0 || r.m.decision !== 'none' || r.m.vague) return false;
     this.askAgainIfAsked();
     return true;
   }
@@ -289,7 +273,7 @@ class TurnBuilder extends TurnContext {
    * case, with the code in it.
    */
   unknownErrorCode(r: Reading): boolean {
-    const m = r.m!;
+    const m = r.m;
     const code = m.decision === 'none' && !m.analysis.smallTalk ? UNKNOWN_CODE.exec(r.text)?.[1] : undefined;
     if (!code || !m.farFromOutOfScope) return false;
     if (!this.state.errorCodes.includes(code)) this.state.errorCodes.push(code);
@@ -299,7 +283,7 @@ class TurnBuilder extends TurnContext {
 
   /** "แล้ว lazada ล่ะคะ" after a status check: the problem it found on that platform's store, not a guess. */
   checkedPlatform(r: Reading): boolean {
-    const m = r.m!;
+    const m = r.m;
     const named = m.analysis.platforms.length === 1 ? m.analysis.platforms[0] : undefined;
     const checked = named && (m.decision === 'clarify' || m.decision === 'none' || m.vague) ? this.dialogs.status.checkedProblem(named) : undefined;
     if (!checked) return false;
@@ -309,7 +293,7 @@ class TurnBuilder extends TurnContext {
 
   /** What the matcher decided. Always answers. */
   decision(r: Reading): boolean {
-    const m = r.m!;
+    const m = r.m;
     if (m.decision === 'escalate') this.dialogs.handover.handover('asked');
     else if (m.decision === 'answer') this.dialogs.platform.answer(m);
     else if (m.decision === 'clarify') this.dialogs.clarify.clarify(m);
@@ -320,79 +304,40 @@ class TurnBuilder extends TurnContext {
 
 
 
-  /** The platform question, the hand-over offer and "did you mean" answered in words the matcher finds no problem in. */
-  questionAnswered(typed: string, text: string, m: Explained): boolean {
-    const q = this.state.question;
-    if (q?.kind === 'platform') return this.dialogs.platform.matched(typed, m, q.topic);
-    if (q?.kind === 'handover' && this.state.draft) return this.dialogs.handover.matched(typed, text, m, this.state.draft);
-    // "ไม่ใช่ทั้งหมด", "no" to "did you mean": none of these.
-    if (q?.kind === 'clarify' && m.decision === 'none' && typed.length < SHORT_ANSWER && opensWith(this.cues(typed), 'negation', 'not-fixed')) return this.handled('none-of-these');
-    return false;
+  /** A button, routed by BUTTONS to the dialog it belongs to; an unknown one shows the menu. */
+  action(action: string): void {
+    const i = action.indexOf(':');
+    const [name, arg] = i < 0 ? [action, ''] : [action.slice(0, i), action.slice(i + 1)];
+    const route = Object.hasOwn(BUTTONS, name) ? BUTTONS[name] : undefined;
+    if (route) route(this, arg);
+    else this.welcome(true);
   }
 
+  /** A topic's button (the menu, "did you mean"): its article. */
+  chooseTopic(id: string): void {
+    const topic = this.ctx.kb.byId.get(id);
+    if (!topic) return this.welcome(true);
+    this.memory.rememberChosen(topic);
+    this.dialogs.feedback.showArticle(topic);
+  }
 
-
-
-
-
-  action(action: string): void {
-    const [kind, arg] = splitAction(action);
-    switch (kind) {
-      case 'menu':
-        return this.welcome(true);
-      case 'topic': {
-        const topic = this.ctx.kb.byId.get(arg);
-        if (!topic) return this.welcome(true);
-        this.memory.rememberChosen(topic);
-        return this.dialogs.feedback.showArticle(topic);
-      }
-      case 'feedback':
-        return arg === 'yes' ? this.dialogs.feedback.fixed() : this.dialogs.feedback.notFixed();
-      case 'handover':
-        return arg ? this.dialogs.handover.handoverStep(arg) : this.dialogs.handover.handover('asked');
-      case 'none-of-these':
-        return this.miss(() => {
-          this.state.question = undefined;
-          this.say(this.tr('clarify.rephrase'), 'ask-more');
-        });
-      case 'platform':
-        return this.dialogs.platform.platformChosen(arg as Platform | 'other');
-      case 'status':
-        return this.dialogs.status.requestStatus('asked');
-      case 'account':
-        // A link button pressed where the channel does not link (an old button, another channel).
-        return this.dialogs.status.askToSignIn();
-      case 'lang':
-        if (arg === 'th' || arg === 'en') {
-          this.state.lang = arg;
-          this.state.langPinned = true;
-          this.say(this.tr('language.switched'), 'language');
-        }
-        return this.welcome(true);
-      default:
-        return this.welcome(true);
+  /** A language's button: switched and pinned, then the menu. */
+  chooseLanguage(lang: string): void {
+    if (lang === 'th' || lang === 'en') {
+      this.state.lang = lang;
+      this.state.langPinned = true;
+      this.say(this.tr('language.switched'), 'language');
     }
+    this.welcome(true);
   }
 
   /**
    * The open question again, in the language of the moment ("English please" at "did this fix
-   * it?" had dropped the question for the menu). "Did you mean" and the platform question keep
-   * the buttons they had; with no question open, the menu.
+   * it?" had dropped the question for the menu); with no question open, the menu.
    */
   askAgain(): void {
-    const h = this.state.question?.kind === 'handover' ? this.state.draft : undefined;
-    if (this.state.question?.kind === 'feedback' && this.state.topic) return this.dialogs.feedback.askFeedback();
-    if (h?.step === 'offer') return this.offer(this.tr('handover.ask'), this.dialogs.handover.handoverChoices(), 'handover-offer');
-    if (h?.step === 'email') return this.offer(this.tr('handover.askEmail'), [this.cancelChoice()], 'ask-email');
-    if (h?.step === 'description') return this.dialogs.handover.askDescription();
-    if (h?.step === 'confirm') return this.dialogs.handover.confirmHandover();
-    const awaiting = this.state.question?.kind;
-    if ((awaiting === 'platform' || awaiting === 'clarify') && this.state.offered.length > 0) return this.offer(this.tr(`${awaiting}.ask`), this.state.offered, awaiting === 'platform' ? 'ask-platform' : 'clarify');
-    this.welcome(true);
+    const dialog = this.openDialog_();
+    if (dialog) dialog.askAgain();
+    else this.welcome(true);
   }
-}
-
-function splitAction(action: string): [string, string] {
-  const i = action.indexOf(':');
-  return i < 0 ? [action, ''] : [action.slice(0, i), action.slice(i + 1)];
 }

@@ -1,4 +1,3 @@
-import { PLATFORM_NAMES } from '../knowledge/schema';
 import type { Explained } from '../matching/matcher';
 import { mentions, without } from './cues';
 import type { TurnContext } from './turn-context';
@@ -28,25 +27,12 @@ export class NoAnswer {
     if ((withChoices && analysis.content.length === 0) || step === 'offer' || step === 'confirm') return this.t.askAgain();
     // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
     // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
-    if (this.t.state.question && this.t.state.question.kind !== 'handover' && m.farFromOutOfScope) return this.vague(m.text);
+    if (this.t.state.question && this.t.state.question.kind !== 'handover' && m.farFromOutOfScope) return this.t.dialogs.more.askForMore(m.text);
     // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
     if (analysis.content.length === 0) return this.t.welcome(true);
     // A platform, an error code or a connection word ("ร้านหลุดอีกแล้ว!!! ระบบห่วยมาก", a long
     // story about the OTP): about the seller's store, so asked for more, never told off-topic.
-    if (m.vague || analysis.aboutAConnection) return this.vague(m.text);
+    if (m.vague || analysis.aboutAConnection) return this.t.dialogs.more.askForMore(m.text);
     this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'));
-  }
-  /** Too little to pick a topic, though it is about a store connection: ask for more (still a miss). */
-  vague(text?: string): void {
-    // The platform is not asked for again once the conversation knows it.
-    const platform = this.t.onlyPlatform();
-    const ask = platform ? this.t.tr('vagueOnPlatform', { platform: PLATFORM_NAMES[platform] }) : this.t.tr('vague');
-    // Nor are another platform's problems offered (Shopee's OTP in a Lazada conversation).
-    this.t.miss(() => {
-      this.t.offer(ask, this.t.menuChoices(this.t.state.platforms), 'ask-more');
-      // The answer ("ติ๊กต๊อกค่ะ") is read with these words, unless another question is open.
-      const open = this.t.state.question;
-      if (text && (!open || open.kind === 'more')) this.t.state.question = { kind: 'more', text: open?.kind === 'more' ? `${open.text} ${text}` : text };
-    });
   }
 }

@@ -81,8 +81,6 @@ export abstract class TurnContext {
   abstract askAgain(): void;
   /** A message the bot found no answer to (small talk, off-topic, too vague). */
   abstract nothingToAnswer(m: Explained): void;
-  /** Too little to pick a topic, though it is about a store connection: ask for more. */
-  abstract nothingToAnswerVague(): void;
 
   /** The seller's typed words read as an answer to a question (knowledge/replies.yaml). */
   reply(typed: string): Reply {

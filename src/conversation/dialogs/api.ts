@@ -6,46 +6,50 @@ import type { Platform, Topic } from '../../knowledge/schema';
 import type { Finding } from '../../status/diagnose';
 import type { Explained } from '../../matching/matcher';
 import type { Choice, HandoverReason, Turn } from '../messages';
-import type { ConversationState, HandoverDraft } from '../state';
+import type { Reading } from '../reading';
+import type { ConversationState } from '../state';
+
+/**
+ * Every dialog's part in a turn: its open question asked again, the seller's words while it is
+ * open, and its buttons. How it asks first is its own (an article, a list of candidates).
+ */
+export interface Dialog {
+  /** Its open question again, in the language of the moment. */
+  askAgain(): void;
+  /** The seller's typed words while its question is open: true when they answered the turn. */
+  takeReply(r: Reading): boolean;
+  /** One of its buttons pressed: the action's argument ("start" of "handover:start"). */
+  takeButton(arg: string): void;
+}
 
 export interface Dialogs {
-  feedback: {
+  feedback: Dialog & {
     showArticle(topic: Topic): void;
     askFeedback(): void;
     feedbackKey(k: 'ask' | 'yes' | 'no' | 'thanks'): string;
-    feedbackTyped(typed: string, m: Explained): boolean;
-    fixed(): void;
-    notFixed(): void;
     nextArticle(current: Topic | undefined): Topic | undefined;
   };
-  platform: {
+  platform: Dialog & {
     answer(m: Explained): void;
-    takePendingTopic(): { topic?: Topic; text?: string };
     platformChosen(platform: Platform | 'other'): void;
-    platformUnknown(): void;
-    matched(typed: string, m: Explained, topic: string): boolean;
   };
-  clarify: {
+  clarify: Dialog & {
     clarify(m: Explained): void;
   };
-  handover: {
+  handover: Dialog & {
     handover(reason: HandoverReason): void;
     handoverChoices(): Choice[];
-    handoverStep(step: string): void;
-    askEmail(): void;
-    handoverEmail(typed: string): void;
     askDescription(): void;
     addToProblem(text: string): boolean;
-    handoverDescription(typed: string, analysis: Explained['analysis']): void;
     confirmHandover(): void;
-    problemInWords(): string;
-    requestTicket(): void;
     fileTicket(): void;
     ticketCreated(turn: Turn): void;
-    typed(typed: string, h: HandoverDraft): boolean;
-    matched(typed: string, text: string, m: Explained, handover: HandoverDraft): boolean;
   };
-  status: {
+  more: Dialog & {
+    /** Too little to pick a topic: ask for more, keeping the words to read the answer with. */
+    askForMore(text?: string): void;
+  };
+  status: Dialog & {
     askToSignIn(): void;
     checkedProblem(platform: Platform): Topic | undefined;
     freshSnapshot(): boolean;

@@ -1,11 +1,34 @@
 import type { Explained } from '../../matching/matcher';
-import { NOT_ABOUT_A_STORE } from '../phrases';
-import { mentions } from '../cues';
+import { NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
+import { mentions, opensWith } from '../cues';
+import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
 
 /** "Did you mean ...?": two or three articles to pick from. */
 export class ClarifyDialog {
   constructor(private readonly t: TurnContext) {}
+
+  askAgain(): void {
+    if (this.t.state.offered.length === 0) return this.t.welcome(true);
+    this.t.offer(this.t.tr('clarify.ask'), this.t.state.offered, 'clarify');
+  }
+
+  /** "ไม่ใช่ทั้งหมด", "no" to "did you mean": none of these. */
+  takeReply(r: Reading): boolean {
+    r.remember();
+    if (r.m.decision !== 'none' || r.typed.length >= SHORT_ANSWER || !opensWith(this.t.cues(r.typed), 'negation', 'not-fixed')) return false;
+    this.takeButton('none');
+    return true;
+  }
+
+  /** "None of these": the seller says it again in other words. */
+  takeButton(arg: string): void {
+    if (arg !== 'none') return this.t.welcome(true);
+    this.t.miss(() => {
+      this.t.state.question = undefined;
+      this.t.say(this.t.tr('clarify.rephrase'), 'ask-more');
+    });
+  }
 
   clarify(m: Explained): void {
     // In a conversation about one store's platform, a message naming none is not asked about

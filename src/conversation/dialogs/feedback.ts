@@ -3,6 +3,7 @@ import type { Explained } from '../../matching/matcher';
 import { FEEDBACK_SENTENCE, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
 import { mentions, opensWith } from '../cues';
 import { onlySays, startsWith } from '../replies';
+import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
 
 /** "Did this fix it?": the article shown, the question after it, and its answers (fixed, not fixed: the next article or a person). */
@@ -28,6 +29,22 @@ export class FeedbackDialog {
     this.askFeedback();
   }
 
+  askAgain(): void {
+    if (this.t.state.topic) this.askFeedback();
+    else this.t.welcome(true);
+  }
+
+  /** "Did this fix it?" answered in words; before the matcher's reading joins the memory ("no" shows the next of the article's own match). */
+  takeReply(r: Reading): boolean {
+    return this.feedbackTyped(r.typed, r.m);
+  }
+
+  /** "Fixed, thanks" or "not yet". */
+  takeButton(arg: string): void {
+    if (arg === 'yes') this.fixed();
+    else this.notFixed();
+  }
+
   askFeedback(): void {
     this.t.state.question = { kind: 'feedback', topic: this.t.state.topic! };
     this.t.offer(this.t.tr(this.feedbackKey('ask')), [
@@ -51,7 +68,7 @@ export class FeedbackDialog {
    * short sentence ("ขอบคุณค่ะ แก้ได้แล้ว", "ทำตามแล้วยังไม่ได้เลย"). A request for a person, or a
    * message naming a platform or an error code new to the conversation, is not one.
    */
-  feedbackTyped(typed: string, m: Explained): boolean {
+  private feedbackTyped(typed: string, m: Explained): boolean {
     if (this.t.state.question?.kind !== 'feedback' || m.decision === 'escalate' || this.t.namesSomethingNew(m)) return false;
     const cues = this.t.cues(typed);
     // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved).

@@ -7,6 +7,7 @@ import { DEFAULT_TICKET_OPEN_SECONDS, MAX_DESCRIPTION, NOT_ABOUT_A_STORE } from 
 import { mentions, without } from '../cues';
 import { onlySays, startsWith } from '../replies';
 import type { HandoverDraft } from '../state';
+import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
 
 /** The hand-over to support: the offer, the e-mail and description questions, the summary, and the ticket. */
@@ -34,6 +35,31 @@ export class HandoverDialog {
     this.t.offer(this.t.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
   }
 
+  /** The step's question again: the offer, the e-mail, the description or the summary. */
+  askAgain(): void {
+    const h = this.t.state.draft;
+    if (h?.step === 'offer') return this.t.offer(this.t.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
+    if (h?.step === 'email') return this.askEmail();
+    if (h?.step === 'description') return this.askDescription();
+    if (h?.step === 'confirm') return this.confirmHandover();
+    this.t.welcome(true);
+  }
+
+  /** The step's question answered in words: first those read alone, then with the matcher's reading. */
+  takeReply(r: Reading): boolean {
+    const h = this.t.state.draft;
+    if (!h) return false;
+    if (this.typed(r.typed, h)) return true;
+    // What the seller says joins the memory first: the summary shows a platform named at it.
+    r.remember();
+    return this.matched(r.typed, r.text, r.m, h);
+  }
+
+  takeButton(arg: string): void {
+    if (arg) this.handoverStep(arg);
+    else this.handover('asked');
+  }
+
   /** The offer's buttons, in the conversation's language of the moment. */
   handoverChoices(): Choice[] {
     return [
@@ -42,7 +68,7 @@ export class HandoverDialog {
     ];
   }
 
-  handoverStep(step: string): void {
+  private handoverStep(step: string): void {
     const h = this.t.state.draft;
     if (step === 'cancel') {
       if (h) this.t.events.push({ type: 'handover-cancelled' });
@@ -204,7 +230,7 @@ export class HandoverDialog {
    * "I have no e-mail", the description or a skip, yes / send / no / change the e-mail. True
    * when it was handled.
    */
-  typed(typed: string, h: HandoverDraft): boolean {
+  private typed(typed: string, h: HandoverDraft): boolean {
     const reply = this.t.reply(typed);
     // "ยกเลิก", "ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน", "ไม่ได้จะส่งเรื่องค่ะ แค่บ่น": not now. At the
     // description a sentence starting so may be the problem itself ("ยกเลิกคำสั่งซื้อไม่ได้").
@@ -261,7 +287,7 @@ export class HandoverDialog {
    * summary, more for support; at the offer, details that say yes. True when handled; false
    * to go on as a new message (at the e-mail question a known problem drops the hand-over).
    */
-  matched(typed: string, text: string, m: Explained, handover: HandoverDraft): boolean {
+  private matched(typed: string, text: string, m: Explained, handover: HandoverDraft): boolean {
     const cues = this.t.cues(typed);
     // "no e-mail", "change my e-mail" are talk of e-mail too (the longer cue is the one read).
     const aboutEmail = mentions(cues, 'mentions-email', 'no-email', 'change-email');

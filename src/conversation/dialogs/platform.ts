@@ -4,11 +4,28 @@ import type { Explained } from '../../matching/matcher';
 import type { Choice } from '../messages';
 import { NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
 import { startsWith } from '../replies';
+import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
 
 /** "Which platform is the store on?": asked before an article that differs by platform, and its answers. */
 export class PlatformDialog {
   constructor(private readonly t: TurnContext) {}
+
+  askAgain(): void {
+    if (this.t.state.offered.length === 0) return this.t.welcome(true);
+    this.t.offer(this.t.tr('platform.ask'), this.t.state.offered, 'ask-platform');
+  }
+
+  takeReply(r: Reading): boolean {
+    const q = this.t.state.question;
+    if (q?.kind !== 'platform') return false;
+    r.remember();
+    return this.matched(r.typed, r.m, q.topic);
+  }
+
+  takeButton(arg: string): void {
+    this.platformChosen(arg as Platform | 'other');
+  }
 
   answer(m: Explained): void {
     const topic = this.t.ctx.kb.byId.get(m.topic!)!;
@@ -31,7 +48,7 @@ export class PlatformDialog {
   }
 
   /** The article waiting for the platform question's answer; the question is answered with this. */
-  takePendingTopic(): { topic?: Topic; text?: string } {
+  private takePendingTopic(): { topic?: Topic; text?: string } {
     const asked = this.t.state.question?.kind === 'platform' ? this.t.state.question : undefined;
     const topic = asked ? this.t.ctx.kb.byId.get(asked.topic) : undefined;
     const text = asked?.text;
@@ -69,7 +86,7 @@ export class PlatformDialog {
   }
 
   /** "Not sure" to the platform question: the one article there is names its platform itself. */
-  platformUnknown(): void {
+  private platformUnknown(): void {
     const { topic: pending } = this.takePendingTopic();
     return pending ? this.t.dialogs.feedback.showArticle(pending) : this.t.welcome(true);
   }
@@ -78,7 +95,7 @@ export class PlatformDialog {
    * The platform question answered in words the matcher read: a platform named (and no other
    * problem: "lazada ก็ขึ้น PASSWORD_NOT_MATCH" is one), or "not sure".
    */
-  matched(typed: string, m: Explained, topic: string): boolean {
+  private matched(typed: string, m: Explained, topic: string): boolean {
     if (m.analysis.platforms.length > 0 && !this.t.anotherProblem(m, topic)) {
       this.platformChosen(m.analysis.platforms[0]!);
       return true;

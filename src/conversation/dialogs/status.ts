@@ -10,6 +10,22 @@ import type { TurnContext } from '../turn-context';
 export class StatusDialog {
   constructor(private readonly t: TurnContext) {}
 
+  /** The check has no question of its own to ask again. */
+  askAgain(): void {
+    this.t.welcome(true);
+  }
+
+  /** The check asks nothing the seller answers in words. */
+  takeReply(): boolean {
+    return false;
+  }
+
+  /** "Check my stores"; or a sign-in button pressed where the channel does not link (an old button, another channel). */
+  takeButton(arg: string): void {
+    if (arg === 'account') this.askToSignIn();
+    else this.requestStatus('asked');
+  }
+
   askToSignIn(): void {
     this.t.offer(this.t.tr('status.signIn'), this.t.menuChoices(), 'ask-link');
   }
@@ -103,7 +119,7 @@ export class StatusDialog {
   /** After a failed or uneventful check, answer what the seller wrote as if there were no check. */
   continueAfterCheck(check: NonNullable<ConversationState['statusCheck']>): void {
     if (check.purpose !== 'problem') return this.t.welcome(true);
-    if (check.decision === 'vague') return this.t.nothingToAnswerVague();
+    if (check.decision === 'vague') return this.t.dialogs.more.askForMore();
     if (check.decision === 'answer' && check.topic) return this.t.dialogs.feedback.showArticle(this.t.ctx.kb.byId.get(check.topic)!);
     const candidates = (check.candidates ?? []).slice(0, 3);
     if (candidates.length === 0) return this.t.welcome(true);
