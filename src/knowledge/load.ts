@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import type { ZodError } from 'zod';
+import type { ZodError, ZodType, ZodTypeDef } from 'zod';
 import {
   LANGUAGES,
   lexiconSchema,
@@ -121,116 +121,144 @@ function readYaml(file: string, display: string, problems: string[]): unknown {
   return doc.toJS();
 }
 
+/** A file's name as a support agent sees it in a problem: relative to where the bot was started. */
+const shown = (file: string) => path.relative(process.cwd(), file) || file;
+
+/** The file read and checked against its schema; undefined after a problem (recorded). */
+function readValid<T>(file: string, schema: ZodType<T, ZodTypeDef, unknown>, problems: string[]): T | undefined {
+  const raw = readYaml(file, shown(file), problems);
+  if (raw === undefined) return undefined;
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  problems.push(...describe(shown(file), r.error));
+  return undefined;
+}
+
+/** A file the knowledge base may do without: undefined when it is missing or has a problem. */
+function readOptional<T>(file: string, schema: ZodType<T, ZodTypeDef, unknown>, problems: string[]): T | undefined {
+  return fs.existsSync(file) ? readValid(file, schema, problems) : undefined;
+}
+
+function readReplies(file: string, problems: string[]): Replies {
+  const replies = readOptional(file, repliesSchema, problems);
+  if (!replies) return { ignore: { th: [], en: [] }, acts: {} };
+  problems.push(...replyProblems(replies, shown(file)));
+  return replies;
+}
+
+interface TopicFiles {
+  topics: Topic[];
+  /** The file (as shown) each topic came from. */
+  fileOf: Map<string, string>;
+  /** Ids of files that failed validation: already reported, so not "unknown" to other files. */
+  brokenIds: Set<string>;
+  fileCount: number;
+}
+
+function readTopics(topicsDir: string, problems: string[]): TopicFiles {
+  let files: string[] = [];
+  try {
+    files = fs.readdirSync(topicsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    problems.push(`${shown(topicsDir)}: folder missing`);
+  }
+  const read: TopicFiles = { topics: [], fileOf: new Map(), brokenIds: new Set(), fileCount: files.length };
+  for (const f of files) readTopic(path.join(topicsDir, f), read, problems);
+  return read;
+}
+
+/** One topic file into `read`: its topic, or its id among the broken ones. */
+function readTopic(full: string, read: TopicFiles, problems: string[]): void {
+  const raw = readYaml(full, shown(full), problems);
+  if (raw === undefined) return;
+  const expected = path.basename(full).replace(/\.ya?ml$/, '');
+  const r = topicSchema.safeParse(raw);
+  if (!r.success) {
+    problems.push(...describe(shown(full), r.error));
+    const id = (raw as { id?: unknown } | null)?.id;
+    read.brokenIds.add(typeof id === 'string' ? id : expected);
+    return;
+  }
+  const t = r.data;
+  if (t.id !== expected) problems.push(`${shown(full)}: id: "${t.id}" must match the file name "${expected}"`);
+  const dup = read.fileOf.get(t.id);
+  if (dup) {
+    problems.push(`${shown(full)}: id: "${t.id}" is already used by ${dup}`);
+    return;
+  }
+  read.fileOf.set(t.id, shown(full));
+  read.topics.push(t);
+}
+
+/** Two topics with one button label could not be told apart in "did you mean". */
+function labelClashes(t: Topic, where: string | undefined, labelOwner: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const lang of LANGUAGES) {
+    const label = t[lang].label?.toLowerCase();
+    if (label === undefined) continue;
+    const owner = labelOwner.get(`${lang}:${label}`);
+    if (owner) problems.push(`${where}: ${lang}.label: "${t[lang].label}" is already the label of ${owner}; buttons must differ`);
+    else labelOwner.set(`${lang}:${label}`, t.id);
+  }
+  return problems;
+}
+
+/** `known`: whether a topic id exists, or is a broken file's (already reported). */
+function referenceProblems(t: Topic, where: string | undefined, known: (id: string) => boolean): string[] {
+  const problems: string[] = [];
+  t.related.forEach((r, i) => {
+    if (!known(r)) problems.push(`${where}: related[${i}]: unknown topic id "${r}"`);
+    if (r === t.id) problems.push(`${where}: related[${i}]: a topic cannot be related to itself`);
+  });
+  if (t.specialises !== undefined && !known(t.specialises)) {
+    problems.push(`${where}: specialises: unknown topic id "${t.specialises}"`);
+  }
+  return problems;
+}
+
+function stepProblems(t: Topic, where: string | undefined): string[] {
+  const problems: string[] = [];
+  const { support } = t;
+  if (support.afterStep !== undefined && support.afterStep > Math.min(t.th.steps.length, t.en.steps.length)) {
+    problems.push(`${where}: support.afterStep: ${support.afterStep} is past the last step`);
+  }
+  if (t.th.steps.length !== t.en.steps.length) {
+    problems.push(`${where}: steps: th has ${t.th.steps.length} steps but en has ${t.en.steps.length}; keep the languages in step`);
+  }
+  return problems;
+}
+
+/** What is wrong between the topics that each file alone does not show. */
+function crossTopicProblems({ topics, fileOf }: TopicFiles, known: (id: string) => boolean): string[] {
+  const problems: string[] = [];
+  const labelOwner = new Map<string, string>();
+  for (const t of topics) {
+    const where = fileOf.get(t.id);
+    problems.push(...labelClashes(t, where, labelOwner), ...referenceProblems(t, where, known), ...stepProblems(t, where));
+    problems.push(...topicPlaceholderProblems(t, where ?? t.id));
+  }
+  return problems;
+}
+
 /**
  * Reads and validates knowledge/: lexicon.yaml and one YAML file per topic under topics/.
  * Every problem is collected (not only the first) so a support agent fixes them in one go.
  */
 export function loadKnowledge(dir: string): KnowledgeBase {
   const problems: string[] = [];
-  const rel = (f: string) => path.relative(process.cwd(), f) || f;
-
-  const lexiconFile = path.join(dir, 'lexicon.yaml');
-  const rawLexicon = readYaml(lexiconFile, rel(lexiconFile), problems);
-  let lexicon: Lexicon | undefined;
-  if (rawLexicon !== undefined) {
-    const r = lexiconSchema.safeParse(rawLexicon);
-    if (r.success) lexicon = r.data;
-    else problems.push(...describe(rel(lexiconFile), r.error));
-  }
-
+  const lexicon = readValid(path.join(dir, 'lexicon.yaml'), lexiconSchema, problems);
   // Optional: without it the matcher only has its thresholds to refuse unrelated questions.
-  let outOfScope: OutOfScope = { th: [], en: [] };
-  const oosFile = path.join(dir, 'out-of-scope.yaml');
-  if (fs.existsSync(oosFile)) {
-    const raw = readYaml(oosFile, rel(oosFile), problems);
-    if (raw !== undefined) {
-      const r = outOfScopeSchema.safeParse(raw);
-      if (r.success) outOfScope = r.data;
-      else problems.push(...describe(rel(oosFile), r.error));
-    }
-  }
-
-  let replies: Replies = { ignore: { th: [], en: [] }, acts: {} };
-  const repliesFile = path.join(dir, 'replies.yaml');
-  if (fs.existsSync(repliesFile)) {
-    const raw = readYaml(repliesFile, rel(repliesFile), problems);
-    if (raw !== undefined) {
-      const r = repliesSchema.safeParse(raw);
-      if (r.success) {
-        replies = r.data;
-        problems.push(...replyProblems(replies, rel(repliesFile)));
-      } else problems.push(...describe(rel(repliesFile), r.error));
-    }
-  }
-
+  const outOfScope = readOptional(path.join(dir, 'out-of-scope.yaml'), outOfScopeSchema, problems) ?? { th: [], en: [] };
+  const replies = readReplies(path.join(dir, 'replies.yaml'), problems);
   const topicsDir = path.join(dir, 'topics');
-  let files: string[] = [];
-  try {
-    files = fs.readdirSync(topicsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  } catch {
-    problems.push(`${rel(topicsDir)}: folder missing`);
-  }
-
-  const topics: Topic[] = [];
-  const fileOf = new Map<string, string>();
-  // Ids of files that failed validation: already reported, so not "unknown" to other files.
-  const brokenIds = new Set<string>();
-  for (const f of files) {
-    const full = path.join(topicsDir, f);
-    const raw = readYaml(full, rel(full), problems);
-    if (raw === undefined) continue;
-    const r = topicSchema.safeParse(raw);
-    if (!r.success) {
-      problems.push(...describe(rel(full), r.error));
-      const id = (raw as { id?: unknown } | null)?.id;
-      brokenIds.add(typeof id === 'string' ? id : f.replace(/\.ya?ml$/, ''));
-      continue;
-    }
-    const t = r.data;
-    const expected = f.replace(/\.ya?ml$/, '');
-    if (t.id !== expected) problems.push(`${rel(full)}: id: "${t.id}" must match the file name "${expected}"`);
-    const dup = fileOf.get(t.id);
-    if (dup) {
-      problems.push(`${rel(full)}: id: "${t.id}" is already used by ${dup}`);
-      continue;
-    }
-    fileOf.set(t.id, rel(full));
-    topics.push(t);
-  }
-
+  const read = readTopics(topicsDir, problems);
+  const { topics, brokenIds } = read;
   const byId = new Map(topics.map((t) => [t.id, t]));
-  // Two topics with one button label could not be told apart in "did you mean".
-  const labelOwner = new Map<string, string>();
-  for (const t of topics) {
-    const where = fileOf.get(t.id);
-    for (const lang of LANGUAGES) {
-      const label = t[lang].label?.toLowerCase();
-      if (label === undefined) continue;
-      const owner = labelOwner.get(`${lang}:${label}`);
-      if (owner) problems.push(`${where}: ${lang}.label: "${t[lang].label}" is already the label of ${owner}; buttons must differ`);
-      else labelOwner.set(`${lang}:${label}`, t.id);
-    }
-    t.related.forEach((r, i) => {
-      if (!byId.has(r) && !brokenIds.has(r)) problems.push(`${where}: related[${i}]: unknown topic id "${r}"`);
-      if (r === t.id) problems.push(`${where}: related[${i}]: a topic cannot be related to itself`);
-    });
-    if (t.specialises !== undefined && !byId.has(t.specialises) && !brokenIds.has(t.specialises)) {
-      problems.push(`${where}: specialises: unknown topic id "${t.specialises}"`);
-    }
-    const { support } = t;
-    if (support.afterStep !== undefined && support.afterStep > Math.min(t.th.steps.length, t.en.steps.length)) {
-      problems.push(`${where}: support.afterStep: ${support.afterStep} is past the last step`);
-    }
-    if (t.th.steps.length !== t.en.steps.length) {
-      problems.push(`${where}: steps: th has ${t.th.steps.length} steps but en has ${t.en.steps.length}; keep the languages in step`);
-    }
-    problems.push(...topicPlaceholderProblems(t, where ?? t.id));
-  }
-  if (files.length > 0) {
+  const known = (id: string) => byId.has(id) || brokenIds.has(id);
+  problems.push(...crossTopicProblems(read, known));
+  if (read.fileCount > 0) {
     for (const id of REQUIRED_TOPIC_IDS) {
-      if (!byId.has(id) && !brokenIds.has(id)) {
-        problems.push(`${rel(topicsDir)}: topic "${id}" is required (file ${id}.yaml)`);
-      }
+      if (!known(id)) problems.push(`${shown(topicsDir)}: topic "${id}" is required (file ${id}.yaml)`);
     }
   }
 
