@@ -168,20 +168,22 @@ function userReference(c: EscalationCase): string {
   return idHash(ref.startsWith(prefix) ? ref.slice(prefix.length) : ref);
 }
 
-export function buildMail(c: EscalationCase, ticket: string, opts: MailOptions): SendMailOptions {
-  // Parsed from the raw value: an address with a line break in it is refused, not repaired.
-  const replyTo = parseEmailAddress(String(c.contactEmail ?? ''));
-  const contactShown = lineText(c.contactEmail, 254);
-  const langName = c.lang === 'th' ? 'Thai (th)' : c.lang === 'en' ? 'English (en)' : lineText(c.lang, 20);
+/** Any value besides th and en (a case read back from the outbox may hold anything) is cleaned like seller text. */
+function languageName(lang: unknown): string {
+  if (lang === 'th') return 'Thai (th)';
+  return lang === 'en' ? 'English (en)' : lineText(lang, 20);
+}
 
-  const facts: Fact[] = [
+function caseFacts(c: EscalationCase, ticket: string, replyTo: string | undefined): Fact[] {
+  const contactShown = lineText(c.contactEmail, 254);
+  return [
     { label: 'Ticket', value: headerText(ticket) },
     { label: 'Filed at', value: lineText(c.createdAt, 40) },
     { label: 'Reply to', value: replyTo ?? `${contactShown || '(none)'} (not a valid address: not set as Reply-To)` },
     { label: 'Platforms', value: lineText((c.platforms ?? []).map(platformName).join(', ') || 'not named', LIMITS.facts) },
     { label: 'Error codes', value: truncate(errorCodesText(c) || 'none', LIMITS.facts) },
     { label: 'Why handed over', value: lineText(REASONS[c.reason] ?? c.reason, LIMITS.reason) },
-    { label: 'Language', value: langName },
+    { label: 'Language', value: languageName(c.lang) },
     { label: 'Channel', value: truncate(headerText(String(c.channel ?? '')), 50) },
     // Support answers by e-mail (Reply-To) and the ticket ties it together; the channel's own
     // user id (a LINE user id) would help no agent (LINE's tools do not search by it) and is not
@@ -190,58 +192,109 @@ export function buildMail(c: EscalationCase, ticket: string, opts: MailOptions):
     { label: 'User reference', value: userReference(c) },
     { label: 'BigSeller account', value: c.accountId ? truncate(headerText(String(c.accountId)), 100) : 'not verified (anonymous chat)' },
   ];
-  const problem = bodyText(c.problem, LIMITS.problem) || '(no description)';
-  // Article ids and titles come from the knowledge base, not from the seller: not redacted
-  // (the redactor would take "Lazada: PASSWORD_NOT_MATCH" for a password), only made one line.
-  const articles = (c.articlesTried ?? []).map((a) => ({
-    title: truncate(headerText(String(opts.topicTitles?.[a.topic] ?? a.title ?? '')), LIMITS.title),
+}
+
+interface ArticleTried {
+  title: string;
+  topic: string;
+  outcome: string;
+}
+
+/**
+ * Article ids and titles come from the knowledge base, not from the seller: not redacted
+ * (the redactor would take "Lazada: PASSWORD_NOT_MATCH" for a password), only made one line.
+ */
+function articlesTried(c: EscalationCase, topicTitles: MailOptions['topicTitles']): ArticleTried[] {
+  return (c.articlesTried ?? []).map((a) => ({
+    title: truncate(headerText(String(topicTitles?.[a.topic] ?? a.title ?? '')), LIMITS.title),
     topic: truncate(headerText(String(a.topic ?? '')), 100),
     outcome: OUTCOMES[a.outcome] ?? lineText(a.outcome, 50),
   }));
-  const snapshot = snapshotJson(c.statusSnapshot);
-  const transcript = (c.transcript ?? []).map((t) => ({
+}
+
+interface TranscriptLine {
+  at: string;
+  who: string;
+  text: string;
+}
+
+function transcriptLines(c: EscalationCase): TranscriptLine[] {
+  return (c.transcript ?? []).map((t) => ({
     at: lineText(t.at, 40),
     who: t.from === 'bot' ? 'Bot' : 'Seller',
     text: bodyText(t.text, LIMITS.entry),
   }));
-  const { attachments, skipped } = readScreenshots(c, opts.screenshotsDir);
+}
 
-  // ---- plain text
+/** What the mail says, every part already cleaned: the plain text and the HTML show the same. */
+interface MailContent {
+  ticket: string;
+  needsAccountCredentials: boolean;
+  facts: Fact[];
+  problem: string;
+  articles: ArticleTried[];
+  snapshot: string | undefined;
+  transcript: TranscriptLine[];
+  attachmentCount: number;
+  skipped: string[];
+}
+
+function plainText(m: MailContent): string {
   const t: string[] = [];
-  if (c.needsAccountCredentials) t.push(`*** ${CREDENTIALS_NOTE} ***`, '');
-  t.push(...facts.map((f) => `${f.label}: ${f.value}`), '');
-  t.push("The seller's problem, in their words:", problem, '');
-  t.push('Articles already tried:', ...(articles.length ? articles.map((a) => `- ${a.title} (${a.topic}): ${a.outcome}`) : ['- none']), '');
-  if (snapshot) t.push('Status check of the seller\'s store connections:', snapshot, '');
-  t.push('Conversation (secrets removed):', ...(transcript.length ? transcript.map((e) => `[${e.at}] ${e.who}: ${e.text}`) : ['(empty)']), '');
-  t.push(`Screenshots attached: ${attachments.length}`, ...skipped.map((s) => `- not attached: ${s}`));
+  if (m.needsAccountCredentials) t.push(`*** ${CREDENTIALS_NOTE} ***`, '');
+  t.push(...m.facts.map((f) => `${f.label}: ${f.value}`), '');
+  t.push("The seller's problem, in their words:", m.problem, '');
+  t.push('Articles already tried:', ...(m.articles.length ? m.articles.map((a) => `- ${a.title} (${a.topic}): ${a.outcome}`) : ['- none']), '');
+  if (m.snapshot) t.push('Status check of the seller\'s store connections:', m.snapshot, '');
+  t.push('Conversation (secrets removed):', ...(m.transcript.length ? m.transcript.map((e) => `[${e.at}] ${e.who}: ${e.text}`) : ['(empty)']), '');
+  t.push(`Screenshots attached: ${m.attachmentCount}`, ...m.skipped.map((s) => `- not attached: ${s}`));
+  return t.join('\n');
+}
 
-  // ---- HTML: every value below is escaped; no seller text is ever inserted raw.
+/** Every value below is escaped; no seller text is ever inserted raw. */
+function htmlBody(m: MailContent): string {
   const h: string[] = [];
   const e = escapeHtml;
   h.push('<!doctype html><html><head><meta charset="utf-8"></head>');
   h.push('<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;max-width:860px">');
-  h.push(`<h2 style="margin:0 0 12px">Connection help – ticket ${e(headerText(ticket))}</h2>`);
-  if (c.needsAccountCredentials) {
+  h.push(`<h2 style="margin:0 0 12px">Connection help – ticket ${e(m.ticket)}</h2>`);
+  if (m.needsAccountCredentials) {
     h.push(`<p style="border:2px solid #c00;background:#fee;padding:10px;font-weight:bold">${e(CREDENTIALS_NOTE)}</p>`);
   }
   h.push('<table style="border-collapse:collapse" cellpadding="4">');
-  for (const f of facts) h.push(`<tr><th align="left" style="border-bottom:1px solid #ddd;padding-right:16px">${e(f.label)}</th><td style="border-bottom:1px solid #ddd">${e(f.value)}</td></tr>`);
+  for (const f of m.facts) h.push(`<tr><th align="left" style="border-bottom:1px solid #ddd;padding-right:16px">${e(f.label)}</th><td style="border-bottom:1px solid #ddd">${e(f.value)}</td></tr>`);
   h.push('</table>');
-  h.push(`<h3>The seller's problem, in their words</h3><p style="white-space:pre-wrap;background:#f6f6f6;padding:8px">${e(problem)}</p>`);
+  h.push(`<h3>The seller's problem, in their words</h3><p style="white-space:pre-wrap;background:#f6f6f6;padding:8px">${e(m.problem)}</p>`);
   h.push('<h3>Articles already tried</h3>');
-  h.push(articles.length ? `<ul>${articles.map((a) => `<li>${e(a.title)} <small>(${e(a.topic)})</small>: <b>${e(a.outcome)}</b></li>`).join('')}</ul>` : '<p>none</p>');
-  if (snapshot) h.push(`<h3>Status check of the seller's store connections</h3><pre style="background:#f6f6f6;padding:8px;white-space:pre-wrap">${e(snapshot)}</pre>`);
+  h.push(m.articles.length ? `<ul>${m.articles.map((a) => `<li>${e(a.title)} <small>(${e(a.topic)})</small>: <b>${e(a.outcome)}</b></li>`).join('')}</ul>` : '<p>none</p>');
+  if (m.snapshot) h.push(`<h3>Status check of the seller's store connections</h3><pre style="background:#f6f6f6;padding:8px;white-space:pre-wrap">${e(m.snapshot)}</pre>`);
   h.push('<h3>Conversation <small>(secrets removed)</small></h3>');
   h.push('<table style="border-collapse:collapse" cellpadding="4">');
-  for (const x of transcript) {
+  for (const x of m.transcript) {
     h.push(`<tr style="vertical-align:top"><td style="color:#777;white-space:nowrap">${e(x.at)}</td><td><b>${e(x.who)}</b></td><td style="white-space:pre-wrap">${e(x.text)}</td></tr>`);
   }
   h.push('</table>');
-  h.push(`<p>Screenshots attached: ${attachments.length}</p>`);
-  if (skipped.length) h.push(`<ul>${skipped.map((s) => `<li>not attached: ${e(s)}</li>`).join('')}</ul>`);
+  h.push(`<p>Screenshots attached: ${m.attachmentCount}</p>`);
+  if (m.skipped.length) h.push(`<ul>${m.skipped.map((s) => `<li>not attached: ${e(s)}</li>`).join('')}</ul>`);
   h.push('</body></html>');
+  return h.join('\n');
+}
 
+export function buildMail(c: EscalationCase, ticket: string, opts: MailOptions): SendMailOptions {
+  // Parsed from the raw value: an address with a line break in it is refused, not repaired.
+  const replyTo = parseEmailAddress(String(c.contactEmail ?? ''));
+  const { attachments, skipped } = readScreenshots(c, opts.screenshotsDir);
+  const content: MailContent = {
+    ticket: headerText(ticket),
+    needsAccountCredentials: Boolean(c.needsAccountCredentials),
+    facts: caseFacts(c, ticket, replyTo),
+    problem: bodyText(c.problem, LIMITS.problem) || '(no description)',
+    articles: articlesTried(c, opts.topicTitles),
+    snapshot: snapshotJson(c.statusSnapshot),
+    transcript: transcriptLines(c),
+    attachmentCount: attachments.length,
+    skipped,
+  };
   return {
     to: headerText(opts.to),
     from: headerText(opts.from),
@@ -250,8 +303,8 @@ export function buildMail(c: EscalationCase, ticket: string, opts: MailOptions):
     subject: buildSubject(c, ticket),
     messageId: messageIdFor(ticket),
     headers: { 'X-Connection-Help-Ticket': headerText(ticket) },
-    text: t.join('\n'),
-    html: h.join('\n'),
+    text: plainText(content),
+    html: htmlBody(content),
     attachments,
   };
 }
