@@ -3,16 +3,18 @@ import type { Explained } from '../../matching/matcher';
 import type { EscalationCase } from '../ports';
 import { parseEmailAddress } from '../../escalation/email-address';
 import type { Choice, HandoverReason, Turn } from '../messages';
-import { DEFAULT_TICKET_OPEN_SECONDS, MAX_DESCRIPTION, NOT_ABOUT_A_STORE } from '../phrases';
-import { mentions, without } from '../cues';
-import { onlySays, startsWith } from '../replies';
-import type { HandoverDraft } from '../state';
 import type { Reading } from '../reading';
+import { HandoverAnswers } from './handover-answers';
+import { DEFAULT_TICKET_OPEN_SECONDS, MAX_DESCRIPTION } from '../phrases';
 import type { TurnContext } from '../turn-context';
 
 /** The hand-over to support: the offer, the e-mail and description questions, the summary, and the ticket. */
 export class HandoverDialog {
-  constructor(private readonly t: TurnContext) {}
+  private readonly answers: HandoverAnswers;
+
+  constructor(private readonly t: TurnContext) {
+    this.answers = new HandoverAnswers(t, this);
+  }
 
   /** The hand-over offer: the case goes to support by e-mail once the seller agrees. */
   handover(reason: HandoverReason): void {
@@ -45,14 +47,9 @@ export class HandoverDialog {
     this.t.welcome(true);
   }
 
-  /** The step's question answered in words: first those read alone, then with the matcher's reading. */
+  /** The step's question answered in words (handover-answers.ts). */
   takeReply(r: Reading): boolean {
-    const h = this.t.state.draft;
-    if (!h) return false;
-    if (this.typed(r.typed, h)) return true;
-    // What the seller says joins the memory first: the summary shows a platform named at it.
-    r.remember();
-    return this.matched(r.typed, r.text, r.m, h);
+    return this.answers.takeReply(r);
   }
 
   takeButton(arg: string): void {
@@ -223,121 +220,5 @@ export class HandoverDialog {
     this.t.memory.newProblem();
     const key = r.limited ? 'handover.limited' : r.existing ? 'handover.existing' : 'handover.created';
     this.t.say(this.t.tr(key, { ticket: r.ticket, email }), 'ticket');
-  }
-
-  /**
-   * The hand-over's open question answered in words, before any matching: not now, an address,
-   * "I have no e-mail", the description or a skip, yes / send / no / change the e-mail. True
-   * when it was handled.
-   */
-  private typed(typed: string, h: HandoverDraft): boolean {
-    const reply = this.t.reply(typed);
-    // "ยกเลิก", "ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน", "ไม่ได้จะส่งเรื่องค่ะ แค่บ่น": not now. At the
-    // description a sentence starting so may be the problem itself ("ยกเลิกคำสั่งซื้อไม่ได้").
-    if (onlySays(reply, 'cancel', 'later') || (h.step !== 'description' && startsWith(reply, 'cancel', 'later'))) return this.t.handled('handover:cancel');
-    // "ขอบคุณค่า 🙏", "ขอบคุณค่ะ เดี๋ยวลองเองก่อน" at the offer or the e-mail question: the seller is
-    // done for now, nothing to send.
-    if ((h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks', 'later', 'cancel')) return this.t.handled('handover:cancel');
-    // An address typed at the offer says yes and answers the next question at once; at the
-    // summary it replaces the one there. Anything else at the e-mail question is matched
-    // first (questionAnswered).
-    // At the description too: the address was known and not asked for, and the seller gives theirs.
-    if ((h.step === 'email' || h.step === 'offer' || h.step === 'confirm' || h.step === 'description') && parseEmailAddress(typed)) {
-      this.handoverEmail(typed);
-      return true;
-    }
-    // "I have no e-mail, can you call me?" at the offer: support answers by e-mail only; said
-    // before the seller is asked for an address they do not have (it was taken for a yes).
-    const cues = this.t.cues(typed);
-    if (h.step === 'offer' && mentions(cues, 'no-email')) {
-      this.t.offer(this.t.tr('handover.noEmail'), [{ label: this.t.tr('handover.send'), action: 'handover:start' }, this.t.cancelChoice()], 'handover-offer');
-      return true;
-    }
-    if (h.step === 'description') {
-      // "ข้าม", "ไม่มีจ้า", and "ok", "ใช่ค่ะ", "send it": go ahead without one (they were taken for the description).
-      if (onlySays(reply, 'skip', 'no', 'yes', 'send')) return this.t.handled('handover:skip');
-      // "อืม", "hmm": nothing described yet, so the question again.
-      const analysis = this.t.ctx.matcher.analyse(typed);
-      if (analysis.content.length === 0) {
-        this.askDescription();
-        return true;
-      }
-      this.handoverDescription(typed, analysis);
-      return true;
-    }
-    // "still not working", "ลองแล้วก็ยังไม่ได้ค่ะ" at the offer: it did not help, which is why it
-    // is there; the offer again (it was "tell me more" with the menu, or "did you mean").
-    if (h.step === 'offer' && mentions(cues, 'not-fixed', 'tried') && this.t.saysNothing(without(cues, 'not-fixed', 'tried'))) {
-      this.t.askAgain();
-      return true;
-    }
-    // Sellers often answer the question in words: "ได้คับ ส่งเลย", "ถูกต้องแล้วส่งได้เลยค่ะ", "ส่ง".
-    if (h.step === 'offer' || h.step === 'confirm') {
-      if (onlySays(reply, 'yes', 'send')) return this.t.handled(h.step === 'offer' ? 'handover:start' : 'handover:confirm');
-      // "ไม่ค่ะ" / "no" to the offer, or to the summary's "send this?": not sent.
-      if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
-      if (h.step === 'confirm' && (onlySays(reply, 'change-email') || mentions(cues, 'change-email'))) return this.t.handled('handover:email');
-    }
-    return false;
-  }
-
-  /**
-   * The hand-over's open question answered with words the matcher has read (m): at the e-mail
-   * question, more about a problem already tried, another problem, or no address; at the
-   * summary, more for support; at the offer, details that say yes. True when handled; false
-   * to go on as a new message (at the e-mail question a known problem drops the hand-over).
-   */
-  private matched(typed: string, text: string, m: Explained, handover: HandoverDraft): boolean {
-    const cues = this.t.cues(typed);
-    // "no e-mail", "change my e-mail" are talk of e-mail too (the longer cue is the one read).
-    const aboutEmail = mentions(cues, 'mentions-email', 'no-email', 'change-email');
-    // At the e-mail question, a problem the matcher knows ("ร้าน lazada ขึ้น PASSWORD_NOT_MATCH")
-    // is answered, and the hand-over being prepared dropped (nothing was sent; it is offered
-    // again when the answer does not help); anything else is asked again for an address.
-    if (handover.step === 'email') {
-      // More about a problem whose article was already shown ("the OTP I got says expired when
-      // I enter it", after the OTP article): for support, with the description; the address is
-      // still asked for (the hand-over was dropped for that article again).
-      if (m.decision === 'answer' && this.t.state.tried.includes(m.topic!) && !aboutEmail && text.length <= MAX_DESCRIPTION) {
-        handover.description = handover.description ? `${handover.description} / ${text}` : text;
-        this.t.offer(this.t.tr('handover.askEmail'), [this.t.cancelChoice()], 'ask-email');
-        return true;
-      }
-      // How to reach support ("can't you answer me here?") is what the hand-over is doing.
-      if (m.decision === 'answer' && !aboutEmail && !NOT_ABOUT_A_STORE.has(m.topic!)) {
-        this.t.state.draft = undefined;
-        this.t.state.question = undefined;
-        return false;
-      }
-      // "I have no e-mail, can you call me?": support answers by e-mail only; say so, and what else there is.
-      // A sentence, not an address ("can't you answer me here on LINE?", "I want a real person"):
-      // why an address is needed, not "this e-mail looks invalid".
-      const sentence = !typed.includes('@') && !aboutEmail && (/\s/.test(typed) || /[\u0E00-\u0E7F]/.test(typed));
-      if (mentions(cues, 'no-email') || sentence) {
-        this.t.offer(this.t.tr('handover.noEmail'), [this.t.cancelChoice()], 'ask-email');
-        return true;
-      }
-      this.handoverEmail(typed);
-      return true;
-    }
-    // At the summary, what the seller adds ("the shop is LZ-Bangkok and the login page just
-    // spins", "changed the password and it still shows") is for support: it joins the problem's
-    // words and the summary comes again (it was answered as off-topic, with "did you mean" or
-    // with the article already tried, and the summary's buttons were gone). A problem the
-    // matcher knows and the seller has not tried yet is still answered.
-    const alreadyTried = m.decision === 'answer' && this.t.state.tried.includes(m.topic!);
-    if (handover.step === 'confirm' && (m.decision === 'none' || m.decision === 'clarify' || alreadyTried) && !m.analysis.smallTalk && m.analysis.content.length > 0) {
-      if (this.addToProblem(text)) return true;
-    }
-    if (m.decision !== 'none') return false;
-    // Details typed at the hand-over offer ("the shop is LZ-Bangkok, the e-mail changed last
-    // week") that answer nothing and are no other question (far from the out-of-scope
-    // examples): written for support, so a yes with the description.
-    const details = !m.analysis.smallTalk && m.analysis.content.length >= 3 && m.farFromOutOfScope && text.length <= MAX_DESCRIPTION;
-    if (handover.step === 'offer' && details) {
-      handover.description = text;
-      return this.t.handled('handover:start');
-    }
-    return false;
   }
 }

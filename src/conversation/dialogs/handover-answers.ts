@@ -1,0 +1,174 @@
+import { parseEmailAddress } from '../../escalation/email-address';
+import type { Explained } from '../../matching/matcher';
+import { mentions, without, type CueReading } from '../cues';
+import { MAX_DESCRIPTION, NOT_ABOUT_A_STORE } from '../phrases';
+import type { Reading } from '../reading';
+import { onlySays, startsWith, type Reply } from '../replies';
+import type { HandoverDraft } from '../state';
+import type { TurnContext } from '../turn-context';
+
+/** What the hand-over dialog does with an answer (declared here so the two files import one way). */
+export interface HandoverSteps {
+  handoverEmail(typed: string): void;
+  askDescription(): void;
+  handoverDescription(typed: string, analysis: Explained['analysis']): void;
+  addToProblem(text: string): boolean;
+}
+
+/**
+ * The hand-over's questions answered in words: at the offer, the e-mail question, the
+ * description and the summary. First what the words say alone (not now, an address, yes, send,
+ * skip), then, for what is left, what the matcher read in them.
+ */
+export class HandoverAnswers {
+  constructor(
+    private readonly t: TurnContext,
+    private readonly steps: HandoverSteps,
+  ) {}
+
+  takeReply(r: Reading): boolean {
+    const h = this.t.state.draft;
+    if (!h) return false;
+    if (this.typed(r.typed, h)) return true;
+    // What the seller says joins the memory first: the summary shows a platform named at it.
+    r.remember();
+    return this.matched(r.typed, r.text, r.m, h);
+  }
+
+  /** Read before any matching: not now, an address, then the step's own answers. */
+  private typed(typed: string, h: HandoverDraft): boolean {
+    const reply = this.t.reply(typed);
+    if (this.declines(reply, h)) return this.t.handled('handover:cancel');
+    // An address typed at the offer says yes and answers the next question at once; at the
+    // summary it replaces the one there; at the description the address was known and not
+    // asked for, and the seller gives theirs. Anything else at the e-mail question is matched first.
+    if (parseEmailAddress(typed)) {
+      this.steps.handoverEmail(typed);
+      return true;
+    }
+    const cues = this.t.cues(typed);
+    if (h.step === 'offer') return this.atOffer(reply, cues);
+    if (h.step === 'description') return this.atDescription(typed, reply);
+    if (h.step === 'confirm') return this.atSummary(reply, cues);
+    return false;
+  }
+
+  /**
+   * "ยกเลิก", "ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน", "ไม่ได้จะส่งเรื่องค่ะ แค่บ่น": not now. At the
+   * description a sentence starting so may be the problem itself ("ยกเลิกคำสั่งซื้อไม่ได้").
+   * "ขอบคุณค่า 🙏", "ขอบคุณค่ะ เดี๋ยวลองเองก่อน" at the offer or the e-mail question: done for now.
+   */
+  private declines(reply: Reply, h: HandoverDraft): boolean {
+    if (onlySays(reply, 'cancel', 'later')) return true;
+    if (h.step !== 'description' && startsWith(reply, 'cancel', 'later')) return true;
+    return (h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks', 'later', 'cancel');
+  }
+
+  private atOffer(reply: Reply, cues: CueReading): boolean {
+    // "I have no e-mail, can you call me?": support answers by e-mail only; said before the
+    // seller is asked for an address they do not have (it was taken for a yes).
+    if (mentions(cues, 'no-email')) {
+      this.t.offer(this.t.tr('handover.noEmail'), [{ label: this.t.tr('handover.send'), action: 'handover:start' }, this.t.cancelChoice()], 'handover-offer');
+      return true;
+    }
+    // "still not working", "ลองแล้วก็ยังไม่ได้ค่ะ": it did not help, which is why the offer is
+    // there; the offer again (it was "tell me more" with the menu, or "did you mean").
+    if (mentions(cues, 'not-fixed', 'tried') && this.t.saysNothing(without(cues, 'not-fixed', 'tried'))) {
+      this.t.askAgain();
+      return true;
+    }
+    // "ได้คับ ส่งเลย"; "ไม่ค่ะ" / "no": not sent.
+    if (onlySays(reply, 'yes', 'send')) return this.t.handled('handover:start');
+    if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
+    return false;
+  }
+
+  private atDescription(typed: string, reply: Reply): boolean {
+    // "ข้าม", "ไม่มีจ้า", and "ok", "ใช่ค่ะ", "send it": go ahead without one (they were taken for the description).
+    if (onlySays(reply, 'skip', 'no', 'yes', 'send')) return this.t.handled('handover:skip');
+    // "อืม", "hmm": nothing described yet, so the question again.
+    const analysis = this.t.ctx.matcher.analyse(typed);
+    if (analysis.content.length === 0) this.steps.askDescription();
+    else this.steps.handoverDescription(typed, analysis);
+    return true;
+  }
+
+  /** "ถูกต้องแล้วส่งได้เลยค่ะ", "ส่ง" (the button's label typed); "no" to "send this?"; "change my e-mail". */
+  private atSummary(reply: Reply, cues: CueReading): boolean {
+    if (onlySays(reply, 'yes', 'send')) return this.t.handled('handover:confirm');
+    if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
+    if (onlySays(reply, 'change-email') || mentions(cues, 'change-email')) return this.t.handled('handover:email');
+    return false;
+  }
+
+  /**
+   * Read with the matcher: at the e-mail question, more about a problem already tried, another
+   * problem, or no address; at the summary, more for support; at the offer, details that say
+   * yes. False to go on as a new message (at the e-mail question a known problem drops the
+   * hand-over).
+   */
+  private matched(typed: string, text: string, m: Explained, h: HandoverDraft): boolean {
+    if (h.step === 'email') return this.emailMatched(typed, text, m, h);
+    if (h.step === 'confirm' && this.addedAtSummary(text, m)) return true;
+    if (h.step === 'offer') return this.detailsAtOffer(text, m, h);
+    return false;
+  }
+
+  /**
+   * At the e-mail question, a problem the matcher knows ("ร้าน lazada ขึ้น PASSWORD_NOT_MATCH")
+   * is answered, and the hand-over being prepared dropped (nothing was sent; it is offered again
+   * when the answer does not help); anything else is asked again for an address.
+   */
+  private emailMatched(typed: string, text: string, m: Explained, h: HandoverDraft): boolean {
+    const cues = this.t.cues(typed);
+    // "no e-mail", "change my e-mail" are talk of e-mail too (the longer cue is the one read).
+    const aboutEmail = mentions(cues, 'mentions-email', 'no-email', 'change-email');
+    const answered = m.decision === 'answer' && !aboutEmail;
+    // More about a problem whose article was already shown ("the OTP I got says expired when I
+    // enter it", after the OTP article): for support, with the description; the address is
+    // still asked for (the hand-over was dropped for that article again).
+    if (answered && this.t.state.tried.includes(m.topic!) && text.length <= MAX_DESCRIPTION) {
+      h.description = h.description ? `${h.description} / ${text}` : text;
+      this.t.offer(this.t.tr('handover.askEmail'), [this.t.cancelChoice()], 'ask-email');
+      return true;
+    }
+    // How to reach support ("can't you answer me here?") is what the hand-over is doing.
+    if (answered && !NOT_ABOUT_A_STORE.has(m.topic!)) {
+      this.t.state.draft = undefined;
+      this.t.state.question = undefined;
+      return false;
+    }
+    // "I have no e-mail, can you call me?": support answers by e-mail only; say so. A sentence,
+    // not an address ("can't you answer me here on LINE?", "I want a real person"): why an
+    // address is needed, not "this e-mail looks invalid".
+    const sentence = !typed.includes('@') && !aboutEmail && (/\s/.test(typed) || /[\u0E00-\u0E7F]/.test(typed));
+    if (mentions(cues, 'no-email') || sentence) this.t.offer(this.t.tr('handover.noEmail'), [this.t.cancelChoice()], 'ask-email');
+    else this.steps.handoverEmail(typed);
+    return true;
+  }
+
+  /**
+   * At the summary, what the seller adds ("the shop is LZ-Bangkok and the login page just
+   * spins", "changed the password and it still shows") is for support: it joins the problem's
+   * words and the summary comes again (it was answered as off-topic, with "did you mean" or
+   * with the article already tried, and the summary's buttons were gone). A problem the
+   * matcher knows and the seller has not tried yet is still answered.
+   */
+  private addedAtSummary(text: string, m: Explained): boolean {
+    const alreadyTried = m.decision === 'answer' && this.t.state.tried.includes(m.topic!);
+    const unplaced = m.decision === 'none' || m.decision === 'clarify' || alreadyTried;
+    return unplaced && !m.analysis.smallTalk && m.analysis.content.length > 0 && this.steps.addToProblem(text);
+  }
+
+  /**
+   * Details typed at the offer ("the shop is LZ-Bangkok, the e-mail changed last week") that
+   * answer nothing and are no other question (far from the out-of-scope examples): written for
+   * support, so a yes with the description.
+   */
+  private detailsAtOffer(text: string, m: Explained, h: HandoverDraft): boolean {
+    const details = m.decision === 'none' && !m.analysis.smallTalk && m.analysis.content.length >= 3 && m.farFromOutOfScope && text.length <= MAX_DESCRIPTION;
+    if (!details) return false;
+    h.description = text;
+    return this.t.handled('handover:start');
+  }
+}
