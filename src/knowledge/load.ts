@@ -67,15 +67,32 @@ function topicPlaceholderProblems(t: Topic, where: string): string[] {
 
 /** A phrasing under two acts could only ever be read as the first: say which. */
 function replyProblems(replies: Replies, file: string): string[] {
+  return [...repeatedPhrasings(replies.acts, 'acts', file), ...repeatedPhrasings(replies.cues ?? {}, 'cues', file), ...emptyCueParts(replies, file)];
+}
+
+function repeatedPhrasings(section: Partial<Record<string, Replies['ignore']>>, name: string, file: string): string[] {
   const problems: string[] = [];
   const owner = new Map<string, string>();
-  for (const [act, byLang] of Object.entries(replies.acts)) {
+  for (const [act, byLang] of Object.entries(section)) {
     for (const lang of LANGUAGES) {
-      for (const p of byLang[lang]) {
+      for (const p of byLang?.[lang] ?? []) {
         const key = p.toLowerCase();
         const first = owner.get(key);
-        if (first && first !== act) problems.push(`${file}: acts.${act}.${lang}: "${p}" is already a phrasing of ${first}`);
+        if (first && first !== act) problems.push(`${file}: ${name}.${act}.${lang}: "${p}" is already a phrasing of ${first}`);
         else owner.set(key, act);
+      }
+    }
+  }
+  return problems;
+}
+
+/** "check …" or "… status": a part of nothing could never be found where it stands. */
+function emptyCueParts(replies: Replies, file: string): string[] {
+  const problems: string[] = [];
+  for (const [cue, byLang] of Object.entries(replies.cues ?? {})) {
+    for (const lang of LANGUAGES) {
+      for (const p of byLang?.[lang] ?? []) {
+        if (p.split('…').some((part) => part.replace('*', '').trim() === '')) problems.push(`${file}: cues.${cue}.${lang}: "${p}" has an empty part around "…"`);
       }
     }
   }

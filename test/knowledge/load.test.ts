@@ -141,3 +141,31 @@ describe('knowledge base', () => {
     expect(problems(dir)).toEqual(expect.arrayContaining([expect.stringMatching(/topic "shopee-otp-not-received" is required/)]));
   });
 });
+
+describe('replies.yaml', () => {
+  function editReplies(dir: string, change: (doc: Record<string, any>) => void): void {
+    const file = path.join(dir, 'replies.yaml');
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+    change(doc);
+    fs.writeFileSync(file, YAML.stringify(doc));
+  }
+
+  it('reports a phrasing under two acts or two cues, a cue with an empty part, and an unknown cue', () => {
+    const dir = copyKb();
+    editReplies(dir, (doc) => {
+      doc.acts.no.en.push('skip');
+      doc.cues.tried.en.push('not working');
+      doc.cues['check-stores'].en.push('check …');
+    });
+    const found = problems(dir).join('\n');
+    expect(found).toContain('acts.skip.en: "skip" is already a phrasing of no');
+    expect(found).toContain('cues.tried.en: "not working" is already a phrasing of not-fixed');
+    expect(found).toContain('cues.check-stores.en: "check …" has an empty part');
+
+    const unknown = copyKb();
+    editReplies(unknown, (doc) => {
+      doc.cues.maybe = { th: [], en: ['perhaps'] };
+    });
+    expect(problems(unknown).join('\n')).toMatch(/replies\.yaml.*maybe/);
+  });
+});
