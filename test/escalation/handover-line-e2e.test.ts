@@ -1,5 +1,5 @@
-import { FakeLineApi, lineEvent, SECRET, textEvent, TOKEN } from '../channels/line/fake-line-api';
-import { deliverLine, startApp, type RunningApp } from '../helpers/app-harness';
+import { lineEvent, textEvent, type FakeLineApi } from '../channels/line/fake-line-api';
+import { startLineApp, type LineApp } from '../helpers/line-app';
 import { Mailbox } from '../helpers/mailbox';
 import { freePort } from '../helpers/server-process';
 
@@ -7,28 +7,21 @@ import { freePort } from '../helpers/server-process';
 describe('hand-over by e-mail through LINE', () => {
   jest.setTimeout(60_000);
   let mailbox: Mailbox;
+  let line: LineApp;
   let fake: FakeLineApi;
-  let app: RunningApp;
 
   beforeAll(async () => {
     mailbox = new Mailbox(await freePort());
     await mailbox.start();
-    fake = new FakeLineApi();
-    await fake.start();
-    app = await startApp({
-      LINE_CHANNEL_SECRET: SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
-      LINE_API_BASE_URL: fake.url,
-      SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
-    });
+    line = await startLineApp({ SMTP_URL: `smtp://127.0.0.1:${mailbox.port}` });
+    fake = line.fake;
   });
   afterAll(async () => {
-    await app.close();
-    await fake.stop();
+    await line.close();
     await mailbox.stop();
   });
 
-  const deliver = (...events: Record<string, unknown>[]) => deliverLine(app, fake, ...events);
+  const deliver = (...events: Record<string, unknown>[]) => line.deliver(...events);
 
   it('collects the case on LINE and mails it once, screenshot attached, secrets absent', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');

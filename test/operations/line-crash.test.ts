@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FakeLineApi, lineEvent, SECRET, sign, TOKEN } from '../channels/line/fake-line-api';
+import { FakeLineApi, lineEvent, sign } from '../channels/line/fake-line-api';
+import { lineEnv } from '../helpers/line-app';
 import { startServer } from '../helpers/server-process';
 
 /**
@@ -23,7 +24,7 @@ describe('a LINE event in hand when the only process is killed (SQLite)', () => 
   });
 
   it('is answered by the restarted process, once', async () => {
-    const env = { DATA_DIR: dataDir, LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: fake.url };
+    const env = { DATA_DIR: dataDir, ...lineEnv(fake) };
     const first = await startServer(env);
     // LINE is slow to take this reply: the process dies before it gets through.
     fake.plan('/v2/bot/message/reply', { status: 200, delayMs: 5_000 });

@@ -1,24 +1,19 @@
 import fs from 'node:fs';
-import { deliverLine, startApp, type RunningApp } from '../../helpers/app-harness';
-import { FakeLineApi, SECRET, textEvent, TOKEN } from './fake-line-api';
+import { startLineApp, type LineApp } from '../../helpers/line-app';
+import { textEvent } from './fake-line-api';
 
 /** Through LINE's signed webhook: the password typed after "นี่รหัสผ่านนะคะ" is kept nowhere, the inbox included. */
 describe('an announced password on LINE', () => {
-  let fake: FakeLineApi;
-  let app: RunningApp;
+  let line: LineApp;
   beforeAll(async () => {
-    fake = new FakeLineApi();
-    await fake.start();
-    app = await startApp({ LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: fake.url });
+    line = await startLineApp();
   });
-  afterAll(async () => {
-    await app.close();
-    await fake.stop();
-  });
+  afterAll(() => line.close());
 
   it('is warned about before and after, and no file of the data folder holds it', async () => {
-    expect(await deliverLine(app, fake, textEvent('นี่รหัสผ่านนะคะ'))).toMatch(/ไม่ต้องส่งรหัสผ่าน/);
-    const sent = await deliverLine(app, fake, textEvent('tamarindsunrise'));
+    const { app } = line;
+    expect(await line.deliver(textEvent('นี่รหัสผ่านนะคะ'))).toMatch(/ไม่ต้องส่งรหัสผ่าน/);
+    const sent = await line.deliver(textEvent('tamarindsunrise'));
     expect(sent).toMatch(/อย่าส่งรหัสผ่าน/);
     expect(sent).not.toContain('tamarindsunrise');
     const dir = app.bot.db.name.replace(/\/[^/]+$/, '');

@@ -1,7 +1,8 @@
 import request from 'supertest';
-import { deliverLine, startApp, type RunningApp } from '../../helpers/app-harness';
+import type { RunningApp } from '../../helpers/app-harness';
+import { startLineApp, type LineApp } from '../../helpers/line-app';
 import { SqliteEventInbox } from '../../../src/storage/event-inbox';
-import { FakeLineApi, lineEvent, SECRET, textEvent, TOKEN, USER } from './fake-line-api';
+import { lineEvent, textEvent, USER, type FakeLineApi } from './fake-line-api';
 
 /**
  * The whole bot with LINE on, against a local fake LINE API and the sandbox connector: a seller
@@ -10,28 +11,19 @@ import { FakeLineApi, lineEvent, SECRET, textEvent, TOKEN, USER } from './fake-l
  */
 describe('LINE account linking, end to end', () => {
   const CONFIRM = 'test-link-confirm-secret';
+  let line: LineApp;
   let fake: FakeLineApi;
   let app: RunningApp;
   let base: string;
 
   beforeAll(async () => {
-    fake = new FakeLineApi();
-    await fake.start();
-    app = await startApp({
-      LINE_CHANNEL_SECRET: SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
-      LINE_API_BASE_URL: fake.url,
-      LINK_CONFIRM_SECRET: CONFIRM,
-      PUBLIC_BASE_URL: 'https://bot.example.com',
-    });
+    line = await startLineApp({ LINK_CONFIRM_SECRET: CONFIRM, PUBLIC_BASE_URL: 'https://bot.example.com' });
+    ({ fake, app } = line);
     base = app.base;
   });
-  afterAll(async () => {
-    await app.close();
-    await fake.stop();
-  });
+  afterAll(() => line.close());
 
-  const deliver = (...events: Record<string, unknown>[]) => deliverLine(app, fake, ...events);
+  const deliver = (...events: Record<string, unknown>[]) => line.deliver(...events);
 
   async function linkTokenFlow(linkToken: string): Promise<string> {
     fake.plan(`/v2/bot/user/${USER}/linkToken`, { status: 200, body: { linkToken } });

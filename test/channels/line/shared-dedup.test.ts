@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
 import { connectTestRedis, describeWithRedis, redisTestUrl } from '../../helpers/redis';
 import { deliverLine, startApp, type RunningApp } from '../../helpers/app-harness';
-import { FakeLineApi, SECRET, textEvent, TOKEN } from './fake-line-api';
+import { lineEnv } from '../../helpers/line-app';
+import { FakeLineApi, textEvent } from './fake-line-api';
 
 /** With REDIS_URL, a LINE event redelivered to another instance is still answered only once. */
 const REDIS_URL = redisTestUrl(13);
@@ -16,7 +17,7 @@ describeWithRedis('LINE de-duplication shared between instances (Redis)', () => 
     await redis.flushdb();
     fake = new FakeLineApi();
     await fake.start();
-    const env = { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: fake.url, REDIS_URL };
+    const env = { ...lineEnv(fake), REDIS_URL };
     apps.push(await startApp(env), await startApp(env));
   });
   afterAll(async () => {
