@@ -1,12 +1,6 @@
 import { runTurn } from '../../src/conversation/engine';
+import { toEmailQuestion, toSummary } from '../helpers/handover-walk';
 import { choicesOf, core, plain, RecordingChannel } from './recording-channel';
-
-/** From the hand-over offer to its summary: yes, the reply address, no description. */
-async function toSummary(ch: RecordingChannel, email: string): Promise<void> {
-  await ch.press('handover:start');
-  await ch.send(email);
-  await ch.press('handover:skip');
-}
 
 describe('hand-over to support', () => {
   it('collects a validated e-mail and a description, confirms a summary, then gives the ticket', async () => {
@@ -84,8 +78,7 @@ describe('hand-over to support', () => {
 
   it('takes the platform and error code from the description when the chat never named them', async () => {
     const ch = new RecordingChannel();
-    await ch.send('ขอคุยกับคน');
-    await ch.press('handover:start');
+    await toEmailQuestion(ch, 'ขอคุยกับคน');
     await ch.send('a@b.co');
     const summary = plain(await ch.send('ร้านใน Lazada ขึ้น PASSWORD_NOT_MATCH ตลอดเลยค่ะ'));
     expect(summary).toMatch(/แพลตฟอร์ม: Lazada/);
@@ -286,9 +279,7 @@ describe('hand-over to support', () => {
     const tried = new RecordingChannel('c-tried');
     await tried.send('lazada ขึ้น PASSWORD_NOT_MATCH');
     await tried.press('feedback:no');
-    await tried.press('handover:start');
-    await tried.send('mani@example.com');
-    await tried.press('handover:skip');
+    await toSummary(tried, 'mani@example.com');
     const more = await tried.send('ร้านชื่อ มณีช็อป ค่ะ เปลี่ยนรหัสแล้วก็ยังขึ้น');
     expect(plain(more)).toMatch(/ปัญหา: lazada ขึ้น PASSWORD_NOT_MATCH \/ ร้านชื่อ มณีช็อป ค่ะ เปลี่ยนรหัสแล้วก็ยังขึ้น/);
     expect(tried.events.filter((e) => e.type === 'answered')).toHaveLength(1);
@@ -346,8 +337,7 @@ describe('hand-over to support', () => {
       ['ไม่มีอีเมลค่ะ โทรกลับได้ไหม', /อีเมลเท่านั้น/],
     ] as const) {
       const ch = new RecordingChannel();
-      await ch.send(said.source.includes('e-mail') ? 'talk to a human' : 'ขอคุยกับเจ้าหน้าที่ค่ะ');
-      await ch.press('handover:start');
+      await toEmailQuestion(ch, said.source.includes('e-mail') ? 'talk to a human' : 'ขอคุยกับเจ้าหน้าที่ค่ะ');
       const out = await ch.send(none);
       expect(plain(out)).toMatch(said);
       expect(choicesOf(out).map((c) => c.action)).toEqual(['handover:cancel']);
@@ -484,9 +474,7 @@ describe('hand-over to support', () => {
     for (const typed of ['ไม่ส่งแล้วค่ะ', 'ไม่ค่ะ', "don't send it", 'no']) {
       const ch = new RecordingChannel();
       await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
-      await ch.press('handover:start');
-      await ch.send('kai@gmail.com');
-      await ch.press('handover:skip');
+      await toSummary(ch, 'kai@gmail.com');
       expect((await ch.state())!.draft).toMatchObject({ step: 'confirm' });
       await ch.send(typed);
       expect({ typed, handover: (await ch.state())?.draft, cancelled: ch.events.some((e) => e.type === 'handover-cancelled') }).toEqual({ typed, handover: undefined, cancelled: true });
@@ -496,8 +484,7 @@ describe('hand-over to support', () => {
 
   it('can be cancelled at any point, by button or in words', async () => {
     const ch = new RecordingChannel();
-    await ch.send('I want to talk to a human');
-    await ch.press('handover:start');
+    await toEmailQuestion(ch, 'I want to talk to a human');
     const out = await ch.send('cancel');
     expect(plain(out)).toMatch(/nothing was sent/);
     expect(ch.events).toContainEqual({ type: 'handover-cancelled' });
@@ -509,8 +496,7 @@ describe('hand-over to support', () => {
 
   it('refuses an overlong description clearly and keeps the hand-over going', async () => {
     const ch = new RecordingChannel('c1', 'en');
-    await ch.send('talk to a real person please');
-    await ch.press('handover:start');
+    await toEmailQuestion(ch, 'talk to a real person please');
     await ch.send('me@example.com');
     const out = await ch.send('x'.repeat(100_000));
     expect(plain(out)).toMatch(/too long/);
@@ -536,8 +522,7 @@ describe('hand-over to support', () => {
 
   it('reuses a known e-mail and asks for a description straight away', async () => {
     const ch = new RecordingChannel('c1', 'en');
-    await ch.send('human please');
-    await ch.press('handover:start');
+    await toEmailQuestion(ch, 'human please');
     await ch.send('me@example.com');
     await ch.press('handover:cancel');
     await ch.send('human please');

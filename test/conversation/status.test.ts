@@ -2,6 +2,7 @@ import type { AccountStores, StoreStatus } from '../../src/status/connector';
 import Database from 'better-sqlite3';
 import { BotService } from '../../src/conversation/service';
 import { SqliteConversationStore, type ConversationStore, type HeldConversation } from '../../src/storage/conversation-store';
+import { toSummary } from '../helpers/handover-walk';
 import { choicesOf, core, plain, RecordingChannel } from './recording-channel';
 
 const NOW = Date.parse('2026-11-28T10:00:00Z');
@@ -139,9 +140,7 @@ describe('live status check in the conversation', () => {
     expect((await ch.state())?.errorCodes).toContain('SHOP_LOCKED_BY_PARTNER');
     // The summary for support names the store's platform.
     expect((await ch.state())?.platforms).toEqual(['shopify']);
-    await ch.press('handover:start');
-    await ch.send('seller@example.com');
-    expect(plain(await ch.press('handover:skip'))).toMatch(/Platform: Shopify\nError codes: SHOP_LOCKED_BY_PARTNER/);
+    expect(plain(await toSummary(ch, 'seller@example.com'))).toMatch(/Platform: Shopify\nError codes: SHOP_LOCKED_BY_PARTNER/);
   });
 
   it('carries on with the knowledge base in one sentence when the connector fails', async () => {
@@ -164,9 +163,7 @@ describe('live status check in the conversation', () => {
   it('takes a snapshot before a hand-over and puts it in the case', async () => {
     const ch = linked(account([{ nickname: 'X', status: 'expired', expiresAt: null }]));
     await ch.send('ขอคุยกับเจ้าหน้าที่');
-    await ch.press('handover:start');
-    await ch.send('me@shop.co.th');
-    await ch.press('handover:skip');
+    await toSummary(ch, 'me@shop.co.th');
     await ch.press('handover:confirm');
     expect(ch.statusChecks).toEqual(['A1']);
     expect(ch.cases[0]).toMatchObject({ accountId: 'A1', statusSnapshot: { stores: [expect.objectContaining({ nickname: 'X' })] } });
