@@ -2,17 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Redis from 'ioredis';
-import type { CreateOptions } from '../../src/escalation/outbox';
 import { QueueMailWorker, type QueueMailWorkerOptions } from '../../src/escalation/queue-worker';
 import { RedisOutbox } from '../../src/escalation/redis-outbox';
+import { createOpts, deliveryFor } from '../helpers/mail-delivery';
 import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
-import { fakeLog, startSmtp, waitFor, type TestSmtp } from '../helpers/smtp';
+import { startSmtp, waitFor, type TestSmtp } from '../helpers/smtp';
 import { sampleCase, SECRETS } from './case-fixture';
 
 /** The BullMQ mail worker on the test Redis, against a real SMTP server in this process. */
 const REDIS_URL = redisTestUrl(11);
-const createOpts: CreateOptions = { reuseWindowSeconds: 86_400, maxPerWindow: 3, windowSeconds: 86_400 };
-const FAST = { baseMs: 40, maxMs: 160, giveUpAfterMs: 60_000 };
 
 describeWithRedis('QueueMailWorker (BullMQ)', () => {
   let redis: Redis;
@@ -46,20 +44,8 @@ describeWithRedis('QueueMailWorker (BullMQ)', () => {
     return s;
   }
   function worker(port: number, over: Partial<QueueMailWorkerOptions> = {}) {
-    const { entries, log } = fakeLog();
-    const w = new QueueMailWorker({
-      outbox,
-      redisUrl: REDIS_URL,
-      deliver: true,
-      transport: { smtpUrl: `smtp://127.0.0.1:${port}`, mailDir: path.join(dataDir, 'mail') },
-      supportEmail: 'support@bigseller.com',
-      mailFrom: 'Connection Help Bot <no-reply@localhost>',
-      screenshotsDir: path.join(dataDir, 'screenshots'),
-      log,
-      backoff: FAST,
-      pollMs: 50,
-      ...over,
-    });
+    const { options, entries } = deliveryFor(dataDir, port);
+    const w = new QueueMailWorker({ outbox, redisUrl: REDIS_URL, deliver: true, ...options, pollMs: 50, ...over });
     workers.push(w);
     return { w, entries };
   }

@@ -4,14 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { openDatabase, type Db } from '../../src/storage/sqlite';
-import { SqliteOutbox, type CreateOptions } from '../../src/escalation/outbox';
+import { SqliteOutbox } from '../../src/escalation/outbox';
 import { classifyError, MailSender, type MailSenderOptions } from '../../src/escalation/sender';
 import { sampleCase, SECRETS } from './case-fixture';
 
-import { fakeLog, freePort, sleep, startSmtp, waitFor, type TestSmtp } from '../helpers/smtp';
+import { createOpts, deliveryFor } from '../helpers/mail-delivery';
+import { freePort, sleep, startSmtp, waitFor, type TestSmtp } from '../helpers/smtp';
 
-const createOpts: CreateOptions = { reuseWindowSeconds: 86_400, maxPerWindow: 3, windowSeconds: 86_400 };
-const FAST = { baseMs: 40, maxMs: 160, giveUpAfterMs: 60_000 };
 const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
 
 let dataDir: string;
@@ -35,18 +34,8 @@ afterEach(async () => {
 });
 
 function sender(port: number | undefined, over: Partial<MailSenderOptions> = {}) {
-  const { entries, log } = fakeLog();
-  const s = new MailSender({
-    outbox,
-    transport: { smtpUrl: port === undefined ? undefined : `smtp://127.0.0.1:${port}`, mailDir: path.join(dataDir, 'mail') },
-    supportEmail: 'support@bigseller.com',
-    mailFrom: 'Connection Help Bot <no-reply@localhost>',
-    screenshotsDir: path.join(dataDir, 'screenshots'),
-    log,
-    backoff: FAST,
-    pollMs: 20,
-    ...over,
-  });
+  const { options, entries } = deliveryFor(dataDir, port);
+  const s = new MailSender({ outbox, ...options, pollMs: 20, ...over });
   senders.push(s);
   return { s, entries };
 }
