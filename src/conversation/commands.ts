@@ -4,6 +4,10 @@ import { mentions, without } from './cues';
 import { onlySays } from './replies';
 import type { TurnContext } from './turn-context';
 
+/** The reply acts that pick a choice by its place; the last of them is "the last one". */
+const PLACES = ['first-choice', 'second-choice', 'third-choice', 'last-choice'] as const;
+const LAST = -1;
+
 /** A command that does not fit in a short message: a longer one is told, not commanded. */
 const COMMAND_LENGTH = 80;
 
@@ -80,11 +84,18 @@ export class Commands {
     return true;
   }
 
-  /** "2", "ข้อ 2 ค่ะ": the choice of that number among the buttons last offered. */
+  /** "2", "ข้อ 2 ค่ะ", "the second one": that choice among the buttons last offered. */
   choice(typed: string): boolean {
-    const number = choiceNumber(typed);
-    const choice = number === undefined ? undefined : this.t.state.offered[number - 1];
+    const offered = this.t.state.offered;
+    const number = choiceNumber(typed) ?? this.choiceByPlace(typed);
+    const choice = number === undefined ? undefined : offered[number === LAST ? offered.length - 1 : number - 1];
     return !!choice && this.t.handled(choice.action);
+  }
+
+  private choiceByPlace(typed: string): number | undefined {
+    const reply = this.t.reply(typed);
+    const place = PLACES.findIndex((act) => onlySays(reply, act));
+    return place < 0 ? undefined : place === PLACES.length - 1 ? LAST : place + 1;
   }
 
   /** "check my stores"; at the description it is the problem told ("เช็คสถานะร้านแล้วขึ้น expired"). */

@@ -2,6 +2,7 @@ import type { Explained } from '../../matching/matcher';
 import { NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
 import { mentions, opensWith } from '../cues';
 import type { Reading } from '../reading';
+import { onlySays } from '../replies';
 import type { TurnContext } from '../turn-context';
 
 /** "Did you mean ...?": two or three articles to pick from. */
@@ -16,7 +17,9 @@ export class ClarifyDialog {
   /** "ไม่ใช่ทั้งหมด", "no" to "did you mean": none of these. */
   takeReply(r: Reading): boolean {
     r.remember();
-    if (r.m.decision !== 'none' || r.typed.length >= SHORT_ANSWER || !opensWith(this.t.cues(r.typed), 'negation', 'not-fixed')) return false;
+    // "none of these" may find an article of its own ("none" of a topic's words): the whole reply says it.
+    const noneOfThese = onlySays(this.t.reply(r.typed), 'no') || (r.m.decision === 'none' && r.typed.length < SHORT_ANSWER && opensWith(this.t.cues(r.typed), 'negation', 'not-fixed'));
+    if (!noneOfThese) return false;
     this.takeButton('none');
     return true;
   }

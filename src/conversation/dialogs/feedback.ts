@@ -109,8 +109,10 @@ export class FeedbackDialog {
     // "โอเคค่ะ ขอบคุณมากเลยค่ะ เดี๋ยวไปทำก่อนนะคะ": a yes with thanks, whatever follows.
     const thankedYes = startsWith(reply, 'yes') && reply.acts.includes('thanks');
     if (startsWith(reply, 'fixed') || thankedYes || onlySays(reply, 'yes', 'fixed', 'thanks') || (sentence && mentions(cues, 'fixed'))) return 'feedback:yes';
-    // "มีวิธีอื่นไหมคะ" (is there another way?) is a question, and a no.
-    if ((sentence && mentions(cues, 'tried')) || (short && mentions(cues, 'another-way'))) return 'feedback:no';
+    // "มีวิธีอื่นไหมคะ" (is there another way?), "เค้าลาออกไปแล้ว ไม่รู้รหัสของเค้าเลย ทำไงดี" (what
+    // now?) are questions, and a no: the steps shown are not the way for this seller.
+    const asksAnotherWay = typed.length < 2 * FEEDBACK_SENTENCE && mentions(cues, 'another-way');
+    if ((sentence && mentions(cues, 'tried')) || asksAnotherWay) return 'feedback:no';
     return undefined;
   }
 

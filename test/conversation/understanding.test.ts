@@ -1,0 +1,56 @@
+import { RecordingChannel } from './recording-channel';
+
+/**
+ * The seller understood after the first message, by kind of sentence (the issue on
+ * understanding the seller): each case is a class of replies, tried with wordings of its own.
+ */
+const actsOf = (out: { act: string }[]) => out.map((m) => m.act);
+
+async function afterArticle(id: string, problem: string, topic: string): Promise<RecordingChannel> {
+  const ch = new RecordingChannel(id);
+  expect(actsOf(await ch.send(problem))).toContain(`answer:${topic}`);
+  return ch;
+}
+
+describe('did this fix it, in other words', () => {
+  it.each(['เชื่อมได้แล้วค่ะ ขอบคุณมาก', 'ตอนนี้ใช้ได้แล้วจ้า', 'กลับมาปกติแล้วค่ะ', "it's working now, thank you", 'all set now thanks'])('"%s" says it is fixed', async (text) => {
+    const ch = await afterArticle(`fixed-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+    expect(actsOf(await ch.send(text))).toEqual(['resolved']);
+  });
+
+  it.each(['คนที่ผูกไว้ลาออกไปแล้ว ติดต่อไม่ได้เลย ทำยังไงดีคะ', 'เจ้าของร้านไม่อยู่ไปต่างประเทศเป็นเดือน รอไม่ได้ค่ะ มีทางอื่นไหมคะ', 'what should I do if the old owner is gone?'])('"%s" asks for another way: not fixed, never "tell me more"', async (text) => {
+    const ch = await afterArticle(`other-${text}`, 'ร้านผูกกับบัญชี bigseller อื่นอยู่ค่ะ', 'store-bound-other-account');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).not.toContain('ask-more');
+    expect(acts.some((a) => a === 'handover-offer' || a.startsWith('answer:'))).toBe(true);
+  });
+});
+
+describe('did you mean, answered in words', () => {
+  async function atClarify(id: string): Promise<RecordingChannel> {
+    const ch = new RecordingChannel(id);
+    expect(actsOf(await ch.send('shopee เชื่อมต่อไม่ได้'))).toContain('clarify');
+    return ch;
+  }
+
+  it.each(['none of them', 'ไม่ใช่สักอันค่ะ', 'neither'])('"%s" is none of these', async (text) => {
+    const ch = await atClarify(`none-${text}`);
+    const acts = actsOf(await ch.send(text));
+    expect(acts.some((a) => a.startsWith('answer:') || a === 'ask-platform' || a === 'out-of-scope')).toBe(false);
+  });
+
+  it.each([
+    ['the second one', 1],
+    ['อันที่สองค่ะ', 1],
+    ['the first one please', 0],
+    ['อันสุดท้าย', -1],
+  ] as const)('"%s" picks that choice', async (text, place) => {
+    const ch = await atClarify(`place-${text}`);
+    const offered = (await ch.state())!.offered.filter((c) => c.action.startsWith('topic:'));
+    const wanted = offered.at(place)!.action.slice('topic:'.length);
+    // "the last one" is the last button, "none of these": the last topic is the one before it.
+    const out = await ch.send(text);
+    if (place === -1) expect(actsOf(out)).not.toContain(`answer:${wanted}`);
+    else expect(actsOf(out)).toContain(`answer:${wanted}`);
+  });
+});
