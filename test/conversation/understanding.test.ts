@@ -54,3 +54,25 @@ describe('did you mean, answered in words', () => {
     else expect(actsOf(out)).toContain(`answer:${wanted}`);
   });
 });
+
+describe('a platform named alone', () => {
+  it('after the general expired article, gets the article for that platform', async () => {
+    const ch = await afterArticle('plat-shopee', 'ร้านขึ้นหมดอายุ ต้องทำยังไงคะ', 'connection-expired');
+    expect(actsOf(await ch.send('ช้อปปี้ค่ะ'))).toContain('answer:shopee-authorization-yearly');
+  });
+
+  it('after an article for every platform with no special one, gives the steps again, not "did you mean"', async () => {
+    const ch = await afterArticle('plat-shopify', 'my store shows expired what do i do', 'connection-expired');
+    const acts = actsOf(await ch.send('shopify'));
+    expect(acts).not.toContain('clarify');
+    expect(acts.some((a) => a.startsWith('answer:'))).toBe(true);
+  });
+
+  it('at the hand-over offer, is kept for support and the offer stands', async () => {
+    const ch = new RecordingChannel('plat-offer');
+    await ch.send('เชื่อมร้านแล้วขึ้น error 500100 ค่ะ');
+    expect((await ch.state())!.draft?.step).toBe('offer');
+    expect(actsOf(await ch.send('ลาซาด้าค่ะ'))).toEqual(['handover-offer']);
+    expect((await ch.state())!.platforms).toEqual(['lazada']);
+  });
+});

@@ -69,7 +69,9 @@ export class FeedbackDialog {
    * message naming a platform or an error code new to the conversation, is not one.
    */
   private feedbackTyped(typed: string, m: Explained): boolean {
-    if (this.t.state.question?.kind !== 'feedback' || m.decision === 'escalate' || this.t.namesSomethingNew(m)) return false;
+    if (this.t.state.question?.kind !== 'feedback' || m.decision === 'escalate') return false;
+    if (this.platformOfTheStore(m)) return true;
+    if (this.t.namesSomethingNew(m)) return false;
     const cues = this.t.cues(typed);
     // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved).
     if (mentions(cues, 'send-to-support')) return this.t.handled('handover');
@@ -90,6 +92,35 @@ export class FeedbackDialog {
     // not help either, not a reason to show that one again.
     if (m.decision === 'answer' && m.topic && this.t.state.notFixed.includes(m.topic)) return this.t.handled('feedback:no');
     return false;
+  }
+
+  /**
+   * "shopify ค่ะ" after an article for every platform: which store it is about. The article for
+   * that platform's case when there is one (Shopee's yearly renewal for "expired"), else the
+   * seller's first words read again with the platform, else the same steps, which fit it. An
+   * article for another platform than the one named is left to matching.
+   */
+  private platformOfTheStore(m: Explained): boolean {
+    const a = m.analysis;
+    const named = a.platforms.length === 1 ? a.platforms[0]! : undefined;
+    const onlyTheName = !!named && a.errorCodes.length === 0 && a.content.every((w) => w === named);
+    const current = this.t.state.topic ? this.t.ctx.kb.byId.get(this.t.state.topic) : undefined;
+    if (!onlyTheName || !current || !this.t.fitsPlatforms(current, [named])) return false;
+    this.t.memory.addPlatform(named);
+    this.showArticle(this.forPlatform(current, named) ?? current);
+    return true;
+  }
+
+  /** The seller's first words read again with the platform: its own case of this article, or what they then answer. */
+  private forPlatform(current: Topic, platform: Platform): Topic | undefined {
+    const fresh = (t: Topic | undefined): t is Topic => !!t && t.id !== current.id && !this.t.state.tried.includes(t.id) && t.platforms.includes(platform);
+    const words = this.t.memory.firstWords().join(' ') || current[this.t.lang].title;
+    const again = this.t.explainOn(words, platform);
+    const ranked = again.candidates.map((c) => this.t.ctx.kb.byId.get(c.topic));
+    const special = ranked.find((t) => fresh(t) && t.specialises === current.id);
+    if (special) return special;
+    const found = again.decision === 'answer' ? this.t.ctx.kb.byId.get(again.topic!) : undefined;
+    return fresh(found) ? found : undefined;
   }
 
   /**

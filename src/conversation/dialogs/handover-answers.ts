@@ -110,8 +110,18 @@ export class HandoverAnswers {
   private matched(typed: string, text: string, m: Explained, h: HandoverDraft): boolean {
     if (h.step === 'email') return this.emailMatched(typed, text, m, h);
     if (h.step === 'confirm' && this.addedAtSummary(text, m)) return true;
-    if (h.step === 'offer') return this.detailsAtOffer(text, m, h);
+    if (h.step === 'offer') return this.platformAtOffer(m) || this.detailsAtOffer(text, m, h);
     return false;
+  }
+
+  /** "ช้อปปี้ค่ะ" at the offer: the store's platform, for support; the offer stands. */
+  private platformAtOffer(m: Explained): boolean {
+    const a = m.analysis;
+    const named = a.platforms.length === 1 ? a.platforms[0]! : undefined;
+    if (!named || a.errorCodes.length > 0 || !a.content.every((w) => w === named)) return false;
+    this.t.memory.addPlatform(named);
+    this.t.askAgain();
+    return true;
   }
 
   /**
