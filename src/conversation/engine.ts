@@ -81,6 +81,7 @@ const TEXT_STEPS = [
   'announcedPassword',
   'languageRequest',
   'command',
+  'storeQuestion',
   'openDialog',
   'remember',
   'checkStoresFirst',
@@ -228,6 +229,14 @@ class TurnBuilder extends TurnContext {
   /** What a typed message does before any matching (commands.ts). */
   command(r: Reading): boolean {
     return this.commands.typed(r.typed);
+  }
+
+  /** "Is my Lazada store OK?" from a signed-in seller: that platform's stores, not an article. */
+  storeQuestion(r: Reading): boolean {
+    const platform = this.dialogs.status.stores.platformAsked(r);
+    if (!platform) return false;
+    this.dialogs.status.stores.ask(platform);
+    return true;
   }
 
   /** The open question's dialog reads the words (dialogs/). */

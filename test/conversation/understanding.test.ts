@@ -1,4 +1,5 @@
-import { RecordingChannel } from './recording-channel';
+import type { AccountStores } from '../../src/status/connector';
+import { choicesOf, plain, RecordingChannel } from './recording-channel';
 
 /**
  * The seller understood after the first message, by kind of sentence (the issue on
@@ -74,5 +75,56 @@ describe('a platform named alone', () => {
     expect((await ch.state())!.draft?.step).toBe('offer');
     expect(actsOf(await ch.send('ลาซาด้าค่ะ'))).toEqual(['handover-offer']);
     expect((await ch.state())!.platforms).toEqual(['lazada']);
+  });
+});
+
+describe('is my store ok?', () => {
+  const NOW = Date.parse('2026-11-28T10:00:00Z');
+  const account: AccountStores = {
+    accountId: 'A1',
+    fetchedAt: new Date(NOW).toISOString(),
+    stores: [
+      { storeId: 's1', platform: 'shopee', nickname: 'Mali Shop', status: 'expired', expiresAt: '2026-11-20T00:00:00Z', lastError: null },
+      { storeId: 'l1', platform: 'lazada', nickname: 'Mali LZ', status: 'active', expiresAt: '2027-05-01T00:00:00Z', lastError: null },
+    ],
+  };
+  function linked(id: string): RecordingChannel {
+    const ch = new RecordingChannel(id, 'en');
+    ch.accountId = 'A1';
+    ch.stores = async () => account;
+    return ch;
+  }
+
+  it.each(['is my lazada ok?', 'ร้าน lazada ปกติดีไหมคะ', 'is the lazada shop still connected'])('"%s" says the Lazada store is fine', async (text) => {
+    const ch = linked(`ok-${text}`);
+    const out = await ch.send(text);
+    expect(actsOf(out)).toEqual(['status']);
+    expect(plain(out)).toMatch(/Mali LZ/);
+    expect(plain(out)).not.toMatch(/Mali Shop/);
+    expect(ch.statusChecks).toHaveLength(1);
+  });
+
+  it('after a check, "and shopee?" tells that store from the same check, with its article', async () => {
+    const ch = linked('and-shopee');
+    await ch.send('is my lazada ok?');
+    const out = await ch.send('and shopee?');
+    expect(actsOf(out)).toEqual(['status', 'answer:connection-expired', 'ask-feedback']);
+    expect(plain(out)).toMatch(/Mali Shop/);
+    expect(ch.statusChecks).toHaveLength(1);
+  });
+
+  it('a platform with no store connected says so, with the common problems', async () => {
+    const ch = linked('no-tiktok');
+    const out = await ch.send('is my tiktok shop ok?');
+    expect(actsOf(out)).toEqual(['status']);
+    expect(plain(out)).toMatch(/No TikTok Shop store is connected/);
+    expect(choicesOf(out).length).toBeGreaterThan(0);
+  });
+
+  it('from a seller who is not signed in, it is no status question', async () => {
+    const ch = new RecordingChannel('not-linked', 'en');
+    const out = await ch.send('is my lazada ok?');
+    expect(ch.statusChecks).toHaveLength(0);
+    expect(actsOf(out)).not.toContain('status');
   });
 });

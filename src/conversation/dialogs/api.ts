@@ -50,6 +50,10 @@ export interface Dialogs {
     askForMore(text?: string): void;
   };
   status: Dialog & {
+    stores: {
+      platformAsked(r: Reading): Platform | undefined;
+      ask(platform: Platform): void;
+    };
     askToSignIn(): void;
     checkedProblem(platform: Platform): Topic | undefined;
     freshSnapshot(): boolean;

@@ -5,10 +5,16 @@ import { linkAction, type Turn } from '../messages';
 import type { ConversationState } from '../state';
 import { SNAPSHOT_FRESH_MS } from '../phrases';
 import type { TurnContext } from '../turn-context';
+import { StoreQuestion } from './store-question';
 
 /** The live status check of a signed-in seller's stores, and what it tells. */
 export class StatusDialog {
-  constructor(private readonly t: TurnContext) {}
+  /** "Is my Lazada store OK?" (store-question.ts). */
+  readonly stores: StoreQuestion;
+
+  constructor(private readonly t: TurnContext) {
+    this.stores = new StoreQuestion(t);
+  }
 
   /** The check has no question of its own to ask again. */
   askAgain(): void {
@@ -75,6 +81,7 @@ export class StatusDialog {
     this.t.state.statusSnapshot = { at: this.t.at, stores: r.stores };
     this.t.events.push({ type: 'status-checked', ok: true, problems: diagnosis.problems.length });
     if (check.purpose === 'handover') return this.t.dialogs.handover.fileTicket();
+    if (check.platform) return this.stores.tell(check.platform, r);
 
     const lines = [...diagnosis.problems, ...diagnosis.warnings].map((f) => this.describeFinding(f));
     if (diagnosis.allActive) {
