@@ -23,9 +23,12 @@ export class NoAnswer {
     if (open && open.kind !== 'handover' && m.farFromOutOfScope) return this.t.dialogs.more.askForMore(m.text);
     // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
     if (analysis.content.length === 0) return this.t.welcome(true);
-    // A platform, an error code or a connection word ("ร้านหลุดอีกแล้ว!!! ระบบห่วยมาก", a long
-    // story about the OTP): about the seller's store, so asked for more, never told off-topic.
-    if (m.vague || analysis.aboutAConnection) return this.t.dialogs.more.askForMore(m.text);
+    // An error code or a connection word ("ร้านหลุดอีกแล้ว!!! ระบบห่วยมาก", a long story about the
+    // OTP): about the seller's store, so asked for more, never told off-topic. A platform's name
+    // alone is too, unless the message is close to the off-topic examples ("how do I run ads
+    // on shopee").
+    const aboutTheStore = analysis.connectionWord || (analysis.aboutAConnection && m.farFromOutOfScope);
+    if (m.vague || aboutTheStore) return this.t.dialogs.more.askForMore(m.text);
     this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'));
   }
 

@@ -21,6 +21,8 @@ export interface Analysis {
   handover: boolean;
   /** A platform, an error code or a connection word: the message is about a store connection. */
   aboutAConnection: boolean;
+  /** An error code or a connection word ("หลุด", "expired"): more than a platform's name says so. */
+  connectionWord: boolean;
   smallTalk: 'greeting' | 'thanks' | 'goodbye' | null;
   noise: boolean;
 }
@@ -119,11 +121,8 @@ export class Analyser {
     // the seller's own staff, becomes "admin").
     const words = new Set(normalised.split(' '));
     const said = (l: WordList) => [...words].some((w) => l.latin.has(w)) || raw.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
-    const aboutAConnection =
-      platforms.length > 0 ||
-      errorCodes.length > 0 ||
-      lex.connectionWords.thai.some((w) => squeezed.includes(w)) ||
-      [...words].some((t) => lex.connectionWords.latin.has(t));
+    const connectionWord = errorCodes.length > 0 || lex.connectionWords.thai.some((w) => squeezed.includes(w)) || [...words].some((t) => lex.connectionWords.latin.has(t));
+    const aboutAConnection = platforms.length > 0 || connectionWord;
     const handover =
       lex.handover.some((p) => squeezed.includes(p)) ||
       (said(lex.handoverPeople) && said(lex.handoverAsks));
@@ -155,6 +154,7 @@ export class Analyser {
       errorCodes,
       handover,
       aboutAConnection,
+      connectionWord,
       smallTalk,
       noise: normalised.replace(/[\s_]/g, '') === '',
     };

@@ -128,3 +128,15 @@ describe('is my store ok?', () => {
     expect(actsOf(out)).not.toContain('status');
   });
 });
+
+describe('off-topic or not', () => {
+  it.each(['how do I run ads on lazada', 'สมัคร flash sale ช้อปปี้ยังไงคะ'])('a platform named in an off-topic question ("%s") is still off-topic', async (text) => {
+    const ch = new RecordingChannel(`ads-${text}`);
+    expect(actsOf(await ch.send(text))).toContain('out-of-scope');
+  });
+
+  it.each(['lazada หลุดบ่อยมาก แย่มาก', 'my shopee keeps disconnecting!!!'])('a connection word is never off-topic ("%s")', async (text) => {
+    const ch = new RecordingChannel(`conn-${text}`);
+    expect(actsOf(await ch.send(text))).not.toContain('out-of-scope');
+  });
+});

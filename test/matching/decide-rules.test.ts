@@ -15,6 +15,7 @@ const analysis = (over: Partial<Analysis> = {}): Analysis => ({
   errorCodes: [],
   handover: false,
   aboutAConnection: true,
+  connectionWord: true,
   smallTalk: null,
   noise: false,
   ...over,
