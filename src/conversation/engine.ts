@@ -57,6 +57,7 @@ const TURN_KINDS: Record<Turn['kind'], (b: TurnBuilder, turn: Turn) => void> = {
   sticker: (b) => b.noted('(sticker)', 'smalltalk.sticker', 'small-talk'),
   image: (b, turn) => {
     if (turn.screenshot) b.state.screenshots = [...(b.state.screenshots ?? []), { ...turn.screenshot, at: turn.at }].slice(-10);
+    b.state.pictureAt = turn.at;
     b.noted('(image)', 'smalltalk.image', 'image-received');
   },
   file: (b) => b.noted('(file)', 'smalltalk.file', 'unsupported'),

@@ -26,10 +26,15 @@ export class NoAnswer {
     // An error code or a connection word ("ร้านหลุดอีกแล้ว!!! ระบบห่วยมาก", a long story about the
     // OTP): about the seller's store, so asked for more, never told off-topic. A platform's name
     // alone is too, unless the message is close to the off-topic examples ("how do I run ads
-    // on shopee").
-    const aboutTheStore = analysis.connectionWord || (analysis.aboutAConnection && m.farFromOutOfScope);
+    // on shopee"); a picture the seller sent is about the problem ("ตามรูปเลยค่ะ").
+    const aboutTheStore = analysis.connectionWord || (analysis.aboutAConnection && m.farFromOutOfScope) || this.refersToPicture(m.text);
     if (m.vague || aboutTheStore) return this.t.dialogs.more.askForMore(m.text);
     this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'));
+  }
+
+  /** "ตามรูปเลยค่ะ", "see the screenshot" after sending one. */
+  private refersToPicture(text: string): boolean {
+    return !!this.t.state.pictureAt && mentions(this.t.cues(text), 'picture');
   }
 
   /** A greeting, thanks, goodbye or emoji: answered in kind. */

@@ -84,6 +84,8 @@ export interface ConversationState {
   firstWords?: string[];
   /** The seller has typed before: their first message sets the language on any English word, later ones take more. */
   typed?: boolean;
+  /** When the seller last sent a picture, kept or not ("ตามรูปเลยค่ะ" is about it). */
+  pictureAt?: string;
   /** Pictures the seller sent, by reference (channel storage), for the hand-over e-mail. */
   screenshots: { ref: string; contentType?: string; at: string }[];
   startedAt: string;

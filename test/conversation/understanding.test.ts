@@ -130,6 +130,19 @@ describe('is my store ok?', () => {
 });
 
 describe('off-topic or not', () => {
+  it('a message about the picture just sent asks for more, not "off-topic"', async () => {
+    const ch = new RecordingChannel('picture');
+    await ch.bot.handle({ channel: 'test', conversationId: 'picture', userId: 'u1', kind: 'image', at: new Date(ch.clock).toISOString() });
+    for (const text of ['ตามภาพนี้เลยค่ะ ช่วยหน่อย', 'see the screenshot, what is wrong?']) {
+      expect(actsOf(await ch.send(text))).not.toContain('out-of-scope');
+    }
+  });
+
+  it('the same words with no picture sent are off-topic', async () => {
+    const ch = new RecordingChannel('no-picture');
+    expect(actsOf(await ch.send('see the screenshot, what is wrong?'))).toContain('out-of-scope');
+  });
+
   it.each(['how do I run ads on lazada', 'สมัคร flash sale ช้อปปี้ยังไงคะ'])('a platform named in an off-topic question ("%s") is still off-topic', async (text) => {
     const ch = new RecordingChannel(`ads-${text}`);
     expect(actsOf(await ch.send(text))).toContain('out-of-scope');
