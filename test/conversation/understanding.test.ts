@@ -143,6 +143,13 @@ describe('off-topic or not', () => {
     expect(actsOf(await ch.send('see the screenshot, what is wrong?'))).toContain('out-of-scope');
   });
 
+  it.each(['ค่าส่ง flash แพงมากเลยค่ะ ทำไงดี', 'how much does kerry charge per kilo'])('shipping costs at the hand-over offer ("%s") start no hand-over', async (text) => {
+    const ch = new RecordingChannel(`ship-${text}`);
+    await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    expect(actsOf(await ch.send(text))).not.toContain('ask-email');
+  });
+
   it.each(['how do I run ads on lazada', 'สมัคร flash sale ช้อปปี้ยังไงคะ'])('a platform named in an off-topic question ("%s") is still off-topic', async (text) => {
     const ch = new RecordingChannel(`ads-${text}`);
     expect(actsOf(await ch.send(text))).toContain('out-of-scope');
