@@ -160,3 +160,12 @@ describe('off-topic or not', () => {
     expect(actsOf(await ch.send(text))).not.toContain('out-of-scope');
   });
 });
+
+describe('a question about the article just shown', () => {
+  it.each(['ต้องกดที่หน้าตั้งค่าก่อนใช่ไหมคะ', 'so where is the reconnect icon?'])('"%s" gets the article again, not "off-topic"', async (text) => {
+    const ch = await afterArticle(`about-${text}`, 'my shopee store shows expired', 'connection-expired');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).not.toContain('out-of-scope');
+    expect(acts.some((a) => a.startsWith('answer:'))).toBe(true);
+  });
+});

@@ -6,6 +6,9 @@ import { onlySays, startsWith } from '../replies';
 import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
 
+/** Each knowledge base's articles as words, read once: a turn would split a whole article again. */
+const ARTICLE_WORDS = new WeakMap<object, Map<string, Set<string>>>();
+
 /** "Did this fix it?": the article shown, the question after it, and its answers (fixed, not fixed: the next article or a person). */
 export class FeedbackDialog {
   constructor(private readonly t: TurnContext) {}
@@ -77,6 +80,12 @@ export class FeedbackDialog {
     if (mentions(cues, 'send-to-support')) return this.t.handled('handover');
     const said = this.saidOfTheArticle(typed);
     if (said) return this.t.handled(said);
+    // "ต้องเข้า setting ก่อนใช่มั้ยคะ", "ต่อใหม่ยังไงคะ": a question in the words of the article just
+    // shown is about its steps, which answer it: the article again (it was "off-topic").
+    if (this.asksAboutTheArticle(typed, m)) {
+      this.showArticle(this.t.ctx.kb.byId.get(this.t.state.topic!)!);
+      return true;
+    }
     if (m.decision === 'answer' && m.topic === this.t.state.topic) {
       // Matched to the article just shown, with a "not" ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the
       // duplicate-nickname one): the seller is saying it does not fit; with a "still" ("did step
@@ -92,6 +101,31 @@ export class FeedbackDialog {
     // not help either, not a reason to show that one again.
     if (m.decision === 'answer' && m.topic && this.t.state.notFixed.includes(m.topic)) return this.t.handled('feedback:no');
     return false;
+  }
+
+  private asksAboutTheArticle(typed: string, m: Explained): boolean {
+    const topic = this.t.state.topic ? this.t.ctx.kb.byId.get(this.t.state.topic) : undefined;
+    if (!topic || !this.t.asks(typed) || mentions(this.t.cues(typed), 'negation', 'not-fixed', 'still')) return false;
+    // Another article answers it, unless that one is another platform's (WooCommerce's settings
+    // in a conversation about a Shopee store).
+    const other = m.decision === 'answer' && m.topic !== topic.id ? this.t.ctx.kb.byId.get(m.topic!) : undefined;
+    if (other && this.t.fitsPlatforms(other, this.t.state.platforms)) return false;
+    const words = this.articleWords(topic);
+    return m.analysis.content.some((w) => words.has(w) && !(m.analysis.platforms as string[]).includes(w));
+  }
+
+  /** The words of an article as the matcher reads them (its title, menu path, steps and notes). */
+  private articleWords(topic: Topic): Set<string> {
+    const key = `${topic.id}:${this.t.lang}`;
+    let words = ARTICLE_WORDS.get(this.t.ctx.kb)?.get(key);
+    if (!words) {
+      const l = topic[this.t.lang];
+      words = new Set(this.t.ctx.matcher.analyse([l.title, l.menuPath ?? '', ...l.steps, ...l.notes].join(' ')).content);
+      const byTopic = ARTICLE_WORDS.get(this.t.ctx.kb) ?? new Map<string, Set<string>>();
+      byTopic.set(key, words);
+      ARTICLE_WORDS.set(this.t.ctx.kb, byTopic);
+    }
+    return words;
   }
 
   /**
