@@ -161,6 +161,23 @@ describe('off-topic or not', () => {
   });
 });
 
+describe('sending to support, said in words', () => {
+  it.each(['ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะ', 'never mind'])('"%s" after an article sends nothing and asks nothing more', async (text) => {
+    const ch = await afterArticle(`nosend-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).toContain('handover-cancelled');
+    expect(acts).not.toContain('ask-email');
+    expect(ch.cases).toHaveLength(0);
+  });
+
+  it('"ส่งเรื่องให้เจ้าหน้าที่เลยค่ะ" at the offer is a yes', async () => {
+    const ch = new RecordingChannel('offer-send-staff');
+    await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');
+    expect(actsOf(await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ'))).toContain('handover-offer');
+    expect(actsOf(await ch.send('ส่งเรื่องให้เจ้าหน้าที่เลยค่ะ'))).toEqual(['ask-email']);
+  });
+});
+
 describe('a question about the article just shown', () => {
   it.each(['ต้องกดที่หน้าตั้งค่าก่อนใช่ไหมคะ', 'so where is the reconnect icon?'])('"%s" gets the article again, not "off-topic"', async (text) => {
     const ch = await afterArticle(`about-${text}`, 'my shopee store shows expired', 'connection-expired');

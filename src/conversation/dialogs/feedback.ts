@@ -72,12 +72,16 @@ export class FeedbackDialog {
    * message naming a platform or an error code new to the conversation, is not one.
    */
   private feedbackTyped(typed: string, m: Explained): boolean {
-    if (this.t.state.question?.kind !== 'feedback' || m.decision === 'escalate') return false;
+    if (this.t.state.question?.kind !== 'feedback') return false;
+    const cues = this.t.cues(typed);
+    // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved); the offer says
+    // what is sent and how support answers before the seller agrees.
+    if (mentions(cues, 'send-to-support')) return this.t.handled('handover');
+    if (m.decision === 'escalate') return false;
     if (this.platformOfTheStore(m)) return true;
     if (this.t.namesSomethingNew(m)) return false;
-    const cues = this.t.cues(typed);
-    // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved).
-    if (mentions(cues, 'send-to-support')) return this.t.handled('handover');
+    // "ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะคะ", "never mind": nothing to send, and no more to ask now.
+    if (mentions(cues, 'dont-send') || onlySays(this.t.reply(typed), 'cancel')) return this.t.handled('handover:cancel');
     const said = this.saidOfTheArticle(typed);
     if (said) return this.t.handled(said);
     // "ต้องเข้า setting ก่อนใช่มั้ยคะ", "ต่อใหม่ยังไงคะ": a question in the words of the article just

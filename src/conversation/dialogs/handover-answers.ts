@@ -83,8 +83,8 @@ export class HandoverAnswers {
       this.t.askAgain();
       return true;
     }
-    // "ได้คับ ส่งเลย"; "ไม่ค่ะ" / "no": not sent.
-    if (onlySays(reply, 'yes', 'send')) return this.t.handled('handover:start');
+    // "ได้คับ ส่งเลย", "ส่งเรื่องให้เจ้าหน้าที่เลยค่ะ"; "ไม่ค่ะ" / "no": not sent.
+    if (onlySays(reply, 'yes', 'send') || mentions(cues, 'send-to-support')) return this.t.handled('handover:start');
     if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
     return false;
   }
