@@ -40,6 +40,8 @@ export interface HandoverDraft {
   reason: string;
   email?: string;
   description?: string;
+  /** At the e-mail question: the address typed and the one it was probably meant to be ("did you mean"). */
+  emailCheck?: { typed: string; suggested: string };
 }
 
 /** What the bot remembers of one conversation between turns (stored as JSON). */

@@ -1,3 +1,5 @@
+import spellChecker from '@zootools/email-spell-checker';
+
 /**
  * Checks an e-mail address a seller types. Internationalised addresses (ผู้ขาย@ตัวอย่าง.ไทย)
  * are accepted: Thai sellers have them and nodemailer can send to them. Anything that could
@@ -13,4 +15,24 @@ export function parseEmailAddress(input: string): string | undefined {
   // A seller may write "my email is x@y.com": take the one token that looks like an address.
   const token = candidate.split(/\s+/).find((w) => w.includes('@')) ?? candidate;
   return ADDRESS.test(token) ? token : undefined;
+}
+
+/**
+ * The mail providers Thai sellers use and the endings their addresses have: "gmial.con" is
+ * gmail.com, and yahoo.co.th is not a slip for yahoo.co. A bare "co" or "th" is left out: a
+ * typed "gmail.co" is a slip far more often than a Colombian address.
+ */
+const DOMAINS = [...spellChecker.POPULAR_DOMAINS, 'gmail.com', 'hotmail.com', 'yahoo.com', 'outlook.com', 'live.com', 'hotmail.co.th', 'yahoo.co.th', 'outlook.co.th', 'live.co.th', 'icloud.com'];
+const SECOND_LEVEL = ['gmail', 'hotmail', 'yahoo', 'outlook', 'live', 'icloud'];
+const TOP_LEVEL = ['com', 'net', 'org', 'co.th', 'in.th', 'ac.th', 'go.th', 'or.th', 'net.th', 'me', 'io', 'shop', 'store', 'co.uk', 'com.au', 'com.sg', 'com.my', 'asia', 'biz', 'info'];
+
+/**
+ * The address the seller probably meant ("somchai@gmial.con": somchai@gmail.com), if it
+ * differs. Only slips of the big providers' names are suggested: a shop's own domain
+ * ("arun@shopmail.co") is the seller's to know.
+ */
+export function suggestEmailAddress(address: string): string | undefined {
+  const suggestion = spellChecker.run({ email: address, domains: DOMAINS, secondLevelDomains: SECOND_LEVEL, topLevelDomains: TOP_LEVEL });
+  if (!suggestion || suggestion.full.toLowerCase() === address.toLowerCase()) return undefined;
+  return DOMAINS.includes(suggestion.domain.toLowerCase()) ? suggestion.full : undefined;
 }

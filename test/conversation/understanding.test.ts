@@ -186,3 +186,47 @@ describe('a question about the article just shown', () => {
     expect(acts.some((a) => a.startsWith('answer:'))).toBe(true);
   });
 });
+
+describe('the address to answer to', () => {
+  async function atEmail(id: string): Promise<RecordingChannel> {
+    const ch = new RecordingChannel(id, 'en');
+    await ch.send('lazada PASSWORD_NOT_MATCH');
+    await ch.send('talk to support please');
+    expect(actsOf(await ch.send('yes'))).toEqual(['ask-email']);
+    return ch;
+  }
+
+  it('a slip in a big provider\'s name is asked about, and "yes" takes the fix', async () => {
+    const ch = await atEmail('typo-yes');
+    const out = await ch.send('somchai.shop@gmial.con');
+    expect(actsOf(out)).toEqual(['ask-email']);
+    expect(plain(out)).toMatch(/somchai\.shop@gmail\.com/);
+    await ch.send('yes');
+    expect((await ch.state())!.draft?.email).toBe('somchai.shop@gmail.com');
+  });
+
+  it('"no" keeps the address as typed, and a new address replaces the question', async () => {
+    const ch = await atEmail('typo-no');
+    await ch.send('ploy@hotmial.com');
+    await ch.press('handover:email-keep');
+    expect((await ch.state())!.draft?.email).toBe('ploy@hotmial.com');
+    const again = await atEmail('typo-new');
+    await again.send('ploy@hotmial.com');
+    await again.send('ploy@hotmail.com');
+    expect((await again.state())!.draft).toMatchObject({ email: 'ploy@hotmail.com', emailCheck: undefined });
+  });
+
+  it('a shop\'s own domain is taken as typed', async () => {
+    const ch = await atEmail('own-domain');
+    expect(actsOf(await ch.send('arun@shopmail.co'))).toEqual(['ask-description']);
+  });
+
+  it('an address with no ending, typed at the offer, is asked for again', async () => {
+    const ch = new RecordingChannel('no-tld', 'en');
+    await ch.send('lazada PASSWORD_NOT_MATCH');
+    await ch.send('talk to support please');
+    const out = await ch.send('kanya@yahoo');
+    expect(actsOf(out)).toEqual(['ask-email']);
+    expect((await ch.state())!.draft?.step).toBe('email');
+  });
+});

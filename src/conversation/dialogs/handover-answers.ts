@@ -7,6 +7,9 @@ import { onlySays, startsWith, type Reply } from '../replies';
 import type { HandoverDraft } from '../state';
 import type { TurnContext } from '../turn-context';
 
+/** One word with an @ inside: meant as an address, whether or not it is one. */
+const ADDRESS_SHAPE = /^[^\s@]+@[^\s@]+$/u;
+
 /**
  * How close the best article must come for words to be about the seller's store problem: the
  * details sellers give score 0.25-0.3 against the articles, chatter about couriers 0.14-0.15.
@@ -16,6 +19,7 @@ const DETAILS_SCORE = 0.2;
 /** What the hand-over dialog does with an answer (declared here so the two files import one way). */
 export interface HandoverSteps {
   handoverEmail(typed: string): void;
+  emailChecked(keep: boolean): void;
   askDescription(): void;
   handoverDescription(typed: string, analysis: Explained['analysis']): void;
   addToProblem(text: string): boolean;
@@ -48,8 +52,14 @@ export class HandoverAnswers {
     // An address typed at the offer says yes and answers the next question at once; at the
     // summary it replaces the one there; at the description the address was known and not
     // asked for, and the seller gives theirs. Anything else at the e-mail question is matched first.
-    if (parseEmailAddress(typed)) {
+    // Something shaped like one ("kanya@yahoo") is an address mistyped: asked for again.
+    if (parseEmailAddress(typed) || ADDRESS_SHAPE.test(typed.trim())) {
       this.steps.handoverEmail(typed);
+      return true;
+    }
+    // "Did you mean gmail.com?": yes, or no (the address typed is right).
+    if (h.step === 'email' && h.emailCheck && onlySays(reply, 'yes', 'no')) {
+      this.steps.emailChecked(onlySays(reply, 'no'));
       return true;
     }
     const cues = this.t.cues(typed);

@@ -1,7 +1,7 @@
 import { PLATFORM_NAMES, type Topic } from '../../knowledge/schema';
 import type { Explained } from '../../matching/matcher';
 import type { EscalationCase } from '../ports';
-import { parseEmailAddress } from '../../escalation/email-address';
+import { parseEmailAddress, suggestEmailAddress } from '../../escalation/email-address';
 import type { Choice, HandoverReason, Turn } from '../messages';
 import type { Reading } from '../reading';
 import { HandoverAnswers } from './handover-answers';
@@ -83,6 +83,10 @@ export class HandoverDialog {
         return this.askEmail();
       case 'skip':
         return this.confirmHandover();
+      case 'email-fix':
+        return this.emailChecked(false);
+      case 'email-keep':
+        return this.emailChecked(true);
       case 'confirm':
         return this.requestTicket();
       default:
@@ -96,9 +100,38 @@ export class HandoverDialog {
     this.t.offer(this.t.tr('handover.askEmail'), [this.t.cancelChoice()], 'ask-email');
   }
 
+  /**
+   * An address typed: taken, or asked again when it is no address ("kanya@yahoo"), or checked
+   * when it looks mistyped ("somchai@gmial.con": support's answer would bounce).
+   */
   handoverEmail(typed: string): void {
     const email = parseEmailAddress(typed);
+    const h = this.t.state.draft!;
+    h.step = 'email';
+    this.t.state.question = { kind: 'handover' };
     if (!email) return this.t.offer(this.t.tr('handover.badEmail'), [this.t.cancelChoice()], 'ask-email');
+    const suggested = suggestEmailAddress(email);
+    if (suggested) {
+      h.emailCheck = { typed: email, suggested };
+      return this.t.offer(this.t.tr('handover.emailTypo', { typed: email, suggested }), [
+        { label: this.t.tr('handover.emailFix'), action: 'handover:email-fix' },
+        { label: this.t.tr('handover.emailKeep'), action: 'handover:email-keep' },
+        this.t.cancelChoice(),
+      ], 'ask-email');
+    }
+    this.takeEmail(email);
+  }
+
+  /** "Did you mean …?" answered: the suggested address, or the one typed. */
+  emailChecked(keep: boolean): void {
+    const check = this.t.state.draft?.emailCheck;
+    if (!check) return this.askEmail();
+    this.t.state.draft!.emailCheck = undefined;
+    this.takeEmail(keep ? check.typed : check.suggested);
+  }
+
+  private takeEmail(email: string): void {
+    this.t.state.draft!.emailCheck = undefined;
     this.t.state.draft!.email = email;
     this.t.state.contactEmail = email;
     if (this.t.state.draft!.description !== undefined) return this.confirmHandover();
