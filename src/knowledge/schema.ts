@@ -151,6 +151,13 @@ export const lexiconSchema = z
      */
     connectionWords: z.array(phrase).default([]),
     handoverAsks: z.array(phrase).default([]),
+    /**
+     * "Can X be connected?": a message with one of capabilityAsks and a platform (or the word
+     * platform), and none of problemWords or an error code, asks which platforms are supported;
+     * "X เชื่อมไม่ได้" (X cannot connect) reports a fault.
+     */
+    capabilityAsks: z.array(phrase).default([]),
+    problemWords: z.array(phrase).default([]),
     /** Small talk: greetings, thanks and goodbyes, answered kindly but never with an article. */
     smallTalk: z.object({ greetings: z.array(phrase), thanks: z.array(phrase), goodbyes: z.array(phrase).default([]) }).strict(),
   })

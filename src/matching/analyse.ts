@@ -23,6 +23,10 @@ export interface Analysis {
   aboutAConnection: boolean;
   /** An error code or a connection word ("หลุด", "expired"): more than a platform's name says so. */
   connectionWord: boolean;
+  /** "woocommerce เชื่อมได้ไหมครับ": whether a platform can be connected, not a fault of it. */
+  asksCapability: boolean;
+  /** A problem word ("ไม่ได้", "failed", "expired"): the message reports a fault. */
+  reportsProblem: boolean;
   smallTalk: 'greeting' | 'thanks' | 'goodbye' | null;
   noise: boolean;
 }
@@ -120,9 +124,15 @@ export class Analyser {
     // As the seller wrote it: the lexicon rewrites some Thai words into English ones (พนักงาน,
     // the seller's own staff, becomes "admin").
     const words = new Set(normalised.split(' '));
-    const said = (l: WordList) => [...words].some((w) => l.latin.has(w)) || raw.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
+    const spaced = ` ${normalised} `;
+    const said = (l: WordList) =>
+      [...words].some((w) => l.latin.has(w)) || l.latinRuns.some((r) => spaced.includes(r)) || raw.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
     const connectionWord = errorCodes.length > 0 || lex.connectionWords.thai.some((w) => squeezed.includes(w)) || [...words].some((t) => lex.connectionWords.latin.has(t));
     const aboutAConnection = platforms.length > 0 || connectionWord;
+    // A problem word counts anywhere in a Thai run, however the splitter cut it ("ไม่ได้ช่วย…").
+    const saidAnywhere = (l: WordList) => said(l) || [...l.thaiWords].some((w) => squeezed.includes(w));
+    const reportsProblem = errorCodes.length > 0 || saidAnywhere(lex.problemWords);
+    const asksCapability = said(lex.capabilityAsks) && (platforms.length > 0 || content.includes('platform')) && !reportsProblem;
     const handover =
       lex.handover.some((p) => squeezed.includes(p)) ||
       (said(lex.handoverPeople) && said(lex.handoverAsks));
@@ -155,6 +165,8 @@ export class Analyser {
       handover,
       aboutAConnection,
       connectionWord,
+      asksCapability,
+      reportsProblem,
       smallTalk,
       noise: normalised.replace(/[\s_]/g, '') === '',
     };

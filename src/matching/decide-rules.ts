@@ -1,6 +1,6 @@
 import type { Analysis } from './analyse';
 import { listed, round, type Lead, type Situation } from './decide-facts';
-import { CONTACT_TOPIC, type MatchResult } from './decision';
+import { CONTACT_TOPIC, PLATFORMS_TOPIC, type MatchResult } from './decision';
 import type { Candidate } from './rank';
 
 /**
@@ -20,6 +20,8 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   { name: 'small talk or noise', reads: 'message', applies: (s) => isSmallTalkOrNoise(s.analysis), outcome: smallTalkOrNoise },
   { name: 'no topic shares a word', reads: 'message', applies: (s) => s.ranking.candidates.length === 0, outcome: noTopic },
   { name: 'closer to an out-of-scope example', reads: 'lead', applies: (l) => l.offTopic, outcome: outOfScope },
+  { name: 'asks whether a platform can be connected', reads: 'lead', applies: (l) => l.analysis.asksCapability && l.topics.has(PLATFORMS_TOPIC), outcome: platformsSupported },
+  { name: 'reports a fault, not a question of support', reads: 'lead', applies: (l) => l.chosen.topic === PLATFORMS_TOPIC && l.analysis.reportsProblem && l.analysis.platforms.length > 0, outcome: faultNotSupport },
   { name: "only a platform's name", reads: 'lead', applies: (l) => l.sameName.length >= 2, outcome: whichOfPlatform },
   { name: 'evidence and a clear lead', reads: 'lead', applies: answerable, outcome: answer },
   { name: 'some evidence, no clear winner', reads: 'lead', applies: clarifiable, outcome: whichOfClose },
@@ -78,6 +80,32 @@ function clarify(l: Lead, among: Candidate[], reason: string): MatchResult {
     { ...l.base, decision: 'clarify' as const, topic: null, confidence: round(Math.min(1, l.top.score) * 0.5), candidates: listed(among) },
     reasons(l, reason),
   );
+}
+
+/** "woocommerce เชื่อมได้ไหมครับ": the supported platforms, whatever the platform's own articles score. */
+function platformsSupported(l: Lead): MatchResult {
+  const own = l.ranking.candidates.find((c) => c.topic === PLATFORMS_TOPIC);
+  return {
+    ...l.base,
+    decision: 'answer',
+    topic: PLATFORMS_TOPIC,
+    confidence: round(Math.max(0.6, Math.min(1, own?.score ?? 0))),
+    candidates: l.candidates,
+    why: ['a question whether a platform can be connected (a capability word, no problem word): the supported platforms'],
+  };
+}
+
+/**
+ * "lazada connect ไม่ได้ ช่วยได้ไหม" reads like "can Lazada be connected?" to the ranking, but a
+ * fault is reported: "did you mean" with the supported platforms last, or, with nothing else
+ * ranked, a request for more.
+ */
+function faultNotSupport(l: Lead): MatchResult {
+  const others = l.candidates.filter((c) => c.topic !== PLATFORMS_TOPIC);
+  const support = l.candidates.filter((c) => c.topic === PLATFORMS_TOPIC);
+  const why = 'a fault is reported (a problem word), not a question whether the platform is supported';
+  if (others.length === 0) return withWhy({ ...l.base, decision: 'none', topic: null, confidence: round(1 - Math.min(1, l.top.score)), candidates: [], vague: true }, reasons(l, `none: ${why}`));
+  return withWhy({ ...l.base, decision: 'clarify', topic: null, confidence: round(l.top.score), candidates: [...others, ...support] }, reasons(l, `clarify: ${why}`));
 }
 
 function answer(l: Lead): MatchResult {

@@ -50,5 +50,7 @@ export const DECISION = {
 };
 
 export const CONTACT_TOPIC = 'contact-support';
+/** The article on which platforms can be connected: the answer to "can X be connected?". */
+export const PLATFORMS_TOPIC = 'platforms-supported';
 
 export type DecisionOptions = typeof DECISION;

@@ -100,6 +100,8 @@ export interface CompiledLexicon {
   handover: string[];
   /** A word for support's people and a word that asks, both in a message: a request for a person. */
   handoverPeople: WordList;
+  capabilityAsks: WordList;
+  problemWords: WordList;
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
   handoverAsks: WordList;
@@ -118,17 +120,22 @@ export interface CompiledLexicon {
  */
 export interface WordList {
   latin: Set<string>;
+  /** English phrases of several words ("can i connect"), as " can i connect " in the spaced text. */
+  latinRuns: string[];
   thaiWords: Set<string>;
   thaiRuns: string[];
 }
 
 function wordList(list: string[]): WordList {
-  const l: WordList = { latin: new Set(), thaiWords: new Set(), thaiRuns: [] };
+  const l: WordList = { latin: new Set(), latinRuns: [], thaiWords: new Set(), thaiRuns: [] };
   for (const p of list) {
     const words = phraseTokens(p);
     if (words.length === 0) continue;
-    if (!/[\u0E00-\u0E7F]/u.test(p)) for (const w of words) l.latin.add(w);
-    else if (words.length === 1) l.thaiWords.add(words[0]!);
+    if (!/[\u0E00-\u0E7F]/u.test(p)) {
+      const spaced = normalise(p);
+      if (spaced.includes(' ')) l.latinRuns.push(` ${spaced} `);
+      else l.latin.add(spaced);
+    } else if (words.length === 1) l.thaiWords.add(words[0]!);
     else l.thaiRuns.push(compact(p));
   }
   return l;
@@ -181,6 +188,8 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     stopwords,
     handover: lex.handoverPhrases.map(compact).filter(Boolean),
     handoverPeople: wordList(lex.handoverPeople),
+    capabilityAsks: wordList(lex.capabilityAsks),
+    problemWords: wordList(lex.problemWords),
     connectionWords: {
       thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),
       latin: new Set(lex.connectionWords.map(compact).filter((w) => w && !/[\u0E00-\u0E7F]/u.test(w))),

@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { loadKnowledge } from '../../src/knowledge/load';
+import { Matcher } from '../../src/matching/matcher';
+
+/**
+ * "Can X be connected?" against "X cannot connect" (the issue on understanding the seller): the
+ * first is the supported-platforms article whatever X's own articles score, the second never.
+ */
+const matcher = new Matcher(loadKnowledge(path.resolve(__dirname, '../../knowledge')));
+
+describe('a question whether a platform can be connected', () => {
+  it.each(['รองรับ lineshopping ไหมคะ', 'tiktok shop ผูกกับ bigseller ได้ป่าว', 'can bigseller connect to shopline?', 'is woocommerce supported', 'เชื่อมร้าน shopify เข้าระบบได้มั้ยครับ'])('"%s" gets the supported platforms', (text) => {
+    const m = matcher.explain(text);
+    expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic: 'platforms-supported' });
+  });
+
+  it.each(['tiktok shop เชื่อมไม่ได้', 'shopline connect failed', 'lazada เชื่อมต่อไม่สำเร็จ ช่วยได้ไหม', 'ตั้งชื่อเล่นร้านให้เหมือนร้าน shopee ได้ไหม', 'shopee ต่ออายุได้ไหม'])('"%s" is no such question', (text) => {
+    const m = matcher.explain(text);
+    expect({ text, answered: m.decision === 'answer' && m.topic === 'platforms-supported' }).toEqual({ text, answered: false });
+  });
+});
