@@ -110,6 +110,8 @@ export class FeedbackDialog {
   private asksAboutTheArticle(typed: string, m: Explained): boolean {
     const topic = this.t.state.topic ? this.t.ctx.kb.byId.get(this.t.state.topic) : undefined;
     if (!topic || !this.t.asks(typed) || mentions(this.t.cues(typed), 'negation', 'not-fixed', 'still')) return false;
+    // "แล้ว amazon ล่ะ" after the supported platforms: matched to the article itself.
+    if (m.decision === 'answer' && m.topic === topic.id) return true;
     // Another article answers it, unless that one is another platform's (WooCommerce's settings
     // in a conversation about a Shopee store).
     const other = m.decision === 'answer' && m.topic !== topic.id ? this.t.ctx.kb.byId.get(m.topic!) : undefined;
