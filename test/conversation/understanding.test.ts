@@ -230,3 +230,13 @@ describe('the address to answer to', () => {
     expect((await ch.state())!.draft?.step).toBe('email');
   });
 });
+
+describe('an answer on a phone', () => {
+  it('shows no picture slot the knowledge base has no picture for', async () => {
+    const ch = new RecordingChannel('no-empty-pictures');
+    const out = await ch.send('ร้านช้อปปี้ otp ไม่เข้าค่ะ');
+    const steps = out.find((m) => m.type === 'steps');
+    expect(steps && steps.type === 'steps' && steps.images.every((img) => !!img.url)).toBe(true);
+    expect(plain(out)).not.toMatch(/🖼/);
+  });
+});

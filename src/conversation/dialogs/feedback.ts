@@ -23,7 +23,10 @@ export class FeedbackDialog {
           : this.t.tr('article.supportMayBeNeeded'),
       );
     }
-    this.t.messages.push({ type: 'steps', title: l.title, menuPath: l.menuPath, steps: l.steps, notes, images: l.images, act: `answer:${topic.id}` });
+    // A picture slot the knowledge base has no picture for yet is shown on no channel: on a phone
+    // seven "🖼 …(ภาพที่ n/7)" lines pointed at nothing and made a bubble of 1,130 characters.
+    const images = l.images.filter((img) => !!img.url);
+    this.t.messages.push({ type: 'steps', title: l.title, menuPath: l.menuPath, steps: l.steps, notes, images, act: `answer:${topic.id}` });
     this.t.botSaid(`[article ${topic.id}] ${l.title}`);
     this.t.events.push({ type: 'answered', topic: topic.id });
     this.t.state.topic = topic.id;
