@@ -65,6 +65,6 @@ describe('the player', () => {
   });
 });
 
-// Measured when the sets were added (see the README's conversation figures).
-const OWN_FLOOR = 85;
-const DEV_FLOOR = 87;
+// A little under the scores of 2026-12-07 (docs/conversation.md), so that no change loses ground.
+const OWN_FLOOR = 92;
+const DEV_FLOOR = 95;
