@@ -92,7 +92,11 @@ export function buildSubject(c: EscalationCase, ticket: string): string {
   // ("Lazada 500100" was mailed as "Lazada [code removed]").
   const codes = errorCodesText(c, 3);
   const what = codes || REASONS[c.reason] || c.reason || 'hand-over';
-  const middle = truncate(headerText([lineText(platforms, LIMITS.subject), codes ? codes : lineText(what, LIMITS.subject)].filter(Boolean).join(' ')), LIMITS.subject);
+  // What was tried, so support can sort the cases the articles did not fix from the others.
+  const tried = c.articlesTried?.length ?? 0;
+  const triedText = tried === 0 ? 'nothing tried' : `${tried} article${tried > 1 ? 's' : ''} tried`;
+  const named = [lineText(platforms, LIMITS.subject), codes ? codes : lineText(what, LIMITS.subject)].filter(Boolean).join(' ');
+  const middle = truncate(headerText(`${named}, ${triedText}`), LIMITS.subject);
   const head = `[${headerText(ticket)}] `;
   const tail = ' – connection help';
   // Cut the seller-derived middle, never the ticket or the suffix support filters on.

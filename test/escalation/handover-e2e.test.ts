@@ -96,7 +96,7 @@ describe('hand-over by e-mail, end to end', () => {
       const done = await c.say({ text: 'ส่งค่ะ' }, /BS-[0-9A-Z]{6}/);
       const ticket = /BS-[0-9A-Z]{6}/.exec(done)![0];
       const [mail] = await mailbox.waitFor(1);
-      expect(mail.subject).toBe(`[${ticket}] Lazada 500100 – connection help`);
+      expect(mail.subject).toBe(`[${ticket}] Lazada 500100, nothing tried – connection help`);
       const all = `${mail.text}\n${mail.html}\n${JSON.stringify([...mail.headers])}`;
       expect(all).toMatch(/Error codes: 500100/);
       // The typed skip is in the conversation, not in the problem support reads first.

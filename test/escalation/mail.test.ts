@@ -36,27 +36,36 @@ describe('buildMail', () => {
     expect(m.to).toBe('support@bigseller.com');
     expect(m.from).toBe('Connection Help Bot <no-reply@localhost>');
     expect(m.replyTo).toEqual({ name: '', address: 'seller@example.com' });
-    expect(m.subject).toBe('[BS-7K3M9Q] Lazada PASSWORD_NOT_MATCH – connection help');
+    expect(m.subject).toBe('[BS-7K3M9Q] Lazada PASSWORD_NOT_MATCH, 1 article tried – connection help');
     expect(m.messageId).toBe('<BS-7K3M9Q@connection-help-bot>');
 
     const { parsed } = await roundTrip(sampleCase());
     expect(parsed.messageId).toBe('<BS-7K3M9Q@connection-help-bot>');
     expect(addresses(parsed.to)).toEqual(['support@bigseller.com']);
     expect(addresses(parsed.replyTo)).toEqual(['seller@example.com']);
-    expect(parsed.subject).toBe('[BS-7K3M9Q] Lazada PASSWORD_NOT_MATCH – connection help');
+    expect(parsed.subject).toBe('[BS-7K3M9Q] Lazada PASSWORD_NOT_MATCH, 1 article tried – connection help');
   });
 
   it('keeps an error code the knowledge base does not know, in the subject and the facts', async () => {
     // 'lazada error 500100' was mailed as '[BS-…] Lazada [code removed]'.
     const c = sampleCase({ errorCodes: ['500100'], reason: 'unknown-error' });
-    expect(buildMail(c, 'BS-7K3M9Q', opts).subject).toBe('[BS-7K3M9Q] Lazada 500100 – connection help');
+    expect(buildMail(c, 'BS-7K3M9Q', opts).subject).toBe('[BS-7K3M9Q] Lazada 500100, 1 article tried – connection help');
     const { parsed } = await roundTrip(c);
     expect(parsed.text).toMatch(/Error codes: 500100/);
   });
 
+  it('says in the subject what was tried, so the cases the articles did not fix stand out', () => {
+    const two = [
+      { topic: 'lazada-password-not-match', title: 'Lazada: PASSWORD_NOT_MATCH', outcome: 'not fixed' as const },
+      { topic: 'connection-expired', title: 'Store expired', outcome: 'not fixed' as const },
+    ];
+    expect(buildMail(sampleCase({ articlesTried: two }), 'BS-7K3M9Q', opts).subject).toBe('[BS-7K3M9Q] Lazada PASSWORD_NOT_MATCH, 2 articles tried – connection help');
+    expect(buildMail(sampleCase({ articlesTried: [] }), 'BS-7K3M9Q', opts).subject).toBe('[BS-7K3M9Q] Lazada PASSWORD_NOT_MATCH, nothing tried – connection help');
+  });
+
   it('uses the reason when no error code is known', () => {
     const m = buildMail(sampleCase({ errorCodes: [], platforms: [], reason: 'asked' }), 'BS-7K3M9Q', opts);
-    expect(m.subject).toBe('[BS-7K3M9Q] seller asked for support – connection help');
+    expect(m.subject).toBe('[BS-7K3M9Q] seller asked for support, 1 article tried – connection help');
   });
 
   it('carries the problem, transcript, platforms, codes, articles, snapshot, language, channel and user reference', async () => {
@@ -187,7 +196,7 @@ describe('buildMail', () => {
     });
     const { parsed } = await roundTrip(c);
     expect(addresses(parsed.replyTo)).toEqual(['ผู้ขาย@ตัวอย่าง.ไทย']);
-    expect(parsed.subject).toBe('[BS-7K3M9Q] Lazada รหัสผิด🙈 – connection help');
+    expect(parsed.subject).toBe('[BS-7K3M9Q] Lazada รหัสผิด🙈, 1 article tried – connection help');
     for (const body of [parsed.text!, parsed.html as string]) {
       expect(body).toContain('ร้านค้าหมดอายุ 🛒🔥');
       expect(body).toContain('ร้านหมดอายุ 🕐');

@@ -74,7 +74,7 @@ describe('MailSender over SMTP', () => {
     expect(addresses(mail.to)).toEqual(['support@bigseller.com']);
     expect(addresses(mail.from)).toEqual(['no-reply@localhost']);
     expect(addresses(mail.replyTo)).toEqual(['seller@example.com']);
-    expect(mail.subject).toBe(`[${ticket}] Lazada PASSWORD_NOT_MATCH – connection help`);
+    expect(mail.subject).toBe(`[${ticket}] Lazada PASSWORD_NOT_MATCH, 1 article tried – connection help`);
     expect(mail.messageId).toBe(`<${ticket}@connection-help-bot>`);
     expect(mail.text).toContain('ร้าน Lazada เชื่อมต่อไม่ได้ 😭');
     expect(mail.html).toContain('ลองทำตามขั้นตอนนี้นะคะ');
