@@ -51,7 +51,7 @@ const TURN_KINDS: Record<Turn['kind'], (b: TurnBuilder, turn: Turn) => void> = {
   message: (b, turn) => b.text(turn.text ?? ''),
   action: (b, turn) => {
     b.answerSecretExpected();
-    b.userSaid(labelOf(b.state, turn.action) ?? turn.text ?? `(${turn.action})`);
+    b.userPressed(labelOf(b.state, turn.action) ?? turn.text ?? `(${turn.action})`);
     b.action(turn.action ?? '');
   },
   sticker: (b) => b.noted('(sticker)', 'smalltalk.sticker', 'small-talk'),

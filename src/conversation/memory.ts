@@ -43,7 +43,7 @@ export class Memory {
     if (first.length < FIRST_WORDS) first.push(redactedText);
   }  /** What the seller typed in their own words: not a button label, a note like "(sticker)" or an e-mail. */
   isOwnWords(e: TranscriptEntry): boolean {
-    return e.from === 'user' && !/^\(.*\)$/.test(e.text) && !this.t.isButtonLabel(e.text) && !parseEmailAddress(e.text);
+    return e.from === 'user' && !e.pressed && !/^\(.*\)$/.test(e.text) && !this.t.isButtonLabel(e.text) && !parseEmailAddress(e.text);
   }  /** The first things the seller said about the problem (a state from before firstWords derives them from its transcript). */
   firstWords(): string[] {
     this.t.state.firstWords ??= this.t.state.transcript.filter((e) => this.isOwnWords(e)).map((e) => e.text).slice(0, FIRST_WORDS);

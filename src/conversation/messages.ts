@@ -150,6 +150,8 @@ export interface TranscriptEntry {
   /** Already redacted: secrets never enter the state. */
   text: string;
   at: string;
+  /** The seller pressed a button with this label, rather than typing it. */
+  pressed?: true;
 }
 
 /**

@@ -132,13 +132,18 @@ export abstract class TurnContext {
     this.record('user', redacted ? text : redactMessage(text).text);
   }
 
+  /** A button pressed, by its label: told apart from the same words typed (support reads both). */
+  userPressed(label: string): void {
+    this.record('user', redactMessage(label).text, true);
+  }
+
   botSaid(text: string): void {
     this.record('bot', redactBotLine(text));
   }
 
-  record(from: 'user' | 'bot', redactedText: string): void {
+  record(from: 'user' | 'bot', redactedText: string, pressed = false): void {
     const t = this.state.transcript;
-    t.push({ from, text: redactedText, at: this.at });
+    t.push({ from, text: redactedText, at: this.at, ...(pressed ? { pressed: true as const } : {}) });
     if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
   }
 

@@ -225,7 +225,7 @@ interface TranscriptLine {
 function transcriptLines(c: EscalationCase): TranscriptLine[] {
   return (c.transcript ?? []).map((t) => ({
     at: lineText(t.at, 40),
-    who: t.from === 'bot' ? 'Bot' : 'Seller',
+    who: t.from === 'bot' ? 'Bot' : t.pressed ? 'Seller (button)' : 'Seller',
     text: bodyText(t.text, LIMITS.entry),
   }));
 }

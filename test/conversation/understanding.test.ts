@@ -240,3 +240,18 @@ describe('an answer on a phone', () => {
     expect(plain(out)).not.toMatch(/🖼/);
   });
 });
+
+describe('the transcript support reads', () => {
+  it('marks a pressed button apart from the same label typed', async () => {
+    const ch = new RecordingChannel('pressed-typed', 'en');
+    await ch.send('lazada PASSWORD_NOT_MATCH');
+    await ch.press('handover');
+    await ch.send('Send to support');
+    await ch.send('seller@shop.example');
+    await ch.send('skip');
+    await ch.press('handover:confirm');
+    const lines = ch.cases[0]!.transcript.filter((l) => l.from === 'user');
+    expect(lines.find((l) => l.text === 'Talk to support')).toMatchObject({ pressed: true });
+    expect(lines.find((l) => l.text === 'Send to support')).not.toHaveProperty('pressed');
+  });
+});

@@ -63,6 +63,15 @@ describe('buildMail', () => {
     expect(buildMail(sampleCase({ articlesTried: [] }), 'BS-7K3M9Q', opts).subject).toBe('[BS-7K3M9Q] Lazada PASSWORD_NOT_MATCH, nothing tried – connection help');
   });
 
+  it('tells a pressed button from the same words typed', async () => {
+    const transcript = [
+      { from: 'user' as const, text: 'Send', at: '2026-11-28T10:00:00Z', pressed: true as const },
+      { from: 'user' as const, text: 'Send', at: '2026-11-28T10:00:05Z' },
+    ];
+    const { parsed } = await roundTrip(sampleCase({ transcript }));
+    expect(parsed.text).toMatch(/Seller \(button\): Send[\s\S]*Seller: Send/);
+  });
+
   it('uses the reason when no error code is known', () => {
     const m = buildMail(sampleCase({ errorCodes: [], platforms: [], reason: 'asked' }), 'BS-7K3M9Q', opts);
     expect(m.subject).toBe('[BS-7K3M9Q] seller asked for support, 1 article tried – connection help');
