@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { loadKnowledge } from '../../src/knowledge/load';
+import { Matcher } from '../../src/matching/matcher';
+
+/**
+ * "อีกแล้ว" is "again", not the "อีก" of "another shop/account"; a store "bounced out" or
+ * "logged out" is a store that dropped its connection (the issue on understanding the seller).
+ */
+const matcher = new Matcher(loadKnowledge(path.resolve(__dirname, '../../knowledge')));
+const ANOTHER = ['store-nickname-duplicate', 'tiktok-multiple-shops', 'store-bound-other-account'];
+
+describe('again, and a store that dropped out', () => {
+  it.each(['ร้านเด้งออกจากระบบอีกแล้วค่ะ ต้องทำไงคะ', 'ร้านหลุดอีกแล้วค่ะ', 'lazada หลุดอีกละ'])('"%s" is no "another shop/account" article', (text) => {
+    const m = matcher.explain(text);
+    expect({ text, another: m.decision === 'answer' && ANOTHER.includes(m.topic!) }).toEqual({ text, another: false });
+    expect(m.analysis.connectionWord).toBe(true);
+  });
+
+  it('"my lazada store got logged out by itself" is the expired store', () => {
+    expect(matcher.explain('my lazada store got logged out by itself')).toMatchObject({ decision: 'answer', topic: 'connection-expired' });
+  });
+});
