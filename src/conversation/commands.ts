@@ -15,7 +15,7 @@ const COMMAND_LENGTH = 80;
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
  */
-const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'checkStores'] as const satisfies readonly (keyof Commands)[];
+const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'checkStores', 'wantsCall'] as const satisfies readonly (keyof Commands)[];
 
 export class Commands {
   constructor(private readonly t: TurnContext) {}
@@ -102,6 +102,18 @@ export class Commands {
   checkStores(typed: string): boolean {
     if (typed.length >= COMMAND_LENGTH || this.handover()?.step === 'description') return false;
     return mentions(this.t.cues(typed), 'check-stores') && this.t.handled('status:check');
+  }
+
+  /**
+   * "ไม่มีเบอร์โทรเหรอคะ อยากโทรคุยมากกว่า" (no phone number? I'd rather call): support has no phone
+   * line to give; it answers in the online chat or by e-mail, so the hand-over is offered. At the
+   * hand-over's own questions its dialog says so.
+   */
+  wantsCall(typed: string): boolean {
+    if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'wants-call')) return false;
+    this.t.say(this.t.tr('handover.noPhone'), 'handover-offer');
+    this.t.dialogs.handover.handover('asked');
+    return true;
   }
 
   /** The hand-over being prepared, when its question is the open one. */

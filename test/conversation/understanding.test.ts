@@ -255,3 +255,13 @@ describe('the transcript support reads', () => {
     expect(lines.find((l) => l.text === 'Send to support')).not.toHaveProperty('pressed');
   });
 });
+
+describe('more of what sellers say after an answer', () => {
+  it.each(['ไม่มีเบอร์โทรเหรอคะ อยากโทรคุยมากกว่า', 'is there a phone number I can call?'])('"%s" is told support has no phone line, with the hand-over', async (text) => {
+    const ch = await afterArticle(`call-${text}`, 'ร้านผูกกับบัญชี bigseller อื่นอยู่ค่ะ', 'store-bound-other-account');
+    const out = await ch.send(text);
+    expect(actsOf(out)).toContain('handover-offer');
+    expect(actsOf(out)).not.toContain('ask-more');
+    expect(plain(out)).toMatch(/เบอร์โทร|phone number/);
+  });
+});
