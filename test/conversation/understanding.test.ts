@@ -264,4 +264,9 @@ describe('more of what sellers say after an answer', () => {
     expect(actsOf(out)).not.toContain('ask-more');
     expect(plain(out)).toMatch(/เบอร์โทร|phone number/);
   });
+
+  it('a message about the Facebook store, naming no platform, asks no platform', async () => {
+    const ch = await afterArticle('fb-admin', 'facebook ดึงออเดอร์ไม่เข้าแล้วค่ะ', 'facebook-page-token');
+    expect(actsOf(await ch.send('เป็นแอดมินเพจนะคะ ไม่ใช่เจ้าของ'))).not.toContain('ask-platform');
+  });
 });

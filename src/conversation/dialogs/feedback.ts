@@ -93,7 +93,7 @@ export class FeedbackDialog {
       this.showArticle(this.t.ctx.kb.byId.get(this.t.state.topic!)!);
       return true;
     }
-    if (m.decision === 'answer' && m.topic === this.t.state.topic) {
+    if (m.decision === 'answer' && (m.topic === this.t.state.topic || this.anotherPlatformsArticle(m))) {
       // Matched to the article just shown, with a "not" ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the
       // duplicate-nickname one): the seller is saying it does not fit; with a "still" ("did step
       // 1, still INTERNAL_DATA_ERROR", "กด reconnect แล้วก็ยัง expired อยู่ดี"), that it did not fix it.
@@ -108,6 +108,16 @@ export class FeedbackDialog {
     // not help either, not a reason to show that one again.
     if (m.decision === 'answer' && m.topic && this.t.state.notFixed.includes(m.topic)) return this.t.handled('feedback:no');
     return false;
+  }
+
+  /**
+   * "เป็นแอดมินเพจนะคะ ไม่ใช่เจ้าของ" after the Facebook article matched an article for other
+   * platforms (and asked the platform, with no Facebook button): naming no platform, in a
+   * conversation about one store, it is about the article just shown.
+   */
+  private anotherPlatformsArticle(m: Explained): boolean {
+    const found = m.topic ? this.t.ctx.kb.byId.get(m.topic) : undefined;
+    return !!found && m.analysis.platforms.length === 0 && this.t.state.platforms.length > 0 && !this.t.fitsPlatforms(found, this.t.state.platforms);
   }
 
   private asksAboutTheArticle(typed: string, m: Explained): boolean {
