@@ -1,5 +1,6 @@
 import type { Explained } from '../matching/matcher';
 import { mentions, without } from './cues';
+import { onlySays } from './replies';
 import type { TurnContext } from './turn-context';
 
 /** The line for each kind of small talk; a greeting gets the welcome instead. */
@@ -37,12 +38,20 @@ export class NoAnswer {
     return !!this.t.state.pictureAt && mentions(this.t.cues(text), 'picture');
   }
 
+  private thanks(text: string): boolean {
+    const reply = this.t.reply(text);
+    return onlySays(reply, 'thanks', 'fixed', 'yes') && reply.acts.some((a) => a === 'thanks' || a === 'fixed');
+  }
+
   /** A greeting, thanks, goodbye or emoji: answered in kind. */
   private smallTalk(m: Explained): boolean {
     const kind = m.analysis.smallTalk;
     if (kind === 'greeting') this.t.welcome(false);
     else if (kind === 'thanks' || kind === 'goodbye') this.t.say(this.t.tr(SMALL_TALK[kind]), 'small-talk');
     else if (m.analysis.noise) this.t.say(this.t.tr('smalltalk.emoji'), 'small-talk');
+    // "โอเคค่ะ ได้แล้วค่า ขอบคุณน้า" with no question open: thanks, not an off-topic question
+    // (a bare "ค่ะ" is no thanks: it leaves the open question to be asked again).
+    else if (this.thanks(m.text)) this.t.say(this.t.tr('smalltalk.thanks'), 'small-talk');
     else return false;
     return true;
   }

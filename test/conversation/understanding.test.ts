@@ -269,4 +269,9 @@ describe('more of what sellers say after an answer', () => {
     const ch = await afterArticle('fb-admin', 'facebook ดึงออเดอร์ไม่เข้าแล้วค่ะ', 'facebook-page-token');
     expect(actsOf(await ch.send('เป็นแอดมินเพจนะคะ ไม่ใช่เจ้าของ'))).not.toContain('ask-platform');
   });
+
+  it.each(['โอเคค่ะ ได้แล้วค่า ขอบคุณน้า', 'thanks, it works now'])('"%s" with nothing asked is thanks, not off-topic', async (text) => {
+    const ch = new RecordingChannel(`thanks-${text}`);
+    expect(actsOf(await ch.send(text))).toEqual(['small-talk']);
+  });
 });
