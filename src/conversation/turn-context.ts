@@ -166,6 +166,12 @@ export abstract class TurnContext {
     ];
   }
 
+  /** A question asked again with the buttons it had (gone with the new message); with none left, the menu. */
+  askAgainWithChoices(key: string, act: Act): void {
+    if (this.state.offered.length === 0) return this.welcome(true);
+    this.offer(this.tr(key), this.state.offered, act);
+  }
+
   welcome(again: boolean): void {
     this.state.question = undefined;
     this.offer(this.tr(again ? 'welcome.again' : 'welcome.text'), this.menuChoices(), 'menu');

@@ -10,8 +10,7 @@ export class ClarifyDialog {
   constructor(private readonly t: TurnContext) {}
 
   askAgain(): void {
-    if (this.t.state.offered.length === 0) return this.t.welcome(true);
-    this.t.offer(this.t.tr('clarify.ask'), this.t.state.offered, 'clarify');
+    this.t.askAgainWithChoices('clarify.ask', 'clarify');
   }
 
   /** "ไม่ใช่ทั้งหมด", "no" to "did you mean": none of these. */

@@ -12,8 +12,7 @@ export class PlatformDialog {
   constructor(private readonly t: TurnContext) {}
 
   askAgain(): void {
-    if (this.t.state.offered.length === 0) return this.t.welcome(true);
-    this.t.offer(this.t.tr('platform.ask'), this.t.state.offered, 'ask-platform');
+    this.t.askAgainWithChoices('platform.ask', 'ask-platform');
   }
 
   takeReply(r: Reading): boolean {
