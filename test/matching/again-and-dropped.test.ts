@@ -16,6 +16,11 @@ describe('again, and a store that dropped out', () => {
     expect(m.analysis.connectionWord).toBe(true);
   });
 
+  it('"logout" said of the store is a dropped store, "log out of" Seller Center is still the second-shop step', () => {
+    expect(matcher.explain('ร้านชอบ logout ออกจาก bigseller เองค่ะ').analysis.connectionWord).toBe(true);
+    expect(matcher.explain('do I need to log out of tiktok seller center before adding a 2nd shop?')).toMatchObject({ decision: 'answer', topic: 'tiktok-multiple-shops' });
+  });
+
   it('"my lazada store got logged out by itself" is the expired store', () => {
     expect(matcher.explain('my lazada store got logged out by itself')).toMatchObject({ decision: 'answer', topic: 'connection-expired' });
   });
