@@ -217,6 +217,13 @@ export abstract class TurnContext {
     return this.ctx.matcher.explain(`${text} ${PLATFORM_NAMES[platform]}`);
   }
 
+  /** The platform a message names and nothing else ("shopify ค่ะ", "ช้อปปี้!!"), if it is one. */
+  platformAlone(m: Explained): Platform | undefined {
+    const a = m.analysis;
+    const named = a.platforms.length === 1 ? a.platforms[0]! : undefined;
+    return named && a.errorCodes.length === 0 && a.content.every((w) => w === named) ? named : undefined;
+  }
+
   /** The one platform the conversation is about, if it knows exactly one. */
   onlyPlatform(): Platform | undefined {
     return this.state.platforms.length === 1 ? this.state.platforms[0] : undefined;

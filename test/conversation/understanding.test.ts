@@ -275,3 +275,14 @@ describe('more of what sellers say after an answer', () => {
     expect(actsOf(await ch.send(text))).toEqual(['small-talk']);
   });
 });
+
+describe('a platform named alone at "did you mean"', () => {
+  it('reads the first words again with it, and answers when that makes it clear', async () => {
+    const ch = new RecordingChannel('clarify-platform');
+    expect(actsOf(await ch.send('ร้านชอบ logout ออกจาก bigseller เองค่ะ ทำไงดี'))).toContain('clarify');
+    const acts = actsOf(await ch.send('shopee ค่ะ'));
+    expect(acts).not.toContain('clarify');
+    expect(acts.some((a) => a.startsWith('answer:'))).toBe(true);
+    expect((await ch.state())!.platforms).toContain('shopee');
+  });
+});

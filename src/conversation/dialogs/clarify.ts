@@ -16,10 +16,26 @@ export class ClarifyDialog {
   /** "ไม่ใช่ทั้งหมด", "no" to "did you mean": none of these. */
   takeReply(r: Reading): boolean {
     r.remember();
+    if (this.platformOfTheStore(r)) return true;
     // "none of these" may find an article of its own ("none" of a topic's words): the whole reply says it.
     const noneOfThese = onlySays(this.t.reply(r.typed), 'no') || (r.m.decision === 'none' && r.typed.length < SHORT_ANSWER && opensWith(this.t.cues(r.typed), 'negation', 'not-fixed'));
     if (!noneOfThese) return false;
     this.takeButton('none');
+    return true;
+  }
+
+  /**
+   * "shopee ค่ะ" to "did you mean": which store it is; the seller's first words read again with
+   * the platform, answered when that makes it clear (it was "did you mean" among Shopee's).
+   */
+  private platformOfTheStore(r: Reading): boolean {
+    const named = this.t.platformAlone(r.m);
+    const words = this.t.memory.firstWords().join(' ');
+    if (!named || !words) return false;
+    const again = this.t.explainOn(words, named);
+    if (again.decision !== 'answer') return false;
+    this.t.memory.addPlatform(named);
+    this.t.dialogs.platform.answer(again);
     return true;
   }
 

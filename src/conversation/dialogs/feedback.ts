@@ -154,11 +154,9 @@ export class FeedbackDialog {
    * article for another platform than the one named is left to matching.
    */
   private platformOfTheStore(m: Explained): boolean {
-    const a = m.analysis;
-    const named = a.platforms.length === 1 ? a.platforms[0]! : undefined;
-    const onlyTheName = !!named && a.errorCodes.length === 0 && a.content.every((w) => w === named);
+    const named = this.t.platformAlone(m);
     const current = this.t.state.topic ? this.t.ctx.kb.byId.get(this.t.state.topic) : undefined;
-    if (!onlyTheName || !current || !this.t.fitsPlatforms(current, [named])) return false;
+    if (!named || !current || !this.t.fitsPlatforms(current, [named])) return false;
     this.t.memory.addPlatform(named);
     this.showArticle(this.forPlatform(current, named) ?? current);
     return true;

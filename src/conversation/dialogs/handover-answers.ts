@@ -132,9 +132,8 @@ export class HandoverAnswers {
 
   /** "ช้อปปี้ค่ะ" at the offer: the store's platform, for support; the offer stands. */
   private platformAtOffer(m: Explained): boolean {
-    const a = m.analysis;
-    const named = a.platforms.length === 1 ? a.platforms[0]! : undefined;
-    if (!named || a.errorCodes.length > 0 || !a.content.every((w) => w === named)) return false;
+    const named = this.t.platformAlone(m);
+    if (!named) return false;
     this.t.memory.addPlatform(named);
     this.t.askAgain();
     return true;
