@@ -118,17 +118,18 @@ export class CueReader {
    * แล้ว") and not-fixed ("ไม่ได้แล้ว"), so reading goes on after its first part.
    */
   private spanAt(text: string, at: number): CueSpan | undefined {
-    const cues: Cue[] = [];
-    let end = -1;
-    let reach = -1;
+    const found: { cue: Cue; end: number; gap: boolean; firstEnd: number }[] = [];
     for (const ph of this.byFirst.get(text[at]!) ?? []) {
       const e = phrasingEnd(ph, text, at);
-      if (e < 0) continue;
-      if (!cues.includes(ph.cue)) cues.push(ph.cue);
-      end = Math.max(end, ph.parts.length === 1 ? e : at + ph.parts[0]!.text.length);
-      reach = Math.max(reach, e);
+      if (e >= 0) found.push({ cue: ph.cue, end: e, gap: ph.parts.length > 1, firstEnd: at + ph.parts[0]!.text.length });
     }
-    return cues.length > 0 ? { cues, start: at, end, reach } : undefined;
+    if (found.length === 0) return undefined;
+    // What was said here is the longest phrasing: "ยังไง" (how) is a question, not the "ยัง"
+    // (still) inside it. A phrasing with "…" is read besides, since it hides nothing.
+    const longest = Math.max(-1, ...found.filter((f) => !f.gap).map((f) => f.end));
+    const cues = [...new Set(found.filter((f) => f.gap || f.end === longest).map((f) => f.cue))];
+    const firstPart = Math.max(-1, ...found.filter((f) => f.gap).map((f) => f.firstEnd));
+    return { cues, start: at, end: Math.max(longest, firstPart), reach: Math.max(...found.map((f) => f.end)) };
   }
 }
 

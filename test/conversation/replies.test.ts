@@ -75,23 +75,25 @@ describe('reading cues in a sentence', () => {
   const cuesOf = (text: string) => CUES.filter((c) => mentions(reader.cues.read(text), c));
   it.each<[string, Cue[]]>([
     ['ขอบคุณค่ะ แก้ได้แล้ว', ['fixed']],
-    ['ทำตามแล้วยังไม่ได้เลย', ['not-fixed', 'tried', 'still']],
-    ['ไม่หายแล้วค่ะ', ['not-fixed', 'negation']],
-    ['ใช้ไม่ได้แล้ว', ['not-fixed', 'tried', 'negation']],
+    ['ทำตามแล้วยังไม่ได้เลย', ['not-fixed', 'tried']],
+    ['ไม่หายแล้วค่ะ', ['not-fixed']],
+    ['ใช้ไม่ได้แล้ว', ['not-fixed', 'tried']],
     ['ใช้บัญชีหลักอยู่แล้วค่ะ', ['tried']],
-    ['still not working', ['not-fixed', 'still']],
-    ['it still fails', ['not-fixed', 'still']],
+    ['still not working', ['not-fixed']],
+    ['it still fails', ['not-fixed']],
     ['it works now, thanks', ['fixed']],
-    ['not fixed', ['not-fixed', 'negation']],
+    ['not fixed', ['not-fixed']],
     ['I tried everything already', ['tried']],
     ['did step 1 already', ['tried']],
     ['มีวิธีอื่นไหมคะ', ['another-way', 'question']],
     ['what should i do now', ['another-way']],
-    ['ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม', ['not-fixed', 'still', 'question']],
+    ['ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม', ['not-fixed', 'question']],
+    // The longest phrasing is what was said: "ยังไง" (how) is a question, not the "ยัง" (still) in it.
+    ['ต่อใหม่ยังไงคะ', ['question']],
     ['ok send it to support', ['send-to-support']],
     ['ส่งเรื่องให้ทีมได้เลย', ['send-to-support']],
-    // A longer phrasing hides the shorter ones inside it: "no e-mail" is no-email, not also e-mail.
-    ['I have no e-mail, can you call me?', ['negation', 'no-email']],
+    // A longer phrasing hides the shorter ones at and inside it: "no e-mail" is no-email, not also "no" or e-mail.
+    ['I have no e-mail, can you call me?', ['no-email']],
     // One written with "…" hides nothing: "don't have … email" leaves the e-mail read.
     ["I don't have an email", ['negation', 'mentions-email', 'no-email']],
     ['เปลี่ยนอีเมลค่ะ', ['change-email']],

@@ -58,7 +58,7 @@ export class ClarifyDialog {
     this.t.state.question = { kind: 'clarify' };
     // "tiktok shop เชื่อมไม่ได้" (cannot connect) is a failure, not "can it be connected?": the
     // matcher cannot tell them apart, so with a "not" the articles about no store come last.
-    const ranked = mentions(this.t.cues(m.text), 'negation') ? [...candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : candidates;
+    const ranked = mentions(this.t.cues(m.text), 'negation', 'not-fixed') ? [...candidates].sort((a, b) => Number(NOT_ABOUT_A_STORE.has(a.topic)) - Number(NOT_ABOUT_A_STORE.has(b.topic))) : candidates;
     const choices = ranked.slice(0, 3).map((c) => this.t.topicChoice(c.topic));
     this.t.offer(this.t.tr('clarify.ask'), [...choices, { label: this.t.tr('clarify.none'), action: 'none-of-these' }], 'clarify');
   }

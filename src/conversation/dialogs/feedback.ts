@@ -97,7 +97,7 @@ export class FeedbackDialog {
       // Matched to the article just shown, with a "not" ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the
       // duplicate-nickname one): the seller is saying it does not fit; with a "still" ("did step
       // 1, still INTERNAL_DATA_ERROR", "กด reconnect แล้วก็ยัง expired อยู่ดี"), that it did not fix it.
-      if (!this.t.asks(typed) && mentions(cues, 'negation', 'still')) return this.t.handled('feedback:no');
+      if (!this.t.asks(typed) && mentions(cues, 'negation', 'still', 'not-fixed')) return this.t.handled('feedback:no');
       // Without one ("my shopee store stopped syncing" after the reconnect article): the problem
       // told again, the steps not tried yet. They are the answer; the question stands.
       this.t.offer(this.t.tr('feedback.same'), this.t.state.offered, 'ask-feedback');
