@@ -25,3 +25,13 @@ describe('again, and a store that dropped out', () => {
     expect(matcher.explain('my lazada store got logged out by itself')).toMatchObject({ decision: 'answer', topic: 'connection-expired' });
   });
 });
+
+describe('a person asked for in other words', () => {
+  it.each(['that did not help, can someone from support look at it?', 'can an admin check my shopee store', 'ช่วยให้เจ้าหน้าที่ดูให้หน่อยค่ะ'])('"%s" is a request for a person', (text) => {
+    expect(matcher.explain(text).decision).toBe('escalate');
+  });
+
+  it('"check my stores" alone is no request for a person', () => {
+    expect(matcher.explain('check my stores').decision).not.toBe('escalate');
+  });
+});
