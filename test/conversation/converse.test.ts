@@ -66,5 +66,5 @@ describe('the player', () => {
 });
 
 // A little under the scores of 2026-12-07 (docs/conversation.md), so that no change loses ground.
-const OWN_FLOOR = 93;
+const OWN_FLOOR = 95;
 const DEV_FLOOR = 95;
