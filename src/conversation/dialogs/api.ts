@@ -3,6 +3,7 @@
  * they can call each other through the turn (turn.dialogs) without importing one another.
  */
 import type { Platform, Topic } from '../../knowledge/schema';
+import type { AccountStores } from '../../status/connector';
 import type { Finding } from '../../status/diagnose';
 import type { Explained } from '../../matching/matcher';
 import type { Choice, HandoverReason, Turn } from '../messages';
@@ -56,6 +57,7 @@ export interface Dialogs {
     };
     askToSignIn(): void;
     checkedProblem(platform: Platform): Topic | undefined;
+    freshAccount(): AccountStores | undefined;
     freshSnapshot(): boolean;
     requestStatus(purpose: 'asked' | 'handover'): void;
     statusChecked(turn: Turn): void;

@@ -38,13 +38,19 @@ export class StatusDialog {
 
   /** The article of the problem the last, fresh status check found on this platform's store. */
   checkedProblem(platform: Platform): Topic | undefined {
-    const snapshot = this.t.state.statusSnapshot;
-    if (!snapshot || !this.freshSnapshot()) return undefined;
-    const account: AccountStores = { accountId: this.t.turn.accountId ?? '', fetchedAt: snapshot.at, stores: snapshot.stores as StoreStatus[] };
+    const account = this.freshAccount();
+    if (!account) return undefined;
     const { problems } = diagnose(account, this.t.ctx.kb, new Date(this.t.at));
     const withArticle = (f: Finding): f is Extract<Finding, { kind: 'expired' | 'known-error' }> => f.kind === 'expired' || f.kind === 'known-error';
     const found = problems.filter(withArticle).find((f) => f.store.platform === platform && !this.t.state.notFixed.includes(f.topic));
     return found && this.t.ctx.kb.byId.get(found.topic);
+  }
+
+  /** The last status check as the connector gave it, while it is fresh. */
+  freshAccount(): AccountStores | undefined {
+    const snapshot = this.t.state.statusSnapshot;
+    if (!snapshot || !this.freshSnapshot()) return undefined;
+    return { accountId: this.t.turn.accountId ?? '', fetchedAt: snapshot.at, stores: snapshot.stores as StoreStatus[] };
   }
 
   freshSnapshot(): boolean {

@@ -1,5 +1,5 @@
 import { PLATFORM_NAMES, type Platform } from '../../knowledge/schema';
-import type { AccountStores, StoreStatus } from '../../status/connector';
+import type { AccountStores } from '../../status/connector';
 import { diagnose, type Finding } from '../../status/diagnose';
 import { mentions } from '../cues';
 import type { Reading } from '../reading';
@@ -27,13 +27,10 @@ export class StoreQuestion {
   }
 
   ask(platform: Platform): void {
-    const snapshot = this.t.state.statusSnapshot;
-    if (!snapshot || !this.t.dialogs.status.freshSnapshot()) {
-      this.t.state.statusCheck = { purpose: 'asked', platform };
-      this.t.effect = { type: 'check-status', accountId: this.t.turn.accountId! };
-      return;
-    }
-    this.tell(platform, { accountId: this.t.turn.accountId!, fetchedAt: snapshot.at, stores: snapshot.stores as StoreStatus[] });
+    const account = this.t.dialogs.status.freshAccount();
+    if (account) return this.tell(platform, account);
+    this.t.state.statusCheck = { purpose: 'asked', platform };
+    this.t.effect = { type: 'check-status', accountId: this.t.turn.accountId! };
   }
 
   /** What the check shows of this platform's stores; the first problem's article after it. */
