@@ -30,6 +30,9 @@ import { createLinkConfirmRouter, createSandboxLineLoginRouter } from './channel
 import { createLineRouter, type LineRouter } from './channels/line/webhook';
 import { SqliteEventDedupStore } from './storage/event-dedup';
 import { SqliteEventInbox } from './storage/event-inbox';
+import { SqliteBurstStore } from './storage/burst-store';
+import { RedisBurstStore } from './storage/redis-burst-store';
+import { BurstGate } from './channels/burst-gate';
 import { RedisLinkStore, SqliteLinkStore } from './storage/link-store';
 
 /** Idle conversations are forgotten after a day (state) ; Direct Line history lives longer. */
@@ -67,6 +70,8 @@ export function createApp(config: Config, log: Logger): App {
   const conversations: ConversationStore = redis ? new RedisConversationStore(redis) : new SqliteConversationStore(db);
   const directLine: DirectLineStore = redis ? new RedisDirectLineStore(redis, undefined, log) : new SqliteDirectLineStore(db);
   const metrics = new Metrics();
+  // Pieces of a message typed in a row, answered once; shared like the conversations are.
+  const bursts = new BurstGate(redis ? new RedisBurstStore(redis) : new SqliteBurstStore(db), config.burstWaitMs, log);
   // Hand-overs: stored in the outbox first, then mailed (SMTP_URL, else .eml files in DATA_DIR/mail).
   // On SQLite this process sends them; on Redis the worker process does (npm run worker).
   const { outbox, sender } = createMailService(config, { db, redis, log, deliver: !redis, kb });
@@ -158,7 +163,7 @@ export function createApp(config: Config, log: Logger): App {
 
   // LINE, when both channel credentials are set. The webhook reads its raw body itself (the
   // signature is checked on the bytes), so no JSON parser may run before it: none is global here.
-  const line = mountLine(app, config, { bot, db, redis, secrets, metrics, limits, sandbox, log, t });
+  const line = mountLine(app, config, { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts });
   app.use(
     createWidgetRouter({
       publicBaseUrl: config.publicBaseUrl,
@@ -257,12 +262,13 @@ interface LineWiring {
   sandbox: boolean;
   log: Logger;
   t: Translate;
+  bursts: BurstGate;
 }
 
 /** The LINE webhook and account linking, when the channel is configured. */
 function mountLine(app: express.Express, config: Config, wiring: LineWiring): LineRouter | undefined {
   if (!config.line) return undefined;
-  const { bot, db, redis, secrets, metrics, limits, sandbox, log, t } = wiring;
+  const { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts } = wiring;
   const links = redis ? new RedisLinkStore(redis) : new SqliteLinkStore(db);
   const shots = redis ? new RedisScreenshotShare(redis) : undefined;
   const line = createLineRouter({
@@ -274,6 +280,7 @@ function mountLine(app: express.Express, config: Config, wiring: LineWiring): Li
     dataDir: config.dataDir,
     log,
     t,
+    bursts,
     linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
     // On Redis the worker mailing the case has another disk: the picture goes through Redis.
     ...(shots ? { onScreenshotKept: (ref: string) => shots.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),

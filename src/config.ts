@@ -57,6 +57,7 @@ const envSchema = z.object({
   HANDOVER_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(60),
   MAIL_WORKER_LOCK_SECONDS: z.coerce.number().min(1).max(3600).default(120),
+  MESSAGE_BURST_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -86,6 +87,8 @@ export interface Config {
   webIdentitySecret?: string;
   lineLinkLoginUrl?: string;
   linkConfirmSecret?: string;
+  /** How long a typed message waits for the seller's next piece before it is answered (0: never). */
+  burstWaitMs: number;
   logLevel: string;
 }
 
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webIdentitySecret: e.WEB_IDENTITY_SECRET,
     lineLinkLoginUrl: e.LINE_LINK_LOGIN_URL,
     linkConfirmSecret: e.LINK_CONFIRM_SECRET,
+    burstWaitMs: e.MESSAGE_BURST_WAIT_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,4 +1,5 @@
 import type { Bot } from '../../conversation/bot';
+import type { BurstGate } from '../burst-gate';
 import { linkActionLanguage, type OutMessage, type Turn } from '../../conversation/messages';
 import type { Translate } from '../../i18n';
 import type { Language } from '../../knowledge/schema';
@@ -7,6 +8,7 @@ import type { EventDedupStore } from '../../storage/event-dedup';
 import type { LinkStore } from '../../storage/link-store';
 import type { LineClient } from './client';
 import { chatOf, eventIdOf, type LineEvent, type LineMessage, type Receipt } from './event';
+import type { Accepted } from './inbox-runner';
 import { startLinking } from './linking';
 import { languageOf, type SendReply } from './reply';
 import { saveScreenshot, userHash } from './screenshots';
@@ -35,6 +37,8 @@ export interface EventReaderDeps {
   loadingAfterMs?: number;
   /** Called once a picture is kept (`ref` relative to DATA_DIR/screenshots), e.g. to share it with the mail worker. */
   onScreenshotKept?: (ref: string) => Promise<void>;
+  /** Pieces of a message typed in a row are answered once (see BurstGate). */
+  bursts?: BurstGate;
 }
 
 /** What the router builds for the reader. */
@@ -82,6 +86,22 @@ export class LineEventReader {
     }
   }
 
+  /**
+   * A seller's text arrived: it joins the seller's burst, unless it is a command read here or the
+   * inbox kept it changed (a secret, an address): those are answered alone and never kept again.
+   */
+  async noteArrival({ event, rx, keptText }: Accepted): Promise<void> {
+    const text = event.message?.type === 'text' ? event.message.text : undefined;
+    const id = eventIdOf(event);
+    if (!this.deps.bursts || !id || event.source?.type !== 'user' || !event.source.userId) return;
+    if (typeof text !== 'string' || keptText !== text || this.isLinkCommand(text)) return;
+    await this.deps.bursts.note(event.source.userId, { id, text, at: rx.at });
+  }
+
+  private isLinkCommand(text: string): boolean {
+    return Boolean(this.deps.linking) && (LINK_COMMAND.test(text) || UNLINK_COMMAND.test(text));
+  }
+
   private async onPostback(event: LineEvent, userId: string, rx: Receipt): Promise<void> {
     const data = event.postback?.data;
     if (!data) return;
@@ -116,7 +136,15 @@ export class LineEventReader {
     if (typeof text !== 'string' || !text.trim()) return;
     if (this.deps.linking && LINK_COMMAND.test(text)) return this.startLink(event, userId, languageOf([text]), rx);
     if (this.deps.linking && UNLINK_COMMAND.test(text)) return this.unlink(event, userId, text, rx);
-    return this.converse(event, userId, { kind: 'message', text }, rx, { loading: true });
+    const { bursts, client } = this.deps;
+    const id = eventIdOf(event);
+    if (!bursts?.waits || !id) return this.converse(event, userId, { kind: 'message', text }, rx, { loading: true });
+    // The dots from the start: the seller sees the bot listening while it waits for more.
+    const dots = client.showLoading(userId);
+    const burst = await bursts.settle(userId, { id, text, at: rx.at });
+    // A later piece came: its turn answers them all.
+    if (burst === undefined) return dots;
+    return this.converse(event, userId, { kind: 'message', text: burst }, rx, { dots });
   }
 
   private async onImage(event: LineEvent, userId: string, m: LineMessage, rx: Receipt): Promise<void> {
@@ -138,10 +166,10 @@ export class LineEventReader {
     userId: string,
     part: Pick<Turn, 'kind'> & Partial<Turn>,
     rx: Receipt,
-    opts: { loading?: boolean; silent?: boolean } = {},
+    opts: { loading?: boolean; silent?: boolean; dots?: Promise<void> } = {},
   ): Promise<void> {
     const { bot, client, log, t, linking, now } = this.deps;
-    let loading: Promise<void> | undefined;
+    let loading: Promise<void> | undefined = opts.dots;
     const loadingTimer = opts.loading ? setTimeout(() => (loading = client.showLoading(userId)), this.deps.loadingAfterMs ?? DEFAULT_LOADING_AFTER_MS) : undefined;
     const links = linking?.links;
     const accountId = links ? () => links.accountOf(userId).catch(() => undefined) : undefined;

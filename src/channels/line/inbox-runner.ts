@@ -29,6 +29,8 @@ export interface InboxRunnerDeps {
   handleEvent: (event: LineEvent, rx: Receipt) => Promise<void>;
   /** Called with the number of events adopted from a stopped instance (metrics). */
   onAdopted?: (count: number) => void;
+  /** Told of each new event before it waits for its chat's earlier events (message bursts). */
+  onQueued?: (item: Accepted) => Promise<void>;
 }
 
 /** An event kept in the inbox, with the time LINE handed it to us. */
@@ -37,6 +39,8 @@ export interface Accepted {
   /** Its inbox entry (none for an event without webhookEventId, or when the inbox failed). */
   inboxId?: string;
   rx: Receipt;
+  /** A text message as the inbox keeps it: without what the conversation reads as a secret. */
+  keptText?: string;
 }
 
 /** An instance silent for 15 s is taken for dead: its events are answered by another within ~20 s. */
@@ -51,9 +55,8 @@ const EVENT_TTL_SECONDS = 7 * 24 * 3600;
  * the conversation reads it when it is given (`heard`: the whole message masked after an
  * announced password), else by the shape rules.
  */
-function keptBody(event: LineEvent, heard?: string): string {
-  const text = event.message?.text;
-  return JSON.stringify(typeof text === 'string' ? { ...event, message: { ...event.message, text: heard ?? redactMessage(text).text } } : event);
+function keptBody(event: LineEvent, keptText: string | undefined): string {
+  return JSON.stringify(keptText !== undefined ? { ...event, message: { ...event.message, text: keptText } } : event);
 }
 
 export class LineInboxRunner {
@@ -95,11 +98,14 @@ export class LineInboxRunner {
       }
       const id = eventIdOf(event);
       let inboxId: string | undefined;
+      let keptText: string | undefined;
       if (id) {
         let fresh = true;
         try {
           const key = `line:event:${id}`;
-          fresh = await inbox.accept(key, keptBody(event, await this.heardBeforeKept(event, receivedAt)), receivedAt, this.owner, EVENT_TTL_SECONDS);
+          const text = event.message?.text;
+          if (typeof text === 'string') keptText = (await this.heardBeforeKept(event, receivedAt)) ?? redactMessage(text).text;
+          fresh = await inbox.accept(key, keptBody(event, keptText), receivedAt, this.owner, EVENT_TTL_SECONDS);
           inboxId = key;
         } catch (err) {
           // Better to risk answering twice (or losing it in a crash) than to drop it now.
@@ -110,7 +116,7 @@ export class LineInboxRunner {
           continue;
         }
       }
-      accepted.push({ event, inboxId, rx: { at: receivedAt, adopted: false } });
+      accepted.push({ event, inboxId, rx: { at: receivedAt, adopted: false }, ...(keptText !== undefined ? { keptText } : {}) });
     }
     return accepted;
   }
@@ -118,13 +124,19 @@ export class LineInboxRunner {
   /** Resolves once every event has been handled (answered, or failed and logged) and left the inbox. */
   async answer(items: Accepted[]): Promise<void> {
     await Promise.all(
-      items.map(({ event, inboxId, rx }) => {
+      items.map((item) => {
+        const { event, inboxId, rx } = item;
         const chat = chatOf(event.source);
         const key = chat ? `${chat.kind}:${chat.id}` : 'unknown';
         this.unansweredCount++;
+        // Before the lock: a message waiting for a later piece of its burst must see that piece.
+        const queued = rx.adopted ? undefined : this.deps.onQueued?.(item).catch((err: unknown) => this.deps.log.warn({ err }, 'LINE event not queued'));
         return this.deps.inflight.track(
           this.lock
-            .run(key, () => this.deps.handleEvent(event, rx))
+            .run(key, async () => {
+              await queued;
+              await this.deps.handleEvent(event, rx);
+            })
             .catch((err) => this.deps.log.error({ err, type: event.type }, 'LINE event failed'))
             .then(() => {
               if (inboxId) this.finished(inboxId);

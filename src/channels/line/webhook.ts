@@ -49,6 +49,7 @@ export function createLineRouter(deps: LineRouterDeps): LineRouter {
     inflight,
     handleEvent: (event, rx) => reader.handle(event, rx),
     onAdopted: deps.onAdopted,
+    onQueued: (item) => reader.noteArrival(item),
   });
   const maxInFlight = deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
 
