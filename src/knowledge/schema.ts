@@ -158,8 +158,18 @@ export const lexiconSchema = z
      */
     capabilityAsks: z.array(phrase).default([]),
     problemWords: z.array(phrase).default([]),
+    /** Words that make a message a question: thanks followed by one is not a goodbye. */
+    questionWords: z.array(phrase).default([]),
     /** Small talk: greetings, thanks and goodbyes, answered kindly but never with an article. */
-    smallTalk: z.object({ greetings: z.array(phrase), thanks: z.array(phrase), goodbyes: z.array(phrase).default([]) }).strict(),
+    smallTalk: z
+      .object({
+        greetings: z.array(phrase),
+        thanks: z.array(phrase),
+        goodbyes: z.array(phrase).default([]),
+        /** "ok", "เข้าใจแล้ว": thanks when alone, but they start requests too ("ok ส่งให้ support"). */
+        acknowledgements: z.array(phrase).default([]),
+      })
+      .strict(),
   })
   .strict();
 

@@ -7,6 +7,9 @@ import { normalise } from './normalise';
 import { segment } from './segment';
 import { TypoIndex } from './typos';
 
+/** Words besides the thanks or goodbye that a closing may have ("ขอบคุณค่ะ เดี๋ยวลองดู": three). */
+const CLOSING_WORDS = 3;
+
 export interface Analysis {
   text: string;
   normalised: string;
@@ -137,22 +140,9 @@ export class Analyser {
       lex.handover.some((p) => squeezed.includes(p)) ||
       (said(lex.handoverPeople) && said(lex.handoverAsks));
 
-    // Small talk only when nothing but greetings, thanks, goodbyes and filler is left; "thanks, bye"
-    // is a goodbye.
-    const isGreeting = (t: string) => lex.greetings.has(t);
-    const isThanks = (t: string) => lex.thanks.has(t);
-    const isGoodbye = (t: string) => lex.goodbyes.has(t);
-    // An entry of several words ("ลาก่อน" is ลา + ก่อน, "see you") is the content words left
-    // together, or the whole message.
-    const any = (t: string) => isGreeting(t) || isThanks(t) || isGoodbye(t);
-    const rest = content.filter((t) => !any(t)).join('');
-    const says = (is: (t: string) => boolean) => tokens.some(is) || is(squeezed) || is(rest);
-    let smallTalk: Analysis['smallTalk'] = null;
-    if (rest === '' || any(rest) || any(squeezed)) {
-      if (says(isGoodbye)) smallTalk = 'goodbye';
-      else if (says(isThanks)) smallTalk = 'thanks';
-      else if (says(isGreeting)) smallTalk = 'greeting';
-    }
+    // Without a problem, a connection, a question or a request, thanks may come with a few words.
+    const mayClose = !aboutAConnection && !reportsProblem && !handover && !text.includes('?') && !said(lex.questionWords);
+    const smallTalk = this.smallTalkOf(tokens, content, squeezed, mayClose);
 
     return {
       text,
@@ -170,6 +160,30 @@ export class Analyser {
       smallTalk,
       noise: normalised.replace(/[\s_]/g, '') === '',
     };
+  }
+
+  /**
+   * Small talk only when nothing but greetings, thanks, goodbyes and filler is left ("thanks, bye"
+   * is a goodbye), or a closing: thanks or goodbye with a few words of its own when `mayClose`
+   * ("ขอบคุณค่ะ เดี๋ยวลองดู", "เจอแล้ว ขอบคุณค่ะ", "ok i'll ask him, bye").
+   */
+  private smallTalkOf(tokens: string[], content: string[], squeezed: string, mayClose: boolean): Analysis['smallTalk'] {
+    const lex = this.lexicon;
+    const isGreeting = (t: string) => lex.greetings.has(t);
+    const isThanksProper = (t: string) => lex.thanks.has(t);
+    const isThanks = (t: string) => isThanksProper(t) || lex.acknowledgements.has(t);
+    const isGoodbye = (t: string) => lex.goodbyes.has(t);
+    // An entry of several words ("ลาก่อน" is ลา + ก่อน, "see you") is the content words left
+    // together, or the whole message.
+    const any = (t: string) => isGreeting(t) || isThanks(t) || isGoodbye(t);
+    const left = content.filter((t) => !any(t));
+    const rest = left.join('');
+    const says = (is: (t: string) => boolean) => tokens.some(is) || is(squeezed) || is(rest);
+    const closing = mayClose && left.length <= CLOSING_WORDS && (says(isThanksProper) || says(isGoodbye));
+    if (!(rest === '' || any(rest) || any(squeezed) || closing)) return null;
+    if (says(isGoodbye)) return 'goodbye';
+    if (says(isThanks)) return 'thanks';
+    return says(isGreeting) ? 'greeting' : null;
   }
 
   /** Typo lookups are the costly part of analysing; words repeat a lot across messages. */

@@ -102,12 +102,14 @@ export interface CompiledLexicon {
   handoverPeople: WordList;
   capabilityAsks: WordList;
   problemWords: WordList;
+  questionWords: WordList;
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
   handoverAsks: WordList;
   greetings: Set<string>;
   thanks: Set<string>;
   goodbyes: Set<string>;
+  acknowledgements: Set<string>;
   /** Every word the lexicon itself knows (variants and canonicals): never "corrected" as a typo. */
   known: Set<string>;
 }
@@ -190,6 +192,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     handoverPeople: wordList(lex.handoverPeople),
     capabilityAsks: wordList(lex.capabilityAsks),
     problemWords: wordList(lex.problemWords),
+    questionWords: wordList(lex.questionWords),
     connectionWords: {
       thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),
       latin: new Set(lex.connectionWords.map(compact).filter((w) => w && !/[\u0E00-\u0E7F]/u.test(w))),
@@ -198,6 +201,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     greetings: new Set(lex.smallTalk.greetings.map(compact)),
     thanks: new Set(lex.smallTalk.thanks.map(compact)),
     goodbyes: new Set(lex.smallTalk.goodbyes.map(compact)),
+    acknowledgements: new Set(lex.smallTalk.acknowledgements.map(compact)),
     known,
   };
 }

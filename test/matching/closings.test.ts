@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { loadKnowledge } from '../../src/knowledge/load';
+import { Matcher } from '../../src/matching/matcher';
+
+/**
+ * How sellers end a conversation: thanks or a goodbye with a few words of their own ("I'll try",
+ * "found it", "that's all"), an acknowledgement ("understood"), a greeting to the bot. None is a
+ * problem nor off-topic; a thanks that goes on with a problem, a question or a request is not a
+ * closing.
+ */
+const matcher = new Matcher(loadKnowledge(path.resolve(__dirname, '../../knowledge')));
+const smallTalkOf = (text: string) => matcher.explain(text).analysis.smallTalk;
+
+describe('closings and greetings', () => {
+  it.each([
+    ['ขอบคุณค่ะ เดี๋ยวลองดู', 'thanks'],
+    ['เจอแล้ว ขอบคุณค่ะ', 'thanks'],
+    ['โอเค งั้นแค่นี้ค่ะ ขอบคุณ', 'thanks'],
+    ['เข้าใจแล้วค่ะ', 'thanks'],
+    ['รับทราบครับ', 'thanks'],
+    ['ok i will ask him, bye', 'goodbye'],
+    ['thanks, will check later', 'thanks'],
+    ['ดีค่ะน้องบอท', 'greeting'],
+    ['ทดสอบ', 'greeting'],
+  ])('"%s" is small talk (%s)', (text, kind) => {
+    expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind });
+  });
+
+  it.each(['ขอบคุณค่ะ แล้วต้องทำยังไงต่อ', 'ขอบคุณค่ะ ร้าน shopee ด้วย', 'thanks but still not working', 'ok ส่งให้ support เลยครับ', 'thanks, what about lazada?', 'ขอบคุณค่ะ แต่ยัง error อยู่'])(
+    '"%s" is not a closing',
+    (text) => {
+      expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind: null });
+    },
+  );
+});
