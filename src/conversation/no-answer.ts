@@ -30,7 +30,7 @@ export class NoAnswer {
     // on shopee"); a picture the seller sent is about the problem ("ตามรูปเลยค่ะ").
     const aboutTheStore = analysis.connectionWord || (analysis.aboutAConnection && m.farFromOutOfScope) || this.refersToPicture(m.text);
     if (m.vague || aboutTheStore) return this.t.dialogs.more.askForMore(m.text);
-    this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'));
+    this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'), true);
   }
 
   /** "ตามรูปเลยค่ะ", "see the screenshot" after sending one. */

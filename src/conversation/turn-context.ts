@@ -254,10 +254,13 @@ export abstract class TurnContext {
     );
   }
 
-  /** A message the bot could not help with; the second in a row brings the hand-over offer. */
-  miss(otherwise: () => void): void {
+  /**
+   * A message the bot could not help with; the second in a row brings the hand-over offer. A
+   * second off-topic question is still told it is off-topic: support may answer it.
+   */
+  miss(otherwise: () => void, offTopic = false): void {
     this.state.misses++;
-    if (this.state.misses >= 2) this.dialogs.handover.handover('two-misses');
-    else otherwise();
+    if (this.state.misses < 2) return otherwise();
+    this.dialogs.handover.handover('two-misses', offTopic ? { key: 'offtopicAgain', act: 'out-of-scope' } : undefined);
   }
 }

@@ -286,3 +286,17 @@ describe('a platform named alone at "did you mean"', () => {
     expect((await ch.state())!.platforms).toContain('shopee');
   });
 });
+
+describe('off-topic questions in a row', () => {
+  it.each([
+    ['วิธีพิมพ์ใบปะหน้าขนส่ง', 'แล้วค่าส่งแฟลชคิดยังไงคะ'],
+    ['how do I edit product variants', 'and can bigseller do my accounting?'],
+  ])('the second is still told off-topic, with support offered ("%s", "%s")', async (first, second) => {
+    const ch = new RecordingChannel(`offtopic-${first}`);
+    expect(actsOf(await ch.send(first))).toEqual(['out-of-scope']);
+    const acts = actsOf(await ch.send(second));
+    expect(acts[0]).toBe('out-of-scope');
+    expect(acts).toContain('handover-offer');
+    expect(acts.some((a) => a.startsWith('answer:'))).toBe(false);
+  });
+});

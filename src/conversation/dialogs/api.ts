@@ -6,7 +6,7 @@ import type { Platform, Topic } from '../../knowledge/schema';
 import type { AccountStores } from '../../status/connector';
 import type { Finding } from '../../status/diagnose';
 import type { Explained } from '../../matching/matcher';
-import type { Choice, HandoverReason, Turn } from '../messages';
+import type { Act, Choice, HandoverReason, Turn } from '../messages';
 import type { Reading } from '../reading';
 import type { ConversationState } from '../state';
 
@@ -38,7 +38,8 @@ export interface Dialogs {
     clarify(m: Explained): void;
   };
   handover: Dialog & {
-    handover(reason: HandoverReason): void;
+    /** `lead`: the line before the offer when it is not the reason's own (a locale key, and its act). */
+    handover(reason: HandoverReason, lead?: { key: string; act: Act }): void;
     handoverChoices(): Choice[];
     askDescription(): void;
     addToProblem(text: string): boolean;

@@ -2,7 +2,7 @@ import { PLATFORM_NAMES, type Topic } from '../../knowledge/schema';
 import type { Explained } from '../../matching/matcher';
 import type { EscalationCase } from '../ports';
 import { parseEmailAddress, suggestEmailAddress } from '../../escalation/email-address';
-import type { Choice, HandoverReason, Turn } from '../messages';
+import type { Act, Choice, HandoverReason, Turn } from '../messages';
 import type { Reading } from '../reading';
 import { HandoverAnswers } from './handover-answers';
 import { DEFAULT_TICKET_OPEN_SECONDS, MAX_DESCRIPTION } from '../phrases';
@@ -17,7 +17,8 @@ export class HandoverDialog {
   }
 
   /** The hand-over offer: the case goes to support by e-mail once the seller agrees. */
-  handover(reason: HandoverReason): void {
+  /** `lead`: the locale key of the line before the offer, when it is not the reason's own. */
+  handover(reason: HandoverReason, lead?: { key: string; act: Act }): void {
     // "A person, please" again, with nothing new since the last ticket: that ticket, at once (the
     // seller went through the e-mail, description and summary to hear it exists).
     const ticket = this.t.state.ticket;
@@ -32,8 +33,8 @@ export class HandoverDialog {
     this.t.state.misses = 0;
     this.t.state.question = { kind: 'handover' };
     this.t.state.draft = { step: 'offer', reason, email: this.t.state.contactEmail };
-    const lead = this.t.tr(`handover.reason.${reason}`);
-    this.t.say([lead, this.t.tr('handover.offer')].filter(Boolean).join(' '), 'handover-offer');
+    const line = this.t.tr(lead?.key ?? `handover.reason.${reason}`);
+    this.t.say([line, this.t.tr('handover.offer')].filter(Boolean).join(' '), lead?.act ?? 'handover-offer');
     this.t.offer(this.t.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
   }
 
