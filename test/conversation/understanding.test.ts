@@ -300,3 +300,12 @@ describe('off-topic questions in a row', () => {
     expect(acts.some((a) => a.startsWith('answer:'))).toBe(false);
   });
 });
+
+describe('sending the case to support, in other words', () => {
+  it.each(['ok ส่งให้ support เลยครับ', 'เอาคนมาคุย', 'ส่งเรื่องให้ทีมเลยค่ะ', 'please forward to support'])('"%s" after an article starts the hand-over', async (text) => {
+    const ch = await afterArticle(`send-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+    const acts = actsOf(await ch.send(text));
+    expect(acts.some((a) => a === 'handover-offer' || a === 'ask-email')).toBe(true);
+    expect(acts).not.toContain('out-of-scope');
+  });
+});
