@@ -309,3 +309,18 @@ describe('sending the case to support, in other words', () => {
     expect(acts).not.toContain('out-of-scope');
   });
 });
+
+describe('the hand-over declined in words, and the ticket asked for again', () => {
+  async function atEmailQuestion(id: string): Promise<RecordingChannel> {
+    const ch = await afterArticle(id, 'ร้านลาซาด้าขึ้นว่าถูกเชื่อมกับบัญชีอื่นแล้วค่ะ', 'store-bound-other-account');
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    expect(actsOf(await ch.send('ส่งเลยค่ะ'))).toContain('ask-email');
+    return ch;
+  }
+
+  it.each(['อ๋อ นึกออกแล้ว น้องในทีมเคยเชื่อมไว้ ไม่ต้องส่งแล้วค่ะ ยกเลิก', 'oh I remember now, no need to send it'])('"%s" at the e-mail question cancels it', async (text) => {
+    const ch = await atEmailQuestion(`decline-${text}`);
+    expect(actsOf(await ch.send(text))).toContain('handover-cancelled');
+  });
+
+});

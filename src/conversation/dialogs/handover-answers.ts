@@ -48,7 +48,8 @@ export class HandoverAnswers {
   /** Read before any matching: not now, an address, then the step's own answers. */
   private typed(typed: string, h: HandoverDraft): boolean {
     const reply = this.t.reply(typed);
-    if (this.declines(reply, h)) return this.t.handled('handover:cancel');
+    const cues = this.t.cues(typed);
+    if (this.declines(reply, cues, h)) return this.t.handled('handover:cancel');
     // An address typed at the offer says yes and answers the next question at once; at the
     // summary it replaces the one there; at the description the address was known and not
     // asked for, and the seller gives theirs. Anything else at the e-mail question is matched first.
@@ -62,7 +63,6 @@ export class HandoverAnswers {
       this.steps.emailChecked(onlySays(reply, 'no'));
       return true;
     }
-    const cues = this.t.cues(typed);
     if (h.step === 'offer') return this.atOffer(reply, cues);
     if (h.step === 'description') return this.atDescription(typed, reply);
     if (h.step === 'confirm') return this.atSummary(reply, cues);
@@ -73,10 +73,11 @@ export class HandoverAnswers {
    * "ยกเลิก", "ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน", "ไม่ได้จะส่งเรื่องค่ะ แค่บ่น": not now. At the
    * description a sentence starting so may be the problem itself ("ยกเลิกคำสั่งซื้อไม่ได้").
    * "ขอบคุณค่า 🙏", "ขอบคุณค่ะ เดี๋ยวลองเองก่อน" at the offer or the e-mail question: done for now.
+   * "อ๋อ นึกออกแล้ว … ไม่ต้องส่งแล้วค่ะ ยกเลิก": sending declined in so many words, wherever it is.
    */
-  private declines(reply: Reply, h: HandoverDraft): boolean {
+  private declines(reply: Reply, cues: CueReading, h: HandoverDraft): boolean {
     if (onlySays(reply, 'cancel', 'later')) return true;
-    if (h.step !== 'description' && startsWith(reply, 'cancel', 'later')) return true;
+    if (h.step !== 'description' && (startsWith(reply, 'cancel', 'later') || mentions(cues, 'dont-send'))) return true;
     return (h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks', 'later', 'cancel');
   }
 
