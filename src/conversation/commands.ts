@@ -15,7 +15,7 @@ const COMMAND_LENGTH = 80;
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
  */
-const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'checkStores', 'wantsCall'] as const satisfies readonly (keyof Commands)[];
+const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'checkStores', 'wantsCall', 'ticketAgain'] as const satisfies readonly (keyof Commands)[];
 
 export class Commands {
   constructor(private readonly t: TurnContext) {}
@@ -113,6 +113,14 @@ export class Commands {
     if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'wants-call')) return false;
     this.t.say(this.t.tr('handover.noPhone'), 'handover-offer');
     this.t.dialogs.handover.handover('asked');
+    return true;
+  }
+
+  /** "เลขเคสอะไรนะคะ", "what's my ticket number?" after a ticket: that ticket again. */
+  ticketAgain(typed: string): boolean {
+    const ticket = this.t.state.ticket;
+    if (!ticket || this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'ticket-number')) return false;
+    this.t.say(this.t.tr('handover.yourTicket', { ticket: ticket.id }), 'ticket');
     return true;
   }
 

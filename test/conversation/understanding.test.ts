@@ -323,4 +323,15 @@ describe('the hand-over declined in words, and the ticket asked for again', () =
     expect(actsOf(await ch.send(text))).toContain('handover-cancelled');
   });
 
+  it.each(['เลขเคสอะไรนะคะ', 'ขอเลขที่เรื่องอีกทีค่ะ', "what's my ticket number again?"])('"%s" after the ticket tells the same ticket', async (text) => {
+    const ch = await atEmailQuestion(`ticket-${text}`);
+    await ch.send('ploy.shop@gmail.com');
+    await ch.send('ข้ามค่ะ');
+    const filed = await ch.send('ส่งค่ะ');
+    expect(actsOf(filed)).toContain('ticket');
+    const ticket = (await ch.state())!.ticket!.id;
+    const again = await ch.send(text);
+    expect(actsOf(again)).toEqual(['ticket']);
+    expect(plain(again)).toContain(ticket);
+  });
 });
