@@ -57,9 +57,14 @@ describe('did you mean, answered in words', () => {
 });
 
 describe('a platform named alone', () => {
-  it('after the general expired article, gets the article for that platform', async () => {
-    const ch = await afterArticle('plat-shopee', 'ร้านขึ้นหมดอายุ ต้องทำยังไงคะ', 'connection-expired');
-    expect(actsOf(await ch.send('ช้อปปี้ค่ะ'))).toContain('answer:shopee-authorization-yearly');
+  it.each([
+    ['ร้านขึ้นหมดอายุ ต้องทำยังไงคะ', 'ช้อปปี้ค่ะ', 'shopee-authorization-yearly'],
+    ['หมดอายุ', 'ช้อปปี้', 'shopee-authorization-yearly'],
+    ['store expired', 'shopee', 'shopee-authorization-yearly'],
+    ['หมดอายุค่ะ', 'tiktok', 'tiktok-renew-authorization'],
+  ])('after the general expired article ("%s"), "%s" gets the article for that platform', async (problem, platform, topic) => {
+    const ch = await afterArticle(`plat-${problem}-${platform}`, problem, 'connection-expired');
+    expect(actsOf(await ch.send(platform))).toContain(`answer:${topic}`);
   });
 
   it('after an article for every platform with no special one, gives the steps again, not "did you mean"', async () => {
