@@ -340,3 +340,20 @@ describe('the hand-over declined in words, and the ticket asked for again', () =
     expect(plain(again)).toContain(ticket);
   });
 });
+
+describe('fixed, but another problem', () => {
+  it.each([
+    ['ชอปปี้กับลาซาด้าเชื่อมพร้อมกันได้ไหมคะ', 'platforms-supported', 'ตอนนี้ลาซาด้าเชื่อมได้แล้ว แต่ชอปปี้ขึ้นให้ยืนยันตัวตน', 'shopee-identity-verification'],
+    ['shopee store expired', 'connection-expired', 'shopee works now but lazada says PASSWORD_NOT_MATCH', 'lazada-password-not-match'],
+  ])('after "%s" (%s), "%s" answers the new problem', async (first, topic, text, next) => {
+    const ch = await afterArticle(`but-${text}`, first, topic);
+    expect(actsOf(await ch.send(text))).toContain(`answer:${next}`);
+  });
+
+  it('"renewed, but it still shows expired" is the same problem not fixed', async () => {
+    const ch = await afterArticle('but-still', 'ร้าน tiktok หมดอายุ ต่ออายุยังไงคะ', 'tiktok-renew-authorization');
+    const acts = actsOf(await ch.send('ต่อแล้วค่ะ แต่ยังขึ้นหมดอายุ'));
+    expect(acts).not.toContain('resolved');
+    expect(acts).not.toContain('answer:tiktok-renew-authorization');
+  });
+});

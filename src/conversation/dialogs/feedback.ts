@@ -1,7 +1,7 @@
 import { fillPlaceholders, type Platform, type Topic } from '../../knowledge/schema';
 import type { Explained } from '../../matching/matcher';
 import { FEEDBACK_SENTENCE, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
-import { mentions, opensWith } from '../cues';
+import { mentions, opensWith, type CueReading } from '../cues';
 import { onlySays, startsWith } from '../replies';
 import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
@@ -82,7 +82,7 @@ export class FeedbackDialog {
     if (mentions(cues, 'send-to-support')) return this.t.handled('handover');
     if (m.decision === 'escalate') return false;
     if (this.platformOfTheStore(m)) return true;
-    if (this.t.namesSomethingNew(m)) return false;
+    if (this.t.namesSomethingNew(m) || this.anotherProblemAfterBut(cues, m)) return false;
     // "ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะคะ", "never mind": nothing to send, and no more to ask now.
     if (mentions(cues, 'dont-send') || onlySays(this.t.reply(typed), 'cancel')) return this.t.handled('handover:cancel');
     const said = this.saidOfTheArticle(typed);
@@ -153,6 +153,18 @@ export class FeedbackDialog {
    * seller's first words read again with the platform, else the same steps, which fit it. An
    * article for another platform than the one named is left to matching.
    */
+  /**
+   * "ตอนนี้ลาซาด้าเชื่อมได้แล้ว แต่ชอปปี้ขึ้นให้ยืนยันตัวตน": one store fixed, and after "but" a
+   * problem with an article of its own. The new problem is answered; "ได้แล้ว" was not the point.
+   * "ต่อแล้วค่ะ แต่ยังขึ้นหมดอายุ" (still) or an article of the same family is this one not fixed.
+   */
+  private anotherProblemAfterBut(cues: CueReading, m: Explained): boolean {
+    if (!mentions(cues, 'contrast') || mentions(cues, 'still', 'not-fixed') || !m.analysis.reportsProblem || m.decision !== 'answer') return false;
+    const { byId } = this.t.ctx.kb;
+    const family = (id: string | null | undefined) => (id ? (byId.get(id)?.specialises ?? id) : undefined);
+    return family(m.topic) !== family(this.t.state.topic);
+  }
+
   private platformOfTheStore(m: Explained): boolean {
     const named = this.t.platformAlone(m);
     const current = this.t.state.topic ? this.t.ctx.kb.byId.get(this.t.state.topic) : undefined;
