@@ -357,3 +357,15 @@ describe('fixed, but another problem', () => {
     expect(acts).not.toContain('answer:tiktok-renew-authorization');
   });
 });
+
+describe('the same problem on another store', () => {
+  it.each([
+    ['tts ร้านหลุด ขึ้นหมดอายุค่ะ', 'แล้วร้านลาซาด้าก็ขึ้นเหมือนกัน ต้องทำเหมือนกันไหมคะ', /answer:(connection-expired|lazada-token-lifetime)/],
+    ['my tiktok shop expired', 'my shopee store too, same thing?', /answer:(connection-expired|shopee-authorization-yearly)/],
+  ])('after "%s", "%s" gets the article for that platform', async (first, text, expected) => {
+    const ch = await afterArticle(`same-${text}`, first, 'connection-expired');
+    const acts = actsOf(await ch.send(text));
+    expect(acts.join(' ')).toMatch(expected);
+    expect(acts).not.toContain('clarify');
+  });
+});

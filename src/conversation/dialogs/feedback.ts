@@ -81,7 +81,7 @@ export class FeedbackDialog {
     // what is sent and how support answers before the seller agrees.
     if (mentions(cues, 'send-to-support')) return this.t.handled('handover');
     if (m.decision === 'escalate') return false;
-    if (this.platformOfTheStore(m)) return true;
+    if (this.platformOfTheStore(m, cues)) return true;
     if (this.t.namesSomethingNew(m) || this.anotherProblemAfterBut(cues, m)) return false;
     // "ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะคะ", "never mind": nothing to send, and no more to ask now.
     if (mentions(cues, 'dont-send') || onlySays(this.t.reply(typed), 'cancel')) return this.t.handled('handover:cancel');
@@ -165,8 +165,14 @@ export class FeedbackDialog {
     return family(m.topic) !== family(this.t.state.topic);
   }
 
-  private platformOfTheStore(m: Explained): boolean {
-    const named = this.t.platformAlone(m);
+  /**
+   * The store's platform named alone ("ช้อปปี้ค่ะ"), or another store with the same problem
+   * ("แล้วร้านลาซาด้าก็ขึ้นเหมือนกัน ต้องทำเหมือนกันไหมคะ"): this article for that platform.
+   */
+  private platformOfTheStore(m: Explained, cues: CueReading): boolean {
+    const a = m.analysis;
+    const sameElsewhere = mentions(cues, 'same') && !a.reportsProblem && a.platforms.length === 1 ? a.platforms[0] : undefined;
+    const named = this.t.platformAlone(m) ?? sameElsewhere;
     const current = this.t.state.topic ? this.t.ctx.kb.byId.get(this.t.state.topic) : undefined;
     if (!named || !current || !this.t.fitsPlatforms(current, [named])) return false;
     this.t.memory.addPlatform(named);
