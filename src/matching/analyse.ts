@@ -28,6 +28,8 @@ export interface Analysis {
   connectionWord: boolean;
   /** "woocommerce เชื่อมได้ไหมครับ": whether a platform can be connected, not a fault of it. */
   asksCapability: boolean;
+  /** A word that asks whether something can be done ("ได้ไหม", "supported"), whatever about. */
+  asksAbility: boolean;
   /** A problem word ("ไม่ได้", "failed", "expired"): the message reports a fault. */
   reportsProblem: boolean;
   smallTalk: 'greeting' | 'thanks' | 'goodbye' | null;
@@ -135,7 +137,8 @@ export class Analyser {
     // A problem word counts anywhere in a Thai run, however the splitter cut it ("ไม่ได้ช่วย…").
     const saidAnywhere = (l: WordList) => said(l) || [...l.thaiWords].some((w) => squeezed.includes(w));
     const reportsProblem = errorCodes.length > 0 || saidAnywhere(lex.problemWords);
-    const asksCapability = said(lex.capabilityAsks) && (platforms.length > 0 || content.includes('platform')) && !reportsProblem;
+    const asksAbility = said(lex.capabilityAsks) && !reportsProblem;
+    const asksCapability = asksAbility && (platforms.length > 0 || content.includes('platform'));
     const handover =
       lex.handover.some((p) => squeezed.includes(p)) ||
       (said(lex.handoverPeople) && said(lex.handoverAsks));
@@ -156,6 +159,7 @@ export class Analyser {
       aboutAConnection,
       connectionWord,
       asksCapability,
+      asksAbility,
       reportsProblem,
       smallTalk,
       noise: normalised.replace(/[\s_]/g, '') === '',

@@ -369,3 +369,15 @@ describe('the same problem on another store', () => {
     expect(acts).not.toContain('clarify');
   });
 });
+
+describe('the same question about something else, after the supported platforms', () => {
+  it.each(['แล้วเว็บ shopify ล่ะคะ', 'and facebook page orders from posts?', 'แล้วแก้สต็อกได้ด้วยไหม หรือได้แค่ออเดอร์', 'what about lineshopping?'])('"%s" gets the supported platforms again', async (text) => {
+    const ch = await afterArticle(`again-${text}`, 'bigseller เชื่อมกับ lazada ได้ไหมคะ', 'platforms-supported');
+    expect(actsOf(await ch.send(text))).toContain('answer:platforms-supported');
+  });
+
+  it('a fault named after it is a new problem', async () => {
+    const ch = await afterArticle('again-fault', 'bigseller เชื่อมกับ lazada ได้ไหมคะ', 'platforms-supported');
+    expect(actsOf(await ch.send('แล้ว lazada ขึ้น PASSWORD_NOT_MATCH ล่ะคะ'))).toContain('answer:lazada-password-not-match');
+  });
+});

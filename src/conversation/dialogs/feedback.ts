@@ -81,12 +81,23 @@ export class FeedbackDialog {
     // what is sent and how support answers before the seller agrees.
     if (mentions(cues, 'send-to-support')) return this.t.handled('handover');
     if (m.decision === 'escalate') return false;
+    if (this.askedAgainAbout(m)) return true;
     if (this.platformOfTheStore(m, cues)) return true;
     if (this.t.namesSomethingNew(m) || this.anotherProblemAfterBut(cues, m)) return false;
     // "ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะคะ", "never mind": nothing to send, and no more to ask now.
     if (mentions(cues, 'dont-send') || onlySays(this.t.reply(typed), 'cancel')) return this.t.handled('handover:cancel');
     const said = this.saidOfTheArticle(typed);
     if (said) return this.t.handled(said);
+    if (this.aboutTheArticle(typed, m, cues)) return true;
+    // Matched to an earlier article the seller said did not help ("เป็นบัญชีเจ้าของร้านค่ะ", the
+    // renewal article's owner account, after it and the general one): more about why this one does
+    // not help either, not a reason to show that one again.
+    if (m.decision === 'answer' && m.topic && this.t.state.notFixed.includes(m.topic)) return this.t.handled('feedback:no');
+    return false;
+  }
+
+  /** A message about the article just shown: a question in its words, or its problem told again. */
+  private aboutTheArticle(typed: string, m: Explained, cues: CueReading): boolean {
     // "ต้องเข้า setting ก่อนใช่มั้ยคะ", "ต่อใหม่ยังไงคะ": a question in the words of the article just
     // shown is about its steps, which answer it: the article again (it was "off-topic").
     if (this.asksAboutTheArticle(typed, m)) {
@@ -103,10 +114,6 @@ export class FeedbackDialog {
       this.t.offer(this.t.tr('feedback.same'), this.t.state.offered, 'ask-feedback');
       return true;
     }
-    // Matched to an earlier article the seller said did not help ("เป็นบัญชีเจ้าของร้านค่ะ", the
-    // renewal article's owner account, after it and the general one): more about why this one does
-    // not help either, not a reason to show that one again.
-    if (m.decision === 'answer' && m.topic && this.t.state.notFixed.includes(m.topic)) return this.t.handled('feedback:no');
     return false;
   }
 
@@ -153,6 +160,21 @@ export class FeedbackDialog {
    * seller's first words read again with the platform, else the same steps, which fit it. An
    * article for another platform than the one named is left to matching.
    */
+  /**
+   * After an answer to a question (which platforms can be connected), the same question about
+   * something else: "แล้วเว็บ shopify ล่ะคะ", "and facebook page orders from posts?", "แล้วแก้สต็อก
+   * ได้ด้วยไหม". The article again: it lists them all. A problem named is a new message.
+   */
+  private askedAgainAbout(m: Explained): boolean {
+    const current = this.t.state.topic;
+    const a = m.analysis;
+    if (!current || !NOT_ABOUT_A_STORE.has(current) || a.reportsProblem || a.handover) return false;
+    if (a.platforms.length === 0 && !a.asksAbility) return false;
+    if (m.decision === 'answer' && m.topic !== current && !a.asksAbility) return false;
+    this.showArticle(this.t.ctx.kb.byId.get(current)!);
+    return true;
+  }
+
   /**
    * "ตอนนี้ลาซาด้าเชื่อมได้แล้ว แต่ชอปปี้ขึ้นให้ยืนยันตัวตน": one store fixed, and after "but" a
    * problem with an article of its own. The new problem is answered; "ได้แล้ว" was not the point.
