@@ -381,3 +381,11 @@ describe('the same question about something else, after the supported platforms'
     expect(actsOf(await ch.send('แล้ว lazada ขึ้น PASSWORD_NOT_MATCH ล่ะคะ'))).toContain('answer:lazada-password-not-match');
   });
 });
+
+describe('another matter, announced', () => {
+  it.each(['อีกเรื่องค่ะ ตั้งค่าสต็อกรวมยังไง', 'another thing: how do I set up stock sync between warehouses?'])('"%s" after an article is not a question about it', async (text) => {
+    const ch = await afterArticle(`other-matter-${text}`, 'ลาซาด้า internal data error ค่ะ', 'lazada-internal-data-error');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).not.toContain('answer:lazada-internal-data-error');
+  });
+});
