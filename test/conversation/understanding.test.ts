@@ -389,3 +389,23 @@ describe('another matter, announced', () => {
     expect(acts).not.toContain('answer:lazada-internal-data-error');
   });
 });
+
+describe('not now, at the description question', () => {
+  async function atDescription(id: string): Promise<RecordingChannel> {
+    const ch = await afterArticle(id, 'ลาซาด้าขึ้น password not match ค่ะ', 'lazada-password-not-match');
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await ch.send('ส่งเลยค่ะ');
+    expect(actsOf(await ch.send('nuch.kk@gmail.com'))).toContain('ask-description');
+    return ch;
+  }
+
+  it.each(['ยกเลิกดีกว่า เดี๋ยวลองเองอีกที', 'ไว้ก่อนดีกว่าค่ะ เดี๋ยวลองใหม่'])('"%s" cancels', async (text) => {
+    const ch = await atDescription(`desc-cancel-${text}`);
+    expect(actsOf(await ch.send(text))).toContain('handover-cancelled');
+  });
+
+  it('a problem that starts with the same word is the description', async () => {
+    const ch = await atDescription('desc-problem');
+    expect(actsOf(await ch.send('ยกเลิกการเชื่อมต่อเองแล้วเชื่อมใหม่ไม่ได้ค่ะ'))).toContain('handover-summary');
+  });
+});

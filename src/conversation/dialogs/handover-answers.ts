@@ -49,7 +49,7 @@ export class HandoverAnswers {
   private typed(typed: string, h: HandoverDraft): boolean {
     const reply = this.t.reply(typed);
     const cues = this.t.cues(typed);
-    if (this.declines(reply, cues, h)) return this.t.handled('handover:cancel');
+    if (this.declines(reply, cues, h, typed)) return this.t.handled('handover:cancel');
     // An address typed at the offer says yes and answers the next question at once; at the
     // summary it replaces the one there; at the description the address was known and not
     // asked for, and the seller gives theirs. Anything else at the e-mail question is matched first.
@@ -75,10 +75,17 @@ export class HandoverAnswers {
    * "ขอบคุณค่า 🙏", "ขอบคุณค่ะ เดี๋ยวลองเองก่อน" at the offer or the e-mail question: done for now.
    * "อ๋อ นึกออกแล้ว … ไม่ต้องส่งแล้วค่ะ ยกเลิก": sending declined in so many words, wherever it is.
    */
-  private declines(reply: Reply, cues: CueReading, h: HandoverDraft): boolean {
+  private declines(reply: Reply, cues: CueReading, h: HandoverDraft, typed: string): boolean {
     if (onlySays(reply, 'cancel', 'later')) return true;
     if (h.step !== 'description' && (startsWith(reply, 'cancel', 'later') || mentions(cues, 'dont-send'))) return true;
+    // At the description, "ยกเลิกดีกว่า เดี๋ยวลองเองอีกที" says nothing of a problem: not now.
+    if (h.step === 'description' && startsWith(reply, 'cancel', 'later') && this.saysNoProblem(typed)) return true;
     return (h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks', 'later', 'cancel');
+  }
+
+  private saysNoProblem(typed: string): boolean {
+    const a = this.t.ctx.matcher.analyse(typed);
+    return !a.reportsProblem && !a.aboutAConnection;
   }
 
   private atOffer(reply: Reply, cues: CueReading): boolean {
