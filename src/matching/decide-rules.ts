@@ -19,6 +19,9 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   { name: 'asks for a person', reads: 'message', applies: (s) => s.analysis.handover, outcome: handOver },
   { name: 'small talk or noise', reads: 'message', applies: (s) => isSmallTalkOrNoise(s.analysis), outcome: smallTalkOrNoise },
   { name: 'no topic shares a word', reads: 'message', applies: (s) => s.ranking.candidates.length === 0, outcome: noTopic },
+  // "ไลน์ช้อปปิ้งเชื่อมได้ยังคะ อยากเอาออเดอร์เข้ามารวมกัน": whether X can be *connected* is in scope,
+  // however close the rest comes to an off-topic example (merging orders).
+  { name: 'asks whether a platform can be connected, in so many words', reads: 'lead', applies: (l) => asksToConnect(l.analysis) && l.topics.has(PLATFORMS_TOPIC), outcome: platformsSupported },
   { name: 'closer to an out-of-scope example', reads: 'lead', applies: (l) => l.offTopic, outcome: outOfScope },
   { name: 'asks whether a platform can be connected', reads: 'lead', applies: (l) => l.analysis.asksCapability && l.topics.has(PLATFORMS_TOPIC), outcome: platformsSupported },
   { name: 'reports a fault, not a question of support', reads: 'lead', applies: (l) => l.chosen.topic === PLATFORMS_TOPIC && l.analysis.reportsProblem && l.analysis.platforms.length > 0, outcome: faultNotSupport },
@@ -27,6 +30,10 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   { name: 'some evidence, no clear winner', reads: 'lead', applies: clarifiable, outcome: whichOfClose },
   { name: 'not enough to answer', reads: 'lead', applies: () => true, outcome: notAnswered },
 ];
+
+function asksToConnect(a: Analysis): boolean {
+  return a.asksCapability && a.connectionWord;
+}
 
 function isSmallTalkOrNoise(a: Analysis): boolean {
   return a.noise || a.content.length === 0 || Boolean(a.smallTalk);

@@ -41,6 +41,7 @@ describe('decision rules', () => {
       'asks for a person',
       'small talk or noise',
       'no topic shares a word',
+      'asks whether a platform can be connected, in so many words',
       'closer to an out-of-scope example',
       'asks whether a platform can be connected',
       'reports a fault, not a question of support',
