@@ -37,6 +37,11 @@ export class Matcher {
   }
 
   explain(text: string): Explained {
+    const whole = this.explainWhole(text);
+    return this.keySentence(whole) ?? whole;
+  }
+
+  private explainWhole(text: string): Explained {
     const analysis = this.analyser.analyse(text);
     const ranking = this.index.rank(analysis);
     // Added to decide's own object: a copy would read (and so put into words) its lazy `why`.
@@ -46,4 +51,57 @@ export class Matcher {
       outOfScope: ranking.outOfScope,
     });
   }
+
+  /**
+   * A long story about a store ("สวัสดีค่ะ คือว่าเมื่อวานพยายามเชื่อมร้านช้อปปี้… รอตั้งนานไม่มีอะไรเข้า
+   * มาเลย… ตอนนี้ออเดอร์ค้างเยอะมาก"), whose many words no article covers as a whole, is answered
+   * by the sentence in it that one article answers: every piece of one to three clauses is
+   * matched alone, and one topic (or family of topics) found in them is the answer. Pieces that
+   * point at two problems leave the whole message's decision as it was.
+   */
+  private keySentence(whole: Explained): Explained | undefined {
+    const a = whole.analysis;
+    if (whole.decision === 'answer' || whole.decision === 'escalate' || !whole.farFromOutOfScope || a.content.length < LONG_MESSAGE_WORDS || !a.aboutAConnection) return undefined;
+    const pieces = this.answeringPieces(whole.text);
+    const families = new Set(pieces.map((p) => this.kb.byId.get(p.topic!)?.specialises ?? p.topic!));
+    if (families.size !== 1) return undefined;
+    const found = pieces.reduce((best, p) => (p.confidence > best.confidence ? p : best));
+    return Object.assign({ ...whole, decision: 'answer' as const, topic: found.topic, confidence: found.confidence, candidates: found.candidates, platformUnconfirmed: found.platformUnconfirmed && a.platforms.length === 0 }, {
+      why: [`a long message; its sentence "${found.text}" answers it`, ...found.why],
+    });
+  }
+
+  /** The pieces of a message (one to three clauses in a row) that speak of a problem and get an answer alone. */
+  private answeringPieces(text: string): Explained[] {
+    const parts = clausesOf(text);
+    const found: Explained[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      for (let n = 1; n <= PIECE_CLAUSES && i + n <= parts.length; n++) {
+        const piece = this.explainWhole(parts.slice(i, i + n).join(' '));
+        const pa = piece.analysis;
+        // A piece speaks of a problem itself ("รอตั้งนานไม่มีอะไรเข้ามาเลย"), not a word of settings.
+        if (piece.decision === 'answer' && piece.topic && pa.content.length >= PIECE_WORDS && (pa.reportsProblem || pa.connectionWord)) found.push(piece);
+      }
+    }
+    return found;
+  }
+}
+
+/** A message of at least this many content words may hide its problem in one sentence. */
+const LONG_MESSAGE_WORDS = 10;
+/** A piece with fewer content words says too little to answer a whole story. */
+const PIECE_WORDS = 3;
+/** The pieces matched alone: one to this many clauses in a row. */
+const PIECE_CLAUSES = 3;
+
+/** Sentences, and in Thai the clauses sellers separate with spaces. */
+function clausesOf(text: string): string[] {
+  const out: string[] = [];
+  for (const sentence of text.split(/(?<=[.!?])\s+|\n+/u)) {
+    const s = sentence.trim();
+    if (!s) continue;
+    if (/[\u0E00-\u0E7F]/u.test(s)) out.push(...s.split(/\s+/u));
+    else out.push(s);
+  }
+  return out;
 }

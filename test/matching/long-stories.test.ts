@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { loadKnowledge } from '../../src/knowledge/load';
+import { Matcher } from '../../src/matching/matcher';
+
+/**
+ * A long story whose problem sits in one sentence: the whole has too many words for any article,
+ * the sentence has one. Stories off-topic or with two problems are not given an article.
+ */
+const matcher = new Matcher(loadKnowledge(path.resolve(__dirname, '../../knowledge')));
+
+describe('a long story', () => {
+  it.each([
+    [
+      'สวัสดีค่ะ คือว่าเมื่อวานพยายามเชื่อมร้านช้อปปี้เข้ากับบิ๊กเซลเลอร์ค่ะ กดไปแล้วมันให้ใส่รหัสที่ส่งไปทางมือถือ แต่รอตั้งนานไม่มีอะไรเข้ามาเลย กดส่งใหม่ก็แล้ว ปิดเปิดเครื่องก็แล้ว ลองอีกทีเช้านี้ก็ยังไม่มา ตอนนี้ออเดอร์ค้างเยอะมากเลยค่ะ ช่วยหน่อยนะคะ',
+      'shopee-otp-not-received',
+    ],
+    ['This store is already connected to another BigSeller account. The old staff made it and he left the company last year, nobody knows his login', 'store-bound-other-account'],
+  ])('"%s…" gets %s', (text, topic) => {
+    const m = matcher.explain(text);
+    expect({ decision: m.decision, topic: m.topic }).toEqual({ decision: 'answer', topic });
+  });
+
+  it.each([
+    'สวัสดีค่ะ ร้านเราขายบน shopee กับ lazada มานาน อยากรู้ว่าใน bigseller ตั้งค่าให้ตัดสต็อกทุกร้านพร้อมกันยังไง แล้วพิมพ์ใบปะหน้าหลายออเดอร์ทีเดียวได้ไหม ขอบคุณค่ะ',
+    'My shopee shop has the OTP problem: no code arrives when connecting. Also my lazada shop says PASSWORD_NOT_MATCH every time I connect it to bigseller, since this morning',
+  ])('"%s…" with no one problem of an article is not answered from a sentence', (text) => {
+    const m = matcher.explain(text);
+    expect(m.why.some((w) => w.startsWith('a long message'))).toBe(false);
+  });
+});
