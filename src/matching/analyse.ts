@@ -139,9 +139,12 @@ export class Analyser {
     const reportsProblem = errorCodes.length > 0 || saidAnywhere(lex.problemWords);
     const asksAbility = said(lex.capabilityAsks) && !reportsProblem;
     const asksCapability = asksAbility && (platforms.length > 0 || content.includes('platform'));
+    // A word for staff and one that asks, with an error code beside them, is more often the
+    // seller's own admin in a story ("จ้างแอดมินใหม่มาช่วยดูออเดอร์ … ขึ้น INTERNAL_DATA_ERROR")
+    // than a request for a person; the request's own phrasings still count.
     const handover =
       lex.handover.some((p) => squeezed.includes(p)) ||
-      (said(lex.handoverPeople) && said(lex.handoverAsks));
+      (errorCodes.length === 0 && said(lex.handoverPeople) && said(lex.handoverAsks));
 
     // Without a problem, a connection, a question or a request, thanks may come with a few words.
     const mayClose = !aboutAConnection && !reportsProblem && !handover && !text.includes('?') && !said(lex.questionWords);

@@ -15,6 +15,10 @@ describe('a long story', () => {
       'shopee-otp-not-received',
     ],
     ['This store is already connected to another BigSeller account. The old staff made it and he left the company last year, nobody knows his login', 'store-bound-other-account'],
+    [
+      'ขอเล่าก่อนนะคะ ร้านเราขายเสื้อผ้าบนลาซาด้ามาสามปี เพิ่งจ้างแอดมินใหม่มาช่วยดูออเดอร์ วันนี้เขาลองเชื่อมร้านกับ bigseller แล้วขึ้น INTERNAL_DATA_ERROR ทุกครั้ง เขาใช้บัญชีของเขาเองนะคะ ไม่ใช่บัญชีเจ้าของ',
+      'lazada-internal-data-error',
+    ],
   ])('"%s…" gets %s', (text, topic) => {
     const m = matcher.explain(text);
     expect({ decision: m.decision, topic: m.topic }).toEqual({ decision: 'answer', topic });
