@@ -51,7 +51,11 @@ export type Act =
   | 'expiry-warning'
   | 'error';
 
-export type OutMessage = { act: Act } & (
+export type OutMessage = {
+  act: Act;
+  /** The language it is written in: the conversation's, as the core decided it for this turn. */
+  lang?: Language;
+} & (
   | { type: 'text'; text: string }
   | {
       type: 'steps';

@@ -107,7 +107,10 @@ export abstract class TurnContext {
   }
 
   result(): TurnResult {
-    return { messages: this.messages, state: this.state, events: this.events, effect: this.effect };
+    // The language is read before anything is said, and a switch the seller asks for comes
+    // before what is said in the new one: the turn's messages are in the language it ends with.
+    const messages = this.messages.map((m) => ({ ...m, lang: this.lang }));
+    return { messages, state: this.state, events: this.events, effect: this.effect };
   }
 
   say(text: string, act: Act): void {

@@ -1,4 +1,5 @@
 import type { Choice, OutMessage } from '../../conversation/messages';
+import type { Language } from '../../knowledge/schema';
 
 /**
  * The core's vocabulary as Bot Framework activities: what Microsoft's Web Chat renders well
@@ -9,6 +10,7 @@ import type { Choice, OutMessage } from '../../conversation/messages';
 export interface RenderContext {
   conversationId: string;
   botId: string;
+  /** The activities' locale when a message does not say its language (the client's hint). */
   locale?: string;
   /**
    * PUBLIC_BASE_URL. The widget runs on other sites, so a root-relative URL from the knowledge
@@ -59,16 +61,21 @@ export function imageContentType(url: string): string {
   return IMAGE_TYPES[ext] ?? 'image/*';
 }
 
+/** The locale of a reply in each language the core speaks. */
+const LOCALES: Record<Language, string> = { th: 'th-TH', en: 'en-US' };
+
 export function toActivities(messages: OutMessage[], ctx: RenderContext): ActivityDraft[] {
-  const base = {
-    type: 'message',
-    from: { id: ctx.botId, name: BOT_NAME, role: 'bot' },
-    conversation: { id: ctx.conversationId },
-    ...(ctx.locale ? { locale: ctx.locale } : {}),
-  };
   // Every bot activity names what it does (channelData.act, ../shared/CONTRACTS.md): tests and
-  // analytics read it instead of the text.
+  // analytics read it instead of the text. Its locale is the language it is written in, which
+  // may not be the page's (an English question on a Thai page is answered in English).
   return messages.map((m) => {
+    const locale = m.lang ? LOCALES[m.lang] : ctx.locale;
+    const base = {
+      type: 'message',
+      from: { id: ctx.botId, name: BOT_NAME, role: 'bot' },
+      conversation: { id: ctx.conversationId },
+      ...(locale ? { locale } : {}),
+    };
     const a = activityOf(m, base, ctx);
     return { ...a, channelData: { ...(a.channelData as Record<string, unknown> | undefined), act: m.act } };
   });
