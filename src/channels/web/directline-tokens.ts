@@ -11,6 +11,12 @@ export interface TokenClaims {
 
 export const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 
+/** The conversation and user a verified JWT names; undefined when it names none. */
+export function claimsIn(payload: jwt.JwtPayload | string): TokenClaims | undefined {
+  if (typeof payload !== 'object' || typeof payload.conv !== 'string' || typeof payload.user !== 'string') return undefined;
+  return { conv: payload.conv, user: payload.user };
+}
+
 /** The conversation tokens: HS256 JWTs, each opening one conversation for one user. */
 export class ConversationTokens {
   constructor(
@@ -25,8 +31,9 @@ export class ConversationTokens {
   }
 
   /**
-   * 401 for a missing, forged or expired token, 403 for another conversation's (a token opens only
-   * its own); the claims otherwise.
+   * As Direct Line 3.0 answers: 401 for a missing or forged token, 403 for an expired one (its
+   * signature holds) and for another conversation's (a token opens only its own); the claims
+   * otherwise.
    */
   claimsFor(token: string | undefined, conversationId?: string): TokenClaims {
     if (!token) throw new HttpError(401, 'unauthorized', 'A Bearer token is required (Authorization: Bearer <token>)');
@@ -41,16 +48,14 @@ export class ConversationTokens {
   }
 
   private verify(token: string): TokenClaims {
-    let claims: jwt.JwtPayload | string;
+    let claims: TokenClaims | undefined;
     try {
-      claims = jwt.verify(token, this.secret(), { algorithms: ['HS256'], clockTimestamp: Math.floor(this.now().getTime() / 1000) });
+      claims = claimsIn(jwt.verify(token, this.secret(), { algorithms: ['HS256'], clockTimestamp: Math.floor(this.now().getTime() / 1000) }));
     } catch (err) {
-      const expired = err instanceof jwt.TokenExpiredError;
-      throw new HttpError(401, 'unauthorized', expired ? 'The token has expired' : 'The token is invalid');
+      // jsonwebtoken checks the signature before the expiry: an expired token is one of ours.
+      if (err instanceof jwt.TokenExpiredError) throw new HttpError(403, 'token_expired', 'The token has expired');
     }
-    if (typeof claims !== 'object' || typeof claims.conv !== 'string' || typeof claims.user !== 'string') {
-      throw new HttpError(401, 'unauthorized', 'The token is invalid');
-    }
-    return { conv: claims.conv, user: claims.user };
+    if (!claims) throw new HttpError(401, 'unauthorized', 'The token is invalid');
+    return claims;
   }
 }

@@ -354,7 +354,7 @@ describe('Direct Line endpoints', () => {
     expect((await get(app, two.conv, refreshed.body.token)).status).toBe(403);
   });
 
-  it('rejects missing, garbage, forged and expired tokens with 401', async () => {
+  it('rejects missing, garbage and forged tokens with 401, expired ones with 403 (Direct Line 3.0)', async () => {
     let clock = new Date('2026-11-28T10:00:00Z');
     const { app } = makeApp({ now: () => clock });
     const { conv, token } = await open(app);
@@ -373,10 +373,13 @@ describe('Direct Line endpoints', () => {
     expect((await get(app, conv, token)).status).toBe(200);
     clock = new Date(clock.getTime() + 2 * 60 * 1000);
     const expired = await get(app, conv, token);
-    expect(expired.status).toBe(401);
-    expect(expired.body.error.message).toMatch(/expired/);
-    expect((await post(app, conv, token).send({ type: 'message', text: 'hi' })).status).toBe(401);
-    expect((await request(app).post('/directline/tokens/refresh').set('authorization', `Bearer ${token}`)).status).toBe(401);
+    expect(expired.status).toBe(403);
+    expect(expired.body.error).toEqual({ code: 'token_expired', message: 'The token has expired' });
+    expect((await post(app, conv, token).send({ type: 'message', text: 'hi' })).status).toBe(403);
+    expect((await request(app).post('/directline/tokens/refresh').set('authorization', `Bearer ${token}`)).status).toBe(403);
+    // An expired token signed with another secret is a forged one.
+    const forgedExpired = jwt.sign({ conv, user: 'x', exp: Math.floor(clock.getTime() / 1000) - 60 }, 'not-the-secret');
+    expect((await get(app, conv, forgedExpired)).status).toBe(401);
   });
 
   it('answers malformed and non-object bodies with a clear 400, and keeps serving', async () => {
