@@ -11,6 +11,23 @@ export interface DirectLineConversation {
 /** A stored activity: the JSON body plus its position in the conversation. */
 export type StoredActivity = Record<string, unknown> & { id: string };
 
+/** Where an activity was added; `repeated`: it was not, its client id was seen (see appendActivity). */
+export interface Appended {
+  id: string;
+  watermark: number;
+  repeated?: true;
+}
+
+/**
+ * The id a client gave its own message (`channelData.clientActivityID`), which it sends again
+ * when it retries; undefined for the bot's activities.
+ */
+export function clientActivityIdOf(activity: Record<string, unknown>): string | undefined {
+  const from = activity.from as { role?: unknown } | undefined;
+  const id = (activity.channelData as { clientActivityID?: unknown } | undefined)?.clientActivityID;
+  return from?.role === 'user' && typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 /**
  * Conversations and activities of the Direct Line channel (polling clients read from here).
  * Async so that a shared implementation (Redis, ./redis-directline-store.ts) can stand in for SQLite when
@@ -19,8 +36,14 @@ export type StoredActivity = Record<string, unknown> & { id: string };
 export interface DirectLineStore {
   createConversation(c: DirectLineConversation): Promise<void>;
   getConversation(conversationId: string): Promise<DirectLineConversation | undefined>;
-  /** Adds an activity and gives it its id and watermark (its sequence number). */
-  appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<{ id: string; watermark: number }>;
+  /**
+   * Adds an activity and gives it its id and watermark (its sequence number). A user's activity
+   * whose `channelData.clientActivityID` was already accepted in the conversation is not added:
+   * the first one's id comes back, with `repeated` (a client retrying after a lost answer). The
+   * check and the addition are one step, whichever instance writes, and the ids are remembered as
+   * long as the conversation.
+   */
+  appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<Appended>;
   /** Activities after the watermark, oldest first, and the new watermark. */
   listActivities(conversationId: string, watermark: number): Promise<{ activities: StoredActivity[]; watermark: number }>;
   /** Forgets conversations idle for longer than the retention; returns how many. */
@@ -92,6 +115,9 @@ export class SqliteDirectLineStore implements DirectLineStore {
   private readonly lastSeq;
   private readonly sweepActivities;
   private readonly sweepConversations;
+  private readonly selectClientActivity;
+  private readonly insertClientActivity;
+  private readonly sweepClientActivities;
   private readonly append;
   private readonly clock: () => number;
   private readonly watchers: ConversationWatchers;
@@ -120,6 +146,13 @@ export class SqliteDirectLineStore implements DirectLineStore {
       body TEXT NOT NULL,
       PRIMARY KEY (conversation_id, seq)
     )`);
+    // The client ids of the seller's messages, for as long as the conversation (activities are trimmed).
+    db.exec(`CREATE TABLE IF NOT EXISTS dl_client_activity (
+      conversation_id TEXT NOT NULL,
+      client_activity_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      PRIMARY KEY (conversation_id, client_activity_id)
+    )`);
     this.insertConversation = db.prepare('INSERT INTO dl_conversation (id, user_id, account_id, created_at, last_active_at) VALUES (?, ?, ?, ?, ?)');
     this.selectConversation = db.prepare<[string], { id: string; user_id: string; account_id: string | null; created_at: string }>(
       'SELECT id, user_id, account_id, created_at FROM dl_conversation WHERE id = ?',
@@ -134,12 +167,24 @@ export class SqliteDirectLineStore implements DirectLineStore {
     this.lastSeq = db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM dl_activity WHERE conversation_id = ?');
     this.sweepActivities = db.prepare('DELETE FROM dl_activity WHERE conversation_id IN (SELECT id FROM dl_conversation WHERE last_active_at < ?)');
     this.sweepConversations = db.prepare('DELETE FROM dl_conversation WHERE last_active_at < ?');
+    this.selectClientActivity = db.prepare<[string, string], { seq: number }>(
+      'SELECT seq FROM dl_client_activity WHERE conversation_id = ? AND client_activity_id = ?',
+    );
+    this.insertClientActivity = db.prepare('INSERT INTO dl_client_activity (conversation_id, client_activity_id, seq) VALUES (?, ?, ?)');
+    this.sweepClientActivities = db.prepare(
+      'DELETE FROM dl_client_activity WHERE conversation_id IN (SELECT id FROM dl_conversation WHERE last_active_at < ?)',
+    );
     // The number is taken and used in one transaction, so two writers never share one; the
     // trimmed rows are always below the newest KEEP_ACTIVITIES, so the numbering never restarts.
-    this.append = db.transaction((conversationId: string, activity: Record<string, unknown>) => {
+    // A client id is looked up and claimed in the same transaction (and the key refuses a second claim).
+    this.append = db.transaction((conversationId: string, activity: Record<string, unknown>): Appended => {
+      const clientId = clientActivityIdOf(activity);
+      const seen = clientId === undefined ? undefined : this.selectClientActivity.get(conversationId, clientId);
+      if (seen) return { id: activityId(conversationId, seen.seq), watermark: seen.seq, repeated: true };
       const seq = this.nextSeq.get(conversationId)!.seq;
       const id = activityId(conversationId, seq);
       this.insertActivity.run(conversationId, seq, JSON.stringify({ ...activity, id }));
+      if (clientId !== undefined) this.insertClientActivity.run(conversationId, clientId, seq);
       if (seq > KEEP_ACTIVITIES) this.trim.run(conversationId, seq - KEEP_ACTIVITIES);
       this.touch.run(this.clock(), conversationId);
       return { id, watermark: seq };
@@ -155,9 +200,9 @@ export class SqliteDirectLineStore implements DirectLineStore {
     return row ? { conversationId: row.id, userId: row.user_id, accountId: row.account_id ?? undefined, createdAt: row.created_at } : undefined;
   }
 
-  async appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<{ id: string; watermark: number }> {
+  async appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<Appended> {
     const added = await writeCommitted(this.db, () => this.append(conversationId, activity));
-    this.watchers.added(conversationId);
+    if (!added.repeated) this.watchers.added(conversationId);
     return added;
   }
 
@@ -180,6 +225,7 @@ export class SqliteDirectLineStore implements DirectLineStore {
     const cutoff = now.getTime() - RETENTION_DAYS * 24 * 3600 * 1000;
     return this.db.transaction(() => {
       this.sweepActivities.run(cutoff);
+      this.sweepClientActivities.run(cutoff);
       return this.sweepConversations.run(cutoff).changes;
     })();
   }

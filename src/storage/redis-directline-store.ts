@@ -1,8 +1,11 @@
 import type Redis from 'ioredis';
 import {
+  activityId,
+  clientActivityIdOf,
   ConversationWatchers,
   KEEP_ACTIVITIES,
   RETENTION_DAYS,
+  type Appended,
   type DirectLineConversation,
   type DirectLineStore,
   type StoredActivity,
@@ -12,21 +15,22 @@ import { reportOutages, type RedisLog } from './redis-connection';
 
 const RETENTION_SECONDS = RETENTION_DAYS * 24 * 3600;
 
-function activityId(conversationId: string, seq: number): string {
-  return `${conversationId}|${String(seq).padStart(7, '0')}`;
-}
-
-// KEYS: seq, activities, meta. ARGV: conversation id, activity JSON, activities kept, ttl, channel announcing the new number.
-// Members are "<seq>:<json>" (unique, and the JSON stays as the app wrote it).
+// KEYS: seq, activities, meta, client ids. ARGV: conversation id, activity JSON, activities kept, ttl,
+// channel announcing the new number, the activity's client id ('' for none).
+// Members are "<seq>:<json>" (unique, and the JSON stays as the app wrote it). A client id already
+// claimed answers {its number, 1} and adds nothing; otherwise {the new number, 0}.
 const APPEND_SCRIPT = new LuaScript(`
+if ARGV[6] ~= '' then
+  local seen = redis.call('HGET', KEYS[4], ARGV[6])
+  if seen then return {tonumber(seen), 1} end
+end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], seq, seq .. ':' .. ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', seq - tonumber(ARGV[3]))
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[4], ARGV[6], seq) end
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
 redis.call('PUBLISH', ARGV[5], seq)
-return seq
+return {seq, 0}
 `);
 
 /**
@@ -49,7 +53,7 @@ export class RedisDirectLineStore implements DirectLineStore {
 
   private keys(conversationId: string) {
     const base = `${this.prefix}${conversationId}`;
-    return { meta: `${base}:meta`, seq: `${base}:seq`, activities: `${base}:activities`, added: `${base}:added` };
+    return { meta: `${base}:meta`, seq: `${base}:seq`, activities: `${base}:activities`, clients: `${base}:clients`, added: `${base}:added` };
   }
 
   watch(conversationId: string, onAdded: () => void): () => void {
@@ -103,14 +107,13 @@ export class RedisDirectLineStore implements DirectLineStore {
     return { conversationId, userId: meta.userId, accountId: meta.accountId || undefined, createdAt: meta.createdAt };
   }
 
-  async appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<{ id: string; watermark: number }> {
+  async appendActivity(conversationId: string, activity: Record<string, unknown>): Promise<Appended> {
     const k = this.keys(conversationId);
     // Number and store in one server-side step: a reader never sees a later number before an
-    // earlier one, whichever instance writes.
-    const seq = Number(
-      await APPEND_SCRIPT.run(this.redis, [k.seq, k.activities, k.meta], [conversationId, JSON.stringify(activity), KEEP_ACTIVITIES, RETENTION_SECONDS, k.added]),
-    );
-    return { id: activityId(conversationId, seq), watermark: seq };
+    // earlier one, whichever instance writes; a client id is claimed in the same step.
+    const args = [conversationId, JSON.stringify(activity), KEEP_ACTIVITIES, RETENTION_SECONDS, k.added, clientActivityIdOf(activity) ?? ''];
+    const [seq, repeated] = (await APPEND_SCRIPT.run(this.redis, [k.seq, k.activities, k.meta, k.clients], args)) as [number, number];
+    return { id: activityId(conversationId, Number(seq)), watermark: Number(seq), ...(repeated ? { repeated: true as const } : {}) };
   }
 
   async listActivities(conversationId: string, watermark: number): Promise<{ activities: StoredActivity[]; watermark: number }> {

@@ -4,7 +4,8 @@ import type { DirectLineStore } from '../../storage/directline-store';
 import { requestIdOf } from '../request-id';
 import { conversationOf, wrap } from './directline-http';
 import { TOKEN_TTL_SECONDS, type ConversationTokens } from './directline-tokens';
-import { BOT, type DirectLineTurns } from './directline-turns';
+import type { DirectLineTurns } from './directline-turns';
+import { acceptSellerActivity, requestedConversation } from './directline-seller';
 import { parseWatermark, userMessageOf } from './directline-validation';
 
 export interface ConversationRouteDeps {
@@ -52,8 +53,7 @@ export function addConversationRoutes(router: Router, deps: ConversationRouteDep
     '/conversations/:id/activities',
     wrap(async (req, res) => {
       const conversationId = req.params.id;
-      const claims = tokens.claimsOf(req, conversationId);
-      const conversation = await conversationOf(store, conversationId);
+      const { claims, conversation } = await requestedConversation(req, tokens, store);
       const message = userMessageOf(req.body, deps.maxText);
       if (message === 'ignored') {
         res.json({ id: `${conversationId}|ignored` });
@@ -77,18 +77,11 @@ export function addConversationRoutes(router: Router, deps: ConversationRouteDep
       // it (the lock), which may have announced one. The core gets the original text: it must
       // see the secret to warn the seller about it.
       const heard = text === undefined ? undefined : await turns.hear(turn, text);
-      const { id } = await turns.append(conversationId, {
-        type: 'message',
-        from: { id: claims.user, role: 'user' },
-        ...(heard !== undefined ? { text: heard } : {}),
-        ...(action ? { value: { action } } : {}),
-        ...(locale ? { locale } : {}),
-        ...(clientActivityID ? { channelData: { clientActivityID } } : {}),
-      });
-      // The client shows its typing indicator until the answer is there.
-      await turns.append(conversationId, { type: 'typing', from: BOT });
+      const shows = action ? { value: { action } } : {};
+      const { id, repeated } = await acceptSellerActivity(turns, conversationId, claims.user, { heard, locale, clientActivityID, shows });
       res.json({ id });
-      turns.runLater(turn, id);
+      // A client retrying a message the bot already has: the same id, and no second answer.
+      if (!repeated) turns.runLater(turn, id);
     }),
   );
 

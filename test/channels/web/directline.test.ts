@@ -17,6 +17,7 @@ import { signIdentity } from '../../../src/status/identity';
 import type { Logger } from '../../../src/logger';
 import { SqliteDirectLineStore, type DirectLineStore } from '../../../src/storage/directline-store';
 import { openDatabase, type Db } from '../../../src/storage/sqlite';
+import { until, upgradeStatus } from './directline-harness';
 
 // botframework-directlinejs is a browser library: in Node its polling needs an XMLHttpRequest.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded before the library, for its side effect
@@ -80,15 +81,6 @@ function makeApp(opts: { bot?: Bot; store?: DirectLineStore; now?: () => Date; m
 
 type Activity = Record<string, any>;
 
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function open(app: express.Express, body?: object) {
   const r = await request(app).post('/directline/tokens/generate').send(body);
@@ -226,16 +218,7 @@ describe('Direct Line with the botframework-directlinejs client (WebSocket strea
   it('refuses a stream without a valid token for that conversation, or for a conversation it does not know', async () => {
     const a = await request(base).post('/directline/tokens/generate').send({});
     const b = await request(base).post('/directline/tokens/generate').send({});
-    const status = (url: string) =>
-      new Promise<number>((resolve, reject) => {
-        const ws = new WebSocket(url);
-        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-        ws.on('open', () => {
-          ws.close();
-          resolve(101);
-        });
-        ws.on('error', reject);
-      });
+    const status = upgradeStatus;
     const ws = base.replace('http', 'ws');
     const stream = (conv: string) => `${ws}/directline/conversations/${encodeURIComponent(conv)}/stream`;
     expect(await status(`${stream(a.body.conversationId)}?t=${a.body.token}`)).toBe(101);
