@@ -6,6 +6,7 @@ import type { Logger } from '../../logger';
 import type { DirectLineStore } from '../../storage/directline-store';
 import { addConversationRoutes } from './directline-conversation-routes';
 import { allowAnyOrigin, answerErrors, readJsonBodies } from './directline-http';
+import { ResumeKeys } from './directline-resume';
 import { DirectLineStreams } from './directline-stream';
 import { addTokenRoutes } from './directline-token-routes';
 import { ConversationTokens } from './directline-tokens';
@@ -67,7 +68,8 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
 
   router.use(allowAnyOrigin);
   router.use(readJsonBodies());
-  addTokenRoutes(router, { store, tokens, turns, now, identitySecret: deps.identitySecret });
+  const resumeKeys = new ResumeKeys(deps.tokenSecret, now);
+  addTokenRoutes(router, { store, tokens, resumeKeys, turns, now, identitySecret: deps.identitySecret });
   addConversationRoutes(router, { store, tokens, turns, now, maxText: deps.maxTextLength ?? MAX_TEXT_LENGTH });
   router.use(answerErrors(log));
 
