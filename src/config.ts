@@ -58,6 +58,8 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(60),
   MAIL_WORKER_LOCK_SECONDS: z.coerce.number().min(1).max(3600).default(120),
   MESSAGE_BURST_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
+  // Per picture; above 10 MiB a picture would not join the hand-over mail anyway.
+  DIRECTLINE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(5 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -89,6 +91,8 @@ export interface Config {
   linkConfirmSecret?: string;
   /** How long a typed message waits for the seller's next piece before it is answered (0: never). */
   burstWaitMs: number;
+  /** Largest picture a seller may upload in the web chat, in bytes. */
+  directLineUploadMaxBytes: number;
   logLevel: string;
 }
 
@@ -156,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lineLinkLoginUrl: e.LINE_LINK_LOGIN_URL,
     linkConfirmSecret: e.LINK_CONFIRM_SECRET,
     burstWaitMs: e.MESSAGE_BURST_WAIT_MS,
+    directLineUploadMaxBytes: e.DIRECTLINE_UPLOAD_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -6,12 +6,14 @@ import type { Logger } from '../../logger';
 import type { DirectLineStore } from '../../storage/directline-store';
 import { addConversationRoutes } from './directline-conversation-routes';
 import { allowAnyOrigin, answerErrors, readJsonBodies } from './directline-http';
+import { PictureUrls, withFreshPictureUrls } from './directline-pictures';
 import { ResumeKeys } from './directline-resume';
 import { DirectLineStreams } from './directline-stream';
 import { addTokenRoutes } from './directline-token-routes';
 import { ConversationTokens } from './directline-tokens';
 import { DirectLineTurns } from './directline-turns';
 import { streamUpgrade } from './directline-upgrade';
+import { addUploadRoutes, type PictureShare } from './directline-upload-routes';
 
 /**
  * The Direct Line 3.0 subset of ../shared/CONTRACTS.md, served by the bot itself, so Microsoft's
@@ -21,6 +23,8 @@ import { streamUpgrade } from './directline-upgrade';
 
 export { APOLOGY } from './directline-turns';
 export const MAX_TEXT_LENGTH = 2000;
+/** DIRECTLINE_UPLOAD_MAX_BYTES's default: per picture. */
+export const UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
 
 export interface DirectLineDeps {
   bot: Bot;
@@ -38,6 +42,12 @@ export interface DirectLineDeps {
   mountPath?: string;
   /** How often an open stream looks in the store besides being told of new activities (ms). */
   streamPollMs?: number;
+  /**
+   * Pictures sellers upload: kept in `dir` (DATA_DIR/screenshots, beside LINE's), at most
+   * `maxBytes` each, shared through `share` (Redis) with the mail worker and the other
+   * instances. Unset: the upload route is not served.
+   */
+  pictures?: { dir: string; maxBytes?: number; share?: PictureShare };
 }
 
 /** Used when the caller gives no logger (tests, tools): errors still surface somewhere. */
@@ -63,14 +73,23 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
   const now = deps.now ?? (() => new Date());
   const tokens = new ConversationTokens(deps.tokenSecret, now);
   const turns = new DirectLineTurns({ bot, store, log, now, publicBaseUrl: deps.publicBaseUrl });
-  const streams = new DirectLineStreams({ store, log, pollMs: deps.streamPollMs });
+  const urls = new PictureUrls(deps.tokenSecret, now);
+  // What clients read (polling, streams) shows the seller's pictures at addresses signed anew.
+  const shown = withFreshPictureUrls(store, urls);
+  const streams = new DirectLineStreams({ store: shown, log, pollMs: deps.streamPollMs });
+  const maxText = deps.maxTextLength ?? MAX_TEXT_LENGTH;
   const router = express.Router();
 
   router.use(allowAnyOrigin);
+  // Before the JSON parser, which would read a multipart body as broken JSON: busboy reads it.
+  if (deps.pictures) {
+    const pictures = { ...deps.pictures, maxBytes: deps.pictures.maxBytes ?? UPLOAD_MAX_BYTES };
+    addUploadRoutes(router, { store, tokens, turns, bot, urls, pictures, now, log, maxText });
+  }
   router.use(readJsonBodies());
   const resumeKeys = new ResumeKeys(deps.tokenSecret, now);
   addTokenRoutes(router, { store, tokens, resumeKeys, turns, now, identitySecret: deps.identitySecret });
-  addConversationRoutes(router, { store, tokens, turns, now, maxText: deps.maxTextLength ?? MAX_TEXT_LENGTH });
+  addConversationRoutes(router, { store: shown, tokens, turns, now, maxText });
   router.use(answerErrors(log));
 
   const upgrade = streamUpgrade({ store, tokens, streams, mountPath: deps.mountPath ?? '/directline' });
