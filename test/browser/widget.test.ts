@@ -1,46 +1,22 @@
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createApp, type App } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import type { Browser } from 'playwright-core';
+import { startApp, type RunningApp } from '../helpers/app-harness';
+import { describeInBrowser, launchChromium, shot } from './browser-harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) console.log(`skipped: the browser test needs Debian's Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-thai-tlwg); .ci/run installs it`);
-
-(haveChromium ? describe : describe.skip)('chat widget in a real browser', () => {
-  let bot: App;
-  let server: http.Server;
+describeInBrowser()('chat widget in a real browser', () => {
+  let app: RunningApp;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'widget-'));
-    bot = createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0' }), createLogger('silent'));
-    server = bot.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    app = await startApp();
+    base = app.base;
+    browser = await launchChromium();
   }, 30_000);
 
   afterAll(async () => {
     await browser?.close();
-    server?.close();
-    await bot?.close();
+    await app?.close();
   });
-
-  async function shot(page: Page, name: string) {
-    await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: false });
-  }
 
   it('answers a Thai symptom, offers the hand-over after "No", and keeps the conversation across a reload', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'th-TH' });
@@ -83,7 +59,8 @@ if (!haveChromium) console.log(`skipped: the browser test needs Debian's Chromiu
     await page.locator('.bsw-choice').first().focus();
     await page.keyboard.press('Enter');
     await page.locator('.bsw-steps').first().waitFor();
-    await expect(box.evaluate((n) => n === document.activeElement)).resolves.toBe(true);
+    // The widget lives in a shadow root: the document sees its host as the focused element.
+    await expect(box.evaluate((n) => n === (n.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
 
     // A pasted log longer than the limit is neither cut nor lost: refused, left in the box.
     const long = 'ร้าน lazada เชื่อมไม่ได้ log: ' + 'x'.repeat(2100);
