@@ -42,7 +42,7 @@ export function createWidgetRouter(opts: WidgetRouterOptions = {}): express.Rout
     res.type('html').set('Cache-Control', 'no-store');
     res.set(
       'Content-Security-Policy',
-      "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'",
+      "default-src 'self'; img-src 'self' https: data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'",
     );
     res.send(
       page
