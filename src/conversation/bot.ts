@@ -12,6 +12,11 @@ export interface Bot {
    * announced password): what a channel stores instead of the raw text. Optional for fakes.
    */
   hear?(turn: Turn): Promise<string | undefined>;
+  /**
+   * "นี่รหัสผ่านนะคะ": the message says a password comes next. It must be answered alone and at
+   * once (never wait in a burst), so that the next message is read as the password.
+   */
+  announcesSecret?(text: string): boolean;
   /** Forget a user's conversation (LINE unfollow, "start over"). */
   forget(conversationKey: { channel: Turn['channel']; conversationId: string }): Promise<void>;
 }

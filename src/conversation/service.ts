@@ -5,9 +5,12 @@ import type { Bot, TurnLookups } from './bot';
 import { runTurn, type CoreContext } from './engine';
 import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
 import { KeyedLock } from './keyed-lock';
-import { hear } from './hearing';
+import { hear, shortEnoughForASecret } from './hearing';
+import { onlySays, replyReaderFor } from './replies';
 import { migrate, TRANSCRIPT_LIMIT } from './state';
 
+/** How long after an announced password the next short message is taken for it, before its turn ran. */
+const ANNOUNCEMENT_MS = 60_000;
 /** How many handled messages a conversation remembers, against one of them being handled again late. */
 const RECENT_REPLAY_IDS = 20;
 
@@ -37,6 +40,11 @@ export class BotService implements Bot {
    * announcement may have been answered by another instance.
    */
   private readonly expectingSecret = new Set<string>();
+  /**
+   * Conversations whose last message heard announced a password, since when: the message after
+   * it is masked even before the announcement's own turn has run (it may wait behind a burst).
+   */
+  private readonly announcedAt = new Map<string, number>();
 
   constructor(private readonly opts: BotServiceOptions) {}
 
@@ -124,14 +132,25 @@ export class BotService implements Bot {
   async hear(turn: Turn): Promise<string | undefined> {
     if (turn.text === undefined) return undefined;
     const key = BotService.key(turn.channel, turn.conversationId);
+    const announced = this.announcedAt.get(key);
+    this.announcedAt.delete(key);
+    if (this.announcesSecret(turn.text)) this.announcedAt.set(key, Date.now());
+    else if (announced !== undefined && Date.now() - announced < ANNOUNCEMENT_MS && shortEnoughForASecret(turn.text)) {
+      return hear(turn.text, { kind: 'secret-expected' }).text;
+    }
     if (!this.opts.store.hold && !this.expectingSecret.has(key)) return hear(turn.text, undefined).text;
     const stored = await this.opts.store.get(key);
     return hear(turn.text, stored ? migrate(stored).question : undefined).text;
   }
 
+  announcesSecret(text: string): boolean {
+    return onlySays(replyReaderFor(this.opts.core.kb.replies).read(text), 'password-next');
+  }
+
   async forget({ channel, conversationId }: { channel: Turn['channel']; conversationId: string }): Promise<void> {
     const key = BotService.key(channel, conversationId);
     this.expectingSecret.delete(key);
+    this.announcedAt.delete(key);
     await this.lock.run(key, () => this.opts.store.delete(key));
   }
 }

@@ -94,7 +94,7 @@ export class LineEventReader {
     const text = event.message?.type === 'text' ? event.message.text : undefined;
     const id = eventIdOf(event);
     if (!this.deps.bursts || !id || event.source?.type !== 'user' || !event.source.userId) return;
-    if (typeof text !== 'string' || keptText !== text || this.isLinkCommand(text)) return;
+    if (typeof text !== 'string' || keptText !== text || this.isLinkCommand(text) || this.deps.bot.announcesSecret?.(text)) return;
     await this.deps.bursts.note(event.source.userId, { id, text, at: rx.at });
   }
 
