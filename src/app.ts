@@ -183,6 +183,7 @@ export function createApp(config: Config, log: Logger): App {
     identitySecret,
     publicBaseUrl: config.publicBaseUrl,
     log,
+    bursts,
     // Kept where LINE's pictures are; on Redis also copied there, for the mail worker and the other instances.
     pictures: { dir: path.join(config.dataDir, 'screenshots'), maxBytes: config.directLineUploadMaxBytes, share: redis ? new RedisScreenshotShare(redis) : undefined },
   });

@@ -81,7 +81,7 @@ export function addConversationRoutes(router: Router, deps: ConversationRouteDep
       const { id, repeated } = await acceptSellerActivity(turns, conversationId, claims.user, { heard, locale, clientActivityID, shows });
       res.json({ id });
       // A client retrying a message the bot already has: the same id, and no second answer.
-      if (!repeated) turns.runLater(turn, id);
+      if (!repeated) turns.runLater(turn, id, heard);
     }),
   );
 

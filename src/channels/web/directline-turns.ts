@@ -4,7 +4,9 @@ import type { Turn } from '../../conversation/messages';
 import { redactMessage } from '../../escalation/redact';
 import type { Logger } from '../../logger';
 import type { DirectLineStore } from '../../storage/directline-store';
+import type { BurstGate } from '../burst-gate';
 import { InFlight } from '../in-flight';
+import type { Fragment } from '../../storage/burst-store';
 import { BOT_NAME, toActivities } from './render';
 
 export const BOT = { id: 'bot', name: BOT_NAME, role: 'bot' };
@@ -18,6 +20,7 @@ export interface TurnDeps {
   now: () => Date;
   /** Relative image and link URLs in answers are made absolute with it. */
   publicBaseUrl?: string;
+  bursts?: BurstGate;
 }
 
 /** The bot's side of a Direct Line conversation: its turns, their answers and the activity log. */
@@ -42,13 +45,16 @@ export class DirectLineTurns {
    * Runs a turn and appends the bot's answer. A failing bot costs the seller one apology, never
    * the server; a failing store is logged (the caller does not wait for this promise).
    */
-  run(turn: Turn, replyToId?: string): Promise<void> {
+  run(turn: Turn, replyToId?: string, piece?: Fragment): Promise<void> {
     const { bot, log } = this.deps;
     return this.lock
       .run(turn.conversationId, async () => {
         const extra = replyToId ? { replyToId } : {};
         try {
-          const messages = await bot.handle(turn);
+          // A piece of a burst: a later piece's turn answers them all, or this one does, with all.
+          const burst = piece && this.deps.bursts ? await this.deps.bursts.settle(turn.conversationId, piece) : undefined;
+          if (piece && burst === undefined) return;
+          const messages = await bot.handle(burst === undefined ? turn : { ...turn, text: burst });
           const ctx = { conversationId: turn.conversationId, botId: BOT.id, locale: turn.locale, baseUrl: this.deps.publicBaseUrl };
           for (const a of toActivities(messages, ctx)) await this.append(turn.conversationId, { ...a, ...extra });
         } catch (err) {
@@ -59,14 +65,25 @@ export class DirectLineTurns {
       .catch((err: unknown) => log.error({ err, conversation: turn.conversationId }, 'storing the reply failed'));
   }
 
-  /** Runs the turn after the HTTP answer has gone; idle() waits for it. */
-  runLater(turn: Turn, replyToId: string): void {
-    void this.inflight.track(this.run(turn, replyToId));
+  /**
+   * Runs the turn after the HTTP answer has gone; idle() waits for it. `heard`: the message as
+   * the conversation keeps it; typed text it did not change may join the seller's burst.
+   */
+  runLater(turn: Turn, replyToId: string, heard?: string): void {
+    const bursts = this.deps.bursts;
+    const joins = bursts?.waits && turn.kind === 'message' && turn.text !== undefined && heard === turn.text && !this.deps.bot.announcesSecret?.(turn.text);
+    const piece = joins ? { id: replyToId, text: turn.text!, at: this.deps.now().getTime() } : undefined;
+    // Noted before the lock: a piece waiting for more must see the pieces queued behind it.
+    const noted = piece ? bursts!.note(turn.conversationId, piece) : Promise.resolve();
+    void this.inflight.track(noted.then(() => this.run(turn, replyToId, piece)));
   }
 
-  /** The conversation's reading of a message, under its lock: after the turns before it. */
+  /**
+   * The conversation's reading of a message, in arrival order but not behind the turns before it
+   * (a piece of a burst waits there): an announced password is noticed when it is heard.
+   */
   hear(turn: Turn, text: string): Promise<string> {
-    return this.lock.run(turn.conversationId, () => this.heardText(turn, text));
+    return this.heardText(turn, text);
   }
 
   /** Resolves once no turn is being answered (shutdown). */

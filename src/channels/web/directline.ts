@@ -12,6 +12,7 @@ import { DirectLineStreams } from './directline-stream';
 import { addTokenRoutes } from './directline-token-routes';
 import { ConversationTokens } from './directline-tokens';
 import { DirectLineTurns } from './directline-turns';
+import type { BurstGate } from '../burst-gate';
 import { streamUpgrade } from './directline-upgrade';
 import { addUploadRoutes, type PictureShare } from './directline-upload-routes';
 
@@ -48,6 +49,8 @@ export interface DirectLineDeps {
    * instances. Unset: the upload route is not served.
    */
   pictures?: { dir: string; maxBytes?: number; share?: PictureShare };
+  /** Pieces of a message typed in a row are answered once (see BurstGate); unset, never. */
+  bursts?: BurstGate;
 }
 
 /** Used when the caller gives no logger (tests, tools): errors still surface somewhere. */
@@ -72,7 +75,7 @@ export function createDirectLineRouter(deps: DirectLineDeps): DirectLineRouter {
   const log = deps.log ?? consoleLog;
   const now = deps.now ?? (() => new Date());
   const tokens = new ConversationTokens(deps.tokenSecret, now);
-  const turns = new DirectLineTurns({ bot, store, log, now, publicBaseUrl: deps.publicBaseUrl });
+  const turns = new DirectLineTurns({ bot, store, log, now, publicBaseUrl: deps.publicBaseUrl, bursts: deps.bursts });
   const urls = new PictureUrls(deps.tokenSecret, now);
   // What clients read (polling, streams) shows the seller's pictures at addresses signed anew.
   const shown = withFreshPictureUrls(store, urls);
