@@ -409,3 +409,29 @@ describe('not now, at the description question', () => {
     expect(actsOf(await ch.send('ยกเลิกการเชื่อมต่อเองแล้วเชื่อมใหม่ไม่ได้ค่ะ'))).toContain('handover-summary');
   });
 });
+
+describe('fixed meanwhile, at the hand-over offer', () => {
+  async function atOffer(id: string): Promise<RecordingChannel> {
+    const ch = await afterArticle(id, 'authorize lazada ไม่ผ่าน ขึ้น password_not_match ค่ะ', 'lazada-password-not-match');
+    expect(actsOf(await ch.send('มีวิธีอื่นอีกไหมคะ'))).toContain('handover-offer');
+    return ch;
+  }
+
+  it.each(['ได้แล้วค่ะ ต้องล็อกอินด้วยอีเมลแทนเบอร์', 'it works now, I used the other login', 'เชื่อมได้แล้วจ้า'])('"%s" is resolved, nothing sent', async (text) => {
+    const ch = await atOffer(`fixed-offer-${text}`);
+    expect(actsOf(await ch.send(text))).toContain('resolved');
+    expect((await ch.state())!.draft).toBeUndefined();
+  });
+
+  it.each(['ได้ค่ะ ส่งเลย', 'ยังไม่ได้ค่ะ ส่งเลย'])('"%s" still sends', async (text) => {
+    const ch = await atOffer(`send-offer-${text}`);
+    const acts = actsOf(await ch.send(text));
+    expect({ text, acts }).toEqual({ text, acts: expect.not.arrayContaining(['resolved']) });
+    expect({ text, acts }).toEqual({ text, acts: expect.arrayContaining([expect.stringMatching(/^(ask-email|ask-description)$/)]) });
+  });
+
+  it('"ส่งได้แล้วค่ะ" (send it now) is not taken for "fixed"', async () => {
+    const ch = await atOffer('send-now-offer');
+    expect(actsOf(await ch.send('ส่งได้แล้วค่ะ'))).not.toContain('resolved');
+  });
+});

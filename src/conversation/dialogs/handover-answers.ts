@@ -101,10 +101,23 @@ export class HandoverAnswers {
       this.t.askAgain();
       return true;
     }
+    // "ได้แล้วค่ะ ต้องล็อกอินด้วยอีเมลแทนเบอร์": it works now, so nothing to send; it is fixed.
+    if (this.fixedMeanwhile(reply, cues)) {
+      this.t.state.draft = undefined;
+      return this.t.handled('feedback:yes');
+    }
     // "ได้คับ ส่งเลย", "ส่งเรื่องให้เจ้าหน้าที่เลยค่ะ"; "ไม่ค่ะ" / "no": not sent.
-    if (onlySays(reply, 'yes', 'send') || mentions(cues, 'send-to-support')) return this.t.handled('handover:start');
+    // "ยังไม่ได้ค่ะ ส่งเลย": not fixed, so send.
+    const saysSend = onlySays(reply, 'yes', 'send', 'not-fixed') && reply.acts.includes('send');
+    if (onlySays(reply, 'yes', 'send') || saysSend || mentions(cues, 'send-to-support')) return this.t.handled('handover:start');
     if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
     return false;
+  }
+
+  /** Fixed, said first or in a short sentence with no "not", "still" or question, and an article shown. */
+  private fixedMeanwhile(reply: Reply, cues: CueReading): boolean {
+    if (!this.t.state.topic || reply.acts.includes('send') || mentions(cues, 'negation', 'not-fixed', 'still', 'question', 'send-to-support')) return false;
+    return startsWith(reply, 'fixed') || mentions(cues, 'fixed');
   }
 
   private atDescription(typed: string, reply: Reply): boolean {
