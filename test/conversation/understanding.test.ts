@@ -435,3 +435,17 @@ describe('fixed meanwhile, at the hand-over offer', () => {
     expect(actsOf(await ch.send('ส่งได้แล้วค่ะ'))).not.toContain('resolved');
   });
 });
+
+describe('the steps done, then another problem shown', () => {
+  it('"กด reconnect แล้วขึ้นให้ยืนยันตัวตน" after the expired article answers identity verification', async () => {
+    const ch = await afterArticle('tried-then-other', 'ร้าน shopee status expired อีกแล้ว ทำไมต้อง reconnect บ่อยจัง', 'connection-expired');
+    expect(actsOf(await ch.send('กด reconnect แล้วขึ้นให้ยืนยันตัวตน'))).toContain('answer:shopee-identity-verification');
+  });
+
+  it('"ทำตามแล้วก็ยังขึ้นหมดอายุ" (the same, still) is this article not fixed', async () => {
+    const ch = await afterArticle('tried-still', 'ร้าน shopee status expired อีกแล้ว', 'connection-expired');
+    const acts = actsOf(await ch.send('ทำตามแล้วก็ยังขึ้นหมดอายุ'));
+    expect(acts).not.toContain('answer:connection-expired');
+    expect(acts).not.toContain('resolved');
+  });
+});

@@ -183,7 +183,8 @@ export class FeedbackDialog {
    * "ต่อแล้วค่ะ แต่ยังขึ้นหมดอายุ" (still) or an article of the same family is this one not fixed.
    */
   private anotherProblemAfterBut(cues: CueReading, m: Explained): boolean {
-    if (!mentions(cues, 'contrast') || mentions(cues, 'still', 'not-fixed') || !m.analysis.reportsProblem || m.decision !== 'answer') return false;
+    // "กด reconnect แล้วขึ้นให้ยืนยันตัวตน": the steps done, then another problem shown, likewise.
+    if (!mentions(cues, 'contrast', 'tried') || mentions(cues, 'still', 'not-fixed') || !m.analysis.reportsProblem || m.decision !== 'answer') return false;
     const { byId } = this.t.ctx.kb;
     const family = (id: string | null | undefined) => (id ? (byId.get(id)?.specialises ?? id) : undefined);
     return family(m.topic) !== family(this.t.state.topic);
