@@ -7,6 +7,11 @@ import { normalise } from './normalise';
 import { segment } from './segment';
 import { TypoIndex } from './typos';
 
+/**
+ * A word for a person and one that asks make a request only in a short message: in a story
+ * ("มีคนแนะนำให้ใช้ bigseller … ขอวิธี…") they are its people and its asks.
+ */
+const PERSON_REQUEST_WORDS = 6;
 /** Words besides the thanks or goodbye that a closing may have ("ขอบคุณค่ะ เดี๋ยวลองดู": three). */
 const CLOSING_WORDS = 3;
 
@@ -144,7 +149,7 @@ export class Analyser {
     // than a request for a person; the request's own phrasings still count.
     const handover =
       lex.handover.some((p) => squeezed.includes(p)) ||
-      (errorCodes.length === 0 && said(lex.handoverPeople) && said(lex.handoverAsks));
+      (errorCodes.length === 0 && content.length <= PERSON_REQUEST_WORDS && said(lex.handoverPeople) && said(lex.handoverAsks));
 
     // Without a problem, a connection, a question or a request, thanks may come with a few words.
     const mayClose = !aboutAConnection && !reportsProblem && !handover && !text.includes('?') && !said(lex.questionWords);

@@ -449,3 +449,20 @@ describe('the steps done, then another problem shown', () => {
     expect(acts).not.toContain('resolved');
   });
 });
+
+describe('a person asked for in other words', () => {
+  it.each(['ช่วยโอนไปหาแอดมินที', 'มีคนให้คุยไหมเนี่ย', 'ติดต่อทีมงานให้หน่อยค่ะ', 'pls pass me to support', 'ขอคนช่วยค่ะ', 'มี admin ตอบไหม ไม่เอา chatbot', 'ส่งเรื่องให้คนดูทีค่ะ'])(
+    '"%s" after an article gets the hand-over, not the contact article',
+    async (text) => {
+      const ch = await afterArticle(`person-${text}`, 'ลาซาดาเชื่อมไม่ได้ รหัสไม่ตรง', 'lazada-password-not-match');
+      const acts = actsOf(await ch.send(text));
+      expect(acts.some((a) => a === 'handover-offer' || a === 'ask-email')).toBe(true);
+    },
+  );
+
+  it('a story with people and asks in it is no request ("มีคนแนะนำให้ใช้ bigseller … ขอวิธีเชื่อมต่อ")', async () => {
+    const ch = new RecordingChannel('person-story');
+    const acts = actsOf(await ch.send('มีคนแนะนำให้ใช้ bigseller ค่ะ เพิ่งสมัคร ร้านช้อปปี้หมดอายุตั้งแต่เมื่อวาน ขอวิธีเชื่อมต่อใหม่หน่อยค่ะ'));
+    expect(acts.some((a) => a.startsWith('answer:'))).toBe(true);
+  });
+});
