@@ -466,3 +466,17 @@ describe('a person asked for in other words', () => {
     expect(acts.some((a) => a.startsWith('answer:'))).toBe(true);
   });
 });
+
+describe('coming back later, at "did this fix it?"', () => {
+  it.each(['โอเคค่ะ เดี๋ยวพรุ่งนี้ลองใหม่', 'งั้นเดี๋ยวเย็นๆมาลองใหม่ค่ะ', 'ok I will ask my boss tomorrow', 'ขอบคุณค่ะ จะไปถามเพื่อนที่เคยดูแลร้าน'])('"%s" is acknowledged, the question kept', async (text) => {
+    const ch = await afterArticle(`later-${text}`, 'ลาซาด้าขึ้น password not match ค่ะ', 'lazada-password-not-match');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).toEqual(['small-talk']);
+    expect((await ch.state())!.question?.kind).toBe('feedback');
+  });
+
+  it('"ลองใหม่แล้วก็ยังไม่ได้" (tried again, still no) is not fixed', async () => {
+    const ch = await afterArticle('later-not', 'ลาซาด้าขึ้น password not match ค่ะ', 'lazada-password-not-match');
+    expect(actsOf(await ch.send('ลองใหม่แล้วก็ยังไม่ได้'))).not.toContain('small-talk');
+  });
+});

@@ -86,6 +86,11 @@ export class FeedbackDialog {
     if (this.t.namesSomethingNew(m) || this.anotherProblemAfterBut(cues, m)) return false;
     // "ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะคะ", "never mind": nothing to send, and no more to ask now.
     if (mentions(cues, 'dont-send') || onlySays(this.t.reply(typed), 'cancel')) return this.t.handled('handover:cancel');
+    // "โอเคค่ะ เดี๋ยวพรุ่งนี้ลองใหม่", "ok I will ask my boss tomorrow": the seller comes back later.
+    if (mentions(cues, 'later-on') && !mentions(cues, 'not-fixed', 'still', 'negation', 'question', 'fixed')) {
+      this.t.offer(this.t.tr('feedback.later'), this.t.state.offered, 'small-talk');
+      return true;
+    }
     const said = this.saidOfTheArticle(typed);
     if (said) return this.t.handled(said);
     if (this.aboutTheArticle(typed, m, cues)) return true;
