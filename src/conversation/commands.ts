@@ -15,7 +15,7 @@ const COMMAND_LENGTH = 80;
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
  */
-const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'checkStores', 'wantsCall', 'ticketAgain'] as const satisfies readonly (keyof Commands)[];
+const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'checkStores', 'wantsCall', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
 
 export class Commands {
   constructor(private readonly t: TurnContext) {}
@@ -122,6 +122,19 @@ export class Commands {
     if (!ticket || this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'ticket-number')) return false;
     this.t.say(this.t.tr('handover.yourTicket', { ticket: ticket.id }), 'ticket');
     return true;
+  }
+
+  /**
+   * "ทำได้แล้วค่ะ", "เจอแล้ว ขึ้นปกติค่ะ" after an article whose question is gone (a greeting, a
+   * question in between): the article fixed it. Matched, "แก้ได้แล้ว" asked "did you mean".
+   */
+  fixedMeanwhile(typed: string): boolean {
+    const { topic, resolved, question } = this.t.state;
+    if (!topic || question || resolved?.topic === topic || typed.length >= SHORT_ANSWER) return false;
+    const cues = this.t.cues(typed);
+    if (!mentions(cues, 'fixed') || mentions(cues, 'negation', 'not-fixed', 'still', 'question')) return false;
+    if (this.t.reply(typed).acts.includes('send') || this.t.ctx.matcher.analyse(typed).reportsProblem) return false;
+    return this.t.handled('feedback:yes');
   }
 
   /** The hand-over being prepared, when its question is the open one. */

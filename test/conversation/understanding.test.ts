@@ -480,3 +480,17 @@ describe('coming back later, at "did this fix it?"', () => {
     expect(actsOf(await ch.send('ลองใหม่แล้วก็ยังไม่ได้'))).not.toContain('small-talk');
   });
 });
+
+describe('fixed, said after the question is gone', () => {
+  it.each(['ทำได้แล้วค่ะ', 'เจอแล้ว ขึ้นปกติค่ะ', 'แก้ได้แล้วค่ะ'])('"%s" after a greeting in between is resolved', async (text) => {
+    const ch = await afterArticle(`fixed-late-${text}`, 'ร้าน tiktok หมดอายุ', 'connection-expired');
+    await ch.send('สวัสดีค่ะ ยังอยู่ไหมคะ');
+    expect(actsOf(await ch.send(text))).toContain('resolved');
+  });
+
+  it('"error มาแล้วค่ะ" (the error came) is no fix', async () => {
+    const ch = await afterArticle('fixed-late-error', 'ร้าน tiktok หมดอายุ', 'connection-expired');
+    await ch.send('สวัสดีค่ะ');
+    expect(actsOf(await ch.send('error มาแล้วค่ะ'))).not.toContain('resolved');
+  });
+});
