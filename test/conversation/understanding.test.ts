@@ -494,3 +494,25 @@ describe('fixed, said after the question is gone', () => {
     expect(actsOf(await ch.send('error มาแล้วค่ะ'))).not.toContain('resolved');
   });
 });
+
+describe('send, in more words', () => {
+  async function atSummary(id: string): Promise<RecordingChannel> {
+    const ch = await afterArticle(id, 'ลาซาด้าขึ้น internal data error ค่ะ', 'lazada-internal-data-error');
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await ch.send('ส่งเลยค่ะ');
+    await ch.send('nid@gmail.com');
+    expect(actsOf(await ch.send('ข้ามค่ะ'))).toContain('handover-summary');
+    return ch;
+  }
+
+  it.each(['ส่งเรื่องไปเลยค่ะ', 'ส่งไปเลยค่ะ รีบมาก', 'ส่งได้เลยค่ะ ขอบคุณนะคะ'])('"%s" at the summary files the ticket', async (text) => {
+    const ch = await atSummary(`send-words-${text}`);
+    expect(actsOf(await ch.send(text))).toContain('ticket');
+  });
+
+  it('"ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้" at the offer is a yes', async () => {
+    const ch = await afterArticle('send-never-mind', 'ลาซาด้าขึ้น internal data error ค่ะ', 'lazada-internal-data-error');
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    expect(actsOf(await ch.send('ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้')).some((a) => a === 'ask-email' || a === 'ask-description')).toBe(true);
+  });
+});

@@ -65,7 +65,7 @@ export class HandoverAnswers {
     }
     if (h.step === 'offer') return this.atOffer(reply, cues);
     if (h.step === 'description') return this.atDescription(typed, reply);
-    if (h.step === 'confirm') return this.atSummary(reply, cues);
+    if (h.step === 'confirm') return this.atSummary(reply, cues, typed);
     return false;
   }
 
@@ -77,7 +77,9 @@ export class HandoverAnswers {
    */
   private declines(reply: Reply, cues: CueReading, h: HandoverDraft, typed: string): boolean {
     if (onlySays(reply, 'cancel', 'later')) return true;
-    if (h.step !== 'description' && (startsWith(reply, 'cancel', 'later') || mentions(cues, 'dont-send'))) return true;
+    // "ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้" (never mind, send it then) starts like a no and is a yes.
+    const thenSend = reply.acts.includes('send');
+    if (h.step !== 'description' && ((startsWith(reply, 'cancel', 'later') && !thenSend) || mentions(cues, 'dont-send'))) return true;
     // At the description, "ยกเลิกดีกว่า เดี๋ยวลองเองอีกที" says nothing of a problem: not now.
     if (h.step === 'description' && startsWith(reply, 'cancel', 'later') && this.saysNoProblem(typed)) return true;
     return (h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks', 'later', 'cancel');
@@ -131,8 +133,10 @@ export class HandoverAnswers {
   }
 
   /** "ถูกต้องแล้วส่งได้เลยค่ะ", "ส่ง" (the button's label typed); "no" to "send this?"; "change my e-mail". */
-  private atSummary(reply: Reply, cues: CueReading): boolean {
-    if (onlySays(reply, 'yes', 'send')) return this.t.handled('handover:confirm');
+  private atSummary(reply: Reply, cues: CueReading, typed: string): boolean {
+    // "ส่งได้เลยค่ะ ขอบคุณนะคะ"; "ส่งไปเลยค่ะ รีบมาก" (send it, it's urgent): send, and nothing more for support.
+    const sendsAsIs = startsWith(reply, 'yes', 'send') && reply.acts.includes('send') && this.saysNoProblem(typed);
+    if (onlySays(reply, 'yes', 'send', 'thanks') || sendsAsIs) return this.t.handled('handover:confirm');
     if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
     if (onlySays(reply, 'change-email') || mentions(cues, 'change-email')) return this.t.handled('handover:email');
     return false;
