@@ -116,10 +116,10 @@ export class Commands {
     return true;
   }
 
-  /** "เลขเคสอะไรนะคะ", "what's my ticket number?" after a ticket: that ticket again. */
+  /** "เลขเคสอะไรนะคะ", "ต้องรอกี่วันคะ", "how long until someone replies?" after a ticket: that ticket again. */
   ticketAgain(typed: string): boolean {
     const ticket = this.t.state.ticket;
-    if (!ticket || this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'ticket-number')) return false;
+    if (!ticket || this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'ticket-number', 'reply-time')) return false;
     this.t.say(this.t.tr('handover.yourTicket', { ticket: ticket.id }), 'ticket');
     return true;
   }
