@@ -12,8 +12,9 @@ export function parseEmailAddress(input: string): string | undefined {
   // Control characters never belong in an address (a pasted line break, a NUL): refuse them.
   // eslint-disable-next-line no-control-regex
   if (candidate.length > 254 || /[\u0000-\u001F\u007F]/.test(candidate)) return undefined;
-  // A seller may write "my email is x@y.com": take the one token that looks like an address.
-  const token = candidate.split(/\s+/).find((w) => w.includes('@')) ?? candidate;
+  // A seller may write "my email is x@y.com": take the one token that looks like an address;
+  // "kaew_99 @ hotmail.com", spaced around its @ on a phone keyboard, is one.
+  const token = candidate.replace(/\s*@\s*/gu, '@').split(/\s+/).find((w) => w.includes('@')) ?? candidate;
   return ADDRESS.test(token) ? token : undefined;
 }
 

@@ -1,0 +1,17 @@
+import { parseEmailAddress } from '../../src/escalation/email-address';
+
+/** The reply address as sellers type it: alone, in a sentence, spaced around its @ on a phone. */
+describe('reading an e-mail address', () => {
+  it.each([
+    ['somchai@gmail.com', 'somchai@gmail.com'],
+    ['my email is ploy.shop@hotmail.com', 'ploy.shop@hotmail.com'],
+    ['เมลคือ kaew_99 @ hotmail.com', 'kaew_99@hotmail.com'],
+    ['kaew_99@ hotmail.com ค่ะ', 'kaew_99@hotmail.com'],
+  ])('"%s" is %s', (typed, address) => {
+    expect(parseEmailAddress(typed)).toBe(address);
+  });
+
+  it.each(['ploy.shop@gmail', 'no address here', 'a @ b'])('"%s" is no address', (typed) => {
+    expect(parseEmailAddress(typed)).toBeUndefined();
+  });
+});
