@@ -516,3 +516,24 @@ describe('send, in more words', () => {
     expect(actsOf(await ch.send('ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้')).some((a) => a === 'ask-email' || a === 'ask-description')).toBe(true);
   });
 });
+
+describe('why an e-mail, and no e-mail, at the hand-over', () => {
+  async function atOffer(id: string): Promise<RecordingChannel> {
+    const ch = new RecordingChannel(id, 'en');
+    expect(actsOf(await ch.send('talk to human'))).toContain('handover-offer');
+    return ch;
+  }
+
+  it.each(['why do you need my email?', 'ต้องใช้อีเมลด้วยเหรอคะ'])('"%s" is told why, and asked again', async (text) => {
+    const ch = await atOffer(`why-email-${text}`);
+    const out = await ch.send(text);
+    expect(actsOf(out)[0]).toBe('handover-offer');
+    expect(plain(out)).toMatch(/e-mail|อีเมล/);
+    expect((await ch.state())!.draft?.step).toBe('offer');
+  });
+
+  it('"no I not have email" is told support answers by e-mail only', async () => {
+    const ch = await atOffer('not-have-email');
+    expect(plain(await ch.send('no I not have email'))).toMatch(/by e-mail only/);
+  });
+});

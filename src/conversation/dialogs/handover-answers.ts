@@ -63,6 +63,12 @@ export class HandoverAnswers {
       this.steps.emailChecked(onlySays(reply, 'no'));
       return true;
     }
+    // "why do you need my email?" at the offer or the e-mail question: why, then the question again.
+    if ((h.step === 'offer' || h.step === 'email') && mentions(cues, 'mentions-email') && !mentions(cues, 'no-email', 'change-email') && this.t.asks(typed)) {
+      this.t.say(this.t.tr('handover.whyEmail'), h.step === 'email' ? 'ask-email' : 'handover-offer');
+      this.t.askAgain();
+      return true;
+    }
     if (h.step === 'offer') return this.atOffer(reply, cues);
     if (h.step === 'description') return this.atDescription(typed, reply);
     if (h.step === 'confirm') return this.atSummary(reply, cues, typed);
