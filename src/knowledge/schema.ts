@@ -120,6 +120,14 @@ const fill = (text: string, values: PlaceholderValues) =>
   text.includes('{{') ? text.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? values[name as keyof PlaceholderValues] : whole)) : text;
 
 /** An article's text with its placeholders filled: the fields that are shown as the article (steps, notes, menu path, captions). */
+/**
+ * The family a topic belongs to: the general topic it specialises, else itself. Articles of one
+ * family are one answer told more or less precisely, not rival answers.
+ */
+export function familyOf(topics: ReadonlyMap<string, Topic>, id: string): string {
+  return topics.get(id)?.specialises ?? id;
+}
+
 export function fillPlaceholders(l: LocalizedTopic, values: PlaceholderValues): LocalizedTopic {
   return {
     ...l,

@@ -1,4 +1,4 @@
-import type { Topic } from '../knowledge/schema';
+import { familyOf, type Topic } from '../knowledge/schema';
 import type { Analysis } from './analyse';
 import type { DecisionOptions, MatchResult } from './decision';
 import type { Candidate, Ranking } from './rank';
@@ -56,7 +56,7 @@ export function leadOf(s: Situation): Lead | undefined {
   const { ranking, thresholds: D } = s;
   const top = ranking.candidates[0];
   if (!top) return undefined;
-  const family = (id: string) => s.topics.get(id)?.specialises ?? id;
+  const family = (id: string) => familyOf(s.topics, id);
   const rival = ranking.candidates.find((c) => family(c.topic) !== family(top.topic));
   const margin = top.score - (rival?.score ?? 0);
   const byCode = top.reasons.some((r) => r.startsWith('error code'));

@@ -1,4 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/load';
+import { familyOf } from '../knowledge/schema';
 import { Analyser, type Analysis } from './analyse';
 import { DECISION, decide, type DecisionOptions, type MatchResult } from './decide';
 import { compileLexicon } from './lexicon';
@@ -63,7 +64,7 @@ export class Matcher {
     const a = whole.analysis;
     if (whole.decision === 'answer' || whole.decision === 'escalate' || !whole.farFromOutOfScope || a.content.length < LONG_MESSAGE_WORDS || !a.aboutAConnection) return undefined;
     const pieces = this.answeringPieces(whole.text);
-    const families = new Set(pieces.map((p) => this.kb.byId.get(p.topic!)?.specialises ?? p.topic!));
+    const families = new Set(pieces.map((p) => familyOf(this.kb.byId, p.topic!)));
     if (families.size !== 1) return undefined;
     const found = pieces.reduce((best, p) => (p.confidence > best.confidence ? p : best));
     return Object.assign({ ...whole, decision: 'answer' as const, topic: found.topic, confidence: found.confidence, candidates: found.candidates, platformUnconfirmed: found.platformUnconfirmed && a.platforms.length === 0 }, {

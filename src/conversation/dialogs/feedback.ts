@@ -1,4 +1,4 @@
-import { fillPlaceholders, type Platform, type Topic } from '../../knowledge/schema';
+import { familyOf, fillPlaceholders, type Platform, type Topic } from '../../knowledge/schema';
 import type { Explained } from '../../matching/matcher';
 import { FEEDBACK_SENTENCE, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
 import { mentions, opensWith, type CueReading } from '../cues';
@@ -190,9 +190,8 @@ export class FeedbackDialog {
   private anotherProblemAfterBut(cues: CueReading, m: Explained): boolean {
     // "กด reconnect แล้วขึ้นให้ยืนยันตัวตน": the steps done, then another problem shown, likewise.
     if (!mentions(cues, 'contrast', 'tried') || mentions(cues, 'still', 'not-fixed') || !m.analysis.reportsProblem || m.decision !== 'answer') return false;
-    const { byId } = this.t.ctx.kb;
-    const family = (id: string | null | undefined) => (id ? (byId.get(id)?.specialises ?? id) : undefined);
-    return family(m.topic) !== family(this.t.state.topic);
+    const { topic } = this.t.state;
+    return !topic || familyOf(this.t.ctx.kb.byId, m.topic!) !== familyOf(this.t.ctx.kb.byId, topic);
   }
 
   /**
