@@ -13,6 +13,7 @@ import { openDatabase, type Db } from '../../../src/storage/sqlite';
 import { SqliteEventDedupStore } from '../../../src/storage/event-dedup';
 import { SqliteEventInbox } from '../../../src/storage/event-inbox';
 import { createLineRouter, type LineRouter } from '../../../src/channels/line/webhook';
+import { FakeRichMenus } from './fake-richmenu';
 
 export const SECRET = 'test-channel-secret';
 export const TOKEN = 'test-access-token';
@@ -71,6 +72,8 @@ export class FakeLineApi {
   /** Replies and pushes take this much longer (a slow LINE, to widen crash windows); see start(). */
   replyDelayMs = 0;
   readonly content = new Map<string, { data: Buffer; contentType: string }>();
+  /** Rich menus, the default and each user's menu, as LINE would keep them. */
+  readonly richMenus = new FakeRichMenus();
   private readonly plans = new Map<string, Planned[]>();
   private server?: http.Server;
   url = '';
@@ -83,6 +86,7 @@ export class FakeLineApi {
   async start(): Promise<void> {
     const app = express();
     app.use(express.json({ limit: '5mb' }));
+    app.use(express.raw({ type: ['image/png', 'image/jpeg'], limit: '5mb' }));
     app.use(async (req, res) => {
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -134,6 +138,7 @@ export class FakeLineApi {
         res.json({ sentMessages: (req.body.messages as unknown[]).map((_, i) => ({ id: String(i), quoteToken: 'q' })) });
         return;
       }
+      if (this.richMenus.handle(req, res)) return;
       if (req.path === '/v2/bot/chat/loading/start') {
         res.status(202).json({});
         return;

@@ -1,0 +1,79 @@
+/**
+ * npm run line:richmenu: creates or replaces the LINE rich menus (not linked / linked, Thai and
+ * English) and sets the default, as docs/channels.md describes. Safe to run again: unchanged
+ * menus stay, a change replaces the menu and moves its sellers over.
+ *   --images DIR   also writes the four images there (nothing is sent to LINE with --dry-run)
+ *   --dry-run      renders and prints the menus and their versions, calls nothing
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { loadTranslations } from '../i18n';
+import { createLogger } from '../logger';
+import { LineRichMenuApi } from '../channels/line/richmenu/api';
+import { menuSpecs, menuVersion, type MenuSpec } from '../channels/line/richmenu/definition';
+import { renderMenuImage } from '../channels/line/richmenu/images';
+import { publishMenus, type MenuImage } from '../channels/line/richmenu/publish';
+import { connectRedis } from '../storage/redis';
+import { RedisRichMenuStore, SqliteRichMenuStore } from '../storage/richmenu-store';
+import { openDatabase } from '../storage/sqlite';
+import { runCommand } from './run-command';
+
+interface Options {
+  images?: string;
+  dryRun: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { dryRun: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--dry-run') opts.dryRun = true;
+    else if (a === '--images' && argv[i + 1]) opts.images = argv[++i];
+    else throw new Error(`line:richmenu: unknown argument "${a}" (use --images DIR, --dry-run)`);
+  }
+  return opts;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const opts = parseArgs(argv);
+  const config = loadConfig();
+  const log = createLogger(config.logLevel).child({ process: 'line:richmenu' });
+  const specs = menuSpecs(loadTranslations());
+  const rendered = new Map<string, MenuImage>();
+  const render = async (spec: MenuSpec): Promise<MenuImage> => {
+    const image = rendered.get(spec.key) ?? (await renderMenuImage(spec));
+    rendered.set(spec.key, image);
+    if (opts.images) {
+      fs.mkdirSync(opts.images, { recursive: true });
+      fs.writeFileSync(path.join(opts.images, `richmenu-${spec.key}.${image.contentType === 'image/png' ? 'png' : 'jpg'}`), image.data);
+    }
+    return image;
+  };
+  if (opts.dryRun) {
+    for (const spec of specs) {
+      const image = await render(spec);
+      console.log(`${spec.key}: ${spec.size.width}x${spec.size.height}, ${image.data.length} bytes, version ${menuVersion(spec, image.data)}`);
+    }
+    return 0;
+  }
+  if (!config.line) throw new Error('line:richmenu needs LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN (or --dry-run)');
+  // The same storage as the bot, which links sellers to the menus recorded here.
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  const db = redis ? undefined : openDatabase(config.dataDir);
+  try {
+    const store = redis ? new RedisRichMenuStore(redis) : new SqliteRichMenuStore(db!);
+    const { menus, orphansDeleted } = await publishMenus(specs, { api: new LineRichMenuApi(config.line), store, render, log });
+    for (const m of menus) {
+      const moved = m.retired.length > 0 ? `, sellers moved from ${m.retired.join(', ')} (deleted)` : '';
+      console.log(`${m.key}: ${m.outcome} ${m.id} (version ${m.version})${moved}`);
+    }
+    if (orphansDeleted.length > 0) console.log(`deleted unrecorded menus of an interrupted run: ${orphansDeleted.join(', ')}`);
+    return 0;
+  } finally {
+    redis?.disconnect();
+    db?.close();
+  }
+}
+
+runCommand(main);
