@@ -34,6 +34,9 @@ import { SqliteBurstStore } from './storage/burst-store';
 import { RedisBurstStore } from './storage/redis-burst-store';
 import { BurstGate } from './channels/burst-gate';
 import { RedisLinkStore, SqliteLinkStore } from './storage/link-store';
+import { RedisRichMenuStore, SqliteRichMenuStore } from './storage/richmenu-store';
+import { LineRichMenuApi } from './channels/line/richmenu/api';
+import { SellerMenus } from './channels/line/richmenu/seller-menus';
 
 /** Idle conversations are forgotten after a day (state) ; Direct Line history lives longer. */
 export const CONVERSATION_TTL_SECONDS = 24 * 3600;
@@ -285,6 +288,7 @@ function mountLine(app: express.Express, config: Config, wiring: LineWiring): Li
     t,
     bursts,
     linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
+    menus: new SellerMenus({ api: new LineRichMenuApi(config.line), store: redis ? new RedisRichMenuStore(redis) : new SqliteRichMenuStore(db), log }),
     // On Redis the worker mailing the case has another disk: the picture goes through Redis.
     ...(shots ? { onScreenshotKept: (ref: string) => shots.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),
   });

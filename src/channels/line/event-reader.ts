@@ -11,6 +11,7 @@ import { chatOf, eventIdOf, type LineEvent, type LineMessage, type Receipt } fro
 import type { Accepted } from './inbox-runner';
 import { startLinking } from './linking';
 import { languageOf, type SendReply } from './reply';
+import type { SellerMenus } from './richmenu/seller-menus';
 import { saveScreenshot, userHash } from './screenshots';
 
 /**
@@ -39,6 +40,8 @@ export interface EventReaderDeps {
   onScreenshotKept?: (ref: string) => Promise<void>;
   /** Pieces of a message typed in a row are answered once (see BurstGate). */
   bursts?: BurstGate;
+  /** Each seller's rich menu follows their link and language (see SellerMenus). */
+  menus?: SellerMenus;
 }
 
 /** What the router builds for the reader. */
@@ -172,7 +175,14 @@ export class LineEventReader {
     let loading: Promise<void> | undefined = opts.dots;
     const loadingTimer = opts.loading ? setTimeout(() => (loading = client.showLoading(userId)), this.deps.loadingAfterMs ?? DEFAULT_LOADING_AFTER_MS) : undefined;
     const links = linking?.links;
-    const accountId = links ? () => links.accountOf(userId).catch(() => undefined) : undefined;
+    let linked: boolean | undefined;
+    const accountId = links
+      ? () =>
+          links.accountOf(userId).then(
+            (id) => ((linked = id !== undefined), id),
+            () => undefined,
+          )
+      : undefined;
     const requestId = eventIdOf(event);
     const turn: Turn = {
       channel: 'line',
@@ -196,6 +206,9 @@ export class LineEventReader {
     await loading;
     if (opts.silent) return;
     await this.deps.send(event, userId, messages, rx);
+    // After the answer, which must not wait for it; the language is the one the core answered in.
+    const lang = messages.at(-1)?.lang;
+    if (linked !== undefined && lang) await this.deps.menus?.follow(userId, { linked, lang });
   }
 
   private async groupNote(event: LineEvent, chat: { kind: 'group' | 'room'; id: string }, rx: Receipt): Promise<void> {
@@ -240,6 +253,7 @@ export class LineEventReader {
     const lang = languageOf([text]);
     const removed = await linking!.links.unlink(userId);
     await this.deps.send(event, userId, [{ type: 'text', text: t(lang, removed ? 'line.link.unlinked' : 'line.link.notLinked'), act: 'link-done' }], rx);
+    await this.deps.menus?.follow(userId, { linked: false, lang, fresh: true });
   }
 
   /** LINE's answer to the sign-in: the nonce links the user, once, if it is theirs and fresh. */
@@ -258,5 +272,6 @@ export class LineEventReader {
     log.info({ user: userHash(userId), linked: !!accountId, result: event.link?.result }, 'LINE account link');
     const key = accountId ? 'line.link.done' : 'line.link.failed';
     await this.deps.send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n'), act: accountId ? 'link-done' : 'link-failed' }], rx);
+    if (accountId) await this.deps.menus?.follow(userId, { linked: true, fresh: true });
   }
 }
