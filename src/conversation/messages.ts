@@ -192,6 +192,22 @@ export interface EscalationCase {
   requestKey?: string;
 }
 
+/** One of the seller's tickets as the outbox knows it, for "my tickets". */
+export interface TicketSummary {
+  ticket: string;
+  /** pending: waiting to be mailed (again, after a failed try when attempts > 0); sending: being mailed; sent: support has it; failed: given up, support never got it. */
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  /** ISO times. */
+  createdAt: string;
+  sentAt?: string;
+  /** Tries to mail it so far (the one under way included). */
+  attempts: number;
+  platforms: Platform[];
+  errorCodes: string[];
+  /** Where support answers: the seller's own address, shown masked. */
+  contactEmail: string;
+}
+
 /** What the outbox answers when a case is handed over. */
 export interface TicketResult {
   ticket: string;

@@ -40,4 +40,4 @@ export interface HeldConversation {
   release(): Promise<void>;
 }
 
-export type { EscalationCase, TicketResult } from './messages';
+export type { EscalationCase, TicketResult, TicketSummary } from './messages';

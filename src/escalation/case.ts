@@ -1,2 +1,2 @@
 /** The hand-over case is the conversation's to define (conversation/ports.ts); escalation files it. */
-export type { EscalationCase, TicketResult } from '../conversation/ports';
+export type { EscalationCase, TicketResult, TicketSummary } from '../conversation/ports';

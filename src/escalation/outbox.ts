@@ -1,5 +1,5 @@
 import { writeCommitted, type Db } from '../storage/sqlite';
-import type { EscalationCase, TicketResult } from './case';
+import type { EscalationCase, TicketResult, TicketSummary } from './case';
 import { redact, redactDeep, redactStatusSnapshot } from './redact';
 import { newTicketId } from './ticket';
 
@@ -14,6 +14,8 @@ export interface Outbox {
   create(c: EscalationCase, opts: CreateOptions): Promise<TicketResult>;
   stats(): Promise<OutboxStats>;
   get(ticket: string): Promise<OutboxRecord | undefined>;
+  /** The seller's tickets (by `EscalationCase.userKey`, theirs only) filed after `since`: newest first, at most `limit`. */
+  ticketsOf(userKey: string, since: Date, limit: number): Promise<TicketSummary[]>;
 }
 
 /** Outcomes a delivery loop records. */
@@ -80,6 +82,18 @@ export interface OutboxStats {
   oldestPendingAgeSeconds: number;
 }
 
+interface SummaryRow {
+  ticket: string;
+  status: OutboxStatus;
+  attempts: number;
+  created_at: number;
+  sent_at: number | null;
+  /** JSON arrays (json_extract of the case). */
+  platforms: string | null;
+  error_codes: string | null;
+  contact_email: string | null;
+}
+
 interface Row {
   ticket: string;
   user_key: string;
@@ -110,6 +124,23 @@ const BOT_FIELDS = ['userKey', 'channel', 'userRef', 'accountId', 'lang', 'conta
 export function subjectOf(c: Pick<EscalationCase, 'platforms' | 'errorCodes' | 'articlesTried'>): string {
   const set = (xs: readonly string[]) => [...new Set(xs)].sort().join(',');
   return [set(c.platforms), set(c.errorCodes), set(c.articlesTried.map((a) => a.topic))].join('|');
+}
+
+/** A ticket as the seller is told of it, from its record and the stored (redacted) case. */
+export function ticketSummary(
+  r: { ticket: string; status: OutboxStatus; createdAt: number; sentAt?: number; attempts: number },
+  c: Partial<Pick<EscalationCase, 'platforms' | 'errorCodes' | 'contactEmail'>>,
+): TicketSummary {
+  return {
+    ticket: r.ticket,
+    status: r.status,
+    createdAt: new Date(r.createdAt).toISOString(),
+    ...(r.sentAt === undefined ? {} : { sentAt: new Date(r.sentAt).toISOString() }),
+    attempts: r.attempts,
+    platforms: c.platforms ?? [],
+    errorCodes: c.errorCodes ?? [],
+    contactEmail: c.contactEmail ?? '',
+  };
 }
 
 /** The subject of a case that names nothing. */
@@ -187,6 +218,12 @@ export class SqliteOutbox implements ClaimableOutbox {
       ),
       get: db.prepare<[string], Row>('SELECT * FROM escalation_outbox WHERE ticket = ?'),
       sentSince: db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM escalation_outbox WHERE status = 'sent' AND sent_at > ?"),
+      // Only what the seller is told: the case's transcript is not read (nor parsed) for it.
+      ticketsOf: db.prepare<[string, number, number], SummaryRow>(
+        `SELECT ticket, status, attempts, created_at, sent_at, json_extract(case_json, '$.platforms') AS platforms,
+           json_extract(case_json, '$.errorCodes') AS error_codes, json_extract(case_json, '$.contactEmail') AS contact_email
+         FROM escalation_outbox WHERE user_key = ? AND created_at > ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+      ),
     };
 
     // IMMEDIATE: the write lock is taken before the checks, so two processes on one file cannot
@@ -256,6 +293,19 @@ export class SqliteOutbox implements ClaimableOutbox {
     }
     if (oldest !== Infinity) s.oldestPendingAgeSeconds = Math.max(0, Math.floor((this.now() - oldest) / 1000));
     return s;
+  }
+
+  async ticketsOf(userKey: string, since: Date, limit: number): Promise<TicketSummary[]> {
+    return this.stmt.ticketsOf.all(userKey, since.getTime(), limit).map((r) =>
+      ticketSummary(
+        { ticket: r.ticket, status: r.status, createdAt: r.created_at, sentAt: r.sent_at ?? undefined, attempts: r.attempts },
+        {
+          platforms: r.platforms ? (JSON.parse(r.platforms) as EscalationCase['platforms']) : [],
+          errorCodes: r.error_codes ? (JSON.parse(r.error_codes) as string[]) : [],
+          contactEmail: r.contact_email ?? '',
+        },
+      ),
+    );
   }
 
   async get(ticket: string): Promise<OutboxRecord | undefined> {

@@ -1,12 +1,13 @@
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import type { EscalationCase, TicketResult } from './case';
+import type { EscalationCase, TicketResult, TicketSummary } from './case';
 import {
   cleanError,
   DEFAULT_CREATE_OPTIONS,
   redactCase,
   subjectOf,
   NO_SUBJECT,
+  ticketSummary,
   type CreateOptions,
   type DeliveryRecords,
   type Outbox,
@@ -22,7 +23,10 @@ import { LuaScript } from '../storage/lua-script';
 export const MAIL_QUEUE = 'handover-mail';
 export const BULL_PREFIX = 'bot:bull';
 
-/** Ticket records stay this long for operators (`get`), then Redis drops them. */
+/**
+ * Ticket records stay this long for operators (`get`) and for the seller's "my tickets", then
+ * Redis drops them; each seller's list of tickets is kept as long.
+ */
 const RECORD_TTL_SECONDS = 30 * 24 * 3600;
 
 export interface MailJob {
@@ -35,9 +39,10 @@ export interface MailJob {
 // KEYS: user's tickets (zset), undelivered (zset), the new ticket's record.
 // ARGV: now, reuse since, window since, max per window, ticket, case JSON, user key, record ttl, user ttl, record prefix,
 // request key ('' for none: an open ticket that request filed is 'same'), subject (see subjectOf: an open
-// ticket about the same is 'existing'), the subject of a case about nothing in particular (an open ticket is 'existing').
+// ticket about the same is 'existing'), the subject of a case about nothing in particular (an open ticket is 'existing'),
+// records since (the user's tickets are kept as long as their records, for ticketsOf).
 const CREATE_SCRIPT = new LuaScript(`
-local since = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]))
+local since = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[14]))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
 local recent = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[2])
 local existing = nil
@@ -137,7 +142,7 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
     const now = this.now();
     const stored = redactCase(c);
     const json = JSON.stringify(stored);
-    const userTtl = Math.max(opts.reuseWindowSeconds, opts.windowSeconds, 1);
+    const userTtl = Math.max(opts.reuseWindowSeconds, opts.windowSeconds, RECORD_TTL_SECONDS);
     for (let attempt = 0; ; attempt++) {
       const ticket = this.newId();
       const [found, kind] = (await CREATE_SCRIPT.run(
@@ -157,6 +162,7 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
           c.requestKey ?? '',
           subjectOf(stored),
           NO_SUBJECT,
+          now - RECORD_TTL_SECONDS * 1000,
         ],
       )) as [string, string];
       if (kind === 'existing') return { ticket: found, existing: true, limited: false };
@@ -249,6 +255,21 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
   async totals(): Promise<{ sent: number; retried: number; failed: number }> {
     const c = await this.redis.hgetall(this.keys.counts);
     return { sent: Number(c.sent ?? 0), retried: Number(c.retried ?? 0), failed: Number(c.failed ?? 0) };
+  }
+
+  /**
+   * From the seller's list of tickets in Redis. It used to keep only the reuse and rate-limit
+   * windows (a day): a ticket filed more than a day before that changed is not on it.
+   */
+  async ticketsOf(userKey: string, since: Date, limit: number): Promise<TicketSummary[]> {
+    const tickets = await this.redis.zrevrangebyscore(this.keys.user(userKey), '+inf', `(${since.getTime()}`, 'LIMIT', 0, limit);
+    const records = await Promise.all(tickets.map((t) => this.redis.hmget(this.keys.record(t), 'userKey', 'status', 'createdAt', 'sentAt', 'attempts', 'case')));
+    return records.flatMap(([key, status, createdAt, sentAt, attempts, json], i) => {
+      // A record gone (expired) is no longer anyone's; one of another seller never is this one's.
+      if (key !== userKey || !status || !json) return [];
+      const c = JSON.parse(json) as EscalationCase;
+      return [ticketSummary({ ticket: tickets[i]!, status: status as OutboxStatus, createdAt: Number(createdAt), sentAt: sentAt ? Number(sentAt) : undefined, attempts: Number(attempts ?? 0) }, c)];
+    });
   }
 
   async get(ticket: string): Promise<OutboxRecord | undefined> {

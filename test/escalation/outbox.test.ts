@@ -169,6 +169,46 @@ function outboxSuite(backendOf: () => Backend): void {  let backend: Backend;
     expect((await outbox.create(sampleCase({ userKey: 'b' }), opts)).ticket).toBe('BS-BBBBBB');
   });
 
+  it("lists a seller's own tickets, newest first, with what became of each: those filed after `since`, at most `limit`", async () => {
+    const outbox = backend.make();
+    const firstAt = clock;
+    const first = await outbox.create(sampleCase({ userKey: 'line:U1' }), opts);
+    clock += HOUR * 1000;
+    const shopee = { platforms: ['shopee' as const], errorCodes: ['OTP_TIMEOUT'], articlesTried: [], contactEmail: 'pim.shop@gmail.com' };
+    const second = await outbox.create(sampleCase({ userKey: 'line:U1', ...shopee }), opts);
+    const theirs = await outbox.create(sampleCase({ userKey: 'web:other' }), opts);
+    await outbox.markSent(first.ticket, new Date(clock + 5_000));
+    await outbox.markFailed(theirs.ticket, '550 rejected');
+    const monthAgo = new Date(clock - 30 * 24 * HOUR * 1000);
+    expect(await outbox.ticketsOf('line:U1', monthAgo, 10)).toEqual([
+      { ticket: second.ticket, status: 'pending', createdAt: new Date(clock).toISOString(), attempts: 0, platforms: ['shopee'], errorCodes: ['OTP_TIMEOUT'], contactEmail: 'pim.shop@gmail.com' },
+      {
+        ticket: first.ticket,
+        status: 'sent',
+        createdAt: new Date(firstAt).toISOString(),
+        sentAt: new Date(clock + 5_000).toISOString(),
+        attempts: 0,
+        platforms: ['lazada'],
+        errorCodes: ['PASSWORD_NOT_MATCH'],
+        contactEmail: 'seller@example.com',
+      },
+    ]);
+    expect((await outbox.ticketsOf('line:U1', new Date(firstAt), 10)).map((t) => t.ticket)).toEqual([second.ticket]);
+    expect((await outbox.ticketsOf('line:U1', monthAgo, 1)).map((t) => t.ticket)).toEqual([second.ticket]);
+    expect(await outbox.ticketsOf('web:other', monthAgo, 10)).toMatchObject([{ ticket: theirs.ticket, status: 'failed' }]);
+    expect(await outbox.ticketsOf('line:U404', monthAgo, 10)).toEqual([]);
+  });
+
+  it("keeps a ticket on the seller's list for 30 days, past the reuse and rate-limit windows", async () => {
+    const outbox = backend.make();
+    const old = await outbox.create(sampleCase(), opts);
+    clock += 10 * 24 * HOUR * 1000;
+    // Filing again drops what the reuse window and the rate limit no longer need; not the list.
+    const recent = await outbox.create(sampleCase(), opts);
+    const listed = await outbox.ticketsOf('web:seller-1', new Date(clock - 30 * 24 * HOUR * 1000), 10);
+    expect(listed.map((t) => t.ticket)).toEqual([recent.ticket, old.ticket]);
+  });
+
 }
 
 describe('SqliteOutbox', () => {
@@ -214,6 +254,12 @@ describeWithRedis('RedisOutbox', () => {
     },
   }));
 
+  it("keeps the seller's list of tickets as long as the tickets' records", async () => {
+    const outbox = make();
+    await outbox.create(sampleCase(), opts);
+    expect(await redis.ttl(`${prefix}u:web:seller-1`)).toBeGreaterThan(29 * 24 * HOUR);
+  });
+
   it("leaves the bot's own connection free of BullMQ's scripts (queued on a connection of its own)", async () => {
     const outbox = make();
     await outbox.create(sampleCase({ userKey: 'scripts' }), opts);
@@ -248,6 +294,8 @@ describeWithRedis('RedisOutbox', () => {
     const { ticket } = await outbox.create(sampleCase(), opts);
     expect(await outbox.claim(ticket, new Date(clock))).toMatchObject({ ticket, attempts: 1 });
     await outbox.markRetry(ticket, 'ECONNREFUSED', new Date(clock + 30_000));
+    // The seller's list tells a ticket waiting after a failed try from one never tried.
+    expect(await outbox.ticketsOf('web:seller-1', new Date(0), 10)).toMatchObject([{ ticket, status: 'pending', attempts: 1 }]);
     expect(await outbox.claim(ticket, new Date(clock))).toMatchObject({ ticket, attempts: 2 });
     await outbox.markSent(ticket, new Date(clock));
     expect(await outbox.claim(ticket, new Date(clock))).toBeUndefined();
@@ -292,6 +340,8 @@ describe('SqliteOutbox claims', () => {
     const rec = (await outbox.get(a.ticket))!;
     expect(rec).toMatchObject({ status: 'pending', attempts: 1 });
     expect(rec.lastError).not.toContain('Hunter2');
+    // The seller's list tells a ticket waiting after a failed try from one never tried.
+    expect(await outbox.ticketsOf('a', new Date(0), 10)).toMatchObject([{ ticket: a.ticket, status: 'pending', attempts: 1 }]);
     const [due] = await outbox.claimDue(new Date(clock + 30_000), 10, 60_000);
     expect(due!.ticket).toBe(a.ticket);
     await outbox.markSent(a.ticket, new Date(clock + 31_000));
