@@ -37,7 +37,9 @@ function playAll(): number {
         const follow: Partial<Turn> =
           r.effect.type === 'create-ticket'
             ? { kind: 'ticket', ticket: { ticket: 'BS-BENCH1', existing: false, limited: false } }
-            : { kind: 'status', status: (sandboxAccountStores(r.effect.accountId) as AccountStores | undefined) ?? { error: 'not found' } };
+            : r.effect.type === 'list-tickets'
+              ? { kind: 'tickets', tickets: [] }
+              : { kind: 'status', status: (sandboxAccountStores(r.effect.accountId) as AccountStores | undefined) ?? { error: 'not found' } };
         r = runTurn({ ...base, ...follow } as Turn, r.state, ctx, { owned: true });
         out.push(...r.messages);
       }

@@ -130,6 +130,8 @@ export function createApp(config: Config, log: Logger): App {
         end();
       }
     },
+    // "My tickets": read from the same outbox the cases are filed in.
+    listTickets: (userKey, since, limit) => outbox.ticketsOf(userKey, since, limit),
   });
 
   const app = express();

@@ -15,7 +15,7 @@ const COMMAND_LENGTH = 80;
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
  */
-const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'checkStores', 'wantsCall', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
+const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'checkStores', 'wantsCall', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
 
 export class Commands {
   constructor(private readonly t: TurnContext) {}
@@ -98,6 +98,16 @@ export class Commands {
     return place < 0 ? undefined : place === PLACES.length - 1 ? LAST : place + 1;
   }
 
+  /**
+   * "เรื่องที่แจ้งไปถึงไหนแล้ว", "my ticket status": the seller's tickets and what became of them
+   * (before "check my stores": "check my ticket status" is not about the stores). At the
+   * description it is the problem told.
+   */
+  myTickets(typed: string): boolean {
+    if (typed.length >= COMMAND_LENGTH || this.handover()?.step === 'description') return false;
+    return mentions(this.t.cues(typed), 'my-tickets') && this.t.handled('tickets');
+  }
+
   /** "check my stores"; at the description it is the problem told ("เช็คสถานะร้านแล้วขึ้น expired"). */
   checkStores(typed: string): boolean {
     if (typed.length >= COMMAND_LENGTH || this.handover()?.step === 'description') return false;
@@ -116,10 +126,16 @@ export class Commands {
     return true;
   }
 
-  /** "เลขเคสอะไรนะคะ", "ต้องรอกี่วันคะ", "how long until someone replies?" after a ticket: that ticket again. */
+  /**
+   * "เลขเคสอะไรนะคะ", "ต้องรอกี่วันคะ", "how long until someone replies?" after a ticket: that ticket
+   * again. The number asked for in a conversation that has none (it was forgotten after a day of
+   * silence): the seller's tickets, from the outbox.
+   */
   ticketAgain(typed: string): boolean {
     const ticket = this.t.state.ticket;
-    if (!ticket || this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'ticket-number', 'reply-time')) return false;
+    if (this.handover() || typed.length >= COMMAND_LENGTH) return false;
+    if (!ticket) return mentions(this.t.cues(typed), 'ticket-number') && this.t.handled('tickets');
+    if (!mentions(this.t.cues(typed), 'ticket-number', 'reply-time')) return false;
     this.t.say(this.t.tr('handover.yourTicket', { ticket: ticket.id }), 'ticket');
     return true;
   }

@@ -22,6 +22,7 @@ import { ClarifyDialog } from './dialogs/clarify';
 import { HandoverDialog } from './dialogs/handover';
 import { MoreDialog } from './dialogs/more';
 import { StatusDialog } from './dialogs/status';
+import { TicketsDialog } from './dialogs/tickets';
 import { Commands } from './commands';
 import { NoAnswer } from './no-answer';
 
@@ -65,6 +66,7 @@ const TURN_KINDS: Record<Turn['kind'], (b: TurnBuilder, turn: Turn) => void> = {
   other: (b) => b.noted('(message the bot cannot read)', 'smalltalk.other', 'unsupported'),
   ticket: (b, turn) => b.dialogs.handover.ticketCreated(turn),
   status: (b, turn) => b.dialogs.status.statusChecked(turn),
+  tickets: (b, turn) => b.dialogs.tickets.ticketsListed(turn),
 };
 
 function labelOf(state: ConversationState, action: string | undefined): string | undefined {
@@ -112,6 +114,8 @@ const BUTTONS: Record<string, (b: TurnBuilder, arg: string) => void> = {
   platform: (b, arg) => b.dialogs.platform.takeButton(arg),
   status: (b) => b.dialogs.status.takeButton('check'),
   account: (b) => b.dialogs.status.takeButton('account'),
+  // The LINE rich menu's "My tickets": the postback data stays on LINE's servers, never rename it.
+  tickets: (b, arg) => b.dialogs.tickets.takeButton(arg),
   lang: (b, arg) => b.chooseLanguage(arg),
 };
 
@@ -130,6 +134,7 @@ class TurnBuilder extends TurnContext {
       handover: new HandoverDialog(this),
       more: new MoreDialog(this),
       status: new StatusDialog(this),
+      tickets: new TicketsDialog(this),
     };
   }
 

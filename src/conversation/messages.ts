@@ -45,6 +45,7 @@ export type Act =
   | 'link-done'
   | 'link-failed'
   | 'status'
+  | 'tickets'
   | 'image-received'
   | 'unsupported'
   | 'rating'
@@ -95,7 +96,7 @@ export interface Turn {
   channel: ChannelId;
   conversationId: string;
   userId: string;
-  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file' | 'other' | 'ticket' | 'status';
+  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file' | 'other' | 'ticket' | 'status' | 'tickets';
   text?: string;
   action?: string;
   /** Locale hint from the channel (th-TH, en-US), used until the seller's own writing tells. */
@@ -114,6 +115,8 @@ export interface Turn {
   contactEmail?: string;
   /** kind 'status': what the connector API answered to the core's check-status effect. */
   status?: AccountStores | { error: string };
+  /** kind 'tickets': what the outbox answered to the core's list-tickets effect (newest first). */
+  tickets?: TicketSummary[] | { error: string };
   /**
    * Ties together the log lines of one turn: the channel's event id (LINE webhookEventId,
    * Bot Framework activity id) or the HTTP request's id; the service makes one when missing.
@@ -131,7 +134,9 @@ export interface Turn {
 /** Work the core asks its caller to do (I/O), after which the caller reports back with a turn. */
 export type CoreEffect =
   | { type: 'create-ticket'; case: EscalationCase }
-  | { type: 'check-status'; accountId: string };
+  | { type: 'check-status'; accountId: string }
+  /** The seller's tickets filed after `since` (ISO), newest first, at most `limit`, by the key their cases are filed under (caseUserKey). */
+  | { type: 'list-tickets'; userKey: string; since: string; limit: number };
 
 /** Things that happened in a turn that other parts (metrics, escalation) care about. */
 export type CoreEvent =
@@ -190,6 +195,11 @@ export interface EscalationCase {
    * (its instance died before answering) finds its own ticket: answered as new, not "already open".
    */
   requestKey?: string;
+}
+
+/** The key a seller's cases are filed under: one per seller and channel (EscalationCase.userKey). */
+export function caseUserKey(turn: Pick<Turn, 'channel' | 'userId'>): string {
+  return `${turn.channel}:${turn.userId}`;
 }
 
 /** One of the seller's tickets as the outbox knows it, for "my tickets". */

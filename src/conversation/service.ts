@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountStores } from '../status/connector';
-import type { ConversationStore, EscalationCase, HeldConversation, TicketResult } from './ports';
+import type { ConversationStore, EscalationCase, HeldConversation, TicketResult, TicketSummary } from './ports';
 import type { Bot, TurnLookups } from './bot';
 import { runTurn, type CoreContext } from './engine';
 import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
@@ -27,6 +27,8 @@ export interface BotServiceOptions {
   escalate?: (c: EscalationCase) => Promise<TicketResult>;
   /** Reads the seller's stores from the connector API (only for a proven account). */
   checkStatus?: (accountId: string) => Promise<AccountStores>;
+  /** The seller's tickets in the outbox (by EscalationCase.userKey) filed after `since`: newest first, at most `limit`. */
+  listTickets?: (userKey: string, since: Date, limit: number) => Promise<TicketSummary[]>;
   onError?: (err: unknown, turn: Turn) => void;
 }
 
@@ -115,12 +117,21 @@ export class BotService implements Bot {
         const requestKey = turn.replayId ? { requestKey: turn.replayId } : {};
         return { kind: 'ticket', ticket: await this.opts.escalate({ ...effect.case, transcript, ...requestKey }) };
       }
+      if (effect.type === 'list-tickets') {
+        if (!this.opts.listTickets) throw new Error('no hand-over outbox configured');
+        return { kind: 'tickets', tickets: await this.opts.listTickets(effect.userKey, new Date(effect.since), effect.limit) };
+      }
       if (!this.opts.checkStatus) throw new Error('no connector configured');
       return { kind: 'status', status: await this.opts.checkStatus(effect.accountId) };
     } catch (err) {
       this.opts.onError?.(err, turn);
-      const error = err instanceof Error ? err.message : String(err);
-      return effect.type === 'create-ticket' ? { kind: 'ticket', ticket: { error } } : { kind: 'status', status: { error } };
+      const error = { error: err instanceof Error ? err.message : String(err) };
+      const failed: Record<CoreEffect['type'], Partial<Turn>> = {
+        'create-ticket': { kind: 'ticket', ticket: error },
+        'check-status': { kind: 'status', status: error },
+        'list-tickets': { kind: 'tickets', tickets: error },
+      };
+      return failed[effect.type];
     }
   }
 

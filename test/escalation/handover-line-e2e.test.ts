@@ -45,4 +45,25 @@ describe('hand-over by e-mail through LINE', () => {
     expect(all).not.toContain('Abc12345');
     expect(all).not.toContain('112233');
   });
+
+  it('answers the rich menu\'s "My tickets" with the ticket handed over, mailed, and its reply address masked', async () => {
+    const source = { source: { type: 'user', userId: 'U1234567890abcdef1234567890abcdef' } };
+    const postback = (data: string) => deliver(lineEvent({ type: 'postback', postback: { data }, ...source }));
+    const sender = line.app.bot.sender;
+    const sent = sender.counters.sent;
+    await deliver(textEvent('ขอคุยกับเจ้าหน้าที่ค่ะ', source));
+    await postback('handover:start');
+    await deliver(textEvent('pim.shop@example.com', source));
+    await postback('handover:skip');
+    const ticket = /BS-[0-9A-Z]{6}/.exec(await postback('handover:confirm'))![0];
+    // Mailed and recorded as sent (the mailbox may have it a moment before the outbox knows).
+    for (let i = 0; i < 300 && sender.counters.sent === sent; i++) await new Promise((r) => setTimeout(r, 50));
+
+    const listed = await postback('tickets');
+    expect(listed).toContain(`${ticket} — แจ้งเมื่อ`);
+    expect(listed).toContain('ส่งถึงทีมซัพพอร์ตแล้ว ทีมจะตอบกลับทางอีเมล p***@example.com ค่ะ');
+    expect(listed).not.toContain('pim.shop@example.com');
+    // The first seller's ticket is theirs alone.
+    expect(listed.match(/BS-[0-9A-Z]{6}/g)).toEqual([ticket]);
+  });
 });

@@ -65,4 +65,9 @@ export interface Dialogs {
     describeFinding(f: Finding): string;
     continueAfterCheck(check: NonNullable<ConversationState['statusCheck']>): void;
   };
+  tickets: Dialog & {
+    /** "My tickets": asks the outbox for the seller's tickets (an effect). */
+    requestTickets(): void;
+    ticketsListed(turn: Turn): void;
+  };
 }

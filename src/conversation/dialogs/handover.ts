@@ -2,7 +2,7 @@ import { PLATFORM_NAMES, type Topic } from '../../knowledge/schema';
 import type { Explained } from '../../matching/matcher';
 import type { EscalationCase } from '../ports';
 import { parseEmailAddress, suggestEmailAddress } from '../../escalation/email-address';
-import type { Act, Choice, HandoverReason, Turn } from '../messages';
+import { caseUserKey, type Act, type Choice, type HandoverReason, type Turn } from '../messages';
 import type { Reading } from '../reading';
 import { HandoverAnswers } from './handover-answers';
 import { DEFAULT_TICKET_OPEN_SECONDS, MAX_DESCRIPTION } from '../phrases';
@@ -210,7 +210,7 @@ export class HandoverDialog {
     if (!h.email) return this.askEmail();
     const topics = this.t.state.tried.map((id) => this.t.ctx.kb.byId.get(id)).filter((t): t is Topic => !!t);
     const escalation: EscalationCase = {
-      userKey: `${this.t.turn.channel}:${this.t.turn.userId}`,
+      userKey: caseUserKey(this.t.turn),
       channel: this.t.turn.channel,
       userRef: `${this.t.turn.channel}:${this.t.turn.userId}`,
       lang: this.t.lang,
