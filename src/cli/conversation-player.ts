@@ -13,6 +13,8 @@ import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import type { Choice, OutMessage, Turn } from '../conversation/messages';
 import { toPlainText } from '../conversation/plain-text';
+import { loadTranslations, type Translate } from '../i18n';
+import { menuSpecs } from '../channels/line/richmenu/definition';
 
 /** One thing the seller does: exactly one of say, press, send (expect, not, lacks are the scorer's). */
 const Step = z
@@ -67,6 +69,20 @@ export function findButton(buttons: Choice[], label: string): Choice | undefined
   return buttons.find((b) => b.label.trim().toLowerCase() === want) ?? buttons.find((b) => b.label.toLowerCase().includes(want));
 }
 
+let translate: Translate | undefined;
+
+/**
+ * Buttons a channel keeps on screen whatever the last reply was, pressed by their full label:
+ * LINE's rich menu (linked when the script signs in with an account), in either language.
+ */
+export function standingButtons(channel: Script['channel'], linked: boolean): Choice[] {
+  if (channel !== 'line') return [];
+  const t = (translate ??= loadTranslations());
+  return menuSpecs(t)
+    .filter((m) => m.kind === (linked ? 'linked' : 'unlinked'))
+    .flatMap((m) => m.buttons.map((b) => ({ label: b.label.replace(/\s+/g, ' '), action: b.data })));
+}
+
 export class ConversationPlayer {
   private readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'converse-'));
   private readonly app: App;
@@ -111,7 +127,8 @@ export class ConversationPlayer {
       let reply: OutMessage[];
       if (typeof step.say === 'string') reply = await turn({ kind: 'message', text: step.say });
       else if (typeof step.press === 'string') {
-        const button = findButton(buttonsOf(last), step.press);
+        const want = step.press.trim().toLowerCase();
+        const button = findButton(buttonsOf(last), step.press) ?? standingButtons(script.channel, Boolean(script.account)).find((b) => b.label.toLowerCase() === want);
         if (!button) {
           played.push({ error: `no button "${step.press}" in the last reply (${buttonsOf(last).map((b) => b.label).join(' | ') || 'none'})` });
           continue;

@@ -63,6 +63,28 @@ describe('the player', () => {
     expect(out!.turns[0]!.error).toMatch(/no button "no such button"/);
     expect(out!.turns[1]!.acts).toEqual(['answer:lazada-password-not-match', 'ask-feedback']);
   });
+
+  it('presses the LINE rich menu\'s buttons whatever the last reply offered: "My tickets" finds the ticket just filed', async () => {
+    const handOver = ['ขอคุยกับเจ้าหน้าที่ค่ะ', 'ส่งเลยค่ะ', 'pim.shop@gmail.com', 'ข้ามค่ะ', 'ส่งค่ะ'].map((say) => ({ say }));
+    const scripts: Script[] = [
+      { id: 'line', channel: 'line', account: 'demo-active', turns: [...handOver, { press: 'เรื่องที่แจ้งไว้' }, { press: 'my tickets' }] },
+      { id: 'web', channel: 'web', turns: [{ press: 'My tickets' }] },
+      // Not linked: the menu without "My tickets", whose "Common problems" is the menu.
+      { id: 'unlinked', channel: 'line', turns: [{ press: 'ปัญหาที่พบบ่อย' }, { press: 'My tickets' }] },
+    ];
+    const [line, web, unlinked] = await play(scripts, __dirname);
+    const filed = line!.turns[4]!;
+    expect(filed.acts).toEqual(['ticket']);
+    const ticket = /BS-[0-9A-Z]{6}/.exec(filed.texts!.join('\n'))![0];
+    for (const listed of line!.turns.slice(5)) {
+      expect(listed.acts).toEqual(['tickets', 'menu']);
+      expect(listed.texts![0]).toContain(`${ticket} — `);
+    }
+    // The web widget has no rich menu.
+    expect(web!.turns[0]!.error).toMatch(/no button "My tickets"/);
+    expect(unlinked!.turns[0]!.acts).toEqual(['menu']);
+    expect(unlinked!.turns[1]!.error).toMatch(/no button "My tickets"/);
+  });
 });
 
 // A little under the scores of 2026-12-07 (docs/conversation.md), so that no change loses ground.
