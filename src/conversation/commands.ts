@@ -27,10 +27,11 @@ export class Commands {
 
   /**
    * "menu", "เริ่มใหม่": the seller wants the choices again (a hand-over being prepared is dropped;
-   * nothing was sent). Matched, "menu" found the article whose steps name a menu.
+   * nothing was sent). Matched, "menu" found the article whose steps name a menu. "talk to the
+   * bot" (reply act `bot`, what ends a chat hand-over on LINE) gets the same choices.
    */
   menu(typed: string): boolean {
-    if (!onlySays(this.t.reply(typed), 'menu')) return false;
+    if (!onlySays(this.t.reply(typed), 'menu', 'bot')) return false;
     this.t.state.draft = undefined;
     this.t.action('menu');
     return true;

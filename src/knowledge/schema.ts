@@ -197,7 +197,7 @@ export const outOfScopeSchema = z
 export type OutOfScope = z.infer<typeof outOfScopeSchema>;
 
 /** What a seller's typed answer to one of the bot's questions does (knowledge/replies.yaml). */
-export const REPLY_ACTS = ['yes', 'no', 'send', 'change-email', 'cancel', 'later', 'skip', 'thanks', 'fixed', 'not-fixed', 'person', 'password-next', 'menu', 'another-question', 'unsure', 'first-choice', 'second-choice', 'third-choice', 'last-choice'] as const;
+export const REPLY_ACTS = ['yes', 'no', 'send', 'change-email', 'cancel', 'later', 'skip', 'thanks', 'fixed', 'not-fixed', 'person', 'password-next', 'menu', 'bot', 'another-question', 'unsure', 'first-choice', 'second-choice', 'third-choice', 'last-choice'] as const;
 export type ReplyAct = (typeof REPLY_ACTS)[number];
 
 /** What words tell wherever they stand in a short sentence (knowledge/replies.yaml's cues). */

@@ -281,6 +281,15 @@ describe('conversation core', () => {
     }
   });
 
+  it('takes "talk to the bot" (reply act bot, which ends a chat hand-over on LINE) for the menu anywhere else', async () => {
+    for (const typed of ['talk to the bot', 'กลับมาคุยกับบอทค่ะ', 'ขอคุยกับบอท']) {
+      const ch = new RecordingChannel();
+      await ch.send('ร้าน shopee หมดอายุ');
+      const out = await ch.send(typed);
+      expect({ typed, acts: out.map((m) => m.act) }).toEqual({ typed, acts: ['menu'] });
+    }
+  });
+
   it('asks "did you mean" with at most three choices plus "none of these"', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('woocommerce error');
