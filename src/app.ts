@@ -34,6 +34,8 @@ import { SqliteBurstStore } from './storage/burst-store';
 import { RedisBurstStore } from './storage/redis-burst-store';
 import { BurstGate } from './channels/burst-gate';
 import { RedisLinkStore, SqliteLinkStore } from './storage/link-store';
+import { RedisPauseStore, SqlitePauseStore } from './storage/pause-store';
+import { LinePause } from './channels/line/pause';
 import { RedisRichMenuStore, SqliteRichMenuStore } from './storage/richmenu-store';
 import { LineRichMenuApi } from './channels/line/richmenu/api';
 import { SellerMenus } from './channels/line/richmenu/seller-menus';
@@ -54,6 +56,8 @@ export interface App {
   sandbox: boolean;
   metrics: Metrics;
   bot: BotService;
+  /** LINE sellers a person of support answers in the chat (the LINE channel and the converse player apply it). */
+  linePause: LinePause;
   kb: KnowledgeBase;
   db: Db;
   /** Mail delivery as this process sees it: the sender itself (SQLite) or a watcher of the Redis queue. */
@@ -168,7 +172,10 @@ export function createApp(config: Config, log: Logger): App {
 
   // LINE, when both channel credentials are set. The webhook reads its raw body itself (the
   // signature is checked on the bytes), so no JSON parser may run before it: none is global here.
-  const line = mountLine(app, config, { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts });
+  // Sellers a person of support is answering in LINE's chat: the bot keeps quiet for them
+  // (npm run line:pause, or a hand-over with LINE_HANDOVER=chat). Shared like the links are.
+  const linePause = new LinePause({ store: redis ? new RedisPauseStore(redis) : new SqlitePauseStore(db), bot, handover: config.lineHandover, t, log });
+  const line = mountLine(app, config, { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause });
   app.use(
     createWidgetRouter({
       publicBaseUrl: config.publicBaseUrl,
@@ -244,6 +251,7 @@ export function createApp(config: Config, log: Logger): App {
     closeStreams: () => directLineRouter.closeStreams(),
     metrics,
     bot,
+    linePause,
     kb,
     db,
     close: async () => {
@@ -271,12 +279,13 @@ interface LineWiring {
   log: Logger;
   t: Translate;
   bursts: BurstGate;
+  linePause: LinePause;
 }
 
 /** The LINE webhook and account linking, when the channel is configured. */
 function mountLine(app: express.Express, config: Config, wiring: LineWiring): LineRouter | undefined {
   if (!config.line) return undefined;
-  const { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts } = wiring;
+  const { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause } = wiring;
   const links = redis ? new RedisLinkStore(redis) : new SqliteLinkStore(db);
   const shots = redis ? new RedisScreenshotShare(redis) : undefined;
   const line = createLineRouter({
@@ -290,6 +299,7 @@ function mountLine(app: express.Express, config: Config, wiring: LineWiring): Li
     t,
     bursts,
     linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
+    pause: linePause,
     menus: new SellerMenus({ api: new LineRichMenuApi(config.line), store: redis ? new RedisRichMenuStore(redis) : new SqliteRichMenuStore(db), log }),
     // On Redis the worker mailing the case has another disk: the picture goes through Redis.
     ...(shots ? { onScreenshotKept: (ref: string) => shots.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),

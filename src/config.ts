@@ -50,6 +50,9 @@ const envSchema = z.object({
   WEB_IDENTITY_SECRET: optional,
   LINE_LINK_LOGIN_URL: optionalUrl,
   LINK_CONFIRM_SECRET: optional,
+  // What a hand-over on LINE leads to: the ticket by e-mail only, or also a person in the LINE chat (the bot then keeps quiet).
+  LINE_HANDOVER: optional.pipe(z.enum(['email', 'chat']).default('email')),
+  LINE_PAUSE_HOURS: optional.pipe(z.coerce.number().min(0.01).max(24 * 30).default(24)),
   HANDOVER_REUSE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   HANDOVER_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
   MAIL_GIVE_UP_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
@@ -89,6 +92,12 @@ export interface Config {
   webIdentitySecret?: string;
   lineLinkLoginUrl?: string;
   linkConfirmSecret?: string;
+  /**
+   * LINE_HANDOVER=chat: after the ticket the seller is told a person will answer in the LINE chat,
+   * and the bot keeps quiet for them for `pauseHours` (LINE_PAUSE_HOURS, also the default of
+   * `npm run line:pause`).
+   */
+  lineHandover: { mode: 'email' | 'chat'; pauseHours: number };
   /** How long a typed message waits for the seller's next piece before it is answered (0: never). */
   burstWaitMs: number;
   /** Largest picture a seller may upload in the web chat, in bytes. */
@@ -159,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webIdentitySecret: e.WEB_IDENTITY_SECRET,
     lineLinkLoginUrl: e.LINE_LINK_LOGIN_URL,
     linkConfirmSecret: e.LINK_CONFIRM_SECRET,
+    lineHandover: { mode: e.LINE_HANDOVER, pauseHours: e.LINE_PAUSE_HOURS },
     burstWaitMs: e.MESSAGE_BURST_WAIT_MS,
     directLineUploadMaxBytes: e.DIRECTLINE_UPLOAD_MAX_BYTES,
     logLevel: e.LOG_LEVEL,

@@ -36,6 +36,15 @@ export class BurstGate {
   }
 
   /**
+   * Under the conversation's lock, for a piece that will not be answered (a person of support has
+   * the chat): it and the pieces before it are taken, so they never join what the seller types later.
+   */
+  async discard(conversationId: string, id: string): Promise<void> {
+    if (!this.waits) return;
+    await this.store.take(conversationId, id).catch((err: unknown) => this.log.warn({ err, conversation: conversationId }, 'unanswered burst piece not taken'));
+  }
+
+  /**
    * Under the conversation's lock: the text to answer (this piece and the pieces before it, one
    * per line) once no piece has come for `waitMs`; undefined when a later piece came, whose turn
    * answers them all. A turn played again (an event adopted from a stopped instance) gets the

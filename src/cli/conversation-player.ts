@@ -1,7 +1,10 @@
 /**
  * Plays scripted conversations (../shared/eval/CONVERSATIONS.md) through the bot as the
  * channels do, without HTTP: the real core and bot service, the sandbox connector's stores, and
- * a hand-over outbox in a temporary data folder (nothing is mailed anywhere).
+ * a hand-over outbox in a temporary data folder (nothing is mailed anywhere). LINE scripts get
+ * what the LINE channel adds around the core: with LINE_HANDOVER=chat, after the ticket a
+ * person has the chat and the bot answers nothing (`"expect": "silent"`) until the seller types
+ * "talk to the bot".
  */
 import fs from 'node:fs';
 import type http from 'node:http';
@@ -89,9 +92,13 @@ export class ConversationPlayer {
   private server?: http.Server;
   private clock = Date.parse('2026-12-01T03:00:00Z');
 
-  constructor(private readonly baseDir: string) {
+  /** `env`: settings over the environment's (LINE_HANDOVER=chat). */
+  constructor(
+    private readonly baseDir: string,
+    env: Record<string, string> = {},
+  ) {
     // The sandbox connector and .eml files in a folder of our own; no limits (no HTTP turns).
-    this.app = createApp(loadConfig({ ...process.env, DATA_DIR: this.dataDir, PORT: '0', REDIS_URL: '', SMTP_URL: '', CONNECTOR_API_URL: '', LOG_LEVEL: 'silent' }), createLogger('silent'));
+    this.app = createApp(loadConfig({ ...process.env, ...env, DATA_DIR: this.dataDir, PORT: '0', REDIS_URL: '', SMTP_URL: '', CONNECTOR_API_URL: '', LOG_LEVEL: 'silent' }), createLogger('silent'));
   }
 
   /** The sandbox connector is called over HTTP by the real client: it needs a port. */
@@ -119,7 +126,16 @@ export class ConversationPlayer {
       ...(script.email ? { contactEmail: script.email } : {}),
       ...(script.channel === 'line' ? { accountLinking: true } : {}),
     } satisfies Partial<Turn>;
-    const turn = async (t: Partial<Turn>) => this.app.bot.handle({ ...base, kind: 'message', at: this.tick(), ...t } as Turn);
+    // On LINE a person of support may have the chat (LinePause): then the bot says nothing.
+    const pause = script.channel === 'line' ? this.app.linePause : undefined;
+    const turn = async (t: Pick<Turn, 'kind'> & Partial<Turn>): Promise<OutMessage[]> => {
+      if (pause && (await pause.quiet(conversationId, t.kind === 'message' ? t.text : undefined))) {
+        await pause.keep(conversationId, { ...t, at: this.tick() });
+        return [];
+      }
+      const reply = await this.app.bot.handle({ ...base, at: this.tick(), ...t } as Turn);
+      return pause ? pause.afterReply(conversationId, reply) : reply;
+    };
     // The widget opens every web conversation with a start (its welcome); LINE has no such turn.
     let last: OutMessage[] = script.channel === 'web' ? await turn({ kind: 'start' }) : [];
     const played: PlayedTurn[] = [];

@@ -17,6 +17,13 @@ export interface Bot {
    * once (never wait in a burst), so that the next message is read as the password.
    */
   announcesSecret?(text: string): boolean;
+  /** "talk to the bot", "กลับมาคุยกับบอท" (reply act `bot`): ends a chat hand-over on LINE. */
+  asksForTheBot?(text: string): boolean;
+  /**
+   * Keeps a turn the bot does not answer (a person of support has the chat) in the conversation:
+   * its transcript line, its picture. Optional for fakes.
+   */
+  note?(turn: Turn): Promise<void>;
   /** Forget a user's conversation (LINE unfollow, "start over"). */
   forget(conversationKey: { channel: Turn['channel']; conversationId: string }): Promise<void>;
 }

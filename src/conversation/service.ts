@@ -8,6 +8,7 @@ import { KeyedLock } from './keyed-lock';
 import { hear, shortEnoughForASecret } from './hearing';
 import { onlySays, replyReaderFor } from './replies';
 import { migrate, TRANSCRIPT_LIMIT } from './state';
+import { keepUnanswered } from './unanswered';
 
 /** How long after an announced password the next short message is taken for it, before its turn ran. */
 const ANNOUNCEMENT_MS = 60_000;
@@ -156,6 +157,30 @@ export class BotService implements Bot {
 
   announcesSecret(text: string): boolean {
     return onlySays(replyReaderFor(this.opts.core.kb.replies).read(text), 'password-next');
+  }
+
+  asksForTheBot(text: string): boolean {
+    return onlySays(replyReaderFor(this.opts.core.kb.replies).read(text), 'bot');
+  }
+
+  /**
+   * A turn the bot does not answer (LINE: a person of support has the chat): kept in the
+   * conversation's transcript (a picture for the mail too), in turn with the others, and nothing
+   * is said. See keepUnanswered.
+   */
+  note(turn: Turn): Promise<void> {
+    const key = BotService.key(turn.channel, turn.conversationId);
+    return this.lock.run(key, async () => {
+      const held = await this.opts.store.hold?.(key);
+      try {
+        const state = keepUnanswered(turn, held ? held.state : await this.opts.store.get(key));
+        if (held) await held.save(state, this.opts.idleTtlSeconds, state.transcript);
+        else await this.opts.store.set(key, state, this.opts.idleTtlSeconds, state.transcript);
+        if (state.question?.kind !== 'secret-expected') this.expectingSecret.delete(key);
+      } finally {
+        await held?.release();
+      }
+    });
   }
 
   async forget({ channel, conversationId }: { channel: Turn['channel']; conversationId: string }): Promise<void> {

@@ -28,6 +28,8 @@ describe('start-up errors an operator can act on', () => {
     ['CONNECTOR_API_URL', 'ftp://connector', 'CONNECTOR_API_URL: must start with http:// or https://'],
     ['REDIS_URL', 'http://127.0.0.1:6379', 'REDIS_URL: must start with redis:// or rediss://'],
     ['LINE_API_BASE_URL', 'api.line.me', 'LINE_API_BASE_URL: Invalid url'],
+    ['LINE_HANDOVER', 'phone', "LINE_HANDOVER: Invalid enum value. Expected 'email' | 'chat', received 'phone'"],
+    ['LINE_PAUSE_HOURS', '0', 'LINE_PAUSE_HOURS: Number must be greater than or equal to 0.01'],
   ])('refuses %s=%s with the variable and what it must be', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -10,6 +10,7 @@ import type { LineClient } from './client';
 import { chatOf, eventIdOf, type LineEvent, type LineMessage, type Receipt } from './event';
 import type { Accepted } from './inbox-runner';
 import { startLinking } from './linking';
+import { unansweredTurn, type LinePause } from './pause';
 import { languageOf, type SendReply } from './reply';
 import type { SellerMenus } from './richmenu/seller-menus';
 import { saveScreenshot, userHash } from './screenshots';
@@ -40,6 +41,8 @@ export interface EventReaderDeps {
   onScreenshotKept?: (ref: string) => Promise<void>;
   /** Pieces of a message typed in a row are answered once (see BurstGate). */
   bursts?: BurstGate;
+  /** Sellers a person of support is answering in the chat: the bot keeps quiet for them (see LinePause). */
+  pause?: LinePause;
   /** Each seller's rich menu follows their link and language (see SellerMenus). */
   menus?: SellerMenus;
 }
@@ -75,6 +78,7 @@ export class LineEventReader {
       return;
     }
     const userId = chat.id;
+    if (await this.quietFor(event, userId, rx)) return;
     switch (type) {
       case 'follow':
         return this.converse(event, userId, { kind: 'start' }, rx);
@@ -150,13 +154,38 @@ export class LineEventReader {
     return this.converse(event, userId, { kind: 'message', text: burst }, rx, { dots });
   }
 
-  private async onImage(event: LineEvent, userId: string, m: LineMessage, rx: Receipt): Promise<void> {
+  /**
+   * A person of support has this seller's chat (LinePause): nothing is said, and what the seller
+   * did is kept for support (the transcript; a picture, kept as usual). An unfollow still forgets.
+   */
+  private async quietFor(event: LineEvent, userId: string, rx: Receipt): Promise<boolean> {
+    const { pause, bursts, log } = this.deps;
+    const m = event.message;
+    const text = event.type === 'message' && m?.type === 'text' && typeof m.text === 'string' ? m.text : undefined;
+    if (!pause || event.type === 'unfollow' || !(await pause.quiet(userId, text))) return false;
+    log.info({ user: userHash(userId), type: event.type, messageType: m?.type }, 'LINE event not answered: a person of support has the chat');
+    const id = eventIdOf(event);
+    // A piece of a burst: it must not join what the seller types once the bot is back.
+    if (text !== undefined && id) await bursts?.discard(userId, id);
+    const turn = unansweredTurn(event, rx);
+    const screenshot = turn?.kind === 'image' && m ? await this.keepPicture(userId, m) : undefined;
+    if (turn) await pause.keep(userId, { ...turn, ...(screenshot ? { screenshot } : {}) });
+    return true;
+  }
+
+  /** Downloads a picture the seller sent into DATA_DIR/screenshots, for the hand-over mail. */
+  private async keepPicture(userId: string, m: LineMessage) {
     const { client, dataDir, log, onScreenshotKept } = this.deps;
     const screenshot = m.id ? await saveScreenshot({ client, dataDir, userId, message: { id: m.id, contentProvider: m.contentProvider }, log }) : undefined;
     if (screenshot && onScreenshotKept) {
       // Not sharing it costs the mail its attachment, never the conversation.
       await onScreenshotKept(screenshot.ref).catch((err: unknown) => log.warn({ err }, 'screenshot not shared with the mail worker'));
     }
+    return screenshot;
+  }
+
+  private async onImage(event: LineEvent, userId: string, m: LineMessage, rx: Receipt): Promise<void> {
+    const screenshot = await this.keepPicture(userId, m);
     // An album arrives as one event per picture: one acknowledgement (for the last) is enough.
     const set = m.imageSet;
     const silent = Boolean(set && typeof set.index === 'number' && typeof set.total === 'number' && set.index < set.total);
@@ -197,6 +226,8 @@ export class LineEventReader {
     let messages: OutMessage[];
     try {
       messages = await bot.handle(turn, { accountId });
+      // LINE_HANDOVER=chat: a ticket given says a person answers here, and the bot pauses.
+      if (this.deps.pause) messages = await this.deps.pause.afterReply(userId, messages);
     } catch (err) {
       log.error({ err, requestId, user: userHash(userId), kind: turn.kind }, 'LINE turn failed');
       messages = [{ type: 'text', text: t(languageOf([turn.text]), 'error.generic'), act: 'error' }];
@@ -271,7 +302,8 @@ export class LineEventReader {
     else if (rx.adopted && event.link?.result === 'ok') accountId = await linking.links.accountOf(userId);
     log.info({ user: userHash(userId), linked: !!accountId, result: event.link?.result }, 'LINE account link');
     const key = accountId ? 'line.link.done' : 'line.link.failed';
-    await this.deps.send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n'), act: accountId ? 'link-done' : 'link-failed' }], rx);
+    // A person of support has the chat: linked all the same, and nothing said.
+    if (!(await this.deps.pause?.quiet(userId))) await this.deps.send(event, userId, [{ type: 'text', text: [t('th', key), t('en', key)].join('\n\n'), act: accountId ? 'link-done' : 'link-failed' }], rx);
     if (accountId) await this.deps.menus?.follow(userId, { linked: true, fresh: true });
   }
 }

@@ -32,6 +32,8 @@ export interface LineEvent {
 export interface Receipt {
   at: number;
   adopted: boolean;
+  /** A text message as the inbox keeps it (secrets masked); an adopted event's text is that already. */
+  keptText?: string;
 }
 
 /** The event's id, when LINE gave one of the right type. */

@@ -91,7 +91,9 @@ export class LineInboxRunner {
     for (const raw of events) {
       if (!raw || typeof raw !== 'object') continue;
       const event = raw as LineEvent;
-      // Standby: another channel (a chat module, a human) has the conversation; we stay silent.
+      // Standby: a module channel holds LINE's Chat Control for this chat, and the others must not
+      // send. The LINE Official Account Manager's own chat never makes events standby: a person
+      // answering there is told to the bot by a pause (./pause.ts).
       if (event.mode === 'standby') {
         log.debug({ type: event.type }, 'LINE event in standby mode ignored');
         continue;
@@ -125,7 +127,7 @@ export class LineInboxRunner {
   async answer(items: Accepted[]): Promise<void> {
     await Promise.all(
       items.map((item) => {
-        const { event, inboxId, rx } = item;
+        const { event, inboxId, rx, keptText } = item;
         const chat = chatOf(event.source);
         const key = chat ? `${chat.kind}:${chat.id}` : 'unknown';
         this.unansweredCount++;
@@ -135,7 +137,7 @@ export class LineInboxRunner {
           this.lock
             .run(key, async () => {
               await queued;
-              await this.deps.handleEvent(event, rx);
+              await this.deps.handleEvent(event, keptText === undefined ? rx : { ...rx, keptText });
             })
             .catch((err) => this.deps.log.error({ err, type: event.type }, 'LINE event failed'))
             .then(() => {
