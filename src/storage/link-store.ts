@@ -17,7 +17,16 @@ export interface LinkStore {
   link(lineUserId: string, accountId: string): Promise<void>;
   accountOf(lineUserId: string): Promise<string | undefined>;
   unlink(lineUserId: string): Promise<boolean>;
+  /** Every linked LINE user and its account, a page at a time (the proactive expiry warning reads them all). */
+  linkedSellers(pageSize?: number): AsyncIterable<LinkedSeller>;
 }
+
+export interface LinkedSeller {
+  lineUserId: string;
+  accountId: string;
+}
+
+const PAGE = 500;
 
 export const newNonce = () => crypto.randomBytes(24).toString('base64url');
 
@@ -80,13 +89,37 @@ export class SqliteLinkStore implements LinkStore {
   async unlink(lineUserId: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM line_account WHERE line_user_id = ?').run(lineUserId).changes > 0;
   }
+
+  /** In pages by LINE user id: a link made or removed meanwhile is seen or not, nothing is seen twice. */
+  async *linkedSellers(pageSize = PAGE): AsyncIterable<LinkedSeller> {
+    const page = this.db.prepare<[string, number], { line_user_id: string; account_id: string }>(
+      'SELECT line_user_id, account_id FROM line_account WHERE line_user_id > ? ORDER BY line_user_id LIMIT ?',
+    );
+    let after = '';
+    for (;;) {
+      const rows = page.all(after, pageSize);
+      for (const r of rows) yield { lineUserId: r.line_user_id, accountId: r.account_id };
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]!.line_user_id;
+    }
+  }
 }
 
+/**
+ * Links are `account:<LINE user id>` keys; the set `linked` indexes them so they can be listed
+ * without scanning the keyspace. link and unlink keep both in one MULTI. Links made before the
+ * index existed are added to it by the first listing (one SCAN, then the flag `linked:indexed`);
+ * a listed user whose link is gone is dropped from the index as it is met.
+ */
 export class RedisLinkStore implements LinkStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'bot:line:',
   ) {}
+
+  private get index(): string {
+    return `${this.prefix}linked`;
+  }
 
   async rememberLinkToken(linkToken: string, lineUserId: string, ttlSeconds: number): Promise<void> {
     await this.redis.set(`${this.prefix}token:${linkToken}`, lineUserId, 'EX', ttlSeconds);
@@ -109,7 +142,7 @@ export class RedisLinkStore implements LinkStore {
   }
 
   async link(lineUserId: string, accountId: string): Promise<void> {
-    await this.redis.set(`${this.prefix}account:${lineUserId}`, accountId);
+    await this.redis.multi().set(`${this.prefix}account:${lineUserId}`, accountId).sadd(this.index, lineUserId).exec();
   }
 
   async accountOf(lineUserId: string): Promise<string | undefined> {
@@ -117,6 +150,39 @@ export class RedisLinkStore implements LinkStore {
   }
 
   async unlink(lineUserId: string): Promise<boolean> {
-    return (await this.redis.del(`${this.prefix}account:${lineUserId}`)) > 0;
+    const done = await this.redis.multi().del(`${this.prefix}account:${lineUserId}`).srem(this.index, lineUserId).exec();
+    return Number(done?.[0]?.[1] ?? 0) > 0;
+  }
+
+  async *linkedSellers(pageSize = PAGE): AsyncIterable<LinkedSeller> {
+    await this.indexEarlierLinks();
+    let cursor = '0';
+    do {
+      const [next, ids] = await this.redis.sscan(this.index, cursor, 'COUNT', pageSize);
+      cursor = next;
+      if (ids.length === 0) continue;
+      const accounts = await this.redis.mget(ids.map((id) => `${this.prefix}account:${id}`));
+      const gone = ids.filter((_, i) => accounts[i] === null);
+      if (gone.length > 0) await this.redis.srem(this.index, ...gone);
+      for (const [i, lineUserId] of ids.entries()) {
+        const accountId = accounts[i];
+        if (accountId) yield { lineUserId, accountId };
+      }
+    } while (cursor !== '0');
+  }
+
+  /** Data written before the index existed: its links join the index once. */
+  private async indexEarlierLinks(): Promise<void> {
+    const flag = `${this.index}:indexed`;
+    if (await this.redis.exists(flag)) return;
+    const keyPrefix = `${this.prefix}account:`;
+    const match = `${keyPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await this.redis.sadd(this.index, ...keys.map((k) => k.slice(keyPrefix.length)));
+    } while (cursor !== '0');
+    await this.redis.set(flag, '1');
   }
 }

@@ -200,6 +200,26 @@ function suite(backend: Backend): void {
     expect(await links.accountOf('U-alice')).toBeUndefined();
   });
 
+  it('lists the linked LINE users with their accounts, a page at a time', async () => {
+    const links = backend.links();
+    const all = async () => {
+      const out: { lineUserId: string; accountId: string }[] = [];
+      for await (const s of links.linkedSellers(2)) out.push(s);
+      return out.sort((x, y) => x.lineUserId.localeCompare(y.lineUserId));
+    };
+    expect(await all()).toEqual([]);
+    for (const [u, a] of [['U-a', 'A1'], ['U-b', 'A2'], ['U-c', 'A3'], ['U-d', 'A4'], ['U-e', 'A5']]) await links.link(u!, a!);
+    await links.link('U-b', 'A9'); // linked again, to another account
+    expect(await links.unlink('U-c')).toBe(true);
+    expect(await links.unlink('U-c')).toBe(false);
+    expect(await all()).toEqual([
+      { lineUserId: 'U-a', accountId: 'A1' },
+      { lineUserId: 'U-b', accountId: 'A9' },
+      { lineUserId: 'U-d', accountId: 'A4' },
+      { lineUserId: 'U-e', accountId: 'A5' },
+    ]);
+  });
+
   it('lets exactly one of many concurrent claims of a webhook event id win', async () => {
     const dedup = backend.dedup();
     const wins = await Promise.all(Array.from({ length: 20 }, () => dedup.claim('evt-1', 60)));
@@ -308,6 +328,26 @@ describe('sqlite stores', () => {
 });
 describeWithRedis('redis stores', () => {
   suite(backends[1]);
+
+  it('indexes the links stored before the index existed, once, and drops index entries whose link is gone', async () => {
+    const p = `${prefix}line:${Math.random()}:`;
+    // What an earlier version wrote: the link keys alone.
+    await redis!.set(`${p}account:U-old-1`, 'A1');
+    await redis!.set(`${p}account:U-old-2`, 'A2');
+    const links = new RedisLinkStore(redis!, p);
+    await links.link('U-new', 'A3');
+    const listed = async () => {
+      const out: string[] = [];
+      for await (const s of links.linkedSellers()) out.push(`${s.lineUserId}=${s.accountId}`);
+      return out.sort();
+    };
+    expect(await listed()).toEqual(['U-new=A3', 'U-old-1=A1', 'U-old-2=A2']);
+    expect(await redis!.get(`${p}linked:indexed`)).toBe('1');
+    // A link removed behind the index's back (an earlier version's unlink) is dropped as it is met.
+    await redis!.del(`${p}account:U-old-2`);
+    expect(await listed()).toEqual(['U-new=A3', 'U-old-1=A1']);
+    expect(await redis!.sismember(`${p}linked`, 'U-old-2')).toBe(0);
+  });
 
   it('subscribes again when a subscription to a conversation failed, while it is watched', async () => {
     const p = `${prefix}dl:${Math.random()}:`;
