@@ -39,7 +39,9 @@ function playAll(): number {
             ? { kind: 'ticket', ticket: { ticket: 'BS-BENCH1', existing: false, limited: false } }
             : r.effect.type === 'list-tickets'
               ? { kind: 'tickets', tickets: [] }
-              : { kind: 'status', status: (sandboxAccountStores(r.effect.accountId) as AccountStores | undefined) ?? { error: 'not found' } };
+              : r.effect.type === 'set-reminders'
+                ? { kind: 'reminders', reminders: { on: r.effect.on } }
+                : { kind: 'status', status: (sandboxAccountStores(r.effect.accountId) as AccountStores | undefined) ?? { error: 'not found' } };
         r = runTurn({ ...base, ...follow } as Turn, r.state, ctx, { owned: true });
         out.push(...r.messages);
       }

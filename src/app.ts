@@ -34,6 +34,7 @@ import { SqliteBurstStore } from './storage/burst-store';
 import { RedisBurstStore } from './storage/redis-burst-store';
 import { BurstGate } from './channels/burst-gate';
 import { RedisLinkStore, SqliteLinkStore } from './storage/link-store';
+import { createExpiryWarning, type ExpiryWarning } from './notify/expiry-warning';
 import { RedisPauseStore, SqlitePauseStore } from './storage/pause-store';
 import { LinePause } from './channels/line/pause';
 import { RedisRichMenuStore, SqliteRichMenuStore } from './storage/richmenu-store';
@@ -62,6 +63,8 @@ export interface App {
   db: Db;
   /** Mail delivery as this process sees it: the sender itself (SQLite) or a watcher of the Redis queue. */
   sender: MailService;
+  /** The proactive expiry warning on LINE (src/notify/): its pass runs only with LINE on. */
+  expiry: ExpiryWarning;
   /** Stops the mail sender (the current mail finishes, the rest stays queued) and closes storage. */
   close(): Promise<void>;
 }
@@ -102,6 +105,9 @@ export function createApp(config: Config, log: Logger): App {
   const secrets = new Secrets(redis ? new RedisSecretSource(redis) : new SqliteSecretSource(db), ['directline-token', 'sandbox-identity', 'link-confirm']);
   const configuredIdentity = config.webIdentitySecret;
   const identitySecret = configuredIdentity ? () => configuredIdentity : sandbox ? () => secrets.get('sandbox-identity') : undefined;
+  // The proactive expiry warning on LINE (src/notify/): the daily pass (EXPIRY_WARNING), and "stop reminders".
+  const expiry = createExpiryWarning({ line: config.line, budgetPercent: config.expiryWarning.budgetPercent, db, redis, kb, t, log, metrics, connector: connectorClient, conversations });
+  if (config.expiryWarning.enabled) expiry.schedule(config.expiryWarning.at);
   const bot = new BotService({
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds },
     store: conversations,
@@ -126,6 +132,7 @@ export function createApp(config: Config, log: Logger): App {
       return r;
     },
     onError: (err, turn) => log.warn({ err, requestId: turn.requestId, channel: turn.channel, conversation: turn.conversationId }, 'turn effect failed'),
+    setReminders: expiry.setReminders,
     checkStatus: async (accountId) => {
       const end = metrics.statusSeconds.startTimer();
       try {
@@ -226,6 +233,7 @@ export function createApp(config: Config, log: Logger): App {
     app,
     line,
     sender,
+    expiry,
     sandbox,
     listening: (server) => {
       const address = server.address();
@@ -261,6 +269,7 @@ export function createApp(config: Config, log: Logger): App {
       await sender.stop();
       await outbox.close?.();
       await directLine.close();
+      await expiry.close();
       redis?.disconnect();
       await closeDatabase(db);
     },

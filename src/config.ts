@@ -64,6 +64,15 @@ const envSchema = z.object({
   // Per picture; above 10 MiB a picture would not join the hand-over mail anyway.
   DIRECTLINE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(5 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LINE_PUSH_BUDGET_PERCENT: z.coerce.number().min(0).max(100).default(50),
+  EXPIRY_WARNING: optional.pipe(z.enum(['on', 'off']).optional()),
+  // Bangkok time; outside the quiet hours (21:00-08:00), when nothing would be sent.
+  EXPIRY_WARNING_TIME: z
+    .string()
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+    .refine((v) => v >= '08:00' && v < '21:00', 'must be between 08:00 and 20:59 (no warnings are sent 21:00-08:00, Bangkok time)')
+    .default('10:00'),
 });
 
 export interface Config {
@@ -102,6 +111,8 @@ export interface Config {
   burstWaitMs: number;
   /** Largest picture a seller may upload in the web chat, in bytes. */
   directLineUploadMaxBytes: number;
+  /** The proactive expiry warning on LINE: the daily pass (on by default with LINE), its time in Bangkok, and the share of LINE's monthly quota it may use. */
+  expiryWarning: { enabled: boolean; at: { hour: number; minute: number }; budgetPercent: number };
   logLevel: string;
 }
 
@@ -118,6 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration:\n  LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN must be set together (the LINE channel needs both)',
     );
+  }
+  if (e.EXPIRY_WARNING === 'on' && !e.LINE_CHANNEL_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  EXPIRY_WARNING: "on" needs the LINE channel (LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN): the warning is sent on LINE');
   }
   const production = e.NODE_ENV === 'production';
   const gaps = productionGaps(e);
@@ -171,6 +185,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lineHandover: { mode: e.LINE_HANDOVER, pauseHours: e.LINE_PAUSE_HOURS },
     burstWaitMs: e.MESSAGE_BURST_WAIT_MS,
     directLineUploadMaxBytes: e.DIRECTLINE_UPLOAD_MAX_BYTES,
+    expiryWarning: {
+      enabled: e.EXPIRY_WARNING ? e.EXPIRY_WARNING === 'on' : Boolean(e.LINE_CHANNEL_SECRET),
+      at: { hour: Number(e.EXPIRY_WARNING_TIME.slice(0, 2)), minute: Number(e.EXPIRY_WARNING_TIME.slice(3)) },
+      budgetPercent: e.LINE_PUSH_BUDGET_PERCENT,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

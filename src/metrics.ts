@@ -62,8 +62,27 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly expiryWarnings = new client.Counter({
+    name: 'bot_expiry_warnings_total',
+    help: 'Proactive expiry warnings on LINE, by seller looked at: pushed, or skipped and why (stopped, daily-limit, nothing-due, already-warned, connector-error, push-failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly expiryPasses = new client.Counter({
+    name: 'bot_expiry_warning_passes_total',
+    help: 'Passes of the expiry warning by how they ended: done, budget (LINE_PUSH_BUDGET_PERCENT of the quota reached), rate-limited, quiet-hours, locked (another pass runs), quota-unavailable, aborted',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** One pass of the expiry warning: how it ended, and its sellers by outcome. */
+  observeExpiryPass(result: string, outcomes: Record<string, number | undefined>): void {
+    this.expiryPasses.inc({ result });
+    for (const [outcome, n] of Object.entries(outcomes)) if (n) this.expiryWarnings.inc({ outcome }, n);
   }
 
   /** Mail delivery figures, read from the sender when Prometheus scrapes. */

@@ -2,6 +2,7 @@ import { parseEmailAddress } from '../escalation/email-address';
 import { choiceNumber, SHORT_ANSWER } from './phrases';
 import { mentions, without } from './cues';
 import { onlySays } from './replies';
+import { setReminders } from './reminders';
 import type { TurnContext } from './turn-context';
 
 /** The reply acts that pick a choice by its place; the last of them is "the last one". */
@@ -15,7 +16,7 @@ const COMMAND_LENGTH = 80;
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
  */
-const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'checkStores', 'wantsCall', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
+const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'reminders', 'checkStores', 'wantsCall', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
 
 export class Commands {
   constructor(private readonly t: TurnContext) {}
@@ -107,6 +108,23 @@ export class Commands {
   myTickets(typed: string): boolean {
     if (typed.length >= COMMAND_LENGTH || this.handover()?.step === 'description') return false;
     return mentions(this.t.cues(typed), 'my-tickets') && this.t.handled('tickets');
+  }
+
+  /**
+   * "ไม่ต้องเตือนแล้ว", "stop reminders" / "เตือนด้วย", "remind me again": the proactive expiry
+   * warning off or on (reminders.ts), on a channel that sends it (LINE, where accounts are
+   * linked). "Stop" wins over "on"; "on" said with a negation is none. Naming a platform or an
+   * error code besides, the message is about that ("ปิดแจ้งเตือน shopee ยังไง": Shopee's own).
+   */
+  reminders(typed: string): boolean {
+    if (!this.t.turn.accountLinking || typed.length >= COMMAND_LENGTH || this.handover()?.step === 'description') return false;
+    const cues = this.t.cues(typed);
+    const stop = mentions(cues, 'stop-reminders');
+    if (!stop && (!mentions(cues, 'resume-reminders') || mentions(cues, 'negation'))) return false;
+    const rest = this.t.ctx.matcher.analyse(without(cues, 'stop-reminders', 'resume-reminders'));
+    if (rest.platforms.length > 0 || rest.errorCodes.length > 0) return false;
+    setReminders(this.t, !stop);
+    return true;
   }
 
   /** "check my stores"; at the description it is the problem told ("เช็คสถานะร้านแล้วขึ้น expired"). */

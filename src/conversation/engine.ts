@@ -24,6 +24,7 @@ import { MoreDialog } from './dialogs/more';
 import { StatusDialog } from './dialogs/status';
 import { TicketsDialog } from './dialogs/tickets';
 import { Commands } from './commands';
+import { remindersButton, remindersSet } from './reminders';
 import { NoAnswer } from './no-answer';
 
 export { redactBotLine, type CoreContext, type TurnResult } from './turn-context';
@@ -67,6 +68,7 @@ const TURN_KINDS: Record<Turn['kind'], (b: TurnBuilder, turn: Turn) => void> = {
   ticket: (b, turn) => b.dialogs.handover.ticketCreated(turn),
   status: (b, turn) => b.dialogs.status.statusChecked(turn),
   tickets: (b, turn) => b.dialogs.tickets.ticketsListed(turn),
+  reminders: (b, turn) => remindersSet(b, turn),
 };
 
 function labelOf(state: ConversationState, action: string | undefined): string | undefined {
@@ -117,6 +119,8 @@ const BUTTONS: Record<string, (b: TurnBuilder, arg: string) => void> = {
   // The LINE rich menu's "My tickets": the postback data stays on LINE's servers, never rename it.
   tickets: (b, arg) => b.dialogs.tickets.takeButton(arg),
   lang: (b, arg) => b.chooseLanguage(arg),
+  // The expiry warning's "stop reminders" (LINE pushes carry it): never rename it.
+  reminders: (b, arg) => remindersButton(b, arg),
 };
 
 const decisionOf = (m: Explained) => (m.vague ? 'vague' : m.decision);

@@ -96,7 +96,7 @@ export interface Turn {
   channel: ChannelId;
   conversationId: string;
   userId: string;
-  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file' | 'other' | 'ticket' | 'status' | 'tickets';
+  kind: 'message' | 'action' | 'start' | 'sticker' | 'image' | 'file' | 'other' | 'ticket' | 'status' | 'tickets' | 'reminders';
   text?: string;
   action?: string;
   /** Locale hint from the channel (th-TH, en-US), used until the seller's own writing tells. */
@@ -117,6 +117,8 @@ export interface Turn {
   status?: AccountStores | { error: string };
   /** kind 'tickets': what the outbox answered to the core's list-tickets effect (newest first). */
   tickets?: TicketSummary[] | { error: string };
+  /** kind 'reminders': the seller's choice about proactive reminders was saved (set-reminders effect), or not. */
+  reminders?: { on: boolean } | { error: string };
   /**
    * Ties together the log lines of one turn: the channel's event id (LINE webhookEventId,
    * Bot Framework activity id) or the HTTP request's id; the service makes one when missing.
@@ -135,6 +137,8 @@ export interface Turn {
 export type CoreEffect =
   | { type: 'create-ticket'; case: EscalationCase }
   | { type: 'check-status'; accountId: string }
+  /** The seller turned proactive reminders (LINE's expiry warning) off, or on again. */
+  | { type: 'set-reminders'; on: boolean }
   /** The seller's tickets filed after `since` (ISO), newest first, at most `limit`, by the key their cases are filed under (caseUserKey). */
   | { type: 'list-tickets'; userKey: string; since: string; limit: number };
 

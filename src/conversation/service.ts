@@ -30,6 +30,8 @@ export interface BotServiceOptions {
   checkStatus?: (accountId: string) => Promise<AccountStores>;
   /** The seller's tickets in the outbox (by EscalationCase.userKey) filed after `since`: newest first, at most `limit`. */
   listTickets?: (userKey: string, since: Date, limit: number) => Promise<TicketSummary[]>;
+  /** Saves the seller's choice about proactive reminders (LINE's expiry warning): off, or on again. */
+  setReminders?: (turn: Turn, on: boolean) => Promise<void>;
   onError?: (err: unknown, turn: Turn) => void;
 }
 
@@ -122,6 +124,11 @@ export class BotService implements Bot {
         if (!this.opts.listTickets) throw new Error('no hand-over outbox configured');
         return { kind: 'tickets', tickets: await this.opts.listTickets(effect.userKey, new Date(effect.since), effect.limit) };
       }
+      if (effect.type === 'set-reminders') {
+        if (!this.opts.setReminders) throw new Error('no reminders on this channel');
+        await this.opts.setReminders(turn, effect.on);
+        return { kind: 'reminders', reminders: { on: effect.on } };
+      }
       if (!this.opts.checkStatus) throw new Error('no connector configured');
       return { kind: 'status', status: await this.opts.checkStatus(effect.accountId) };
     } catch (err) {
@@ -131,6 +138,7 @@ export class BotService implements Bot {
         'create-ticket': { kind: 'ticket', ticket: error },
         'check-status': { kind: 'status', status: error },
         'list-tickets': { kind: 'tickets', tickets: error },
+        'set-reminders': { kind: 'reminders', reminders: error },
       };
       return failed[effect.type];
     }

@@ -18,9 +18,10 @@ export interface RunningApp {
 /**
  * Tests open many chats a minute from one address and file many hand-overs: the rate limits and
  * the hourly mail cap are out of their way unless a test sets them itself. Their sellers wait
- * for each answer before typing on, so no message waits for a burst unless a test asks.
+ * for each answer before typing on, so no message waits for a burst unless a test asks. No
+ * daily expiry warning pass pushes to their linked sellers unless a test runs one.
  */
-export const UNLIMITED = { RATE_LIMIT_PER_MINUTE: '100000000', HANDOVER_MAX_PER_HOUR: '100000', MESSAGE_BURST_WAIT_MS: '0' };
+export const UNLIMITED = { RATE_LIMIT_PER_MINUTE: '100000000', HANDOVER_MAX_PER_HOUR: '100000', MESSAGE_BURST_WAIT_MS: '0', EXPIRY_WARNING: 'off' };
 
 /** The whole bot in this process on a random port, with a fresh DATA_DIR and the given settings. */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {

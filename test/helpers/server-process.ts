@@ -57,7 +57,7 @@ export async function startCommand(
   const child = spawn(command, args, {
     cwd: ROOT,
     // As in the in-process harness (app-harness UNLIMITED): tests open many chats from one address.
-    env: { ...process.env, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '100000000', HANDOVER_MAX_PER_HOUR: '100000', MESSAGE_BURST_WAIT_MS: '0', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '100000000', HANDOVER_MAX_PER_HOUR: '100000', MESSAGE_BURST_WAIT_MS: '0', EXPIRY_WARNING: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.detached ?? false,
   });

@@ -171,6 +171,46 @@ export class LineClient {
     throw answeredError(op, status, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
   }
 
+  /** GET of a JSON answer; a status other than 2xx, or a body that is no JSON, is a LineApiError. */
+  private async getJson(op: string, path: string): Promise<unknown> {
+    let status: number;
+    let text: string;
+    let retryAfter: string | string[] | undefined;
+    try {
+      const res = await this.pool.request({ method: 'GET', path, headers: { authorization: this.authorization }, headersTimeout: this.retry.timeoutMs, bodyTimeout: this.retry.timeoutMs });
+      status = res.statusCode;
+      retryAfter = res.headers['retry-after'];
+      text = await res.body.text();
+    } catch (err) {
+      throw new LineApiError(`LINE ${op} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, '', true, false);
+    }
+    if (status < 200 || status >= 300) throw answeredError(op, status, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new LineApiError(`LINE ${op} answered no JSON`, status, text.slice(0, 300), false, false);
+    }
+  }
+
+  /**
+   * This month's message quota (GET /v2/bot/message/quota: `{"type":"limited","value":N}` or
+   * `{"type":"none"}`) and what was used of it (/quota/consumption: `{"totalUsage":M}`).
+   * `limit` is undefined when LINE sets none.
+   */
+  async pushQuota(): Promise<{ limit?: number; used: number }> {
+    const [quota, usage] = await Promise.all([
+      this.withRetry('quota', () => this.getJson('quota', '/v2/bot/message/quota')),
+      this.withRetry('quota', () => this.getJson('quota', '/v2/bot/message/quota/consumption')),
+    ]);
+    const q = quota as Partial<messagingApi.MessageQuotaResponse> | null;
+    const used = (usage as Partial<messagingApi.QuotaConsumptionResponse> | null)?.totalUsage;
+    const limit = q?.type === 'none' ? undefined : q?.type === 'limited' ? q.value : NaN;
+    if (typeof used !== 'number' || !Number.isFinite(used) || (limit !== undefined && !Number.isFinite(limit))) {
+      throw new LineApiError(`LINE quota answered in an unknown shape: ${JSON.stringify([quota, usage]).slice(0, 300)}`, 200, '', false, false);
+    }
+    return { ...(limit === undefined ? {} : { limit }), used };
+  }
+
   private async once<T>(op: string, call: () => Promise<T>, timeoutMs = this.retry.timeoutMs): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -74,6 +74,10 @@ export class FakeLineApi {
   readonly content = new Map<string, { data: Buffer; contentType: string }>();
   /** Rich menus, the default and each user's menu, as LINE would keep them. */
   readonly richMenus = new FakeRichMenus();
+  /** What GET /v2/bot/message/quota answers, as LINE does: `{"type":"limited","value":N}` or `{"type":"none"}`. Set it per test. */
+  quota: { type: 'none' } | { type: 'limited'; value: number } = { type: 'none' };
+  /** What GET /v2/bot/message/quota/consumption answers as `totalUsage` (messages used this month). */
+  quotaUsage = 0;
   private readonly plans = new Map<string, Planned[]>();
   private server?: http.Server;
   url = '';
@@ -139,6 +143,14 @@ export class FakeLineApi {
         return;
       }
       if (this.richMenus.handle(req, res)) return;
+      if (req.method === 'GET' && req.path === '/v2/bot/message/quota') {
+        res.json(this.quota);
+        return;
+      }
+      if (req.method === 'GET' && req.path === '/v2/bot/message/quota/consumption') {
+        res.json({ totalUsage: this.quotaUsage });
+        return;
+      }
       if (req.path === '/v2/bot/chat/loading/start') {
         res.status(202).json({});
         return;
