@@ -64,7 +64,7 @@ export class Metrics {
 
   readonly expiryWarnings = new client.Counter({
     name: 'bot_expiry_warnings_total',
-    help: 'Proactive expiry warnings on LINE, by seller looked at: pushed, or skipped and why (stopped, daily-limit, nothing-due, already-warned, connector-error, push-failed)',
+    help: 'Proactive expiry warnings on LINE, by seller looked at: pushed, or skipped and why (stopped, paused, daily-limit, nothing-due, already-warned, connector-error, push-failed)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

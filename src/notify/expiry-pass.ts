@@ -42,6 +42,8 @@ export interface ExpiryPassDeps {
   line: Pick<LineClient, 'push' | 'pushQuota'>;
   kb: KnowledgeBase;
   t: Translate;
+  /** A person of support has the seller's chat (LINE's pause): the bot says nothing, warnings included. */
+  paused?: (lineUserId: string) => Promise<boolean>;
   /** The language of the seller's conversation, when one is remembered. */
   languageOf: (lineUserId: string) => Promise<Language | undefined>;
   /** LINE_PUSH_BUDGET_PERCENT: pushes stop before they would use more of the month's quota. */
@@ -123,6 +125,7 @@ export class ExpiryPass {
     const { notices, connector, kb, log } = this.deps;
     const skip = sellerSkip(await notices.seller(lineUserId), now);
     if (skip) return skip;
+    if (await this.deps.paused?.(lineUserId)) return 'paused';
     let due: DueStore[];
     try {
       due = dueStores(lineUserId, await connector.getStores(accountId), kb, now);

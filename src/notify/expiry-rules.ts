@@ -100,7 +100,7 @@ export function keepSeconds(due: DueStore, now: Date): number {
   return Math.max(DAY_MS, until - now.getTime()) / 1000;
 }
 
-export type SkipReason = 'stopped' | 'daily-limit' | 'nothing-due' | 'already-warned' | 'connector-error' | 'push-failed';
+export type SkipReason = 'stopped' | 'paused' | 'daily-limit' | 'nothing-due' | 'already-warned' | 'connector-error' | 'push-failed';
 
 /** Before the stores are read: a seller who said stop, or was warned today, is left alone. */
 export function sellerSkip(seller: { stopped: boolean; lastWarnedDay?: string }, now: Date): SkipReason | undefined {

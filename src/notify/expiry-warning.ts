@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics';
 import type { ConnectorClient } from '../status/connector-port';
 import { RedisLinkStore, SqliteLinkStore } from '../storage/link-store';
 import { RedisNotifyStore, SqliteNotifyStore, type NotifyStore } from '../storage/notify-store';
+import { RedisPauseStore, SqlitePauseStore } from '../storage/pause-store';
 import type { Db } from '../storage/sqlite';
 import { ExpiryPass, type PassReport } from './expiry-pass';
 import type { TimeOfDay } from './expiry-rules';
@@ -55,6 +56,7 @@ export function createExpiryWarning(deps: ExpiryWarningDeps): ExpiryWarning {
   const links = redis ? new RedisLinkStore(redis) : new SqliteLinkStore(db);
   const line = deps.line && new LineClient({ ...deps.line, retry: deps.retry }, log);
   const conversations = deps.conversations;
+  const pauses = redis ? new RedisPauseStore(redis) : new SqlitePauseStore(db);
   const pass = line && new ExpiryPass({
     links,
     notices,
@@ -66,6 +68,7 @@ export function createExpiryWarning(deps: ExpiryWarningDeps): ExpiryWarning {
     now: deps.now,
     // Created on first use in the server (the sandbox's port is known once it listens).
     connector: { getStores: (accountId) => deps.connector().getStores(accountId) },
+    paused: async (lineUserId) => (await pauses.pausedUntil(lineUserId)) !== undefined,
     languageOf: async (lineUserId) => {
       const stored = await conversations?.get(BotService.key('line', lineUserId));
       return stored ? migrate(stored).lang : undefined;

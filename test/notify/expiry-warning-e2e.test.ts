@@ -4,6 +4,7 @@ import { nextRunAt } from '../../src/notify/expiry-rules';
 import { HttpConnectorClient } from '../../src/status/connector';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
 import { SqliteLinkStore } from '../../src/storage/link-store';
+import { SqlitePauseStore } from '../../src/storage/pause-store';
 import { startLineApp, type LineApp } from '../helpers/line-app';
 import { lineEvent, silentLog, textEvent, TOKEN, USER, type FakeLineApi } from '../channels/line/fake-line-api';
 
@@ -73,6 +74,18 @@ describe('the expiry warning in the LINE chat', () => {
     const stop = await line.deliver(lineEvent({ type: 'postback', postback: { data: 'reminders:off' } }));
     expect(stop).toContain('จะไม่ส่งการแจ้งเตือน');
     expect((await pass()).to(USER)).toHaveLength(0);
+  });
+
+  it('warns nobody a person of support is answering in the chat (paused), and warns them once the pause is lifted', async () => {
+    const seller = 'U-paused';
+    const pauses = new SqlitePauseStore(line.app.bot.db);
+    await new SqliteLinkStore(line.app.bot.db).link(seller, 'demo-expiring');
+    await pauses.pause(seller, new Date(Date.now() + 3600_000), 'test');
+    const paused = await pass();
+    expect(paused.to(seller)).toHaveLength(0);
+    expect(paused.report.skipped.paused).toBe(1);
+    await pauses.lift(seller);
+    expect((await pass()).to(seller)).toHaveLength(1);
   });
 
   it('warns in English a seller whose conversation is in English, and "stop reminders" works in English', async () => {
