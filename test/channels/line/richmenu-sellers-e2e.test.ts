@@ -76,6 +76,23 @@ describe('a LINE seller\'s rich menu follows their link and language', () => {
     expect(menuOf(SELLER)).toBeUndefined();
   });
 
+  it('every postback of the published menus is understood: none gets what an unknown postback gets', async () => {
+    const datas = [...new Set(menuSpecs(loadTranslations()).flatMap((m) => m.buttons.map((b) => b.data)))];
+    expect(datas.sort()).toEqual(['account:link:en', 'account:link:th', 'handover', 'menu', 'status', 'tickets']);
+    let n = 0;
+    const press = async (data: string) => {
+      const user = `U-postback-${++n}`;
+      line.fake.plan(`/v2/bot/user/${user}/linkToken`, { status: 200, body: { linkToken: `LT-${n}` } });
+      const said = await line.deliver({ ...lineEvent({ type: 'postback', postback: { data } }), source: { type: 'user', userId: user } });
+      // The reply tokens differ; what the seller reads must not.
+      return JSON.stringify(JSON.parse(said).map((c: { messages: unknown }) => c.messages));
+    };
+    const unknown = await press('no-such-action');
+    // "Common problems" is the menu, as an unknown postback is (the welcome with the common problems).
+    expect(await press('menu')).toBe(unknown);
+    for (const data of datas.filter((d) => d !== 'menu')) expect({ data, same: (await press(data)) === unknown }).toEqual({ data, same: false });
+  });
+
   it('a failing LINE call leaves the seller as they were and is tried again on the next turn', async () => {
     const other = 'U-menu-retry';
     line.fake.plan(`/v2/bot/user/${other}/richmenu/${ids['unlinked-en']}`, { status: 500 });
