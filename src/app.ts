@@ -70,7 +70,11 @@ export interface App {
 }
 
 /** Wires the bot together: storage, core, channels. Every external dependency comes from config. */
-export function createApp(config: Config, log: Logger): App {
+/**
+ * `sandboxNow`: the sandbox connector's clock (its stores expire relative to it); the converse
+ * player gives its own, so that a scripted conversation is answered the same on any day.
+ */
+export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () => Date } = {}): App {
   const kb = loadKnowledge(config.knowledgeDir);
   const matcher = new Matcher(kb);
   const t = loadTranslations();
@@ -173,7 +177,7 @@ export function createApp(config: Config, log: Logger): App {
   const limits = createRateLimits({ perMinute: config.rateLimitPerMinute, redis });
   app.post('/directline/tokens/generate', limits.tokens);
   app.post(['/directline/conversations/:id/activities', '/directline/conversations/:id/upload'], limits.activities);
-  if (sandbox) app.use('/sandbox/connector', createSandboxConnectorRouter());
+  if (sandbox) app.use('/sandbox/connector', createSandboxConnectorRouter({ now: opts.sandboxNow }));
   // Everything below may sign or check a token: the secrets must be there first.
   app.use(secrets.middleware);
 

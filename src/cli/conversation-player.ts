@@ -98,7 +98,10 @@ export class ConversationPlayer {
     env: Record<string, string> = {},
   ) {
     // The sandbox connector and .eml files in a folder of our own; no limits (no HTTP turns).
-    this.app = createApp(loadConfig({ ...process.env, ...env, DATA_DIR: this.dataDir, PORT: '0', REDIS_URL: '', SMTP_URL: '', CONNECTOR_API_URL: '', LOG_LEVEL: 'silent' }), createLogger('silent'));
+    this.app = createApp(loadConfig({ ...process.env, ...env, DATA_DIR: this.dataDir, PORT: '0', REDIS_URL: '', SMTP_URL: '', CONNECTOR_API_URL: '', LOG_LEVEL: 'silent' }), createLogger('silent'), {
+      // The sample stores expire relative to the conversation's own clock, not today's date.
+      sandboxNow: () => new Date(this.clock),
+    });
   }
 
   /** The sandbox connector is called over HTTP by the real client: it needs a port. */

@@ -64,6 +64,14 @@ describe('the player', () => {
     expect(out!.turns[1]!.acts).toEqual(['answer:lazada-password-not-match', 'ask-feedback']);
   });
 
+  it('the sample stores expire relative to the conversation\'s clock, so a script is answered the same on any day', async () => {
+    const [played] = await play([{ id: 'expiring', channel: 'line', account: 'demo-expiring', turns: [{ say: 'เช็คสถานะร้านค่ะ' }] }], __dirname);
+    const turn = played!.turns[0]!;
+    expect(turn.acts![0]).toBe('status');
+    // The player's clock starts on 1 December 2026; demo-expiring's store expires 3 days after "now".
+    expect(turn.texts![0]).toContain('จะหมดอายุวันที่ 4 ธันวาคม 2569 (อีก 3 วัน)');
+  });
+
   it('presses the LINE rich menu\'s buttons whatever the last reply offered: "My tickets" finds the ticket just filed', async () => {
     const handOver = ['ขอคุยกับเจ้าหน้าที่ค่ะ', 'ส่งเลยค่ะ', 'pim.shop@gmail.com', 'ข้ามค่ะ', 'ส่งค่ะ'].map((say) => ({ say }));
     const scripts: Script[] = [
