@@ -126,7 +126,7 @@ function sameNameArticles(s: Situation): Candidate[] {
 
 function closeTo(s: Situation, top: Candidate): Candidate[] {
   return s.ranking.candidates
-    .filter((c) => top.score - c.score <= s.thresholds.clarifyWithin && c.distinctive.length + (c.reasons.length ? 1 : 0) > 0)
+    .filter((c) => top.score - c.score <= s.thresholds.clarifyWithin && (c.distinctive.length + (c.reasons.length ? 1 : 0) > 0 || backs(s, c)))
     .slice(0, s.thresholds.maxCandidates);
 }
 

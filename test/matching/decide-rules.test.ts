@@ -59,9 +59,20 @@ describe('decision rules', () => {
 
   it('asks back on a weak top that only its own distinctive word backs', () => {
     // t1 leads t2 by 0.05: a margin, but neither strong (score < 0.45) nor far ahead (< 0.12).
-    const ranking = { candidates: [candidate('t1', 0.4, { distinctive: ['a'] }), candidate('t2', 0.35)], outOfScope: 0 };
+    // t2 has no evidence of its own: no distinctive word, no phrasing close to the message.
+    const ranking = { candidates: [candidate('t1', 0.4, { distinctive: ['a'] }), candidate('t2', 0.35, { bestPhrasing: 0.3 })], outOfScope: 0 };
     const r = decide(analysis(), ranking, topics);
     expect(r).toMatchObject({ decision: 'clarify', topic: null, confidence: 0.2, candidates: [{ topic: 't1', confidence: 0.4 }] });
     expect(r.why[r.why.length - 1]).toBe('clarify: some evidence but not enough to answer');
+  });
+
+  it('asks "did you mean" between two strong rivals that whole phrasings back, neck and neck, with no distinctive word', () => {
+    // "ร้านหลุด ต้องเชื่อมใหม่ยังไง": two articles of different families explain the whole message
+    // with close phrasings, 0.03 apart (under the margin). Not a request for more: a choice.
+    const whole = { coverage: 0.85, bestPhrasing: 0.7 };
+    const ranking = { candidates: [candidate('t1', 0.8, whole), candidate('t2', 0.77, whole)], outOfScope: 0 };
+    const r = decide(analysis(), ranking, topics);
+    expect(r).toMatchObject({ decision: 'clarify', topic: null, candidates: [{ topic: 't1' }, { topic: 't2' }] });
+    expect(r.why[r.why.length - 1]).toBe('clarify: several topics are about as likely');
   });
 });
