@@ -2,8 +2,9 @@
  * npm run line:richmenu: creates or replaces the LINE rich menus (not linked / linked, Thai and
  * English) and sets the default, as docs/channels.md describes. Safe to run again: unchanged
  * menus stay, a change replaces the menu and moves its sellers over.
- *   --images DIR   also writes the four images there (nothing is sent to LINE with --dry-run)
- *   --dry-run      renders and prints the menus and their versions, calls nothing
+ *   --images DIR          also writes the four images there (nothing is sent to LINE with --dry-run)
+ *   --dry-run             renders and prints the menus and their versions, calls nothing
+ *   --delete-unrecorded   deletes menus of this bot on LINE that this storage does not know
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,15 +23,17 @@ import { runCommand } from './run-command';
 interface Options {
   images?: string;
   dryRun: boolean;
+  deleteUnrecorded: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { dryRun: false };
+  const opts: Options = { dryRun: false, deleteUnrecorded: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dry-run') opts.dryRun = true;
+    else if (a === '--delete-unrecorded') opts.deleteUnrecorded = true;
     else if (a === '--images' && argv[i + 1]) opts.images = argv[++i];
-    else throw new Error(`line:richmenu: unknown argument "${a}" (use --images DIR, --dry-run)`);
+    else throw new Error(`line:richmenu: unknown argument "${a}" (use --images DIR, --dry-run, --delete-unrecorded)`);
   }
   return opts;
 }
@@ -63,12 +66,19 @@ async function main(argv: string[]): Promise<number> {
   const db = redis ? undefined : openDatabase(config.dataDir);
   try {
     const store = redis ? new RedisRichMenuStore(redis) : new SqliteRichMenuStore(db!);
-    const { menus, orphansDeleted } = await publishMenus(specs, { api: new LineRichMenuApi(config.line), store, render, log });
+    const { menus, unrecorded, deleted } = await publishMenus(specs, { api: new LineRichMenuApi(config.line), store, render, log }, { deleteUnrecorded: opts.deleteUnrecorded });
     for (const m of menus) {
       const moved = m.retired.length > 0 ? `, sellers moved from ${m.retired.join(', ')} (deleted)` : '';
       console.log(`${m.key}: ${m.outcome} ${m.id} (version ${m.version})${moved}`);
     }
-    if (orphansDeleted.length > 0) console.log(`deleted unrecorded menus of an interrupted run: ${orphansDeleted.join(', ')}`);
+    if (deleted) console.log(`deleted menus of this bot that this storage did not know: ${unrecorded.join(', ')}`);
+    else if (unrecorded.length > 0) {
+      console.log(
+        `left alone: ${unrecorded.length} menu(s) of this bot on LINE that this storage does not know (${unrecorded.join(', ')}).\n` +
+          'They may be the live menus of a bot with another DATA_DIR or REDIS_URL on this channel, or left by a run that stopped.\n' +
+          'If this is the storage of the bot that serves this channel, run again with --delete-unrecorded to remove them.',
+      );
+    }
     return 0;
   } finally {
     redis?.disconnect();

@@ -67,9 +67,9 @@ describe('publishing the LINE rich menus', () => {
   it('a second run with nothing changed creates, moves and deletes nothing', async () => {
     await run();
     fake.calls.length = 0;
-    const { menus, orphansDeleted } = await run();
+    const { menus, unrecorded } = await run();
     expect(menus.every((m) => m.outcome === 'unchanged')).toBe(true);
-    expect(orphansDeleted).toEqual([]);
+    expect(unrecorded).toEqual([]);
     const writes = fake.paths().filter((p) => !p.startsWith('GET '));
     expect(writes).toEqual([]);
   });
@@ -112,13 +112,27 @@ describe('publishing the LINE rich menus', () => {
     expect(fake.richMenus.userMenus.get('U-linked-seller')).toBe(again.menus.find((m) => m.key === 'linked-th')!.id);
   });
 
-  it('deletes a menu of this bot that a stopped run created but never recorded, and leaves others alone', async () => {
+  it('reports menus of this bot that its storage does not know, and deletes them only when told to', async () => {
     await run();
     const orphan = await api.create({ ...fake.richMenus.menus.values().next().value!.request, name: 'connection-help linked-th 0000' });
     const foreign = await api.create({ ...fake.richMenus.menus.values().next().value!.request, name: 'campaign menu by marketing' });
-    const { orphansDeleted } = await run();
-    expect(orphansDeleted).toEqual([orphan]);
+    const reported = await run();
+    expect(reported).toMatchObject({ unrecorded: [orphan], deleted: false });
+    expect(fake.richMenus.menus.has(orphan)).toBe(true);
+    const told = await publishMenus(menuSpecs(t), { api, store, render: plain(10), log }, { deleteUnrecorded: true });
+    expect(told).toMatchObject({ unrecorded: [orphan], deleted: true });
+    expect(fake.richMenus.menus.has(orphan)).toBe(false);
     expect(fake.richMenus.menus.has(foreign)).toBe(true);
+  });
+
+  it('run with another storage (another DATA_DIR), it leaves the live menus and their sellers alone', async () => {
+    const live = Object.fromEntries((await run()).menus.map((m) => [m.key, m.id]));
+    await api.linkSeller('U-linked-seller', live['linked-th']!);
+    const elsewhere = new SqliteRichMenuStore(openDatabase(fs.mkdtempSync(path.join(os.tmpdir(), 'richmenu-other-'))));
+    const other = await publishMenus(menuSpecs(t), { api, store: elsewhere, render: plain(10), log });
+    expect(other.unrecorded.sort()).toEqual(Object.values(live).sort());
+    for (const id of Object.values(live)) expect(fake.richMenus.menus.has(id)).toBe(true);
+    expect(fake.richMenus.userMenus.get('U-linked-seller')).toBe(live['linked-th']);
   });
 
   it('a menu deleted by hand on LINE is created again', async () => {

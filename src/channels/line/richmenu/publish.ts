@@ -36,13 +36,28 @@ export interface PublishDeps {
  * default's, then every seller still linked to the one it replaces is moved over by LINE's
  * batch API, and the old one deleted. Each step is recorded before the next, so a run that
  * stops anywhere is finished by the next one; an unchanged menu is left as it is.
+ *
+ * Menus of this bot on LINE that the storage does not know (`unrecorded`) are only reported,
+ * unless `deleteUnrecorded`: they are what a run stopped between creating a menu and recording
+ * it leaves, but also the live menus of a bot whose storage this is not (another DATA_DIR,
+ * staging on the same channel), whose sellers would all lose their menu.
  */
-export async function publishMenus(specs: readonly MenuSpec[], deps: PublishDeps): Promise<{ menus: PublishOutcome[]; orphansDeleted: string[] }> {
+export async function publishMenus(
+  specs: readonly MenuSpec[],
+  deps: PublishDeps,
+  opts: { deleteUnrecorded?: boolean } = {},
+): Promise<{ menus: PublishOutcome[]; unrecorded: string[]; deleted: boolean }> {
   const live = new Set((await deps.api.list()).map((m) => m.id));
   const menus: PublishOutcome[] = [];
   for (const spec of specs) menus.push(await publishOne(spec, live, deps));
-  const orphansDeleted = await deleteOrphans(deps, new Set(menus.map((m) => m.id)));
-  return { menus, orphansDeleted };
+  const unrecorded = await unrecordedMenus(deps, new Set(menus.map((m) => m.id)));
+  if (opts.deleteUnrecorded) {
+    for (const id of unrecorded) await deps.api.remove(id);
+    if (unrecorded.length > 0) deps.log.info({ ids: unrecorded }, 'unrecorded rich menus of this bot deleted');
+  } else if (unrecorded.length > 0) {
+    deps.log.warn({ ids: unrecorded }, 'rich menus of this bot on LINE that this storage does not know: left as they are');
+  }
+  return { menus, unrecorded, deleted: Boolean(opts.deleteUnrecorded) && unrecorded.length > 0 };
 }
 
 async function publishOne(spec: MenuSpec, live: ReadonlySet<string>, deps: PublishDeps): Promise<PublishOutcome> {
@@ -79,17 +94,7 @@ async function publishOne(spec: MenuSpec, live: ReadonlySet<string>, deps: Publi
   return { key: spec.key, outcome, id: current.id, version, retired };
 }
 
-/**
- * Menus of this bot on LINE that no record knows: a run stopped between creating one and
- * recording it. Nobody was linked to them and none is the default, so they go.
- */
-async function deleteOrphans(deps: PublishDeps, known: ReadonlySet<string>): Promise<string[]> {
-  const deleted: string[] = [];
-  for (const m of await deps.api.list()) {
-    if (!m.name.startsWith(MENU_NAME_PREFIX) || known.has(m.id)) continue;
-    await deps.api.remove(m.id);
-    deleted.push(m.id);
-    deps.log.info({ id: m.id, name: m.name }, 'unrecorded rich menu of this bot deleted');
-  }
-  return deleted;
+/** Menus of this bot on LINE (by their name) that no record of this storage knows. */
+async function unrecordedMenus(deps: PublishDeps, known: ReadonlySet<string>): Promise<string[]> {
+  return (await deps.api.list()).filter((m) => m.name.startsWith(MENU_NAME_PREFIX) && !known.has(m.id)).map((m) => m.id);
 }
