@@ -21,5 +21,7 @@ export function remindersButton(t: TurnContext, arg: string): void {
 export function remindersSet(t: TurnContext, turn: Turn): void {
   const r = turn.reminders;
   if (!r || 'error' in r) return t.say(t.tr('expiry.notSaved'), 'error');
-  t.say(t.tr(r.on ? 'expiry.resumed' : 'expiry.stopped'), 'expiry-warning');
+  // Only a linked seller is ever warned: one who is not is told so, not promised warnings.
+  const key = !r.on ? 'expiry.stopped' : turn.accountId ? 'expiry.resumed' : 'expiry.resumedNotLinked';
+  t.say(t.tr(key), 'expiry-warning');
 }

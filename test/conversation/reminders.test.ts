@@ -54,7 +54,16 @@ describe('proactive reminders off and on', () => {
   it('confirms in the conversation\'s language, and says how to turn them back on', async () => {
     expect(plain(await turn({ text: 'ไม่ต้องเตือนแล้วค่ะ' }))).toMatch(/จะไม่ส่งการแจ้งเตือน.*"เตือนด้วย"/);
     expect(plain(await turn({ text: 'stop reminders' }))).toMatch(/won't send you store expiry reminders.*"remind me"/);
-    expect(plain(await turn({ text: 'เตือนด้วยค่ะ' }))).toMatch(/เปิดการแจ้งเตือนแล้ว.*"ไม่ต้องเตือน"/);
+    expect(plain(await turn({ text: 'เตือนด้วยค่ะ', accountId: 'demo-expiring' }))).toMatch(/เปิดการแจ้งเตือนแล้ว.*"ไม่ต้องเตือน"/);
+  });
+
+  it('tells a seller whose LINE is not linked that the warnings need a link, rather than promising them', async () => {
+    const th = plain(await turn({ text: 'เตือนด้วยค่ะ' }));
+    expect(th).toContain('เฉพาะ LINE ที่เชื่อมกับบัญชี BigSeller');
+    expect(th).not.toContain('เปิดการแจ้งเตือนแล้ว');
+    expect(plain(await turn({ text: 'remind me please' }))).toContain('Type "link account"');
+    // The choice is kept all the same: it holds once they link.
+    expect(saved.map((x) => x.on)).toEqual([true, true]);
   });
 
   it('the warning\'s buttons: reminders:off and reminders:on; another argument is no choice', async () => {
