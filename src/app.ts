@@ -10,6 +10,8 @@ import { toActivities } from './channels/web/render';
 import { createWidgetRouter } from './channels/web/static';
 import { requestIdOf, requestIds } from './channels/request-id';
 import type { Config } from './config';
+import type { EscalationCase } from './conversation/messages';
+import { lineDisplayName } from './channels/line/profile';
 import { BotService } from './conversation/service';
 import { loadTranslations, type Translate } from './i18n';
 import { loadKnowledge, type KnowledgeBase } from './knowledge/load';
@@ -126,7 +128,8 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
       metrics.observeTurn(turn, events);
       if (events.length > 0) log.info({ requestId: turn.requestId, channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');
     },
-    escalate: async (c) => {
+    escalate: async (given) => {
+      const c = await withChatHandover(given, config);
       const r = await outbox.create(c, {
         reuseWindowSeconds: config.handover.reuseWindowSeconds,
         maxPerWindow: config.handover.maxPerDay,
@@ -323,6 +326,16 @@ function mountLine(app: express.Express, config: Config, wiring: LineWiring): Li
   app.use(createLinkConfirmRouter({ links, confirmSecret, log }));
   if (sandbox && !config.lineLinkLoginUrl) app.use(createSandboxLineLoginRouter({ links, sellers: SANDBOX_SELLERS }));
   return line;
+}
+
+/**
+ * LINE_HANDOVER=chat: the seller will be told a person answers in the LINE chat, so the mail
+ * says so, with the display name support finds them by (the case's user key is `line:<id>`).
+ */
+async function withChatHandover(c: EscalationCase, config: Config): Promise<EscalationCase> {
+  if (!config.line || config.lineHandover.mode !== 'chat' || c.channel !== 'line') return c;
+  const displayName = await lineDisplayName(config.line, c.userKey.slice('line:'.length));
+  return { ...c, answerInChat: { channel: 'line', ...(displayName ? { displayName } : {}) } };
 }
 
 /** Sandbox only: links that open the demo page signed in as a sample seller (fixed, trusted HTML). */

@@ -199,6 +199,11 @@ export interface EscalationCase {
    * (its instance died before answering) finds its own ticket: answered as new, not "already open".
    */
   requestKey?: string;
+  /**
+   * The seller was told a person of support will answer in the channel's own chat (LINE with
+   * LINE_HANDOVER=chat), where support finds them by their display name; not only by e-mail.
+   */
+  answerInChat?: { channel: 'line'; displayName?: string };
 }
 
 /** The key a seller's cases are filed under: one per seller and channel (EscalationCase.userKey). */

@@ -195,7 +195,16 @@ function caseFacts(c: EscalationCase, ticket: string, replyTo: string | undefine
     // log lines, so the bot team can still find the conversation from a ticket.
     { label: 'User reference', value: userReference(c) },
     { label: 'BigSeller account', value: c.accountId ? truncate(headerText(String(c.accountId)), 100) : 'not verified (anonymous chat)' },
+    ...chatFacts(c),
   ];
+}
+
+/** LINE_HANDOVER=chat: the seller waits for a person in the LINE chat, not (only) for a mail. */
+function chatFacts(c: EscalationCase): Fact[] {
+  if (c.answerInChat?.channel !== 'line') return [];
+  const name = c.answerInChat.displayName ? lineText(c.answerInChat.displayName, 100) : '';
+  const where = name ? `the LINE chat (LINE Official Account Manager > Chat), display name "${name}"` : 'the LINE chat (LINE Official Account Manager > Chat); display name not available';
+  return [{ label: 'Answer in', value: `${where}. The seller was told a person will answer there, and the bot stays quiet for them until then (npm run line:pause -- --list).` }];
 }
 
 interface ArticleTried {

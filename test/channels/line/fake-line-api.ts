@@ -74,6 +74,8 @@ export class FakeLineApi {
   readonly content = new Map<string, { data: Buffer; contentType: string }>();
   /** Rich menus, the default and each user's menu, as LINE would keep them. */
   readonly richMenus = new FakeRichMenus();
+  /** What GET /v2/bot/profile/{userId} answers as the display name ("LINE seller" by default). */
+  readonly displayNames = new Map<string, string>();
   /** What GET /v2/bot/message/quota answers, as LINE does: `{"type":"limited","value":N}` or `{"type":"none"}`. Set it per test. */
   quota: { type: 'none' } | { type: 'limited'; value: number } = { type: 'none' };
   /** What GET /v2/bot/message/quota/consumption answers as `totalUsage` (messages used this month). */
@@ -143,6 +145,11 @@ export class FakeLineApi {
         return;
       }
       if (this.richMenus.handle(req, res)) return;
+      const profile = /^\/v2\/bot\/profile\/([^/]+)$/.exec(req.path);
+      if (req.method === 'GET' && profile) {
+        res.json({ userId: profile[1], displayName: this.displayNames.get(profile[1]!) ?? 'LINE seller', language: 'th' });
+        return;
+      }
       if (req.method === 'GET' && req.path === '/v2/bot/message/quota') {
         res.json(this.quota);
         return;

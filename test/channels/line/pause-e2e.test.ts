@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { simpleParser } from 'mailparser';
 import request from 'supertest';
 import { startLineApp, type LineApp } from '../../helpers/line-app';
 import { SqliteConversationStore } from '../../../src/storage/conversation-store';
@@ -109,6 +110,7 @@ describe('LINE_HANDOVER=chat, end to end', () => {
 
   beforeAll(async () => {
     line = await startLineApp({ LINE_HANDOVER: 'chat', LINE_PAUSE_HOURS: '2' });
+    line.fake.displayNames.set(USER, 'Somsri Online');
     pauses = new SqlitePauseStore(line.app.bot.db);
   });
   afterAll(() => line.close());
@@ -125,6 +127,11 @@ describe('LINE_HANDOVER=chat, end to end', () => {
     expect(until).toBeGreaterThan(2 * 3600_000 - 60_000);
     expect(until).toBeLessThanOrEqual(2 * 3600_000);
     expect((await pauses.list()).map((p) => p.by)).toEqual(['chat hand-over']);
+    // The mail tells support the seller waits in the LINE chat, and by what name to find them.
+    const mailDir = path.join(path.dirname(line.app.bot.db.name), 'mail');
+    for (let i = 0; i < 200 && !(fs.existsSync(mailDir) && fs.readdirSync(mailDir).some((f) => f.endsWith('.eml'))); i++) await new Promise((r) => setTimeout(r, 50));
+    const mail = (await simpleParser(fs.readFileSync(path.join(mailDir, fs.readdirSync(mailDir).find((f) => f.endsWith('.eml'))!)))).text;
+    expect(mail).toContain('Answer in: the LINE chat (LINE Official Account Manager > Chat), display name "Somsri Online"');
 
     const from = line.fake.calls.length;
     expect(await line.deliver(textEvent('สวัสดีค่ะ'), lineEvent({ type: 'postback', postback: { data: 'menu' } }))).toBe('[]');
