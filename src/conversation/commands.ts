@@ -154,7 +154,11 @@ export class Commands {
     const ticket = this.t.state.ticket;
     if (this.handover() || typed.length >= COMMAND_LENGTH) return false;
     if (!ticket) return mentions(this.t.cues(typed), 'ticket-number') && this.t.handled('tickets');
-    if (!mentions(this.t.cues(typed), 'ticket-number', 'reply-time')) return false;
+    const cues = this.t.cues(typed);
+    if (!mentions(cues, 'ticket-number', 'reply-time')) return false;
+    // "ยังรอ OTP อยู่เลย": still waiting, but for something a platform or a code names: a problem.
+    const rest = this.t.ctx.matcher.analyse(without(cues, 'ticket-number', 'reply-time'));
+    if (rest.platforms.length > 0 || rest.errorCodes.length > 0) return false;
     this.t.say(this.t.tr('handover.yourTicket', { ticket: ticket.id }), 'ticket');
     return true;
   }

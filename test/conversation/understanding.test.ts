@@ -328,7 +328,7 @@ describe('the hand-over declined in words, and the ticket asked for again', () =
     expect(actsOf(await ch.send(text))).toContain('handover-cancelled');
   });
 
-  it.each(['เลขเคสอะไรนะคะ', 'ขอเลขที่เรื่องอีกทีค่ะ', "what's my ticket number again?", 'ต้องรอกี่วันคะ', 'how long until someone replies?'])('"%s" after the ticket tells the same ticket', async (text) => {
+  it.each(['เลขเคสอะไรนะคะ', 'ขอเลขที่เรื่องอีกทีค่ะ', "what's my ticket number again?", 'ต้องรอกี่วันคะ', 'how long until someone replies?', 'ยังรออยู่นะคะ', 'ยังไม่มีคนตอบเลยค่ะ', 'still waiting for a reply'])('"%s" after the ticket tells the same ticket', async (text) => {
     const ch = await atEmailQuestion(`ticket-${text}`);
     await ch.send('ploy.shop@gmail.com');
     await ch.send('ข้ามค่ะ');
@@ -338,6 +338,23 @@ describe('the hand-over declined in words, and the ticket asked for again', () =
     const again = await ch.send(text);
     expect(actsOf(again)).toEqual(['ticket']);
     expect(plain(again)).toContain(ticket);
+  });
+});
+
+describe('waiting, but for something a platform or a code names', () => {
+  it.each([
+    ['ยังรอ OTP ชอปปี้อยู่เลยค่ะ ไม่มาสักที', 'answer:shopee-otp-not-received'],
+    ['still waiting, lazada says PASSWORD_NOT_MATCH again', 'answer:lazada-password-not-match'],
+  ])('"%s" after a ticket is that problem, not the ticket again', async (text, act) => {
+    const ch = new RecordingChannel(`waiting-${text}`);
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await ch.send('ส่งเลยค่ะ');
+    await ch.send('ploy.shop@gmail.com');
+    await ch.send('ข้ามค่ะ');
+    expect(actsOf(await ch.send('ส่งค่ะ'))).toContain('ticket');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).toContain(act);
+    expect(acts).not.toContain('ticket');
   });
 });
 
