@@ -19,8 +19,19 @@ const USAGE = `usage: npm run line:pause -- <LINE user id> [--hours N]
        npm run line:pause -- --lift <LINE user id>
        npm run line:pause -- --list`;
 
-/** LINE user ids as webhooks give them: U and 32 hex digits. */
-const LINE_USER_ID = /^U[0-9a-f]{32}$/;
+/** LINE user ids as webhooks give them: U and 32 hex digits (lower case; an id copied in upper case is taken too). */
+const LINE_USER_ID = /^U[0-9a-f]{32}$/i;
+
+/** As the webhook writes it, so the pause is found: `U` and lower-case hex, no spaces around. */
+function lineUserId(given: string): string | undefined {
+  const id = given.trim();
+  return LINE_USER_ID.test(id) ? `U${id.slice(1).toLowerCase()}` : undefined;
+}
+
+/** "2026-12-08 10:00 (Bangkok)": how support reads times. */
+function bangkok(d: Date): string {
+  return `${d.toLocaleString('sv-SE', { timeZone: 'Asia/Bangkok', hour12: false }).slice(0, 16)} (Bangkok)`;
+}
 const MAX_HOURS = 24 * 30;
 
 type Command = { kind: 'pause'; userId: string; hours?: number } | { kind: 'lift'; userId: string } | { kind: 'list' };
@@ -44,11 +55,12 @@ function parseArgs(argv: string[]): Command | string {
   if (unknown) return `unknown option ${unknown}`;
   if (lift !== undefined) {
     if (rest.length > 0 || hours !== undefined) return '--lift takes one LINE user id and nothing else';
-    return LINE_USER_ID.test(lift) ? { kind: 'lift', userId: lift } : `not a LINE user id: ${lift} (U and 32 hex digits)`;
+    const id = lineUserId(lift);
+    return id ? { kind: 'lift', userId: id } : `not a LINE user id: ${lift} (U and 32 hex digits)`;
   }
   if (rest.length !== 1) return 'give one LINE user id';
-  const userId = rest[0]!;
-  if (!LINE_USER_ID.test(userId)) return `not a LINE user id: ${userId} (U and 32 hex digits)`;
+  const userId = lineUserId(rest[0]!);
+  if (!userId) return `not a LINE user id: ${rest[0]} (U and 32 hex digits)`;
   if (hours === undefined) return { kind: 'pause', userId };
   const n = Number(hours);
   if (!Number.isFinite(n) || n <= 0 || n > MAX_HOURS) return `--hours must be a number above 0 and at most ${MAX_HOURS}`;
@@ -68,7 +80,7 @@ async function run(command: Command, store: PauseStore, defaultHours: number): P
   if (command.kind === 'list') {
     const pauses = await store.list();
     if (pauses.length === 0) console.log('No seller is paused.');
-    for (const p of pauses) console.log(`${p.lineUserId}  until ${p.until.toISOString()}  by ${p.by}  since ${p.since.toISOString()}`);
+    for (const p of pauses) console.log(`${p.lineUserId}  until ${bangkok(p.until)}  by ${p.by}  since ${bangkok(p.since)}`);
     return 0;
   }
   if (command.kind === 'lift') {
@@ -79,7 +91,7 @@ async function run(command: Command, store: PauseStore, defaultHours: number): P
   const hours = command.hours ?? defaultHours;
   const until = new Date(Date.now() + hours * 3600 * 1000);
   await store.pause(command.userId, until, operator());
-  console.log(`Paused until ${until.toISOString()} (${hours} h): the bot answers nothing of ${command.userId} on LINE. Lift with --lift.`);
+  console.log(`Paused until ${bangkok(until)} (${hours} h): the bot answers nothing of ${command.userId} on LINE. Lift with --lift.`);
   return 0;
 }
 

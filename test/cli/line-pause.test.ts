@@ -30,7 +30,7 @@ describe('npm run line:pause', () => {
     expect((await run(['--list'])).stdout).toBe('No seller is paused.\n');
     const paused = await run([SELLER, '--hours', '1.5']);
     expect(paused.code).toBe(0);
-    expect(paused.stdout).toMatch(/^Paused until \S+ \(1\.5 h\): the bot answers nothing of U206d25c2ea6bd87c17655609a1c37cb8 on LINE/);
+    expect(paused.stdout).toMatch(/^Paused until \d{4}-\d\d-\d\d \d\d:\d\d \(Bangkok\) \(1\.5 h\): the bot answers nothing of U206d25c2ea6bd87c17655609a1c37cb8 on LINE/);
 
     // What the bot reads: the same file, the same table.
     const db = openDatabase(dataDir);
@@ -41,11 +41,18 @@ describe('npm run line:pause', () => {
     } finally {
       db.close();
     }
-    expect((await run(['--list'])).stdout).toMatch(new RegExp(`^${SELLER}  until \\S+  by line:pause \\(.*\\)  since \\S+\\n$`));
+    const time = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\(Bangkok\\)';
+    expect((await run(['--list'])).stdout).toMatch(new RegExp(`^${SELLER}  until ${time}  by line:pause \\(.*\\)  since ${time}\\n$`));
 
     expect((await run(['--lift', SELLER])).stdout).toBe(`Lifted: the bot answers ${SELLER} on LINE again.\n`);
     expect((await run(['--lift', SELLER])).stdout).toBe(`${SELLER} was not paused.\n`);
     expect((await run(['--list'])).stdout).toBe('No seller is paused.\n');
+  }, 60_000);
+
+  it('takes an id copied in upper case or with spaces around as the webhook writes it', async () => {
+    expect((await run([` ${SELLER.toUpperCase().replace(/^U/, 'U')} `])).code).toBe(0);
+    expect((await run(['--list'])).stdout).toContain(`${SELLER}  until`);
+    expect((await run(['--lift', SELLER.toUpperCase()])).stdout).toBe(`Lifted: the bot answers ${SELLER} on LINE again.\n`);
   }, 60_000);
 
   it('pauses for LINE_PAUSE_HOURS (24 by default) without --hours', async () => {
