@@ -19,14 +19,17 @@ import { createSandboxConnectorRouter } from '../status/sandbox';
 import { SqliteConversationStore } from '../storage/conversation-store';
 import { connectRedis, RedisConversationStore } from '../storage/redis';
 import { closeDatabase, openDatabase } from '../storage/sqlite';
+import { bangkokTimeOf } from '../notify/expiry-rules';
 import { runCommand } from './run-command';
 
 function parseArgs(argv: string[]): { at?: Date } {
   const opts: { at?: Date } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--at' && argv[i + 1] && Number.isFinite(Date.parse(argv[i + 1]!))) opts.at = new Date(argv[++i]!);
-    else throw new Error(`notify:expiring: unknown or incomplete argument "${a}" (use --at ISO-TIME)`);
+    const at = a === '--at' && argv[i + 1] ? bangkokTimeOf(argv[i + 1]!) : undefined;
+    if (!at) throw new Error(`notify:expiring: unknown or incomplete argument "${a}" (use --at 2026-12-08T10:00, Bangkok time unless a zone is given)`);
+    opts.at = at;
+    i++;
   }
   return opts;
 }
@@ -73,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     const report = await expiry.runPass();
+    if (at) console.log(`as at ${at.toLocaleString('sv-SE', { timeZone: 'Asia/Bangkok', hour12: false }).slice(0, 16)} Bangkok time (--at)`);
     console.log(summary(report));
     return report.result === 'quota-unavailable' || report.result === 'locked' ? 1 : 0;
   } finally {

@@ -129,3 +129,15 @@ export function pushBudget(quota: PushQuota, percent: number): number {
   if (quota.limit === undefined) return Number.POSITIVE_INFINITY;
   return Math.max(0, Math.floor((quota.limit * percent) / 100) - quota.used);
 }
+
+/**
+ * A time as an operator types it (`notify:expiring --at`): ISO; without a zone it is Bangkok
+ * time (the quiet hours are), and a date alone is that day at 10:00 in Bangkok, when the daily
+ * pass runs.
+ */
+export function bangkokTimeOf(given: string): Date | undefined {
+  const s = given.trim();
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(s) ? s : /^\d{4}-\d\d-\d\d$/.test(s) ? `${s}T10:00:00+07:00` : `${s}+07:00`;
+  const t = Date.parse(zoned);
+  return Number.isFinite(t) ? new Date(t) : undefined;
+}

@@ -6,6 +6,7 @@ import type { AccountStores, StoreStatus } from '../../src/status/connector-port
 import { sandboxAccountStores } from '../../src/status/sandbox';
 import { expiryWarning, GENERAL_RECONNECT_TOPIC, reconnectTopic, STOP_REMINDERS_ACTION } from '../../src/notify/expiry-message';
 import {
+  bangkokTimeOf,
   bangkokDay,
   dueStores,
   isQuietTime,
@@ -33,6 +34,22 @@ function account(stores: Partial<StoreStatus>[], accountId = 'A1'): AccountStore
   };
 }
 const inDays = (days: number) => new Date(NOW.getTime() + days * DAY).toISOString();
+
+describe('a time an operator types (notify:expiring --at)', () => {
+  it.each([
+    ['2026-12-13T10:00', '2026-12-13T03:00:00.000Z'],
+    ['2026-12-13T21:30:00', '2026-12-13T14:30:00.000Z'],
+    ['2026-12-13', '2026-12-13T03:00:00.000Z'],
+    ['2026-12-13T03:00:00Z', '2026-12-13T03:00:00.000Z'],
+    ['2026-12-13T10:00+07:00', '2026-12-13T03:00:00.000Z'],
+  ])('"%s" is %s: Bangkok time unless a zone is given, a date alone at 10:00', (given, iso) => {
+    expect(bangkokTimeOf(given)?.toISOString()).toBe(iso);
+  });
+
+  it('is nothing for what is no time', () => {
+    expect(bangkokTimeOf('tomorrow')).toBeUndefined();
+  });
+});
 
 describe('Bangkok time', () => {
   it('names the Bangkok day and keeps 21:00-08:00 quiet', () => {
