@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import { linkAction } from '../../../conversation/messages';
+import { shortenLabel } from '../render';
 import type { Translate } from '../../../i18n';
 import type { Language } from '../../../knowledge/schema';
 
@@ -117,7 +118,7 @@ export function richMenuRequest(spec: MenuSpec, version: string): messagingApi.R
     chatBarText: spec.chatBarText,
     areas: spec.buttons.map((b) => ({
       bounds: b.bounds,
-      action: { type: 'postback', data: b.data, displayText: b.displayText, label: b.label.replace(/\s+/g, ' ').slice(0, 20) },
+      action: { type: 'postback', data: b.data, displayText: b.displayText, label: shortenLabel(b.label) },
     })),
   };
 }
