@@ -7,6 +7,7 @@
  *   --delete-unrecorded   deletes menus of this bot on LINE that this storage does not know
  */
 import fs from 'node:fs';
+import { HTTPFetchError } from '@line/bot-sdk';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { loadTranslations } from '../i18n';
@@ -38,6 +39,19 @@ function parseArgs(argv: string[]): Options {
   return opts;
 }
 
+/** What an operator can act on, rather than "401 - Unauthorized" or "fetch failed". */
+function explained(err: unknown, apiBaseUrl: string): Error {
+  if (err instanceof HTTPFetchError) {
+    const hint = err.status === 401 ? ' (check LINE_CHANNEL_ACCESS_TOKEN)' : '';
+    return new Error(`line:richmenu: LINE answered ${err.status} ${err.statusText}${hint}: ${String(err.body ?? '').slice(0, 300)}`);
+  }
+  if (err instanceof TypeError) {
+    const cause = (err as TypeError & { cause?: { message?: string } }).cause?.message;
+    return new Error(`line:richmenu: LINE at ${apiBaseUrl} did not answer: ${cause ?? err.message}`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 async function main(argv: string[]): Promise<number> {
   const opts = parseArgs(argv);
   const config = loadConfig();
@@ -66,7 +80,12 @@ async function main(argv: string[]): Promise<number> {
   const db = redis ? undefined : openDatabase(config.dataDir);
   try {
     const store = redis ? new RedisRichMenuStore(redis) : new SqliteRichMenuStore(db!);
-    const { menus, unrecorded, deleted } = await publishMenus(specs, { api: new LineRichMenuApi(config.line), store, render, log }, { deleteUnrecorded: opts.deleteUnrecorded });
+    const line = config.line;
+    const { menus, unrecorded, deleted } = await publishMenus(specs, { api: new LineRichMenuApi(line), store, render, log }, { deleteUnrecorded: opts.deleteUnrecorded }).catch(
+      (err: unknown) => {
+        throw explained(err, line.apiBaseUrl);
+      },
+    );
     for (const m of menus) {
       const moved = m.retired.length > 0 ? `, sellers moved from ${m.retired.join(', ')} (deleted)` : '';
       console.log(`${m.key}: ${m.outcome} ${m.id} (version ${m.version})${moved}`);

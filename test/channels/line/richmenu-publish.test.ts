@@ -163,4 +163,12 @@ describe('publishing the LINE rich menus', () => {
     expect(second.stdout.match(/: unchanged /g)).toHaveLength(4);
     expect(fake.richMenus.menus.size).toBe(4);
   }, 60_000);
+
+  it('npm run line:richmenu says what an operator can act on when LINE refuses the token', async () => {
+    const env = { ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'richmenu-cli-')), LINE_CHANNEL_SECRET: 'secret', LINE_CHANNEL_ACCESS_TOKEN: 'wrong', LINE_API_BASE_URL: fake.url, LOG_LEVEL: 'warn' };
+    fake.plan('/v2/bot/richmenu/list', { status: 401, body: { message: 'Authentication failed. Confirm that the access token in the authorization header is valid.' } });
+    const failed = await promisify(execFile)('npm', ['run', '--silent', 'line:richmenu'], { cwd: path.resolve(__dirname, '../../..'), env }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toMatch(/^line:richmenu: LINE answered 401 .*\(check LINE_CHANNEL_ACCESS_TOKEN\): .*Authentication failed/m);
+  }, 60_000);
 });
