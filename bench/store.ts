@@ -1,6 +1,7 @@
 /**
  * npm run bench:store — what the embedded SQLite storage costs per LINE event, without HTTP or
- * matching: a turn's inbox entry (accept), its account link, its state read and saved with the
+ * matching: a turn's inbox entry (accept), the seller's pause (LINE_HANDOVER=chat, line:pause),
+ * its account link, its state read and saved with the
  * turn's transcript lines, and its inbox entry done, BENCH_BATCH events sharing each commit as
  * they do under load. States and transcript lines are real: the core run over the labelled
  * texts for BENCH_USERS sellers. Prints CPU µs per event (the process's, the checkpoint thread
@@ -18,6 +19,7 @@ import { Matcher } from '../src/matching/matcher';
 import { SqliteConversationStore } from '../src/storage/conversation-store';
 import { SqliteEventInbox } from '../src/storage/event-inbox';
 import { SqliteLinkStore } from '../src/storage/link-store';
+import { SqlitePauseStore } from '../src/storage/pause-store';
 import { closeDatabase, openDatabase } from '../src/storage/sqlite';
 import { loadTexts, num, percentile } from './load/lib';
 
@@ -57,7 +59,8 @@ async function main(): Promise<void> {
   const conversations = new SqliteConversationStore(db);
   const inbox = new SqliteEventInbox(db);
   const links = new SqliteLinkStore(db);
-  const wall = { accept: 0n, link: 0n, get: 0n, set: 0n, done: 0n };
+  const pauses = new SqlitePauseStore(db);
+  const wall = { accept: 0n, pause: 0n, link: 0n, get: 0n, set: 0n, done: 0n };
   const now = () => process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const t0 = now();
@@ -70,6 +73,9 @@ async function main(): Promise<void> {
     for (let j = 0; j < BATCH; j++) {
       const u = (k + j) % USERS;
       const key = `line:U${u}`;
+      t = now();
+      await pauses.pausedUntil(`U${u}`);
+      wall.pause += now() - t;
       t = now();
       await links.accountOf(`U${u}`);
       wall.link += now() - t;
