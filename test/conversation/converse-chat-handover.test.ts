@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { ConversationPlayer, readScripts, type Script } from '../../src/cli/conversation-player';
-import { scoreConversations } from '../helpers/conversation-score';
+import { readScripts, type Script } from '../../src/cli/conversation-player';
+import { playScripts, scoreConversations } from '../helpers/conversation-score';
 
 /**
  * `LINE_HANDOVER=chat npm run --silent converse -- test/data/conversations-chat-handover.jsonl`:
@@ -11,17 +11,7 @@ import { scoreConversations } from '../helpers/conversation-score';
  */
 const SET = path.join(__dirname, '../data/conversations-chat-handover.jsonl');
 
-async function play(scripts: Script[], env: Record<string, string>) {
-  const player = new ConversationPlayer(path.dirname(SET), env);
-  await player.start();
-  try {
-    const out = [];
-    for (const [i, s] of scripts.entries()) out.push(await player.play(s, i + 1));
-    return out;
-  } finally {
-    await player.close();
-  }
-}
+const play = (scripts: Script[], env: Record<string, string>) => playScripts(scripts, path.dirname(SET), env);
 
 describe('the converse player with LINE_HANDOVER=chat', () => {
   const scripts = readScripts(SET);

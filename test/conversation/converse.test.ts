@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConversationPlayer, findButton, readScripts, type Script } from '../../src/cli/conversation-player';
-import { scoreConversations } from '../helpers/conversation-score';
+import { findButton, readScripts, type Script } from '../../src/cli/conversation-player';
+import { playScripts, scoreConversations } from '../helpers/conversation-score';
 
 /**
  * Whole conversations, played through the real core as `npm run converse` plays them, scored by
@@ -11,17 +11,7 @@ import { scoreConversations } from '../helpers/conversation-score';
 const OWN = path.join(__dirname, '../data/conversations.jsonl');
 const DEV = path.resolve(__dirname, '../../../shared/eval/conversations.dev.jsonl');
 
-async function play(scripts: Script[], baseDir: string) {
-  const player = new ConversationPlayer(baseDir);
-  await player.start();
-  try {
-    const out = [];
-    for (const [i, s] of scripts.entries()) out.push(await player.play(s, i + 1));
-    return out;
-  } finally {
-    await player.close();
-  }
-}
+const play = (scripts: Script[], baseDir: string) => playScripts(scripts, baseDir);
 
 function report(name: string, scripts: Script[], played: Awaited<ReturnType<typeof play>>) {
   const s = scoreConversations(scripts, played);

@@ -1,4 +1,17 @@
-import type { PlayedTurn, Script } from '../../src/cli/conversation-player';
+import { ConversationPlayer, type PlayedTurn, type Script } from '../../src/cli/conversation-player';
+
+/** Plays the scripts through one player (pictures relative to `baseDir`; `env` over the environment's settings). */
+export async function playScripts(scripts: Script[], baseDir: string, env: Record<string, string> = {}) {
+  const player = new ConversationPlayer(baseDir, env);
+  await player.start();
+  try {
+    const out = [];
+    for (const [i, s] of scripts.entries()) out.push(await player.play(s, i + 1));
+    return out;
+  } finally {
+    await player.close();
+  }
+}
 
 /** The scoring rules of ../shared/eval/CONVERSATIONS.md, for the project's own sets. */
 const fits = (act: string, pattern: string) => (pattern.endsWith('*') ? act.startsWith(pattern.slice(0, -1)) : act === pattern);

@@ -22,3 +22,11 @@ export async function connectTestRedis(url: string): Promise<Redis> {
   await r.ping();
   return r;
 }
+
+/** Deletes a test's keys (its own prefix: suites share a server) and disconnects. */
+export async function dropTestKeys(redis: Redis | undefined, prefix: string): Promise<void> {
+  if (!redis) return;
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+}

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type Redis from 'ioredis';
-import { connectTestRedis, describeWithRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
+import { connectTestRedis, dropTestKeys, describeWithRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
 import { RedisPauseStore, SqlitePauseStore, type PauseStore } from '../../src/storage/pause-store';
 
 /**
@@ -15,13 +15,7 @@ let redis: Redis | undefined;
 beforeAll(async () => {
   if (HAVE_REDIS) redis = await connectTestRedis(REDIS_URL);
 });
-afterAll(async () => {
-  if (redis) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  }
-});
+afterAll(() => dropTestKeys(redis, prefix));
 
 const ALICE = 'U00000000000000000000000000000a11';
 const BOB = 'U00000000000000000000000000000b0b';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type Redis from 'ioredis';
 import { openDatabase } from '../../src/storage/sqlite';
 import { RedisRichMenuStore, SqliteRichMenuStore, type RichMenuStore } from '../../src/storage/richmenu-store';
-import { connectTestRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
+import { connectTestRedis, dropTestKeys, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
 
 /** The record of published rich menus and of each seller's menu, on both back ends. */
 let redis: Redis | undefined;
@@ -13,12 +13,7 @@ const prefix = `test:richmenu:${process.pid}:`;
 beforeAll(async () => {
   if (HAVE_REDIS) redis = await connectTestRedis(redisTestUrl(15));
 });
-afterAll(async () => {
-  if (!redis) return;
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-});
+afterAll(() => dropTestKeys(redis, prefix));
 
 const backends: [string, () => RichMenuStore][] = [
   ['SQLite', () => new SqliteRichMenuStore(openDatabase(fs.mkdtempSync(path.join(os.tmpdir(), 'menus-'))))],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type Redis from 'ioredis';
 import { sleep, waitFor } from '../helpers/smtp';
-import { connectTestRedis, describeWithRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
+import { connectTestRedis, dropTestKeys, describeWithRedis, HAVE_REDIS, redisTestUrl } from '../helpers/redis';
 import { newState } from '../../src/conversation/state';
 import type { ConversationStore } from '../../src/storage/conversation-store';
 import { SqliteConversationStore } from '../../src/storage/conversation-store';
@@ -81,13 +81,7 @@ const backends: Backend[] = [
 beforeAll(async () => {
   if (HAVE_REDIS) redis = await connectTestRedis(REDIS_URL);
 });
-afterAll(async () => {
-  if (redis) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  }
-});
+afterAll(() => dropTestKeys(redis, prefix));
 
 function suite(backend: Backend): void {
 
