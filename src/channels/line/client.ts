@@ -145,17 +145,17 @@ export class LineClient {
     return this.pool.close();
   }
 
-  /** POST of a JSON body; a status other than 2xx is a LineApiError. */
-  private async post(op: string, path: string, body: object, headers: Record<string, string> = {}): Promise<void> {
+  /** One request, JSON body or none; its answer's text, or a LineApiError for a status other than 2xx. */
+  private async send(op: string, req: { method: 'GET' | 'POST'; path: string; body?: object; headers?: Record<string, string> }): Promise<string> {
     let status: number;
     let text: string;
     let retryAfter: string | string[] | undefined;
     try {
       const res = await this.pool.request({
-        method: 'POST',
-        path,
-        headers: { ...headers, authorization: this.authorization, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        method: req.method,
+        path: req.path,
+        headers: { ...req.headers, authorization: this.authorization, ...(req.body ? { 'content-type': 'application/json' } : {}) },
+        body: req.body ? JSON.stringify(req.body) : undefined,
         // A LINE that stops answering must not keep a pooled connection past the call's timeout.
         headersTimeout: this.retry.timeoutMs,
         bodyTimeout: this.retry.timeoutMs,
@@ -164,31 +164,25 @@ export class LineClient {
       retryAfter = res.headers['retry-after'];
       text = await res.body.text();
     } catch (err) {
-      // The connection failed or was reset mid-request: LINE may or may not have it.
-      throw new LineApiError(`LINE ${op} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, '', true, true);
+      // The connection failed or was reset mid-request: LINE may or may not have taken a POST.
+      throw new LineApiError(`LINE ${op} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, '', true, req.method === 'POST');
     }
-    if (status >= 200 && status < 300) return;
+    if (status >= 200 && status < 300) return text;
     throw answeredError(op, status, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  }
+
+  /** POST of a JSON body; a status other than 2xx is a LineApiError. */
+  private async post(op: string, path: string, body: object, headers: Record<string, string> = {}): Promise<void> {
+    await this.send(op, { method: 'POST', path, body, headers });
   }
 
   /** GET of a JSON answer; a status other than 2xx, or a body that is no JSON, is a LineApiError. */
   private async getJson(op: string, path: string): Promise<unknown> {
-    let status: number;
-    let text: string;
-    let retryAfter: string | string[] | undefined;
-    try {
-      const res = await this.pool.request({ method: 'GET', path, headers: { authorization: this.authorization }, headersTimeout: this.retry.timeoutMs, bodyTimeout: this.retry.timeoutMs });
-      status = res.statusCode;
-      retryAfter = res.headers['retry-after'];
-      text = await res.body.text();
-    } catch (err) {
-      throw new LineApiError(`LINE ${op} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, '', true, false);
-    }
-    if (status < 200 || status >= 300) throw answeredError(op, status, text, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    const text = await this.send(op, { method: 'GET', path });
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new LineApiError(`LINE ${op} answered no JSON`, status, text.slice(0, 300), false, false);
+      throw new LineApiError(`LINE ${op} answered no JSON`, 200, text.slice(0, 300), false, false);
     }
   }
 
