@@ -169,10 +169,15 @@ export class Commands {
    */
   fixedMeanwhile(typed: string): boolean {
     const { topic, resolved, question } = this.t.state;
-    if (!topic || question || resolved?.topic === topic || typed.length >= SHORT_ANSWER) return false;
+    if (!topic || question || typed.length >= SHORT_ANSWER) return false;
     const cues = this.t.cues(typed);
     if (!mentions(cues, 'fixed') || mentions(cues, 'negation', 'not-fixed', 'still', 'question')) return false;
     if (this.t.reply(typed).acts.includes('send') || this.t.ctx.matcher.analyse(typed).reportsProblem) return false;
+    // Said again after it was recorded ("ขอบคุณค่ะ" then "แก้ได้แล้วค่ะ"): glad, and nothing counted twice.
+    if (resolved?.topic === topic) {
+      this.t.say(this.t.tr(this.t.dialogs.feedback.feedbackKey('thanks')), 'resolved');
+      return true;
+    }
     return this.t.handled('feedback:yes');
   }
 

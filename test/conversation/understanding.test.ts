@@ -505,6 +505,13 @@ describe('fixed, said after the question is gone', () => {
     expect(actsOf(await ch.send(text))).toContain('resolved');
   });
 
+  it.each(['แก้ได้แล้วค่ะ', 'ใช้ได้แล้วจ้า', 'it works now'])('"%s" said again once it was recorded as fixed is glad, not an article, and counted once', async (text) => {
+    const ch = await afterArticle(`fixed-again-${text}`, 'ร้าน tiktok หมดอายุ', 'connection-expired');
+    expect(actsOf(await ch.send('ได้แล้วค่ะ ขอบคุณค่ะ'))).toEqual(['resolved']);
+    expect(actsOf(await ch.send(text))).toEqual(['resolved']);
+    expect(ch.events.filter((e) => e.type === 'resolved')).toHaveLength(1);
+  });
+
   it('"error มาแล้วค่ะ" (the error came) is no fix', async () => {
     const ch = await afterArticle('fixed-late-error', 'ร้าน tiktok หมดอายุ', 'connection-expired');
     await ch.send('สวัสดีค่ะ');
