@@ -69,11 +69,9 @@ export class Commands {
   send(typed: string): boolean {
     if (this.handover() || !onlySays(this.t.reply(typed), 'send')) return false;
     if (this.t.state.draft?.step === 'confirm') return this.t.handled('handover:confirm');
-    // Nothing prepared to send: say so, and offer the hand-over (matched, it was the Shopee OTP article).
-    this.t.offer(this.t.tr('handover.nothingToSend'), [
-      { label: this.t.tr('handover.send'), action: 'handover' },
-      { label: this.t.tr('menu.back'), action: 'menu' },
-    ], 'handover-offer');
+    // Nothing prepared: "send it" is the seller agreeing to a hand-over, which starts (matched, it
+    // was the Shopee OTP article).
+    this.t.dialogs.handover.consented('asked');
     return true;
   }
 

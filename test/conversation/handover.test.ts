@@ -161,13 +161,24 @@ describe('hand-over to support', () => {
     expect(third.cases).toHaveLength(0);
   });
 
-  it('takes "send it to support" as a request for a person, and details typed at the offer as a yes with the description', async () => {
+  it('takes "send it to support" as agreeing: what is sent, then the e-mail question, Cancel still there', async () => {
     const ch = new RecordingChannel();
     await ch.send('my lazada store says INTERNAL_DATA_ERROR');
-    expect(choicesOf(await ch.send('ok send it to support')).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
+    const en = await ch.send('ok send it to support');
+    expect(en.map((m) => m.act)).toEqual(['ask-email', 'ask-email']);
+    expect(plain(en)).toMatch(/send your case to BigSeller support by e-mail[\s\S]*which e-mail/i);
+    expect(choicesOf(en).map((c) => c.action)).toEqual(['handover:cancel']);
     const th = new RecordingChannel('c-th');
     await th.send('lazada ขึ้น PASSWORD_NOT_MATCH');
-    expect(choicesOf(await th.send('ค่ะ ส่งให้ทีมซัพพอร์ตเลยค่ะ')).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
+    expect((await th.send('ค่ะ ส่งให้ทีมซัพพอร์ตเลยค่ะ')).map((m) => m.act)).toEqual(['ask-email', 'ask-email']);
+    expect(ch.events).toContainEqual({ type: 'handover-offered', reason: 'asked' });
+    expect(ch.cases).toHaveLength(0);
+  });
+
+  it('takes details typed at the offer as a yes with the description', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my lazada store says INTERNAL_DATA_ERROR');
+    expect(choicesOf(await ch.send('can I talk to a person')).map((c) => c.action)).toEqual(['handover:start', 'handover:cancel']);
     expect(plain(await ch.send('the shop is LZ-Bangkok, main account email changed last week'))).toMatch(/which e-mail/i);
     const summary = plain(await ch.send('lz@shop.example'));
     expect(summary).toMatch(/Problem: the shop is LZ-Bangkok, main account email changed last week/);
@@ -296,18 +307,18 @@ describe('hand-over to support', () => {
     expect(newProblem.cases).toHaveLength(1);
   });
 
-  it('says there is nothing to send when "send it" comes with no hand-over prepared, and offers one', async () => {
+  it('starts the hand-over when "send it" comes with none prepared: the e-mail question, nothing sent yet', async () => {
     const ch = new RecordingChannel();
     const out = await ch.send('ส่งเลยค่ะ');
-    expect(plain(out)).toMatch(/ยังไม่มีเรื่องที่รอส่ง/);
-    expect(choicesOf(out).map((c) => c.action)).toEqual(['handover', 'menu']);
+    expect(out.map((m) => m.act)).toEqual(['ask-email', 'ask-email']);
+    expect(plain(out)).toMatch(/ทางอีเมล/);
     expect(ch.events.filter((e) => e.type === 'answered')).toHaveLength(0);
-    expect(plain(await ch.press('handover'))).toMatch(/ส่งเรื่องให้ทีมซัพพอร์ตไหม/);
+    expect((await ch.state())?.draft?.step).toBe('email');
 
-    // After an article too: the answer to "did it fix it?" is still waited for, nothing is sent.
+    // After an article too: the e-mail question, and nothing is sent before the summary.
     const en = new RecordingChannel('c-en');
     await en.send('my lazada store says PASSWORD_NOT_MATCH');
-    expect(plain(await en.send('send it'))).toMatch(/nothing waiting to be sent/);
+    expect((await en.send('send it')).map((m) => m.act)).toEqual(['ask-email', 'ask-email']);
     expect(en.cases).toHaveLength(0);
   });
 

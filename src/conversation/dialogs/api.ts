@@ -40,6 +40,8 @@ export interface Dialogs {
   handover: Dialog & {
     /** `lead`: the line before the offer when it is not the reason's own (a locale key, and its act). */
     handover(reason: HandoverReason, lead?: { key: string; act: Act }): void;
+    /** "send it to support" typed before any offer: agreed, so straight to the first question. */
+    consented(reason: HandoverReason): void;
     handoverChoices(): Choice[];
     askDescription(): void;
     addToProblem(text: string): boolean;

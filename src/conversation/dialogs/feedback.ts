@@ -77,9 +77,12 @@ export class FeedbackDialog {
   private feedbackTyped(typed: string, m: Explained): boolean {
     if (this.t.state.question?.kind !== 'feedback') return false;
     const cues = this.t.cues(typed);
-    // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved); the offer says
-    // what is sent and how support answers before the seller agrees.
-    if (mentions(cues, 'send-to-support')) return this.t.handled('handover');
+    // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved). Agreed already:
+    // what is sent and how support answers comes with the first question, not as an offer.
+    if (mentions(cues, 'send-to-support')) {
+      this.t.dialogs.handover.consented('asked');
+      return true;
+    }
     if (m.decision === 'escalate') return false;
     if (this.askedAgainAbout(m)) return true;
     if (this.platformOfTheStore(m, cues)) return true;

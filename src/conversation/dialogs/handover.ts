@@ -19,23 +19,45 @@ export class HandoverDialog {
   /** The hand-over offer: the case goes to support by e-mail once the seller agrees. */
   /** `lead`: the locale key of the line before the offer, when it is not the reason's own. */
   handover(reason: HandoverReason, lead?: { key: string; act: Act }): void {
-    // "A person, please" again, with nothing new since the last ticket: that ticket, at once (the
-    // seller went through the e-mail, description and summary to hear it exists).
+    if (!this.open(reason)) return;
+    const line = this.t.tr(lead?.key ?? `handover.reason.${reason}`);
+    this.t.say([line, this.t.tr('handover.offer')].filter(Boolean).join(' '), lead?.act ?? 'handover-offer');
+    this.t.offer(this.t.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
+  }
+
+  /**
+   * "send it to support", "ส่งเรื่องเลยค่ะ" typed before any offer: the seller agreed already, so
+   * what is sent and how support answers introduces the first question (usually the e-mail)
+   * rather than asking "shall I send it?" again; Cancel stays on every step.
+   */
+  consented(reason: HandoverReason): void {
+    if (!this.open(reason)) return;
+    const h = this.t.state.draft!;
+    const next: Act = !h.email ? 'ask-email' : h.description !== undefined ? 'handover-summary' : 'ask-description';
+    this.t.say([this.t.tr(`handover.reason.${reason}`), this.t.tr('handover.offer')].filter(Boolean).join(' '), next);
+    this.handoverStep('start');
+  }
+
+  /**
+   * A hand-over begins: false when the seller's recent ticket is told instead ("a person,
+   * please" again, with nothing new since it: the seller went through the e-mail, description
+   * and summary to hear it exists).
+   */
+  private open(reason: HandoverReason): boolean {
     const ticket = this.t.state.ticket;
     const nothingNew = this.t.state.platforms.length === 0 && this.t.state.errorCodes.length === 0 && this.t.state.tried.length === 0;
     const openMs = (this.t.ctx.ticketOpenSeconds ?? DEFAULT_TICKET_OPEN_SECONDS) * 1000;
     if (reason === 'asked' && ticket && nothingNew && Date.parse(this.t.at) - Date.parse(ticket.at) < openMs) {
       this.t.events.push({ type: 'ticket', ticket: ticket.id, existing: true, limited: false });
-      return this.t.offer(this.t.tr('handover.alreadyOpen', { ticket: ticket.id }), this.t.menuChoices(), 'ticket');
+      this.t.offer(this.t.tr('handover.alreadyOpen', { ticket: ticket.id }), this.t.menuChoices(), 'ticket');
+      return false;
     }
     this.t.events.push({ type: 'handover-offered', reason });
     this.t.state.handoverOffered = { reason, at: this.t.at };
     this.t.state.misses = 0;
     this.t.state.question = { kind: 'handover' };
     this.t.state.draft = { step: 'offer', reason, email: this.t.state.contactEmail };
-    const line = this.t.tr(lead?.key ?? `handover.reason.${reason}`);
-    this.t.say([line, this.t.tr('handover.offer')].filter(Boolean).join(' '), lead?.act ?? 'handover-offer');
-    this.t.offer(this.t.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
+    return true;
   }
 
   /** The step's question again: the offer, the e-mail, the description or the summary. */
