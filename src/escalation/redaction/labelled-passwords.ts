@@ -19,7 +19,8 @@ const PASSWORD_WORD = new RegExp(
 // The separator, and the value after it. After ":", "=", "คือ", "เป็น" the value runs to the end
 // of the line or the Thai text after it (a password may hold spaces: "pw: Mango Sticky 99");
 // after "is" / "was" it is one word ("my password is wrong" is a complaint).
-const SEPARATOR = new RegExp(String.raw`^([^\n.!?]{0,${CLAUSE_GAP}}?)(\s*(?:\bis\b|\bwas\b|=|:|：|คือ|เป็น)\s*)`, 'iu');
+// "is now" / "is currently": the value follows as after "is" ("my pass is now kk9981!").
+const SEPARATOR = new RegExp(String.raw`^([^\n.!?]{0,${CLAUSE_GAP}}?)(\s*(?:\bis(?:\s+(?:now|currently))?\b|\bwas\b|=|:|：|คือ|เป็น)\s*)`, 'iu');
 const VALUE_TO_LINE_END = /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?/u;
 // A quoted value (JSON, a log's `password: 'x'`): the quotes are not part of it.
 const QUOTED = /^(["'])((?:\\.|(?!\1)[^\\\n])*)\1/u;
@@ -115,7 +116,7 @@ function quotedValue(value: string, start: number): Hit | undefined {
 
 /** `sep`: SEPARATOR's match, `after`: the text after it, which starts at `start` in the label's rest. */
 function unquotedValue(after: string, start: number, sep: RegExpExecArray): Hit | undefined {
-  const oneWord = /^(?:is|was)$/i.test(sep[2]!.trim());
+  const oneWord = /^(?:is|was)\b/i.test(sep[2]!.trim());
   const raw = (oneWord ? VALUE_WORD : VALUE_TO_LINE_END).exec(after)?.[0];
   const value = raw === undefined ? undefined : trimmed(raw.split(VALUE_ENDS)[0]!);
   // After words in between, an English "is" may have another subject ("the password of the
@@ -164,10 +165,18 @@ function secretWordInClause(rest: string, label: string): Hit | undefined {
   const clause = rest.slice(0, CLAUSE_GAP).split(/[\n.!?]/)[0]!;
   SECRET_WORD.lastIndex = 0;
   for (let w = SECRET_WORD.exec(clause); w; w = SECRET_WORD.exec(clause)) {
-    if (!pathLike(w[0]) && looksLikePassword(w[0])) return { start: w.index, value: w[0] };
+    // Without the punctuation that ends it ("to Shop#7788, what now?").
+    const value = bare(w[0]);
+    if (!pathLike(value) && (looksLikePassword(value) || NAMED_SECRET.test(value))) return { start: w.index, value };
   }
   return undefined;
 }
+
+/**
+ * "Shop#7788", "store@2024": a word, a symbol and digits, which alone reads as a reference
+ * ("shop#12") but after a password label in the same clause is the password.
+ */
+const NAMED_SECRET = /^[A-Za-z]{2,}[#@$!&%*][\w#@$!&%*]*\d[\w#@$!&%*]*$/u;
 
 /** A value without the punctuation that ends its sentence ("is correct." is "correct"). */
 const bare = (value: string) => value.replace(/[.,!?;:'")\]}]+$/u, '');
