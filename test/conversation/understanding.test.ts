@@ -393,6 +393,11 @@ describe('the same question about something else, after the supported platforms'
     expect(actsOf(await ch.send(text))).toContain('answer:platforms-supported');
   });
 
+  it.each(['ไลน์ช้อปปิ้งเชื่อมกับbigsellerได้มั้ยคะ', 'can I connect line shopping to bigseller?'])('"%s" after the contact article is the supported platforms, not the contact article again', async (text) => {
+    const ch = await afterArticle(`contact-then-${text}`, 'ติดต่อ support ทางไหนได้บ้างคะ', 'contact-support');
+    expect(actsOf(await ch.send(text))).toContain('answer:platforms-supported');
+  });
+
   it('a fault named after it is a new problem', async () => {
     const ch = await afterArticle('again-fault', 'bigseller เชื่อมกับ lazada ได้ไหมคะ', 'platforms-supported');
     expect(actsOf(await ch.send('แล้ว lazada ขึ้น PASSWORD_NOT_MATCH ล่ะคะ'))).toContain('answer:lazada-password-not-match');

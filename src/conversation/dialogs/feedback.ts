@@ -180,7 +180,8 @@ export class FeedbackDialog {
     const a = m.analysis;
     if (!current || !NOT_ABOUT_A_STORE.has(current) || a.reportsProblem || a.handover) return false;
     if (a.platforms.length === 0 && !a.asksAbility) return false;
-    if (m.decision === 'answer' && m.topic !== current && !a.asksAbility) return false;
+    // Matched to the other such article ("can Line Shopping connect?" after the contact article): that one.
+    if (m.decision === 'answer' && m.topic !== current && (!a.asksAbility || NOT_ABOUT_A_STORE.has(m.topic!))) return false;
     this.showArticle(this.t.ctx.kb.byId.get(current)!);
     return true;
   }
