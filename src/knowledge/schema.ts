@@ -168,6 +168,14 @@ export const lexiconSchema = z
     problemWords: z.array(phrase).default([]),
     /** Words that make a message a question: thanks followed by one is not a goodbye. */
     questionWords: z.array(phrase).default([]),
+    /**
+     * Things that expire besides a store's connection ("คูปอง", "voucher", "บัตรเครดิต"): "expired"
+     * said of one of them, with no word of `storeWords` and no error code, is not about a
+     * connection ("คูปองส่วนลดหมดอายุ ต่ออายุได้ไหม").
+     */
+    otherExpiries: z.array(phrase).default([]),
+    /** Words for a store and its connection other than its expiry (ร้าน, เชื่อม, authorize, token). */
+    storeWords: z.array(phrase).default([]),
     /** Small talk: greetings, thanks and goodbyes, answered kindly but never with an article. */
     smallTalk: z
       .object({

@@ -31,6 +31,8 @@ export interface Analysis {
   aboutAConnection: boolean;
   /** An error code or a connection word ("หลุด", "expired"): more than a platform's name says so. */
   connectionWord: boolean;
+  /** "expired" said of a coupon, a voucher, a card (lexicon otherExpiries), not of a store. */
+  expiresSomethingElse: boolean;
   /** "woocommerce เชื่อมได้ไหมครับ": whether a platform can be connected, not a fault of it. */
   asksCapability: boolean;
   /** A word that asks whether something can be done ("ได้ไหม", "supported"), whatever about. */
@@ -139,6 +141,7 @@ export class Analyser {
       [...words].some((w) => l.latin.has(w)) || l.latinRuns.some((r) => spaced.includes(r)) || raw.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
     const connectionWord = errorCodes.length > 0 || lex.connectionWords.thai.some((w) => squeezed.includes(w)) || [...words].some((t) => lex.connectionWords.latin.has(t));
     const aboutAConnection = platforms.length > 0 || connectionWord;
+    const expiresSomethingElse = errorCodes.length === 0 && tokens.includes('expired') && said(lex.otherExpiries) && !said(lex.storeWords);
     // A problem word counts anywhere in a Thai run, however the splitter cut it ("ไม่ได้ช่วย…").
     const saidAnywhere = (l: WordList) => said(l) || [...l.thaiWords].some((w) => squeezed.includes(w));
     const reportsProblem = errorCodes.length > 0 || saidAnywhere(lex.problemWords);
@@ -166,6 +169,7 @@ export class Analyser {
       handover,
       aboutAConnection,
       connectionWord,
+      expiresSomethingElse,
       asksCapability,
       asksAbility,
       reportsProblem,

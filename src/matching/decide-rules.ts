@@ -23,6 +23,8 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   // however close the rest comes to an off-topic example (merging orders).
   { name: 'asks whether a platform can be connected, in so many words', reads: 'lead', applies: (l) => asksToConnect(l.analysis) && l.topics.has(PLATFORMS_TOPIC), outcome: platformsSupported },
   { name: 'closer to an out-of-scope example', reads: 'lead', applies: (l) => l.offTopic, outcome: outOfScope },
+  // "คูปองส่วนลดหมดอายุ", "my vouchers expired": expired, but not a store's connection.
+  { name: 'the expiry of something other than a store', reads: 'lead', applies: (l) => l.analysis.expiresSomethingElse, outcome: outOfScope },
   { name: 'asks whether a platform can be connected', reads: 'lead', applies: (l) => l.analysis.asksCapability && l.topics.has(PLATFORMS_TOPIC), outcome: platformsSupported },
   { name: 'reports a fault, not a question of support', reads: 'lead', applies: (l) => l.chosen.topic === PLATFORMS_TOPIC && l.analysis.reportsProblem && l.analysis.platforms.length > 0, outcome: faultNotSupport },
   { name: "only a platform's name", reads: 'lead', applies: (l) => l.sameName.length >= 2, outcome: whichOfPlatform },

@@ -103,6 +103,8 @@ export interface CompiledLexicon {
   capabilityAsks: WordList;
   problemWords: WordList;
   questionWords: WordList;
+  otherExpiries: WordList;
+  storeWords: WordList;
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
   handoverAsks: WordList;
@@ -193,6 +195,8 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     capabilityAsks: wordList(lex.capabilityAsks),
     problemWords: wordList(lex.problemWords),
     questionWords: wordList(lex.questionWords),
+    otherExpiries: wordList(lex.otherExpiries),
+    storeWords: wordList(lex.storeWords),
     connectionWords: {
       thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),
       latin: new Set(lex.connectionWords.map(compact).filter((w) => w && !/[\u0E00-\u0E7F]/u.test(w))),

@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { loadKnowledge } from '../../src/knowledge/load';
+import { Matcher } from '../../src/matching/matcher';
+
+/**
+ * "Expired" said of a coupon, a voucher, a card or a plan is not a store's connection (lexicon
+ * otherExpiries and storeWords): no article. Said of a store, or with an OTP or an error code, it is.
+ */
+const matcher = new Matcher(loadKnowledge(path.resolve(__dirname, '../../knowledge')));
+
+it.each([
+  'คูปองส่วนลดหมดอายุ ต่ออายุได้ไหม',
+  'โปรโมชั่นหมดอายุแล้ว ตั้งใหม่ยังไงคะ',
+  'coupon code expired, can I extend it for my customers?',
+  'my vouchers expired last night on shopee, customers cannot use them',
+  'บัตรเครดิตที่ใช้จ่ายหมดอายุค่ะ',
+])('"%s" gets no article', (text) => {
+  const m = matcher.explain(text);
+  expect({ text, decision: m.decision, expiresSomethingElse: m.analysis.expiresSomethingElse }).toEqual({ text, decision: 'none', expiresSomethingElse: true });
+});
+
+const EXPIRY_FAMILY = ['connection-expired', 'shopee-authorization-yearly', 'lazada-token-lifetime', 'tiktok-renew-authorization'];
+
+it.each(['ร้าน shopee หมดอายุค่ะ ต้องทำยังไง', 'shopee store authorization expired', 'ต่ออายุการเชื่อมต่อลาซาด้ายังไงคะ'])('"%s", the expiry of a store, gets its article', (text) => {
+  const m = matcher.explain(text);
+  expect(m.analysis.expiresSomethingElse).toBe(false);
+  expect({ text, decision: m.decision, family: EXPIRY_FAMILY.includes(m.topic ?? '') }).toEqual({ text, decision: 'answer', family: true });
+});
