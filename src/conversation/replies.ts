@@ -65,7 +65,26 @@ export class ReplyReader {
     const tokens = raw.filter((t) => !this.ignore.has(t));
     // Nothing but particles ("จ้า", "ค่ะ"): read as they are.
     const reply = this.cover(tokens.length > 0 ? tokens : raw);
-    return long ? { ...reply, whole: false } : reply;
+    if (long) return { ...reply, whole: false };
+    // Thai typed without spaces is cut oddly by the word splitter ("โอเคส่งเลย": โอ|เคส่|ง|เลย):
+    // read letter by letter, but only a reply that is such phrasings from end to end.
+    return reply.whole ? reply : (this.coverLetters((tokens.length > 0 ? tokens : raw).join('')) ?? reply);
+  }
+
+  /** The whole of `text` as phrasings, longest first at each place; undefined if some of it is none. */
+  private coverLetters(text: string): Reply | undefined {
+    const acts: ReplyAct[] = [];
+    for (let at = 0; at < text.length; ) {
+      let found: { act: ReplyAct; end: number } | undefined;
+      for (let end = Math.min(text.length, at + this.longest); end > at && !found; end--) {
+        const act = this.phrasings.get(text.slice(at, end));
+        if (act) found = { act, end };
+      }
+      if (!found) return undefined;
+      if (acts[acts.length - 1] !== found.act) acts.push(found.act);
+      at = found.end;
+    }
+    return acts.length > 0 ? { acts, whole: true } : undefined;
   }
 
   /** Nothing but the words that say nothing (polite endings, particles), or nothing at all. */

@@ -62,8 +62,16 @@ describe('reading a typed reply', () => {
     expect(startsWith(reader.read('อ้าว ไม่ได้จะส่งเรื่องค่ะ แค่บ่นเฉยๆ'), 'cancel')).toBe(true);
   });
 
+  it.each([
+    ['โอเคส่งเลย', ['yes', 'send']],
+    ['ได้ค่ะส่งเลยค่ะ', ['yes', 'send']],
+    ['ได้แล้วขอบคุณค่ะ', ['fixed', 'thanks']],
+  ])('reads "%s", Thai typed without spaces, as %j', (text, acts) => {
+    expect(reader.read(text)).toEqual({ acts, whole: true });
+  });
+
   it('does not read a sentence about the problem as an answer', () => {
-    for (const text of ['ได้รับ OTP แล้ว', 'ไม่ได้รับ OTP', 'ค่าส่งkerryแพงจัง555', 'ร้าน shopee หมดอายุค่ะ', 'send me the steps again', 'ยกเลิกคำสั่งซื้อไม่ได้']) {
+    for (const text of ['ได้รับ OTP แล้ว', 'ได้รับotpแล้ว', 'ไม่ได้รับotp', 'ส่งโค้ดมาไม่ได้', 'ไม่ได้รับ OTP', 'ค่าส่งkerryแพงจัง555', 'ร้าน shopee หมดอายุค่ะ', 'send me the steps again', 'ยกเลิกคำสั่งซื้อไม่ได้']) {
       const r = reader.read(text);
       expect({ text, only: onlySays(r, 'yes', 'send', 'no', 'skip', 'cancel', 'later', 'thanks', 'fixed', 'not-fixed') }).toEqual({ text, only: false });
     }
