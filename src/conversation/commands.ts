@@ -67,7 +67,9 @@ export class Commands {
    * for the hand-over (the feedback dialog).
    */
   send(typed: string): boolean {
-    if (this.handover() || !onlySays(this.t.reply(typed), 'send')) return false;
+    // "โอเคส่งเลย", "yes please send": a yes said with it changes nothing.
+    const reply = this.t.reply(typed);
+    if (this.handover() || !reply.acts.includes('send') || !onlySays(reply, 'send', 'yes')) return false;
     if (this.t.state.draft?.step === 'confirm') return this.t.handled('handover:confirm');
     // Nothing prepared: "send it" is the seller agreeing to a hand-over, which starts (matched, it
     // was the Shopee OTP article).

@@ -322,6 +322,12 @@ describe('hand-over to support', () => {
     expect(en.cases).toHaveLength(0);
   });
 
+  it.each(['โอเคส่งเลย', 'yes please send', 'ได้ค่ะ ส่งเลยค่ะ'])('"%s" after an article, a yes said with "send", starts the hand-over too', async (text) => {
+    const ch = new RecordingChannel(`yes-send-${text}`);
+    await ch.send('ชื่อเล่นร้านค้าซ้ำค่ะ');
+    expect((await ch.send(text)).map((m) => m.act)).toEqual(['ask-email', 'ask-email']);
+  });
+
   it('changes the e-mail at the summary when the seller says so or types a new address', async () => {
     for (const [change, address] of [
       ['แก้ไขอีเมลค่ะ', 'mani2@shop.co.th'],
