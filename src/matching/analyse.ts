@@ -117,6 +117,12 @@ export class Analyser {
     return toks.filter((t) => !this.lexicon.stopwords.has(t)).map((t) => this.stem(t));
   }
 
+  /** A word of the lexicon's connectionWords ("หลุด", "เชื่อม", "expired"), as the seller wrote it. */
+  private saysConnection(squeezed: string, words: ReadonlySet<string>): boolean {
+    const { thai, latin } = this.lexicon.connectionWords;
+    return thai.some((w) => squeezed.includes(w)) || [...words].some((t) => latin.has(t));
+  }
+
   analyse(text: string): Analysis {
     const lex = this.lexicon;
     const normalised = normalise(text);
@@ -139,9 +145,10 @@ export class Analyser {
     const spaced = ` ${normalised} `;
     const said = (l: WordList) =>
       [...words].some((w) => l.latin.has(w)) || l.latinRuns.some((r) => spaced.includes(r)) || raw.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
-    const connectionWord = errorCodes.length > 0 || lex.connectionWords.thai.some((w) => squeezed.includes(w)) || [...words].some((t) => lex.connectionWords.latin.has(t));
-    const aboutAConnection = platforms.length > 0 || connectionWord;
     const expiresSomethingElse = errorCodes.length === 0 && tokens.includes('expired') && said(lex.otherExpiries) && !said(lex.storeWords);
+    // A coupon that expired is no store connection, whatever platform it is on: its "expired" is no connection word.
+    const connectionWord = !expiresSomethingElse && (errorCodes.length > 0 || this.saysConnection(squeezed, words));
+    const aboutAConnection = (platforms.length > 0 || connectionWord) && !expiresSomethingElse;
     // A problem word counts anywhere in a Thai run, however the splitter cut it ("ไม่ได้ช่วย…").
     const saidAnywhere = (l: WordList) => said(l) || [...l.thaiWords].some((w) => squeezed.includes(w));
     const reportsProblem = errorCodes.length > 0 || saidAnywhere(lex.problemWords);

@@ -143,6 +143,11 @@ describe('off-topic or not', () => {
     }
   });
 
+  it.each(['coupon code expired, can I extend it for my customers?', 'คูปองส่วนลดหมดอายุ ต่ออายุได้ไหม'])('"%s": an expired coupon is off-topic, not a store connection to ask more about', async (text) => {
+    const ch = new RecordingChannel(`coupon-${text}`);
+    expect(actsOf(await ch.send(text))).toEqual(['out-of-scope']);
+  });
+
   it('the same words with no picture sent are off-topic', async () => {
     const ch = new RecordingChannel('no-picture');
     expect(actsOf(await ch.send('see the screenshot, what is wrong?'))).toContain('out-of-scope');
