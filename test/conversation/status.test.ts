@@ -125,6 +125,18 @@ describe('live status check in the conversation', () => {
     expect((await ch.state())?.alternatives).toEqual(['lazada-internal-data-error']);
   });
 
+  it('answers the problem the seller names, though the check found another first, which stays one tap away', async () => {
+    const ch = linked(
+      account([
+        { nickname: 'A', status: 'expired', expiresAt: new Date(NOW - DAY).toISOString() },
+        { nickname: 'B', platform: 'lazada', status: 'error', lastError: { code: 'INTERNAL_DATA_ERROR' } },
+      ]),
+    );
+    const out = await ch.send('my lazada says internal data error');
+    expect(out.map((m) => m.act)).toEqual(['status', 'answer:lazada-internal-data-error', 'ask-feedback']);
+    expect((await ch.state())?.alternatives).toEqual(['connection-expired']);
+  });
+
   it('says when every store is active and asks what the seller sees', async () => {
     const ch = linked(account([{}, { platform: 'lazada' }]));
     const out = await ch.send('check my stores');

@@ -106,9 +106,17 @@ export class StatusDialog {
     }
     const first = diagnosis.problems[0];
     if (!first) return this.continueAfterCheck(check);
+    const articles = [...new Set(diagnosis.problems.flatMap((f) => (f.kind === 'expired' || f.kind === 'known-error' ? [f.topic] : [])))];
+    // The seller said what is wrong ("my lazada says internal data error"): that article, though
+    // the check found another problem first; what it found stays one tap away.
+    const told = check.purpose === 'problem' && check.decision === 'answer' ? check.topic : undefined;
+    if (told && this.t.ctx.kb.byId.has(told)) {
+      this.t.state.alternatives = articles.filter((id) => id !== told);
+      return this.t.dialogs.feedback.showArticle(this.t.ctx.kb.byId.get(told)!);
+    }
     if (first.kind !== 'expired' && first.kind !== 'known-error') return this.t.dialogs.handover.handover('unknown-error');
     // The first problem's article now; the others stay one tap away.
-    this.t.state.alternatives = [...new Set(diagnosis.problems.slice(1).flatMap((f) => (f.kind === 'expired' || f.kind === 'known-error' ? [f.topic] : [])))];
+    this.t.state.alternatives = articles.slice(1);
     this.t.dialogs.feedback.showArticle(this.t.ctx.kb.byId.get(first.topic)!);
   }
 
