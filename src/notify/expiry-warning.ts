@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { LineClient, type RetryOptions } from '../channels/line/client';
+import { userHash } from '../channels/line/screenshots';
 import type { Turn } from '../conversation/messages';
 import type { ConversationStore } from '../conversation/ports';
 import { BotService } from '../conversation/service';
@@ -82,7 +83,7 @@ export function createExpiryWarning(deps: ExpiryWarningDeps): ExpiryWarning {
     setReminders: async (turn, on) => {
       if (turn.channel !== 'line') throw new Error('expiry warnings are sent on LINE only');
       await notices.setStopped(turn.userId, !on);
-      log.info({ on }, 'expiry warning: a seller turned the warnings on or off');
+      log.info({ on, user: userHash(turn.userId) }, 'expiry warning: a seller turned the warnings on or off');
     },
     runPass: (signal) => (pass ? pass.run(signal) : Promise.reject(new Error('the expiry warning needs LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN)'))),
     schedule: (at, catchUpAfterMs) => {
