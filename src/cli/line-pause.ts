@@ -10,6 +10,7 @@
 import os from 'node:os';
 import type Redis from 'ioredis';
 import { loadConfig } from '../config';
+import { bangkokMinute } from '../notify/expiry-rules';
 import { connectRedis } from '../storage/redis';
 import { closeDatabase, openDatabase, type Db } from '../storage/sqlite';
 import { RedisPauseStore, SqlitePauseStore, type PauseStore } from '../storage/pause-store';
@@ -29,9 +30,7 @@ function lineUserId(given: string): string | undefined {
 }
 
 /** "2026-12-08 10:00 (Bangkok)": how support reads times. */
-function bangkok(d: Date): string {
-  return `${d.toLocaleString('sv-SE', { timeZone: 'Asia/Bangkok', hour12: false }).slice(0, 16)} (Bangkok)`;
-}
+const bangkok = (d: Date) => `${bangkokMinute(d)} (Bangkok)`;
 const MAX_HOURS = 24 * 30;
 
 type Command = { kind: 'pause'; userId: string; hours?: number } | { kind: 'lift'; userId: string } | { kind: 'list' };

@@ -19,7 +19,7 @@ import { createSandboxConnectorRouter } from '../status/sandbox';
 import { SqliteConversationStore } from '../storage/conversation-store';
 import { connectRedis, RedisConversationStore } from '../storage/redis';
 import { closeDatabase, openDatabase } from '../storage/sqlite';
-import { bangkokTimeOf } from '../notify/expiry-rules';
+import { bangkokMinute, bangkokTimeOf } from '../notify/expiry-rules';
 import { runCommand } from './run-command';
 
 function parseArgs(argv: string[]): { at?: Date } {
@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     const report = await expiry.runPass();
-    if (at) console.log(`as at ${at.toLocaleString('sv-SE', { timeZone: 'Asia/Bangkok', hour12: false }).slice(0, 16)} Bangkok time (--at)`);
+    if (at) console.log(`as at ${bangkokMinute(at)} Bangkok time (--at)`);
     console.log(summary(report));
     return report.result === 'quota-unavailable' || report.result === 'locked' ? 1 : 0;
   } finally {

@@ -28,6 +28,11 @@ export function bangkokDay(at: Date): string {
   return new Date(at.getTime() + BANGKOK_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** "2026-12-08 10:00": the minute in Bangkok, as operators read times. */
+export function bangkokMinute(at: Date): string {
+  return new Date(at.getTime() + BANGKOK_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** Minutes since midnight in Bangkok. */
 function bangkokMinutes(at: Date): number {
   const local = new Date(at.getTime() + BANGKOK_OFFSET_MS);
