@@ -20,8 +20,7 @@ export class HandoverDialog {
   /** `lead`: the locale key of the line before the offer, when it is not the reason's own. */
   handover(reason: HandoverReason, lead?: { key: string; act: Act }): void {
     if (!this.open(reason)) return;
-    const line = this.t.tr(lead?.key ?? `handover.reason.${reason}`);
-    this.t.say([line, this.t.tr('handover.offer')].filter(Boolean).join(' '), lead?.act ?? 'handover-offer');
+    this.t.say(this.whatIsSent(lead?.key ?? `handover.reason.${reason}`), lead?.act ?? 'handover-offer');
     this.t.offer(this.t.tr('handover.ask'), this.handoverChoices(), 'handover-offer');
   }
 
@@ -34,8 +33,13 @@ export class HandoverDialog {
     if (!this.open(reason)) return;
     const h = this.t.state.draft!;
     const next: Act = !h.email ? 'ask-email' : h.description !== undefined ? 'handover-summary' : 'ask-description';
-    this.t.say([this.t.tr(`handover.reason.${reason}`), this.t.tr('handover.offer')].filter(Boolean).join(' '), next);
+    this.t.say(this.whatIsSent(`handover.reason.${reason}`), next);
     this.handoverStep('start');
+  }
+
+  /** The reason's line (a locale key), then what is sent to support and how it answers. */
+  private whatIsSent(leadKey: string): string {
+    return [this.t.tr(leadKey), this.t.tr('handover.offer')].filter(Boolean).join(' ');
   }
 
   /**
