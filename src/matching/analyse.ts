@@ -2,6 +2,7 @@ import Fuse from 'fuse.js';
 import stemmer from 'stemmer';
 import { BoundedCache } from '../bounded-cache';
 import type { Platform, Topic } from '../knowledge/schema';
+import { isCommonEnglishWord } from './english-words';
 import { compact, type CompiledLexicon, type WordList } from './lexicon';
 import { normalise } from './normalise';
 import { segment } from './segment';
@@ -225,7 +226,7 @@ export class Analyser {
   private correctUncached(token: string): string {
     const lex = this.lexicon;
     if (lex.known.has(token) || lex.phrases.has(token) || this.seen.has(token)) return token;
-    if (!/^[a-z]{4,}$/.test(token)) return token;
+    if (!/^[a-z]{4,}$/.test(token) || isCommonEnglishWord(token)) return token;
     const p = this.platformFuse.search(token, { limit: 1 })[0];
     if (p && (p.score ?? 1) <= 0.25 && Math.abs(p.item.spelling.length - token.length) <= 2) return p.item.platform;
     return this.typos?.correct(token) ?? token;

@@ -24,4 +24,19 @@ describe('sellers\' own spellings', () => {
   it('reads "tts" as TikTok Shop', () => {
     expect(matcher.explain('tts หมดอายุ ต่อยังไง').analysis.platforms).toEqual(['tiktok']);
   });
+
+  // A word spelled right is no typo of a knowledge-base word: "three" was read as "there", "each" as "mach".
+  it.each([
+    ['thank you so much', 'thank'],
+    ['I tried three times today', 'three'],
+    ['each time it fails', 'each'],
+    ['is there any charge for this', 'charge'],
+  ])('keeps the English word in "%s" as written', (text, word) => {
+    const a = matcher.explain(text).analysis;
+    expect(a.corrections.map((c) => c.from)).not.toContain(word);
+  });
+
+  it('still corrects a misspelled word', () => {
+    expect(matcher.explain('wrong passward on lazada').analysis.corrections).toContainEqual({ from: 'passward', to: 'password' });
+  });
 });
