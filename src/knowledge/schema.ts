@@ -165,6 +165,11 @@ export const lexiconSchema = z
      * "X เชื่อมไม่ได้" (X cannot connect) reports a fault.
      */
     capabilityAsks: z.array(phrase).default([]),
+    /**
+     * Sales channels BigSeller does not connect ("ไอจี", "NocNoc", "Amazon"): asked about with one
+     * of capabilityAsks, like a platform's name, the question is which platforms are supported.
+     */
+    otherChannels: z.array(phrase).default([]),
     problemWords: z.array(phrase).default([]),
     /** Words that make a message a question: thanks followed by one is not a goodbye. */
     questionWords: z.array(phrase).default([]),

@@ -36,6 +36,8 @@ export interface Analysis {
   expiresSomethingElse: boolean;
   /** "woocommerce เชื่อมได้ไหมครับ": whether a platform can be connected, not a fault of it. */
   asksCapability: boolean;
+  /** Names a sales channel BigSeller does not connect (lexicon otherChannels: ไอจี, NocNoc, Amazon). */
+  otherChannel: boolean;
   /** A word that asks whether something can be done ("ได้ไหม", "supported"), whatever about. */
   asksAbility: boolean;
   /** A problem word ("ไม่ได้", "failed", "expired"): the message reports a fault. */
@@ -152,9 +154,7 @@ export class Analyser {
     const aboutAConnection = (platforms.length > 0 || connectionWord) && !expiresSomethingElse;
     // A problem word counts anywhere in a Thai run, however the splitter cut it ("ไม่ได้ช่วย…").
     const saidAnywhere = (l: WordList) => said(l) || [...l.thaiWords].some((w) => squeezed.includes(w));
-    const reportsProblem = errorCodes.length > 0 || saidAnywhere(lex.problemWords);
-    const asksAbility = said(lex.capabilityAsks) && !reportsProblem;
-    const asksCapability = asksAbility && (platforms.length > 0 || content.includes('platform'));
+    const { reportsProblem, asksAbility, otherChannel, asksCapability } = askingOf(lex, { said, saidAnywhere }, errorCodes, platforms, content);
     // A word for staff and one that asks, with an error code beside them, is more often the
     // seller's own admin in a story ("จ้างแอดมินใหม่มาช่วยดูออเดอร์ … ขึ้น INTERNAL_DATA_ERROR")
     // than a request for a person; the request's own phrasings still count.
@@ -179,6 +179,7 @@ export class Analyser {
       connectionWord,
       expiresSomethingElse,
       asksCapability,
+      otherChannel,
       asksAbility,
       reportsProblem,
       smallTalk,
@@ -250,6 +251,21 @@ export class Analyser {
     }
     return [...found];
   }
+}
+
+/** Whether a message reports a fault, or asks whether something (a platform's connection) can be done. */
+function askingOf(
+  lex: CompiledLexicon,
+  says: { said: (l: WordList) => boolean; saidAnywhere: (l: WordList) => boolean },
+  errorCodes: string[],
+  platforms: Platform[],
+  content: string[],
+): Pick<Analysis, 'reportsProblem' | 'asksAbility' | 'otherChannel' | 'asksCapability'> {
+  const reportsProblem = errorCodes.length > 0 || says.saidAnywhere(lex.problemWords);
+  const asksAbility = says.said(lex.capabilityAsks) && !reportsProblem;
+  const otherChannel = says.saidAnywhere(lex.otherChannels);
+  const asksCapability = asksAbility && (platforms.length > 0 || content.includes('platform') || otherChannel);
+  return { reportsProblem, asksAbility, otherChannel, asksCapability };
 }
 
 /** True when `needle` appears in order inside `hay` within a window of `span` tokens. */

@@ -33,8 +33,12 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   { name: 'not enough to answer', reads: 'lead', applies: () => true, outcome: notAnswered },
 ];
 
+/**
+ * A capability question with a connection word, or about a channel that is no supported platform
+ * ("ต่อไอจีได้ไหมคะ ขายในอินสตาแกรมเป็นหลัก"): nothing else it could ask.
+ */
 function asksToConnect(a: Analysis): boolean {
-  return a.asksCapability && a.connectionWord;
+  return a.asksCapability && (a.connectionWord || a.otherChannel);
 }
 
 function isSmallTalkOrNoise(a: Analysis): boolean {

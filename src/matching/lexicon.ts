@@ -101,6 +101,7 @@ export interface CompiledLexicon {
   /** A word for support's people and a word that asks, both in a message: a request for a person. */
   handoverPeople: WordList;
   capabilityAsks: WordList;
+  otherChannels: WordList;
   problemWords: WordList;
   questionWords: WordList;
   otherExpiries: WordList;
@@ -193,6 +194,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     handover: lex.handoverPhrases.map(compact).filter(Boolean),
     handoverPeople: wordList(lex.handoverPeople),
     capabilityAsks: wordList(lex.capabilityAsks),
+    otherChannels: wordList(lex.otherChannels),
     problemWords: wordList(lex.problemWords),
     questionWords: wordList(lex.questionWords),
     otherExpiries: wordList(lex.otherExpiries),

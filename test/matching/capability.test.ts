@@ -18,4 +18,13 @@ describe('a question whether a platform can be connected', () => {
     const m = matcher.explain(text);
     expect({ text, answered: m.decision === 'answer' && m.topic === 'platforms-supported' }).toEqual({ text, answered: false });
   });
+
+  // Channels BigSeller does not connect are asked about the same way (lexicon otherChannels).
+  it.each(['จะเพิ่มร้านใน amazon ได้ไหม', 'รองรับ etsy ไหมครับ', 'ขายในไอจีด้วย เชื่อมได้มั้ยคะ', 'can i connect my instagram shop', 'tiktok ต่อได้แล้วหรือยังคะ', 'ขายของบน Shopify store can connect มั้ยคะ'])(
+    '"%s" gets the supported platforms too',
+    (text) => {
+      const m = matcher.explain(text);
+      expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic: 'platforms-supported' });
+    },
+  );
 });

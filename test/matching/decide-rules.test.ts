@@ -16,6 +16,7 @@ const analysis = (over: Partial<Analysis> = {}): Analysis => ({
   handover: false,
   aboutAConnection: true,
   asksCapability: false,
+  otherChannel: false,
   asksAbility: false,
   reportsProblem: false,
   connectionWord: true,
