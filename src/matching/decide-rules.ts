@@ -21,11 +21,11 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   { name: 'no topic shares a word', reads: 'message', applies: (s) => s.ranking.candidates.length === 0, outcome: noTopic },
   // "ไลน์ช้อปปิ้งเชื่อมได้ยังคะ อยากเอาออเดอร์เข้ามารวมกัน": whether X can be *connected* is in scope,
   // however close the rest comes to an off-topic example (merging orders).
-  { name: 'asks whether a platform can be connected, in so many words', reads: 'lead', applies: (l) => asksToConnect(l.analysis) && l.topics.has(PLATFORMS_TOPIC), outcome: platformsSupported },
+  { name: 'asks whether a platform can be connected, in so many words', reads: 'lead', applies: (l) => asksToConnect(l.analysis) && !namesAnotherSubject(l), outcome: platformsSupported },
   { name: 'closer to an out-of-scope example', reads: 'lead', applies: (l) => l.offTopic, outcome: outOfScope },
   // "คูปองส่วนลดหมดอายุ", "my vouchers expired": expired, but not a store's connection.
   { name: 'the expiry of something other than a store', reads: 'lead', applies: (l) => l.analysis.expiresSomethingElse, outcome: outOfScope },
-  { name: 'asks whether a platform can be connected', reads: 'lead', applies: (l) => l.analysis.asksCapability && l.topics.has(PLATFORMS_TOPIC), outcome: platformsSupported },
+  { name: 'asks whether a platform can be connected', reads: 'lead', applies: (l) => l.analysis.asksCapability && !namesAnotherSubject(l), outcome: platformsSupported },
   { name: 'reports a fault, not a question of support', reads: 'lead', applies: (l) => l.chosen.topic === PLATFORMS_TOPIC && l.analysis.reportsProblem && l.analysis.platforms.length > 0, outcome: faultNotSupport },
   { name: "only a platform's name", reads: 'lead', applies: (l) => l.sameName.length >= 2, outcome: whichOfPlatform },
   { name: 'evidence and a clear lead', reads: 'lead', applies: answerable, outcome: answer },
@@ -39,6 +39,19 @@ export const DECISION_RULES: readonly DecisionRule[] = [
  */
 function asksToConnect(a: Analysis): boolean {
   return a.asksCapability && (a.connectionWord || a.otherChannel);
+}
+
+/**
+ * "ย้ายร้าน tiktok จาก bigseller account เก่ามา account ใหม่ได้ไหม" asks whether something can be
+ * done with a TikTok shop, not whether TikTok can be connected: the best topic is backed by
+ * distinctive words that the supported-platforms article does not explain (ย้าย, เก่า), so that
+ * topic's question stands, when it scores enough to be offered at all (a word cut out of a
+ * name the splitter does not know, อิน of อินสตาแกรม, is no subject).
+ */
+function namesAnotherSubject(l: Lead): boolean {
+  if (l.top.topic === PLATFORMS_TOPIC || l.top.score < l.thresholds.clarifyScore) return false;
+  const explained = new Set<string>([...l.analysis.platforms, ...(l.ranking.candidates.find((c) => c.topic === PLATFORMS_TOPIC)?.matched ?? [])]);
+  return l.top.distinctive.some((w) => !explained.has(w));
 }
 
 function isSmallTalkOrNoise(a: Analysis): boolean {

@@ -27,4 +27,13 @@ describe('a question whether a platform can be connected', () => {
       expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic: 'platforms-supported' });
     },
   );
+
+  // "Can I do X with my Lazada shop?" names another subject than connecting Lazada.
+  it.each([
+    ['ย้ายร้าน lazada ไปบัญชี bigseller ใหม่ได้ไหมคะ', 'store-bound-other-account'],
+    ['เปลี่ยนชื่อร้าน shopee ใน bigseller ได้ไหม', 'store-nickname-duplicate'],
+  ])('"%s" gets %s, the subject it names', (text, topic) => {
+    const m = matcher.explain(text);
+    expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
+  });
 });
