@@ -175,6 +175,14 @@ describe('hand-over to support', () => {
     expect(ch.cases).toHaveLength(0);
   });
 
+  it('takes "forward it", "pass this to support" and "escalate" as agreeing too', async () => {
+    for (const [i, words] of ['please pass this to support', 'can you forward my case to support?', 'ok escalate it'].entries()) {
+      const ch = new RecordingChannel(`forward-${i}`);
+      await ch.send('my lazada store says INTERNAL_DATA_ERROR');
+      expect({ words, acts: (await ch.send(words)).map((m) => m.act) }).toEqual({ words, acts: ['ask-email', 'ask-email'] });
+    }
+  });
+
   it('takes details typed at the offer as a yes with the description', async () => {
     const ch = new RecordingChannel();
     await ch.send('my lazada store says INTERNAL_DATA_ERROR');

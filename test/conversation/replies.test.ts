@@ -23,6 +23,8 @@ describe('reading a typed reply', () => {
     ['โอเคค่ะ', ['yes']],
     ['ok send it', ['yes', 'send']],
     ['Yes please', ['yes']],
+    ['yes please forward it', ['yes', 'send']],
+    ['escalate it', ['send']],
     // At the summary.
     ['ส่ง', ['send']],
     ['ส่งค่ะ', ['send']],
