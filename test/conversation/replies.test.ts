@@ -30,16 +30,23 @@ describe('reading a typed reply', () => {
     ['ส่งค่ะ', ['send']],
     ['ถูกต้องค่ะ', ['yes']],
     ['ถูกต้องแล้วส่งได้เลยค่ะ', ['yes', 'send']],
+    ['ถูกต้องครบถ้วนค่ะ ส่งเลย', ['yes', 'send']],
+    ['ครบแล้วค่ะ', ['yes']],
     ['เปลี่ยนอีเมลค่ะ', ['change-email']],
     // At the description question.
     ['ข้ามค่ะ', ['skip']],
     ['ข้ามจ้า', ['skip']],
     ['ข้ามนะคะ', ['skip']],
     ['ไม่มีจ้า', ['skip']],
+    ['ไม่มีอะไรเพิ่มแล้วค่ะ', ['skip']],
     ['skip', ['skip']],
     // No, not now, done.
     ['ไม่ค่ะ', ['no']],
     ['no thanks', ['cancel']],
+    // An interjection before the answer says nothing ("เอ้ย", "อ่อ", "actually").
+    ['เอ้ย ไม่เอาดีกว่าค่ะ ไว้ก่อน', ['cancel', 'later']],
+    ['อ่อ ไม่ต้องแล้วค่ะ ยกเลิก', ['cancel']],
+    ['actually cancel it', ['cancel']],
     ['not now', ['later']],
     ['ขอบคุณค่า 🙏', ['thanks']],
     ['ได้แล้วค่าา ขอบคุณน้า', ['fixed', 'thanks']],
