@@ -271,7 +271,7 @@ class TurnBuilder extends TurnContext {
     const subject = m.topic ?? m.candidates[0]?.topic;
     const aboutAStore = m.vague || ((m.decision === 'answer' || m.decision === 'clarify') && !!subject && !NOT_ABOUT_A_STORE.has(subject));
     if (!this.turn.accountId || !aboutAStore || this.dialogs.status.freshSnapshot()) return false;
-    this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision: decisionOf(m), candidates: m.candidates.map((c) => c.topic) };
+    this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision: decisionOf(m), confidence: m.confidence, candidates: m.candidates.map((c) => c.topic) };
     this.effect = { type: 'check-status', accountId: this.turn.accountId };
     return true;
   }

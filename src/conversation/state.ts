@@ -71,7 +71,7 @@ export interface ConversationState {
   /** Articles the seller said did not fix it. */
   notFixed: string[];
   /** Why the bot asked for a status check, and what to do once it has the answer (`platform`: tell that platform's stores). */
-  statusCheck?: { purpose: 'problem' | 'asked' | 'handover'; topic?: string; decision?: string; candidates?: string[]; platform?: Platform };
+  statusCheck?: { purpose: 'problem' | 'asked' | 'handover'; topic?: string; decision?: string; confidence?: number; candidates?: string[]; platform?: Platform };
   /** The last status check (for the hand-over e-mail), already reduced to what support needs. */
   statusSnapshot?: { at: string; stores: unknown[] } ;
   /** The last ticket given to the seller. */

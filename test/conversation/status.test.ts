@@ -137,6 +137,12 @@ describe('live status check in the conversation', () => {
     expect((await ch.state())?.alternatives).toEqual(['connection-expired']);
   });
 
+  it('answers what the check found when the message only guesses at a problem', async () => {
+    const ch = linked(account([{ nickname: 'B', platform: 'lazada', status: 'error', lastError: { code: 'PASSWORD_NOT_MATCH' } }]));
+    const out = await ch.send('why cant my store connect? can you check please');
+    expect(out.map((m) => m.act)).toEqual(['status', 'answer:lazada-password-not-match', 'ask-feedback']);
+  });
+
   it('says when every store is active and asks what the seller sees', async () => {
     const ch = linked(account([{}, { platform: 'lazada' }]));
     const out = await ch.send('check my stores');

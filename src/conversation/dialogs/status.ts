@@ -7,6 +7,12 @@ import { SNAPSHOT_FRESH_MS } from '../phrases';
 import type { TurnContext } from '../turn-context';
 import { StoreQuestion } from './store-question';
 
+/**
+ * The matcher's confidence from which an answered message names its problem ("lazada ขึ้น
+ * internal data error": 0.9) rather than guesses it ("why cant my store connect?": 0.1).
+ */
+const NAMED_CONFIDENCE = 0.3;
+
 /** The live status check of a signed-in seller's stores, and what it tells. */
 export class StatusDialog {
   /** "Is my Lazada store OK?" (store-question.ts). */
@@ -104,18 +110,20 @@ export class StatusDialog {
       this.t.memory.addPlatform(f.store.platform);
       if ((f.kind === 'known-error' || f.kind === 'unknown-error') && !this.t.state.errorCodes.includes(f.code)) this.t.state.errorCodes.push(f.code);
     }
-    const first = diagnosis.problems[0];
+    this.answerProblems(check, diagnosis.problems);
+  }
+
+  /** The article of the problem the seller named, or of the first problem found; the others one tap away. */
+  private answerProblems(check: NonNullable<ConversationState['statusCheck']>, problems: Finding[]): void {
+    const first = problems[0];
     if (!first) return this.continueAfterCheck(check);
-    const articles = [...new Set(diagnosis.problems.flatMap((f) => (f.kind === 'expired' || f.kind === 'known-error' ? [f.topic] : [])))];
-    // The seller said what is wrong ("my lazada says internal data error"): that article, though
-    // the check found another problem first; what it found stays one tap away.
-    const told = check.purpose === 'problem' && check.decision === 'answer' ? check.topic : undefined;
+    const articles = [...new Set(problems.flatMap((f) => (f.kind === 'expired' || f.kind === 'known-error' ? [f.topic] : [])))];
+    const told = namedTopic(check, articles);
     if (told && this.t.ctx.kb.byId.has(told)) {
       this.t.state.alternatives = articles.filter((id) => id !== told);
       return this.t.dialogs.feedback.showArticle(this.t.ctx.kb.byId.get(told)!);
     }
     if (first.kind !== 'expired' && first.kind !== 'known-error') return this.t.dialogs.handover.handover('unknown-error');
-    // The first problem's article now; the others stay one tap away.
     this.t.state.alternatives = articles.slice(1);
     this.t.dialogs.feedback.showArticle(this.t.ctx.kb.byId.get(first.topic)!);
   }
@@ -150,4 +158,14 @@ export class StatusDialog {
       { label: this.t.tr('clarify.none'), action: 'none-of-these' },
     ], 'clarify');
   }
+}
+
+/**
+ * The seller said what is wrong ("my lazada says internal data error"): that article, though the
+ * check found another problem first. A guess from a message that names nothing ("why cant my
+ * store connect?") gives way to what was found.
+ */
+function namedTopic(check: NonNullable<ConversationState['statusCheck']>, found: string[]): string | undefined {
+  if (check.purpose !== 'problem' || check.decision !== 'answer' || !check.topic) return undefined;
+  return found.includes(check.topic) || (check.confidence ?? 1) >= NAMED_CONFIDENCE ? check.topic : undefined;
 }
