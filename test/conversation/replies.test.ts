@@ -119,12 +119,13 @@ describe('reading cues in a sentence', () => {
     ['check my store status', ['check-stores']],
     ['เช็ค สถานะ ร้าน หน่อย', ['check-stores']],
     ['ชื่อร้านไม่ได้ซ้ำนะคะ', ['negation']],
-    // A success in other words; "still … cannot" with words between; the seller's stores asked about.
+    // A success in other words; "still … cannot" with words between; the seller's stores asked about; the bot asked to send.
     ['switched the permalinks and it connected, thanks', ['fixed']],
     ['กดใหม่แล้วเชื่อมต่อสำเร็จค่ะ', ['fixed', 'tried']],
     ['ยังเชื่อมไม่ได้ค่ะ', ['not-fixed', 'still', 'negation']],
     ['ร้านไหนหลุดบ้างคะ', ['check-stores']],
     ['which of my shops expired?', ['check-stores']],
+    ['ส่งผ่านบอทได้เลยไหมคะ', ['send-to-support', 'question']],
     // Error codes are one word, not a "not"; "notification" is no "not"; "ได้รับ OTP แล้ว" is no fix.
     ['PASSWORD_NOT_MATCH', []],
     ['no notification arrives', ['negation']],
