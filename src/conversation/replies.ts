@@ -1,6 +1,6 @@
 import { LANGUAGES, REPLY_ACTS, type Replies, type ReplyAct } from '../knowledge/schema';
 import { phraseTokens } from '../matching/lexicon';
-import { CueReader, endsWith, type CueReading } from './cues';
+import { CueReader, endsWith, opensWith, type CueReading } from './cues';
 
 /**
  * What a seller typed in answer to one of the bot's questions, read as reply acts from the
@@ -93,11 +93,11 @@ export class ReplyReader {
   }
 
   /**
-   * A question, not an answer: a question mark, or a question word ending the sentence
-   * ("ต้องจ่ายก่อนใช่ไหมคะ").
+   * A question, not an answer: a question mark, a question word ending the sentence
+   * ("ต้องจ่ายก่อนใช่ไหมคะ"), or in English one opening it ("how do I fix that one").
    */
   asks(raw: string, cues: CueReading = this.cues.read(raw)): boolean {
-    return /[?？]\s*$/.test(raw) || endsWith(cues, 'question', (rest) => this.saysNothing(rest));
+    return /[?？]\s*$/.test(raw) || endsWith(cues, 'question', (rest) => this.saysNothing(rest)) || opensWith(cues, 'question-start');
   }
 
   /** The phrasings the tokens start with, the longest at each position, until none fits. */

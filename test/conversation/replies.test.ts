@@ -110,7 +110,7 @@ describe('reading cues in a sentence', () => {
     ['ok send it to support', ['send-to-support']],
     ['ส่งเรื่องให้ทีมได้เลย', ['send-to-support']],
     // A longer phrasing hides the shorter ones at and inside it: "no e-mail" is no-email, not also "no" or e-mail.
-    ['I have no e-mail, can you call me?', ['no-email']],
+    ['I have no e-mail, can you call me?', ['question-start', 'no-email']],
     // One written with "…" hides nothing: "don't have … email" leaves the e-mail read.
     ["I don't have an email", ['negation', 'mentions-email', 'no-email']],
     ['เปลี่ยนอีเมลค่ะ', ['change-email']],
@@ -137,6 +137,10 @@ describe('reading cues in a sentence', () => {
   it('tells a question by its last words, and what a sentence opens with', () => {
     expect(reader.asks('ต้องจ่ายก่อนใช่ไหมคะ')).toBe(true);
     expect(reader.asks('is it fixed?')).toBe(true);
+    // English asks with its first words, with no question mark typed.
+    expect(reader.asks('how do I fix that one')).toBe(true);
+    expect(reader.asks('can you check my store')).toBe(true);
+    expect(reader.asks('it works now')).toBe(false);
     expect(reader.asks('ไม่รู้จะทำยังไงแล้ว ช่วยด้วย')).toBe(false);
     expect(opensWith(reader.cues.read('ไม่ได้รับ OTP'), 'negation')).toBe(true);
     expect(opensWith(reader.cues.read('OTP ไม่มา'), 'negation')).toBe(false);
