@@ -195,6 +195,12 @@ describe('a question about the article just shown', () => {
     expect(acts).not.toContain('out-of-scope');
     expect(acts.some((a) => a.startsWith('answer:'))).toBe(true);
   });
+
+  // Too vague to choose among articles, and the one just shown is among them: that one, not "did you mean".
+  it.each(['how do I fix that one', 'so how can I fix it?'])('"%s" after the PASSWORD_NOT_MATCH article gets it again', async (text) => {
+    const ch = await afterArticle(`vague-${text}`, 'my lazada store shows PASSWORD_NOT_MATCH', 'lazada-password-not-match');
+    expect(actsOf(await ch.send(text))).toContain('answer:lazada-password-not-match');
+  });
 });
 
 describe('the address to answer to', () => {

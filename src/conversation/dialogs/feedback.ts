@@ -146,6 +146,9 @@ export class FeedbackDialog {
     // in a conversation about a Shopee store).
     const other = m.decision === 'answer' && m.topic !== topic.id ? this.t.ctx.kb.byId.get(m.topic!) : undefined;
     if (other && this.t.fitsPlatforms(other, this.t.state.platforms)) return false;
+    // "how do I fix that one": a question too vague to choose among articles, the one just shown
+    // among them, is about that one.
+    if (m.decision !== 'answer' && m.candidates.some((c) => c.topic === topic.id) && !this.t.namesSomethingNew(m)) return true;
     const words = this.articleWords(topic);
     return m.analysis.content.some((w) => words.has(w) && !(m.analysis.platforms as string[]).includes(w));
   }
