@@ -378,6 +378,14 @@ describe('fixed, but another problem', () => {
     expect(actsOf(await ch.send(text))).toContain(`answer:${next}`);
   });
 
+  // Fixed, then a question the bot does not handle: glad it works, and off-topic for the question.
+  it.each(['ok it works now. btw how do I print labels for many orders at once?', 'ได้แล้วค่ะ อ้อ แล้วพิมพ์ใบปะหน้าทีละหลายออเดอร์ยังไงคะ'])('"%s" is fixed and an off-topic question', async (text) => {
+    const ch = await afterArticle(`fixed-then-${text}`, 'shopee store expired', 'connection-expired');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).toEqual(expect.arrayContaining(['resolved', 'out-of-scope']));
+    expect(acts.filter((a) => a.startsWith('answer:'))).toEqual([]);
+  });
+
   it('"renewed, but it still shows expired" is the same problem not fixed', async () => {
     const ch = await afterArticle('but-still', 'ร้าน tiktok หมดอายุ ต่ออายุยังไงคะ', 'tiktok-renew-authorization');
     const acts = actsOf(await ch.send('ต่อแล้วค่ะ แต่ยังขึ้นหมดอายุ'));

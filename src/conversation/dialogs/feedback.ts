@@ -94,6 +94,7 @@ export class FeedbackDialog {
       this.t.offer(this.t.tr('feedback.later'), this.t.state.offered, 'small-talk');
       return true;
     }
+    if (this.offTopicQuestionToo(typed, m, cues)) return true;
     const said = this.saidOfTheArticle(typed);
     if (said) return this.t.handled(said);
     if (this.aboutTheArticle(typed, m, cues)) return true;
@@ -102,6 +103,19 @@ export class FeedbackDialog {
     // not help either, not a reason to show that one again.
     if (m.decision === 'answer' && m.topic && this.t.state.notFixed.includes(m.topic)) return this.t.handled('feedback:no');
     return false;
+  }
+
+  /**
+   * "done, working. btw how do I print shipping labels?": fixed, and then another question, one
+   * the bot does not handle. Both are answered.
+   */
+  private offTopicQuestionToo(typed: string, m: Explained, cues: CueReading): boolean {
+    const fixed = mentions(cues, 'fixed') || startsWith(this.t.reply(typed), 'fixed');
+    if (!fixed || mentions(cues, 'not-fixed', 'still', 'negation')) return false;
+    if (!this.t.asks(typed) || m.decision !== 'none' || m.farFromOutOfScope) return false;
+    this.t.handled('feedback:yes');
+    this.t.nothingToAnswer(m);
+    return true;
   }
 
   /** A message about the article just shown: a question in its words, or its problem told again. */
