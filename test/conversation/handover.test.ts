@@ -454,6 +454,17 @@ describe('hand-over to support', () => {
     expect(choicesOf(out).map((c) => c.action)).toEqual(['handover:confirm', 'handover:email', 'handover:cancel']);
   });
 
+  it('takes "no need to send" at the description question as declining, though a problem word follows', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my email is old@shop.co.th');
+    await ch.press('handover:start');
+    expect((await ch.state())!.draft).toMatchObject({ step: 'description' });
+    const out = await ch.send('เอ๊ะ ไม่ต้องส่งแล้วค่ะ กดอีกรอบได้แล้ว');
+    expect(out.map((m) => m.act)).toContain('handover-cancelled');
+    expect((await ch.state())!.draft).toBeUndefined();
+    expect(ch.cases).toHaveLength(0);
+  });
+
   it('takes an address typed at the description question as the new reply address, not as the problem', async () => {
     const ch = new RecordingChannel();
     await ch.send('my email is old@shop.co.th');

@@ -85,7 +85,8 @@ export class HandoverAnswers {
     if (onlySays(reply, 'cancel', 'later')) return true;
     // "ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้" (never mind, send it then) starts like a no and is a yes.
     const thenSend = reply.acts.includes('send');
-    if (h.step !== 'description' && ((startsWith(reply, 'cancel', 'later') && !thenSend) || mentions(cues, 'dont-send'))) return true;
+    // "ไม่ต้องส่งแล้วค่ะ ลองอีกรอบได้แล้ว" at the description too: declined in so many words.
+    if (mentions(cues, 'dont-send') || (h.step !== 'description' && startsWith(reply, 'cancel', 'later') && !thenSend)) return true;
     // At the description, "ยกเลิกดีกว่า เดี๋ยวลองเองอีกที" says nothing of a problem: not now.
     if (h.step === 'description' && startsWith(reply, 'cancel', 'later') && this.saysNoProblem(typed)) return true;
     return (h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks', 'later', 'cancel');
