@@ -26,6 +26,7 @@ import { TicketsDialog } from './dialogs/tickets';
 import { Commands } from './commands';
 import { remindersButton, remindersSet } from './reminders';
 import { NoAnswer } from './no-answer';
+import { settledMeanwhile } from './meanwhile';
 
 export { redactBotLine, type CoreContext, type TurnResult } from './turn-context';
 export { choiceNumber, MAX_DESCRIPTION, MENU_TOPICS } from './phrases';
@@ -88,6 +89,7 @@ const TEXT_STEPS = [
   'command',
   'storeQuestion',
   'openDialog',
+  'meanwhile',
   'remember',
   'checkStoresFirst',
   'onlyAboutTheSecret',
@@ -252,6 +254,11 @@ class TurnBuilder extends TurnContext {
   /** The open question's dialog reads the words (dialogs/). */
   openDialog(r: Reading): boolean {
     return this.openDialog_()?.takeReply(r) ?? false;
+  }
+
+  /** Fixed meanwhile, or "later", while another question was open (meanwhile.ts). */
+  meanwhile(r: Reading): boolean {
+    return settledMeanwhile(this, r);
   }
 
   /** What the matcher found joins the memory, and the seller's words about the problem. Never answers. */

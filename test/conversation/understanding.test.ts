@@ -585,3 +585,22 @@ describe('why an e-mail, and no e-mail, at the hand-over', () => {
     expect(plain(await ch.send('no I not have email'))).toMatch(/by e-mail only/);
   });
 });
+
+describe('fixed, or later, while the bot asks something else', () => {
+  it.each([
+    ['otp ไม่มาค่ะ', 'ask-platform', 'กดขอใหม่อีกรอบ เข้าได้แล้วค่ะ', 'resolved'],
+    ["my store can't connect", 'ask-more', 'oh it works now', 'resolved'],
+    ['เชื่อมต่อร้านไม่ได้ค่ะ', 'ask-more', 'โอเคค่ะ เดี๋ยวลองเช็คในหน้าร้านเองก่อน', 'small-talk'],
+  ])('after "%s" (%s), "%s" is %s, and the question is dropped', async (first, asked, text, act) => {
+    const ch = new RecordingChannel(`meanwhile-${text}`);
+    expect(actsOf(await ch.send(first))).toContain(asked);
+    expect(actsOf(await ch.send(text))).toEqual([act]);
+    expect((await ch.state())!.question).toBeUndefined();
+  });
+
+  it('a fix with "still" or a question is no fix', async () => {
+    const ch = new RecordingChannel('meanwhile-not');
+    await ch.send('otp ไม่มาค่ะ');
+    expect(actsOf(await ch.send('ขอใหม่แล้ว ยังไม่เข้าเลยค่ะ'))).not.toContain('resolved');
+  });
+});

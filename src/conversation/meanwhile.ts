@@ -1,0 +1,33 @@
+import { mentions } from './cues';
+import { FEEDBACK_SENTENCE } from './phrases';
+import type { Reading } from './reading';
+import { startsWith } from './replies';
+import type { TurnContext } from './turn-context';
+
+/** The questions a seller may leave unanswered because the problem went away or can wait. */
+const ASIDE_QUESTIONS = new Set(['platform', 'clarify', 'more']);
+
+/**
+ * While the bot asks which platform, which article or for more, the seller may have fixed it
+ * meanwhile ("ขอรหัสใหม่แล้วเข้าได้ค่ะ", "เจอแล้ว ขึ้นปกติค่ะ") or will look later ("โอเคค่ะ
+ * เดี๋ยวเข้าไปเช็คใน seller center ก่อน"). Told off-topic, or offered a hand-over, before. A fix
+ * or a "later" said plainly (no "not", "still" or question) and naming no article is taken as
+ * what it says; the question is dropped.
+ */
+export function settledMeanwhile(t: TurnContext, r: Reading): boolean {
+  const kind = t.state.question?.kind;
+  if (!kind || !ASIDE_QUESTIONS.has(kind)) return false;
+  const cues = t.cues(r.typed);
+  if (mentions(cues, 'negation', 'not-fixed', 'still', 'question') || t.asks(r.typed) || r.m.decision === 'answer') return false;
+  const short = r.typed.length < FEEDBACK_SENTENCE;
+  if (startsWith(t.reply(r.typed), 'fixed') || (short && mentions(cues, 'fixed'))) {
+    t.state.question = undefined;
+    return t.handled('feedback:yes');
+  }
+  if (short && mentions(cues, 'later-on')) {
+    t.state.question = undefined;
+    t.say(t.tr('feedback.later'), 'small-talk');
+    return true;
+  }
+  return false;
+}
