@@ -170,6 +170,11 @@ export const lexiconSchema = z
      * of capabilityAsks, like a platform's name, the question is which platforms are supported.
      */
     otherChannels: z.array(phrase).default([]),
+    /**
+     * A store's connection lost or run out ("หลุด", "หมดอายุ", "expired", "reconnect"): said with
+     * nothing another article explains better, the expired-connection family answers.
+     */
+    expiryWords: z.array(phrase).default([]),
     problemWords: z.array(phrase).default([]),
     /** Words that make a message a question: thanks followed by one is not a goodbye. */
     questionWords: z.array(phrase).default([]),

@@ -36,6 +36,8 @@ export interface Analysis {
   expiresSomethingElse: boolean;
   /** "woocommerce เชื่อมได้ไหมครับ": whether a platform can be connected, not a fault of it. */
   asksCapability: boolean;
+  /** Says a store's connection was lost or ran out (lexicon expiryWords: หลุด, หมดอายุ, expired). */
+  saysExpired: boolean;
   /** Names a sales channel BigSeller does not connect (lexicon otherChannels: ไอจี, NocNoc, Amazon). */
   otherChannel: boolean;
   /** A word that asks whether something can be done ("ได้ไหม", "supported"), whatever about. */
@@ -180,6 +182,7 @@ export class Analyser {
       expiresSomethingElse,
       asksCapability,
       otherChannel,
+      saysExpired: !expiresSomethingElse && saidAnywhere(lex.expiryWords),
       asksAbility,
       reportsProblem,
       smallTalk,

@@ -81,7 +81,7 @@ export function leadOf(s: Situation): Lead | undefined {
  * Within one family (general "expired" vs "Lazada tokens last 30 days") the specific article
  * must earn its place by a clear lead over the general one.
  */
-function generalUnlessEarned(s: Situation, top: Candidate): Candidate {
+export function generalUnlessEarned(s: Situation, top: Candidate): Candidate {
   const topic = s.topics.get(top.topic);
   const parent = topic?.specialises;
   if (!topic || !parent) return top;

@@ -50,6 +50,8 @@ export const DECISION = {
 };
 
 export const CONTACT_TOPIC = 'contact-support';
+/** The general article of a lost or expired connection, whose family answers "ร้านหลุด". */
+export const EXPIRED_TOPIC = 'connection-expired';
 /** The article on which platforms can be connected: the answer to "can X be connected?". */
 export const PLATFORMS_TOPIC = 'platforms-supported';
 

@@ -102,6 +102,7 @@ export interface CompiledLexicon {
   handoverPeople: WordList;
   capabilityAsks: WordList;
   otherChannels: WordList;
+  expiryWords: WordList;
   problemWords: WordList;
   questionWords: WordList;
   otherExpiries: WordList;
@@ -195,6 +196,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     handoverPeople: wordList(lex.handoverPeople),
     capabilityAsks: wordList(lex.capabilityAsks),
     otherChannels: wordList(lex.otherChannels),
+    expiryWords: wordList(lex.expiryWords),
     problemWords: wordList(lex.problemWords),
     questionWords: wordList(lex.questionWords),
     otherExpiries: wordList(lex.otherExpiries),

@@ -26,6 +26,19 @@ describe('again, and a store that dropped out', () => {
   });
 });
 
+// Too few words for a clear lead, but a lost or expired connection said (lexicon expiryWords)
+// and the first article that fits is of that family: its article, not "tell me more".
+describe('a lost connection said in few words', () => {
+  it.each(['ร้านหลุดการเชื่อมต่อค่ะ ต้องทำยังไงต่อ', 'หมดอายุอีกแล้วค่าาา เพิ่งต่อไปเมื่อวานเอง หงุดหงิดมาก'])('"%s" gets the expired-connection article', (text) => {
+    expect(matcher.explain(text)).toMatchObject({ decision: 'answer', topic: 'connection-expired' });
+  });
+
+  it('leaves an article backed by a word of its own, and a failed reconnection, to the ranking', () => {
+    expect(matcher.explain('ร้านหลุด otp ไม่มา')).toMatchObject({ decision: 'answer', topic: 'shopee-otp-not-received' });
+    expect(matcher.explain("Hello, my shop on Shopee shows 'authorization failed, please try again later' when I reconnect").decision).not.toBe('answer');
+  });
+});
+
 describe('a person asked for in other words', () => {
   it.each(['that did not help, can someone from support look at it?', 'can an admin check my shopee store', 'ช่วยให้เจ้าหน้าที่ดูให้หน่อยค่ะ'])('"%s" is a request for a person', (text) => {
     expect(matcher.explain(text).decision).toBe('escalate');

@@ -17,6 +17,7 @@ const analysis = (over: Partial<Analysis> = {}): Analysis => ({
   aboutAConnection: true,
   asksCapability: false,
   otherChannel: false,
+  saysExpired: false,
   asksAbility: false,
   reportsProblem: false,
   connectionWord: true,
@@ -50,6 +51,7 @@ describe('decision rules', () => {
       'reports a fault, not a question of support',
       "only a platform's name",
       'evidence and a clear lead',
+      'a lost connection said, and its articles lead',
       'some evidence, no clear winner',
       'not enough to answer',
     ]);
