@@ -29,6 +29,19 @@ describe('conversation sets', () => {
     expect(s.pct).toBeGreaterThanOrEqual(OWN_FLOOR);
   }, 120_000);
 
+  // Written from outside (docs/conversation.md): the target, 95% of turns, is not met; the
+  // figures are printed against it, and a change that loses turns they get right today fails.
+  it.each([
+    ['heldout-conversations-2026-12.jsonl', 151],
+    ['heldout-conversations-2026-12b.jsonl', 154],
+    ['heldout-conversations-2026-12c.jsonl', 156],
+  ])('plays and scores %s (target 95% of turns), keeping what it gets right', async (file, floor) => {
+    const at = path.join(__dirname, '../data', file);
+    const scripts = readScripts(at);
+    const s = report(`${file} (target 95%)`, scripts, await play(scripts, path.dirname(at)));
+    expect(s.right).toBeGreaterThanOrEqual(floor);
+  }, 120_000);
+
   (fs.existsSync(DEV) ? it : it.skip)('plays and scores the shared development set (skipped without ../shared beside the repository)', async () => {
     const scripts = readScripts(DEV);
     const s = report('shared dev set', scripts, await play(scripts, path.dirname(DEV)));
