@@ -88,7 +88,12 @@ export function generalUnlessEarned(s: Situation, top: Candidate): Candidate {
   const general = s.ranking.candidates.find((c) => c.topic === parent);
   const platforms = topic.platforms;
   const ownPlatformNamed = platforms.includes('all') || platforms.some((pl) => s.analysis.platforms.includes(pl as never));
-  return general && (!ownPlatformNamed || top.score - general.score < s.thresholds.familyLead) ? general : top;
+  // "authorization expired … shopee": Shopee's yearly renewal and its timed-out page are as close
+  // as each other; neither has earned its place over the general article.
+  const samePlatforms = (t: Topic | undefined) => !!t && t.platforms.join() === platforms.join();
+  const sibling = s.ranking.candidates.find((c) => c !== top && s.topics.get(c.topic)?.specialises === parent && samePlatforms(s.topics.get(c.topic)));
+  const tiedWithSibling = !!sibling && top.score - sibling.score < s.thresholds.familyLead;
+  return general && (!ownPlatformNamed || tiedWithSibling || top.score - general.score < s.thresholds.familyLead) ? general : top;
 }
 
 /** A number alone ("ข้อ 2": the seller picking a choice) is no evidence, whatever phrasing has it. */

@@ -39,6 +39,19 @@ describe('a lost connection said in few words', () => {
   });
 });
 
+// A specific article earns its place over the general one by a clear lead over it and over its
+// siblings for the same platform: Shopee's yearly renewal and its timed-out page tie on "expired".
+describe('two specific articles as close as each other', () => {
+  it.each([
+    ['my shopee authorization has expired, help please', 'connection-expired'],
+    ['shopee authorize หมดอายุ ช่วยด้วย', 'connection-expired'],
+    ['shopee authorization expired after one year', 'shopee-authorization-yearly'],
+    ['shopee authorization page expired because I left it open', 'shopee-authorization-page-timeout'],
+  ])('"%s" gets %s', (text, topic) => {
+    expect(matcher.explain(text)).toMatchObject({ decision: 'answer', topic });
+  });
+});
+
 describe('a person asked for in other words', () => {
   it.each(['that did not help, can someone from support look at it?', 'can an admin check my shopee store', 'ช่วยให้เจ้าหน้าที่ดูให้หน่อยค่ะ'])('"%s" is a request for a person', (text) => {
     expect(matcher.explain(text).decision).toBe('escalate');
