@@ -45,6 +45,11 @@ export const RANKING = {
   platformMatchBonus: 0,
   platformMismatchFactor: 0.25,
   /**
+   * A topic for one platform when the message names none: at equal evidence, the article for
+   * every platform comes first ("store nickname already exists" is no TikTok second-shop case).
+   */
+  unnamedPlatformFactor: 0.93,
+  /**
    * At most this many phrasings are looked at per query word (the shortest ones, where the word
    * weighs most): a word so common that it is in more says little, and the cap keeps the cost
    * of a query flat as the knowledge base grows.
@@ -237,6 +242,7 @@ export class TopicIndex {
       const platform = this.platformFit(ti, q.analysis);
       if (platform === 'match') score += o.platformMatchBonus;
       else if (platform === 'mismatch') score *= o.platformMismatchFactor;
+      else if (platform === 'unnamed') score *= o.unnamedPlatformFactor;
       scored.push({ ti, score, coverage, bestPhrasing });
     }
     return scored.sort((x, y) => y.score - x.score || x.ti - y.ti);
@@ -254,10 +260,11 @@ export class TopicIndex {
     return { topic: t.id, score, coverage, bestPhrasing, matched, distinctive: matched.filter((m) => this.isDistinctive(m)), reasons };
   }
 
-  /** How the topic's platforms fit the message's: 'neutral' when the message names none or the topic is for all. */
-  private platformFit(ti: number, a: Analysis): 'match' | 'mismatch' | 'neutral' {
+  /** How the topic's platforms fit the message's: 'neutral' when the topic is for all, 'unnamed' when the message names none. */
+  private platformFit(ti: number, a: Analysis): 'match' | 'mismatch' | 'unnamed' | 'neutral' {
     const platforms = this.topics[ti].platforms;
-    if (a.platforms.length === 0 || platforms.includes('all')) return 'neutral';
+    if (platforms.includes('all')) return 'neutral';
+    if (a.platforms.length === 0) return 'unnamed';
     return platforms.some((p) => a.platforms.includes(p as never)) ? 'match' : 'mismatch';
   }
 }

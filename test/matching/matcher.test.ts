@@ -28,6 +28,22 @@ describe('matcher decisions', () => {
     }
   });
 
+  it('ranks the article for every platform first, at equal evidence, when the message names none', () => {
+    const kb = loadKnowledge(path.resolve(__dirname, '../../knowledge'));
+    const base = kb.topics.find((t) => t.id === 'store-nickname-duplicate')!;
+    const same = (id: string, platforms: typeof base.platforms) => ({
+      ...base,
+      id,
+      platforms,
+      th: { ...base.th, symptoms: ['ช่องชื่อร้านขึ้นว่าซ้ำ'] },
+      en: { ...base.en, symptoms: ['the store name says duplicate'] },
+    });
+    const topics = [same('for-tiktok', ['tiktok']), same('for-all', ['all'])];
+    const m = new Matcher({ ...kb, topics, byId: new Map(topics.map((t) => [t.id, t])) });
+    expect(m.explain('the store name says duplicate').ranked[0]!.topic).toBe('for-all');
+    expect(m.explain('tiktok store name says duplicate').ranked[0]!.topic).toBe('for-tiktok');
+  });
+
   it('puts its reasons into words only when they are read, and a copy carries them', () => {
     const r = matcher.match('ร้าน shopee หมดอายุ ต้องทำยังไง');
     expect(Object.getOwnPropertyDescriptor(r, 'why')?.get).toBeDefined();
