@@ -26,6 +26,7 @@ const ENGLISH_SECRET_LABELS = new RegExp(String.raw`\b(?:${SECRET_LABEL_WORDS}|w
 const CHAT_WORDS = new Set(['ok', 'okay', 'yes', 'no', 'thanks', 'thank', 'thx', 'you', 'pls', 'please', 'hi', 'hello', 'bye', 'sorry', 'admin']);
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
 const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;
+const ASKED_IN = /\b(?:reply|answer|respond|write|talk|speak|chat)(?: to me| with me)? in (english|thai)\b/i;
 
 /**
  * The language a message is written in, if it tells: Thai script, or enough English words.
@@ -40,6 +41,9 @@ export function languageOfMessage(text: string, masked: boolean, firstMessage: b
 
 /** A short request for a language ("English please", "ภาษาไทยค่ะ"). */
 export function languageRequested(text: string): Language | undefined {
+  // "sorry can you reply in English? my staff doesn't read Thai": asked in so many words, at any length.
+  const asked = ASKED_IN.exec(text)?.[1]?.toLowerCase();
+  if (asked) return asked === 'english' ? 'en' : 'th';
   if (text.length >= 40) return undefined;
   return TO_ENGLISH.test(text) ? 'en' : TO_THAI.test(text) ? 'th' : undefined;
 }

@@ -558,6 +558,14 @@ describe('conversation core', () => {
     expect((await ch.state())!.lang).toBe('en');
   });
 
+  it('switches on a longer request that asks in so many words ("can you reply in English?")', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ร้าน shopee หมดอายุค่ะ');
+    const out = await ch.send('sorry, could you answer in English? my assistant cannot read Thai');
+    expect(out.map((m) => m.act)).toContain('language');
+    expect((await ch.state())!.lang).toBe('en');
+  });
+
   it('stays in Thai when a Thai seller types "ok", "no" or pastes an error code, and follows real English', async () => {
     const ch = new RecordingChannel();
     await ch.send('ร้าน lazada เชื่อมต่อไม่ได้ค่ะ');
