@@ -57,6 +57,11 @@ describe('a person asked for in other words', () => {
     expect(matcher.explain(text).decision).toBe('escalate');
   });
 
+  // The support team named as such ("ฝ่ายซัพพอร์ต", "support team", "customer service").
+  it.each(['ขอคุยกับฝ่ายซัพพอร์ตหน่อยค่ะ', 'can the support team look at my case', 'อยากติดต่อฝ่ายบริการลูกค้าค่ะ'])('"%s" asks for the support team', (text) => {
+    expect(matcher.explain(text).decision).toBe('escalate');
+  });
+
   it('"check my stores" alone is no request for a person', () => {
     expect(matcher.explain('check my stores').decision).not.toBe('escalate');
   });
