@@ -47,6 +47,7 @@ describe('reading a typed reply', () => {
     ['เอ้ย ไม่เอาดีกว่าค่ะ ไว้ก่อน', ['cancel', 'later']],
     ['อ่อ ไม่ต้องแล้วค่ะ ยกเลิก', ['cancel']],
     ['actually cancel it', ['cancel']],
+    ['ขอยกเลิกค่ะ เปลี่ยนใจแล้ว', ['cancel']],
     ['not now', ['later']],
     ['ขอบคุณค่า 🙏', ['thanks']],
     ['ได้แล้วค่าา ขอบคุณน้า', ['fixed', 'thanks']],
@@ -126,6 +127,7 @@ describe('reading cues in a sentence', () => {
     ['ร้านไหนหลุดบ้างคะ', ['check-stores']],
     ['which of my shops expired?', ['check-stores']],
     ['ส่งผ่านบอทได้เลยไหมคะ', ['send-to-support', 'question']],
+    ['ได้แล้วค่ะ ไม่ต้องติดต่อเจ้าหน้าที่แล้ว', ['fixed', 'dont-send']],
     // Error codes are one word, not a "not"; "notification" is no "not"; "ได้รับ OTP แล้ว" is no fix.
     ['PASSWORD_NOT_MATCH', []],
     ['no notification arrives', ['negation']],
