@@ -127,10 +127,19 @@ export class Commands {
     return true;
   }
 
-  /** "check my stores"; at the description it is the problem told ("เช็คสถานะร้านแล้วขึ้น expired"). */
+  /**
+   * "check my stores"; "store status" alone too, but told with an expiry or an error code it is
+   * the problem ("my shopify store status is Expired"), matched instead. "เดี๋ยวลองเช็คในหน้าร้าน
+   * เองก่อน" is the seller looking later; at the description it is the problem told.
+   */
   checkStores(typed: string): boolean {
     if (typed.length >= COMMAND_LENGTH || this.handover()?.step === 'description') return false;
-    return mentions(this.t.cues(typed), 'check-stores') && this.t.handled('status:check');
+    const cues = this.t.cues(typed);
+    if (mentions(cues, 'later-on')) return false;
+    if (mentions(cues, 'check-stores')) return this.t.handled('status:check');
+    if (!mentions(cues, 'store-status')) return false;
+    const rest = this.t.ctx.matcher.analyse(without(cues, 'store-status'));
+    return !rest.saysExpired && rest.errorCodes.length === 0 && this.t.handled('status:check');
   }
 
   /**

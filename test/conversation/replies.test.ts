@@ -117,7 +117,7 @@ describe('reading cues in a sentence', () => {
     ['เปลี่ยนอีเมลค่ะ', ['change-email']],
     ['change my email please', ['mentions-email', 'change-email']],
     ['my email is wrong', ['mentions-email']],
-    ['check my store status', ['check-stores']],
+    ['check my store status', ['check-stores', 'store-status']],
     ['เช็ค สถานะ ร้าน หน่อย', ['check-stores']],
     ['ชื่อร้านไม่ได้ซ้ำนะคะ', ['negation']],
     // A success in other words; "still … cannot" with words between; the seller's stores asked about; the bot asked to send.
@@ -126,6 +126,7 @@ describe('reading cues in a sentence', () => {
     ['ยังเชื่อมไม่ได้ค่ะ', ['not-fixed', 'still', 'negation']],
     ['ร้านไหนหลุดบ้างคะ', ['check-stores']],
     ['which of my shops expired?', ['check-stores']],
+    ['ช่วยเช็คให้หน่อยว่าร้านยังเชื่อมอยู่ไหมคะ', ['check-stores', 'store-ok']],
     ['ส่งผ่านบอทได้เลยไหมคะ', ['send-to-support', 'question']],
     ['ได้แล้วค่ะ ไม่ต้องติดต่อเจ้าหน้าที่แล้ว', ['fixed', 'dont-send']],
     // Error codes are one word, not a "not"; "notification" is no "not"; "ได้รับ OTP แล้ว" is no fix.

@@ -604,3 +604,18 @@ describe('fixed, or later, while the bot asks something else', () => {
     expect(actsOf(await ch.send('ขอใหม่แล้ว ยังไม่เข้าเลยค่ะ'))).not.toContain('resolved');
   });
 });
+
+describe('the state of a store, told or asked', () => {
+  // Not signed in: asked to check, the account is asked for; a store's state told is the problem.
+  it('"check whether my store is still connected" is a status check', async () => {
+    const ch = new RecordingChannel('check-asked');
+    expect(actsOf(await ch.send('ช่วยเช็คให้หน่อยว่าร้านยังเชื่อมอยู่ไหมคะ'))).toContain('ask-link');
+  });
+
+  it.each(['my lazada store status is expired', 'สถานะร้านช้อปปี้ขึ้นว่าหมดอายุค่ะ'])('"%s" gets the article, not a status check', async (text) => {
+    const ch = new RecordingChannel(`state-told-${text}`);
+    const acts = actsOf(await ch.send(text));
+    expect(acts).not.toContain('ask-link');
+    expect(acts.some((a) => a.startsWith('answer:'))).toBe(true);
+  });
+});
