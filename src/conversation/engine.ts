@@ -10,6 +10,7 @@ import { languageOfMessage, languageRequested } from './language';
 import type { Explained } from '../matching/matcher';
 import { parseEmailAddress } from '../escalation/email-address';
 import type { Act, Turn } from './messages';
+import { mentions } from './cues';
 import { onlySays } from './replies';
 import { Reading } from './reading';
 import { migrate, newState, type ConversationState, type OpenQuestion, type StoredState } from './state';
@@ -320,7 +321,9 @@ class TurnBuilder extends TurnContext {
   /** What the matcher decided. Always answers. */
   decision(r: Reading): boolean {
     const m = r.m;
-    if (m.decision === 'escalate') this.dialogs.handover.handover('asked');
+    // "ขอส่งเรื่องให้ฝ่ายซัพพอร์ตหน่อยครับ": a person asked for, and sending agreed in the same words.
+    if (m.decision === 'escalate' && mentions(this.cues(r.typed), 'send-to-support')) this.dialogs.handover.consented('asked');
+    else if (m.decision === 'escalate') this.dialogs.handover.handover('asked');
     else if (m.decision === 'answer') this.dialogs.platform.answer(m);
     else if (m.decision === 'clarify') this.dialogs.clarify.clarify(m);
     else this.nothingToAnswer(m);

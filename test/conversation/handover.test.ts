@@ -183,6 +183,15 @@ describe('hand-over to support', () => {
     }
   });
 
+  it('starts at the e-mail question when a person is asked for with "send" in the same words', async () => {
+    for (const [i, words] of ['อยากส่งเรื่องให้เจ้าหน้าที่ค่ะ', 'please send my case to the support team'].entries()) {
+      const ch = new RecordingChannel(`ask-and-send-${i}`);
+      expect({ words, acts: (await ch.send(words)).map((m) => m.act) }).toEqual({ words, acts: ['ask-email', 'ask-email'] });
+    }
+    const asked = new RecordingChannel('ask-only');
+    expect((await asked.send('ขอคุยกับเจ้าหน้าที่ค่ะ')).map((m) => m.act)).toContain('handover-offer');
+  });
+
   it('takes details typed at the offer as a yes with the description', async () => {
     const ch = new RecordingChannel();
     await ch.send('my lazada store says INTERNAL_DATA_ERROR');
