@@ -129,6 +129,11 @@ describe('reading cues in a sentence', () => {
     ['ช่วยเช็คให้หน่อยว่าร้านยังเชื่อมอยู่ไหมคะ', ['check-stores', 'store-ok']],
     ['ส่งผ่านบอทได้เลยไหมคะ', ['send-to-support', 'question']],
     ['ได้แล้วค่ะ ไม่ต้องติดต่อเจ้าหน้าที่แล้ว', ['fixed', 'dont-send']],
+    // Still not coming; waiting to see, or someone else to do it, later.
+    ['รหัสยังไม่เข้าเลยค่ะ', ['not-fixed']],
+    ['โอเคค่ะ เดี๋ยวรอดูก่อน', ['later-on']],
+    ['โอเค เดี๋ยวให้พี่สาวทำให้', ['later-on']],
+    ["ok i'll wait and see", ['later-on']],
     // Error codes are one word, not a "not"; "notification" is no "not"; "ได้รับ OTP แล้ว" is no fix.
     ['PASSWORD_NOT_MATCH', []],
     ['no notification arrives', ['negation']],
