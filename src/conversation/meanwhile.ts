@@ -12,14 +12,18 @@ const ASIDE_QUESTIONS = new Set(['platform', 'clarify', 'more']);
  * meanwhile ("ขอรหัสใหม่แล้วเข้าได้ค่ะ", "เจอแล้ว ขึ้นปกติค่ะ") or will look later ("โอเคค่ะ
  * เดี๋ยวเข้าไปเช็คใน seller center ก่อน"). Told off-topic, or offered a hand-over, before. A fix
  * or a "later" said plainly (no "not", "still" or question) and naming no article is taken as
- * what it says; the question is dropped.
+ * what it says; the question is dropped. An article the message matches stands, except beside a
+ * fix that names nothing new.
  */
 export function settledMeanwhile(t: TurnContext, r: Reading): boolean {
   const kind = t.state.question?.kind;
   if (!kind || !ASIDE_QUESTIONS.has(kind)) return false;
   const cues = t.cues(r.typed);
-  if (mentions(cues, 'negation', 'not-fixed', 'still', 'question') || t.asks(r.typed) || r.m.decision === 'answer') return false;
+  if (mentions(cues, 'negation', 'not-fixed', 'still', 'question', 'contrast') || t.asks(r.typed)) return false;
   const short = r.typed.length < FEEDBACK_SENTENCE;
+  // An article matched is the seller's next problem, unless a fix is said and nothing new named
+  // ("กด reconnect แล้ว ใช้ได้แล้วค่ะ" matches the reconnect article).
+  if (r.m.decision === 'answer' && !(short && mentions(cues, 'fixed') && !t.namesSomethingNew(r.m))) return false;
   if (startsWith(t.reply(r.typed), 'fixed') || (short && mentions(cues, 'fixed'))) {
     t.state.question = undefined;
     return t.handled('feedback:yes');

@@ -598,6 +598,15 @@ describe('fixed, or later, while the bot asks something else', () => {
     expect((await ch.state())!.question).toBeUndefined();
   });
 
+  it('a fix said with the steps that match an article is still a fix; "but" and a new problem is not', async () => {
+    const ch = new RecordingChannel('meanwhile-reconnected');
+    await ch.send("my store can't connect");
+    expect(actsOf(await ch.send('กดเชื่อมต่อใหม่แล้ว ใช้ได้แล้วค่ะ'))).toEqual(['resolved']);
+    const but = new RecordingChannel('meanwhile-but');
+    await but.send("my store can't connect");
+    expect(actsOf(await but.send('ใช้ได้แล้วค่ะ แต่ lazada ขึ้น PASSWORD_NOT_MATCH'))).toContain('answer:lazada-password-not-match');
+  });
+
   it('a fix with "still" or a question is no fix', async () => {
     const ch = new RecordingChannel('meanwhile-not');
     await ch.send('otp ไม่มาค่ะ');
