@@ -614,6 +614,14 @@ describe('fixed, or later, while the bot asks something else', () => {
   });
 });
 
+describe('a channel BigSeller does not connect, named at the platform question', () => {
+  it.each(['nocnoc ค่ะ', 'ขายใน ig ค่ะ'])('"%s" gets the supported platforms', async (text) => {
+    const ch = new RecordingChannel(`other-channel-${text}`);
+    expect(actsOf(await ch.send('ร้านหลุดค่ะ'))).toContain('ask-platform');
+    expect(actsOf(await ch.send(text))).toContain('answer:platforms-supported');
+  });
+});
+
 describe('the state of a store, told or asked', () => {
   // Not signed in: asked to check, the account is asked for; a store's state told is the problem.
   it('"check whether my store is still connected" is a status check', async () => {

@@ -1,5 +1,6 @@
 import { PLATFORM_NAMES, type Platform, type Topic } from '../../knowledge/schema';
 import { DECISION } from '../../matching/decide';
+import { PLATFORMS_TOPIC } from '../../matching/decision';
 import type { Explained } from '../../matching/matcher';
 import type { Choice } from '../messages';
 import { NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
@@ -92,11 +93,19 @@ export class PlatformDialog {
 
   /**
    * The platform question answered in words the matcher read: a platform named (and no other
-   * problem: "lazada ก็ขึ้น PASSWORD_NOT_MATCH" is one), or "not sure".
+   * problem: "lazada ก็ขึ้น PASSWORD_NOT_MATCH" is one), a channel BigSeller does not connect, or
+   * "not sure".
    */
   private matched(typed: string, m: Explained, topic: string): boolean {
     if (m.analysis.platforms.length > 0 && !this.t.anotherProblem(m, topic)) {
       this.platformChosen(m.analysis.platforms[0]!);
+      return true;
+    }
+    // "amazonค่ะ": a channel BigSeller does not connect; the answer is which ones it does.
+    const supported = this.t.ctx.kb.byId.get(PLATFORMS_TOPIC);
+    if (m.analysis.platforms.length === 0 && m.analysis.otherChannel && typed.length < SHORT_ANSWER && supported) {
+      this.takePendingTopic();
+      this.t.dialogs.feedback.showArticle(supported);
       return true;
     }
     if (m.decision !== 'none' || typed.length >= SHORT_ANSWER || !startsWith(this.t.reply(typed), 'unsure')) return false;
