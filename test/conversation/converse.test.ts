@@ -34,8 +34,8 @@ describe('conversation sets', () => {
   it.each([
     ['heldout-conversations-2026-12.jsonl', 151],
     ['heldout-conversations-2026-12b.jsonl', 154],
-    ['heldout-conversations-2026-12c.jsonl', 170],
-    ['heldout-conversations-2026-12d.jsonl', 159],
+    ['heldout-conversations-2026-12c.jsonl', 171],
+    ['heldout-conversations-2026-12d.jsonl', 160],
   ])('plays and scores %s (target 95% of turns), keeping what it gets right', async (file, floor) => {
     const at = path.join(__dirname, '../data', file);
     const scripts = readScripts(at);
