@@ -379,7 +379,12 @@ describe('fixed, but another problem', () => {
   });
 
   // Fixed, then a question the bot does not handle: glad it works, and off-topic for the question.
-  it.each(['ok it works now. btw how do I print labels for many orders at once?', 'ได้แล้วค่ะ อ้อ แล้วพิมพ์ใบปะหน้าทีละหลายออเดอร์ยังไงคะ'])('"%s" is fixed and an off-topic question', async (text) => {
+  it.each([
+    'ok it works now. btw how do I print labels for many orders at once?',
+    'ได้แล้วค่ะ อ้อ แล้วพิมพ์ใบปะหน้าทีละหลายออเดอร์ยังไงคะ',
+    // The steps done say "reconnect", a connection word; the question after them is still off-topic.
+    'กดเชื่อมต่อใหม่แล้ว ใช้ได้แล้วค่ะ อ้อ แล้วพิมพ์ใบปะหน้าทีละหลายออเดอร์ยังไงคะ',
+  ])('"%s" is fixed and an off-topic question', async (text) => {
     const ch = await afterArticle(`fixed-then-${text}`, 'shopee store expired', 'connection-expired');
     const acts = actsOf(await ch.send(text));
     expect(acts).toEqual(expect.arrayContaining(['resolved', 'out-of-scope']));

@@ -1,7 +1,7 @@
 import { familyOf, fillPlaceholders, type Platform, type Topic } from '../../knowledge/schema';
 import type { Explained } from '../../matching/matcher';
 import { FEEDBACK_SENTENCE, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
-import { mentions, opensWith, type CueReading } from '../cues';
+import { mentions, opensWith, without, type CueReading } from '../cues';
 import { onlySays, startsWith } from '../replies';
 import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
@@ -114,7 +114,10 @@ export class FeedbackDialog {
     if (!fixed || mentions(cues, 'not-fixed', 'still', 'negation')) return false;
     if (!this.t.asks(typed) || m.decision !== 'none' || m.farFromOutOfScope) return false;
     this.t.handled('feedback:yes');
-    this.t.nothingToAnswer(m);
+    // The question is what is left without the fix and the steps done ("กดเชื่อมต่อใหม่แล้ว
+    // ใช้ได้แล้วค่ะ อ้อ แล้วพิมพ์ใบปะหน้า…"): their connection word is not the question's.
+    const rest = this.t.ctx.matcher.explain(without(cues, 'fixed', 'tried'));
+    this.t.nothingToAnswer(rest.decision === 'none' ? rest : m);
     return true;
   }
 
