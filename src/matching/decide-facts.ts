@@ -1,6 +1,6 @@
 import { familyOf, type Topic } from '../knowledge/schema';
 import type { Analysis } from './analyse';
-import type { DecisionOptions, MatchResult } from './decision';
+import { EXPIRED_TOPIC, type DecisionOptions, type MatchResult } from './decision';
 import type { Candidate, Ranking } from './rank';
 
 /** What every decision rule may read: the message, its ranking, and what every result starts from. */
@@ -38,6 +38,8 @@ export interface Lead extends Situation {
   sameName: Candidate[];
   /** Candidates about as likely as the top that some evidence of their own backs. */
   close: Candidate[];
+  /** A lost or expired connection said, and the article of that family that leads those that fit the store. */
+  expiredLead: Candidate | undefined;
 }
 
 export function situationOf(analysis: Analysis, ranking: Ranking, topics: Map<string, Topic>, thresholds: DecisionOptions): Situation {
@@ -74,6 +76,7 @@ export function leadOf(s: Situation): Lead | undefined {
     farAhead: top.coverage >= D.answerCoverage && top.score >= D.clarifyScore && margin >= D.wideMargin,
     sameName: byCode ? [] : sameNameArticles(s),
     close: closeTo(s, top),
+    expiredLead: expiredLeadOf(s),
   };
 }
 
@@ -87,13 +90,33 @@ export function generalUnlessEarned(s: Situation, top: Candidate): Candidate {
   if (!topic || !parent) return top;
   const general = s.ranking.candidates.find((c) => c.topic === parent);
   const platforms = topic.platforms;
-  const ownPlatformNamed = platforms.includes('all') || platforms.some((pl) => s.analysis.platforms.includes(pl as never));
+  const ownPlatformNamed = forNamedPlatform(topic, s.analysis);
   // "authorization expired … shopee": Shopee's yearly renewal and its timed-out page are as close
   // as each other; neither has earned its place over the general article.
   const samePlatforms = (t: Topic | undefined) => !!t && t.platforms.join() === platforms.join();
   const sibling = s.ranking.candidates.find((c) => c !== top && s.topics.get(c.topic)?.specialises === parent && samePlatforms(s.topics.get(c.topic)));
   const tiedWithSibling = !!sibling && top.score - sibling.score < s.thresholds.familyLead;
   return general && (!ownPlatformNamed || tiedWithSibling || top.score - general.score < s.thresholds.familyLead) ? general : top;
+}
+
+/** A topic for every platform, or for one the message names. */
+function forNamedPlatform(topic: Topic | undefined, a: Analysis): boolean {
+  const platforms = topic?.platforms ?? [];
+  return platforms.includes('all') || platforms.some((p) => a.platforms.includes(p as never));
+}
+
+/**
+ * "ร้านหลุดค่ะ ต้องเชื่อมใหม่ยังไง", "เซ็งมากก ร้านหลุดทุกอาทิตย์ ช้อปปี้อะ": a lost or expired
+ * connection said, and the first article that could fit the store (one for every platform, or
+ * for the one named) is of the expired-connection family. An article for a platform the seller
+ * did not name does not stand in the way when only words every store problem uses back it; one
+ * backed by a word of its own does.
+ */
+function expiredLeadOf(s: Situation): Candidate | undefined {
+  if (!s.analysis.saysExpired) return undefined;
+  const inFamily = (c: Candidate) => familyOf(s.topics, c.topic) === EXPIRED_TOPIC;
+  const first = s.ranking.candidates.find((c) => inFamily(c) || forNamedPlatform(s.topics.get(c.topic), s.analysis) || c.distinctive.length > 0);
+  return first && inFamily(first) ? first : undefined;
 }
 
 /** A number alone ("ข้อ 2": the seller picking a choice) is no evidence, whatever phrasing has it. */

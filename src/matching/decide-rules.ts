@@ -1,7 +1,6 @@
 import type { Analysis } from './analyse';
 import { generalUnlessEarned, listed, round, type Lead, type Situation } from './decide-facts';
-import { CONTACT_TOPIC, EXPIRED_TOPIC, PLATFORMS_TOPIC, type MatchResult } from './decision';
-import { familyOf } from '../knowledge/schema';
+import { CONTACT_TOPIC, PLATFORMS_TOPIC, type MatchResult } from './decision';
 import type { Candidate } from './rank';
 
 /**
@@ -30,7 +29,7 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   { name: 'reports a fault, not a question of support', reads: 'lead', applies: (l) => l.chosen.topic === PLATFORMS_TOPIC && l.analysis.reportsProblem && l.analysis.platforms.length > 0, outcome: faultNotSupport },
   { name: "only a platform's name", reads: 'lead', applies: (l) => l.sameName.length >= 2, outcome: whichOfPlatform },
   { name: 'evidence and a clear lead', reads: 'lead', applies: answerable, outcome: answer },
-  { name: 'a lost connection said, and its articles lead', reads: 'lead', applies: (l) => !!expiredLeads(l), outcome: expiredFamily },
+  { name: 'a lost connection said, and its articles lead', reads: 'lead', applies: (l) => !!l.expiredLead, outcome: expiredFamily },
   { name: 'some evidence, no clear winner', reads: 'lead', applies: clarifiable, outcome: whichOfClose },
   { name: 'not enough to answer', reads: 'lead', applies: () => true, outcome: notAnswered },
 ];
@@ -71,26 +70,11 @@ function clarifiable(l: Lead): boolean {
 }
 
 /**
- * "ร้านหลุดค่ะ ต้องเชื่อมใหม่ยังไง", "เซ็งมากก ร้านหลุดทุกอาทิตย์ ช้อปปี้อะ": a lost or expired
- * connection said, too few words for a clear lead, and the first article that could fit the
- * store (one for every platform, or for the one named) is of the expired-connection family.
- * An article for a platform the seller did not name does not stand in the way when only words
- * every store problem uses back it; one backed by a word of its own does.
+ * Too few words for a clear lead, but a lost or expired connection said and its family's article
+ * leading those that fit the store (decide-facts.ts): that family's article.
  */
-function expiredLeads(l: Lead): Candidate | undefined {
-  if (!l.analysis.saysExpired) return undefined;
-  const named = l.analysis.platforms as string[];
-  const inFamily = (c: Candidate) => familyOf(l.topics, c.topic) === EXPIRED_TOPIC;
-  const fits = (c: Candidate) => {
-    const platforms = l.topics.get(c.topic)?.platforms ?? [];
-    return platforms.includes('all') || platforms.some((p) => named.includes(p));
-  };
-  const first = l.ranking.candidates.find((c) => inFamily(c) || fits(c) || c.distinctive.length > 0);
-  return first && inFamily(first) ? first : undefined;
-}
-
 function expiredFamily(l: Lead): MatchResult {
-  const lead = expiredLeads(l)!;
+  const lead = l.expiredLead!;
   const chosen = generalUnlessEarned(l, lead);
   return withWhy(
     { ...l.base, decision: 'answer', topic: chosen.topic, confidence: round(Math.min(1, chosen.score) * 0.6), candidates: l.candidates, platformUnconfirmed: false },
