@@ -21,10 +21,11 @@ export function settledMeanwhile(t: TurnContext, r: Reading): boolean {
   const cues = t.cues(r.typed);
   if (mentions(cues, 'negation', 'not-fixed', 'still', 'question', 'contrast') || t.asks(r.typed)) return false;
   const short = r.typed.length < FEEDBACK_SENTENCE;
+  const fixedSaid = short && mentions(cues, 'fixed');
   // An article matched is the seller's next problem, unless a fix is said and nothing new named
   // ("กด reconnect แล้ว ใช้ได้แล้วค่ะ" matches the reconnect article).
-  if (r.m.decision === 'answer' && !(short && mentions(cues, 'fixed') && !t.namesSomethingNew(r.m))) return false;
-  if (startsWith(t.reply(r.typed), 'fixed') || (short && mentions(cues, 'fixed'))) {
+  if (r.m.decision === 'answer' && !(fixedSaid && !t.namesSomethingNew(r.m))) return false;
+  if (fixedSaid || startsWith(t.reply(r.typed), 'fixed')) {
     t.state.question = undefined;
     return t.handled('feedback:yes');
   }
