@@ -171,8 +171,9 @@ export const lexiconSchema = z
      */
     otherChannels: z.array(phrase).default([]),
     /**
-     * A store's connection lost or run out ("หลุด", "หมดอายุ", "expired", "reconnect"): said with
-     * nothing another article explains better, the expired-connection family answers.
+     * A store's connection lost or run out ("หลุด", "หมดอายุ", "expired"; not "reconnect", which a
+     * failed reconnection says too): said with nothing another article explains better, the
+     * expired-connection family answers.
      */
     expiryWords: z.array(phrase).default([]),
     problemWords: z.array(phrase).default([]),
