@@ -26,3 +26,9 @@ it.each(['ร้าน shopee หมดอายุค่ะ ต้องทำ�
   expect(m.analysis.expiresSomethingElse).toBe(false);
   expect({ text, decision: m.decision, family: EXPIRY_FAMILY.includes(m.topic ?? '') }).toEqual({ text, decision: 'answer', family: true });
 });
+
+// The BigSeller plan spelled as sellers type it (แพ็คเกจ, แพคเกจ; the examples say แพ็กเกจ) is the same plan.
+it.each(['แพคเกจหมดอายุแล้วต่อยังไง', 'ต่ออายุแพ็คเกจยังไงคะ'])('"%s", the plan in another spelling, gets no article', (text) => {
+  const m = matcher.explain(text);
+  expect({ text, decision: m.decision }).toEqual({ text, decision: 'none' });
+});
