@@ -40,3 +40,20 @@ describe('sellers\' own spellings', () => {
     expect(matcher.explain('wrong passward on lazada').analysis.corrections).toContainEqual({ from: 'passward', to: 'password' });
   });
 });
+
+// Thai sellers call the OTP "โค้ด"; a barcode or a discount code is no OTP.
+describe('"โค้ด" for the verification code', () => {
+  it.each([
+    ['ช๊อปปี้ไม่ส่งโค้ดมา เชื่อมต่อร้านไม่ได้'],
+    ['โค้ดไม่เข้าค่ะ ช้อปปี้'],
+    ['รอโค้ดจาก shopee นานมากยังไม่มาเลย'],
+  ])('"%s" gets the Shopee OTP article', (text) => {
+    const m = matcher.explain(text);
+    expect([m.decision, m.topic]).toEqual(['answer', 'shopee-otp-not-received']);
+  });
+
+  it.each([['ปริ้นบาร์โค้ดสินค้ายังไงคะ'], ['โค้ดส่วนลด shopee ใช้ไม่ได้ค่ะ']])('"%s" is no OTP', (text) => {
+    const a = matcher.explain(text).analysis;
+    expect(a.content).not.toContain('otp');
+  });
+});
