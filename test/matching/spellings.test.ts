@@ -57,3 +57,22 @@ describe('"โค้ด" for the verification code', () => {
     expect(a.content).not.toContain('otp');
   });
 });
+
+// Sellers in a hurry: "laz" for Lazada, "pass" / "pw" for the password in the error's words.
+it.each([
+  ['laz pass not match', 'lazada-password-not-match'],
+  ['เชื่อม laz ขึ้น pw not match ค่ะ', 'lazada-password-not-match'],
+])('"%s" gets %s', (text, topic) => {
+  const m = matcher.explain(text);
+  expect([m.decision, m.topic]).toEqual(['answer', topic]);
+});
+
+// "pass" as the label before a password the seller typed (masked) is no word of the error.
+it('does not read "user … pass …" as PASSWORD_NOT_MATCH', () => {
+  const m = matcher.explain('ร้าน lazada เชื่อมไม่ได้ค่ะ user ploy_beauty pass');
+  expect(m.decision === 'answer' && m.topic === 'lazada-password-not-match').toBe(false);
+});
+
+it('reads "laz" as Lazada', () => {
+  expect(matcher.explain('ร้าน laz หลุดอีกแล้ว').analysis.platforms).toEqual(['lazada']);
+});
