@@ -24,6 +24,20 @@ describe('typed replies at the hand-over questions', () => {
     expect(ch.cases).toHaveLength(0);
   });
 
+  // "Okay, I'll wait and try again tomorrow": an "okay" that says later, not yes.
+  it.each(['โอเคครับ เดี๋ยวรอพรุ่งนี้ลองใหม่', 'ok I will try again tomorrow', 'ได้ค่ะ เดี๋ยวไปถามเจ้าของร้านก่อน'])('"%s" at the offer is later: nothing sent, no off-topic', async (text) => {
+    const ch = await atOffer(`later-on-${text}`);
+    const acts = actsOf(await ch.send(text));
+    expect(acts).not.toContain('out-of-scope');
+    expect(acts).not.toContain('ask-email');
+    expect((await ch.state())?.draft).toBeUndefined();
+  });
+
+  it('answers a problem asked after "wait, first a question" at the offer', async () => {
+    const ch = await atOffer('later-on-question');
+    expect(actsOf(await ch.send('เดี๋ยวนะคะ ขอถามก่อน ร้านลาซาด้าหลุดต้องทำไง'))).toContainEqual(expect.stringMatching(/^answer:/));
+  });
+
   it.each(['อ้าว ไม่ได้จะส่งเรื่องค่ะ แค่บ่นเฉยๆ', 'ขอบคุณค่า 🙏', 'ขอบคุณค่า 🙏 เดี๋ยวลองเองก่อนค่ะ', "thanks, I'll try it myself"])('"%s" at the e-mail question drops the hand-over', async (text) => {
     const ch = await atOffer(`email-${text}`);
     expect(actsOf(await ch.send('ส่งเลยค่ะ'))).toContain('ask-email');

@@ -89,7 +89,11 @@ export class HandoverAnswers {
     if (mentions(cues, 'dont-send') || (h.step !== 'description' && startsWith(reply, 'cancel', 'later') && !thenSend)) return true;
     // At the description, "ยกเลิกดีกว่า เดี๋ยวลองเองอีกที" says nothing of a problem: not now.
     if (h.step === 'description' && startsWith(reply, 'cancel', 'later') && this.saysNoProblem(typed)) return true;
-    return (h.step === 'offer' || h.step === 'email') && onlySays(reply, 'thanks', 'later', 'cancel');
+    if (h.step !== 'offer' && h.step !== 'email') return false;
+    // "โอเคครับ เดี๋ยวรอพรุ่งนี้ลองใหม่", "ok I will try again tomorrow": an okay that says later;
+    // "เดี๋ยวนะคะ ขอถามก่อน … ชื่อซ้ำ ต้องทำไง" asks about a problem instead.
+    const laterOn = mentions(cues, 'later-on') && !thenSend && !mentions(cues, 'send-to-support', 'not-fixed') && !this.t.asks(typed) && this.t.ctx.matcher.explain(typed).decision !== 'answer';
+    return laterOn || onlySays(reply, 'thanks', 'later', 'cancel');
   }
 
   private saysNoProblem(typed: string): boolean {
