@@ -7,6 +7,11 @@ import type { TurnContext } from './turn-context';
 /** The questions a seller may leave unanswered because the problem went away or can wait. */
 const ASIDE_QUESTIONS = new Set(['platform', 'clarify', 'more']);
 
+/** "ไม่ต้องค่ะ ขอบคุณ เดี๋ยวไปยืนยันในแอปก่อน", "no thanks, I'll check first": a no that says later, no "none of these". */
+export function declinesForLater(t: TurnContext, typed: string): boolean {
+  return startsWith(t.reply(typed), 'cancel') && mentions(t.cues(typed), 'later-on');
+}
+
 /**
  * While the bot asks which platform, which article or for more, the seller may have fixed it
  * meanwhile ("ขอรหัสใหม่แล้วเข้าได้ค่ะ", "เจอแล้ว ขึ้นปกติค่ะ") or will look later ("โอเคค่ะ
@@ -19,7 +24,7 @@ export function settledMeanwhile(t: TurnContext, r: Reading): boolean {
   const kind = t.state.question?.kind;
   if (!kind || !ASIDE_QUESTIONS.has(kind)) return false;
   const cues = t.cues(r.typed);
-  if (mentions(cues, 'negation', 'not-fixed', 'still', 'question', 'contrast') || t.asks(r.typed)) return false;
+  if ((!declinesForLater(t, r.typed) && mentions(cues, 'negation')) || mentions(cues, 'not-fixed', 'still', 'question', 'contrast') || t.asks(r.typed)) return false;
   const short = r.typed.length < FEEDBACK_SENTENCE;
   const fixedSaid = short && mentions(cues, 'fixed');
   // An article matched is the seller's next problem, unless a fix is said and nothing new named

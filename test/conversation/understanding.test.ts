@@ -603,6 +603,18 @@ describe('fixed, or later, while the bot asks something else', () => {
     expect((await ch.state())!.question).toBeUndefined();
   });
 
+  // "No need, thanks, I'll verify it in TikTok first": a no that goes on to say later.
+  it.each([
+    ['shopee เชื่อมต่อไม่ได้', 'clarify', 'ไม่ต้องค่ะ ขอบคุณ เดี๋ยวไปยืนยันในแอปก่อน'],
+    ['เชื่อมต่อร้านไม่ได้ค่ะ', 'ask-more', 'ไม่เป็นไรค่ะ เดี๋ยวพรุ่งนี้ลองใหม่'],
+    ["my store can't connect", 'ask-more', "no thanks, I'll check with my team first"],
+  ])('after "%s" (%s), "%s" is later', async (first, asked, text) => {
+    const ch = new RecordingChannel(`declined-later-${text}`);
+    expect(actsOf(await ch.send(first))).toContain(asked);
+    expect(actsOf(await ch.send(text))).toEqual(['small-talk']);
+    expect((await ch.state())!.question).toBeUndefined();
+  });
+
   it('a fix said with the steps that match an article is still a fix; "but" and a new problem is not', async () => {
     const ch = new RecordingChannel('meanwhile-reconnected');
     await ch.send("my store can't connect");

@@ -1,6 +1,7 @@
 import type { Explained } from '../../matching/matcher';
 import { NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
 import { mentions, opensWith } from '../cues';
+import { declinesForLater } from '../meanwhile';
 import type { Reading } from '../reading';
 import { onlySays } from '../replies';
 import type { TurnContext } from '../turn-context';
@@ -19,7 +20,7 @@ export class ClarifyDialog {
     if (this.platformOfTheStore(r)) return true;
     // "none of these" may find an article of its own ("none" of a topic's words): the whole reply says it.
     const noneOfThese = onlySays(this.t.reply(r.typed), 'no') || (r.m.decision === 'none' && r.typed.length < SHORT_ANSWER && opensWith(this.t.cues(r.typed), 'negation', 'not-fixed'));
-    if (!noneOfThese) return false;
+    if (!noneOfThese || declinesForLater(this.t, r.typed)) return false;
     this.takeButton('none');
     return true;
   }
