@@ -204,9 +204,9 @@ export class Analyser {
     // An entry of several words ("ลาก่อน" is ลา + ก่อน, "see you") is the content words left
     // together, or the whole message.
     const any = (t: string) => isGreeting(t) || isThanks(t) || isGoodbye(t);
-    const left = content.filter((t) => !any(t));
+    const { left, smallTalk } = splitSmallTalk(content, any);
     const rest = left.join('');
-    const says = (is: (t: string) => boolean) => tokens.some(is) || is(squeezed) || is(rest);
+    const says = (is: (t: string) => boolean) => tokens.some(is) || smallTalk.some(is) || is(squeezed) || is(rest);
     const closing = mayClose && left.length <= CLOSING_WORDS && (says(isThanksProper) || says(isGoodbye));
     if (!(rest === '' || any(rest) || any(squeezed) || closing)) return null;
     if (says(isGoodbye)) return 'goodbye';
@@ -269,6 +269,24 @@ function askingOf(
   const otherChannel = says.saidAnywhere(lex.otherChannels);
   const asksCapability = asksAbility && (platforms.length > 0 || content.includes('platform') || otherChannel);
   return { reportsProblem, asksAbility, otherChannel, asksCapability };
+}
+
+/**
+ * The small-talk words of a message and the words left. A small-talk word may come out in two
+ * pieces, one of them a word of its own ("โอเค" is โอ|เค, and เค is an okay too): two pieces
+ * that spell one are read as that one.
+ */
+function splitSmallTalk(content: string[], isSmallTalk: (t: string) => boolean): { left: string[]; smallTalk: string[] } {
+  const left: string[] = [];
+  const smallTalk: string[] = [];
+  for (let i = 0; i < content.length; i++) {
+    const two = i + 1 < content.length ? content[i]! + content[i + 1]! : '';
+    if (two && isSmallTalk(two)) {
+      smallTalk.push(two);
+      i++;
+    } else (isSmallTalk(content[i]!) ? smallTalk : left).push(content[i]!);
+  }
+  return { left, smallTalk };
 }
 
 /** True when `needle` appears in order inside `hay` within a window of `span` tokens. */

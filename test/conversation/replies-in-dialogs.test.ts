@@ -12,7 +12,7 @@ async function atOffer(id: string) {
 
 describe('typed replies at the hand-over questions', () => {
   // ฝาก (leave it with): "ฝากด้วยนะคะ", "ฝากทีมงานดูให้หน่อย" entrust the case to support.
-  it.each(['ได้คับ ส่งเลย', 'ได้ครับ ส่งเลย', 'ส่งไปเลยครับ', 'ค่ะ ส่งให้หน่อย', 'ได้เลยค่ะ', 'ได้คับ', 'จ้า', 'ค่ะ ฝากทีมงานดูให้หน่อย', 'ฝากด้วยนะคะ', 'ฝากเจ้าหน้าที่เช็คให้ทีค่ะ'])('"%s" at the offer goes ahead', async (yes) => {
+  it.each(['ได้คับ ส่งเลย', 'ได้ครับ ส่งเลย', 'ส่งไปเลยครับ', 'ค่ะ ส่งให้หน่อย', 'ได้เลยค่ะ', 'ได้คับ', 'จ้า', 'ค่ะ ฝากทีมงานดูให้หน่อย', 'ฝากด้วยนะคะ', 'ฝากเจ้าหน้าที่เช็คให้ทีค่ะ', 'เคค่ะ'])('"%s" at the offer goes ahead', async (yes) => {
     const ch = await atOffer(`offer-${yes}`);
     expect(actsOf(await ch.send(yes))).toContain('ask-email');
   });
