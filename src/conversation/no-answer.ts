@@ -30,6 +30,8 @@ export class NoAnswer {
     // on shopee"); a picture the seller sent is about the problem ("ตามรูปเลยค่ะ").
     const aboutTheStore = analysis.connectionWord || (analysis.aboutAConnection && m.farFromOutOfScope) || this.refersToPicture(m.text);
     if (m.vague || aboutTheStore) return this.t.dialogs.more.askForMore(m.text);
+    // "สวัสดีจ้ะ ยายขายผ้าทอ": a greeting and a word about oneself, no question: welcomed, not turned away.
+    if (analysis.greets && !open && m.farFromOutOfScope && !this.t.asks(m.text)) return this.t.welcome(false);
     this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'), true);
   }
 

@@ -45,6 +45,8 @@ export interface Analysis {
   /** A problem word ("ไม่ได้", "failed", "expired"): the message reports a fault. */
   reportsProblem: boolean;
   smallTalk: 'greeting' | 'thanks' | 'goodbye' | null;
+  /** Opens with a greeting ("สวัสดีจ้ะ ยายขายผ้าทอ"), whatever follows. */
+  greets: boolean;
   noise: boolean;
 }
 
@@ -186,6 +188,7 @@ export class Analyser {
       asksAbility,
       reportsProblem,
       smallTalk,
+      greets: tokens.length > 0 && lex.greetings.has(tokens[0]!),
       noise: normalised.replace(/[\s_]/g, '') === '',
     };
   }

@@ -631,6 +631,20 @@ describe('fixed, or later, while the bot asks something else', () => {
   });
 });
 
+// A greeting and a word about oneself ("สวัสดีจ้ะ ยายขายผ้าทอ"): welcomed with what the bot does,
+// not told it is off-topic; a greeting before an off-topic question is still told so.
+describe('a greeting with an introduction', () => {
+  it.each(['สวัสดีจ้ะ ยายขายผ้าทอ', 'สวัสดีค่ะ ชื่อแดงนะคะ ขายเสื้อผ้ามือสอง', 'hello, my name is Dao and I run a small clothing shop', 'hi there, new user here'])('"%s" gets the welcome', async (text) => {
+    const ch = new RecordingChannel(`greets-${text}`);
+    expect(actsOf(await ch.send(text))).toEqual(['menu']);
+  });
+
+  it('"สวัสดีค่ะ ปริ้นใบปะหน้ายังไงคะ" is still off-topic', async () => {
+    const ch = new RecordingChannel('greets-question');
+    expect(actsOf(await ch.send('สวัสดีค่ะ ปริ้นใบปะหน้ายังไงคะ'))).toContain('out-of-scope');
+  });
+});
+
 describe('a channel BigSeller does not connect, named at the platform question', () => {
   it.each(['nocnoc ค่ะ', 'ขายใน ig ค่ะ'])('"%s" gets the supported platforms', async (text) => {
     const ch = new RecordingChannel(`other-channel-${text}`);

@@ -23,6 +23,7 @@ const analysis = (over: Partial<Analysis> = {}): Analysis => ({
   connectionWord: true,
   expiresSomethingElse: false,
   smallTalk: null,
+  greets: false,
   noise: false,
   ...over,
 });
