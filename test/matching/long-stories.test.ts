@@ -19,6 +19,9 @@ describe('a long story', () => {
       'ขอเล่าก่อนนะคะ ร้านเราขายเสื้อผ้าบนลาซาด้ามาสามปี เพิ่งจ้างแอดมินใหม่มาช่วยดูออเดอร์ วันนี้เขาลองเชื่อมร้านกับ bigseller แล้วขึ้น INTERNAL_DATA_ERROR ทุกครั้ง เขาใช้บัญชีของเขาเองนะคะ ไม่ใช่บัญชีเจ้าของ',
       'lazada-internal-data-error',
     ],
+    // ผูก (bound) is a connection word: the sentence quoting the error is the one that counts.
+    ['อ๋อ ไม่ใช่ค่ะ อ่านผิด มันขึ้นว่าร้านนี้ถูกผูกกับบัญชีอื่นแล้ว', 'store-bound-other-account'],
+    ['ขอโทษค่ะ เมื่อกี้พิมพ์ผิดเรื่อง จริงๆ ระบบแจ้งว่าร้านช้อปปี้ของเราผูกอยู่กับบัญชีอื่น', 'store-bound-other-account'],
   ])('"%s…" gets %s', (text, topic) => {
     const m = matcher.explain(text);
     expect({ decision: m.decision, topic: m.topic }).toEqual({ decision: 'answer', topic });
