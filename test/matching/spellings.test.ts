@@ -76,3 +76,8 @@ it('does not read "user … pass …" as PASSWORD_NOT_MATCH', () => {
 it('reads "laz" as Lazada', () => {
   expect(matcher.explain('ร้าน laz หลุดอีกแล้ว').analysis.platforms).toEqual(['lazada']);
 });
+
+// Interjections carry no meaning for the matcher, as they carry none for the replies (ignore list).
+it.each(['อ๋อ', 'อ้าว', 'เอ๊ะ'])('leaves the interjection "%s" out of the content words', (word) => {
+  expect(matcher.explain(`${word} ร้านหลุดค่ะ`).analysis.content).not.toContain(word);
+});
