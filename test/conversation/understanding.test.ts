@@ -27,6 +27,16 @@ describe('did this fix it, in other words', () => {
   });
 });
 
+// Lost in the steps just shown: they say where to look, so they come again (it was "off-topic").
+describe('cannot find what the article points at', () => {
+  it.each(['ปุ่มมันอยู่ไหนนะ ยายหาไม่เจอ', 'หาปุ่มเชื่อมต่อใหม่ไม่เจอค่ะ', "I can't find that button"])('"%s" after the expiry article gets the article again', async (text) => {
+    const ch = await afterArticle(`lost-${text}`, 'ร้าน tiktok หมดอายุค่ะ', 'connection-expired');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).toContain('answer:connection-expired');
+    expect(acts).not.toContain('out-of-scope');
+  });
+});
+
 describe('did you mean, answered in words', () => {
   async function atClarify(id: string): Promise<RecordingChannel> {
     const ch = new RecordingChannel(id);

@@ -124,8 +124,9 @@ export class FeedbackDialog {
   /** A message about the article just shown: a question in its words, or its problem told again. */
   private aboutTheArticle(typed: string, m: Explained, cues: CueReading): boolean {
     // "ต้องเข้า setting ก่อนใช่มั้ยคะ", "ต่อใหม่ยังไงคะ": a question in the words of the article just
-    // shown is about its steps, which answer it: the article again (it was "off-topic").
-    if (this.asksAboutTheArticle(typed, m)) {
+    // shown is about its steps, which answer it: the article again (it was "off-topic"). So is
+    // "ปุ่มมันอยู่ไหนนะ หาไม่เจอ": lost in the steps, which say where to look.
+    if (this.asksAboutTheArticle(typed, m) || this.lostInTheSteps(m, cues)) {
       this.showArticle(this.t.ctx.kb.byId.get(this.t.state.topic!)!);
       return true;
     }
@@ -140,6 +141,13 @@ export class FeedbackDialog {
       return true;
     }
     return false;
+  }
+
+  /** "Can't find the button" with no other article and nothing new named: about the steps just shown. */
+  private lostInTheSteps(m: Explained, cues: CueReading): boolean {
+    if (!mentions(cues, 'cant-find') || mentions(cues, 'not-fixed', 'still') || this.t.namesSomethingNew(m)) return false;
+    const other = m.decision === 'answer' && m.topic !== this.t.state.topic ? this.t.ctx.kb.byId.get(m.topic!) : undefined;
+    return !other || !this.t.fitsPlatforms(other, this.t.state.platforms);
   }
 
   /**
