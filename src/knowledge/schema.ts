@@ -185,6 +185,7 @@ export const lexiconSchema = z
      * connection ("คูปองส่วนลดหมดอายุ ต่ออายุได้ไหม").
      */
     otherExpiries: z.array(phrase).default([]),
+    otherConnections: z.array(phrase).default([]),
     /** Words for a store and its connection other than its expiry (ร้าน, เชื่อม, authorize, token). */
     storeWords: z.array(phrase).default([]),
     /** Small talk: greetings, thanks and goodbyes, answered kindly but never with an article. */

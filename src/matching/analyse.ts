@@ -152,12 +152,9 @@ export class Analyser {
     const spaced = ` ${normalised} `;
     const said = (l: WordList) =>
       [...words].some((w) => l.latin.has(w)) || l.latinRuns.some((r) => spaced.includes(r)) || raw.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
-    const expiresSomethingElse = errorCodes.length === 0 && tokens.includes('expired') && said(lex.otherExpiries) && !said(lex.storeWords);
-    // A coupon that expired is no store connection, whatever platform it is on: its "expired" is no connection word.
-    const connectionWord = !expiresSomethingElse && (errorCodes.length > 0 || this.saysConnection(squeezed, words));
-    const aboutAConnection = (platforms.length > 0 || connectionWord) && !expiresSomethingElse;
     // A problem word counts anywhere in a Thai run, however the splitter cut it ("ไม่ได้ช่วย…").
     const saidAnywhere = (l: WordList) => said(l) || [...l.thaiWords].some((w) => squeezed.includes(w));
+    const { expiresSomethingElse, connectionWord, aboutAConnection } = connectionOf(lex, { said, saidAnywhere }, { errorCodes, platforms, tokens }, this.saysConnection(squeezed, words));
     const { reportsProblem, asksAbility, otherChannel, asksCapability } = askingOf(lex, { said, saidAnywhere }, errorCodes, platforms, content);
     // A word for staff and one that asks, with an error code beside them, is more often the
     // seller's own admin in a story ("จ้างแอดมินใหม่มาช่วยดูออเดอร์ … ขึ้น INTERNAL_DATA_ERROR")
@@ -257,6 +254,25 @@ export class Analyser {
     }
     return [...found];
   }
+}
+
+/**
+ * Whether a message speaks of a store's connection. A coupon that expired, or a printer that will
+ * not connect, is none, whatever platform it is on: its "expired" or "connect" is no connection
+ * word, unless a store, a platform (for the printer) or an error code is named too.
+ */
+function connectionOf(
+  lex: CompiledLexicon,
+  says: { said: (l: WordList) => boolean; saidAnywhere: (l: WordList) => boolean },
+  found: { errorCodes: string[]; platforms: Platform[]; tokens: string[] },
+  saysConnection: boolean,
+): Pick<Analysis, 'expiresSomethingElse' | 'connectionWord' | 'aboutAConnection'> {
+  const { errorCodes, platforms, tokens } = found;
+  const noCode = errorCodes.length === 0;
+  const expiresSomethingElse = noCode && tokens.includes('expired') && says.said(lex.otherExpiries) && !says.said(lex.storeWords);
+  const connectsSomethingElse = noCode && platforms.length === 0 && !tokens.includes('store') && says.saidAnywhere(lex.otherConnections);
+  const connectionWord = !expiresSomethingElse && !connectsSomethingElse && (!noCode || saysConnection);
+  return { expiresSomethingElse, connectionWord, aboutAConnection: (platforms.length > 0 || connectionWord) && !expiresSomethingElse };
 }
 
 /** Whether a message reports a fault, or asks whether something (a platform's connection) can be done. */

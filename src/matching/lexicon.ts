@@ -106,6 +106,7 @@ export interface CompiledLexicon {
   problemWords: WordList;
   questionWords: WordList;
   otherExpiries: WordList;
+  otherConnections: WordList;
   storeWords: WordList;
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
@@ -200,6 +201,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     problemWords: wordList(lex.problemWords),
     questionWords: wordList(lex.questionWords),
     otherExpiries: wordList(lex.otherExpiries),
+    otherConnections: wordList(lex.otherConnections),
     storeWords: wordList(lex.storeWords),
     connectionWords: {
       thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),

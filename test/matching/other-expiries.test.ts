@@ -32,3 +32,14 @@ it.each(['แพคเกจหมดอายุแล้วต่อยัง�
   const m = matcher.explain(text);
   expect({ text, decision: m.decision }).toEqual({ text, decision: 'none' });
 });
+
+// A printer, a bank account or the courier connected is no store connection (lexicon
+// otherConnections): its "connect" is no connection word. Named with a store or a platform, it is.
+it.each(['เชื่อมต่อเครื่องปริ้นไม่ได้ค่ะ', 'printer will not connect via bluetooth', 'เชื่อมบัญชีธนาคารไม่ได้'])('"%s" speaks of no store connection', (text) => {
+  const a = matcher.explain(text).analysis;
+  expect({ text, connectionWord: a.connectionWord, aboutAConnection: a.aboutAConnection }).toEqual({ text, connectionWord: false, aboutAConnection: false });
+});
+
+it.each(['ร้านเชื่อมต่อไม่ได้ ตอนต่อ wifi ร้านกาแฟ', 'shopee หลุดตอนเน็ตล่ม ต้องเชื่อมใหม่ไหม'])('"%s", a store named too, is still about its connection', (text) => {
+  expect(matcher.explain(text).analysis.aboutAConnection).toBe(true);
+});
