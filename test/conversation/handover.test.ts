@@ -2,6 +2,8 @@ import { runTurn } from '../../src/conversation/engine';
 import { toEmailQuestion, toSummary } from '../helpers/handover-walk';
 import { choicesOf, core, plain, RecordingChannel } from './recording-channel';
 
+const acts = (out: { act: string }[]) => out.map((m) => m.act);
+
 describe('hand-over to support', () => {
   it('collects a validated e-mail and a description, confirms a summary, then gives the ticket', async () => {
     const ch = new RecordingChannel();
@@ -242,6 +244,15 @@ describe('hand-over to support', () => {
     expect(summary).toMatch(/ปัญหา: tiktok shop เชื่อมไม่ได้ค่ะ\n/);
     await ch.send('ส่งเลยค่ะ');
     expect(ch.cases[0].problem).toBe('tiktok shop เชื่อมไม่ได้ค่ะ');
+  });
+
+  // "yes, please create a ticket" is the hand-over asked for, not the problem: it was mailed as one,
+  // and the description question was skipped for it.
+  it.each(['yes, please create a ticket for me', 'ok open a support ticket', 'ได้ค่ะ เปิดเคสให้หน่อย'])('takes "%s" at the offer as a yes, not as the problem', async (yes) => {
+    const ch = new RecordingChannel();
+    await ch.send('I need to speak with a real person please');
+    expect(acts(await ch.send(yes))).toContain('ask-email');
+    expect(acts(await ch.send('seller@shop.co.th'))).toContain('ask-description');
   });
 
   it('leaves a "skip" typed at an article\'s question out of the problem', async () => {
