@@ -495,6 +495,34 @@ describe('hand-over to support', () => {
     expect((await ch.state())!.draft?.description).toBeUndefined();
   });
 
+  // The address was known and the description is asked: a word about the e-mail is no problem for support.
+  it.each(['อีเมลเดิมค่ะ', 'same email as before'])('does not take "%s" at the description question as the problem', async (text) => {
+    const ch = new RecordingChannel();
+    await ch.send('my email is old@shop.co.th');
+    await ch.press('handover:start');
+    const out = await ch.send(text);
+    expect(acts(out)).toEqual(['ask-description', 'ask-description']);
+    expect(plain(out)).toContain('old@shop.co.th');
+    expect((await ch.state())!.draft).toMatchObject({ step: 'description', email: 'old@shop.co.th' });
+    expect((await ch.state())!.draft?.description).toBeUndefined();
+  });
+
+  it("takes the main account's changed e-mail at the description question as the problem", async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my email is old@shop.co.th');
+    await ch.press('handover:start');
+    expect(acts(await ch.send('เคยเปลี่ยนอีเมลบัญชีหลักลาซาด้าเมื่อเดือนที่แล้วค่ะ'))).toContain('handover-summary');
+    expect((await ch.state())!.draft).toMatchObject({ email: 'old@shop.co.th', description: 'เคยเปลี่ยนอีเมลบัญชีหลักลาซาด้าเมื่อเดือนที่แล้วค่ะ' });
+  });
+
+  it('changes the address when asked to at the description question', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('my email is old@shop.co.th');
+    await ch.press('handover:start');
+    expect(acts(await ch.send('ขอเปลี่ยนอีเมลค่ะ'))).toContain('ask-email');
+    expect((await ch.state())!.draft?.description).toBeUndefined();
+  });
+
   it('tells a seller who asks for a person again, with nothing new since their ticket, that ticket at once', async () => {
     const ch = new RecordingChannel();
     await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');

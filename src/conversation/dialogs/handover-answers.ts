@@ -16,6 +16,9 @@ const ADDRESS_SHAPE = /^[^\s@]+@[^\s@]+$/u;
  */
 const DETAILS_SCORE = 0.2;
 
+/** "อีเมลเดิมค่ะ", "same email as before": a remark about the reply address is this short. */
+const ADDRESS_REMARK_WORDS = 4;
+
 /** What the hand-over dialog does with an answer (declared here so the two files import one way). */
 export interface HandoverSteps {
   handoverEmail(typed: string): void;
@@ -70,7 +73,7 @@ export class HandoverAnswers {
       return true;
     }
     if (h.step === 'offer') return this.atOffer(reply, cues);
-    if (h.step === 'description') return this.atDescription(typed, reply);
+    if (h.step === 'description') return this.atDescription(typed, reply, cues);
     if (h.step === 'confirm') return this.atSummary(reply, cues, typed);
     return false;
   }
@@ -133,9 +136,19 @@ export class HandoverAnswers {
     return startsWith(reply, 'fixed') || mentions(cues, 'fixed');
   }
 
-  private atDescription(typed: string, reply: Reply): boolean {
+  private atDescription(typed: string, reply: Reply, cues: CueReading): boolean {
     // "ข้าม", "ไม่มีจ้า", and "ok", "ใช่ค่ะ", "send it": go ahead without one (they were taken for the description).
     if (onlySays(reply, 'skip', 'no', 'yes', 'send')) return this.t.handled('handover:skip');
+    // "ขอเปลี่ยนอีเมลค่ะ"; "อีเมลเดิมค่ะ" (the same address): a few words about the address, no
+    // problem for support. "เคยเปลี่ยนอีเมลบัญชีหลักเมื่อเดือนที่แล้ว" (the main account's e-mail,
+    // INTERNAL_DATA_ERROR's cause) is the problem.
+    const aboutTheAddressOnly = this.saysNoProblem(typed) && this.t.ctx.matcher.analyse(typed).content.length <= ADDRESS_REMARK_WORDS;
+    if (onlySays(reply, 'change-email') || (mentions(cues, 'change-email') && aboutTheAddressOnly)) return this.t.handled('handover:email');
+    if (mentions(cues, 'mentions-email') && aboutTheAddressOnly) {
+      this.t.say(this.t.tr('handover.emailKept', { email: this.t.state.draft!.email }), 'ask-description');
+      this.steps.askDescription();
+      return true;
+    }
     // "อืม", "hmm": nothing described yet, so the question again.
     const analysis = this.t.ctx.matcher.analyse(typed);
     if (analysis.content.length === 0) this.steps.askDescription();
