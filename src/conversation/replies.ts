@@ -97,7 +97,10 @@ export class ReplyReader {
    * ("ต้องจ่ายก่อนใช่ไหมคะ"), or in English one opening it ("how do I fix that one").
    */
   asks(raw: string, cues: CueReading = this.cues.read(raw)): boolean {
-    return /[?？]\s*$/.test(raw) || endsWith(cues, 'question', (rest) => this.saysNothing(rest)) || opensWith(cues, 'question-start');
+    if (/[?？]\s*$/.test(raw) || endsWith(cues, 'question', (rest) => this.saysNothing(rest)) || opensWith(cues, 'question-start')) return true;
+    // "ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป lazada": the question ends a Thai clause, and the rest says what it offers.
+    const clauses = raw.trim().split(/\s+/u);
+    return clauses.length > 1 && /[\u0E00-\u0E7F]/u.test(clauses[0]!) && endsWith(this.cues.read(clauses[0]!), 'question', (rest) => this.saysNothing(rest));
   }
 
   /** The phrasings the tokens start with, the longest at each position, until none fits. */

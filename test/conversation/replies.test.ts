@@ -150,6 +150,10 @@ describe('reading cues in a sentence', () => {
     expect(reader.asks('can you check my store')).toBe(true);
     expect(reader.asks('it works now')).toBe(false);
     expect(reader.asks('ไม่รู้จะทำยังไงแล้ว ช่วยด้วย')).toBe(false);
+    // A Thai question closing its first clause, the choices it offers after it.
+    expect(reader.asks('ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป')).toBe(true);
+    expect(reader.asks('ต้องกดตรงไหนคะ ในหน้าตั้งค่าหรือหน้าร้าน')).toBe(true);
+    expect(reader.asks('ลองแล้วค่ะ ยังไม่ได้เลย')).toBe(false);
     expect(opensWith(reader.cues.read('ไม่ได้รับ OTP'), 'negation')).toBe(true);
     expect(opensWith(reader.cues.read('OTP ไม่มา'), 'negation')).toBe(false);
   });

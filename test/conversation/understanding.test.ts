@@ -37,6 +37,13 @@ describe('cannot find what the article points at', () => {
   });
 });
 
+describe('a question about the article, its choices after it', () => {
+  it('"ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป" after the password article gets the article again', async () => {
+    const ch = await afterArticle('which-password', 'ลาซาด้าเชื่อมไม่ได้ รหัสผ่านไม่ตรง', 'lazada-password-not-match');
+    expect(actsOf(await ch.send('ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป'))).toContain('answer:lazada-password-not-match');
+  });
+});
+
 describe('did you mean, answered in words', () => {
   async function atClarify(id: string): Promise<RecordingChannel> {
     const ch = new RecordingChannel(id);
