@@ -52,6 +52,10 @@ describe('reading a typed reply', () => {
     ['ขอบคุณค่า 🙏', ['thanks']],
     ['ได้แล้วค่าา ขอบคุณน้า', ['fixed', 'thanks']],
     ['ยังไม่ได้ค่ะ', ['not-fixed']],
+    // Thai in Latin letters, as some phones type it.
+    ['dai laew ka khob khun ka', ['fixed', 'thanks']],
+    ['yang mai dai krub', ['not-fixed']],
+    ['kob kun ka', ['thanks']],
     // Commands and the platform question.
     ['เมนูหลักค่ะ', ['menu']],
     ['กลับไปหน้าแรกค่ะ', ['menu']],
