@@ -96,14 +96,14 @@ describe('reading a typed reply', () => {
 describe('reading cues in a sentence', () => {
   const cuesOf = (text: string) => CUES.filter((c) => mentions(reader.cues.read(text), c));
   it.each<[string, Cue[]]>([
-    ['ขอบคุณค่ะ แก้ได้แล้ว', ['fixed']],
+    ['ขอบคุณค่ะ แก้ได้แล้ว', ['fixed', 'thanks']],
     ['ทำตามแล้วยังไม่ได้เลย', ['not-fixed', 'tried']],
     ['ไม่หายแล้วค่ะ', ['not-fixed']],
     ['ใช้ไม่ได้แล้ว', ['not-fixed', 'tried']],
     ['ใช้บัญชีหลักอยู่แล้วค่ะ', ['tried']],
     ['still not working', ['not-fixed']],
     ['it still fails', ['not-fixed']],
-    ['it works now, thanks', ['fixed']],
+    ['it works now, thanks', ['fixed', 'thanks']],
     ['not fixed', ['not-fixed']],
     ['I tried everything already', ['tried']],
     ['did step 1 already', ['tried']],
@@ -125,7 +125,7 @@ describe('reading cues in a sentence', () => {
     ['เช็ค สถานะ ร้าน หน่อย', ['check-stores']],
     ['ชื่อร้านไม่ได้ซ้ำนะคะ', ['negation']],
     // A success in other words; "still … cannot" with words between; the seller's stores asked about; the bot asked to send.
-    ['switched the permalinks and it connected, thanks', ['fixed']],
+    ['switched the permalinks and it connected, thanks', ['fixed', 'thanks']],
     ['กดใหม่แล้วเชื่อมต่อสำเร็จค่ะ', ['fixed', 'tried']],
     ['ยังเชื่อมไม่ได้ค่ะ', ['not-fixed', 'still', 'negation']],
     ['ร้านไหนหลุดบ้างคะ', ['check-stores']],

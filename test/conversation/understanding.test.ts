@@ -14,7 +14,7 @@ async function afterArticle(id: string, problem: string, topic: string): Promise
 }
 
 describe('did this fix it, in other words', () => {
-  it.each(['เชื่อมได้แล้วค่ะ ขอบคุณมาก', 'ตอนนี้ใช้ได้แล้วจ้า', 'กลับมาปกติแล้วค่ะ', "it's working now, thank you", 'all set now thanks', 'did that, shows Active now', 'โอเคค่ะ เปลี่ยนรหัสแล้วผ่านละ', 'ทำครบแล้ว ใช้ได้หมดแล้วครับ', 'ต่อได้หมดแล้วค่ะ ทั้งสามร้าน'])('"%s" says it is fixed', async (text) => {
+  it.each(['เชื่อมได้แล้วค่ะ ขอบคุณมาก', 'ตอนนี้ใช้ได้แล้วจ้า', 'กลับมาปกติแล้วค่ะ', "it's working now, thank you", 'all set now thanks', 'did that, shows Active now', 'โอเคค่ะ เปลี่ยนรหัสแล้วผ่านละ', 'ทำครบแล้ว ใช้ได้หมดแล้วครับ', 'ต่อได้หมดแล้วค่ะ ทั้งสามร้าน', 'กด reconnect ทั้งสามร้านแล้วค่ะ ขอบคุณมาก', 'โอเคค่ะ ทำตามแล้ว ขอบคุณนะคะ', 'did the steps, thanks a lot'])('"%s" says it is fixed', async (text) => {
     const ch = await afterArticle(`fixed-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
     expect(actsOf(await ch.send(text))).toEqual(['resolved']);
   });
@@ -42,6 +42,12 @@ describe('a question about the article, its choices after it', () => {
     const ch = await afterArticle('which-password', 'ลาซาด้าเชื่อมไม่ได้ รหัสผ่านไม่ตรง', 'lazada-password-not-match');
     expect(actsOf(await ch.send('ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป'))).toContain('answer:lazada-password-not-match');
   });
+});
+
+// Tried, with no thanks: it did not help ("ลองแล้วค่ะ" to "did this fix it?").
+it.each(['ลองแล้วค่ะ', 'ทำตามแล้วค่ะ ขอบคุณ แต่ยังขึ้นเหมือนเดิม', 'did the steps'])('"%s" after an article is not fixed', async (text) => {
+  const ch = await afterArticle(`tried-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+  expect(actsOf(await ch.send(text))).not.toContain('resolved');
 });
 
 describe('did you mean, answered in words', () => {

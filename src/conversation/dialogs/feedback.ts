@@ -2,7 +2,7 @@ import { familyOf, fillPlaceholders, type Platform, type Topic } from '../../kno
 import type { Explained } from '../../matching/matcher';
 import { FEEDBACK_SENTENCE, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
 import { mentions, opensWith, without, type CueReading } from '../cues';
-import { onlySays, startsWith } from '../replies';
+import { onlySays, startsWith, type Reply } from '../replies';
 import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
 
@@ -267,14 +267,21 @@ export class FeedbackDialog {
     const sentence = short && !this.t.asks(typed);
     const opensWithNo = opensWith(cues, 'negation', 'not-fixed') || startsWith(reply, 'no', 'not-fixed');
     if ((opensWithNo && typed.length < SHORT_ANSWER) || (sentence && mentions(cues, 'not-fixed'))) return 'feedback:no';
-    // "โอเคค่ะ ขอบคุณมากเลยค่ะ เดี๋ยวไปทำก่อนนะคะ": a yes with thanks, whatever follows.
-    const thankedYes = startsWith(reply, 'yes') && reply.acts.includes('thanks');
-    if (startsWith(reply, 'fixed') || thankedYes || onlySays(reply, 'yes', 'fixed', 'thanks') || (sentence && mentions(cues, 'fixed'))) return 'feedback:yes';
+    if (startsWith(reply, 'fixed') || this.thankedYes(reply, cues, sentence) || onlySays(reply, 'yes', 'fixed', 'thanks') || (sentence && mentions(cues, 'fixed'))) return 'feedback:yes';
     // "มีวิธีอื่นไหมคะ" (is there another way?), "เค้าลาออกไปแล้ว ไม่รู้รหัสของเค้าเลย ทำไงดี" (what
     // now?) are questions, and a no: the steps shown are not the way for this seller.
     const asksAnotherWay = typed.length < 2 * FEEDBACK_SENTENCE && mentions(cues, 'another-way');
     if ((sentence && mentions(cues, 'tried')) || asksAnotherWay) return 'feedback:no';
     return undefined;
+  }
+
+  /**
+   * "โอเคค่ะ ขอบคุณมากเลยค่ะ เดี๋ยวไปทำก่อนนะคะ": a yes with thanks, whatever follows; so is
+   * "กด reconnect ทั้งสามร้านแล้วค่ะ ขอบคุณมาก", the steps done with thanks and no "not" or "still".
+   */
+  private thankedYes(reply: Reply, cues: CueReading, sentence: boolean): boolean {
+    if (startsWith(reply, 'yes') && reply.acts.includes('thanks')) return true;
+    return sentence && mentions(cues, 'tried') && mentions(cues, 'thanks') && !mentions(cues, 'negation', 'not-fixed', 'still');
   }
 
   fixed(): void {
