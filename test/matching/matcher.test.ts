@@ -92,7 +92,8 @@ describe('matcher decisions', () => {
     expect(matcher.match('shopee otp ไม่เข้าเลยค่ะ').platformUnconfirmed).toBe(false);
   });
 
-  it.each(['ขอคุยกับเจ้าหน้าที่หน่อยค่ะ', 'I want to talk to a real person', 'human please'])('escalates %j', (text) => {
+  // "ช่วย" (help) asks too: "ให้ทีมงานช่วยปลดให้หน่อย" (have the team unbind it for me).
+  it.each(['ขอคุยกับเจ้าหน้าที่หน่อยค่ะ', 'I want to talk to a real person', 'human please', 'ทำเองไม่ได้ค่ะ ให้ทีมงานช่วยปลดให้หน่อย', 'แอดมินช่วยทีค่ะ'])('escalates %j', (text) => {
     expect(matcher.match(text)).toMatchObject({ decision: 'escalate', topic: 'contact-support' });
   });
 
