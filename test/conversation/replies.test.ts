@@ -158,6 +158,11 @@ describe('reading cues in a sentence', () => {
     expect(reader.asks('ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป')).toBe(true);
     expect(reader.asks('ต้องกดตรงไหนคะ ในหน้าตั้งค่าหรือหน้าร้าน')).toBe(true);
     expect(reader.asks('ลองแล้วค่ะ ยังไม่ได้เลย')).toBe(false);
+    // The particles sellers type for a question: ใช่ปะ, ป่าว, ไง, รึยัง.
+    expect(reader.asks('ต้องเปลี่ยนเป็นบัญชีหลักใช่ปะ')).toBe(true);
+    expect(reader.asks('ต้องกดอนุญาตใหม่ป่าวคะ')).toBe(true);
+    expect(reader.asks('แล้วต้องทำไงคะ')).toBe(true);
+    expect(reader.asks('ไม่รู้ว่าบัญชีไหนเลย')).toBe(false);
     expect(opensWith(reader.cues.read('ไม่ได้รับ OTP'), 'negation')).toBe(true);
     expect(opensWith(reader.cues.read('OTP ไม่มา'), 'negation')).toBe(false);
   });
