@@ -186,6 +186,7 @@ export const lexiconSchema = z
      */
     otherExpiries: z.array(phrase).default([]),
     otherConnections: z.array(phrase).default([]),
+    onlyWords: z.array(phrase).default([]),
     /** Words for a store and its connection other than its expiry (ร้าน, เชื่อม, authorize, token). */
     storeWords: z.array(phrase).default([]),
     /** Small talk: greetings, thanks and goodbyes, answered kindly but never with an article. */

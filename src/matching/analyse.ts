@@ -36,6 +36,8 @@ export interface Analysis {
   expiresSomethingElse: boolean;
   /** "woocommerce เชื่อมได้ไหมครับ": whether a platform can be connected, not a fault of it. */
   asksCapability: boolean;
+  /** Orders only, of a channel named ("มีแค่ order อย่างเดียวหรอ"): what it does in BigSeller, no fault. */
+  asksOrdersOnly: boolean;
   /** Says a store's connection was lost or ran out (lexicon expiryWords: หลุด, หมดอายุ, expired). */
   saysExpired: boolean;
   /** Names a sales channel BigSeller does not connect (lexicon otherChannels: ไอจี, NocNoc, Amazon). */
@@ -155,7 +157,7 @@ export class Analyser {
     // A problem word counts anywhere in a Thai run, however the splitter cut it ("ไม่ได้ช่วย…").
     const saidAnywhere = (l: WordList) => said(l) || [...l.thaiWords].some((w) => squeezed.includes(w));
     const { expiresSomethingElse, connectionWord, aboutAConnection } = connectionOf(lex, { said, saidAnywhere }, { errorCodes, platforms, tokens }, this.saysConnection(squeezed, words));
-    const { reportsProblem, asksAbility, otherChannel, asksCapability } = askingOf(lex, { said, saidAnywhere }, errorCodes, platforms, content);
+    const { reportsProblem, asksAbility, otherChannel, asksCapability, asksOrdersOnly } = askingOf(lex, { said, saidAnywhere }, errorCodes, platforms, content);
     // A word for staff and one that asks, with an error code beside them, is more often the
     // seller's own admin in a story ("จ้างแอดมินใหม่มาช่วยดูออเดอร์ … ขึ้น INTERNAL_DATA_ERROR")
     // than a request for a person; the request's own phrasings still count.
@@ -180,6 +182,7 @@ export class Analyser {
       connectionWord,
       expiresSomethingElse,
       asksCapability,
+      asksOrdersOnly,
       otherChannel,
       saysExpired: !expiresSomethingElse && saidAnywhere(lex.expiryWords),
       asksAbility,
@@ -282,12 +285,13 @@ function askingOf(
   errorCodes: string[],
   platforms: Platform[],
   content: string[],
-): Pick<Analysis, 'reportsProblem' | 'asksAbility' | 'otherChannel' | 'asksCapability'> {
+): Pick<Analysis, 'reportsProblem' | 'asksAbility' | 'otherChannel' | 'asksCapability' | 'asksOrdersOnly'> {
   const reportsProblem = errorCodes.length > 0 || says.saidAnywhere(lex.problemWords);
   const asksAbility = says.said(lex.capabilityAsks) && !reportsProblem;
   const otherChannel = says.saidAnywhere(lex.otherChannels);
   const asksCapability = asksAbility && (platforms.length > 0 || content.includes('platform') || otherChannel);
-  return { reportsProblem, asksAbility, otherChannel, asksCapability };
+  const asksOrdersOnly = errorCodes.length === 0 && platforms.length > 0 && content.includes('order') && says.said(lex.onlyWords) && !says.saidAnywhere(lex.expiryWords);
+  return { reportsProblem, asksAbility, otherChannel, asksCapability, asksOrdersOnly };
 }
 
 /**

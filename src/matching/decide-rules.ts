@@ -22,6 +22,9 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   // "ไลน์ช้อปปิ้งเชื่อมได้ยังคะ อยากเอาออเดอร์เข้ามารวมกัน": whether X can be *connected* is in scope,
   // however close the rest comes to an off-topic example (merging orders).
   { name: 'asks whether a platform can be connected, in so many words', reads: 'lead', applies: (l) => asksToConnect(l.analysis) && !namesAnotherSubject(l), outcome: platformsSupported },
+  // "ผูก Line shopping แล้ว ทำไมแก้ stock ไม่ได้ มีแค่ order อย่างเดียวหรอคะ": what the channel
+  // does in BigSeller, however close its words about stock come to an off-topic example.
+  { name: 'asks why a channel brings only its orders', reads: 'lead', applies: (l) => l.analysis.asksOrdersOnly, outcome: platformsSupported },
   { name: 'closer to an out-of-scope example', reads: 'lead', applies: (l) => l.offTopic, outcome: outOfScope },
   // "คูปองส่วนลดหมดอายุ", "my vouchers expired": expired, but not a store's connection.
   { name: 'the expiry of something other than a store', reads: 'lead', applies: (l) => l.analysis.expiresSomethingElse, outcome: outOfScope },

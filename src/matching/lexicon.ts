@@ -107,6 +107,7 @@ export interface CompiledLexicon {
   questionWords: WordList;
   otherExpiries: WordList;
   otherConnections: WordList;
+  onlyWords: WordList;
   storeWords: WordList;
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
@@ -202,6 +203,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     questionWords: wordList(lex.questionWords),
     otherExpiries: wordList(lex.otherExpiries),
     otherConnections: wordList(lex.otherConnections),
+    onlyWords: wordList(lex.onlyWords),
     storeWords: wordList(lex.storeWords),
     connectionWords: {
       thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),

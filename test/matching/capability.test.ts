@@ -37,3 +37,15 @@ describe('a question whether a platform can be connected', () => {
     expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
   });
 });
+
+// Orders only, of a channel named: what it does in BigSeller (lexicon onlyWords), never a fault.
+describe('a question why a channel brings only its orders', () => {
+  it.each(['ต่อ thisshop แล้วทำไมแก้สินค้าไม่ได้ มีแต่ออเดอร์', 'ร้าน shopline จัดการได้แค่คำสั่งซื้อใช่ไหมคะ', 'my line shopping store only shows orders, cannot edit stock'])('"%s" gets the supported platforms', (text) => {
+    const m = matcher.explain(text);
+    expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic: 'platforms-supported' });
+  });
+
+  it.each(['ร้าน shopee หมดอายุ มีแต่ออเดอร์ค้าง', 'lazada ขึ้น INTERNAL_DATA_ERROR มีแค่ออเดอร์เก่า'])('"%s", an expiry or an error code, is no such question', (text) => {
+    expect(matcher.explain(text).analysis.asksOrdersOnly).toBe(false);
+  });
+});
