@@ -2,6 +2,7 @@ import type { KnowledgeBase } from '../knowledge/load';
 import { familyOf } from '../knowledge/schema';
 import { Analyser, type Analysis } from './analyse';
 import { DECISION, decide, type DecisionOptions, type MatchResult } from './decide';
+import { CONTACT_TOPIC } from './decision';
 import { compileLexicon } from './lexicon';
 import { RANKING, TopicIndex, type Candidate, type RankingOptions } from './rank';
 
@@ -39,7 +40,29 @@ export class Matcher {
 
   explain(text: string): Explained {
     const whole = this.explainWhole(text);
-    return this.keySentence(whole) ?? whole;
+    return this.keySentence(whole) ?? this.closingRequest(whole) ?? whole;
+  }
+
+  /**
+   * A long story that ends asking for support ("ลองทำเองมาทั้งวันแล้ว … ไม่ไหวจริงๆ อยากให้
+   * เจ้าหน้าที่ช่วยดูให้หน่อย มีช่องทางไหนติดต่อได้บ้างคะ"): its last clauses alone ask for a
+   * person or for how to reach one, and that is the answer. With an error code in the story the
+   * staff it names are more often the seller's own (the person request's rule says why).
+   */
+  private closingRequest(whole: Explained): Explained | undefined {
+    const a = whole.analysis;
+    if (whole.decision === 'answer' || whole.decision === 'escalate' || a.content.length < LONG_MESSAGE_WORDS || a.errorCodes.length > 0) return undefined;
+    const parts = clausesOf(whole.text);
+    for (let n = 1; n <= PIECE_CLAUSES && n < parts.length; n++) {
+      const piece = this.explainWhole(parts.slice(-n).join(' '));
+      const asks = piece.decision === 'escalate' || (piece.decision === 'answer' && piece.topic === CONTACT_TOPIC);
+      if (asks) {
+        return Object.assign({ ...whole, decision: piece.decision, topic: piece.topic, confidence: piece.confidence, candidates: piece.candidates }, {
+          why: [`a long message that ends asking for support: "${piece.text}"`, ...piece.why],
+        });
+      }
+    }
+    return undefined;
   }
 
   private explainWhole(text: string): Explained {

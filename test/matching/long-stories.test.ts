@@ -35,3 +35,14 @@ describe('a long story', () => {
     expect(m.why.some((w) => w.startsWith('a long message'))).toBe(false);
   });
 });
+
+// A long story that ends asking for support: its last clauses are the request.
+describe('a long story that ends asking for a person', () => {
+  it.each([
+    'พยายามมาสามวันแล้วค่ะ ดูคลิปก็แล้ว ถามเพื่อนก็แล้ว ยังทำไม่เป็นเลย อยากให้เจ้าหน้าที่โทรกลับหรือติดต่อมาหน่อยค่ะ',
+    'I have tried everything for two days and read all the help pages about my shop. Nothing works and I am really tired of this. Can someone from your support team contact me by email?',
+  ])('"%s…" is a request for support', (text) => {
+    const m = matcher.explain(text);
+    expect({ text, asks: m.decision === 'escalate' || (m.decision === 'answer' && m.topic === 'contact-support') }).toEqual({ text, asks: true });
+  });
+});
