@@ -12,6 +12,11 @@ describe('sellers\' own spellings', () => {
     ['ชื่อร้านค้าซ้ำค่ะ ต้องใส่เลขต่อท้ายไหม', 'store-nickname-duplicate'],
     ['ช้อปปี้ไม่ให้เชื่อม เพราะยังไม่ยืนยันบัตรปชช.', 'shopee-identity-verification'],
     ['shopee asks for my id card before connecting', 'shopee-identity-verification'],
+    // "verification" alone is the identity check ("verification code" stays the OTP).
+    [
+      'Hello, I have been trying to link my Shopee store with BigSeller since this morning, and every time the Shopee screen tells me that my account verification is not complete. I am the owner. What should I do?',
+      'shopee-identity-verification',
+    ],
   ])('"%s" gets %s', (text, topic) => {
     const m = matcher.explain(text);
     expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
@@ -19,6 +24,11 @@ describe('sellers\' own spellings', () => {
 
   it('reads "รีคอนเนค" as reconnect', () => {
     expect(matcher.explain('ขอวิธีรีคอนเนคร้านหน่อยค่ะ').analysis.content).toContain('reconnect');
+  });
+
+  it('reads "verification" alone as the identity check, "verification code" as the OTP', () => {
+    expect(matcher.explain('ติด verification').analysis.content).toContain('identity');
+    expect(matcher.explain('verification code ไม่มา').analysis.content).toContain('otp');
   });
 
   it('reads "tts" as TikTok Shop', () => {
