@@ -7,6 +7,7 @@ const matcher = new Matcher(loadKnowledge(path.resolve(__dirname, '../../knowled
 
 it.each([
   ['ลาซาด้าขึ้นพาสเวิร์ดนอตแมตช์ค่ะ', 'lazada-password-not-match'],
+  ['ลาซาด้า พาสเวิร์ดนอทแมท หมายถึงอะไรคะ', 'lazada-password-not-match'],
   ['ร้านลาซขึ้นอินเทอร์นอลดาต้าเออเร่อ', 'lazada-internal-data-error'],
 ])('"%s" is the article of that code', (text, topic) => {
   const m = matcher.explain(text);
