@@ -25,6 +25,9 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   // "ผูก Line shopping แล้ว ทำไมแก้ stock ไม่ได้ มีแค่ order อย่างเดียวหรอคะ": what the channel
   // does in BigSeller, however close its words about stock come to an off-topic example.
   { name: 'asks why a channel brings only its orders', reads: 'lead', applies: (l) => l.analysis.asksOrdersOnly, outcome: platformsSupported },
+  // "ทำไมร้านขึ้นตัวแดงว่าหมดอายุ ยอดขายไม่ขึ้นในระบบเลย": a store's connection run out, whatever
+  // else the message asks, is in scope however close its other words come to an off-topic example.
+  { name: "a store's lost connection said, beside other questions", reads: 'lead', applies: (l) => l.offTopic && !!l.expiredLead && namesTheStore(l.analysis), outcome: expiredFamily },
   { name: 'closer to an out-of-scope example', reads: 'lead', applies: (l) => l.offTopic, outcome: outOfScope },
   // "คูปองส่วนลดหมดอายุ", "my vouchers expired": expired, but not a store's connection.
   { name: 'the expiry of something other than a store', reads: 'lead', applies: (l) => l.analysis.expiresSomethingElse, outcome: outOfScope },
@@ -56,6 +59,11 @@ function namesAnotherSubject(l: Lead): boolean {
   if (l.top.topic === PLATFORMS_TOPIC || l.top.score < l.thresholds.clarifyScore) return false;
   const explained = new Set<string>([...l.analysis.platforms, ...(l.ranking.candidates.find((c) => c.topic === PLATFORMS_TOPIC)?.matched ?? [])]);
   return l.top.distinctive.some((w) => !explained.has(w));
+}
+
+/** The store itself named: a platform, or a word for the store ("ร้าน", "store"). */
+function namesTheStore(a: Analysis): boolean {
+  return a.platforms.length > 0 || a.tokens.includes('store');
 }
 
 function isSmallTalkOrNoise(a: Analysis): boolean {

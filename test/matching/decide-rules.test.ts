@@ -48,6 +48,7 @@ describe('decision rules', () => {
       'no topic shares a word',
       'asks whether a platform can be connected, in so many words',
       'asks why a channel brings only its orders',
+      "a store's lost connection said, beside other questions",
       'closer to an out-of-scope example',
       'the expiry of something other than a store',
       'asks whether a platform can be connected',

@@ -43,3 +43,10 @@ it.each(['เชื่อมต่อเครื่องปริ้นไม�
 it.each(['ร้านเชื่อมต่อไม่ได้ ตอนต่อ wifi ร้านกาแฟ', 'shopee หลุดตอนเน็ตล่ม ต้องเชื่อมใหม่ไหม'])('"%s", a store named too, is still about its connection', (text) => {
   expect(matcher.explain(text).analysis.aboutAConnection).toBe(true);
 });
+
+// A store's expiry said beside another question (what it does to sales, to the products): the
+// expiry family's article, however close the other words come to an off-topic example.
+it.each(['ร้านขึ้นว่าหมดอายุ แล้วยอดขายไม่เข้าระบบเลย ทำไมคะ', 'ร้านหมดอายุค่ะ ถ้าเชื่อมใหม่ต้องตั้งค่าคลังสินค้าใหม่ไหม'])('"%s" gets the expiry article', (text) => {
+  const m = matcher.explain(text);
+  expect({ text, decision: m.decision, family: EXPIRY_FAMILY.includes(m.topic ?? '') }).toEqual({ text, decision: 'answer', family: true });
+});
