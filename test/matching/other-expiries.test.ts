@@ -35,7 +35,7 @@ it.each(['แพคเกจหมดอายุแล้วต่อยัง�
 
 // A printer, a bank account or the courier connected is no store connection (lexicon
 // otherConnections): its "connect" is no connection word. Named with a store or a platform, it is.
-it.each(['เชื่อมต่อเครื่องปริ้นไม่ได้ค่ะ', 'printer will not connect via bluetooth', 'เชื่อมบัญชีธนาคารไม่ได้'])('"%s" speaks of no store connection', (text) => {
+it.each(['เชื่อมต่อเครื่องปริ้นไม่ได้ค่ะ', 'printer will not connect via bluetooth', 'เชื่อมบัญชีธนาคารไม่ได้', 'เชื่อมขนส่งเคอรี่กับระบบยังไง', 'how to connect flash express'])('"%s" speaks of no store connection', (text) => {
   const a = matcher.explain(text).analysis;
   expect({ text, connectionWord: a.connectionWord, aboutAConnection: a.aboutAConnection }).toEqual({ text, connectionWord: false, aboutAConnection: false });
 });
