@@ -631,6 +631,7 @@ describe('fixed, or later, while the bot asks something else', () => {
     ['shopee เชื่อมต่อไม่ได้', 'clarify', 'ไม่ต้องค่ะ ขอบคุณ เดี๋ยวไปยืนยันในแอปก่อน'],
     ['เชื่อมต่อร้านไม่ได้ค่ะ', 'ask-more', 'ไม่เป็นไรค่ะ เดี๋ยวพรุ่งนี้ลองใหม่'],
     ["my store can't connect", 'ask-more', "no thanks, I'll check with my team first"],
+    ['เชื่อมต่อร้านไม่ได้ค่ะ', 'ask-more', 'เดี๋ยวค่อยว่ากันค่ะ ขอไปหาซิมเก่าก่อน'],
   ])('after "%s" (%s), "%s" is later', async (first, asked, text) => {
     const ch = new RecordingChannel(`declined-later-${text}`);
     expect(actsOf(await ch.send(first))).toContain(asked);
