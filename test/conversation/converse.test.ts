@@ -36,6 +36,7 @@ describe('conversation sets', () => {
     ['heldout-conversations-2026-12b.jsonl', 154],
     ['heldout-conversations-2026-12c.jsonl', 171],
     ['heldout-conversations-2026-12d.jsonl', 160],
+    ['heldout-conversations-2026-12e.jsonl', 134],
   ])('plays and scores %s (target 95% of turns), keeping what it gets right', async (file, floor) => {
     const at = path.join(__dirname, '../data', file);
     const scripts = readScripts(at);

@@ -34,6 +34,7 @@ describe('matching quality', () => {
     ['heldout-2026-12b.jsonl', { correct: 128, nullAnswered: 2 }],
     ['heldout-2026-12c.jsonl', { correct: 132, nullAnswered: 3 }],
     ['heldout-2026-12d.jsonl', { correct: 138, nullAnswered: 3 }],
+    ['heldout-2026-12e.jsonl', { correct: 143, nullAnswered: 1 }],
   ])('prints the held-out figures of %s and keeps them', (file, floor) => {
     const s = score(matcher, readJsonl(path.resolve(__dirname, '../data', file)));
     const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
