@@ -47,7 +47,7 @@ describe('typed replies at the hand-over questions', () => {
     expect((await ch.state())?.draft).toBeUndefined();
   });
 
-  it.each(['ข้ามจ้า', 'ข้ามนะคะ', 'ไม่มีจ้า', 'ข้ามค่ะ'])('"%s" at the description skips it, and is not the problem mailed', async (skip) => {
+  it.each(['ข้ามจ้า', 'ข้ามนะคะ', 'ไม่มีจ้า', 'ข้ามค่ะ', 'ข้ามไปก่อนนะคะ', 'ไม่มีรายละเอียดเพิ่มค่ะ', 'no more info'])('"%s" at the description skips it, and is not the problem mailed', async (skip) => {
     const ch = await atOffer(`skip-${skip}`);
     await ch.send('ส่งเลยค่ะ');
     expect(actsOf(await ch.send('ploy.shop@gmail.com'))).toContain('ask-description');

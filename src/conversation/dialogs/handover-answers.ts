@@ -137,8 +137,9 @@ export class HandoverAnswers {
   }
 
   private atDescription(typed: string, reply: Reply, cues: CueReading): boolean {
-    // "ข้าม", "ไม่มีจ้า", and "ok", "ใช่ค่ะ", "send it": go ahead without one (they were taken for the description).
-    if (onlySays(reply, 'skip', 'no', 'yes', 'send')) return this.t.handled('handover:skip');
+    // "ข้าม", "ไม่มีจ้า", and "ok", "ใช่ค่ะ", "send it": go ahead without one (they were taken for the
+    // description); so do "ข้ามไปก่อนนะคะ", "ไม่มีรายละเอียดเพิ่มค่ะ", "no more info": a skip, then no problem.
+    if (onlySays(reply, 'skip', 'no', 'yes', 'send') || (startsWith(reply, 'skip') && this.saysNoProblem(typed))) return this.t.handled('handover:skip');
     // "ขอเปลี่ยนอีเมลค่ะ"; "อีเมลเดิมค่ะ" (the same address): a few words about the address, no
     // problem for support. "เคยเปลี่ยนอีเมลบัญชีหลักเมื่อเดือนที่แล้ว" (the main account's e-mail,
     // INTERNAL_DATA_ERROR's cause) is the problem.
