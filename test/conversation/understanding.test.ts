@@ -44,6 +44,12 @@ describe('a question about the article, its choices after it', () => {
   });
 });
 
+// At "did this fix it?", a no that goes on to say later, or that the seller will do it: nothing to send.
+it.each(['ไม่เป็นไรค่ะ เดี๋ยวลองใหม่พรุ่งนี้', 'ไม่ต้องค่ะ เดี๋ยวจัดการเอง', "no thanks, I'll handle it myself"])('"%s" after an article is later', async (text) => {
+  const ch = await afterArticle(`later-feedback-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+  expect(actsOf(await ch.send(text))).toEqual(['small-talk']);
+});
+
 // Tried, with no thanks: it did not help ("ลองแล้วค่ะ" to "did this fix it?").
 it.each(['ลองแล้วค่ะ', 'ทำตามแล้วค่ะ ขอบคุณ แต่ยังขึ้นเหมือนเดิม', 'did the steps'])('"%s" after an article is not fixed', async (text) => {
   const ch = await afterArticle(`tried-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
