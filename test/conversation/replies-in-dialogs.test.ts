@@ -26,6 +26,12 @@ describe('typed replies at the hand-over questions', () => {
   });
 
   // "Okay, I'll wait and try again tomorrow": an "okay" that says later, not yes.
+  // "Still does not work" at the offer: why it is there; the offer again, never "off-topic".
+  it.each(['ไม่ได้อยู่ดีค่ะ', 'ไม่ผ่านอยู่ดีครับ'])('"%s" at the offer asks the offer again', async (text) => {
+    const ch = await atOffer(`still-${text}`);
+    expect(actsOf(await ch.send(text))).toEqual(['handover-offer']);
+  });
+
   it.each(['โอเคครับ เดี๋ยวรอพรุ่งนี้ลองใหม่', 'ok I will try again tomorrow', 'ได้ค่ะ เดี๋ยวไปถามเจ้าของร้านก่อน'])('"%s" at the offer is later: nothing sent, no off-topic', async (text) => {
     const ch = await atOffer(`later-on-${text}`);
     const acts = actsOf(await ch.send(text));
