@@ -56,6 +56,13 @@ it.each(['ลองแล้วค่ะ', 'ทำตามแล้วค่ะ
   expect(actsOf(await ch.send(text))).not.toContain('resolved');
 });
 
+describe('a question that matches the article just shown', () => {
+  it.each(['what does password not match mean?', 'แล้วถ้ารหัสผ่านไม่ตรงเพราะเพิ่งเปลี่ยนล่ะคะ'])('"%s" gets the article again, not "the steps above fix this"', async (text) => {
+    const ch = await afterArticle(`asked-same-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+    expect(actsOf(await ch.send(text))).toContain('answer:lazada-password-not-match');
+  });
+});
+
 describe('did you mean, answered in words', () => {
   async function atClarify(id: string): Promise<RecordingChannel> {
     const ch = new RecordingChannel(id);

@@ -141,7 +141,14 @@ export class FeedbackDialog {
       // Matched to the article just shown, with a "not" ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the
       // duplicate-nickname one): the seller is saying it does not fit; with a "still" ("did step
       // 1, still INTERNAL_DATA_ERROR", "กด reconnect แล้วก็ยัง expired อยู่ดี"), that it did not fix it.
-      if (!this.t.asks(typed) && mentions(cues, 'negation', 'still', 'not-fixed')) return this.t.handled('feedback:no');
+      const asks = this.t.asks(typed);
+      if (!asks && mentions(cues, 'negation', 'still', 'not-fixed')) return this.t.handled('feedback:no');
+      // Asked in its words ("what does password not match mean", "แล้วถ้าเบอร์ที่ผูกไว้ไม่ใช้แล้วล่ะคะ"):
+      // the steps answer it, and they come again rather than "yes, the steps above fix this".
+      if (asks && m.topic === this.t.state.topic) {
+        this.showArticle(this.t.ctx.kb.byId.get(m.topic)!);
+        return true;
+      }
       // Without one ("my shopee store stopped syncing" after the reconnect article): the problem
       // told again, the steps not tried yet. They are the answer; the question stands.
       this.t.offer(this.t.tr('feedback.same'), this.t.state.offered, 'ask-feedback');
