@@ -28,7 +28,9 @@ export class NoAnswer {
     // OTP): about the seller's store, so asked for more, never told off-topic. A platform's name
     // alone is too, unless the message is close to the off-topic examples ("how do I run ads
     // on shopee"); a picture the seller sent is about the problem ("ตามรูปเลยค่ะ").
-    const aboutTheStore = analysis.connectionWord || (analysis.aboutAConnection && m.farFromOutOfScope) || this.refersToPicture(m.text);
+    // So is a fault of the store itself ("my store shows error, what's wrong?").
+    const storeFault = analysis.reportsProblem && analysis.tokens.includes('store') && !analysis.expiresSomethingElse;
+    const aboutTheStore = analysis.connectionWord || storeFault || (analysis.aboutAConnection && m.farFromOutOfScope) || this.refersToPicture(m.text);
     if (m.vague || aboutTheStore) return this.t.dialogs.more.askForMore(m.text);
     // "สวัสดีจ้ะ ยายขายผ้าทอ": a greeting and a word about oneself, no question: welcomed, not turned away.
     if (analysis.greets && !open && m.farFromOutOfScope && !this.t.asks(m.text)) return this.t.welcome(false);

@@ -56,6 +56,13 @@ it.each(['ลองแล้วค่ะ', 'ทำตามแล้วค่ะ
   expect(actsOf(await ch.send(text))).not.toContain('resolved');
 });
 
+// A fault of the store itself, in no article's words: asked for more, never told it is off-topic.
+it.each(["my store shows error, what's wrong?", 'ร้านค้าขึ้น error ค่ะ'])('"%s" is asked for more', async (text) => {
+  const ch = new RecordingChannel(`store-fault-${text}`);
+  const acts = actsOf(await ch.send(text));
+  expect(acts).not.toContain('out-of-scope');
+});
+
 describe('a question that matches the article just shown', () => {
   it.each(['what does password not match mean?', 'แล้วถ้ารหัสผ่านไม่ตรงเพราะเพิ่งเปลี่ยนล่ะคะ'])('"%s" gets the article again, not "the steps above fix this"', async (text) => {
     const ch = await afterArticle(`asked-same-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
