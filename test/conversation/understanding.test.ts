@@ -698,6 +698,14 @@ describe('a channel BigSeller does not connect, named at the platform question',
 });
 
 describe('the state of a store, told or asked', () => {
+  // Asked of the seller's stores with no platform named, the words around "store" in any order.
+  it.each(['ร้านของเราตอนนี้เป็นยังไงบ้างคะ', 'ร้านเราสถานะตอนนี้เป็นไง', 'are all my shops ok?', 'ร้านลาซาด้าขึ้นแดง ช่วยเช็คหน่อยค่ะ'])('"%s" from a signed-in seller is a status check', async (text) => {
+    const ch = new RecordingChannel(`stores-asked-${text}`);
+    ch.accountId = 'A1';
+    ch.stores = async () => ({ accountId: 'A1', fetchedAt: new Date(ch.clock).toISOString(), stores: [{ storeId: 's1', platform: 'lazada', nickname: 'Shop', status: 'expired', expiresAt: new Date(ch.clock - 86_400_000).toISOString(), lastError: null }] });
+    expect(actsOf(await ch.send(text))).toContain('status');
+  });
+
   // Not signed in: asked to check, the account is asked for; a store's state told is the problem.
   it('"check whether my store is still connected" is a status check', async () => {
     const ch = new RecordingChannel('check-asked');
