@@ -27,13 +27,13 @@ describe('matching quality', () => {
   });
 
   // The sets written from outside (docs/matching.md): the targets, 97% answered and at
-  // most 3% off-topic answered, are not met; their figures are printed against them, and a
-  // change that loses what they score today fails.
+  // most 3% off-topic answered, are met on the fifth and not on the others; their figures are
+  // printed against them, and a change that loses what they score today fails.
   it.each([
-    ['heldout-2026-12.jsonl', { correct: 121, nullAnswered: 1 }],
-    ['heldout-2026-12b.jsonl', { correct: 128, nullAnswered: 2 }],
-    ['heldout-2026-12c.jsonl', { correct: 132, nullAnswered: 3 }],
-    ['heldout-2026-12d.jsonl', { correct: 138, nullAnswered: 3 }],
+    ['heldout-2026-12.jsonl', { correct: 125, nullAnswered: 1 }],
+    ['heldout-2026-12b.jsonl', { correct: 130, nullAnswered: 2 }],
+    ['heldout-2026-12c.jsonl', { correct: 137, nullAnswered: 3 }],
+    ['heldout-2026-12d.jsonl', { correct: 142, nullAnswered: 3 }],
     ['heldout-2026-12e.jsonl', { correct: 143, nullAnswered: 1 }],
   ])('prints the held-out figures of %s and keeps them', (file, floor) => {
     const s = score(matcher, readJsonl(path.resolve(__dirname, '../data', file)));
