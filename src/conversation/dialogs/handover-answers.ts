@@ -42,17 +42,18 @@ export class HandoverAnswers {
   takeReply(r: Reading): boolean {
     const h = this.t.state.draft;
     if (!h) return false;
-    if (this.typed(r.typed, h)) return true;
+    if (this.typed(r, h)) return true;
     // What the seller says joins the memory first: the summary shows a platform named at it.
     r.remember();
     return this.matched(r.typed, r.text, r.m, h);
   }
 
-  /** Read before any matching: not now, an address, then the step's own answers. */
-  private typed(typed: string, h: HandoverDraft): boolean {
+  /** Read before any matching (but for "later" said beside other words): not now, an address, then the step's own answers. */
+  private typed(r: Reading, h: HandoverDraft): boolean {
+    const typed = r.typed;
     const reply = this.t.reply(typed);
     const cues = this.t.cues(typed);
-    if (this.declines(reply, cues, h, typed)) return this.t.handled('handover:cancel');
+    if (this.declines(reply, cues, h, r)) return this.t.handled('handover:cancel');
     // An address typed at the offer says yes and answers the next question at once; at the
     // summary it replaces the one there; at the description the address was known and not
     // asked for, and the seller gives theirs. Anything else at the e-mail question is matched first.
@@ -84,7 +85,8 @@ export class HandoverAnswers {
    * "ขอบคุณค่า 🙏", "ขอบคุณค่ะ เดี๋ยวลองเองก่อน" at the offer or the e-mail question: done for now.
    * "อ๋อ นึกออกแล้ว … ไม่ต้องส่งแล้วค่ะ ยกเลิก": sending declined in so many words, wherever it is.
    */
-  private declines(reply: Reply, cues: CueReading, h: HandoverDraft, typed: string): boolean {
+  private declines(reply: Reply, cues: CueReading, h: HandoverDraft, r: Reading): boolean {
+    const typed = r.typed;
     if (onlySays(reply, 'cancel', 'later')) return true;
     // "ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้" (never mind, send it then) starts like a no and is a yes.
     const thenSend = reply.acts.includes('send');
@@ -95,7 +97,7 @@ export class HandoverAnswers {
     if (h.step !== 'offer' && h.step !== 'email') return false;
     // "โอเคครับ เดี๋ยวรอพรุ่งนี้ลองใหม่", "ok I will try again tomorrow": an okay that says later;
     // "เดี๋ยวนะคะ ขอถามก่อน … ชื่อซ้ำ ต้องทำไง" asks about a problem instead.
-    const laterOn = mentions(cues, 'later-on') && !thenSend && !mentions(cues, 'send-to-support', 'not-fixed') && !this.t.asks(typed) && this.t.ctx.matcher.explain(typed).decision !== 'answer';
+    const laterOn = mentions(cues, 'later-on') && !thenSend && !mentions(cues, 'send-to-support', 'not-fixed') && !this.t.asks(typed) && r.m.decision !== 'answer';
     return laterOn || onlySays(reply, 'thanks', 'later', 'cancel');
   }
 
