@@ -19,6 +19,11 @@ const DETAILS_SCORE = 0.2;
 /** "อีเมลเดิมค่ะ", "same email as before": a remark about the reply address is this short. */
 const ADDRESS_REMARK_WORDS = 4;
 
+/** Words with no problem and no store connection in them ("ยกเลิกดีกว่า เดี๋ยวลองเองอีกที"). */
+function noProblemIn(a: Explained['analysis']): boolean {
+  return !a.reportsProblem && !a.aboutAConnection;
+}
+
 /** What the hand-over dialog does with an answer (declared here so the two files import one way). */
 export interface HandoverSteps {
   handoverEmail(typed: string): void;
@@ -102,8 +107,7 @@ export class HandoverAnswers {
   }
 
   private saysNoProblem(typed: string): boolean {
-    const a = this.t.ctx.matcher.analyse(typed);
-    return !a.reportsProblem && !a.aboutAConnection;
+    return noProblemIn(this.t.ctx.matcher.analyse(typed));
   }
 
   private atOffer(reply: Reply, cues: CueReading): boolean {
@@ -139,13 +143,15 @@ export class HandoverAnswers {
   }
 
   private atDescription(typed: string, reply: Reply, cues: CueReading): boolean {
+    const analysis = this.t.ctx.matcher.analyse(typed);
+    const noProblem = noProblemIn(analysis);
     // "ข้าม", "ไม่มีจ้า", and "ok", "ใช่ค่ะ", "send it": go ahead without one (they were taken for the
     // description); so do "ข้ามไปก่อนนะคะ", "ไม่มีรายละเอียดเพิ่มค่ะ", "no more info": a skip, then no problem.
-    if (onlySays(reply, 'skip', 'no', 'yes', 'send') || (startsWith(reply, 'skip') && this.saysNoProblem(typed))) return this.t.handled('handover:skip');
+    if (onlySays(reply, 'skip', 'no', 'yes', 'send') || (startsWith(reply, 'skip') && noProblem)) return this.t.handled('handover:skip');
     // "ขอเปลี่ยนอีเมลค่ะ"; "อีเมลเดิมค่ะ" (the same address): a few words about the address, no
     // problem for support. "เคยเปลี่ยนอีเมลบัญชีหลักเมื่อเดือนที่แล้ว" (the main account's e-mail,
     // INTERNAL_DATA_ERROR's cause) is the problem.
-    const aboutTheAddressOnly = this.saysNoProblem(typed) && this.t.ctx.matcher.analyse(typed).content.length <= ADDRESS_REMARK_WORDS;
+    const aboutTheAddressOnly = noProblem && analysis.content.length <= ADDRESS_REMARK_WORDS;
     if (onlySays(reply, 'change-email') || (mentions(cues, 'change-email') && aboutTheAddressOnly)) return this.t.handled('handover:email');
     if (mentions(cues, 'mentions-email') && aboutTheAddressOnly) {
       this.t.say(this.t.tr('handover.emailKept', { email: this.t.state.draft!.email }), 'ask-description');
@@ -153,7 +159,6 @@ export class HandoverAnswers {
       return true;
     }
     // "อืม", "hmm": nothing described yet, so the question again.
-    const analysis = this.t.ctx.matcher.analyse(typed);
     if (analysis.content.length === 0) this.steps.askDescription();
     else this.steps.handoverDescription(typed, analysis);
     return true;
