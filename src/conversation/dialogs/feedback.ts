@@ -141,14 +141,7 @@ export class FeedbackDialog {
       // Matched to the article just shown, with a "not" ("ชื่อร้านไม่ได้ซ้ำนะคะ" after the
       // duplicate-nickname one): the seller is saying it does not fit; with a "still" ("did step
       // 1, still INTERNAL_DATA_ERROR", "กด reconnect แล้วก็ยัง expired อยู่ดี"), that it did not fix it.
-      const asks = this.t.asks(typed);
-      if (!asks && mentions(cues, 'negation', 'still', 'not-fixed')) return this.t.handled('feedback:no');
-      // Asked in its words ("what does password not match mean", "แล้วถ้าเบอร์ที่ผูกไว้ไม่ใช้แล้วล่ะคะ"):
-      // the steps answer it, and they come again rather than "yes, the steps above fix this".
-      if (asks && m.topic === this.t.state.topic) {
-        this.showArticle(this.t.ctx.kb.byId.get(m.topic)!);
-        return true;
-      }
+      if (!this.t.asks(typed) && mentions(cues, 'negation', 'still', 'not-fixed')) return this.t.handled('feedback:no');
       // Without one ("my shopee store stopped syncing" after the reconnect article): the problem
       // told again, the steps not tried yet. They are the answer; the question stands.
       this.t.offer(this.t.tr('feedback.same'), this.t.state.offered, 'ask-feedback');
@@ -176,11 +169,14 @@ export class FeedbackDialog {
 
   private asksAboutTheArticle(typed: string, m: Explained): boolean {
     const topic = this.t.state.topic ? this.t.ctx.kb.byId.get(this.t.state.topic) : undefined;
-    if (!topic || !this.t.asks(typed) || mentions(this.t.cues(typed), 'negation', 'not-fixed', 'still')) return false;
+    if (!topic || !this.t.asks(typed)) return false;
+    // "แล้ว amazon ล่ะ" after the supported platforms: matched to the article itself, a "not" in it
+    // or not ("what does password not match mean", "แล้วถ้าเบอร์ที่ผูกไว้ไม่ใช้แล้วล่ะคะ"): the steps
+    // answer it, and they come again rather than "yes, the steps above fix this".
+    if (m.decision === 'answer' && m.topic === topic.id) return true;
+    if (mentions(this.t.cues(typed), 'negation', 'not-fixed', 'still')) return false;
     // "อีกเรื่องค่ะ ตั้งค่าสต็อกรวมยังไง": announced as another matter, whatever words it shares.
     if (startsWith(this.t.reply(typed), 'another-question')) return false;
-    // "แล้ว amazon ล่ะ" after the supported platforms: matched to the article itself.
-    if (m.decision === 'answer' && m.topic === topic.id) return true;
     // Another article answers it, unless that one is another platform's (WooCommerce's settings
     // in a conversation about a Shopee store).
     const other = m.decision === 'answer' && m.topic !== topic.id ? this.t.ctx.kb.byId.get(m.topic!) : undefined;
