@@ -12,7 +12,7 @@ async function atOffer(id: string) {
 
 describe('typed replies at the hand-over questions', () => {
   // ฝาก (leave it with): "ฝากด้วยนะคะ", "ฝากทีมงานดูให้หน่อย" entrust the case to support.
-  it.each(['ได้คับ ส่งเลย', 'ได้ครับ ส่งเลย', 'ส่งไปเลยครับ', 'ค่ะ ส่งให้หน่อย', 'ได้เลยค่ะ', 'ได้คับ', 'จ้า', 'ค่ะ ฝากทีมงานดูให้หน่อย', 'ฝากด้วยนะคะ', 'ฝากเจ้าหน้าที่เช็คให้ทีค่ะ', 'เคค่ะ'])('"%s" at the offer goes ahead', async (yes) => {
+  it.each(['ได้คับ ส่งเลย', 'ได้ครับ ส่งเลย', 'ส่งไปเลยครับ', 'ค่ะ ส่งให้หน่อย', 'ได้เลยค่ะ', 'ได้คับ', 'จ้า', 'ค่ะ ฝากทีมงานดูให้หน่อย', 'ฝากด้วยนะคะ', 'ฝากเจ้าหน้าที่เช็คให้ทีค่ะ', 'เคค่ะ', 'ก็ได้ ส่ง', 'งั้นส่งก็ได้ค่ะ', 'เออ ส่งไป', 'เอ้ย ส่งดีกว่าค่ะ'])('"%s" at the offer goes ahead', async (yes) => {
     const ch = await atOffer(`offer-${yes}`);
     expect(actsOf(await ch.send(yes))).toContain('ask-email');
   });
@@ -45,7 +45,7 @@ describe('typed replies at the hand-over questions', () => {
     expect(actsOf(await ch.send('เดี๋ยวนะคะ ขอถามก่อน ร้านลาซาด้าหลุดต้องทำไง'))).toContainEqual(expect.stringMatching(/^answer:/));
   });
 
-  it.each(['อ้าว ไม่ได้จะส่งเรื่องค่ะ แค่บ่นเฉยๆ', 'ขอบคุณค่า 🙏', 'ขอบคุณค่า 🙏 เดี๋ยวลองเองก่อนค่ะ', "thanks, I'll try it myself"])('"%s" at the e-mail question drops the hand-over', async (text) => {
+  it.each(['อ้าว ไม่ได้จะส่งเรื่องค่ะ แค่บ่นเฉยๆ', 'ขอบคุณค่า 🙏', 'ขอบคุณค่า 🙏 เดี๋ยวลองเองก่อนค่ะ', "thanks, I'll try it myself", 'งั้นไม่ส่งแล้วค่ะ'])('"%s" at the e-mail question drops the hand-over', async (text) => {
     const ch = await atOffer(`email-${text}`);
     expect(actsOf(await ch.send('ส่งเลยค่ะ'))).toContain('ask-email');
     const out = await ch.send(text);
@@ -73,6 +73,13 @@ describe('typed replies at the hand-over questions', () => {
     expect(ch.cases).toHaveLength(1);
     expect(ch.cases[0]!.problem).toContain('เปลี่ยนรหัสแล้วก็ยังขึ้นอยู่ค่ะ');
     expect(ch.cases[0]!.problem.replace('เปลี่ยนรหัสแล้วก็ยังขึ้นอยู่ค่ะ', '')).not.toContain(send);
+  });
+
+  // A seller who said no and changes their mind ("oh, better send it"): no question is open.
+  it.each(['เอ้ย ส่งดีกว่าค่ะ', 'งั้นส่งก็ได้ค่ะ'])('"%s" after the offer was declined starts the hand-over again', async (text) => {
+    const ch = await atOffer(`again-${text}`);
+    expect(actsOf(await ch.send('ไม่ค่ะ'))).toContain('handover-cancelled');
+    expect(actsOf(await ch.send(text))).toContain('ask-email');
   });
 });
 
