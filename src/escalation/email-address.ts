@@ -7,14 +7,28 @@ import spellChecker from '@zootools/email-spell-checker';
  */
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]{1,64}@(?:[^\s@<>()[\]\\,;:"._-][^\s@<>()[\]\\,;:".]*\.)+[^\s@<>()[\]\\,;:"._\d-]{2,63}$/u;
 
+/**
+ * A space typed before or after a dot of the domain, where a domain's ending follows ("gmail
+ * .com", "mintshop . co . th"). Only these endings are joined: "x@gmail.com. thanks" is an
+ * address and a word.
+ */
+const SPACED_DOT = /(@[^\s@]*?)(?:\s+\.\s*|\.\s+)(com|net|org|co|th|in|ac|go|or|me|io|shop|store|uk|au|sg|my|asia|biz|info)(?=$|[\s.])/iu;
+
+function joinSpacedDomain(text: string): string {
+  let joined = text;
+  for (let next = joined.replace(SPACED_DOT, '$1.$2'); next !== joined; next = joined.replace(SPACED_DOT, '$1.$2')) joined = next;
+  return joined;
+}
+
 export function parseEmailAddress(input: string): string | undefined {
   const candidate = input.normalize('NFC').trim().replace(/^mailto:/i, '').replace(/[.。]+$/u, '');
   // Control characters never belong in an address (a pasted line break, a NUL): refuse them.
   // eslint-disable-next-line no-control-regex
   if (candidate.length > 254 || /[\u0000-\u001F\u007F]/.test(candidate)) return undefined;
   // A seller may write "my email is x@y.com": take the one token that looks like an address;
-  // "kaew_99 @ hotmail.com", spaced around its @ on a phone keyboard, is one.
-  const token = candidate.replace(/\s*@\s*/gu, '@').split(/\s+/).find((w) => w.includes('@')) ?? candidate;
+  // "kaew_99 @ hotmail.com", spaced around its @ on a phone keyboard, is one, and so are
+  // "pat.store@gmail .com" and "mint @ mintshop . co . th" spaced around the domain's dots.
+  const token = joinSpacedDomain(candidate.replace(/\s*@\s*/gu, '@')).split(/\s+/).find((w) => w.includes('@'))?.replace(/[.。]+$/u, '') ?? candidate;
   return ADDRESS.test(token) ? token : undefined;
 }
 

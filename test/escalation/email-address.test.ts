@@ -7,11 +7,15 @@ describe('reading an e-mail address', () => {
     ['my email is ploy.shop@hotmail.com', 'ploy.shop@hotmail.com'],
     ['เมลคือ kaew_99 @ hotmail.com', 'kaew_99@hotmail.com'],
     ['kaew_99@ hotmail.com ค่ะ', 'kaew_99@hotmail.com'],
+    ['my mail is  pat.store@gmail .com', 'pat.store@gmail.com'],
+    ['email: mint @ mintshop . co . th', 'mint@mintshop.co.th'],
+    ['ploy@hotmail. co.th ค่ะ', 'ploy@hotmail.co.th'],
+    ['x@gmail.com. thanks', 'x@gmail.com'],
   ])('"%s" is %s', (typed, address) => {
     expect(parseEmailAddress(typed)).toBe(address);
   });
 
-  it.each(['ploy.shop@gmail', 'no address here', 'a @ b'])('"%s" is no address', (typed) => {
+  it.each(['ploy.shop@gmail', 'no address here', 'a @ b', 'a@b . thanks'])('"%s" is no address', (typed) => {
     expect(parseEmailAddress(typed)).toBeUndefined();
   });
 });
