@@ -12,6 +12,9 @@ const LAST = -1;
 /** A command that does not fit in a short message: a longer one is told, not commanded. */
 const COMMAND_LENGTH = 80;
 
+/** "please reply to my mail", "ส่งมาที่เมลนี้ละกัน": the few words said about an address. */
+const ADDRESS_WORDS = 4;
+
 /**
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
@@ -77,12 +80,20 @@ export class Commands {
     return true;
   }
 
-  /** An address typed on its own, out of the blue: the seller wants support to write to them. */
+  /**
+   * An address typed out of the blue, alone or in a few words about it: the seller wants support
+   * to write to them; "ส่งมาที่เมล boy1990@gmail.com ละกัน" (send it to this mail) agrees to the
+   * hand-over as well. An address beside a problem ("ร้าน shopee หมดอายุ …") is the problem told.
+   */
   address(typed: string): boolean {
     const address = this.handover() ? undefined : parseEmailAddress(typed);
-    if (!address || typed.length > address.length + 12) return false;
+    if (!address) return false;
+    const rest = typed.replace(/\S*@\S*/gu, ' ');
+    const a = this.t.ctx.matcher.analyse(rest);
+    if (a.reportsProblem || a.platforms.length > 0 || a.errorCodes.length > 0 || a.content.length > ADDRESS_WORDS) return false;
     this.t.state.contactEmail = address;
-    this.t.dialogs.handover.handover('asked');
+    if (this.t.reply(rest).acts.includes('send') || mentions(this.t.cues(rest), 'send-to-support')) this.t.dialogs.handover.consented('asked');
+    else this.t.dialogs.handover.handover('asked');
     return true;
   }
 

@@ -232,6 +232,13 @@ describe('hand-over to support', () => {
     expect(summary).toMatch(/อีเมลตอบกลับ: wc@shop\.co\.th/);
   });
 
+  it('takes "send it to this mail" with an address as the hand-over agreed, the address known', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');
+    expect(acts(await ch.send('ส่งมาที่เมล boy1990@gmail.com ละกัน'))).toContain('ask-description');
+    expect(plain(await ch.send('ข้าม'))).toMatch(/อีเมลตอบกลับ: boy1990@gmail\.com/);
+  });
+
   it('sums up the problem, when the seller gives no description, from what they said about it, not from their answers', async () => {
     const ch = new RecordingChannel();
     await ch.send('สวัสดีค่ะ');
