@@ -128,6 +128,15 @@ export function onlySays(reply: Reply, ...acts: ReplyAct[]): boolean {
   return reply.whole && reply.acts.every((a) => acts.includes(a));
 }
 
+/**
+ * The reply without the okay it opens with ("โอเค ไม่เป็นไร", "ok, cancel it"): an okay that
+ * only acknowledges what the bot said before the seller answers.
+ */
+export function afterOkay(reply: Reply): Reply {
+  const first = reply.acts.findIndex((a) => a !== 'yes');
+  return first <= 0 ? reply : { ...reply, acts: reply.acts.slice(first) };
+}
+
 /** Whether the reply starts with one of `acts`, whatever follows. */
 export function startsWith(reply: Reply, ...acts: ReplyAct[]): boolean {
   return reply.acts.length > 0 && acts.includes(reply.acts[0]!);

@@ -3,7 +3,7 @@ import type { Explained } from '../../matching/matcher';
 import { mentions, without, type CueReading } from '../cues';
 import { MAX_DESCRIPTION, NOT_ABOUT_A_STORE } from '../phrases';
 import type { Reading } from '../reading';
-import { onlySays, startsWith, type Reply } from '../replies';
+import { afterOkay, onlySays, startsWith, type Reply } from '../replies';
 import type { HandoverDraft } from '../state';
 import type { TurnContext } from '../turn-context';
 
@@ -96,7 +96,8 @@ export class HandoverAnswers {
     // "ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้" (never mind, send it then) starts like a no and is a yes.
     const thenSend = reply.acts.includes('send');
     // "ไม่ต้องส่งแล้วค่ะ ลองอีกรอบได้แล้ว" at the description too: declined in so many words.
-    if (mentions(cues, 'dont-send') || (h.step !== 'description' && startsWith(reply, 'cancel', 'later') && !thenSend)) return true;
+    // "โอเค งั้นไม่เป็นไรครับ": an okay to what was said, then no.
+    if (mentions(cues, 'dont-send') || (h.step !== 'description' && startsWith(afterOkay(reply), 'cancel', 'later') && !thenSend)) return true;
     // At the description, "ยกเลิกดีกว่า เดี๋ยวลองเองอีกที" says nothing of a problem: not now.
     if (h.step === 'description' && startsWith(reply, 'cancel', 'later') && this.saysNoProblem(typed)) return true;
     if (h.step !== 'offer' && h.step !== 'email') return false;
