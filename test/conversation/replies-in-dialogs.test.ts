@@ -75,6 +75,17 @@ describe('typed replies at the hand-over questions', () => {
     expect(ch.cases[0]!.problem.replace('เปลี่ยนรหัสแล้วก็ยังขึ้นอยู่ค่ะ', '')).not.toContain(send);
   });
 
+  it.each(['ต้องรอนานไหมคะ กว่าจะตอบ', 'how long until they reply?'])('"%s" at the e-mail question and the description tells when support replies and asks again', async (text) => {
+    const ch = await atOffer(`reply-time-${text}`);
+    await ch.send('ส่งเลยค่ะ');
+    const atEmail = await ch.send(text);
+    expect(actsOf(atEmail)).toEqual(['ask-email', 'ask-email']);
+    expect(plain(atEmail)).toMatch(/1 วันทำการ|one business day/);
+    await ch.send('ploy.shop@gmail.com');
+    expect(actsOf(await ch.send(text))).toEqual(['ask-description', 'ask-description']);
+    expect((await ch.state())?.draft?.description).toBeUndefined();
+  });
+
   // A seller who said no and changes their mind ("oh, better send it"): no question is open.
   it.each(['เอ้ย ส่งดีกว่าค่ะ', 'งั้นส่งก็ได้ค่ะ'])('"%s" after the offer was declined starts the hand-over again', async (text) => {
     const ch = await atOffer(`again-${text}`);

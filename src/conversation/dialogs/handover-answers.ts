@@ -16,6 +16,9 @@ const ADDRESS_SHAPE = /^[^\s@]+@[^\s@]+$/u;
  */
 const DETAILS_SCORE = 0.2;
 
+/** The act of each hand-over question, for a line said before it is asked again. */
+const STEP_ACTS = { offer: 'handover-offer', email: 'ask-email', description: 'ask-description', confirm: 'handover-summary' } as const;
+
 /** "อีเมลเดิมค่ะ", "same email as before": a remark about the reply address is this short. */
 const ADDRESS_REMARK_WORDS = 4;
 
@@ -78,6 +81,13 @@ export class HandoverAnswers {
       this.t.askAgain();
       return true;
     }
+    // "how long until they reply?", "ต้องรอนานไหมคะ กว่าจะตอบ": when support answers, then the
+    // question again (it was the description mailed, or Lazada's authorisation lifetime).
+    if (mentions(cues, 'reply-time') && this.t.asks(typed) && this.namesNothing(without(cues, 'reply-time'))) {
+      this.t.say(this.t.tr('handover.replyTime'), STEP_ACTS[h.step]);
+      this.t.askAgain();
+      return true;
+    }
     if (h.step === 'offer') return this.atOffer(reply, cues);
     if (h.step === 'description') return this.atDescription(typed, reply, cues);
     if (h.step === 'confirm') return this.atSummary(reply, cues, typed);
@@ -105,6 +115,12 @@ export class HandoverAnswers {
     // "เดี๋ยวนะคะ ขอถามก่อน … ชื่อซ้ำ ต้องทำไง" asks about a problem instead.
     const laterOn = mentions(cues, 'later-on') && !thenSend && !mentions(cues, 'send-to-support', 'not-fixed') && !this.t.asks(typed) && r.m.decision !== 'answer';
     return laterOn || onlySays(reply, 'thanks', 'later', 'cancel');
+  }
+
+  /** No platform, no error code: "how long until Shopee sends the OTP" is a question about a problem. */
+  private namesNothing(text: string): boolean {
+    const a = this.t.ctx.matcher.analyse(text);
+    return a.platforms.length === 0 && a.errorCodes.length === 0;
   }
 
   private saysNoProblem(typed: string): boolean {
