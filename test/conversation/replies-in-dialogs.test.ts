@@ -35,8 +35,14 @@ describe('typed replies at the hand-over questions', () => {
   it.each(['โอเคครับ เดี๋ยวรอพรุ่งนี้ลองใหม่', 'ok I will try again tomorrow', 'ได้ค่ะ เดี๋ยวไปถามเจ้าของร้านก่อน'])('"%s" at the offer is later: nothing sent, no off-topic', async (text) => {
     const ch = await atOffer(`later-on-${text}`);
     const acts = actsOf(await ch.send(text));
-    expect(acts).not.toContain('out-of-scope');
-    expect(acts).not.toContain('ask-email');
+    // Nothing dropped in so many words: "take your time", as at "did this fix it?".
+    expect(acts).toEqual(['small-talk']);
+    expect((await ch.state())?.draft).toBeUndefined();
+  });
+
+  it.each(['ยกเลิกค่ะ เดี๋ยวลองเองอีกที', 'cancel, I will try again tomorrow', 'ไม่เป็นไรค่ะ เดี๋ยวลองใหม่พรุ่งนี้'])('"%s" at the offer is cancelled in so many words', async (text) => {
+    const ch = await atOffer(`cancel-later-${text}`);
+    expect(actsOf(await ch.send(text))).toContain('handover-cancelled');
     expect((await ch.state())?.draft).toBeUndefined();
   });
 

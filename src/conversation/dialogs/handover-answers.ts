@@ -61,7 +61,7 @@ export class HandoverAnswers {
     const typed = r.typed;
     const reply = this.t.reply(typed);
     const cues = this.t.cues(typed);
-    if (this.declines(reply, cues, h, r)) return this.t.handled('handover:cancel');
+    if (this.declines(reply, cues, h, r)) return this.t.handled(this.onlyLater(reply, cues, h) ? 'handover:later' : 'handover:cancel');
     // An address typed at the offer says yes and answers the next question at once; at the
     // summary it replaces the one there; at the description the address was known and not
     // asked for, and the seller gives theirs. Anything else at the e-mail question is matched first.
@@ -115,6 +115,16 @@ export class HandoverAnswers {
     // "เดี๋ยวนะคะ ขอถามก่อน … ชื่อซ้ำ ต้องทำไง" asks about a problem instead.
     const laterOn = mentions(cues, 'later-on') && !thenSend && !mentions(cues, 'send-to-support', 'not-fixed') && !this.t.asks(typed) && r.m.decision !== 'answer';
     return laterOn || onlySays(reply, 'thanks', 'later', 'cancel');
+  }
+
+  /**
+   * "โอเคค่ะ เดี๋ยวพรุ่งนี้ลองใหม่", "ขอบคุณค่า 🙏" at the offer or the e-mail question: the seller
+   * will try again and may come back, as at "did this fix it?"; "ยกเลิก", "ไม่เป็นไร", "no
+   * thanks" (and any decline at the description or the summary) drop the hand-over in so many words.
+   */
+  private onlyLater(reply: Reply, cues: CueReading, h: HandoverDraft): boolean {
+    if (h.step !== 'offer' && h.step !== 'email') return false;
+    return !reply.acts.includes('cancel') && !reply.acts.includes('no') && !mentions(cues, 'dont-send');
   }
 
   /** No platform, no error code: "how long until Shopee sends the OTP" is a question about a problem. */

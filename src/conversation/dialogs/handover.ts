@@ -101,6 +101,12 @@ export class HandoverDialog {
       this.t.say(this.t.tr('handover.cancelled', { email: this.t.ctx.supportEmail }), 'handover-cancelled');
       return this.t.welcome(true);
     }
+    if (step === 'later') {
+      if (h) this.t.events.push({ type: 'handover-cancelled' });
+      this.t.state.draft = undefined;
+      this.t.state.question = undefined;
+      return this.t.say(this.t.tr('feedback.later'), 'small-talk');
+    }
     if (!h) return this.handover('asked');
     switch (step) {
       case 'start':
