@@ -21,7 +21,7 @@ export class NoAnswer {
     // In the middle of a problem ("tried 3 times already" to "did you mean"), a message far from
     // the out-of-scope examples goes on with it: asked for more, not told it is off-topic.
     const open = this.t.state.question;
-    if (open && open.kind !== 'handover' && m.farFromOutOfScope) return this.t.dialogs.more.askForMore(m.text);
+    if (this.goesOnWithTheProblem(m)) return this.t.dialogs.more.askForMore(m.text);
     // Nothing but particles and filler ("ครับ", "hmm"): not a question the bot failed, no miss.
     if (analysis.content.length === 0) return this.t.welcome(true);
     // An error code or a connection word ("ร้านหลุดอีกแล้ว!!! ระบบห่วยมาก", a long story about the
@@ -35,6 +35,22 @@ export class NoAnswer {
     // "สวัสดีจ้ะ ยายขายผ้าทอ": a greeting and a word about oneself, no question: welcomed, not turned away.
     if (analysis.greets && !open && m.farFromOutOfScope && !this.t.asks(m.text)) return this.t.welcome(false);
     this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'), true);
+  }
+
+  private goesOnWithTheProblem(m: Explained): boolean {
+    const open = this.t.state.question;
+    return !!open && open.kind !== 'handover' && m.farFromOutOfScope && !(open.kind === 'feedback' && this.chatter(m));
+  }
+
+  /**
+   * "วันนี้อากาศร้อนมากเลยนะคะ" (so hot today) while "did this fix it?" waits: no problem, no store,
+   * nothing tried or still wrong, no question: chatter, not more about the problem. (Asked for
+   * more, "hmm its weird" is the more the seller has.)
+   */
+  private chatter(m: Explained): boolean {
+    const a = m.analysis;
+    if (a.reportsProblem || a.aboutAConnection || a.errorCodes.length > 0 || this.t.asks(m.text)) return false;
+    return !mentions(this.t.cues(m.text), 'tried', 'not-fixed', 'still', 'fixed', 'another-way', 'cant-find', 'negation', 'picture', 'reply-time');
   }
 
   /** "ตามรูปเลยค่ะ", "see the screenshot" after sending one. */

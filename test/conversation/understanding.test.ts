@@ -329,6 +329,19 @@ describe('more of what sellers say after an answer', () => {
     expect(actsOf(await ch.send('เป็นแอดมินเพจนะคะ ไม่ใช่เจ้าของ'))).not.toContain('ask-platform');
   });
 
+  // Chatter is not more about the problem: asking for the store's error would be beside the point.
+  it.each(['วันนี้อากาศร้อนมากเลยนะคะ', 'my cat just walked on the keyboard'])('"%s" at "did this fix it?" is not asked for more', async (text) => {
+    const ch = await afterArticle(`chatter-${text}`, 'ร้าน shopee ไม่ได้ otp ค่ะ', 'shopee-otp-not-received');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).not.toContain('ask-more');
+    expect(acts.some((a) => a.startsWith('answer:'))).toBe(false);
+  });
+
+  it.each(['ทำแล้วค่ะ', 'ต้องรอกี่ชั่วโมงคะระบบถึงจะอัพเดท'])('"%s" at "did this fix it?" is still about the problem', async (text) => {
+    const ch = await afterArticle(`on-topic-${text}`, 'ร้าน shopee ไม่ได้ otp ค่ะ', 'shopee-otp-not-received');
+    expect(actsOf(await ch.send(text))).not.toContain('out-of-scope');
+  });
+
   it.each(['โอเคค่ะ ได้แล้วค่า ขอบคุณน้า', 'thanks, it works now'])('"%s" with nothing asked is thanks, not off-topic', async (text) => {
     const ch = new RecordingChannel(`thanks-${text}`);
     expect(actsOf(await ch.send(text))).toEqual(['small-talk']);
