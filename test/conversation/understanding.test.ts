@@ -570,7 +570,7 @@ describe('a person asked for in other words', () => {
 });
 
 describe('coming back later, at "did this fix it?"', () => {
-  it.each(['โอเคค่ะ เดี๋ยวพรุ่งนี้ลองใหม่', 'งั้นเดี๋ยวเย็นๆมาลองใหม่ค่ะ', 'ok I will ask my boss tomorrow', 'ขอบคุณค่ะ จะไปถามเพื่อนที่เคยดูแลร้าน'])('"%s" is acknowledged, the question kept', async (text) => {
+  it.each(['โอเคค่ะ เดี๋ยวพรุ่งนี้ลองใหม่', 'งั้นเดี๋ยวเย็นๆมาลองใหม่ค่ะ', 'ok I will ask my boss tomorrow', 'ขอบคุณค่ะ จะไปถามเพื่อนที่เคยดูแลร้าน', "I'm not at my computer now, will try tonight", 'โอเคครับ เดี๋ยวบอกเจ้าของให้ทำ'])('"%s" is acknowledged, the question kept', async (text) => {
     const ch = await afterArticle(`later-${text}`, 'ลาซาด้าขึ้น password not match ค่ะ', 'lazada-password-not-match');
     const acts = actsOf(await ch.send(text));
     expect(acts).toEqual(['small-talk']);

@@ -3,7 +3,6 @@ import type { Explained } from '../../matching/matcher';
 import { FEEDBACK_SENTENCE, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
 import { mentions, opensWith, without, type CueReading } from '../cues';
 import { onlySays, startsWith, type Reply } from '../replies';
-import { declinesForLater } from '../meanwhile';
 import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
 
@@ -91,7 +90,7 @@ export class FeedbackDialog {
     // "ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะคะ", "never mind": nothing to send, and no more to ask now.
     if (mentions(cues, 'dont-send') || onlySays(this.t.reply(typed), 'cancel')) return this.t.handled('handover:cancel');
     // "โอเคค่ะ เดี๋ยวพรุ่งนี้ลองใหม่", "ok I will ask my boss tomorrow": the seller comes back later.
-    if (this.saysLater(typed, cues)) {
+    if (this.saysLater(cues)) {
       this.t.offer(this.t.tr('feedback.later'), this.t.state.offered, 'small-talk');
       return true;
     }
@@ -106,10 +105,13 @@ export class FeedbackDialog {
     return false;
   }
 
-  /** "โอเคค่ะ เดี๋ยวพรุ่งนี้ลองใหม่"; "ไม่เป็นไรค่ะ เดี๋ยวลองใหม่พรุ่งนี้", "ไม่ต้องค่ะ เดี๋ยวจัดการเอง", whose "not" declines. */
-  private saysLater(typed: string, cues: CueReading): boolean {
-    const negated = mentions(cues, 'negation') && !declinesForLater(this.t, typed);
-    return mentions(cues, 'later-on') && !negated && !mentions(cues, 'not-fixed', 'still', 'question', 'fixed');
+  /**
+   * "โอเคค่ะ เดี๋ยวพรุ่งนี้ลองใหม่"; "ไม่เป็นไรค่ะ เดี๋ยวลองใหม่พรุ่งนี้", "ไม่ต้องค่ะ เดี๋ยวจัดการเอง", whose
+   * "not" declines; "I'm not at my computer now, will try tonight", whose "not" is about something
+   * else. Not fixed ("ไม่ได้ เดี๋ยวลองใหม่") is the cue of its own that keeps it from being later.
+   */
+  private saysLater(cues: CueReading): boolean {
+    return mentions(cues, 'later-on') && !mentions(cues, 'not-fixed', 'still', 'question', 'fixed');
   }
 
   /**
