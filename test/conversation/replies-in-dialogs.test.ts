@@ -81,6 +81,14 @@ describe('typed replies at the hand-over questions', () => {
     expect(ch.cases[0]!.problem.replace('เปลี่ยนรหัสแล้วก็ยังขึ้นอยู่ค่ะ', '')).not.toContain(send);
   });
 
+  it.each(['what info do you need?', 'ต้องใช้ข้อมูลอะไรบ้างคะ'])('"%s" at the offer tells what is asked and sent, and asks again', async (text) => {
+    const ch = await atOffer(`needed-${text}`);
+    const out = await ch.send(text);
+    expect(actsOf(out)).toEqual(['handover-offer', 'handover-offer']);
+    expect(plain(out)).toMatch(/อีเมล|e-mail/);
+    expect(actsOf(await ch.send('ได้ค่ะ'))).toContain('ask-email');
+  });
+
   it.each(['ต้องรอนานไหมคะ กว่าจะตอบ', 'how long until they reply?'])('"%s" at the e-mail question and the description tells when support replies and asks again', async (text) => {
     const ch = await atOffer(`reply-time-${text}`);
     await ch.send('ส่งเลยค่ะ');

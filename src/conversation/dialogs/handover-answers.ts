@@ -75,23 +75,32 @@ export class HandoverAnswers {
       this.steps.emailChecked(onlySays(reply, 'no'));
       return true;
     }
-    // "why do you need my email?" at the offer or the e-mail question: why, then the question again.
-    if ((h.step === 'offer' || h.step === 'email') && mentions(cues, 'mentions-email') && !mentions(cues, 'no-email', 'change-email') && this.t.asks(typed)) {
-      this.t.say(this.t.tr('handover.whyEmail'), h.step === 'email' ? 'ask-email' : 'handover-offer');
-      this.t.askAgain();
-      return true;
-    }
-    // "how long until they reply?", "ต้องรอนานไหมคะ กว่าจะตอบ": when support answers, then the
-    // question again (it was the description mailed, or Lazada's authorisation lifetime).
-    if (mentions(cues, 'reply-time') && this.t.asks(typed) && this.namesNothing(without(cues, 'reply-time'))) {
-      this.t.say(this.t.tr('handover.replyTime'), STEP_ACTS[h.step]);
-      this.t.askAgain();
-      return true;
-    }
+    if (this.aboutTheHandover(typed, cues, h)) return true;
     if (h.step === 'offer') return this.atOffer(reply, cues);
     if (h.step === 'description') return this.atDescription(typed, reply, cues);
     if (h.step === 'confirm') return this.atSummary(reply, cues, typed);
     return false;
+  }
+
+  /**
+   * A question about the hand-over itself, answered before its question is asked again: why an
+   * e-mail, what support needs, when it replies.
+   */
+  private aboutTheHandover(typed: string, cues: CueReading, h: HandoverDraft): boolean {
+    const early = h.step === 'offer' || h.step === 'email';
+    let key: string | undefined;
+    // "why do you need my email?" at the offer or the e-mail question.
+    if (early && mentions(cues, 'mentions-email') && !mentions(cues, 'no-email', 'change-email') && this.t.asks(typed)) key = 'handover.whyEmail';
+    // "what info do you need?", "ต้องใช้ข้อมูลอะไรบ้างคะ" before saying yes: what is asked and sent
+    // (the cue's words ask; its "อะไร" leaves no question word to end the sentence).
+    else if (early && mentions(cues, 'what-is-needed') && this.namesNothing(without(cues, 'what-is-needed'))) key = 'handover.whatIsNeeded';
+    // "how long until they reply?", "ต้องรอนานไหมคะ กว่าจะตอบ" at any of its questions (it was the
+    // description mailed, or Lazada's authorisation lifetime).
+    else if (mentions(cues, 'reply-time') && this.t.asks(typed) && this.namesNothing(without(cues, 'reply-time'))) key = 'handover.replyTime';
+    if (!key) return false;
+    this.t.say(this.t.tr(key), STEP_ACTS[h.step]);
+    this.t.askAgain();
+    return true;
   }
 
   /**
