@@ -52,14 +52,18 @@ export class Commands {
   }
 
   /**
-   * "what else can I do", "มีวิธีอื่นไหม" with no article to be another way to: the choices.
+   * "what else can I do", "มีวิธีอื่นไหม" with no article to be another way to: the choices; after
+   * a ticket, the ticket again.
    * Matched, "can I" found the supported-platforms article ("can I connect X?").
    */
   anotherWay(typed: string): boolean {
     if (this.t.state.question || typed.length >= SHORT_ANSWER) return false;
     const cues = this.t.cues(typed);
     if (!mentions(cues, 'another-way') || !this.t.saysNothing(without(cues, 'another-way'))) return false;
-    this.t.welcome(true);
+    // "แล้วต้องทำอะไรต่อครับ" after the ticket: nothing more to do; support writes back.
+    const ticket = this.t.state.ticket;
+    if (ticket) this.t.say(this.t.tr('handover.yourTicket', { ticket: ticket.id }), 'ticket');
+    else this.t.welcome(true);
     return true;
   }
 

@@ -395,7 +395,7 @@ describe('the hand-over declined in words, and the ticket asked for again', () =
     expect(actsOf(await ch.send(text))).toContain('handover-cancelled');
   });
 
-  it.each(['เลขเคสอะไรนะคะ', 'ขอเลขที่เรื่องอีกทีค่ะ', "what's my ticket number again?", 'ต้องรอกี่วันคะ', 'how long until someone replies?', 'ยังรออยู่นะคะ', 'ยังไม่มีคนตอบเลยค่ะ', 'still waiting for a reply'])('"%s" after the ticket tells the same ticket', async (text) => {
+  it.each(['เลขเคสอะไรนะคะ', 'ขอเลขที่เรื่องอีกทีค่ะ', "what's my ticket number again?", 'ต้องรอกี่วันคะ', 'how long until someone replies?', 'ยังรออยู่นะคะ', 'ยังไม่มีคนตอบเลยค่ะ', 'still waiting for a reply', 'แล้วต้องทำอะไรต่อครับ', 'what now?'])('"%s" after the ticket tells the same ticket', async (text) => {
     const ch = await atEmailQuestion(`ticket-${text}`);
     await ch.send('ploy.shop@gmail.com');
     await ch.send('ข้ามค่ะ');
