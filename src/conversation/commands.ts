@@ -74,9 +74,15 @@ export class Commands {
    * for the hand-over (the feedback dialog).
    */
   send(typed: string): boolean {
+    if (this.handover()) return false;
+    // "อืมมม ไม่แน่ใจ ส่งดีไหมนะ", "should I send it?": wondering; the offer, with what is sent.
+    if (mentions(this.t.cues(typed), 'wonders-send') && typed.length < COMMAND_LENGTH) {
+      this.t.dialogs.handover.handover('asked');
+      return true;
+    }
     // "โอเคส่งเลย", "yes please send": a yes said with it changes nothing.
     const reply = this.t.reply(typed);
-    if (this.handover() || !reply.acts.includes('send') || !onlySays(reply, 'send', 'yes')) return false;
+    if (!reply.acts.includes('send') || !onlySays(reply, 'send', 'yes')) return false;
     if (this.t.state.draft?.step === 'confirm') return this.t.handled('handover:confirm');
     // Nothing prepared: "send it" is the seller agreeing to a hand-over, which starts (matched, it
     // was the Shopee OTP article).

@@ -100,6 +100,15 @@ describe('typed replies at the hand-over questions', () => {
     expect((await ch.state())?.draft?.description).toBeUndefined();
   });
 
+  // Wondering whether to send is no yes yet: the offer, with what is sent.
+  it.each(['อืมมม ไม่แน่ใจ ส่งดีไหมนะ', 'hmm should I send it to support?'])('"%s" after an article offers the hand-over, and at the offer asks it again', async (text) => {
+    const ch = new RecordingChannel(`wonders-${text}`);
+    await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');
+    expect(actsOf(await ch.send(text))).toEqual(['handover-offer', 'handover-offer']);
+    expect(actsOf(await ch.send(text))).toEqual(['handover-offer', 'handover-offer']);
+    expect((await ch.state())?.draft?.step).toBe('offer');
+  });
+
   // A seller who said no and changes their mind ("oh, better send it"): no question is open.
   it.each(['เอ้ย ส่งดีกว่าค่ะ', 'งั้นส่งก็ได้ค่ะ'])('"%s" after the offer was declined starts the hand-over again', async (text) => {
     const ch = await atOffer(`again-${text}`);

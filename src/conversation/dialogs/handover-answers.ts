@@ -97,6 +97,8 @@ export class HandoverAnswers {
     // "how long until they reply?", "ต้องรอนานไหมคะ กว่าจะตอบ" at any of its questions (it was the
     // description mailed, or Lazada's authorisation lifetime).
     else if (mentions(cues, 'reply-time') && this.t.asks(typed) && this.namesNothing(without(cues, 'reply-time'))) key = 'handover.replyTime';
+    // "ส่งดีไหมนะ" at the offer itself: what is sent, and the offer again.
+    else if (h.step === 'offer' && mentions(cues, 'wonders-send')) key = 'handover.offer';
     if (!key) return false;
     this.t.say(this.t.tr(key), STEP_ACTS[h.step]);
     this.t.askAgain();
