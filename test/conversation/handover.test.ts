@@ -232,6 +232,26 @@ describe('hand-over to support', () => {
     expect(summary).toMatch(/อีเมลตอบกลับ: wc@shop\.co\.th/);
   });
 
+  it('at the summary, asks what to add when the seller wants to change the description, and adds it', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ร้านผูกกับบัญชี bigseller อื่นอยู่ค่ะ');
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await ch.press('handover:start');
+    await ch.send('fon.shopping@gmail.com');
+    await ch.send('พนักงานเก่าเชื่อมร้านไว้กับบัญชีของเขา ลาออกไปแล้ว');
+    const ask = await ch.send('เปลี่ยนใจค่ะ ขอแก้รายละเอียดหน่อย');
+    expect(acts(ask)).toEqual(['ask-description']);
+    expect(plain(ask)).toMatch(/เพิ่มอะไร/);
+    const summary = plain(await ch.send('ชื่อบัญชีเก่าคือ fon_old ค่ะ'));
+    expect(summary).toMatch(/ปัญหา: พนักงานเก่าเชื่อมร้านไว้กับบัญชีของเขา ลาออกไปแล้ว \/ ชื่อบัญชีเก่าคือ fon_old ค่ะ/);
+    expect(summary).not.toMatch(/ขอแก้รายละเอียด/);
+    // Said with what to add, it is added at once.
+    expect(plain(await ch.send('เพิ่มว่าร้านชื่อ FonShop ค่ะ'))).toMatch(/fon_old ค่ะ \/ เพิ่มว่าร้านชื่อ FonShop/);
+    // "wait, change the e-mail" is a change, not a no.
+    expect(acts(await ch.send('wait, change the email please'))).toEqual(['ask-email']);
+    expect((await ch.state())?.draft).toBeDefined();
+  });
+
   it('takes "send it to this mail" with an address as the hand-over agreed, the address known', async () => {
     const ch = new RecordingChannel();
     await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');

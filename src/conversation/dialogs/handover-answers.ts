@@ -113,6 +113,8 @@ export class HandoverAnswers {
    */
   private declines(reply: Reply, cues: CueReading, h: HandoverDraft, r: Reading): boolean {
     const typed = r.typed;
+    // "wait, change the email please", "เปลี่ยนใจค่ะ ขอแก้รายละเอียดหน่อย": a change asked for, not a no.
+    if (h.step === 'confirm' && mentions(cues, 'change-email', 'edit-description')) return false;
     if (onlySays(reply, 'cancel', 'later')) return true;
     // "ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้" (never mind, send it then) starts like a no and is a yes.
     const thenSend = reply.acts.includes('send');
@@ -209,6 +211,13 @@ export class HandoverAnswers {
     if (onlySays(reply, 'yes', 'send', 'thanks') || sendsAsIs) return this.t.handled('handover:confirm');
     if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
     if (onlySays(reply, 'change-email') || mentions(cues, 'change-email')) return this.t.handled('handover:email');
+    // "ขอแก้รายละเอียดหน่อย": asked what to add; "เพิ่มว่าชื่อบัญชีเก่าคือ fon_old": added at once.
+    if (mentions(cues, 'edit-description')) {
+      const rest = without(cues, 'edit-description');
+      // Nothing but the ask, or a "changed my mind" said with it: what to add is asked.
+      if (this.t.saysNothing(rest) || this.t.reply(rest).whole || !this.steps.addToProblem(typed)) this.steps.askDescription();
+      return true;
+    }
     return false;
   }
 

@@ -171,10 +171,12 @@ export class HandoverDialog {
     this.askDescription();
   }
 
+  /** The description asked for; asked again from the summary, what to add to it. */
   askDescription(): void {
     this.t.state.question = { kind: 'handover' };
     this.t.state.draft!.step = 'description';
-    this.t.offer(this.t.tr('handover.askDescription'), [{ label: this.t.tr('handover.skip'), action: 'handover:skip' }, this.t.cancelChoice()], 'ask-description');
+    const key = this.t.state.draft!.description === undefined ? 'handover.askDescription' : 'handover.askAddition';
+    this.t.offer(this.t.tr(key), [{ label: this.t.tr('handover.skip'), action: 'handover:skip' }, this.t.cancelChoice()], 'ask-description');
   }
 
   /** Adds what the seller typed at the summary to the problem and shows the summary again (false: it would be too long). */
@@ -195,7 +197,10 @@ export class HandoverDialog {
         this.t.cancelChoice(),
       ], 'ask-description');
     }
-    this.t.state.draft!.description = typed;
+    // Asked from the summary what to add: added, the description kept.
+    const before = this.t.state.draft!.description;
+    if (before && `${before} / ${typed}`.length <= MAX_DESCRIPTION) this.t.state.draft!.description = `${before} / ${typed}`;
+    else this.t.state.draft!.description = typed;
     // The description may name a platform or an error code the chat never did: support needs both.
     this.t.memory.rememberEntities(analysis);
     this.confirmHandover();
