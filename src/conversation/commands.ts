@@ -59,7 +59,7 @@ export class Commands {
   anotherWay(typed: string): boolean {
     if (this.t.state.question || typed.length >= SHORT_ANSWER) return false;
     const cues = this.t.cues(typed);
-    if (!mentions(cues, 'another-way') || !this.t.saysNothing(without(cues, 'another-way'))) return false;
+    if (!mentions(cues, 'another-way', 'what-next') || !this.t.saysNothing(without(cues, 'another-way', 'what-next'))) return false;
     // "แล้วต้องทำอะไรต่อครับ" after the ticket: nothing more to do; support writes back.
     const ticket = this.t.state.ticket;
     if (ticket) this.t.say(this.t.tr('handover.yourTicket', { ticket: ticket.id }), 'ticket');

@@ -50,7 +50,7 @@ export class NoAnswer {
   private chatter(m: Explained): boolean {
     const a = m.analysis;
     if (a.reportsProblem || a.aboutAConnection || a.errorCodes.length > 0 || this.t.asks(m.text)) return false;
-    return !mentions(this.t.cues(m.text), 'tried', 'not-fixed', 'still', 'fixed', 'another-way', 'cant-find', 'negation', 'picture', 'reply-time');
+    return !mentions(this.t.cues(m.text), 'tried', 'not-fixed', 'still', 'fixed', 'another-way', 'what-next', 'cant-find', 'negation', 'picture', 'reply-time');
   }
 
   /** "ตามรูปเลยค่ะ", "see the screenshot" after sending one. */
@@ -89,6 +89,6 @@ export class NoAnswer {
     const step = this.t.state.draft?.step;
     if (step !== 'offer' && step !== 'confirm') return false;
     const cues = this.t.cues(m.text);
-    return empty || (mentions(cues, 'another-way') && this.t.saysNothing(without(cues, 'another-way')));
+    return empty || (mentions(cues, 'another-way', 'what-next') && this.t.saysNothing(without(cues, 'another-way', 'what-next')));
   }
 }

@@ -219,9 +219,11 @@ describe('conversation core', () => {
       ['my lazada store says expired', 'what else can I do', 'not-fixed'],
       ['otp ไม่เข้าค่ะ shopee', 'มีวิธีอื่นไหมคะ', 'not-fixed'],
       ['lazada expired', 'is there any other way?', 'not-fixed'],
-      // "What next" too (matched, ต่อ found the supported-platforms article).
-      ['ไม่ได้รับ otp shopee', 'แล้วต้องทำไงต่อคะ', 'not-fixed'],
-      ['my lazada store says expired', 'what do I do now?', 'not-fixed'],
+      // "What next" alone is lost in the steps, which come again (understanding.test.ts); with a
+      // reason it is another way.
+      ['ไม่ได้รับ otp shopee', 'แล้วต้องทำไงต่อคะ', 'neither'],
+      ['my lazada store says expired', 'what do I do now?', 'neither'],
+      ['ไม่ได้รับ otp shopee', 'เบอร์เก่าไม่ได้ใช้แล้ว ต้องทำไงต่อคะ', 'not-fixed'],
       // "Still ..." matching the article just shown is a no, not the problem told again.
       ['lazada INTERNAL_DATA_ERROR', 'did step 1, still INTERNAL_DATA_ERROR', 'not-fixed'],
       ['ร้าน shopee หมดอายุค่ะ', 'กด reconnect แล้วก็ยัง expired อยู่ดี', 'not-fixed'],

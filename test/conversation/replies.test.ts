@@ -108,7 +108,7 @@ describe('reading cues in a sentence', () => {
     ['I tried everything already', ['tried']],
     ['did step 1 already', ['tried']],
     ['มีวิธีอื่นไหมคะ', ['another-way', 'question']],
-    ['what should i do now', ['another-way']],
+    ['what should i do now', ['what-next']],
     ['ยังไม่ได้จ่ายเลยค่ะ ต้องจ่ายก่อนใช่ไหม', ['not-fixed', 'question']],
     // The longest phrasing is what was said: "ยังไง" (how) is a question, not the "ยัง" (still) in it.
     ['ต่อใหม่ยังไงคะ', ['question']],

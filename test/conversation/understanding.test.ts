@@ -28,6 +28,19 @@ describe('did this fix it, in other words', () => {
 });
 
 // Lost in the steps just shown: they say where to look, so they come again (it was "off-topic").
+describe('what now, right after an article', () => {
+  // Lost in the steps just shown, not asking for another way: the steps again, the question kept.
+  it.each(['ต้องทำยังไงต่อคะ', 'what now?'])('"%s" alone gets the article again', async (text) => {
+    const ch = await afterArticle(`what-next-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+    expect(actsOf(await ch.send(text))).toEqual(['answer:lazada-password-not-match', 'ask-feedback']);
+  });
+
+  it('"มีวิธีอื่นไหมคะ" (another way?) is still not fixed', async () => {
+    const ch = await afterArticle('another-way-still', 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+    expect(actsOf(await ch.send('มีวิธีอื่นไหมคะ'))).not.toContain('answer:lazada-password-not-match');
+  });
+});
+
 describe('cannot find what the article points at', () => {
   it.each(['ปุ่มมันอยู่ไหนนะ ยายหาไม่เจอ', 'หาปุ่มเชื่อมต่อใหม่ไม่เจอค่ะ', "I can't find that button"])('"%s" after the expiry article gets the article again', async (text) => {
     const ch = await afterArticle(`lost-${text}`, 'ร้าน tiktok หมดอายุค่ะ', 'connection-expired');

@@ -135,7 +135,8 @@ export class FeedbackDialog {
     // "ต้องเข้า setting ก่อนใช่มั้ยคะ", "ต่อใหม่ยังไงคะ": a question in the words of the article just
     // shown is about its steps, which answer it: the article again (it was "off-topic"). So is
     // "ปุ่มมันอยู่ไหนนะ หาไม่เจอ": lost in the steps, which say where to look.
-    if (this.asksAboutTheArticle(typed, m) || this.lostInTheSteps(m, cues)) {
+    // "ต้องทำยังไงต่อคะ" (what do I do next?) and nothing else: the steps are what comes next.
+    if (this.asksAboutTheArticle(typed, m) || this.lostInTheSteps(m, cues) || this.onlyWhatNext(cues)) {
       this.showArticle(this.t.ctx.kb.byId.get(this.t.state.topic!)!);
       return true;
     }
@@ -150,6 +151,10 @@ export class FeedbackDialog {
       return true;
     }
     return false;
+  }
+
+  private onlyWhatNext(cues: CueReading): boolean {
+    return mentions(cues, 'what-next') && this.t.saysNothing(without(cues, 'what-next'));
   }
 
   /** "Can't find the button" with no other article and nothing new named: about the steps just shown. */
@@ -282,7 +287,7 @@ export class FeedbackDialog {
     if (startsWith(reply, 'fixed') || this.thankedYes(reply, cues, sentence) || onlySays(reply, 'yes', 'fixed', 'thanks') || (sentence && mentions(cues, 'fixed'))) return 'feedback:yes';
     // "มีวิธีอื่นไหมคะ" (is there another way?), "เค้าลาออกไปแล้ว ไม่รู้รหัสของเค้าเลย ทำไงดี" (what
     // now?) are questions, and a no: the steps shown are not the way for this seller.
-    const asksAnotherWay = typed.length < 2 * FEEDBACK_SENTENCE && mentions(cues, 'another-way');
+    const asksAnotherWay = typed.length < 2 * FEEDBACK_SENTENCE && mentions(cues, 'another-way', 'what-next') && !this.onlyWhatNext(cues);
     if ((sentence && mentions(cues, 'tried')) || asksAnotherWay) return 'feedback:no';
     return undefined;
   }
