@@ -236,6 +236,12 @@ describe('sending to support, said in words', () => {
     expect(ch.cases).toHaveLength(0);
   });
 
+  it.each(['โอเค ส่งเรื่อง lazada ต่อเลยค่ะ อีเมล pim@gmail.com', 'ok send my lazada case to support, my email is pim@gmail.com'])('"%s" after an article agrees with the address given', async (text) => {
+    const ch = await afterArticle(`send-with-address-${text}`, 'shopee ขึ้นให้ยืนยันตัวตนค่ะ', 'shopee-identity-verification');
+    expect(actsOf(await ch.send(text))).toContain('ask-description');
+    expect(plain(await ch.send('ข้าม'))).toMatch(/pim@gmail\.com/);
+  });
+
   it('"ส่งเรื่องให้เจ้าหน้าที่เลยค่ะ" at the offer is a yes', async () => {
     const ch = new RecordingChannel('offer-send-staff');
     await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');

@@ -1,5 +1,6 @@
 import { familyOf, fillPlaceholders, type Platform, type Topic } from '../../knowledge/schema';
 import type { Explained } from '../../matching/matcher';
+import { parseEmailAddress } from '../../escalation/email-address';
 import { FEEDBACK_SENTENCE, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
 import { mentions, opensWith, without, type CueReading } from '../cues';
 import { onlySays, startsWith, type Reply } from '../replies';
@@ -80,6 +81,9 @@ export class FeedbackDialog {
     // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved). Agreed already:
     // what is sent and how support answers comes with the first question, not as an offer.
     if (mentions(cues, 'send-to-support')) {
+      // "โอเค ส่งเรื่องต่อเลยค่ะ อีเมล pim@gmail.com": the reply address given with it.
+      const address = parseEmailAddress(typed);
+      if (address) this.t.state.contactEmail = address;
       this.t.dialogs.handover.consented('asked');
       return true;
     }
