@@ -91,9 +91,10 @@ export class Commands {
   }
 
   /**
-   * An address typed out of the blue, alone or in a few words about it: the seller wants support
-   * to write to them; "ส่งมาที่เมล boy1990@gmail.com ละกัน" (send it to this mail) agrees to the
-   * hand-over as well. An address beside a problem ("ร้าน shopee หมดอายุ …") is the problem told.
+   * An address typed out of the blue, alone or in a few words about it ("ส่งมาที่เมล
+   * boy1990@gmail.com ละกัน"): the seller wants support to write to them, so the hand-over goes
+   * ahead with it (Cancel stays on every step). An address beside a problem ("ร้าน shopee
+   * หมดอายุ …") is the problem told.
    */
   address(typed: string): boolean {
     const address = this.handover() ? undefined : parseEmailAddress(typed);
@@ -102,8 +103,7 @@ export class Commands {
     const a = this.t.ctx.matcher.analyse(rest);
     if (a.reportsProblem || a.platforms.length > 0 || a.errorCodes.length > 0 || a.content.length > ADDRESS_WORDS) return false;
     this.t.state.contactEmail = address;
-    if (this.t.reply(rest).acts.includes('send') || mentions(this.t.cues(rest), 'send-to-support')) this.t.dialogs.handover.consented('asked');
-    else this.t.dialogs.handover.handover('asked');
+    this.t.dialogs.handover.consented('asked');
     return true;
   }
 
