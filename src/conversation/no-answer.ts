@@ -63,6 +63,11 @@ export class NoAnswer {
     return onlySays(reply, 'thanks', 'fixed', 'yes') && reply.acts.some((a) => a === 'thanks' || a === 'fixed');
   }
 
+  private okayNeverMind(text: string): boolean {
+    const reply = this.t.reply(text);
+    return onlySays(reply, 'yes', 'cancel', 'later') && reply.acts.some((a) => a === 'cancel' || a === 'later');
+  }
+
   /** A greeting, thanks, goodbye or emoji: answered in kind. */
   private smallTalk(m: Explained): boolean {
     const kind = m.analysis.smallTalk;
@@ -72,6 +77,8 @@ export class NoAnswer {
     // "โอเคค่ะ ได้แล้วค่า ขอบคุณน้า" with no question open: thanks, not an off-topic question
     // (a bare "ค่ะ" is no thanks: it leaves the open question to be asked again).
     else if (this.thanks(m.text)) this.t.say(this.t.tr('smalltalk.thanks'), 'small-talk');
+    // "โอเค งั้นไม่เป็นไรครับ" (okay, never mind then) with no question open: an okay, not off-topic.
+    else if (this.okayNeverMind(m.text)) this.t.say(this.t.tr('smalltalk.okay'), 'small-talk');
     else return false;
     return true;
   }

@@ -228,7 +228,7 @@ describe('off-topic or not', () => {
 });
 
 describe('sending to support, said in words', () => {
-  it.each(['ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะ', 'never mind'])('"%s" after an article sends nothing and asks nothing more', async (text) => {
+  it.each(['ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะ', 'never mind', 'ไม่เป็นไร ใช้ชื่ออื่นก็ได้ค่ะ'])('"%s" after an article sends nothing and asks nothing more', async (text) => {
     const ch = await afterArticle(`nosend-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
     const acts = actsOf(await ch.send(text));
     expect(acts).toContain('handover-cancelled');
@@ -240,6 +240,12 @@ describe('sending to support, said in words', () => {
     const ch = await afterArticle(`send-with-address-${text}`, 'shopee ขึ้นให้ยืนยันตัวตนค่ะ', 'shopee-identity-verification');
     expect(actsOf(await ch.send(text))).toContain('ask-description');
     expect(plain(await ch.send('ข้าม'))).toMatch(/pim@gmail\.com/);
+  });
+
+  it.each(['โอเค งั้นไม่เป็นไรครับ', 'ok never mind'])('"%s" with no question open is an okay, not off-topic', async (text) => {
+    const ch = new RecordingChannel(`okay-${text}`);
+    await ch.send('how do I print shipping labels in bigseller');
+    expect(actsOf(await ch.send(text))).toEqual(['small-talk']);
   });
 
   it('"ส่งเรื่องให้เจ้าหน้าที่เลยค่ะ" at the offer is a yes', async () => {

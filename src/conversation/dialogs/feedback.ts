@@ -3,7 +3,7 @@ import type { Explained } from '../../matching/matcher';
 import { parseEmailAddress } from '../../escalation/email-address';
 import { FEEDBACK_SENTENCE, NOT_ABOUT_A_STORE, SHORT_ANSWER } from '../phrases';
 import { mentions, opensWith, without, type CueReading } from '../cues';
-import { onlySays, startsWith, type Reply } from '../replies';
+import { afterOkay, onlySays, startsWith, type Reply } from '../replies';
 import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
 
@@ -92,7 +92,8 @@ export class FeedbackDialog {
     if (this.platformOfTheStore(m, cues)) return true;
     if (this.t.namesSomethingNew(m) || this.anotherProblemAfterBut(cues, m)) return false;
     // "ไม่เป็นไรค่ะ ไม่ต้องส่งเรื่องนะคะ", "never mind": nothing to send, and no more to ask now.
-    if (mentions(cues, 'dont-send') || onlySays(this.t.reply(typed), 'cancel')) return this.t.handled('handover:cancel');
+    // So is "ไม่เป็นไร ใช้ชื่ออื่นก็ได้ค่ะ" (never mind, I'll use another name): no "it did not work".
+    if (mentions(cues, 'dont-send') || onlySays(this.t.reply(typed), 'cancel') || this.neverMind(typed, cues)) return this.t.handled('handover:cancel');
     // "โอเคค่ะ เดี๋ยวพรุ่งนี้ลองใหม่", "ok I will ask my boss tomorrow": the seller comes back later.
     if (this.saysLater(cues)) {
       this.t.offer(this.t.tr('feedback.later'), this.t.state.offered, 'small-talk');
@@ -155,6 +156,10 @@ export class FeedbackDialog {
       return true;
     }
     return false;
+  }
+
+  private neverMind(typed: string, cues: CueReading): boolean {
+    return startsWith(afterOkay(this.t.reply(typed)), 'cancel') && !mentions(cues, 'not-fixed', 'still', 'another-way', 'what-next', 'later-on') && !this.t.asks(typed);
   }
 
   private onlyWhatNext(cues: CueReading): boolean {
