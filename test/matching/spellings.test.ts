@@ -17,6 +17,9 @@ describe('sellers\' own spellings', () => {
       'Hello, I have been trying to link my Shopee store with BigSeller since this morning, and every time the Shopee screen tells me that my account verification is not complete. I am the owner. What should I do?',
       'shopee-identity-verification',
     ],
+    // "disconnects", "disconnecting": the connection lost, as "disconnected" is.
+    ['your system is garbage!!! my shopee store disconnects EVERY month', 'connection-expired'],
+    ['my lazada shop disconnects all the time', 'connection-expired'],
   ])('"%s" gets %s', (text, topic) => {
     const m = matcher.explain(text);
     expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
