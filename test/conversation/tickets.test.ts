@@ -119,7 +119,7 @@ describe('"My tickets" in the core', () => {
     expect(plain(heard.messages)).not.toContain('BS-OTHER1');
   });
 
-  it.each(['ticket ของฉัน', 'เรื่องที่แจ้งไปถึงไหนแล้ว', 'my ticket status', 'my tickets', 'check my ticket status', 'สถานะเคสของฉันค่ะ', 'ส่งเรื่องไปแล้ว ถึงไหนแล้วคะ', 'any update on my case?'])(
+  it.each(['ticket ของฉัน', 'เรื่องที่แจ้งไปถึงไหนแล้ว', 'my ticket status', 'my tickets', 'check my ticket status', 'สถานะเคสของฉันค่ะ', 'ส่งเรื่องไปแล้ว ถึงไหนแล้วคะ', 'any update on my case?', 'I already sent a ticket yesterday, any update??', 'ส่งเรื่องไปเมื่อวาน ยังไม่มีใครตอบเลย'])(
     'takes "%s" typed for "My tickets"',
     (text) => {
       expect(runTurn({ ...base, kind: 'message', text }, undefined, core).effect).toMatchObject({ type: 'list-tickets', userKey: 'line:U1' });
