@@ -149,18 +149,33 @@ export class Commands {
   }
 
   /**
-   * "check my stores"; "store status" alone too, but told with an expiry or an error code it is
-   * the problem ("my shopify store status is Expired"), matched instead. "เดี๋ยวลองเช็คในหน้าร้าน
-   * เองก่อน" is the seller looking later; at the description it is the problem told.
+   * "check my stores", "ร้านโอเคไหมคะ", "เปลี่ยนแล้ว เช็คอีกทีค่ะ" (check again); "store status" alone
+   * too, but told with an expiry or an error code it is the problem ("my shopify store status is
+   * Expired"), matched instead. "เดี๋ยวลองเช็คในหน้าร้านเองก่อน" is the seller looking later; at
+   * the description it is the problem told.
    */
   checkStores(typed: string): boolean {
     if (typed.length >= COMMAND_LENGTH || this.handover()?.step === 'description') return false;
     const cues = this.t.cues(typed);
-    if (mentions(cues, 'later-on')) return false;
-    if (mentions(cues, 'check-stores')) return this.t.handled('status:check');
-    if (!mentions(cues, 'store-status')) return false;
-    const rest = this.t.ctx.matcher.analyse(without(cues, 'store-status'));
-    return !rest.saysExpired && rest.errorCodes.length === 0 && this.t.handled('status:check');
+    if (mentions(cues, 'later-on', 'not-fixed')) return false;
+    const rest = this.t.ctx.matcher.analyse(without(cues, 'check-stores', 'store-status'));
+    // "still password not match after I check again" tells the problem.
+    if (rest.errorCodes.length > 0) return false;
+    if (mentions(cues, 'check-stores') || this.storesOk(typed)) return this.t.handled('status:check');
+    return mentions(cues, 'store-status') && !rest.saysExpired && this.t.handled('status:check');
+  }
+
+  /**
+   * "ร้านโอเคไหมคะ", "are the shops ok?": nothing but the store and whether it is fine (a platform
+   * named is store-question.ts's; "it says the store is already connected to another account"
+   * says more).
+   */
+  private storesOk(typed: string): boolean {
+    const cues = this.t.cues(typed);
+    if (!mentions(cues, 'store-ok')) return false;
+    const a = this.t.ctx.matcher.analyse(typed);
+    const rest = this.t.ctx.matcher.analyse(without(cues, 'store-ok'));
+    return a.tokens.includes('store') && rest.content.every((w) => w === 'store') && a.platforms.length === 0 && !a.reportsProblem;
   }
 
   /**
