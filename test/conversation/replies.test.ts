@@ -55,6 +55,11 @@ describe('reading a typed reply', () => {
     // Thai in Latin letters, as some phones type it.
     ['dai laew ka khob khun ka', ['fixed', 'thanks']],
     ['yang mai dai krub', ['not-fixed']],
+    ['chai', ['yes']],
+    ['song loei', ['send']],
+    ['mai pen rai ka, yok lerk', ['cancel']],
+    ['mai ao laew ka', ['cancel']],
+    ['kham', ['skip']],
     ['kob kun ka', ['thanks']],
     // Commands and the platform question.
     ['เมนูหลักค่ะ', ['menu']],

@@ -20,6 +20,8 @@ describe('sellers\' own spellings', () => {
     // "disconnects", "disconnecting": the connection lost, as "disconnected" is.
     ['your system is garbage!!! my shopee store disconnects EVERY month', 'connection-expired'],
     ['my lazada shop disconnects all the time', 'connection-expired'],
+    // Thai typed in Latin letters: หมดอายุ.
+    ['ran shopee mod ayu ka', 'connection-expired'],
   ])('"%s" gets %s', (text, topic) => {
     const m = matcher.explain(text);
     expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
