@@ -13,6 +13,9 @@ import { TypoIndex } from './typos';
  * ("มีคนแนะนำให้ใช้ bigseller … ขอวิธี…") they are its people and its asks.
  */
 const PERSON_REQUEST_WORDS = 6;
+
+/** "real person", "human agent": a person named alone is this short. */
+const PERSON_ALONE_WORDS = 2;
 /** Words besides the thanks or goodbye that a closing may have ("ขอบคุณค่ะ เดี๋ยวลองดู": three). */
 const CLOSING_WORDS = 3;
 
@@ -161,9 +164,12 @@ export class Analyser {
     // A word for staff and one that asks, with an error code beside them, is more often the
     // seller's own admin in a story ("จ้างแอดมินใหม่มาช่วยดูออเดอร์ … ขึ้น INTERNAL_DATA_ERROR")
     // than a request for a person; the request's own phrasings still count.
+    // "agent", "human pls", "i said AGENT": a person named and nothing else asks for one too.
+    const isPerson = (w: string) => lex.handoverPeople.latin.has(w) || lex.handoverPeople.thaiWords.has(w);
+    const personAlone = content.length > 0 && content.length <= PERSON_ALONE_WORDS && content.every(isPerson);
     const handover =
       lex.handover.some((p) => squeezed.includes(p)) ||
-      (errorCodes.length === 0 && content.length <= PERSON_REQUEST_WORDS && said(lex.handoverPeople) && said(lex.handoverAsks));
+      (errorCodes.length === 0 && (personAlone || (content.length <= PERSON_REQUEST_WORDS && said(lex.handoverPeople) && said(lex.handoverAsks))));
 
     // Without a problem, a connection, a question or a request, thanks may come with a few words.
     const mayClose = !aboutAConnection && !reportsProblem && !handover && !text.includes('?') && !said(lex.questionWords);
