@@ -14,7 +14,15 @@ async function afterArticle(id: string, problem: string, topic: string): Promise
 }
 
 describe('did this fix it, in other words', () => {
-  it.each(['เชื่อมได้แล้วค่ะ ขอบคุณมาก', 'ตอนนี้ใช้ได้แล้วจ้า', 'กลับมาปกติแล้วค่ะ', "it's working now, thank you", 'all set now thanks', 'did that, shows Active now', 'โอเคค่ะ เปลี่ยนรหัสแล้วผ่านละ', 'ทำครบแล้ว ใช้ได้หมดแล้วครับ', 'ต่อได้หมดแล้วค่ะ ทั้งสามร้าน', 'กด reconnect ทั้งสามร้านแล้วค่ะ ขอบคุณมาก', 'โอเคค่ะ ทำตามแล้ว ขอบคุณนะคะ', 'did the steps, thanks a lot', 'เจอปุ่มแล้ว กดแล้วขึ้นเขียวแล้วค่ะ', 'pressed it and it turned green', 'เยี่ยมเลยค่ะ', 'perfect, thanks'])('"%s" says it is fixed', async (text) => {
+  it.each(['still no', 'nope still same', 'still broken'])('"%s" says it is not fixed', async (text) => {
+    const ch = await afterArticle(`not-fixed-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+    const acts = actsOf(await ch.send(text));
+    expect(acts).not.toContain('ask-feedback');
+    expect(acts).not.toContain('resolved');
+    expect((await ch.state())!.notFixed).toContain('lazada-password-not-match');
+  });
+
+  it.each(['เชื่อมได้แล้วค่ะ ขอบคุณมาก', 'ตอนนี้ใช้ได้แล้วจ้า', 'กลับมาปกติแล้วค่ะ', "it's working now, thank you", 'all set now thanks', 'did that, shows Active now', 'โอเคค่ะ เปลี่ยนรหัสแล้วผ่านละ', 'ทำครบแล้ว ใช้ได้หมดแล้วครับ', 'ต่อได้หมดแล้วค่ะ ทั้งสามร้าน', 'กด reconnect ทั้งสามร้านแล้วค่ะ ขอบคุณมาก', 'โอเคค่ะ ทำตามแล้ว ขอบคุณนะคะ', 'did the steps, thanks a lot', 'เจอปุ่มแล้ว กดแล้วขึ้นเขียวแล้วค่ะ', 'pressed it and it turned green', 'เยี่ยมเลยค่ะ', 'perfect, thanks', 'works', 'เจอแล้ว ง่ายนิดเดียว'])('"%s" says it is fixed', async (text) => {
     const ch = await afterArticle(`fixed-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
     expect(actsOf(await ch.send(text))).toEqual(['resolved']);
   });

@@ -78,16 +78,11 @@ export class FeedbackDialog {
   private feedbackTyped(typed: string, m: Explained): boolean {
     if (this.t.state.question?.kind !== 'feedback') return false;
     const cues = this.t.cues(typed);
-    // "ok send it (to support)": not "ok, fixed" (it was recorded as resolved). Agreed already:
-    // what is sent and how support answers comes with the first question, not as an offer.
-    if (mentions(cues, 'send-to-support')) {
-      // "โอเค ส่งเรื่องต่อเลยค่ะ อีเมล pim@gmail.com": the reply address given with it.
-      const address = parseEmailAddress(typed);
-      if (address) this.t.state.contactEmail = address;
-      this.t.dialogs.handover.consented('asked');
-      return true;
-    }
+    if (this.sendsToSupport(typed, cues)) return true;
     if (m.decision === 'escalate') return false;
+    // "still no", "nope still same": nothing but a no ("same" is also "duplicate" to the matcher,
+    // which took it for a new problem).
+    if (onlySays(this.t.reply(typed), 'no', 'not-fixed')) return this.t.handled('feedback:no');
     if (this.askedAgainAbout(m)) return true;
     if (this.platformOfTheStore(m, cues)) return true;
     if (this.t.namesSomethingNew(m) || this.anotherProblemAfterBut(cues, m)) return false;
@@ -156,6 +151,19 @@ export class FeedbackDialog {
       return true;
     }
     return false;
+  }
+
+  /**
+   * "ok send it (to support)": not "ok, fixed" (it was recorded as resolved). Agreed already:
+   * what is sent and how support answers comes with the first question, not as an offer. "โอเค
+   * ส่งเรื่องต่อเลยค่ะ อีเมล pim@gmail.com": the reply address given with it.
+   */
+  private sendsToSupport(typed: string, cues: CueReading): boolean {
+    if (!mentions(cues, 'send-to-support')) return false;
+    const address = parseEmailAddress(typed);
+    if (address) this.t.state.contactEmail = address;
+    this.t.dialogs.handover.consented('asked');
+    return true;
   }
 
   private neverMind(typed: string, cues: CueReading): boolean {
