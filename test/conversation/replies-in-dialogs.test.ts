@@ -89,6 +89,17 @@ describe('typed replies at the hand-over questions', () => {
     expect(actsOf(await ch.send('ได้ค่ะ'))).toContain('ask-email');
   });
 
+  it.each([
+    ['แปลว่าอะไรคะ', /ส่งเรื่องของคุณ/],
+    ['มีเบอร์โทรไหมคะ', /เบอร์โทร/],
+    ['can somebody call me instead', /phone number/],
+  ])('"%s" at the offer is answered and the offer asked again', async (text, said) => {
+    const ch = await atOffer(`offer-question-${text}`);
+    const out = await ch.send(text);
+    expect(actsOf(out)).toEqual(['handover-offer', 'handover-offer']);
+    expect(plain(out)).toMatch(said);
+  });
+
   it.each(['ต้องรอนานไหมคะ กว่าจะตอบ', 'how long until they reply?'])('"%s" at the e-mail question and the description tells when support replies and asks again', async (text) => {
     const ch = await atOffer(`reply-time-${text}`);
     await ch.send('ส่งเลยค่ะ');

@@ -50,7 +50,7 @@ describe('what now, right after an article', () => {
 });
 
 describe('cannot find what the article points at', () => {
-  it.each(['ปุ่มมันอยู่ไหนนะ ยายหาไม่เจอ', 'หาปุ่มเชื่อมต่อใหม่ไม่เจอค่ะ', "I can't find that button"])('"%s" after the expiry article gets the article again', async (text) => {
+  it.each(['ปุ่มมันอยู่ไหนนะ ยายหาไม่เจอ', 'หาปุ่มเชื่อมต่อใหม่ไม่เจอค่ะ', "I can't find that button", 'ยังไม่เข้าใจค่ะ', 'please explain slower, step by step', 'mai khao jai'])('"%s" after the expiry article gets the article again', async (text) => {
     const ch = await afterArticle(`lost-${text}`, 'ร้าน tiktok หมดอายุค่ะ', 'connection-expired');
     const acts = actsOf(await ch.send(text));
     expect(acts).toContain('answer:connection-expired');

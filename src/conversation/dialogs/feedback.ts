@@ -174,9 +174,12 @@ export class FeedbackDialog {
     return mentions(cues, 'what-next') && this.t.saysNothing(without(cues, 'what-next'));
   }
 
-  /** "Can't find the button" with no other article and nothing new named: about the steps just shown. */
+  /**
+   * "Can't find the button", "ยังไม่เข้าใจค่ะ" (I still don't understand) with no other article and
+   * nothing new named: about the steps just shown.
+   */
   private lostInTheSteps(m: Explained, cues: CueReading): boolean {
-    if (!mentions(cues, 'cant-find') || mentions(cues, 'not-fixed', 'still') || this.t.namesSomethingNew(m)) return false;
+    if (!mentions(cues, 'cant-find', 'not-understood') || mentions(cues, 'not-fixed', 'still') || this.t.namesSomethingNew(m)) return false;
     const other = m.decision === 'answer' && m.topic !== this.t.state.topic ? this.t.ctx.kb.byId.get(m.topic!) : undefined;
     return !other || !this.t.fitsPlatforms(other, this.t.state.platforms);
   }

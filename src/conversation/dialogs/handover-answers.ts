@@ -97,8 +97,10 @@ export class HandoverAnswers {
     // "how long until they reply?", "ต้องรอนานไหมคะ กว่าจะตอบ" at any of its questions (it was the
     // description mailed, or Lazada's authorisation lifetime).
     else if (mentions(cues, 'reply-time') && this.t.asks(typed) && this.namesNothing(without(cues, 'reply-time'))) key = 'handover.replyTime';
-    // "ส่งดีไหมนะ" at the offer itself: what is sent, and the offer again.
-    else if (h.step === 'offer' && mentions(cues, 'wonders-send')) key = 'handover.offer';
+    // "ส่งดีไหมนะ", "แปลว่าอะไรคะ" (what does that mean?) at the offer itself: what is sent, and the offer again.
+    else if (h.step === 'offer' && mentions(cues, 'wonders-send', 'not-understood')) key = 'handover.offer';
+    // "มีเบอร์โทรไหมคะ": support has no phone line; it answers by e-mail.
+    else if (early && mentions(cues, 'wants-call')) key = 'handover.noPhone';
     if (!key) return false;
     this.t.say(this.t.tr(key), STEP_ACTS[h.step]);
     this.t.askAgain();
