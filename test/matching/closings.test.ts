@@ -24,6 +24,8 @@ describe('closings and greetings', () => {
     ['ok i will ask him, bye', 'goodbye'],
     ['thanks, will check later', 'thanks'],
     ['ดีค่ะน้องบอท', 'greeting'],
+    ['ฮัลโหล', 'greeting'],
+    ['ฮัลโหลค่ะ', 'greeting'],
     ['ทดสอบ', 'greeting'],
   ])('"%s" is small talk (%s)', (text, kind) => {
     expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind });
