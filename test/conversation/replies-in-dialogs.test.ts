@@ -17,7 +17,7 @@ describe('typed replies at the hand-over questions', () => {
     expect(actsOf(await ch.send(yes))).toContain('ask-email');
   });
 
-  it.each(['ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน', 'ไม่ค่ะ', 'not now', 'โอเค งั้นไม่เป็นไรครับ', 'ok, never mind'])('"%s" at the offer sends nothing', async (no) => {
+  it.each(['ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน', 'ไม่ค่ะ', 'not now', 'โอเค งั้นไม่เป็นไรครับ', 'ok, never mind', 'actually no, cancel that'])('"%s" at the offer sends nothing', async (no) => {
     const ch = await atOffer(`later-${no}`);
     const out = await ch.send(no);
     expect(actsOf(out)).not.toEqual(expect.arrayContaining(['ask-email']));

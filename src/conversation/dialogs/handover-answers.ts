@@ -117,7 +117,8 @@ export class HandoverAnswers {
     const typed = r.typed;
     // "wait, change the email please", "เปลี่ยนใจค่ะ ขอแก้รายละเอียดหน่อย": a change asked for, not a no.
     if (h.step === 'confirm' && mentions(cues, 'change-email', 'edit-description')) return false;
-    if (onlySays(reply, 'cancel', 'later')) return true;
+    // "actually no, cancel that": a no said with the cancel (at the description a no is a skip).
+    if (onlySays(reply, 'cancel', 'later') || (h.step !== 'description' && onlySays(reply, 'no', 'cancel', 'later'))) return true;
     // "ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้" (never mind, send it then) starts like a no and is a yes.
     const thenSend = reply.acts.includes('send');
     // "ไม่ต้องส่งแล้วค่ะ ลองอีกรอบได้แล้ว" at the description too: declined in so many words.
