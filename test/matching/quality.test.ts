@@ -35,6 +35,7 @@ describe('matching quality', () => {
     ['heldout-2026-12c.jsonl', { correct: 137, nullAnswered: 3 }],
     ['heldout-2026-12d.jsonl', { correct: 142, nullAnswered: 3 }],
     ['heldout-2026-12e.jsonl', { correct: 143, nullAnswered: 1 }],
+    ['heldout-2026-12f.jsonl', { correct: 138, nullAnswered: 2 }],
   ])('prints the held-out figures of %s and keeps them', (file, floor) => {
     const s = score(matcher, readJsonl(path.resolve(__dirname, '../data', file)));
     const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
