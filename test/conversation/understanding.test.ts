@@ -552,7 +552,7 @@ describe('fixed meanwhile, at the hand-over offer', () => {
     return ch;
   }
 
-  it.each(['ได้แล้วค่ะ ต้องล็อกอินด้วยอีเมลแทนเบอร์', 'it works now, I used the other login', 'เชื่อมได้แล้วจ้า', 'อ๋อ ต้องใช้บัญชีหลัก ลองแล้วได้ค่ะ ขอบคุณนะคะ'])('"%s" is resolved, nothing sent', async (text) => {
+  it.each(['ได้แล้วค่ะ ต้องล็อกอินด้วยอีเมลแทนเบอร์', 'it works now, I used the other login', 'เชื่อมได้แล้วจ้า', 'อ๋อ ต้องใช้บัญชีหลัก ลองแล้วได้ค่ะ ขอบคุณนะคะ', 'ลองแล้วค่ะ ได้แล้ว'])('"%s" is resolved, nothing sent', async (text) => {
     const ch = await atOffer(`fixed-offer-${text}`);
     expect(actsOf(await ch.send(text))).toContain('resolved');
     expect((await ch.state())!.draft).toBeUndefined();

@@ -162,7 +162,8 @@ export class HandoverAnswers {
     }
     // "still not working", "ลองแล้วก็ยังไม่ได้ค่ะ": it did not help, which is why the offer is
     // there; the offer again (it was "tell me more" with the menu, or "did you mean").
-    if (mentions(cues, 'not-fixed', 'tried') && this.t.saysNothing(without(cues, 'not-fixed', 'tried'))) {
+    // "ลองแล้วค่ะ ได้แล้ว" (tried it, it works) is fixed, below.
+    if (mentions(cues, 'not-fixed', 'tried') && !mentions(cues, 'fixed') && this.t.saysNothing(without(cues, 'not-fixed', 'tried'))) {
       this.t.askAgain();
       return true;
     }
