@@ -19,7 +19,7 @@ const ADDRESS_WORDS = 4;
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
  */
-const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'reminders', 'checkStores', 'wantsCall', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
+const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'reminders', 'checkStores', 'wantsCall', 'complaint', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
 
 export class Commands {
   constructor(private readonly t: TurnContext) {}
@@ -187,6 +187,19 @@ export class Commands {
     if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'wants-call')) return false;
     this.t.say(this.t.tr('handover.noPhone'), 'handover-offer');
     this.t.dialogs.handover.handover('asked');
+    return true;
+  }
+
+  /**
+   * "บอทตอบไม่รู้เรื่องเลย", "why is this so hard. useless bot": sorry, and a person offered (it was
+   * "I only help with store connections"). Said with a platform or an error code, the problem
+   * is what to answer.
+   */
+  complaint(typed: string): boolean {
+    if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'bot-complaint')) return false;
+    const a = this.t.ctx.matcher.analyse(typed);
+    if (a.platforms.length > 0 || a.errorCodes.length > 0) return false;
+    this.t.dialogs.handover.handover('not-answered');
     return true;
   }
 

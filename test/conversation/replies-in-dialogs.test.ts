@@ -129,6 +129,15 @@ describe('typed replies at the hand-over questions', () => {
 });
 
 describe('a request for a person in other words', () => {
+  // The bot complained of: sorry, and a person offered, never "off-topic".
+  it.each(['บอทตอบไม่รู้เรื่องเลย', 'why is this so hard. useless bot'])('"%s" gets the hand-over offer', async (text) => {
+    const ch = new RecordingChannel(`complaint-${text}`);
+    await ch.send('lazada ขึ้น INTERNAL_DATA_ERROR ค่ะ');
+    const out = await ch.send(text);
+    expect(actsOf(out)).toContain('handover-offer');
+    expect(plain(out)).toMatch(/ขออภัย|Sorry/);
+  });
+
   it.each(['อยากให้เจ้าหน้าที่ช่วยดูค่ะ', 'รบกวนแอดมินช่วยเช็คให้หน่อยค่ะ', 'ขอเจ้าหน้าที่ตอบได้ไหมคะ', 'ขอคุยกับ human ได้ไหมคะ', 'need a person to help me with this', 'still broken. get me a human', 'can you get someone to look at it', 'khor khui kab jao nathi'])('"%s" after an article gets the hand-over offer', async (text) => {
     const ch = new RecordingChannel(`person-${text}`);
     await ch.send('lazada ขึ้น INTERNAL_DATA_ERROR ค่ะ');
