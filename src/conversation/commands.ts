@@ -19,7 +19,7 @@ const ADDRESS_WORDS = 4;
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
  */
-const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'reminders', 'checkStores', 'wantsCall', 'complaint', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
+const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'reminders', 'checkStores', 'wantsCall', 'complaint', 'pictureComing', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
 
 export class Commands {
   constructor(private readonly t: TurnContext) {}
@@ -200,6 +200,17 @@ export class Commands {
     const a = this.t.ctx.matcher.analyse(typed);
     if (a.platforms.length > 0 || a.errorCodes.length > 0) return false;
     this.t.dialogs.handover.handover('not-answered');
+    return true;
+  }
+
+  /**
+   * "ส่งรูปให้ดูนะคะ", "I'll send you a screenshot": send it, with a few words of what it shows (it
+   * was "I only help with store connections"); the question open stays open.
+   */
+  pictureComing(typed: string): boolean {
+    if (this.handover()?.step === 'description' || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'picture-coming')) return false;
+    if (this.t.ctx.matcher.analyse(typed).reportsProblem) return false;
+    this.t.say(this.t.tr('smalltalk.pictureComing'), 'small-talk');
     return true;
   }
 

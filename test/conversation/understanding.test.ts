@@ -49,6 +49,15 @@ describe('what now, right after an article', () => {
   });
 });
 
+describe('a picture announced', () => {
+  it.each(['ส่งรูปให้ดูนะคะ', "I'll send you a screenshot"])('"%s" is asked to send it, with a few words, never "off-topic"', async (text) => {
+    const ch = new RecordingChannel(`picture-coming-${text}`);
+    const out = await ch.send(text);
+    expect(actsOf(out)).toEqual(['small-talk']);
+    expect(plain(out)).toMatch(/ส่งรูป|send it/);
+  });
+});
+
 describe('cannot find what the article points at', () => {
   it.each(['ปุ่มมันอยู่ไหนนะ ยายหาไม่เจอ', 'หาปุ่มเชื่อมต่อใหม่ไม่เจอค่ะ', "I can't find that button", 'ยังไม่เข้าใจค่ะ', 'please explain slower, step by step', 'mai khao jai'])('"%s" after the expiry article gets the article again', async (text) => {
     const ch = await afterArticle(`lost-${text}`, 'ร้าน tiktok หมดอายุค่ะ', 'connection-expired');
