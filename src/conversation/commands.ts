@@ -142,8 +142,7 @@ export class Commands {
     const cues = this.t.cues(typed);
     const stop = mentions(cues, 'stop-reminders');
     if (!stop && (!mentions(cues, 'resume-reminders') || mentions(cues, 'negation'))) return false;
-    const rest = this.t.ctx.matcher.analyse(without(cues, 'stop-reminders', 'resume-reminders'));
-    if (rest.platforms.length > 0 || rest.errorCodes.length > 0) return false;
+    if (this.t.namesPlatformOrCode(without(cues, 'stop-reminders', 'resume-reminders'))) return false;
     setReminders(this.t, !stop);
     return true;
   }
@@ -197,8 +196,7 @@ export class Commands {
    */
   complaint(typed: string): boolean {
     if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'bot-complaint')) return false;
-    const a = this.t.ctx.matcher.analyse(typed);
-    if (a.platforms.length > 0 || a.errorCodes.length > 0) return false;
+    if (this.t.namesPlatformOrCode(typed)) return false;
     this.t.dialogs.handover.handover('not-answered');
     return true;
   }
@@ -226,8 +224,7 @@ export class Commands {
     const cues = this.t.cues(typed);
     if (!mentions(cues, 'ticket-number', 'reply-time')) return false;
     // "ยังรอ OTP อยู่เลย": still waiting, but for something a platform or a code names: a problem.
-    const rest = this.t.ctx.matcher.analyse(without(cues, 'ticket-number', 'reply-time'));
-    if (rest.platforms.length > 0 || rest.errorCodes.length > 0) return false;
+    if (this.t.namesPlatformOrCode(without(cues, 'ticket-number', 'reply-time'))) return false;
     this.t.say(this.t.tr('handover.yourTicket', { ticket: ticket.id }), 'ticket');
     return true;
   }

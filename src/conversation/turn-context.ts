@@ -197,6 +197,12 @@ export abstract class TurnContext {
     return moreThanAName && found !== undefined && found !== pending;
   }
 
+  /** The words name a platform or an error code: "ยังรอ OTP shopee อยู่" is about a problem, not the bot's question. */
+  namesPlatformOrCode(text: string): boolean {
+    const a = this.ctx.matcher.analyse(text);
+    return a.platforms.length > 0 || a.errorCodes.length > 0;
+  }
+
   namesSomethingNew(m: Explained): boolean {
     const a = m.analysis;
     return a.platforms.some((p) => !this.state.platforms.includes(p)) || a.errorCodes.some((c) => !this.state.errorCodes.includes(c));

@@ -93,10 +93,10 @@ export class HandoverAnswers {
     if (early && mentions(cues, 'mentions-email') && !mentions(cues, 'no-email', 'change-email') && this.t.asks(typed)) key = 'handover.whyEmail';
     // "what info do you need?", "ต้องใช้ข้อมูลอะไรบ้างคะ" before saying yes: what is asked and sent
     // (the cue's words ask; its "อะไร" leaves no question word to end the sentence).
-    else if (early && mentions(cues, 'what-is-needed') && this.namesNothing(without(cues, 'what-is-needed'))) key = 'handover.whatIsNeeded';
+    else if (early && mentions(cues, 'what-is-needed') && !this.t.namesPlatformOrCode(without(cues, 'what-is-needed'))) key = 'handover.whatIsNeeded';
     // "how long until they reply?", "ต้องรอนานไหมคะ กว่าจะตอบ" at any of its questions (it was the
     // description mailed, or Lazada's authorisation lifetime).
-    else if (mentions(cues, 'reply-time') && this.t.asks(typed) && this.namesNothing(without(cues, 'reply-time'))) key = 'handover.replyTime';
+    else if (mentions(cues, 'reply-time') && this.t.asks(typed) && !this.t.namesPlatformOrCode(without(cues, 'reply-time'))) key = 'handover.replyTime';
     // "ส่งดีไหมนะ", "แปลว่าอะไรคะ" (what does that mean?) at the offer itself: what is sent, and the offer again.
     else if (h.step === 'offer' && mentions(cues, 'wonders-send', 'not-understood')) key = 'handover.offer';
     // "มีเบอร์โทรไหมคะ": support has no phone line; it answers by e-mail.
@@ -141,12 +141,6 @@ export class HandoverAnswers {
   private onlyLater(reply: Reply, cues: CueReading, h: HandoverDraft): boolean {
     if (h.step !== 'offer' && h.step !== 'email') return false;
     return !reply.acts.includes('cancel') && !reply.acts.includes('no') && !mentions(cues, 'dont-send');
-  }
-
-  /** No platform, no error code: "how long until Shopee sends the OTP" is a question about a problem. */
-  private namesNothing(text: string): boolean {
-    const a = this.t.ctx.matcher.analyse(text);
-    return a.platforms.length === 0 && a.errorCodes.length === 0;
   }
 
   private saysNoProblem(typed: string): boolean {

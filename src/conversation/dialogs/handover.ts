@@ -94,18 +94,14 @@ export class HandoverDialog {
 
   private handoverStep(step: string): void {
     const h = this.t.state.draft;
-    if (step === 'cancel') {
+    if (step === 'cancel' || step === 'later') {
       if (h) this.t.events.push({ type: 'handover-cancelled' });
       this.t.state.draft = undefined;
       this.t.state.question = undefined;
+      // Later: "take your time", as at "did this fix it?"; cancelled: where else support answers, and the menu.
+      if (step === 'later') return this.t.say(this.t.tr('feedback.later'), 'small-talk');
       this.t.say(this.t.tr('handover.cancelled', { email: this.t.ctx.supportEmail }), 'handover-cancelled');
       return this.t.welcome(true);
-    }
-    if (step === 'later') {
-      if (h) this.t.events.push({ type: 'handover-cancelled' });
-      this.t.state.draft = undefined;
-      this.t.state.question = undefined;
-      return this.t.say(this.t.tr('feedback.later'), 'small-talk');
     }
     if (!h) return this.handover('asked');
     switch (step) {
