@@ -187,6 +187,12 @@ export const lexiconSchema = z
     otherExpiries: z.array(phrase).default([]),
     otherConnections: z.array(phrase).default([]),
     onlyWords: z.array(phrase).default([]),
+    /**
+     * Words that weigh one cause against another ("ไม่รู้ว่าติดยืนยันตัวตนหรือว่า otp", "either the
+     * password or the account"): when two topics' own words are both in the message and neither
+     * is far ahead, the seller is asked which, not answered with one.
+     */
+    eitherWords: z.array(phrase).default([]),
     /** Words for a store and its connection other than its expiry (ร้าน, เชื่อม, authorize, token). */
     storeWords: z.array(phrase).default([]),
     /** Small talk: greetings, thanks and goodbyes, answered kindly but never with an article. */

@@ -41,6 +41,8 @@ export interface Analysis {
   asksCapability: boolean;
   /** Orders only, of a channel named ("มีแค่ order อย่างเดียวหรอ"): what it does in BigSeller, no fault. */
   asksOrdersOnly: boolean;
+  /** Weighs one cause against another ("…หรือว่า otp", "either … or"). */
+  weighsAlternatives: boolean;
   /** Says a store's connection was lost or ran out (lexicon expiryWords: หลุด, หมดอายุ, expired). */
   saysExpired: boolean;
   /** Names a sales channel BigSeller does not connect (lexicon otherChannels: ไอจี, NocNoc, Amazon). */
@@ -189,6 +191,7 @@ export class Analyser {
       expiresSomethingElse,
       asksCapability,
       asksOrdersOnly,
+      weighsAlternatives: said(lex.eitherWords),
       otherChannel,
       saysExpired: !expiresSomethingElse && saidAnywhere(lex.expiryWords),
       asksAbility,

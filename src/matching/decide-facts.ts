@@ -40,6 +40,8 @@ export interface Lead extends Situation {
   close: Candidate[];
   /** A lost or expired connection said, and the article of that family that leads those that fit the store. */
   expiredLead: Candidate | undefined;
+  /** The seller weighs two causes, the top's and the rival's, each named by words of its own. */
+  torn: boolean;
 }
 
 export function situationOf(analysis: Analysis, ranking: Ranking, topics: Map<string, Topic>, thresholds: DecisionOptions): Situation {
@@ -77,7 +79,14 @@ export function leadOf(s: Situation): Lead | undefined {
     sameName: byCode ? [] : sameNameArticles(s),
     close: closeTo(s, top),
     expiredLead: expiredLeadOf(s),
+    torn: tornBetween(s, top, rival, margin),
   };
+}
+
+function tornBetween(s: Situation, top: Candidate, rival: Candidate | undefined, margin: number): boolean {
+  if (!s.analysis.weighsAlternatives || !rival || margin >= s.thresholds.wideMargin) return false;
+  const ownOf = (a: Candidate, b: Candidate) => a.distinctive.some((w) => !b.matched.includes(w));
+  return ownOf(top, rival) && ownOf(rival, top);
 }
 
 /**

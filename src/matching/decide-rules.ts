@@ -34,6 +34,8 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   { name: 'asks whether a platform can be connected', reads: 'lead', applies: (l) => l.analysis.asksCapability && !namesAnotherSubject(l), outcome: platformsSupported },
   { name: 'reports a fault, not a question of support', reads: 'lead', applies: (l) => l.chosen.topic === PLATFORMS_TOPIC && l.analysis.reportsProblem && l.analysis.platforms.length > 0, outcome: faultNotSupport },
   { name: "only a platform's name", reads: 'lead', applies: (l) => l.sameName.length >= 2, outcome: whichOfPlatform },
+  // "ไม่รู้ว่าติดยืนยันตัวตนหรือว่า otp ไม่เข้า": the seller names two causes and asks which.
+  { name: 'weighs two causes it names', reads: 'lead', applies: (l) => l.torn && l.close.length >= 2, outcome: whichOfClose },
   { name: 'evidence and a clear lead', reads: 'lead', applies: answerable, outcome: answer },
   { name: 'a lost connection said, and its articles lead', reads: 'lead', applies: (l) => !!l.expiredLead, outcome: expiredFamily },
   { name: 'some evidence, no clear winner', reads: 'lead', applies: clarifiable, outcome: whichOfClose },

@@ -108,6 +108,7 @@ export interface CompiledLexicon {
   otherExpiries: WordList;
   otherConnections: WordList;
   onlyWords: WordList;
+  eitherWords: WordList;
   storeWords: WordList;
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
@@ -204,6 +205,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     otherExpiries: wordList(lex.otherExpiries),
     otherConnections: wordList(lex.otherConnections),
     onlyWords: wordList(lex.onlyWords),
+    eitherWords: wordList(lex.eitherWords),
     storeWords: wordList(lex.storeWords),
     connectionWords: {
       thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),
