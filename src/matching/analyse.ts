@@ -116,7 +116,7 @@ export class Analyser {
   }
 
   private words(text: string): string[] {
-    return segment(this.lexicon.thai.rewrite(normalise(text)));
+    return this.lexicon.split.rejoin(segment(this.lexicon.thai.rewrite(normalise(text))));
   }
 
   /** English words are stemmed (shows -> show) unless the lexicon names them itself. */
@@ -140,7 +140,7 @@ export class Analyser {
   analyse(text: string): Analysis {
     const lex = this.lexicon;
     const normalised = normalise(text);
-    const raw = segment(lex.thai.rewrite(normalised));
+    const raw = lex.split.rejoin(segment(lex.thai.rewrite(normalised)));
     const corrections: { from: string; to: string }[] = [];
     const fixed = raw.map((t) => {
       const to = this.correct(t);

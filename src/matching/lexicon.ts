@@ -90,8 +90,36 @@ export class ThaiSpellings {
   }
 }
 
+/**
+ * ICU cuts some short Thai words in context that it keeps whole alone ("เหรอ" is one word,
+ * "ได้เหรอ" is ได้|เห|รอ), so a list that expects the whole word never sees it. Two neighbours
+ * that make such a word are joined again, unless both are already words the lexicon knows.
+ */
+export class SplitWords {
+  private readonly whole = new Set<string>();
+
+  add(word: string): void {
+    const w = normalise(word);
+    if (/^[\u0E00-\u0E7F]+$/u.test(w)) this.whole.add(w);
+  }
+
+  rejoin(tokens: string[]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const a = tokens[i]!;
+      const b = tokens[i + 1];
+      if (b !== undefined && this.whole.has(a + b) && !(this.whole.has(a) && this.whole.has(b))) {
+        out.push(a + b);
+        i++;
+      } else out.push(a);
+    }
+    return out;
+  }
+}
+
 export interface CompiledLexicon {
   thai: ThaiSpellings;
+  split: SplitWords;
   phrases: PhraseTable;
   platformTokens: Map<string, Platform>;
   /** Latin spellings of platforms, for typo-tolerant lookup. */
@@ -189,8 +217,12 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     for (const t of phrases.rewrite(phraseTokens(w))) stopwords.add(t);
   }
   stopwords.forEach((w) => known.add(w));
+  const split = new SplitWords();
+  const lists = [lex.stopwords.th, lex.capabilityAsks, lex.questionWords];
+  for (const list of lists) for (const w of list) if (phraseTokens(w).length === 1) split.add(w);
   return {
     thai,
+    split,
     phrases,
     platformTokens,
     platformSpellings,

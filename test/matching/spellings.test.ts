@@ -27,6 +27,19 @@ describe('sellers\' own spellings', () => {
     expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
   });
 
+  // ICU cuts เหรอ in context (ได้|เห|รอ) though it keeps it whole alone; เหมือนกัน falls apart
+  // before a word it does not know (เห|มือ|นกันเป๊ะ).
+  it('joins a particle the Thai splitter cut, and reads it as the particle', () => {
+    const m = matcher.explain('ต่อ tiktok shop ได้ด้วยเหรอคะ');
+    expect(m.analysis.tokens).toContain('เหรอ');
+    expect(m.analysis.content).not.toContain('เห');
+    expect({ decision: m.decision, topic: m.topic }).toEqual({ decision: 'answer', topic: 'platforms-supported' });
+  });
+
+  it('reads เหมือนกัน whole before a word the splitter does not know', () => {
+    expect(matcher.explain('อยากให้ชื่อร้านเหมือนกันเป๊ะ').analysis.content).toContain('alike');
+  });
+
   it('reads "รีคอนเนค" as reconnect', () => {
     expect(matcher.explain('ขอวิธีรีคอนเนคร้านหน่อยค่ะ').analysis.content).toContain('reconnect');
   });
