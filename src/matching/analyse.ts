@@ -14,6 +14,12 @@ import { TypoIndex } from './typos';
  */
 const PERSON_REQUEST_WORDS = 6;
 
+/** How sellers call support by name; not "staff" or พนักงาน, which are as often their own. */
+const VOCATIVES = ['แอดมิน', 'พี่แอดมิน', 'น้องแอดมิน', 'แอด', 'เจ้าหน้าที่', 'admin'];
+
+/** Words that make a greeting to an admin a request ("hi admin pls"). */
+const PLEASE = ['please', 'pls', 'plz'];
+
 /** "real person", "human agent": a person named alone is this short. */
 const PERSON_ALONE_WORDS = 2;
 /** Words besides the thanks or goodbye that a closing may have ("ขอบคุณค่ะ เดี๋ยวลองดู": three). */
@@ -148,7 +154,7 @@ export class Analyser {
       return to;
     });
     const tokens = this.canonical(fixed);
-    const content = tokens.filter((t) => !lex.stopwords.has(t)).map((t) => this.stem(t));
+    const content = this.withoutCalledName(tokens.filter((t) => !lex.stopwords.has(t)).map((t) => this.stem(t)), normalised);
 
     const platforms = [...new Set(tokens.filter((t) => lex.platformTokens.has(t)) as Platform[])];
     const errorCodes = this.findErrorCodes(content, raw);
@@ -169,13 +175,16 @@ export class Analyser {
     // "agent", "human pls", "i said AGENT": a person named and nothing else asks for one too.
     const isPerson = (w: string) => lex.handoverPeople.latin.has(w) || lex.handoverPeople.thaiWords.has(w);
     const personAlone = content.length > 0 && content.length <= PERSON_ALONE_WORDS && content.every(isPerson);
+    // "หวัดดีค่า แอดมิน", "hi admin": a greeting that calls support by name asks for nobody yet
+    // ("hello, human please" asks: no one is greeted as "human").
+    const greetsPerson = this.greetsAdmin(tokens, words) && !said(lex.handoverAsks);
     const handover =
-      lex.handover.some((p) => squeezed.includes(p)) ||
-      (errorCodes.length === 0 && (personAlone || (content.length <= PERSON_REQUEST_WORDS && said(lex.handoverPeople) && said(lex.handoverAsks))));
+      (!greetsPerson && lex.handover.some((p) => squeezed.includes(p))) ||
+      (errorCodes.length === 0 && !greetsPerson && (personAlone || (content.length <= PERSON_REQUEST_WORDS && said(lex.handoverPeople) && said(lex.handoverAsks))));
 
     // Without a problem, a connection, a question or a request, thanks may come with a few words.
     const mayClose = !aboutAConnection && !reportsProblem && !handover && !text.includes('?') && !said(lex.questionWords);
-    const smallTalk = this.smallTalkOf(tokens, content, squeezed, mayClose);
+    const smallTalk = greetsPerson ? 'greeting' : this.smallTalkOf(tokens, content, squeezed, mayClose);
 
     return {
       text,
@@ -224,6 +233,33 @@ export class Analyser {
     if (says(isGoodbye)) return 'goodbye';
     if (says(isThanks)) return 'thanks';
     return says(isGreeting) ? 'greeting' : null;
+  }
+
+  /**
+   * "แอดมินคะ ต่ออายุร้านค้ายังไง", "สวัสดีครับแอดมิน ร้าน shopee หลุด": support called by name
+   * before the problem is no word of the problem.
+   */
+  private withoutCalledName(content: string[], normalised: string): string[] {
+    const at = content.indexOf('admin');
+    if (at < 0 || at > 1 || content.length <= at + 1 || !this.opensCallingAdmin(normalised)) return content;
+    return content.filter((_t, i) => i !== at);
+  }
+
+  /** The message opens with support's name, after a greeting or none ("สวัสดีค่ะแอดมิน", "admin, …"). */
+  private opensCallingAdmin(normalised: string): boolean {
+    const squeezed = normalised.replace(/[\s_]/g, '');
+    const greeting = [...this.lexicon.greetings].filter((g) => g.length > 1 && squeezed.startsWith(g)).sort((x, y) => y.length - x.length)[0] ?? '';
+    const rest = squeezed.slice(greeting.length).replace(/^(ค่ะ|คะ|ครับ|คับ|จ้า|ค่า)/u, '');
+    return VOCATIVES.some((v) => rest.startsWith(v));
+  }
+
+  /** A greeting (its first word, or first two run together: หวัด|ดี), then only "admin" and particles. */
+  private greetsAdmin(tokens: string[], words: ReadonlySet<string>): boolean {
+    const g = this.lexicon.greetings;
+    const skip = g.has(tokens[0] ?? '') ? 1 : tokens.length > 1 && g.has(tokens[0]! + tokens[1]!) ? 2 : 0;
+    if (skip === 0 || PLEASE.some((w) => words.has(w))) return false;
+    const rest = tokens.slice(skip).filter((t) => !this.lexicon.stopwords.has(t));
+    return rest.length > 0 && rest.every((t) => t === 'admin');
   }
 
   /** Typo lookups are the costly part of analysing; words repeat a lot across messages. */

@@ -11,6 +11,30 @@ import { Matcher } from '../../src/matching/matcher';
 const matcher = new Matcher(loadKnowledge(path.resolve(__dirname, '../../knowledge')));
 const smallTalkOf = (text: string) => matcher.explain(text).analysis.smallTalk;
 
+// Thai sellers call support by name: "สวัสดีค่ะแอดมิน" greets, "แอดมินคะ …" opens a question.
+describe('support called by name', () => {
+  it.each(['หวัดดีค่าาา แอดมิน', 'สวัสดีค่ะ เจ้าหน้าที่', 'hi admin'])('"%s" is a greeting, not a request for a person', (text) => {
+    const m = matcher.explain(text);
+    expect({ text, decision: m.decision, smallTalk: m.analysis.smallTalk }).toEqual({ text, decision: 'none', smallTalk: 'greeting' });
+  });
+
+  it.each(['hi admin pls', 'hello? human please', 'สวัสดีค่ะ ขอคุยกับแอดมิน', 'แอดมินคะ'])('"%s" still asks for a person', (text) => {
+    expect({ text, decision: matcher.explain(text).decision }).toEqual({ text, decision: 'escalate' });
+  });
+
+  it.each([
+    ['สวัสดีครับแอดมิน ร้าน shopee หลุด', 'connection-expired'],
+    ['admin, my lazada store expired', 'connection-expired'],
+  ])('"%s" is read without the name', (text, topic) => {
+    const m = matcher.explain(text);
+    expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
+  });
+
+  it('keeps the seller\'s own staff (พนักงาน) as a word of the problem', () => {
+    expect(matcher.explain('พนักงานเชื่อมร้าน lazada ไม่ได้').analysis.content).toContain('admin');
+  });
+});
+
 describe('closings and greetings', () => {
   it.each([
     ['ขอบคุณค่ะ เดี๋ยวลองดู', 'thanks'],
