@@ -147,6 +147,8 @@ describe('reading cues in a sentence', () => {
     ['PASSWORD_NOT_MATCH', []],
     ['no notification arrives', ['negation']],
     ['ได้รับ OTP แล้ว', []],
+    // Thai typed in Latin letters: ส่งให้ซัพพอร์ต.
+    ['song hai support ka', ['send-to-support']],
   ])('%s says %j', (text, cues) => {
     expect({ text, cues: cuesOf(text) }).toEqual({ text, cues: [...cues].sort((a, b) => CUES.indexOf(a) - CUES.indexOf(b)) });
   });

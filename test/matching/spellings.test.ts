@@ -20,8 +20,16 @@ describe('sellers\' own spellings', () => {
     // "disconnects", "disconnecting": the connection lost, as "disconnected" is.
     ['your system is garbage!!! my shopee store disconnects EVERY month', 'connection-expired'],
     ['my lazada shop disconnects all the time', 'connection-expired'],
-    // Thai typed in Latin letters: หมดอายุ.
+    // Thai typed in Latin letters: หมดอายุ, รหัสไม่ตรง, ชื่อร้านซ้ำ, ผูกกับบัญชีอื่น, ยืนยันตัวตน, รองรับ.
     ['ran shopee mod ayu ka', 'connection-expired'],
+    ['ran lazada mod ayu laew krub', 'connection-expired'],
+    ['rahat mai trong kha, lazada chuem mai dai', 'lazada-password-not-match'],
+    ['chue ran sam kab ran shopee', 'store-nickname-duplicate'],
+    ['ran tiktok took puk kab banchee uen', 'store-bound-other-account'],
+    ['yuen yan tua ton shopee mai pan krub', 'shopee-identity-verification'],
+    ['rong rub shopline mai ka', 'platforms-supported'],
+    // "ran" is also English.
+    ['I ran the sync and the shopee store expired', 'connection-expired'],
   ])('"%s" gets %s', (text, topic) => {
     const m = matcher.explain(text);
     expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
