@@ -157,7 +157,9 @@ function backs(s: Situation, c: Candidate): boolean {
  */
 function sameNameArticles(s: Situation): Candidate[] {
   const a = s.analysis;
-  const nameOnly = a.platforms.length > 0 && a.content.length <= a.platforms.length;
+  // "woocommerce error": the word error with the name says no more than the name.
+  const platforms = new Set<string>(a.platforms);
+  const nameOnly = a.platforms.length > 0 && a.errorCodes.length === 0 && a.content.every((w) => platforms.has(w) || w === 'error');
   return nameOnly ? s.ranking.candidates.filter((c) => c.coverage >= s.thresholds.wholeCoverage).slice(0, s.thresholds.maxCandidates) : [];
 }
 
