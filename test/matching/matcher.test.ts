@@ -93,8 +93,14 @@ describe('matcher decisions', () => {
   });
 
   // "ช่วย" (help) asks too: "ให้ทีมงานช่วยปลดให้หน่อย" (have the team unbind it for me).
-  it.each(['ขอคุยกับเจ้าหน้าที่หน่อยค่ะ', 'I want to talk to a real person', 'human please', 'ทำเองไม่ได้ค่ะ ให้ทีมงานช่วยปลดให้หน่อย', 'แอดมินช่วยทีค่ะ', 'แล้วใครช่วยเรื่องนี้ได้บ้างคะ', 'who can help me with this', 'agent', 'human pls', 'i said AGENT', 'แอดมิน', 'can you fix it for me', 'so you can connect it for me ok?'])('escalates %j', (text) => {
+  it.each(['ขอคุยกับเจ้าหน้าที่หน่อยค่ะ', 'I want to talk to a real person', 'human please', 'ทำเองไม่ได้ค่ะ ให้ทีมงานช่วยปลดให้หน่อย', 'แอดมินช่วยทีค่ะ', 'แล้วใครช่วยเรื่องนี้ได้บ้างคะ', 'who can help me with this', 'agent', 'human pls', 'i said AGENT', 'แอดมิน', 'can you fix it for me', 'so you can connect it for me ok?', 'can someone call me?', 'โทรหาเจ้าหน้าที่ได้ไหมคะ'])('escalates %j', (text) => {
     expect(matcher.match(text)).toMatchObject({ decision: 'escalate', topic: 'contact-support' });
+  });
+
+  // Ways to reach support other than a chat with a person: a ticket, a screenshot to send.
+  it.each(['is there a ticket system for support?', 'where can I send screenshots of the error to your team'])('answers %j with how to reach support', (text) => {
+    const m = matcher.explain(text);
+    expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic: 'contact-support' });
   });
 
   it.each(['สวัสดีค่ะ', 'hello', 'ขอบคุณมากค่ะ', 'thanks!', '555555', '👍😀', 'ok', '   '])('does not answer small talk or noise %j', (text) => {
@@ -128,7 +134,8 @@ describe('matcher decisions', () => {
   });
 
   it('asks which article when the message is only a platform\'s name, which all its articles explain as well', () => {
-    for (const text of ['woocommerce', 'woo ค่ะ', 'shopee']) {
+    // "error" beside the name says no more than the name.
+    for (const text of ['woocommerce', 'woo ค่ะ', 'shopee', 'woocommerce error', 'shopify เออเร่อค่ะ']) {
       const r = matcher.match(text);
       expect({ text, decision: r.decision }).toEqual({ text, decision: 'clarify' });
       expect(r.candidates.length).toBeGreaterThanOrEqual(2);
