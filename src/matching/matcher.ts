@@ -118,14 +118,14 @@ const PIECE_WORDS = 3;
 /** The pieces matched alone: one to this many clauses in a row. */
 const PIECE_CLAUSES = 3;
 
-/** Sentences, and in Thai the clauses sellers separate with spaces. */
+/** Sentences, and their clauses: in Thai those sellers separate with spaces, in English with commas. */
 function clausesOf(text: string): string[] {
   const out: string[] = [];
   for (const sentence of text.split(/(?<=[.!?])\s+|\n+/u)) {
     const s = sentence.trim();
     if (!s) continue;
     if (/[\u0E00-\u0E7F]/u.test(s)) out.push(...s.split(/\s+/u));
-    else out.push(s);
+    else out.push(...s.split(/,\s+/u));
   }
   return out;
 }

@@ -15,6 +15,11 @@ describe('a long story', () => {
       'shopee-otp-not-received',
     ],
     ['This store is already connected to another BigSeller account. The old staff made it and he left the company last year, nobody knows his login', 'store-bound-other-account'],
+    // English clauses separated by commas, not full stops.
+    [
+      "I sell handmade soap on Lazada and Shopee, last night I added the Shopee shop to BigSeller, but it said the shop's identity verification is not complete, so what should I do",
+      'shopee-identity-verification',
+    ],
     [
       'ขอเล่าก่อนนะคะ ร้านเราขายเสื้อผ้าบนลาซาด้ามาสามปี เพิ่งจ้างแอดมินใหม่มาช่วยดูออเดอร์ วันนี้เขาลองเชื่อมร้านกับ bigseller แล้วขึ้น INTERNAL_DATA_ERROR ทุกครั้ง เขาใช้บัญชีของเขาเองนะคะ ไม่ใช่บัญชีเจ้าของ',
       'lazada-internal-data-error',
