@@ -12,6 +12,10 @@ describe('sellers\' own spellings', () => {
     ['ชื่อร้านค้าซ้ำค่ะ ต้องใส่เลขต่อท้ายไหม', 'store-nickname-duplicate'],
     ['ช้อปปี้ไม่ให้เชื่อม เพราะยังไม่ยืนยันบัตรปชช.', 'shopee-identity-verification'],
     ['shopee asks for my id card before connecting', 'shopee-identity-verification'],
+    // อัปโหลด is one word (อัป|โหลด pulled to the global store's products); ได้รับการยืนยัน is verified, not received.
+    ['ตอนเชื่อม shopee ระบบให้อัพโหลดบัตรประชาชนก่อน', 'shopee-identity-verification'],
+    ['shopee บอกว่าร้านเรายังไม่ได้รับการยืนยัน เชื่อมไม่ได้', 'shopee-identity-verification'],
+    ['อัปโหลดสินค้าไป shopee global ไม่ได้', 'shopee-global-store-products'],
     // "verification" alone is the identity check ("verification code" stays the OTP).
     [
       'Hello, I have been trying to link my Shopee store with BigSeller since this morning, and every time the Shopee screen tells me that my account verification is not complete. I am the owner. What should I do?',
