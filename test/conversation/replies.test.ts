@@ -61,6 +61,10 @@ describe('reading a typed reply', () => {
     ['mai ao laew ka', ['cancel']],
     ['kham', ['skip']],
     ['kob kun ka', ['thanks']],
+    // At the summary: it looks right, send it; a typo in thanks.
+    ['looks right, send it', ['yes', 'send']],
+    ['ชัวร์ค่ะ ส่งเลยๆ', ['yes', 'send']],
+    ['ขอบคุนมากๆค่ะ', ['thanks']],
     // Commands and the platform question.
     ['เมนูหลักค่ะ', ['menu']],
     ['กลับไปหน้าแรกค่ะ', ['menu']],
@@ -79,6 +83,7 @@ describe('reading a typed reply', () => {
     expect(startsWith(later, 'later')).toBe(true);
     expect(later.whole).toBe(false);
     expect(startsWith(reader.read('อ้าว ไม่ได้จะส่งเรื่องค่ะ แค่บ่นเฉยๆ'), 'cancel')).toBe(true);
+    expect(startsWith(reader.read('ยังไม่ส่งนะคะ ยกเลิกก่อน เดี๋ยวลองใหม่'), 'cancel')).toBe(true);
   });
 
   it.each([
