@@ -174,7 +174,9 @@ export class Commands {
     if (!mentions(cues, 'store-ok')) return false;
     const a = this.t.ctx.matcher.analyse(typed);
     const rest = this.t.ctx.matcher.analyse(without(cues, 'store-ok'));
-    return a.tokens.includes('store') && rest.content.every((w) => w === 'store') && a.platforms.length === 0 && !a.reportsProblem;
+    if (!a.tokens.includes('store') || a.platforms.length > 0 || a.errorCodes.length > 0) return false;
+    // "ร้านเราปกติดีไหมคะ ออเดอร์ไม่ค่อยเข้า": a worry no article answers is what the check is for.
+    return (rest.content.every((w) => w === 'store') && !a.reportsProblem) || this.t.ctx.matcher.explain(rest.text).decision !== 'answer';
   }
 
   /**

@@ -754,7 +754,8 @@ describe('a channel BigSeller does not connect, named at the platform question',
 
 describe('the state of a store, told or asked', () => {
   // Asked of the seller's stores with no platform named, the words around "store" in any order.
-  it.each(['ร้านของเราตอนนี้เป็นยังไงบ้างคะ', 'ร้านเราสถานะตอนนี้เป็นไง', 'are all my shops ok?', 'ร้านลาซาด้าขึ้นแดง ช่วยเช็คหน่อยค่ะ', 'ร้านโอเคไหมคะ'])('"%s" from a signed-in seller is a status check', async (text) => {
+  // Every store, or a worry no article answers ("orders are slow") beside the question, too.
+  it.each(['ร้านของเราตอนนี้เป็นยังไงบ้างคะ', 'ร้านเราสถานะตอนนี้เป็นไง', 'are all my shops ok?', 'ร้านลาซาด้าขึ้นแดง ช่วยเช็คหน่อยค่ะ', 'ร้านโอเคไหมคะ', 'ทุกร้านโอเคไหมคะ', 'ร้านเราปกติดีไหมคะ ยอดขายวันนี้เงียบมาก', 'so nothing is expired?'])('"%s" from a signed-in seller is a status check', async (text) => {
     const ch = new RecordingChannel(`stores-asked-${text}`);
     ch.accountId = 'A1';
     ch.stores = async () => ({ accountId: 'A1', fetchedAt: new Date(ch.clock).toISOString(), stores: [{ storeId: 's1', platform: 'lazada', nickname: 'Shop', status: 'expired', expiresAt: new Date(ch.clock - 86_400_000).toISOString(), lastError: null }] });
@@ -762,7 +763,7 @@ describe('the state of a store, told or asked', () => {
   });
 
   // After the steps, asked to look again: a new check, not "did this fix it?".
-  it.each(['check again', 'เปลี่ยนแล้ว เช็คอีกทีค่ะ', 'done, check again'])('"%s" after a check checks again', async (text) => {
+  it.each(['check again', 'เปลี่ยนแล้ว เช็คอีกทีค่ะ', 'done, check again', 'ต่อเสร็จแล้ว เช็คให้ใหม่หน่อย'])('"%s" after a check checks again', async (text) => {
     const ch = new RecordingChannel(`check-again-${text}`);
     ch.accountId = 'A1';
     ch.stores = async () => ({ accountId: 'A1', fetchedAt: new Date(ch.clock).toISOString(), stores: [{ storeId: 's1', platform: 'lazada', nickname: 'Shop', status: 'error', expiresAt: new Date(ch.clock + 90 * 86_400_000).toISOString(), lastError: { code: 'PASSWORD_NOT_MATCH' } }] });
