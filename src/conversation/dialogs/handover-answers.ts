@@ -208,7 +208,12 @@ export class HandoverAnswers {
     const sendsAsIs = startsWith(reply, 'yes', 'send') && reply.acts.includes('send') && this.saysNoProblem(typed);
     if (onlySays(reply, 'yes', 'send', 'thanks') || sendsAsIs) return this.t.handled('handover:confirm');
     if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
-    if (onlySays(reply, 'change-email') || mentions(cues, 'change-email')) return this.t.handled('handover:email');
+    if (onlySays(reply, 'change-email') || mentions(cues, 'change-email')) {
+      // "อีเมลผิดค่ะ ต้องเป็น mint.cakes@gmail.com": the new address is in the message already.
+      if (!parseEmailAddress(typed)) return this.t.handled('handover:email');
+      this.steps.handoverEmail(typed);
+      return true;
+    }
     // "ขอแก้รายละเอียดหน่อย": asked what to add; "เพิ่มว่าชื่อบัญชีเก่าคือ fon_old": added at once.
     if (mentions(cues, 'edit-description')) {
       const rest = without(cues, 'edit-description');

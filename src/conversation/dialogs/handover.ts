@@ -111,6 +111,8 @@ export class HandoverDialog {
       case 'email':
         return this.askEmail();
       case 'skip':
+        // Skipped is answered: a new address later goes back to the summary, not to this question.
+        h.description ??= '';
         return this.confirmHandover();
       case 'email-fix':
         return this.emailChecked(false);
@@ -178,7 +180,7 @@ export class HandoverDialog {
   /** Adds what the seller typed at the summary to the problem and shows the summary again (false: it would be too long). */
   addToProblem(text: string): boolean {
     const h = this.t.state.draft!;
-    const before = h.description ?? this.t.memory.firstWords().join(' / ');
+    const before = h.description || this.t.memory.firstWords().join(' / ');
     const description = before ? `${before} / ${text}` : text;
     if (description.length > MAX_DESCRIPTION) return false;
     h.description = description;
