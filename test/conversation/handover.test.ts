@@ -267,6 +267,13 @@ describe('hand-over to support', () => {
     expect(acts(await ch.send('mint.cakes2@gmail.com'))).toEqual(['handover-summary']);
   });
 
+  it('at the e-mail question, "never mind, use this one" with an address goes on', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอติดต่อเจ้าหน้าที่');
+    expect(acts(await ch.send('เอาค่ะ'))).toEqual(['ask-email']);
+    expect(acts(await ch.send('ไม่เป็นไร ใช้ pla.pla@gmail.com ค่ะ'))).toEqual(['ask-description']);
+  });
+
   it('takes "send it to this mail" with an address as the hand-over agreed, the address known', async () => {
     const ch = new RecordingChannel();
     await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');

@@ -37,6 +37,15 @@ export interface HandoverSteps {
 }
 
 /**
+ * "wait, change the email please", "เปลี่ยนใจค่ะ ขอแก้รายละเอียดหน่อย" at the summary: a change asked
+ * for, not a no; "ไม่เป็นไร ใช้ pla.pla@gmail.com ค่ะ" (never mind, use this one): an address given.
+ */
+function goesOnDespiteNo(h: HandoverDraft, cues: CueReading, typed: string): boolean {
+  if (h.step === 'confirm' && mentions(cues, 'change-email', 'edit-description')) return true;
+  return h.step !== 'description' && parseEmailAddress(typed) !== undefined && !mentions(cues, 'dont-send');
+}
+
+/**
  * The hand-over's questions answered in words: at the offer, the e-mail question, the
  * description and the summary. First what the words say alone (not now, an address, yes, send,
  * skip), then, for what is left, what the matcher read in them.
@@ -115,8 +124,7 @@ export class HandoverAnswers {
    */
   private declines(reply: Reply, cues: CueReading, h: HandoverDraft, r: Reading): boolean {
     const typed = r.typed;
-    // "wait, change the email please", "เปลี่ยนใจค่ะ ขอแก้รายละเอียดหน่อย": a change asked for, not a no.
-    if (h.step === 'confirm' && mentions(cues, 'change-email', 'edit-description')) return false;
+    if (goesOnDespiteNo(h, cues, typed)) return false;
     // "actually no, cancel that": a no said with the cancel (at the description a no is a skip).
     if (onlySays(reply, 'cancel', 'later') || (h.step !== 'description' && onlySays(reply, 'no', 'cancel', 'later'))) return true;
     // "ไม่เป็นไรค่ะ ส่งเรื่องให้ก็ได้" (never mind, send it then) starts like a no and is a yes.
