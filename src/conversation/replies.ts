@@ -32,6 +32,8 @@ export class ReplyReader {
    * context ("โอเค" alone, "โอ|เค" before "ค่ะ"), so words are compared joined, not one by one.
    */
   private readonly phrasings = new Map<string, ReplyAct>();
+  /** Phrasings of no word at all ("-" as a skip), by their text. */
+  private readonly marks = new Map<string, ReplyAct>();
   private readonly ignore: Set<string>;
   private longest = 1;
   /** The cues of the same file: words that tell something wherever they stand. */
@@ -47,7 +49,10 @@ export class ReplyReader {
           const tokens = raw.filter((t) => !this.ignore.has(t));
           // A phrasing of nothing but ignored words ("จ้า", "ค่ะ" as a yes) is kept whole.
           const kept = tokens.length > 0 ? tokens : raw;
-          if (kept.length === 0) continue;
+          if (kept.length === 0) {
+            if (!this.marks.has(p.trim())) this.marks.set(p.trim(), act);
+            continue;
+          }
           // The first act listed for a phrasing keeps it (kb:check reports the repeat).
           if (!this.phrasings.has(kept.join(''))) this.phrasings.set(kept.join(''), act);
           this.longest = Math.max(this.longest, kept.join('').length);
@@ -61,7 +66,10 @@ export class ReplyReader {
     // the words of its first part are enough (splitting a whole story cost 20 us a call).
     const long = text.length > this.longest * 3 + 20;
     const raw = phraseTokens(long ? text.slice(0, this.longest * 2 + 10) : text);
-    if (raw.length === 0) return NO_REPLY;
+    if (raw.length === 0) {
+      const mark = this.marks.get(text.trim());
+      return mark ? { acts: [mark], whole: true } : NO_REPLY;
+    }
     const tokens = raw.filter((t) => !this.ignore.has(t));
     // Nothing but particles ("จ้า", "ค่ะ"): read as they are.
     const reply = this.cover(tokens.length > 0 ? tokens : raw);

@@ -274,6 +274,14 @@ describe('hand-over to support', () => {
     expect(acts(await ch.send('ไม่เป็นไร ใช้ pla.pla@gmail.com ค่ะ'))).toEqual(['ask-description']);
   });
 
+  it('reads "-" at the description as a skip', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ขอเจ้าหน้าที่');
+    await ch.send('ok');
+    await ch.send('dash@gmail.com');
+    expect(acts(await ch.send('-'))).toEqual(['handover-summary']);
+  });
+
   it('takes "send it to this mail" with an address as the hand-over agreed, the address known', async () => {
     const ch = new RecordingChannel();
     await ch.send('lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ');
