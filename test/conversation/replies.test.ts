@@ -152,6 +152,10 @@ describe('reading cues in a sentence', () => {
     ['PASSWORD_NOT_MATCH', []],
     ['no notification arrives', ['negation']],
     ['ได้รับ OTP แล้ว', []],
+    // Later, "no button there", "done" in other words.
+    ['โอเคครับ เดี๋ยวค่อยทำ', ['later-on']],
+    ['เข้าไปแล้วก็ไม่มีปุ่มนะคะ', ['cant-find']],
+    ['ah got it, all done', ['fixed']],
     // Thai typed in Latin letters: ส่งให้ซัพพอร์ต.
     ['song hai support ka', ['send-to-support']],
   ])('%s says %j', (text, cues) => {
