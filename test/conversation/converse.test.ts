@@ -36,8 +36,9 @@ describe('conversation sets', () => {
     ['heldout-conversations-2026-12b.jsonl', 159],
     ['heldout-conversations-2026-12c.jsonl', 177],
     ['heldout-conversations-2026-12d.jsonl', 176],
-    ['heldout-conversations-2026-12e.jsonl', 151],
-    ['heldout-conversations-2026-12f.jsonl', 190],
+    ['heldout-conversations-2026-12e.jsonl', 153],
+    ['heldout-conversations-2026-12f.jsonl', 191],
+    ['heldout-conversations-2026-12g.jsonl', 167],
   ])('plays and scores %s (target 95% of turns), keeping what it gets right', async (file, floor) => {
     const at = path.join(__dirname, '../data', file);
     const scripts = readScripts(at);
