@@ -19,7 +19,7 @@ const ADDRESS_WORDS = 4;
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
  */
-const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'reminders', 'checkStores', 'wantsCall', 'complaint', 'pictureComing', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
+const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'reminders', 'checkStores', 'wantsCall', 'asksIfBot', 'complaint', 'pictureComing', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
 
 export class Commands {
   constructor(private readonly t: TurnContext) {}
@@ -200,6 +200,17 @@ export class Commands {
     if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'bot-complaint')) return false;
     if (this.t.namesPlatformOrCode(typed)) return false;
     this.t.dialogs.handover.handover('not-answered');
+    return true;
+  }
+
+  /**
+   * "แอดมินเป็นบอทหรือคนจริงคะ 555", "are you a bot?": who answers, and how to reach a person (it
+   * was read as a request for one). Said with a platform or an error code, the problem first.
+   */
+  asksIfBot(typed: string): boolean {
+    if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'asks-if-bot')) return false;
+    if (this.t.namesPlatformOrCode(typed)) return false;
+    this.t.say(this.t.tr('smalltalk.isBot'), 'small-talk');
     return true;
   }
 

@@ -789,3 +789,17 @@ describe('the state of a store, told or asked', () => {
     expect(acts.some((a) => a.startsWith('answer:'))).toBe(true);
   });
 });
+
+describe('asked whether it is a bot', () => {
+  it.each(['แอดมินเป็นบอทหรือคนจริงคะ 555', 'are you a bot?', 'is this a real person?'])('"%s" is told it is a bot, and how to reach a person', async (text) => {
+    const ch = new RecordingChannel(`is-bot-${text}`);
+    const out = await ch.send(text);
+    expect(actsOf(out)).toEqual(['small-talk']);
+    expect(plain(out)).toMatch(/บอท|bot/);
+  });
+
+  it('answers the problem said with the question', async () => {
+    const ch = new RecordingChannel('is-bot-problem');
+    expect(actsOf(await ch.send('is this a bot? my shopee store expired'))).toContain('answer:connection-expired');
+  });
+});
