@@ -179,8 +179,8 @@ export class Analyser {
     // ("hello, human please" asks: no one is greeted as "human").
     const greetsPerson = this.greetsAdmin(tokens, words) && !said(lex.handoverAsks);
     const handover =
-      (!greetsPerson && lex.handover.some((p) => squeezed.includes(p))) ||
-      (errorCodes.length === 0 && !greetsPerson && (personAlone || (content.length <= PERSON_REQUEST_WORDS && said(lex.handoverPeople) && said(lex.handoverAsks))));
+      !greetsPerson &&
+      (lex.handover.some((p) => squeezed.includes(p)) || (errorCodes.length === 0 && (personAlone || (content.length <= PERSON_REQUEST_WORDS && said(lex.handoverPeople) && said(lex.handoverAsks)))));
 
     // Without a problem, a connection, a question or a request, thanks may come with a few words.
     const mayClose = !aboutAConnection && !reportsProblem && !handover && !text.includes('?') && !said(lex.questionWords);
