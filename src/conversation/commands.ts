@@ -4,6 +4,7 @@ import { mentions, without } from './cues';
 import { onlySays } from './replies';
 import { setReminders } from './reminders';
 import type { TurnContext } from './turn-context';
+import type { Cue } from '../knowledge/schema';
 
 /** The reply acts that pick a choice by its place; the last of them is "the last one". */
 const PLACES = ['first-choice', 'second-choice', 'third-choice', 'last-choice'] as const;
@@ -197,8 +198,7 @@ export class Commands {
    * is what to answer.
    */
   complaint(typed: string): boolean {
-    if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'bot-complaint')) return false;
-    if (this.t.namesPlatformOrCode(typed)) return false;
+    if (!this.aboutTheBot(typed, 'bot-complaint')) return false;
     this.t.dialogs.handover.handover('not-answered');
     return true;
   }
@@ -208,10 +208,15 @@ export class Commands {
    * was read as a request for one). Said with a platform or an error code, the problem first.
    */
   asksIfBot(typed: string): boolean {
-    if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), 'asks-if-bot')) return false;
-    if (this.t.namesPlatformOrCode(typed)) return false;
+    if (!this.aboutTheBot(typed, 'asks-if-bot')) return false;
     this.t.say(this.t.tr('smalltalk.isBot'), 'small-talk');
     return true;
+  }
+
+  /** A short message about the bot itself (the cue), outside a hand-over, naming no platform or code. */
+  private aboutTheBot(typed: string, cue: Cue): boolean {
+    if (this.handover() || typed.length >= COMMAND_LENGTH || !mentions(this.t.cues(typed), cue)) return false;
+    return !this.t.namesPlatformOrCode(typed);
   }
 
   /**
