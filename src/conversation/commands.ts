@@ -174,10 +174,10 @@ export class Commands {
     const cues = this.t.cues(typed);
     if (!mentions(cues, 'store-ok')) return false;
     const a = this.t.ctx.matcher.analyse(typed);
-    const rest = this.t.ctx.matcher.analyse(without(cues, 'store-ok'));
     if (!a.tokens.includes('store') || a.platforms.length > 0 || a.errorCodes.length > 0) return false;
+    const rest = this.t.ctx.matcher.explain(without(cues, 'store-ok'));
     // "ร้านเราปกติดีไหมคะ ออเดอร์ไม่ค่อยเข้า": a worry no article answers is what the check is for.
-    return (rest.content.every((w) => w === 'store') && !a.reportsProblem) || this.t.ctx.matcher.explain(rest.text).decision !== 'answer';
+    return (rest.analysis.content.every((w) => w === 'store') && !a.reportsProblem) || rest.decision !== 'answer';
   }
 
   /**
