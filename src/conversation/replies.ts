@@ -1,6 +1,6 @@
 import { LANGUAGES, REPLY_ACTS, type Replies, type ReplyAct } from '../knowledge/schema';
 import { phraseTokens } from '../matching/lexicon';
-import { CueReader, endsWith, opensWith, type CueReading } from './cues';
+import { CueReader, endsWith, mentions, opensWith, type CueReading } from './cues';
 
 /**
  * What a seller typed in answer to one of the bot's questions, read as reply acts from the
@@ -106,9 +106,16 @@ export class ReplyReader {
    */
   asks(raw: string, cues: CueReading = this.cues.read(raw)): boolean {
     if (/[?？]\s*$/.test(raw) || endsWith(cues, 'question', (rest) => this.saysNothing(rest)) || opensWith(cues, 'question-start')) return true;
+    if (this.asksWhichOfTwo(cues)) return true;
     // "ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป lazada": the question ends a Thai clause, and the rest says what it offers.
     const clauses = raw.trim().split(/\s+/u);
     return clauses.length > 1 && /[\u0E00-\u0E7F]/u.test(clauses[0]!) && endsWith(this.cues.read(clauses[0]!), 'question', (rest) => this.saysNothing(rest));
+  }
+
+  /** "ในแอปหรือในเว็บคะ": something on each side of the "or", and no "not" that makes it a list. */
+  private asksWhichOfTwo(cues: CueReading): boolean {
+    if (mentions(cues, 'negation', 'not-fixed', 'still')) return false;
+    return cues.spans.some((s) => s.cues.includes('alternative') && !this.saysNothing(cues.text.slice(0, s.start)) && !this.saysNothing(cues.text.slice(s.end)));
   }
 
   /** The phrasings the tokens start with, the longest at each position, until none fits. */

@@ -179,6 +179,11 @@ describe('reading cues in a sentence', () => {
     expect(reader.asks('ต้องกดอนุญาตใหม่ป่าวคะ')).toBe(true);
     expect(reader.asks('แล้วต้องทำไงคะ')).toBe(true);
     expect(reader.asks('ไม่รู้ว่าบัญชีไหนเลย')).toBe(false);
+    // Which of two, with หรือ between them and no question word.
+    expect(reader.asks('ยืนยันตัวตนทำในแอพ shopee หรือในเว็บ seller center คะ')).toBe(true);
+    expect(reader.asks('เมนูอยู่ซ้ายหรือขวาคะ')).toBe(true);
+    expect(reader.asks('ไม่ได้รับ otp หรือ sms เลยค่ะ')).toBe(false);
+    expect(reader.asks('หรือ')).toBe(false);
     expect(opensWith(reader.cues.read('ไม่ได้รับ OTP'), 'negation')).toBe(true);
     expect(opensWith(reader.cues.read('OTP ไม่มา'), 'negation')).toBe(false);
   });

@@ -72,6 +72,11 @@ describe('a question about the article, its choices after it', () => {
     const ch = await afterArticle('which-password', 'ลาซาด้าเชื่อมไม่ได้ รหัสผ่านไม่ตรง', 'lazada-password-not-match');
     expect(actsOf(await ch.send('ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป'))).toContain('answer:lazada-password-not-match');
   });
+
+  it('"รหัสของ lazada หรือรหัส bigseller คะ", which of two with no question word, gets the article again', async () => {
+    const ch = await afterArticle('which-password-or', 'ลาซาด้าเชื่อมไม่ได้ รหัสผ่านไม่ตรง', 'lazada-password-not-match');
+    expect(actsOf(await ch.send('รหัสที่ว่านี่รหัสของ lazada หรือรหัส bigseller คะ'))).toContain('answer:lazada-password-not-match');
+  });
 });
 
 // At "did this fix it?", a no that goes on to say later, or that the seller will do it: nothing to send.
