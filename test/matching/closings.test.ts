@@ -51,6 +51,10 @@ describe('closings and greetings', () => {
     ['ฮัลโหล', 'greeting'],
     ['ฮัลโหลค่ะ', 'greeting'],
     ['ทดสอบ', 'greeting'],
+    // Praise, a rating typed after "fixed".
+    ['5 stars', 'thanks'],
+    ['ให้ 5 ดาวเลยค่ะ', 'thanks'],
+    ['very helpful', 'thanks'],
   ])('"%s" is small talk (%s)', (text, kind) => {
     expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind });
   });
