@@ -29,6 +29,9 @@ describe('sellers\' own spellings', () => {
     ['ran lazada mod ayu laew krub', 'connection-expired'],
     ['rahat mai trong kha, lazada chuem mai dai', 'lazada-password-not-match'],
     ['chue ran sam kab ran shopee', 'store-nickname-duplicate'],
+    ['cheu len ran sam', 'store-nickname-duplicate'],
+    // อีก…นึง is "another one": นึง says nothing of its own.
+    ['ร้านผูกกับอีกไอดีนึง ยกเลิกยังไง', 'store-bound-other-account'],
     ['ran tiktok took puk kab banchee uen', 'store-bound-other-account'],
     ['yuen yan tua ton shopee mai pan krub', 'shopee-identity-verification'],
     ['rong rub shopline mai ka', 'platforms-supported'],
