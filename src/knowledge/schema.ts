@@ -159,6 +159,10 @@ export const lexiconSchema = z
      */
     connectionWords: z.array(phrase).default([]),
     handoverAsks: z.array(phrase).default([]),
+    /** Words that ask for the person named right after them, however long the message ("ขอเจ้าหน้าที่"). */
+    handoverRequests: z.array(phrase).default([]),
+    /** People who are not support ("คนอื่น", "someone else"): no request for a person. */
+    otherPeople: z.array(phrase).default([]),
     /**
      * "Can X be connected?": a message with one of capabilityAsks and a platform (or the word
      * platform), and none of problemWords or an error code, asks which platforms are supported;

@@ -5,14 +5,9 @@ import type { Platform, Topic } from '../knowledge/schema';
 import { isCommonEnglishWord } from './english-words';
 import { compact, type CompiledLexicon, type WordList } from './lexicon';
 import { normalise } from './normalise';
+import { asksForPerson } from './person';
 import { segment } from './segment';
 import { TypoIndex } from './typos';
-
-/**
- * A word for a person and one that asks make a request only in a short message: in a story
- * ("มีคนแนะนำให้ใช้ bigseller … ขอวิธี…") they are its people and its asks.
- */
-const PERSON_REQUEST_WORDS = 6;
 
 /** How sellers call support by name; not "staff" or พนักงาน, which are as often their own. */
 const VOCATIVES = ['แอดมิน', 'พี่แอดมิน', 'น้องแอดมิน', 'แอด', 'เจ้าหน้าที่', 'admin'];
@@ -20,8 +15,6 @@ const VOCATIVES = ['แอดมิน', 'พี่แอดมิน', 'น้�
 /** Words that make a greeting to an admin a request ("hi admin pls"). */
 const PLEASE = ['please', 'pls', 'plz'];
 
-/** "real person", "human agent": a person named alone is this short. */
-const PERSON_ALONE_WORDS = 2;
 /** Words besides the thanks or goodbye that a closing may have ("ขอบคุณค่ะ เดี๋ยวลองดู": three). */
 const CLOSING_WORDS = 3;
 
@@ -169,18 +162,10 @@ export class Analyser {
     const saidAnywhere = (l: WordList) => said(l) || [...l.thaiWords].some((w) => squeezed.includes(w));
     const { expiresSomethingElse, connectionWord, aboutAConnection } = connectionOf(lex, { said, saidAnywhere }, { errorCodes, platforms, tokens }, this.saysConnection(squeezed, words));
     const { reportsProblem, asksAbility, otherChannel, asksCapability, asksOrdersOnly } = askingOf(lex, { said, saidAnywhere }, errorCodes, platforms, content);
-    // A word for staff and one that asks, with an error code beside them, is more often the
-    // seller's own admin in a story ("จ้างแอดมินใหม่มาช่วยดูออเดอร์ … ขึ้น INTERNAL_DATA_ERROR")
-    // than a request for a person; the request's own phrasings still count.
-    // "agent", "human pls", "i said AGENT": a person named and nothing else asks for one too.
-    const isPerson = (w: string) => lex.handoverPeople.latin.has(w) || lex.handoverPeople.thaiWords.has(w);
-    const personAlone = content.length > 0 && content.length <= PERSON_ALONE_WORDS && content.every(isPerson);
     // "หวัดดีค่า แอดมิน", "hi admin": a greeting that calls support by name asks for nobody yet
     // ("hello, human please" asks: no one is greeted as "human").
     const greetsPerson = this.greetsAdmin(tokens, words) && !said(lex.handoverAsks);
-    const handover =
-      !greetsPerson &&
-      (lex.handover.some((p) => squeezed.includes(p)) || (errorCodes.length === 0 && (personAlone || (content.length <= PERSON_REQUEST_WORDS && said(lex.handoverPeople) && said(lex.handoverAsks)))));
+    const handover = asksForPerson(lex, { normalised, raw, content, errorCodes, squeezed, greetsPerson });
 
     // Without a problem, a connection, a question or a request, thanks may come with a few words.
     const mayClose = !aboutAConnection && !reportsProblem && !handover && !text.includes('?') && !said(lex.questionWords);

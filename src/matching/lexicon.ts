@@ -141,6 +141,10 @@ export interface CompiledLexicon {
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
   handoverAsks: WordList;
+  /** Words that ask for the person right after them, in a message of any length ("ขอเจ้าหน้าที่"). */
+  handoverRequests: WordList;
+  /** People who are not support ("คนอื่น", "someone else"): compact, as whole runs of words. */
+  otherPeople: Set<string>;
   greetings: Set<string>;
   thanks: Set<string>;
   goodbyes: Set<string>;
@@ -244,6 +248,9 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
       latin: new Set(lex.connectionWords.map(compact).filter((w) => w && !/[\u0E00-\u0E7F]/u.test(w))),
     },
     handoverAsks: wordList(lex.handoverAsks),
+    handoverRequests: wordList(lex.handoverRequests),
+    // As typed, and as the split words read them once Thai spellings are rewritten (คน|another).
+    otherPeople: new Set(lex.otherPeople.flatMap((p) => [compact(p), compact(thai.rewrite(normalise(p)))]).filter(Boolean)),
     greetings: new Set(lex.smallTalk.greetings.map(compact)),
     thanks: new Set(lex.smallTalk.thanks.map(compact)),
     goodbyes: new Set(lex.smallTalk.goodbyes.map(compact)),

@@ -46,8 +46,27 @@ describe('a long story that ends asking for a person', () => {
   it.each([
     'พยายามมาสามวันแล้วค่ะ ดูคลิปก็แล้ว ถามเพื่อนก็แล้ว ยังทำไม่เป็นเลย อยากให้เจ้าหน้าที่โทรกลับหรือติดต่อมาหน่อยค่ะ',
     'I have tried everything for two days and read all the help pages about my shop. Nothing works and I am really tired of this. Can someone from your support team contact me by email?',
+    // A request word right before its person, however long the story.
+    'เชื่อมร้านไม่ได้มา 3 วันแล้ว ลองทุกวิธีแล้ว ขอเจ้าหน้าที่ติดต่อกลับด่วน',
+    'โทรหาใครได้บ้างคะ เชื่อมร้านไม่ได้มา 3 วันแล้ว ลองทุกวิธีแล้ว',
+    'the lazada connection has been failing since monday and nothing in the help works, I need an agent today',
   ])('"%s…" is a request for support', (text) => {
     const m = matcher.explain(text);
     expect({ text, asks: m.decision === 'escalate' || (m.decision === 'answer' && m.topic === 'contact-support') }).toEqual({ text, asks: true });
+  });
+});
+
+// Other people are no request for one: someone else's account, the seller's many staff.
+describe('other people', () => {
+  it.each([
+    ['ร้านเราไปอยู่ในบัญชี bigseller ของคนอื่น ช่วยปลดให้หน่อย', 'store-bound-other-account'],
+    ["my shop is on someone else's bigseller account, help me unbind it", 'store-bound-other-account'],
+  ])('"%s" gets %s', (text, topic) => {
+    const m = matcher.explain(text);
+    expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
+  });
+
+  it('"หลายคนช่วยกันดูแลร้าน" asks for nobody', () => {
+    expect(matcher.explain('ร้านเรามีหลายคนช่วยกันดูแล').analysis.handover).toBe(false);
   });
 });

@@ -1,0 +1,86 @@
+import type { CompiledLexicon, WordList } from './lexicon';
+
+/**
+ * A word for a person and one that asks make a request only in a short message: in a story
+ * ("มีคนแนะนำให้ใช้ bigseller … ขอวิธี…") they are its people and its asks.
+ */
+const PERSON_REQUEST_WORDS = 6;
+
+/** "real person", "human agent": a person named alone is this short. */
+const PERSON_ALONE_WORDS = 2;
+
+/** Words that may stand between a request and its person ("อยากให้เจ้าหน้าที่…", "get me a human"). */
+const LINKS = new Set(['ให้', 'กับ', 'me', 'to', 'a', 'an', 'the', 'with', 'some', 'real']);
+
+/** How far a run of words of the lexicon may reach over the split words ("some|one|else"). */
+const RUN_WORDS = 4;
+
+export interface PersonEvidence {
+  normalised: string;
+  /** The words as split; Thai ones rewritten by the lexicon's spellings. */
+  raw: string[];
+  content: string[];
+  errorCodes: string[];
+  /** The message as typed, without spaces, for the request's own phrasings. */
+  squeezed: string;
+  /** A greeting to support by name, and nothing else asked ("หวัดดีค่า แอดมิน"). */
+  greetsPerson: boolean;
+}
+
+/**
+ * Whether the seller asks for a person: one of the request's phrasings; a person named alone
+ * ("agent"); a word for support's people and one that asks in a short message; or, in a message
+ * of any length, a request right before a person ("… ลองทุกวิธีแล้ว ขอเจ้าหน้าที่ติดต่อกลับด่วน").
+ * Other people ("ร้านอยู่ในบัญชีของคนอื่น", "someone else's account", "หลายคน") ask for nobody.
+ * With an error code, a person and an ask are more often the seller's own admin in a story
+ * ("จ้างแอดมินใหม่มาช่วยดูออเดอร์ … ขึ้น INTERNAL_DATA_ERROR"); the request's phrasings still count.
+ */
+export function asksForPerson(lex: CompiledLexicon, e: PersonEvidence): boolean {
+  if (e.greetsPerson) return false;
+  if (lex.handover.some((p) => e.squeezed.includes(p))) return true;
+  if (e.errorCodes.length > 0) return false;
+  const P = lex.handoverPeople;
+  const isPerson = (w: string) => P.latin.has(w) || P.thaiWords.has(w);
+  if (e.content.length > 0 && e.content.length <= PERSON_ALONE_WORDS && e.content.every(isPerson)) return true;
+  // English words as the seller wrote them, Thai ones as split (the lexicon rewrites พนักงาน,
+  // the seller's own staff, into "admin").
+  const latin = withoutRuns(e.normalised.split(' '), lex.otherPeople);
+  const thai = withoutRuns(e.raw, lex.otherPeople);
+  const squeezed = [...lex.otherPeople].reduce((s, run) => s.replaceAll(run, ' '), e.squeezed);
+  const spaced = ` ${latin.join(' ')} `;
+  const says = (l: WordList) =>
+    latin.some((w) => l.latin.has(w)) || l.latinRuns.some((r) => spaced.includes(r)) || thai.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
+  if (says(P) && e.content.length <= PERSON_REQUEST_WORDS && says(lex.handoverAsks)) return true;
+  return latinRequest(latin, lex.handoverRequests.latin, P.latin) || thaiRequests(lex).some((r) => squeezed.includes(r));
+}
+
+/** An English request word, then (past a few linking words) a person. */
+function latinRequest(said: string[], requests: ReadonlySet<string>, people: ReadonlySet<string>): boolean {
+  return said.some((w, i) => requests.has(w) && people.has(said.slice(i + 1).find((n) => !LINKS.has(n)) ?? ''));
+}
+
+const THAI_REQUESTS = new WeakMap<CompiledLexicon, string[]>();
+
+/** Each Thai request run together with each person, as typed ("ขอเจ้าหน้าที่", "อยากให้แอดมิน"). */
+function thaiRequests(lex: CompiledLexicon): string[] {
+  let found = THAI_REQUESTS.get(lex);
+  if (!found) {
+    const thai = (l: WordList) => [...l.thaiWords, ...l.thaiRuns];
+    const links = ['', ...[...LINKS].filter((w) => /[\u0E00-\u0E7F]/u.test(w))];
+    found = thai(lex.handoverRequests).flatMap((r) => links.flatMap((k) => thai(lex.handoverPeople).map((p) => r + k + p)));
+    THAI_REQUESTS.set(lex, found);
+  }
+  return found;
+}
+
+/** The words less those inside one of `runs` (compact, as the lexicon keeps them). */
+function withoutRuns(words: string[], runs: ReadonlySet<string>): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    let end = 0;
+    for (let j = Math.min(words.length, i + RUN_WORDS); j > i && !end; j--) if (runs.has(words.slice(i, j).join(''))) end = j;
+    if (end) i = end - 1;
+    else kept.push(words[i]!);
+  }
+  return kept;
+}
