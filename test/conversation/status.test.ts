@@ -143,6 +143,14 @@ describe('live status check in the conversation', () => {
     expect(out.map((m) => m.act)).toEqual(['status', 'answer:lazada-password-not-match', 'ask-feedback']);
   });
 
+  it('answers a problem the seller names though every connected store is active', async () => {
+    // Bound to another account shows when adding a store, never on the stores already connected.
+    const ch = linked(account([{}, { platform: 'shopify' }]));
+    const out = await ch.send("I keep getting 'store already bound to another account' when I add my Shopify store");
+    expect(out.map((m) => m.act)).toEqual(['status', 'answer:store-bound-other-account', 'ask-feedback']);
+    expect(plain(out)).toMatch(/all connected stores are active/);
+  });
+
   it('says when every store is active and asks what the seller sees', async () => {
     const ch = linked(account([{}, { platform: 'lazada' }]));
     const out = await ch.send('check my stores');

@@ -97,6 +97,13 @@ export class StatusDialog {
 
     const lines = [...diagnosis.problems, ...diagnosis.warnings].map((f) => this.describeFinding(f));
     if (diagnosis.allActive) {
+      // "I keep getting 'store already bound to another account' when I add my Shopify store":
+      // a problem the seller names, which the stores already connected do not show, has its article.
+      const told = namedTopic(check, []);
+      if (told && this.t.ctx.kb.byId.has(told)) {
+        this.t.say(this.t.tr('status.allActiveNamed', { count: diagnosis.storeCount }), 'status');
+        return this.t.dialogs.feedback.showArticle(this.t.ctx.kb.byId.get(told)!);
+      }
       this.t.offer(this.t.tr('status.allActive', { count: diagnosis.storeCount }), [
         ...(check.topic ? [this.t.topicChoice(check.topic)] : []),
         { label: this.t.tr('menu.handover'), action: 'handover' },
