@@ -20,6 +20,9 @@ describe('reading a typed reply', () => {
     ['ได้เลยค่ะ', ['yes']],
     ['ได้คับ', ['yes']],
     ['จ้า', ['yes']],
+    // The polite ending alone, typed in Latin letters, says yes as ครับ and ค่ะ do.
+    ['krub', ['yes']],
+    ['kha', ['yes']],
     ['โอเคค่ะ', ['yes']],
     ['ok send it', ['yes', 'send']],
     ['Yes please', ['yes']],
