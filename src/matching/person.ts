@@ -10,7 +10,7 @@ const PERSON_REQUEST_WORDS = 6;
 const PERSON_ALONE_WORDS = 2;
 
 /** Words that may stand between a request and its person ("อยากให้เจ้าหน้าที่…", "get me a human"). */
-const LINKS = new Set(['ให้', 'กับ', 'me', 'to', 'a', 'an', 'the', 'with', 'some', 'real']);
+const LINKS = new Set(['ให้', 'กับ', 'me', 'to', 'a', 'an', 'the', 'with', 'some', 'real', 'your', 'from']);
 
 /** How far a run of words of the lexicon may reach over the split words ("some|one|else"). */
 const RUN_WORDS = 4;
@@ -51,12 +51,17 @@ export function asksForPerson(lex: CompiledLexicon, e: PersonEvidence): boolean 
   const says = (l: WordList) =>
     latin.some((w) => l.latin.has(w)) || l.latinRuns.some((r) => spaced.includes(r)) || thai.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
   if (says(P) && e.content.length <= PERSON_REQUEST_WORDS && says(lex.handoverAsks)) return true;
-  return latinRequest(latin, lex.handoverRequests.latin, P.latin) || thaiRequests(lex).some((r) => squeezed.includes(r));
+  return latinRequest(latin, lex.handoverRequests.latin, P) || thaiRequests(lex).some((r) => squeezed.includes(r));
 }
 
-/** An English request word, then (past a few linking words) a person. */
-function latinRequest(said: string[], requests: ReadonlySet<string>, people: ReadonlySet<string>): boolean {
-  return said.some((w, i) => requests.has(w) && people.has(said.slice(i + 1).find((n) => !LINKS.has(n)) ?? ''));
+/** An English request word, then (past a few linking words) a person ("agent", "support staff"). */
+function latinRequest(said: string[], requests: ReadonlySet<string>, people: WordList): boolean {
+  return said.some((w, i) => {
+    if (!requests.has(w)) return false;
+    const next = said.slice(i + 1).findIndex((n) => !LINKS.has(n));
+    const rest = next < 0 ? [] : said.slice(i + 1 + next);
+    return people.latin.has(rest[0] ?? '') || people.latinRuns.some((r) => ` ${rest.join(' ')} `.startsWith(r));
+  });
 }
 
 const THAI_REQUESTS = new WeakMap<CompiledLexicon, string[]>();
