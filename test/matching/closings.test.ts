@@ -55,6 +55,10 @@ describe('closings and greetings', () => {
     ['5 stars', 'thanks'],
     ['ให้ 5 ดาวเลยค่ะ', 'thanks'],
     ['very helpful', 'thanks'],
+    // Other praise: "cool", "น่ารัก" (cute), "เยี่ยม".
+    ['ok cool', 'thanks'],
+    ['555 น่ารัก', 'thanks'],
+    ['เยี่ยมเลยค่ะ', 'thanks'],
   ])('"%s" is small talk (%s)', (text, kind) => {
     expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind });
   });
