@@ -448,6 +448,15 @@ describe('hand-over to support', () => {
     }
   });
 
+  it('says an off-topic question at the e-mail question is for support, and asks for the address again', async () => {
+    const ch = new RecordingChannel();
+    await toEmailQuestion(ch, 'ขอคุยกับเจ้าหน้าที่ค่ะ');
+    const out = await ch.send('bigseller รายเดือนเท่าไหร่คะ');
+    expect(out.map((m) => m.act)).toEqual(['out-of-scope', 'ask-email']);
+    expect((await ch.state())!.draft).toMatchObject({ step: 'email' });
+    expect(plain(await ch.send('kai@gmail.com'))).toMatch(/เล่าปัญหาสั้น/);
+  });
+
   it('says so at the offer, before asking for an address, and to a sentence at the e-mail question instead of "invalid e-mail"', async () => {
     const ch = new RecordingChannel();
     await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');

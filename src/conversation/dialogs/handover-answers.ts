@@ -278,6 +278,13 @@ export class HandoverAnswers {
       this.t.state.question = undefined;
       return false;
     }
+    // "bigseller รายเดือนเท่าไหร่คะ" (the monthly price?) while the address is asked: a question
+    // the bot does not handle, said so, and the address asked again (it was "e-mail only").
+    if (m.decision === 'none' && !m.farFromOutOfScope && !aboutEmail && !typed.includes('@') && this.t.asks(typed)) {
+      this.t.say(this.t.tr('offtopicAtEmail'), 'out-of-scope');
+      this.t.offer(this.t.tr('handover.askEmail'), [this.t.cancelChoice()], 'ask-email');
+      return true;
+    }
     // "I have no e-mail, can you call me?": support answers by e-mail only; say so. A sentence,
     // not an address ("can't you answer me here on LINE?", "I want a real person"): why an
     // address is needed, not "this e-mail looks invalid".
