@@ -161,6 +161,8 @@ describe('reading cues in a sentence', () => {
     ['ah got it, all done', ['fixed']],
     // Thai typed in Latin letters: ส่งให้ซัพพอร์ต.
     ['song hai support ka', ['send-to-support']],
+    // "isn't helping": a complaint about the bot, however the "not" is spelled.
+    ["human pls, this bot isn't helping", ['bot-complaint']],
   ])('%s says %j', (text, cues) => {
     expect({ text, cues: cuesOf(text) }).toEqual({ text, cues: [...cues].sort((a, b) => CUES.indexOf(a) - CUES.indexOf(b)) });
   });
