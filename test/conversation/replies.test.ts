@@ -163,6 +163,8 @@ describe('reading cues in a sentence', () => {
     ['song hai support ka', ['send-to-support']],
     // "isn't helping": a complaint about the bot, however the "not" is spelled.
     ["human pls, this bot isn't helping", ['bot-complaint']],
+    // The case passed on, to "them" after support was named.
+    ['ok can you just pass my case to them', ['question-start', 'send-to-support']],
   ])('%s says %j', (text, cues) => {
     expect({ text, cues: cuesOf(text) }).toEqual({ text, cues: [...cues].sort((a, b) => CUES.indexOf(a) - CUES.indexOf(b)) });
   });
