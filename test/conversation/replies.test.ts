@@ -165,6 +165,9 @@ describe('reading cues in a sentence', () => {
     ["human pls, this bot isn't helping", ['bot-complaint']],
     // The case passed on, to "them" after support was named.
     ['ok can you just pass my case to them', ['question-start', 'send-to-support']],
+    // "what do you mean", however typed, after the steps: they were not understood.
+    ['wat do u mean copy from login page', ['not-understood']],
+    ['หมายความว่าไงคะ', ['not-understood']],
   ])('%s says %j', (text, cues) => {
     expect({ text, cues: cuesOf(text) }).toEqual({ text, cues: [...cues].sort((a, b) => CUES.indexOf(a) - CUES.indexOf(b)) });
   });
