@@ -79,6 +79,18 @@ describe('a question about the article, its choices after it', () => {
   });
 });
 
+// Something that changed long ago is what the steps check, not a step tried that failed.
+it.each(['เบอร์ที่ผูกไว้เปลี่ยนไปแล้ว', 'เบอร์ที่ผูกไว้เป็นเบอร์เก่าค่ะ เปลี่ยนเบอร์ไปนานแล้ว', 'the phone on the shop is my old number'])('"%s" after the OTP article gets its steps again', async (text) => {
+  const ch = await afterArticle(`changed-since-${text}`, 'shopee ไม่ส่ง OTP มาเลยค่ะ', 'shopee-otp-not-received');
+  const acts = actsOf(await ch.send(text));
+  expect({ text, acts }).toEqual({ text, acts: ['answer:shopee-otp-not-received', 'ask-feedback'] });
+});
+
+it('"เปลี่ยนรหัสแล้วค่ะ" after the password article is a step tried', async () => {
+  const ch = await afterArticle('changed-password', 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+  expect(actsOf(await ch.send('เปลี่ยนรหัสแล้วค่ะ'))).not.toContain('answer:lazada-password-not-match');
+});
+
 // At "did this fix it?", a no that goes on to say later, or that the seller will do it: nothing to send.
 it.each(['ไม่เป็นไรค่ะ เดี๋ยวลองใหม่พรุ่งนี้', 'ไม่ต้องค่ะ เดี๋ยวจัดการเอง', "no thanks, I'll handle it myself"])('"%s" after an article is later', async (text) => {
   const ch = await afterArticle(`later-feedback-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');

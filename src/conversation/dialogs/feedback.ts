@@ -136,7 +136,7 @@ export class FeedbackDialog {
     // shown is about its steps, which answer it: the article again (it was "off-topic"). So is
     // "ปุ่มมันอยู่ไหนนะ หาไม่เจอ": lost in the steps, which say where to look.
     // "ต้องทำยังไงต่อคะ" (what do I do next?) and nothing else: the steps are what comes next.
-    if (this.asksAboutTheArticle(typed, m) || this.lostInTheSteps(m, cues) || this.onlyWhatNext(cues)) {
+    if (this.asksAboutTheArticle(typed, m) || this.lostInTheSteps(m, cues) || this.onlyWhatNext(cues) || this.changedSince(m, cues)) {
       this.showArticle(this.t.ctx.kb.byId.get(this.t.state.topic!)!);
       return true;
     }
@@ -168,6 +168,12 @@ export class FeedbackDialog {
 
   private neverMind(typed: string, cues: CueReading): boolean {
     return startsWith(afterOkay(this.t.reply(typed)), 'cancel') && !mentions(cues, 'not-fixed', 'still', 'another-way', 'what-next', 'later-on') && !this.t.asks(typed);
+  }
+
+  /** "เบอร์ที่ผูกไว้เปลี่ยนไปแล้ว" after the OTP article: a fact its steps check, read in its words. */
+  private changedSince(m: Explained, cues: CueReading): boolean {
+    const current = this.t.state.topic;
+    return mentions(cues, 'changed-since') && !mentions(cues, 'not-fixed', 'still') && (m.topic ?? m.candidates[0]?.topic) === current;
   }
 
   private onlyWhatNext(cues: CueReading): boolean {
@@ -308,7 +314,7 @@ export class FeedbackDialog {
     // "มีวิธีอื่นไหมคะ" (is there another way?), "เค้าลาออกไปแล้ว ไม่รู้รหัสของเค้าเลย ทำไงดี" (what
     // now?) are questions, and a no: the steps shown are not the way for this seller.
     const asksAnotherWay = typed.length < 2 * FEEDBACK_SENTENCE && mentions(cues, 'another-way', 'what-next') && !this.onlyWhatNext(cues);
-    if ((sentence && mentions(cues, 'tried')) || asksAnotherWay) return 'feedback:no';
+    if ((sentence && mentions(cues, 'tried') && !mentions(cues, 'changed-since')) || asksAnotherWay) return 'feedback:no';
     return undefined;
   }
 
