@@ -159,6 +159,10 @@ export const lexiconSchema = z
      */
     connectionWords: z.array(phrase).default([]),
     handoverAsks: z.array(phrase).default([]),
+    /** The store working again ("เชื่อมได้แล้ว", "works now"): with thanks and no negation, a closing. */
+    workingWords: z.array(phrase).default([]),
+    /** Words that keep a report of a fix from being one ("ไม่", "ยัง", "แต่", "still", "but"). */
+    negations: z.array(phrase).default([]),
     /** Words that ask for the person named right after them, however long the message ("ขอเจ้าหน้าที่"). */
     handoverRequests: z.array(phrase).default([]),
     /** People who are not support ("คนอื่น", "someone else"): no request for a person. */

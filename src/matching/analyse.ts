@@ -169,7 +169,10 @@ export class Analyser {
 
     // Without a problem, a connection, a question or a request, thanks may come with a few words.
     const mayClose = !aboutAConnection && !reportsProblem && !handover && !text.includes('?') && !said(lex.questionWords);
-    const smallTalk = greetsPerson ? 'greeting' : this.smallTalkOf(tokens, content, squeezed, mayClose);
+    // "ร้าน lazada เชื่อมได้ปกติแล้ว ขอบคุณมากค่ะ", "ok reconnect ได้แล้ว ขอบคุณครับ": the store works
+    // again, with thanks and no "not", "still" or "but": a closing, however it names the store.
+    const fixedWithThanks = !handover && !text.includes('?') && errorCodes.length === 0 && said(lex.workingWords) && !saidAnywhere(lex.negations);
+    const smallTalk = greetsPerson ? 'greeting' : this.smallTalkOf(tokens, content, squeezed, { mayClose, fixedWithThanks });
 
     return {
       text,
@@ -201,7 +204,7 @@ export class Analyser {
    * is a goodbye), or a closing: thanks or goodbye with a few words of its own when `mayClose`
    * ("ขอบคุณค่ะ เดี๋ยวลองดู", "เจอแล้ว ขอบคุณค่ะ", "ok i'll ask him, bye").
    */
-  private smallTalkOf(tokens: string[], content: string[], squeezed: string, mayClose: boolean): Analysis['smallTalk'] {
+  private smallTalkOf(tokens: string[], content: string[], squeezed: string, closes: { mayClose: boolean; fixedWithThanks: boolean }): Analysis['smallTalk'] {
     const lex = this.lexicon;
     const isGreeting = (t: string) => lex.greetings.has(t);
     const isThanksProper = (t: string) => lex.thanks.has(t);
@@ -213,7 +216,7 @@ export class Analyser {
     const { left, smallTalk } = splitSmallTalk(content, any);
     const rest = left.join('');
     const says = (is: (t: string) => boolean) => tokens.some(is) || smallTalk.some(is) || is(squeezed) || is(rest);
-    const closing = mayClose && left.length <= CLOSING_WORDS && (says(isThanksProper) || says(isGoodbye));
+    const closing = (closes.mayClose && left.length <= CLOSING_WORDS && (says(isThanksProper) || says(isGoodbye))) || (closes.fixedWithThanks && says(isThanksProper));
     if (!(rest === '' || any(rest) || any(squeezed) || closing)) return null;
     if (says(isGoodbye)) return 'goodbye';
     if (says(isThanks)) return 'thanks';

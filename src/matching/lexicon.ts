@@ -138,6 +138,10 @@ export interface CompiledLexicon {
   onlyWords: WordList;
   eitherWords: WordList;
   storeWords: WordList;
+  /** The store working again ("เชื่อมได้แล้ว", "works now"): with thanks, a closing. */
+  workingWords: WordList;
+  /** Words that turn a report of a fix into a problem still there ("ไม่", "ยัง", "still", "but"). */
+  negations: WordList;
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
   handoverAsks: WordList;
@@ -243,6 +247,8 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     onlyWords: wordList(lex.onlyWords),
     eitherWords: wordList(lex.eitherWords),
     storeWords: wordList(lex.storeWords),
+    workingWords: wordList(lex.workingWords),
+    negations: wordList(lex.negations),
     connectionWords: {
       thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),
       latin: new Set(lex.connectionWords.map(compact).filter((w) => w && !/[\u0E00-\u0E7F]/u.test(w))),

@@ -59,11 +59,15 @@ describe('closings and greetings', () => {
     ['ok cool', 'thanks'],
     ['555 น่ารัก', 'thanks'],
     ['เยี่ยมเลยค่ะ', 'thanks'],
+    // The store works again, with thanks, however long the sentence naming it.
+    ['ร้าน lazada เชื่อมได้ปกติแล้ว ขอบคุณมากค่ะ 🙏', 'thanks'],
+    ['ok reconnect ได้แล้ว ขอบคุณครับ', 'thanks'],
+    ['and now connected to my new account. thank you!', 'thanks'],
   ])('"%s" is small talk (%s)', (text, kind) => {
     expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind });
   });
 
-  it.each(['ขอบคุณค่ะ แล้วต้องทำยังไงต่อ', 'ขอบคุณค่ะ ร้าน shopee ด้วย', 'thanks but still not working', 'ok ส่งให้ support เลยครับ', 'thanks, what about lazada?', 'ขอบคุณค่ะ แต่ยัง error อยู่'])(
+  it.each(['ขอบคุณค่ะ แล้วต้องทำยังไงต่อ', 'ขอบคุณค่ะ ร้าน shopee ด้วย', 'thanks but still not working', 'ok ส่งให้ support เลยครับ', 'thanks, what about lazada?', 'ขอบคุณค่ะ แต่ยัง error อยู่', 'reconnect ได้แล้ว แต่ออเดอร์ไม่เข้า ขอบคุณ'])(
     '"%s" is not a closing',
     (text) => {
       expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind: null });
