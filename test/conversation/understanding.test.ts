@@ -484,6 +484,12 @@ describe('waiting, but for something a platform or a code names', () => {
   });
 });
 
+// The steps done and what they brought back, no "but": fixed, not the re-sync article for "ต่อใหม่".
+it('"ต่อใหม่แล้ว ออเดอร์เข้าแล้วค่ะ" after the Facebook page article is fixed', async () => {
+  const ch = await afterArticle('reconnected-orders-in', 'เพจ facebook ไม่ดึงออเดอร์จากโพสต์แล้วค่ะ', 'facebook-page-token');
+  expect(actsOf(await ch.send('ต่อใหม่แล้ว ออเดอร์เข้าแล้วค่ะ'))).toEqual(['resolved']);
+});
+
 describe('fixed, but another problem', () => {
   it.each([
     ['ชอปปี้กับลาซาด้าเชื่อมพร้อมกันได้ไหมคะ', 'platforms-supported', 'ตอนนี้ลาซาด้าเชื่อมได้แล้ว แต่ชอปปี้ขึ้นให้ยืนยันตัวตน', 'shopee-identity-verification'],

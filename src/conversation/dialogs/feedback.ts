@@ -265,6 +265,8 @@ export class FeedbackDialog {
   private anotherProblemAfterBut(cues: CueReading, m: Explained): boolean {
     // "กด reconnect แล้วขึ้นให้ยืนยันตัวตน": the steps done, then another problem shown, likewise.
     if (!mentions(cues, 'contrast', 'tried') || mentions(cues, 'still', 'not-fixed') || !m.analysis.reportsProblem || m.decision !== 'answer') return false;
+    // "ต่อใหม่แล้ว ออเดอร์เข้าแล้วค่ะ" (reconnected, the orders are in): the steps done and fixed, no "but".
+    if (mentions(cues, 'fixed') && !mentions(cues, 'contrast', 'negation')) return false;
     const { topic } = this.t.state;
     return !topic || familyOf(this.t.ctx.kb.byId, m.topic!) !== familyOf(this.t.ctx.kb.byId, topic);
   }
