@@ -107,6 +107,11 @@ describe('matcher decisions', () => {
     expect(matcher.match(text)).toMatchObject({ decision: 'none', topic: null });
   });
 
+  // "มีปัญหาค่ะ", "I have a problem": a problem named by nothing but the word says nothing of which.
+  it.each(['มีปัญหาค่ะ', 'I have a problem'])('does not answer %j with an article', (text) => {
+    expect(matcher.match(text).decision).not.toBe('answer');
+  });
+
   it.each(['วิธีพิมพ์ใบปะหน้าขนส่ง', 'how much is the premium package', 'วันนี้อากาศร้อนมาก', 'how do I edit product variants'])(
     'does not answer other questions with an article: %j',
     (text) => {
