@@ -11,13 +11,18 @@ import { SECRET_LABEL_WORDS } from './phrases';
 /** Error codes are written as the platform shows them, whatever language the seller writes in. */
 const ERROR_CODE_LIKE = /\b[A-Z0-9]+(?:_[A-Z0-9]+)+\b/g;
 /**
+ * An e-mail address or a link is no word of any language ("lek.thai@gmail.com" asks for no Thai).
+ * Bounded, as addresses are: an open-ended run before the @ is quadratic on a long message.
+ */
+const ADDRESS_LIKE = /[^\s@]{1,64}@[^\s@]{1,255}|https?:\/\/\S+/gi;
+/**
  * Whether a message without Thai moves the conversation to English. The seller's first message
  * decides on any English word; after that it takes two besides the chat words below, so a Thai
  * seller's "ok", "thank you" or a pasted PASSWORD_NOT_MATCH does not turn the conversation into English.
  */
 export function writesEnglish(text: string, firstMessage: boolean): boolean {
   if (firstMessage) return /[a-z]{2,}/i.test(text);
-  const words = text.replace(ERROR_CODE_LIKE, ' ').match(/[a-z]{2,}/gi) ?? [];
+  const words = text.replace(ERROR_CODE_LIKE, ' ').replace(ADDRESS_LIKE, ' ').match(/[a-z]{2,}/gi) ?? [];
   return words.filter((w) => !CHAT_WORDS.has(w.toLowerCase())).length >= 2;
 }
 /** The English labels of a secret ("my password was"): no sign of the language a seller writes in. */
@@ -40,7 +45,8 @@ export function languageOfMessage(text: string, masked: boolean, firstMessage: b
 }
 
 /** A short request for a language ("English please", "ภาษาไทยค่ะ"). */
-export function languageRequested(text: string): Language | undefined {
+export function languageRequested(typed: string): Language | undefined {
+  const text = typed.replace(ADDRESS_LIKE, ' ');
   // "sorry can you reply in English? my staff doesn't read Thai": asked in so many words, at any length.
   const asked = ASKED_IN.exec(text)?.[1]?.toLowerCase();
   if (asked) return asked === 'english' ? 'en' : 'th';

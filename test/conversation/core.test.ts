@@ -560,6 +560,20 @@ describe('conversation core', () => {
     expect((await ch.state())!.lang).toBe('en');
   });
 
+  it('reads no language in an e-mail address ("lek.thai@gmail.com" at the e-mail question)', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('talk to a human please');
+    await ch.press('handover:start');
+    const out = await ch.send('lek.thai@gmail.com');
+    expect(out.map((m) => m.act)).toEqual(['ask-description']);
+    expect((await ch.state())!.lang).toBe('en');
+    // Nor does a Thai seller's English-looking address turn the conversation into English.
+    const thai = new RecordingChannel();
+    await thai.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await thai.press('handover:start');
+    expect(plain(await thai.send('happy.shop.bangkok@gmail.com'))).toMatch(/เล่าปัญหาสั้น/);
+  });
+
   it('switches on a longer request that asks in so many words ("can you reply in English?")', async () => {
     const ch = new RecordingChannel();
     await ch.send('ร้าน shopee หมดอายุค่ะ');
