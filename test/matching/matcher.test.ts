@@ -93,7 +93,7 @@ describe('matcher decisions', () => {
   });
 
   // "ช่วย" (help) asks too: "ให้ทีมงานช่วยปลดให้หน่อย" (have the team unbind it for me).
-  it.each(['ขอคุยกับเจ้าหน้าที่หน่อยค่ะ', 'I want to talk to a real person', 'human please', 'ทำเองไม่ได้ค่ะ ให้ทีมงานช่วยปลดให้หน่อย', 'แอดมินช่วยทีค่ะ', 'แล้วใครช่วยเรื่องนี้ได้บ้างคะ', 'who can help me with this', 'agent', 'human pls', 'i said AGENT', 'แอดมิน', 'can you fix it for me', 'so you can connect it for me ok?', 'can someone call me?', 'โทรหาเจ้าหน้าที่ได้ไหมคะ', 'I need support to unbind it', 'can support look at this', 'I want to speak to your support staff about my lazada connection', 'I need someone from your team', 'ok fine, yes, hand it to support'])('escalates %j', (text) => {
+  it.each(['ขอคุยกับเจ้าหน้าที่หน่อยค่ะ', 'I want to talk to a real person', 'human please', 'ทำเองไม่ได้ค่ะ ให้ทีมงานช่วยปลดให้หน่อย', 'แอดมินช่วยทีค่ะ', 'แล้วใครช่วยเรื่องนี้ได้บ้างคะ', 'who can help me with this', 'agent', 'human pls', 'i said AGENT', 'แอดมิน', 'can you fix it for me', 'so you can connect it for me ok?', 'can someone call me?', 'โทรหาเจ้าหน้าที่ได้ไหมคะ', 'I need support to unbind it', 'can support look at this', 'I want to speak to your support staff about my lazada connection', 'I need someone from your team', 'ok fine, yes, hand it to support', 'ขอส่งเรื่องให้ฝ่ายเทคนิคค่ะ', 'can the tech team look at it'])('escalates %j', (text) => {
     expect(matcher.match(text)).toMatchObject({ decision: 'escalate', topic: 'contact-support' });
   });
 
