@@ -17,6 +17,17 @@ describe('typed replies at the hand-over questions', () => {
     expect(actsOf(await ch.send(yes))).toContain('ask-email');
   });
 
+  // A yes, then words that name no problem and ask nothing: "by e-mail is fine", "help me".
+  it.each(['ได้ค่ะ ส่งทางอีเมลก็ได้', 'เอาค่ะ ช่วยด้วย', 'ok that would help'])('"%s" at the offer goes ahead', async (yes) => {
+    const ch = await atOffer(`offer-remark-${yes}`);
+    expect(actsOf(await ch.send(yes))).toContain('ask-email');
+  });
+
+  it.each(['เคค่ะ ขอบคุณน้า', 'alright, reconnected. thanks'])('"%s" at the offer sends nothing', async (text) => {
+    const ch = await atOffer(`offer-thanks-${text}`);
+    expect(actsOf(await ch.send(text))).not.toContain('ask-email');
+  });
+
   it.each(['ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน', 'ไม่ค่ะ', 'not now', 'โอเค งั้นไม่เป็นไรครับ', 'ok, never mind', 'actually no, cancel that'])('"%s" at the offer sends nothing', async (no) => {
     const ch = await atOffer(`later-${no}`);
     const out = await ch.send(no);

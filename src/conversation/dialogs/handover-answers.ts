@@ -85,7 +85,7 @@ export class HandoverAnswers {
       return true;
     }
     if (this.aboutTheHandover(typed, cues, h)) return true;
-    if (h.step === 'offer') return this.atOffer(reply, cues);
+    if (h.step === 'offer') return this.atOffer(reply, cues, typed);
     if (h.step === 'description') return this.atDescription(typed, reply, cues);
     if (h.step === 'confirm') return this.atSummary(reply, cues, typed);
     return false;
@@ -155,7 +155,7 @@ export class HandoverAnswers {
     return noProblemIn(this.t.ctx.matcher.analyse(typed));
   }
 
-  private atOffer(reply: Reply, cues: CueReading): boolean {
+  private atOffer(reply: Reply, cues: CueReading, typed: string): boolean {
     // "I have no e-mail, can you call me?": support answers by e-mail only; said before the
     // seller is asked for an address they do not have (it was taken for a yes).
     if (mentions(cues, 'no-email')) {
@@ -177,9 +177,20 @@ export class HandoverAnswers {
     // "ได้คับ ส่งเลย", "ส่งเรื่องให้เจ้าหน้าที่เลยค่ะ"; "ไม่ค่ะ" / "no": not sent.
     // "ยังไม่ได้ค่ะ ส่งเลย": not fixed, so send.
     const saysSend = onlySays(reply, 'yes', 'send', 'not-fixed') && reply.acts.includes('send');
-    if (onlySays(reply, 'yes', 'send') || saysSend || mentions(cues, 'send-to-support')) return this.t.handled('handover:start');
+    if (onlySays(reply, 'yes', 'send') || saysSend || mentions(cues, 'send-to-support') || this.yesWithRemark(reply, cues, typed)) return this.t.handled('handover:start');
     if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
     return false;
+  }
+
+  /**
+   * "ได้ค่ะ ส่งทางอีเมลก็ได้" (yes, by e-mail is fine), "ok, that would help": a yes first, then words
+   * that name no problem, ask nothing and take nothing back.
+   */
+  private yesWithRemark(reply: Reply, cues: CueReading, typed: string): boolean {
+    // "เคค่ะ ขอบคุณน้า", "alright, reconnected. thanks": an okay with thanks closes; it sends nothing.
+    if (!startsWith(reply, 'yes') || reply.acts.includes('thanks') || this.t.asks(typed)) return false;
+    if (mentions(cues, 'negation', 'no-email', 'not-fixed', 'dont-send', 'change-email', 'thanks', 'fixed', 'tried', 'later-on')) return false;
+    return this.saysNoProblem(typed);
   }
 
   /** Fixed, said first or in a short sentence with no "not", "still" or question, and an article shown. */
