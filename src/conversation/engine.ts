@@ -277,7 +277,11 @@ class TurnBuilder extends TurnContext {
   checkStoresFirst(r: Reading): boolean {
     const m = r.m;
     const subject = m.topic ?? m.candidates[0]?.topic;
-    const aboutAStore = m.vague || ((m.decision === 'answer' || m.decision === 'clarify') && !!subject && !NOT_ABOUT_A_STORE.has(subject));
+    // "ร้านขึ้น error อะไรไม่รู้ค่ะ ช่วยดูหน่อย", "ช่วยดูหน่อยว่าร้านเชื่อมต่อมีปัญหาไหม": a fault of the
+    // store or its connection, no article named; what the stores show is the best lead.
+    const a = m.analysis;
+    const storeFault = m.decision === 'none' && !a.smallTalk && (a.connectionWord || (a.reportsProblem && a.tokens.includes('store') && !a.expiresSomethingElse));
+    const aboutAStore = m.vague || storeFault || ((m.decision === 'answer' || m.decision === 'clarify') && !!subject && !NOT_ABOUT_A_STORE.has(subject));
     if (!this.turn.accountId || !aboutAStore || this.dialogs.status.freshSnapshot()) return false;
     this.state.statusCheck = { purpose: 'problem', topic: m.topic ?? undefined, decision: decisionOf(m), confidence: m.confidence, candidates: m.candidates.map((c) => c.topic) };
     this.effect = { type: 'check-status', accountId: this.turn.accountId };

@@ -75,6 +75,14 @@ describe('live status check in the conversation', () => {
     }
   });
 
+  it('checks the stores when a signed-in seller reports a fault of the store that no article names', async () => {
+    for (const text of ['ร้านขึ้น error อะไรไม่รู้ค่ะ ช่วยดูหน่อย', 'ช่วยดูให้หน่อยว่าร้านเชื่อมต่อมีปัญหาไหมคะ ออเดอร์ไม่เข้าเลย']) {
+      const ch = linked(account([{ nickname: 'B', platform: 'lazada', status: 'error', lastError: { code: 'PASSWORD_NOT_MATCH' } }]));
+      const out = await ch.send(text);
+      expect({ text, checks: ch.statusChecks, acts: out.map((m) => m.act) }).toEqual({ text, checks: ['A1'], acts: ['status', 'answer:lazada-password-not-match', 'ask-feedback'] });
+    }
+  });
+
   it("answers a question about another platform with the problem the check found on that platform's store", async () => {
     const ch = linked(
       account([
