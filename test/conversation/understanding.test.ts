@@ -805,6 +805,17 @@ describe('the state of a store, told or asked', () => {
     expect(actsOf(await ch.send('ช่วยเช็คให้หน่อยว่าร้านยังเชื่อมอยู่ไหมคะ'))).toContain('ask-link');
   });
 
+  // One platform's store asked after, not signed in: the account is asked for, as for all stores.
+  it.each(['is my shopee connected?', 'ร้าน lazada ปกติไหมคะ'])('"%s" asks the seller to sign in', async (text) => {
+    const ch = new RecordingChannel(`store-ok-${text}`);
+    expect(actsOf(await ch.send(text))).toContain('ask-link');
+  });
+
+  it('"is my shopee ok? no OTP comes" is the problem, not a check', async () => {
+    const ch = new RecordingChannel('store-ok-problem');
+    expect(actsOf(await ch.send('is my shopee ok? the OTP never comes'))).toContain('answer:shopee-otp-not-received');
+  });
+
   it.each(['my lazada store status is expired', 'สถานะร้านช้อปปี้ขึ้นว่าหมดอายุค่ะ'])('"%s" gets the article, not a status check', async (text) => {
     const ch = new RecordingChannel(`state-told-${text}`);
     const acts = actsOf(await ch.send(text));

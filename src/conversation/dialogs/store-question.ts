@@ -16,10 +16,12 @@ export class StoreQuestion {
 
   /** The platform the message asks about, when it is such a question. */
   platformAsked(r: Reading): Platform | undefined {
-    if (!this.t.turn.accountId) return undefined;
     const a = r.m.analysis;
     const named = a.platforms.length === 1 ? a.platforms[0]! : undefined;
     if (!named || a.errorCodes.length > 0) return undefined;
+    // Not signed in, "is my shopee connected?" asks for a check the bot can make once signed in;
+    // with a problem said ("is my shopee ok? no OTP comes") the problem is answered instead.
+    if (!this.t.turn.accountId) return mentions(this.t.cues(r.typed), 'store-ok') && !a.reportsProblem ? named : undefined;
     // "is my lazada ok?"; after a fresh check, the name alone ("and shopee?") asks the same of it.
     const asksIfFine = mentions(this.t.cues(r.typed), 'store-ok');
     const nameAlone = a.content.every((w) => w === named) && this.t.dialogs.status.freshSnapshot();
@@ -27,6 +29,7 @@ export class StoreQuestion {
   }
 
   ask(platform: Platform): void {
+    if (!this.t.turn.accountId) return this.t.dialogs.status.requestStatus('asked');
     const account = this.t.dialogs.status.freshAccount();
     if (account) return this.tell(platform, account);
     this.t.state.statusCheck = { purpose: 'asked', platform };
