@@ -23,6 +23,8 @@ describe('reading a typed reply', () => {
     // The polite ending alone, typed in Latin letters, says yes as ครับ and ค่ะ do.
     ['krub', ['yes']],
     ['kha', ['yes']],
+    // Send, in other words.
+    ['ship it', ['send']],
     ['โอเคค่ะ', ['yes']],
     ['ok send it', ['yes', 'send']],
     ['Yes please', ['yes']],
