@@ -33,12 +33,13 @@ describe('conversation sets', () => {
   // figures are printed against it, and a change that loses turns they get right today fails.
   it.each([
     ['heldout-conversations-2026-12.jsonl', 155],
-    ['heldout-conversations-2026-12b.jsonl', 159],
+    ['heldout-conversations-2026-12b.jsonl', 160],
     ['heldout-conversations-2026-12c.jsonl', 177],
     ['heldout-conversations-2026-12d.jsonl', 176],
     ['heldout-conversations-2026-12e.jsonl', 153],
     ['heldout-conversations-2026-12f.jsonl', 191],
     ['heldout-conversations-2026-12g.jsonl', 167],
+    ['heldout-conversations-2026-12h.jsonl', 164],
   ])('plays and scores %s (target 95% of turns), keeping what it gets right', async (file, floor) => {
     const at = path.join(__dirname, '../data', file);
     const scripts = readScripts(at);

@@ -37,6 +37,7 @@ describe('matching quality', () => {
     ['heldout-2026-12e.jsonl', { correct: 143, nullAnswered: 1 }],
     ['heldout-2026-12f.jsonl', { correct: 145, nullAnswered: 2 }],
     ['heldout-2026-12g.jsonl', { correct: 139, nullAnswered: 4 }],
+    ['heldout-2026-12h.jsonl', { correct: 146, nullAnswered: 2 }],
   ])('prints the held-out figures of %s and keeps them', (file, floor) => {
     const s = score(matcher, readJsonl(path.resolve(__dirname, '../data', file)));
     const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
