@@ -3,6 +3,14 @@ import { mentions, without } from './cues';
 import { onlySays } from './replies';
 import type { TurnContext } from './turn-context';
 
+/**
+ * A connection word, or a fault of the store itself ("my store shows error, what's wrong?"):
+ * about the seller's store, whatever article it fits.
+ */
+export function saysStoreFault(a: Explained['analysis']): boolean {
+  return a.connectionWord || (a.reportsProblem && a.tokens.includes('store') && !a.expiresSomethingElse);
+}
+
 /** The line for each kind of small talk; a greeting gets the welcome instead. */
 const SMALL_TALK = { thanks: 'smalltalk.thanks', goodbye: 'smalltalk.goodbye' } as const;
 
@@ -29,8 +37,7 @@ export class NoAnswer {
     // alone is too, unless the message is close to the off-topic examples ("how do I run ads
     // on shopee"); a picture the seller sent is about the problem ("ตามรูปเลยค่ะ").
     // So is a fault of the store itself ("my store shows error, what's wrong?").
-    const storeFault = analysis.reportsProblem && analysis.tokens.includes('store') && !analysis.expiresSomethingElse;
-    const aboutTheStore = analysis.connectionWord || storeFault || (analysis.aboutAConnection && m.farFromOutOfScope) || this.refersToPicture(m.text);
+    const aboutTheStore = saysStoreFault(analysis) || (analysis.aboutAConnection && m.farFromOutOfScope) || this.refersToPicture(m.text);
     if (m.vague || aboutTheStore) return this.t.dialogs.more.askForMore(m.text);
     // "สวัสดีจ้ะ ยายขายผ้าทอ": a greeting and a word about oneself, no question: welcomed, not turned away.
     if (analysis.greets && !open && m.farFromOutOfScope && !this.t.asks(m.text)) return this.t.welcome(false);
