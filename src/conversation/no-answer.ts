@@ -1,3 +1,4 @@
+import { PLATFORM_NAMES } from '../knowledge/schema';
 import type { Explained } from '../matching/matcher';
 import { mentions, without } from './cues';
 import { onlySays } from './replies';
@@ -38,10 +39,29 @@ export class NoAnswer {
     // on shopee"); a picture the seller sent is about the problem ("ตามรูปเลยค่ะ").
     // So is a fault of the store itself ("my store shows error, what's wrong?").
     const aboutTheStore = saysStoreFault(analysis) || (analysis.aboutAConnection && m.farFromOutOfScope) || this.refersToPicture(m.text);
+    if (this.anotherPlatformsProblem(m)) return;
     if (m.vague || aboutTheStore) return this.t.dialogs.more.askForMore(m.text);
     // "สวัสดีจ้ะ ยายขายผ้าทอ": a greeting and a word about oneself, no question: welcomed, not turned away.
     if (analysis.greets && !open && m.farFromOutOfScope && !this.t.asks(m.text)) return this.t.welcome(false);
     this.t.miss(() => this.t.offer(this.t.tr('offtopic'), this.t.menuChoices(), 'out-of-scope'), true);
+  }
+
+  /**
+   * "TikTok shop ไม่ส่ง otp ตอนเชื่อมร้าน": without its platform the problem has an article, but only
+   * for another platform (the OTP one is Shopee's). No guide for this one, and support offered:
+   * asking for more would find none.
+   */
+  private anotherPlatformsProblem(m: Explained): boolean {
+    const a = m.analysis;
+    const platform = a.platforms.length === 1 ? a.platforms[0]! : undefined;
+    if (!platform || !a.reportsProblem || a.errorCodes.length > 0) return false;
+    const without = this.t.ctx.matcher.explain(a.content.filter((w) => w !== platform).join(' '));
+    const other = without.decision === 'answer' ? this.t.ctx.kb.byId.get(without.topic!) : undefined;
+    if (!other || other.platforms.includes('all') || this.t.fitsPlatforms(other, [platform])) return false;
+    this.t.memory.addPlatform(platform);
+    this.t.say(this.t.tr('platform.noArticle', { platform: PLATFORM_NAMES[platform] }), 'no-article');
+    this.t.dialogs.handover.handover('no-article-for-platform');
+    return true;
   }
 
   private goesOnWithTheProblem(m: Explained): boolean {

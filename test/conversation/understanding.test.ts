@@ -490,6 +490,14 @@ it('"ต่อใหม่แล้ว ออเดอร์เข้าแล�
   expect(actsOf(await ch.send('ต่อใหม่แล้ว ออเดอร์เข้าแล้วค่ะ'))).toEqual(['resolved']);
 });
 
+// A problem whose only article is another platform's (the OTP one is Shopee's): no guide for
+// this platform, and support offered, rather than "tell me more".
+it.each(['TikTok shop ไม่ส่ง otp ตอนเชื่อมร้านค่ะ', 'my tiktok shop never gets the OTP when I connect'])('"%s" says there is no guide for TikTok and offers support', async (text) => {
+  const ch = new RecordingChannel(`no-article-${text}`);
+  const acts = actsOf(await ch.send(text));
+  expect({ text, acts }).toEqual({ text, acts: ['no-article', 'handover-offer', 'handover-offer'] });
+});
+
 describe('fixed, but another problem', () => {
   it.each([
     ['ชอปปี้กับลาซาด้าเชื่อมพร้อมกันได้ไหมคะ', 'platforms-supported', 'ตอนนี้ลาซาด้าเชื่อมได้แล้ว แต่ชอปปี้ขึ้นให้ยืนยันตัวตน', 'shopee-identity-verification'],
