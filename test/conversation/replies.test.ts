@@ -25,6 +25,8 @@ describe('reading a typed reply', () => {
     ['kha', ['yes']],
     // Send, in other words.
     ['ship it', ['send']],
+    // "Hold on" before the answer says nothing of its own.
+    ['เดี๋ยวนะคะ ไม่ต้องแล้วค่ะ', ['cancel']],
     ['โอเคค่ะ', ['yes']],
     ['ok send it', ['yes', 'send']],
     ['Yes please', ['yes']],
