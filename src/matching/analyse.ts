@@ -3,7 +3,7 @@ import stemmer from 'stemmer';
 import { BoundedCache } from '../bounded-cache';
 import type { Platform, Topic } from '../knowledge/schema';
 import { isCommonEnglishWord } from './english-words';
-import { compact, type CompiledLexicon, type WordList } from './lexicon';
+import { compact, saysIn, type CompiledLexicon, type WordList } from './lexicon';
 import { normalise } from './normalise';
 import { asksForPerson } from './person';
 import { segment } from './segment';
@@ -156,8 +156,7 @@ export class Analyser {
     // the seller's own staff, becomes "admin").
     const words = new Set(normalised.split(' '));
     const spaced = ` ${normalised} `;
-    const said = (l: WordList) =>
-      [...words].some((w) => l.latin.has(w)) || l.latinRuns.some((r) => spaced.includes(r)) || raw.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
+    const said = (l: WordList) => saysIn(l, { latin: words, spaced, thai: raw, squeezed });
     // A problem word counts anywhere in a Thai run, however the splitter cut it ("ไม่ได้ช่วย…").
     const saidAnywhere = (l: WordList) => said(l) || [...l.thaiWords].some((w) => squeezed.includes(w));
     const { expiresSomethingElse, connectionWord, aboutAConnection } = connectionOf(lex, { said, saidAnywhere }, { errorCodes, platforms, tokens }, this.saysConnection(squeezed, words));

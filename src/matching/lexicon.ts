@@ -171,6 +171,22 @@ export interface WordList {
   thaiRuns: string[];
 }
 
+/** A message's words as a WordList reads them: English words as typed, Thai ones as split. */
+export interface SaidWords {
+  latin: Iterable<string>;
+  /** The English words with a space on each side, for phrases of several words. */
+  spaced: string;
+  thai: readonly string[];
+  /** The message without spaces, for Thai phrases however the splitter cut them. */
+  squeezed: string;
+}
+
+/** Whether the message says one of the list's words or phrases. */
+export function saysIn(l: WordList, said: SaidWords): boolean {
+  for (const w of said.latin) if (l.latin.has(w)) return true;
+  return l.latinRuns.some((r) => said.spaced.includes(r)) || said.thai.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => said.squeezed.includes(r));
+}
+
 function wordList(list: string[]): WordList {
   const l: WordList = { latin: new Set(), latinRuns: [], thaiWords: new Set(), thaiRuns: [] };
   for (const p of list) {

@@ -1,4 +1,4 @@
-import type { CompiledLexicon, WordList } from './lexicon';
+import { saysIn, type CompiledLexicon, type WordList } from './lexicon';
 
 /**
  * A word for a person and one that asks make a request only in a short message: in a story
@@ -47,9 +47,8 @@ export function asksForPerson(lex: CompiledLexicon, e: PersonEvidence): boolean 
   const latin = withoutRuns(e.normalised.split(' '), lex.otherPeople);
   const thai = withoutRuns(e.raw, lex.otherPeople);
   const squeezed = [...lex.otherPeople].reduce((s, run) => s.replaceAll(run, ' '), e.squeezed);
-  const spaced = ` ${latin.join(' ')} `;
-  const says = (l: WordList) =>
-    latin.some((w) => l.latin.has(w)) || l.latinRuns.some((r) => spaced.includes(r)) || thai.some((w) => l.thaiWords.has(w)) || l.thaiRuns.some((r) => squeezed.includes(r));
+  const said = { latin, spaced: ` ${latin.join(' ')} `, thai, squeezed };
+  const says = (l: WordList) => saysIn(l, said);
   if (says(P) && e.content.length <= PERSON_REQUEST_WORDS && says(lex.handoverAsks)) return true;
   return latinRequest(latin, lex.handoverRequests.latin, P) || thaiRequests(lex).some((r) => squeezed.includes(r));
 }
