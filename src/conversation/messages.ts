@@ -45,7 +45,6 @@ export type Act =
   | 'link-done'
   | 'link-failed'
   | 'status'
-  | 'tickets'
   | 'image-received'
   | 'unsupported'
   | 'rating'

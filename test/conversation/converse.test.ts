@@ -93,7 +93,7 @@ describe('the player', () => {
     expect(filed.acts).toEqual(['ticket']);
     const ticket = /BS-[0-9A-Z]{6}/.exec(filed.texts!.join('\n'))![0];
     for (const listed of line!.turns.slice(5)) {
-      expect(listed.acts).toEqual(['tickets', 'menu']);
+      expect(listed.acts).toEqual(['ticket', 'menu']);
       expect(listed.texts![0]).toContain(`${ticket} — `);
     }
     // The web widget has no rich menu.

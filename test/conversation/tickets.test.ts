@@ -45,7 +45,7 @@ describe('"My tickets" in the core', () => {
 
   it('lists each ticket with its time in Bangkok, what it is about and what became of it, in Thai', () => {
     const { heard, text } = listed([ticket()]);
-    expect(actsOf(heard.messages)).toEqual(['tickets', 'menu']);
+    expect(actsOf(heard.messages)).toEqual(['ticket', 'menu']);
     expect(text).toContain('BS-7K3M9Q — แจ้งเมื่อ 5 ธ.ค. 14:02 เรื่อง Lazada PASSWORD_NOT_MATCH — ส่งถึงทีมซัพพอร์ตแล้ว ทีมจะตอบกลับทางอีเมล p***@gmail.com ค่ะ');
     expect(text).not.toContain('pim.shop');
     expect(heard.effect).toBeUndefined();
@@ -83,7 +83,7 @@ describe('"My tickets" in the core', () => {
 
   it('says when there is none, and offers the menu with the hand-over', () => {
     const { heard, text } = listed([], { lang: 'en' });
-    expect(actsOf(heard.messages)).toEqual(['tickets', 'menu']);
+    expect(actsOf(heard.messages)).toEqual(['ticket', 'menu']);
     expect(text).toMatch(/You have not sent any request to support from this chat in the last 30 days/);
     expect(choicesOf(heard.messages).map((c) => c.action)).toContain('handover');
   });
@@ -110,7 +110,7 @@ describe('"My tickets" in the core', () => {
     const web = { ...base, channel: 'web' as const };
     const none = runTurn({ ...web, kind: 'action', action: 'tickets' }, undefined, core);
     expect(none.effect).toBeUndefined();
-    expect(actsOf(none.messages)).toEqual(['tickets', 'menu']);
+    expect(actsOf(none.messages)).toEqual(['ticket', 'menu']);
     const state = { ...none.state, ticket: { id: 'BS-7K3M9Q', at: '2026-12-05T07:02:00.000Z' } };
     const pressed = runTurn({ ...web, kind: 'action', action: 'tickets' }, state, core);
     expect(pressed.effect).toMatchObject({ type: 'list-tickets', userKey: 'web:U1' });
@@ -192,7 +192,7 @@ describe('"My tickets" through the bot service and a real outbox', () => {
     const theirs = await handOver('U2', 'other@shop.co');
     const out = await turn('U1', { kind: 'action', action: 'tickets' });
     const text = plain(out);
-    expect(actsOf(out)).toEqual(['tickets', 'menu']);
+    expect(actsOf(out)).toEqual(['ticket', 'menu']);
     expect(text).toContain(`${mine} — แจ้งเมื่อ 5 ธ.ค. 14:00 — รอส่งถึงทีมซัพพอร์ต`);
     expect(text).not.toContain(theirs);
   });
@@ -203,7 +203,7 @@ describe('"My tickets" through the bot service and a real outbox', () => {
     await turn('U3', { text: 'pim.shop@gmail.com' });
     await turn('U3', { kind: 'action', action: 'handover:skip' });
     const out = await turn('U3', { kind: 'action', action: 'tickets' });
-    expect(actsOf(out)).toEqual(['tickets', 'handover-summary']);
+    expect(actsOf(out)).toEqual(['ticket', 'handover-summary']);
     expect(choicesOf(out).map((c) => c.action)).toContain('handover:confirm');
   });
 });

@@ -66,7 +66,7 @@ export class TicketsDialog {
   private tell(r: Turn['tickets']): void {
     const days = TICKETS_DAYS;
     if (!r || 'error' in r) this.t.say(this.t.tr('tickets.unavailable'), 'error');
-    else if (r.length === 0) this.t.say(this.t.tr('tickets.none', { days }), 'tickets');
+    else if (r.length === 0) this.t.say(this.t.tr('tickets.none', { days }), 'ticket');
     else {
       // A ticket support never got is not open: "a person, please" files it anew, rather than
       // telling the seller support has it.
@@ -74,7 +74,7 @@ export class TicketsDialog {
       if (current && r.some((x) => x.ticket === current.id && x.status === 'failed')) this.t.state.ticket = undefined;
       const lines = r.slice(0, TICKETS_SHOWN).map((x) => this.describe(x));
       if (r.length > TICKETS_SHOWN) lines.push(this.t.tr('tickets.older', { shown: TICKETS_SHOWN }));
-      this.t.say([this.t.tr('tickets.intro', { days }), ...lines].join('\n'), 'tickets');
+      this.t.say([this.t.tr('tickets.intro', { days }), ...lines].join('\n'), 'ticket');
     }
     this.t.askAgain();
   }
