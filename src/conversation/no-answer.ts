@@ -13,7 +13,7 @@ export function saysStoreFault(a: Explained['analysis']): boolean {
 }
 
 /** The line for each kind of small talk; a greeting gets the welcome instead. */
-const SMALL_TALK = { thanks: 'smalltalk.thanks', goodbye: 'smalltalk.goodbye' } as const;
+const SMALL_TALK = { thanks: 'smalltalk.thanks', goodbye: 'smalltalk.goodbye', apology: 'smalltalk.apology' } as const;
 
 /**
  * A message no dialog and no article answers: small talk, a filler to an open question (asked
@@ -99,7 +99,7 @@ export class NoAnswer {
   private smallTalk(m: Explained): boolean {
     const kind = m.analysis.smallTalk;
     if (kind === 'greeting') this.t.welcome(false);
-    else if (kind === 'thanks' || kind === 'goodbye') this.t.say(this.t.tr(SMALL_TALK[kind]), 'small-talk');
+    else if (kind === 'thanks' || kind === 'goodbye' || kind === 'apology') this.t.say(this.t.tr(SMALL_TALK[kind]), 'small-talk');
     else if (m.analysis.noise) this.t.say(this.t.tr('smalltalk.emoji'), 'small-talk');
     // "โอเคค่ะ ได้แล้วค่า ขอบคุณน้า" with no question open: thanks, not an off-topic question
     // (a bare "ค่ะ" is no thanks: it leaves the open question to be asked again).

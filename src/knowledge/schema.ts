@@ -211,6 +211,8 @@ export const lexiconSchema = z
         goodbyes: z.array(phrase).default([]),
         /** "ok", "เข้าใจแล้ว": thanks when alone, but they start requests too ("ok ส่งให้ support"). */
         acknowledgements: z.array(phrase).default([]),
+        /** "ขอโทษค่ะ กดผิด", "sorry, typo": nothing to answer but "no problem". */
+        apologies: z.array(phrase).default([]),
       })
       .strict(),
   })

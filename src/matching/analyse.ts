@@ -50,7 +50,7 @@ export interface Analysis {
   asksAbility: boolean;
   /** A problem word ("ไม่ได้", "failed", "expired"): the message reports a fault. */
   reportsProblem: boolean;
-  smallTalk: 'greeting' | 'thanks' | 'goodbye' | null;
+  smallTalk: 'greeting' | 'thanks' | 'goodbye' | 'apology' | null;
   /** Opens with a greeting ("สวัสดีจ้ะ ยายขายผ้าทอ"), whatever follows. */
   greets: boolean;
   noise: boolean;
@@ -209,17 +209,24 @@ export class Analyser {
     const isThanksProper = (t: string) => lex.thanks.has(t);
     const isThanks = (t: string) => isThanksProper(t) || lex.acknowledgements.has(t);
     const isGoodbye = (t: string) => lex.goodbyes.has(t);
+    const isApology = (t: string) => lex.apologies.has(t);
     // An entry of several words ("ลาก่อน" is ลา + ก่อน, "see you") is the content words left
-    // together, or the whole message.
-    const any = (t: string) => isGreeting(t) || isThanks(t) || isGoodbye(t);
-    const { left, smallTalk } = splitSmallTalk(content, any);
+    // together, or the whole message; so is an entry whose second half is filler (หวัด|ดี, and
+    // ดี is a stopword: "หวัดดีค่ะ" left หวัด alone, read as an off-topic word).
+    const any = (t: string) => isGreeting(t) || isThanks(t) || isGoodbye(t) || isApology(t);
+    const halves = splitSmallTalk(tokens, any).smallTalk.filter((t) => !tokens.includes(t));
+    const pieces = new Set(tokens.filter((t, i) => halves.includes(t + (tokens[i + 1] ?? '')) || halves.includes((tokens[i - 1] ?? '') + t)));
+    const split = splitSmallTalk(content.filter((t) => !pieces.has(t)), any);
+    const left = split.left;
+    const smallTalk = [...split.smallTalk, ...halves];
     const rest = left.join('');
     const says = (is: (t: string) => boolean) => tokens.some(is) || smallTalk.some(is) || is(squeezed) || is(rest);
     const closing = (closes.mayClose && left.length <= CLOSING_WORDS && (says(isThanksProper) || says(isGoodbye))) || (closes.fixedWithThanks && says(isThanksProper));
     if (!(rest === '' || any(rest) || any(squeezed) || closing)) return null;
     if (says(isGoodbye)) return 'goodbye';
     if (says(isThanks)) return 'thanks';
-    return says(isGreeting) ? 'greeting' : null;
+    if (says(isGreeting)) return 'greeting';
+    return says(isApology) ? 'apology' : null;
   }
 
   /**

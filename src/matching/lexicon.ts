@@ -153,6 +153,7 @@ export interface CompiledLexicon {
   thanks: Set<string>;
   goodbyes: Set<string>;
   acknowledgements: Set<string>;
+  apologies: Set<string>;
   /** Every word the lexicon itself knows (variants and canonicals): never "corrected" as a typo. */
   known: Set<string>;
 }
@@ -241,6 +242,8 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     for (const t of phrases.rewrite(phraseTokens(w))) stopwords.add(t);
   }
   stopwords.forEach((w) => known.add(w));
+  // Small talk is read by its words as typed: "sorry" stemmed to "sorri" was no apology.
+  Object.values(lex.smallTalk).forEach((list) => list.forEach(remember));
   const split = new SplitWords();
   const lists = [lex.stopwords.th, lex.capabilityAsks, lex.questionWords];
   for (const list of lists) for (const w of list) if (phraseTokens(w).length === 1) split.add(w);
@@ -277,6 +280,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     thanks: new Set(lex.smallTalk.thanks.map(compact)),
     goodbyes: new Set(lex.smallTalk.goodbyes.map(compact)),
     acknowledgements: new Set(lex.smallTalk.acknowledgements.map(compact)),
+    apologies: new Set(lex.smallTalk.apologies.map(compact)),
     known,
   };
 }

@@ -845,3 +845,14 @@ describe('asked whether it is a bot', () => {
     expect(actsOf(await ch.send('is this a bot? my shopee store expired'))).toContain('answer:connection-expired');
   });
 });
+
+// A greeting typed in two pieces, an apology for a stray message: answered in kind, never off-topic.
+it.each([
+  ['หวัดดีจ้า', 'menu'],
+  ['หวัดดีค่ะ', 'menu'],
+  ['ขอโทษค่ะ กดผิด 😅', 'small-talk'],
+  ['sorry wrong button', 'small-talk'],
+])('"%s" as a first message gets %s', async (text, act) => {
+  const ch = new RecordingChannel(`small-talk-${text}`);
+  expect(actsOf(await ch.send(text))).toEqual([act]);
+});

@@ -51,6 +51,14 @@ describe('closings and greetings', () => {
     ['ฮัลโหล', 'greeting'],
     ['ฮัลโหลค่ะ', 'greeting'],
     ['ทดสอบ', 'greeting'],
+    // A greeting split around a filler word: หวัด|ดี, and ดี alone is a stopword.
+    ['หวัดดีจ้า', 'greeting'],
+    ['หวัดดีครับ', 'greeting'],
+    // A stray message excused.
+    ['ขอโทษค่ะ กดผิด 😅', 'apology'],
+    ['sorry wrong button', 'apology'],
+    ['โทษทีครับ พิมพ์ผิด', 'apology'],
+    ['oops my bad', 'apology'],
     // Praise, a rating typed after "fixed".
     ['5 stars', 'thanks'],
     ['ให้ 5 ดาวเลยค่ะ', 'thanks'],
@@ -67,7 +75,7 @@ describe('closings and greetings', () => {
     expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind });
   });
 
-  it.each(['ขอบคุณค่ะ แล้วต้องทำยังไงต่อ', 'ขอบคุณค่ะ ร้าน shopee ด้วย', 'thanks but still not working', 'ok ส่งให้ support เลยครับ', 'thanks, what about lazada?', 'ขอบคุณค่ะ แต่ยัง error อยู่', 'reconnect ได้แล้ว แต่ออเดอร์ไม่เข้า ขอบคุณ'])(
+  it.each(['ขอบคุณค่ะ แล้วต้องทำยังไงต่อ', 'ขอบคุณค่ะ ร้าน shopee ด้วย', 'thanks but still not working', 'ok ส่งให้ support เลยครับ', 'thanks, what about lazada?', 'ขอบคุณค่ะ แต่ยัง error อยู่', 'reconnect ได้แล้ว แต่ออเดอร์ไม่เข้า ขอบคุณ', 'ขอโทษค่ะ ร้าน shopee หลุด', 'sorry, my lazada store expired'])(
     '"%s" is not a closing',
     (text) => {
       expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind: null });
