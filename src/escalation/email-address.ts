@@ -14,6 +14,9 @@ const ADDRESS = /^[^\s@<>()[\]\\,;:"]{1,64}@(?:[^\s@<>()[\]\\,;:"._-][^\s@<>()[\
  */
 const SPACED_DOT = /(@[^\s@]*?)(?:\s+\.\s*|\.\s+)(com|net|org|co|th|in|ac|go|or|me|io|shop|store|uk|au|sg|my|asia|biz|info)(?=$|[\s.])/iu;
 
+/** Punctuation around an address in a sentence: "x@y.com, that's all", "(x@y.com)", "<x@y.com>". */
+const AROUND = /^[<(["'“‘]+|[.。,，;:!?)\]>"'”’]+$/gu;
+
 function joinSpacedDomain(text: string): string {
   let joined = text;
   for (let next = joined.replace(SPACED_DOT, '$1.$2'); next !== joined; next = joined.replace(SPACED_DOT, '$1.$2')) joined = next;
@@ -28,7 +31,7 @@ export function parseEmailAddress(input: string): string | undefined {
   // A seller may write "my email is x@y.com": take the one token that looks like an address;
   // "kaew_99 @ hotmail.com", spaced around its @ on a phone keyboard, is one, and so are
   // "pat.store@gmail .com" and "mint @ mintshop . co . th" spaced around the domain's dots.
-  const token = joinSpacedDomain(candidate.replace(/\s*@\s*/gu, '@')).split(/\s+/).find((w) => w.includes('@'))?.replace(/[.。]+$/u, '') ?? candidate;
+  const token = joinSpacedDomain(candidate.replace(/\s*@\s*/gu, '@')).split(/\s+/).find((w) => w.includes('@'))?.replace(AROUND, '') ?? candidate;
   return ADDRESS.test(token) ? token : undefined;
 }
 

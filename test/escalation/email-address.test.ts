@@ -11,6 +11,11 @@ describe('reading an e-mail address', () => {
     ['email: mint @ mintshop . co . th', 'mint@mintshop.co.th'],
     ['ploy@hotmail. co.th ค่ะ', 'ploy@hotmail.co.th'],
     ['x@gmail.com. thanks', 'x@gmail.com'],
+    // Punctuation of the sentence around it.
+    ["ploy.shop@gmail.com, that's all", 'ploy.shop@gmail.com'],
+    ['ส่งมาที่ (ploy.shop@gmail.com) นะคะ', 'ploy.shop@gmail.com'],
+    ['<ploy.shop@gmail.com>', 'ploy.shop@gmail.com'],
+    ['it is ploy.shop@gmail.com!', 'ploy.shop@gmail.com'],
   ])('"%s" is %s', (typed, address) => {
     expect(parseEmailAddress(typed)).toBe(address);
   });
