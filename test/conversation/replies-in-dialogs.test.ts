@@ -80,6 +80,43 @@ describe('typed replies at the hand-over questions', () => {
     expect((await ch.state())?.draft?.description || undefined).toBeUndefined();
   });
 
+  // Polite particles spelled otherwise are a yes as ค่ะ is; a person asked for is what the offer is for.
+  it.each(['ค่า', 'คับ', 'ขอให้เจ้าหน้าที่ช่วยค่ะ', 'อยากให้แอดมินช่วยดูค่ะ'])('"%s" at the offer goes ahead', async (yes) => {
+    const ch = await atOffer(`offer-yes-${yes}`);
+    expect(actsOf(await ch.send(yes))).toEqual(['ask-email']);
+  });
+
+  it.each(['ติดต่อกลับที่ ploy.shop@gmail.com ได้เลยค่ะ ไม่มีอะไรเพิ่มแล้ว', "ploy.shop@gmail.com, that's all"])('"%s" gives the address and skips the description', async (text) => {
+    const ch = await atOffer(`email-nothing-more-${text}`);
+    await ch.send('ส่งเลยค่ะ');
+    const summary = await ch.send(text);
+    expect(actsOf(summary)).toEqual(['handover-summary']);
+    expect((await ch.state())?.draft).toMatchObject({ email: 'ploy.shop@gmail.com', description: '' });
+  });
+
+  it('keeps details typed at the e-mail question for support, and asks the address again', async () => {
+    const ch = await atOffer('email-details-first');
+    await ch.send('ส่งเลยค่ะ');
+    expect(actsOf(await ch.send('เปลี่ยนรหัสไปหลายรอบแล้ว ก็ยังขึ้นรหัสไม่ตรงทุกครั้งค่ะ'))).toContain('ask-email');
+    const summary = await ch.send('ploy.shop@gmail.com');
+    expect(actsOf(summary)).toEqual(['handover-summary']);
+    expect(plain(summary)).toContain('เปลี่ยนรหัสไปหลายรอบแล้ว');
+  });
+
+  it.each(['เอาค่ะ', 'ok send'])('"%s" at the e-mail question asks for the address again', async (text) => {
+    const ch = await atOffer(`email-yes-${text}`);
+    await ch.send('ส่งเลยค่ะ');
+    expect(actsOf(await ch.send(text))).toEqual(['ask-email']);
+    expect((await ch.state())?.draft?.step).toBe('email');
+  });
+
+  it('takes one Latin word at the e-mail question for a mistyped address, not for details', async () => {
+    const ch = await atOffer('email-mistyped-word');
+    await ch.send('ส่งเลยค่ะ');
+    await ch.send('jib.jibgmail.com');
+    expect((await ch.state())?.draft?.description).toBeUndefined();
+  });
+
   it.each(['ส่ง', 'ส่งค่ะ', 'ถูกต้องค่ะ', 'ถูกต้องแล้วส่งได้เลยค่ะ'])('"%s" at the summary sends it, and is not added to the problem', async (send) => {
     const ch = await atOffer(`send-${send}`);
     await ch.send('ส่งเลยค่ะ');

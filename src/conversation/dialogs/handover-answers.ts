@@ -22,6 +22,11 @@ const STEP_ACTS = { offer: 'handover-offer', email: 'ask-email', description: 'a
 /** "อีเมลเดิมค่ะ", "same email as before": a remark about the reply address is this short. */
 const ADDRESS_REMARK_WORDS = 4;
 
+/** Words, not one Latin token: a space, or Thai (written without spaces). */
+function isSentence(text: string): boolean {
+  return /\s/.test(text.trim()) || /[\u0E00-\u0E7F]/.test(text);
+}
+
 /** Words with no problem and no store connection in them ("ยกเลิกดีกว่า เดี๋ยวลองเองอีกที"). */
 function noProblemIn(a: Explained['analysis']): boolean {
   return !a.reportsProblem && !a.aboutAConnection;
@@ -85,6 +90,11 @@ export class HandoverAnswers {
       return true;
     }
     if (this.aboutTheHandover(typed, cues, h)) return true;
+    // "เอาค่ะ", "ok send" to "which address?": a yes is no address, and no new problem to match.
+    if (h.step === 'email' && onlySays(reply, 'yes', 'send')) {
+      this.t.askAgain();
+      return true;
+    }
     if (h.step === 'offer') return this.atOffer(reply, cues, typed);
     if (h.step === 'description') return this.atDescription(typed, reply, cues);
     if (h.step === 'confirm') return this.atSummary(reply, cues, typed);
@@ -177,7 +187,9 @@ export class HandoverAnswers {
     // "ได้คับ ส่งเลย", "ส่งเรื่องให้เจ้าหน้าที่เลยค่ะ"; "ไม่ค่ะ" / "no": not sent.
     // "ยังไม่ได้ค่ะ ส่งเลย": not fixed, so send.
     const saysSend = onlySays(reply, 'yes', 'send', 'not-fixed') && reply.acts.includes('send');
-    if (onlySays(reply, 'yes', 'send') || saysSend || mentions(cues, 'send-to-support') || this.yesWithRemark(reply, cues, typed)) return this.t.handled('handover:start');
+    // "ขอให้เจ้าหน้าที่ช่วยค่ะ" (a person to help, please): what the offer is for.
+    const asksPerson = this.t.ctx.matcher.analyse(typed).handover;
+    if (onlySays(reply, 'yes', 'send') || saysSend || asksPerson || mentions(cues, 'send-to-support') || this.yesWithRemark(reply, cues, typed)) return this.t.handled('handover:start');
     if (onlySays(reply, 'no')) return this.t.handled('handover:cancel');
     return false;
   }
@@ -299,9 +311,23 @@ export class HandoverAnswers {
     // "I have no e-mail, can you call me?": support answers by e-mail only; say so. A sentence,
     // not an address ("can't you answer me here on LINE?", "I want a real person"): why an
     // address is needed, not "this e-mail looks invalid".
-    const sentence = !typed.includes('@') && !aboutEmail && (/\s/.test(typed) || /[\u0E00-\u0E7F]/.test(typed));
+    if (!aboutEmail && this.detailsAtEmail(typed, text, m, h)) return true;
+    const sentence = !typed.includes('@') && !aboutEmail && isSentence(typed);
     if (mentions(cues, 'no-email') || sentence) this.t.offer(this.t.tr('handover.noEmail'), [this.t.cancelChoice()], 'ask-email');
     else this.steps.handoverEmail(typed);
+    return true;
+  }
+
+  /**
+   * "เปลี่ยนชื่อไปหลายรอบแล้ว ขึ้นซ้ำทุกชื่อเลยค่ะ" at the e-mail question: details of the problem
+   * before the address, kept for support (they were told "support answers by e-mail only", then
+   * asked to describe it again).
+   */
+  private detailsAtEmail(typed: string, text: string, m: Explained, h: HandoverDraft): boolean {
+    if (this.t.asks(typed) || !this.describesTheStore(text, m)) return false;
+    h.description = h.description ? `${h.description} / ${text}` : text;
+    this.t.say(this.t.tr('handover.noted'), 'ask-email');
+    this.t.offer(this.t.tr('handover.askEmail'), [this.t.cancelChoice()], 'ask-email');
     return true;
   }
 
@@ -325,10 +351,16 @@ export class HandoverAnswers {
    * problems; chatter does neither ("ค่าส่งkerryแพงจัง555" started a hand-over nobody asked for).
    */
   private detailsAtOffer(text: string, m: Explained, h: HandoverDraft): boolean {
-    const aboutTheStore = m.analysis.aboutAConnection || (m.candidates[0]?.confidence ?? 0) >= DETAILS_SCORE;
-    const details = m.decision === 'none' && !m.analysis.smallTalk && m.analysis.content.length >= 3 && m.farFromOutOfScope && aboutTheStore && text.length <= MAX_DESCRIPTION;
-    if (!details) return false;
+    if (!this.describesTheStore(text, m)) return false;
     h.description = text;
     return this.t.handled('handover:start');
+  }
+
+  /** Words no article answers that speak of the store or its problem, and no other question. */
+  private describesTheStore(text: string, m: Explained): boolean {
+    const aboutTheStore = m.analysis.aboutAConnection || (m.candidates[0]?.confidence ?? 0) >= DETAILS_SCORE;
+    // One Latin word ("jib.jibgmail.com") is an address mistyped, not a description.
+    if (!isSentence(text)) return false;
+    return m.decision === 'none' && !m.analysis.smallTalk && m.analysis.content.length >= 3 && m.farFromOutOfScope && aboutTheStore && text.length <= MAX_DESCRIPTION;
   }
 }

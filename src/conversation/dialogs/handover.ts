@@ -4,6 +4,7 @@ import type { EscalationCase } from '../ports';
 import { parseEmailAddress, suggestEmailAddress } from '../../escalation/email-address';
 import { caseUserKey, type Act, type Choice, type HandoverReason, type Turn } from '../messages';
 import type { Reading } from '../reading';
+import { mentions } from '../cues';
 import { HandoverAnswers } from './handover-answers';
 import { DEFAULT_TICKET_OPEN_SECONDS, MAX_DESCRIPTION } from '../phrases';
 import type { TurnContext } from '../turn-context';
@@ -150,7 +151,7 @@ export class HandoverDialog {
         this.t.cancelChoice(),
       ], 'ask-email');
     }
-    this.takeEmail(email);
+    this.takeEmail(email, typed);
   }
 
   /** "Did you mean …?" answered: the suggested address, or the one typed. */
@@ -161,11 +162,14 @@ export class HandoverDialog {
     this.takeEmail(keep ? check.typed : check.suggested);
   }
 
-  private takeEmail(email: string): void {
-    this.t.state.draft!.emailCheck = undefined;
-    this.t.state.draft!.email = email;
+  private takeEmail(email: string, typed?: string): void {
+    const h = this.t.state.draft!;
+    h.emailCheck = undefined;
+    h.email = email;
     this.t.state.contactEmail = email;
-    if (this.t.state.draft!.description !== undefined) return this.confirmHandover();
+    // "ติดต่อกลับที่ … ได้เลยค่ะ ไม่มีอะไรเพิ่มแล้ว": the address, and nothing to add (it was asked for).
+    if (typed && mentions(this.t.cues(typed), 'nothing-more')) h.description ??= '';
+    if (h.description !== undefined) return this.confirmHandover();
     this.askDescription();
   }
 
