@@ -61,6 +61,12 @@ describe('other people', () => {
   it.each([
     ['ร้านเราไปอยู่ในบัญชี bigseller ของคนอื่น ช่วยปลดให้หน่อย', 'store-bound-other-account'],
     ["my shop is on someone else's bigseller account, help me unbind it", 'store-bound-other-account'],
+    // A friend, a former owner, the seller's own second account ("แอค", slang for account).
+    ['เพื่อนเคยเอาร้านเราไปเชื่อมกับ bigseller ของเค้า ตอนนี้เราจะเชื่อมเองไม่ได้', 'store-bound-other-account'],
+    ['เจ้าของเก่าขายร้านต่อให้ แต่ร้านยังผูกกับ bigseller ของเค้าอยู่ค่ะ', 'store-bound-other-account'],
+    ['มีสองแอคเค้า bigseller ร้านอยู่แอคเก่า อยากย้ายร้านไปแอคใหม่ค่ะ', 'store-bound-other-account'],
+    // A former admin out of reach is the store's story, not a request for support's people.
+    ['แอดมินคนเก่าผูกร้านไว้กับบัญชีเค้า ตอนนี้ติดต่อไม่ได้แล้วค่ะ', 'store-bound-other-account'],
   ])('"%s" gets %s', (text, topic) => {
     const m = matcher.explain(text);
     expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
