@@ -29,6 +29,8 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   // else the message asks, is in scope however close its other words come to an off-topic example.
   { name: "a store's lost connection said, beside other questions", reads: 'lead', applies: (l) => l.offTopic && !!l.expiredLead && namesTheStore(l.analysis), outcome: expiredFamily },
   { name: 'closer to an out-of-scope example', reads: 'lead', applies: (l) => l.offTopic, outcome: outOfScope },
+  // "OTP ตอนล็อกอินเข้า bigseller ไม่เข้าอีเมล": BigSeller's own sign-in, no store or connection in it.
+  { name: "BigSeller's own sign-in", reads: 'lead', applies: (l) => signsInToBigSeller(l.analysis), outcome: outOfScope },
   // "คูปองส่วนลดหมดอายุ", "my vouchers expired": expired, but not a store's connection.
   { name: 'the expiry of something other than a store', reads: 'lead', applies: (l) => l.analysis.expiresSomethingElse, outcome: outOfScope },
   { name: 'asks whether a platform can be connected', reads: 'lead', applies: (l) => l.analysis.asksCapability && !namesAnotherSubject(l), outcome: platformsSupported },
@@ -61,6 +63,17 @@ function namesAnotherSubject(l: Lead): boolean {
   if (l.top.topic === PLATFORMS_TOPIC || l.top.score < l.thresholds.clarifyScore) return false;
   const explained = new Set<string>([...l.analysis.platforms, ...(l.ranking.candidates.find((c) => c.topic === PLATFORMS_TOPIC)?.matched ?? [])]);
   return l.top.distinctive.some((w) => !explained.has(w));
+}
+
+/** Words of signing in to an account or signing up for one. */
+const SIGN_IN = ['login', 'สมัคร', 'register', 'signup'];
+/** Words of a store's connection (an OTP is one too, but BigSeller's sign-in sends codes of its own). */
+const CONNECTING = ['connect', 'reconnect', 'authorize', 'sync', 'unbind'];
+
+/** BigSeller and a sign-in named, and no store, platform, error code, connecting or expiry. */
+function signsInToBigSeller(a: Analysis): boolean {
+  const bare = !namesTheStore(a) && a.errorCodes.length === 0 && !a.tokens.some((t) => CONNECTING.includes(t)) && !a.saysExpired;
+  return bare && a.tokens.includes('bigseller') && a.tokens.some((t) => SIGN_IN.includes(t));
 }
 
 /** The store itself named: a platform, or a word for the store ("ร้าน", "store"). */

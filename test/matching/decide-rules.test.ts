@@ -51,6 +51,7 @@ describe('decision rules', () => {
       'asks why a channel brings only its orders',
       "a store's lost connection said, beside other questions",
       'closer to an out-of-scope example',
+      "BigSeller's own sign-in",
       'the expiry of something other than a store',
       'asks whether a platform can be connected',
       'reports a fault, not a question of support',
