@@ -36,7 +36,7 @@ export interface PersonEvidence {
  * ("จ้างแอดมินใหม่มาช่วยดูออเดอร์ … ขึ้น INTERNAL_DATA_ERROR"); the request's phrasings still count.
  */
 export function asksForPerson(lex: CompiledLexicon, e: PersonEvidence): boolean {
-  if (e.greetsPerson) return false;
+  if (e.greetsPerson || onlyTakenBack(e.raw, lex)) return false;
   if (lex.handover.some((p) => e.squeezed.includes(p))) return true;
   if (e.errorCodes.length > 0) return false;
   const P = lex.handoverPeople;
@@ -51,6 +51,26 @@ export function asksForPerson(lex: CompiledLexicon, e: PersonEvidence): boolean 
   const says = (l: WordList) => saysIn(l, said);
   if (says(P) && e.content.length <= PERSON_REQUEST_WORDS && says(lex.handoverAsks)) return true;
   return latinRequest(latin, lex.handoverRequests.latin, P) || thaiRequests(lex).some((r) => squeezed.includes(r));
+}
+
+/** Words that take back the ask right after them ("ไม่ต้องติดต่อเจ้าหน้าที่แล้ว", "no need to contact support"). */
+const TAKE_BACK = new Set(['ไม่', 'ไม่ต้อง', 'ไม่อยาก', 'ไม่จำเป็น', 'no', 'not', 'never', 'dont', 'don', 'didn', 'doesn']);
+/** Words that may stand between the "no" and its ask ("ไม่|ต้อง|ติดต่อ", "no need to contact", "don't want"). */
+const TAKE_BACK_LINKS = new Set(['ต้อง', 'จำเป็น', 'need', 'to', 'want', 'wanna', 't']);
+
+/** The message asks (a word of handoverAsks or handoverRequests), and every ask is taken back by a "no" right before it. */
+function onlyTakenBack(words: string[], lex: CompiledLexicon): boolean {
+  const isAsk = (w: string) => [lex.handoverAsks, lex.handoverRequests].some((l) => l.latin.has(w) || l.thaiWords.has(w));
+  let asks = 0;
+  let takenBack = 0;
+  words.forEach((w, i) => {
+    if (!isAsk(w)) return;
+    asks++;
+    let j = i - 1;
+    while (j >= 0 && TAKE_BACK_LINKS.has(words[j]!)) j--;
+    if (j >= 0 && TAKE_BACK.has(words[j]!)) takenBack++;
+  });
+  return asks > 0 && takenBack === asks;
 }
 
 /** An English request word, then (past a few linking words) a person ("agent", "support staff"). */

@@ -72,6 +72,15 @@ describe('other people', () => {
     expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
   });
 
+  // A request taken back: "no need to contact support", "ไม่ต้องติดต่อเจ้าหน้าที่แล้ว".
+  it.each(['ได้แล้วค่ะ ไม่ต้องติดต่อเจ้าหน้าที่แล้ว', 'no need to contact support, it works', "i don't need a human"])('"%s" asks for nobody', (text) => {
+    expect({ text, asks: matcher.explain(text).analysis.handover }).toEqual({ text, asks: false });
+  });
+
+  it.each(["don't want a bot, I want a human", 'ไม่อยากคุยกับบอท ขอคุยกับคน', 'ติดต่อไม่ได้ ขอคุยกับเจ้าหน้าที่'])('"%s" still asks for a person', (text) => {
+    expect({ text, asks: matcher.explain(text).analysis.handover }).toEqual({ text, asks: true });
+  });
+
   it('"หลายคนช่วยกันดูแลร้าน" asks for nobody', () => {
     expect(matcher.explain('ร้านเรามีหลายคนช่วยกันดูแล').analysis.handover).toBe(false);
   });
