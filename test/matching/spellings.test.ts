@@ -124,3 +124,14 @@ it('reads "laz" as Lazada', () => {
 it.each(['อ๋อ', 'อ้าว', 'เอ๊ะ'])('leaves the interjection "%s" out of the content words', (word) => {
   expect(matcher.explain(`${word} ร้านหลุดค่ะ`).analysis.content).not.toContain(word);
 });
+
+// When it started is no word of the problem: "ตั้งแต่เมื่อวาน" drew the Facebook article (its
+// phrasing "… since yesterday") level with the expired one.
+it.each(['ตั้งแต่', 'วาน', 'เมื่อคืน', 'since'])('leaves the time word "%s" out of the content words', (word) => {
+  expect(matcher.explain(`ร้านหมดอายุ ${word} ค่ะ`).analysis.content).not.toContain(word);
+});
+
+it('answers an expired store "since yesterday" with the expired article', () => {
+  const m = matcher.explain('ร้านค้าขึ้นว่าหมดอายุ ออเดอร์ไม่ไหลเข้าเลยตั้งแต่เมื่อวาน 😭');
+  expect([m.decision, m.topic]).toEqual(['answer', 'connection-expired']);
+});
