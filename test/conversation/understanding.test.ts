@@ -856,3 +856,15 @@ it.each([
   const ch = new RecordingChannel(`small-talk-${text}`);
   expect(actsOf(await ch.send(text))).toEqual([act]);
 });
+
+// "How do I fix it?" and nothing else, right after an article: its steps again (it was "yes,
+// these steps fit" with no steps, or an article matched on แก้ alone).
+it.each(['ต้องแก้ยังไงคะ', 'ต้องทำยังไงครับ', 'ok how do i fix it'])('"%s" after an article shows its steps again', async (text) => {
+  const ch = await afterArticle(`how-to-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+  expect(actsOf(await ch.send(text))).toEqual(['answer:lazada-password-not-match', 'ask-feedback']);
+});
+
+it('reads "แล้วถ้าเพจขึ้นหมดอายุต้องทำไงคะ" after an article as a question of its own', async () => {
+  const ch = await afterArticle('how-to-new-question', 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
+  expect(actsOf(await ch.send('แล้วถ้าเพจขึ้นหมดอายุต้องทำไงคะ'))).toContainEqual(expect.stringMatching(/^answer:(connection-expired|facebook-page-token)$/));
+});

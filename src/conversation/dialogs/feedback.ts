@@ -136,7 +136,7 @@ export class FeedbackDialog {
     // shown is about its steps, which answer it: the article again (it was "off-topic"). So is
     // "ปุ่มมันอยู่ไหนนะ หาไม่เจอ": lost in the steps, which say where to look.
     // "ต้องทำยังไงต่อคะ" (what do I do next?) and nothing else: the steps are what comes next.
-    if (this.asksAboutTheArticle(typed, m) || this.lostInTheSteps(m, cues) || this.onlyWhatNext(cues) || this.changedSince(m, cues)) {
+    if (this.asksAboutTheArticle(typed, m) || this.lostInTheSteps(m, cues) || this.onlyWhatNext(cues) || this.onlyHowTo(cues) || this.changedSince(m, cues)) {
       this.showArticle(this.t.ctx.kb.byId.get(this.t.state.topic!)!);
       return true;
     }
@@ -178,6 +178,11 @@ export class FeedbackDialog {
 
   private onlyWhatNext(cues: CueReading): boolean {
     return mentions(cues, 'what-next') && this.t.saysNothing(without(cues, 'what-next'));
+  }
+
+  /** "ต้องแก้ยังไงคะ", "how do I reconnect them" and nothing else: how to do what the article says. */
+  private onlyHowTo(cues: CueReading): boolean {
+    return mentions(cues, 'how-to') && this.t.saysNothing(without(cues, 'how-to'));
   }
 
   /**
