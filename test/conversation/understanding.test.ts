@@ -208,6 +208,15 @@ describe('is my store ok?', () => {
     expect(ch.statusChecks).toHaveLength(1);
   });
 
+  it.each(['แล้วร้านช้อปปี้ล่ะคะ', 'what about my shopee store?'])('after a check, "%s" (with the word for a store) tells that store too', async (text) => {
+    const ch = linked(`and-shopee-store-${text}`);
+    await ch.send('is my lazada ok?');
+    const out = await ch.send(text);
+    expect(actsOf(out)).toEqual(['status', 'answer:connection-expired', 'ask-feedback']);
+    expect(plain(out)).toMatch(/Mali Shop/);
+    expect(ch.statusChecks).toHaveLength(1);
+  });
+
   it('a platform with no store connected says so, with the common problems', async () => {
     const ch = linked('no-tiktok');
     const out = await ch.send('is my tiktok shop ok?');

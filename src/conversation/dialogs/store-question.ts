@@ -5,6 +5,9 @@ import { mentions } from '../cues';
 import type { Reading } from '../reading';
 import type { TurnContext } from '../turn-context';
 
+/** The lexicon's word for a store (ร้าน, shop, store). */
+const STORE = 'store';
+
 /**
  * "Is my Lazada store OK?", "แล้วร้าน lazada ปกติไหมคะ", "and shopee?" after a check: a signed-in
  * seller asks about one platform's stores. Told from the last check when it is fresh (one is
@@ -22,9 +25,10 @@ export class StoreQuestion {
     // Not signed in, "is my shopee connected?" asks for a check the bot can make once signed in;
     // with a problem said ("is my shopee ok? no OTP comes") the problem is answered instead.
     if (!this.t.turn.accountId) return mentions(this.t.cues(r.typed), 'store-ok') && !a.reportsProblem ? named : undefined;
-    // "is my lazada ok?"; after a fresh check, the name alone ("and shopee?") asks the same of it.
+    // "is my lazada ok?"; after a fresh check, the name alone ("and shopee?", "แล้วร้านลาซาด้าล่ะคะ",
+    // with the word for a store) asks the same of it.
     const asksIfFine = mentions(this.t.cues(r.typed), 'store-ok');
-    const nameAlone = a.content.every((w) => w === named) && this.t.dialogs.status.freshSnapshot();
+    const nameAlone = a.content.every((w) => w === named || w === STORE) && this.t.dialogs.status.freshSnapshot();
     return asksIfFine || nameAlone ? named : undefined;
   }
 
