@@ -71,6 +71,7 @@ describe('closings and greetings', () => {
     ['ร้าน lazada เชื่อมได้ปกติแล้ว ขอบคุณมากค่ะ 🙏', 'thanks'],
     ['ok reconnect ได้แล้ว ขอบคุณครับ', 'thanks'],
     ['and now connected to my new account. thank you!', 'thanks'],
+    ["changed the password on lazada and now it's connected, thanks!", 'thanks'],
   ])('"%s" is small talk (%s)', (text, kind) => {
     expect({ text, kind: smallTalkOf(text) }).toEqual({ text, kind });
   });
