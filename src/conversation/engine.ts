@@ -235,7 +235,11 @@ class TurnBuilder extends TurnContext {
     this.state.lang = switchTo;
     this.state.langPinned = true;
     this.say(this.tr('language.switched'), 'language');
-    this.askAgain();
+    // "sorry my thai reading not so good, english please" right after an article: the seller could
+    // not read it, so it comes again in the language asked for, with its question.
+    const shown = this.state.question?.kind === 'feedback' && this.state.topic ? this.ctx.kb.byId.get(this.state.topic) : undefined;
+    if (shown) this.dialogs.feedback.showArticle(shown);
+    else this.askAgain();
     return true;
   }
 

@@ -31,7 +31,7 @@ const ENGLISH_SECRET_LABELS = new RegExp(String.raw`\b(?:${SECRET_LABEL_WORDS}|w
 const CHAT_WORDS = new Set(['ok', 'okay', 'yes', 'no', 'thanks', 'thank', 'thx', 'you', 'pls', 'please', 'hi', 'hello', 'bye', 'sorry', 'admin']);
 const TO_ENGLISH = /\b(english|in english|speak english)\b|ภาษาอังกฤษ|พูดอังกฤษ/i;
 const TO_THAI = /\b(thai|in thai|speak thai)\b|ภาษาไทย|พูดไทย/i;
-const ASKED_IN = /\b(?:reply|answer|respond|write|talk|speak|chat)(?: to me| with me)? in (english|thai)\b/i;
+const ASKED_IN = /\b(?:reply|answer|respond|write|talk|speak|chat)(?: to me| with me)? in (english|thai)\b|\b(english|thai),? (?:please|pls|plz)\b|\b(?:please|pls|plz),? (english|thai)\b|(?:ขอ|ตอบ|คุย)เป็นภาษา(อังกฤษ|ไทย)/i;
 
 /**
  * The language a message is written in, if it tells: Thai script, or enough English words.
@@ -47,9 +47,10 @@ export function languageOfMessage(text: string, masked: boolean, firstMessage: b
 /** A short request for a language ("English please", "ภาษาไทยค่ะ"). */
 export function languageRequested(typed: string): Language | undefined {
   const text = typed.replace(ADDRESS_LIKE, ' ');
-  // "sorry can you reply in English? my staff doesn't read Thai": asked in so many words, at any length.
-  const asked = ASKED_IN.exec(text)?.[1]?.toLowerCase();
-  if (asked) return asked === 'english' ? 'en' : 'th';
+  // "sorry can you reply in English? my staff doesn't read Thai", "… english please", "ขอเป็นภาษาอังกฤษ":
+  // asked in so many words, at any length.
+  const asked = ASKED_IN.exec(text)?.slice(1).find(Boolean)?.toLowerCase();
+  if (asked) return asked === 'english' || asked === 'อังกฤษ' ? 'en' : 'th';
   if (text.length >= 40) return undefined;
   return TO_ENGLISH.test(text) ? 'en' : TO_THAI.test(text) ? 'th' : undefined;
 }

@@ -582,6 +582,19 @@ describe('conversation core', () => {
     expect((await ch.state())!.lang).toBe('en');
   });
 
+  it('shows the article just given again in the language asked for, "english please" at any length', async () => {
+    const ch = new RecordingChannel();
+    await ch.send('ร้านลาซาด้าขึ้นรหัสผ่านไม่ตรงค่ะ');
+    const out = await ch.send('sorry my thai reading not so good, english please');
+    expect(out.map((m) => m.act)).toEqual(['language', 'answer:lazada-password-not-match', 'ask-feedback']);
+    expect(plain(out)).toMatch(/Lazada shows PASSWORD_NOT_MATCH/);
+    const th = new RecordingChannel();
+    await th.send('my shopee store expired');
+    const again = await th.send('ขอเป็นภาษาไทยได้ไหมคะ ลูกน้องอ่านอังกฤษไม่ออก');
+    expect(again.map((m) => m.act)).toEqual(['language', 'answer:connection-expired', 'ask-feedback']);
+    expect(plain(again)).toMatch(/แก้ปัญหาได้แล้วไหมคะ/);
+  });
+
   it('stays in Thai when a Thai seller types "ok", "no" or pastes an error code, and follows real English', async () => {
     const ch = new RecordingChannel();
     await ch.send('ร้าน lazada เชื่อมต่อไม่ได้ค่ะ');
