@@ -107,7 +107,7 @@ export class ReplyReader {
   asks(raw: string, cues: CueReading = this.cues.read(raw)): boolean {
     const ends = (cue: 'question' | 'how-to') => endsWith(cues, cue, (rest) => this.saysNothing(rest));
     // "how do I fix that one", "ต้องแก้ยังไงคะ" are read as how-to, the longer cue: questions too.
-    if (/[?？]\s*$/.test(raw) || ends('question') || ends('how-to') || opensWith(cues, 'question-start') || opensWith(cues, 'how-to')) return true;
+    if (/[?？]\s*$/.test(raw) || ends('question') || ends('how-to') || opensWith(cues, 'question-start') || opensWith(cues, 'how-to') || mentions(cues, 'question-anywhere', 'reply-time')) return true;
     if (this.asksWhichOfTwo(cues)) return true;
     // "ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป lazada": the question ends a Thai clause, and the rest says what it offers.
     const clauses = raw.trim().split(/\s+/u);

@@ -188,6 +188,10 @@ describe('reading cues in a sentence', () => {
     expect(reader.asks('ต้องใช้รหัสอะไรคะ รหัส seller center หรือรหัสแอป')).toBe(true);
     expect(reader.asks('ต้องกดตรงไหนคะ ในหน้าตั้งค่าหรือหน้าร้าน')).toBe(true);
     expect(reader.asks('ลองแล้วค่ะ ยังไม่ได้เลย')).toBe(false);
+    // How long, how many, when: a question wherever it stands.
+    expect(reader.asks('ยืนยันตัวตนเสร็จแล้ว ต้องรอกี่วันถึงจะเชื่อมได้คะ')).toBe(true);
+    expect(reader.asks('ต่อแล้วนานแค่ไหนจะหมดอีกคะ')).toBe(true);
+    expect(reader.asks('how many times must I reconnect each year')).toBe(true);
     // The particles sellers type for a question: ใช่ปะ, ป่าว, ไง, รึยัง.
     expect(reader.asks('ต้องเปลี่ยนเป็นบัญชีหลักใช่ปะ')).toBe(true);
     expect(reader.asks('ต้องกดอนุญาตใหม่ป่าวคะ')).toBe(true);

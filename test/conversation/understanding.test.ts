@@ -877,3 +877,9 @@ it('reads "แล้วถ้าเพจขึ้นหมดอายุต้
   const ch = await afterArticle('how-to-new-question', 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
   expect(actsOf(await ch.send('แล้วถ้าเพจขึ้นหมดอายุต้องทำไงคะ'))).toContainEqual(expect.stringMatching(/^answer:(connection-expired|facebook-page-token)$/));
 });
+
+// Asked how long after the steps ("ต้องรอกี่วัน"): a question about the article, which comes again.
+it('"ยืนยันตัวตนเสร็จแล้ว ต้องรอกี่วันถึงจะเชื่อมได้คะ" after the identity article shows it again', async () => {
+  const ch = await afterArticle('how-long', 'shopee ให้ยืนยันตัวตนก่อนเชื่อมค่ะ', 'shopee-identity-verification');
+  expect(actsOf(await ch.send('ยืนยันตัวตนเสร็จแล้ว ต้องรอกี่วันถึงจะเชื่อมได้คะ'))).toEqual(['answer:shopee-identity-verification', 'ask-feedback']);
+});
