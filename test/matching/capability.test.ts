@@ -9,7 +9,7 @@ import { Matcher } from '../../src/matching/matcher';
 const matcher = new Matcher(loadKnowledge(path.resolve(__dirname, '../../knowledge')));
 
 describe('a question whether a platform can be connected', () => {
-  it.each(['รองรับ lineshopping ไหมคะ', 'tiktok shop ผูกกับ bigseller ได้ป่าว', 'can bigseller connect to shopline?', 'is woocommerce supported', 'เชื่อมร้าน shopify เข้าระบบได้มั้ยครับ', 'ไลน์ช้อปปิ้งเชื่อมได้ยังคะ อยากเอาออเดอร์เข้ามารวมกัน', 'tts connect ได้ยังคะ', 'ร้าน shopline ผูกกับ bigseller ได้ป่ะคะ', 'ขายในเฟสค่ะ จะดูดออเดอร์เข้าระบบได้ป่ะคะ', 'How do I connect Shopify?', 'how to connect lazada'])('"%s" gets the supported platforms', (text) => {
+  it.each(['รองรับ lineshopping ไหมคะ', 'tiktok shop ผูกกับ bigseller ได้ป่าว', 'can bigseller connect to shopline?', 'is woocommerce supported', 'เชื่อมร้าน shopify เข้าระบบได้มั้ยครับ', 'ไลน์ช้อปปิ้งเชื่อมได้ยังคะ อยากเอาออเดอร์เข้ามารวมกัน', 'tts connect ได้ยังคะ', 'ร้าน shopline ผูกกับ bigseller ได้ป่ะคะ', 'ขายในเฟสค่ะ จะดูดออเดอร์เข้าระบบได้ป่ะคะ', 'How do I connect Shopify?', 'how to connect lazada', 'bigseller ต่อกับ shopee lazada tiktok ได้หมดเลยมั้ยคะ'])('"%s" gets the supported platforms', (text) => {
     const m = matcher.explain(text);
     expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic: 'platforms-supported' });
   });

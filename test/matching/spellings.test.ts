@@ -135,3 +135,14 @@ it('answers an expired store "since yesterday" with the expired article', () => 
   const m = matcher.explain('ร้านค้าขึ้นว่าหมดอายุ ออเดอร์ไม่ไหลเข้าเลยตั้งแต่เมื่อวาน 😭');
   expect([m.decision, m.topic]).toEqual(['answer', 'connection-expired']);
 });
+
+// "มีอยู่แล้ว" (already exists) says a duplicate as "มีแล้ว" does.
+it('reads "ชื่อเล่นร้านค้านี้มีอยู่แล้ว" as the duplicate nickname', () => {
+  const m = matcher.explain('ใส่ชื่อร้านตอนเพิ่มร้าน lazada แล้วขึ้นว่าชื่อเล่นร้านค้านี้มีอยู่แล้ว ทั้งที่ไม่เคยเชื่อมมาก่อน');
+  expect([m.decision, m.topic]).toEqual(['answer', 'store-nickname-duplicate']);
+});
+
+// A call center is a person to ask for: "ขอ call center ไทยค่ะ".
+it.each(['ขอ call center ไทยค่ะ', 'ขอเบอร์คอลเซ็นเตอร์หน่อยค่ะ'])('reads "%s" as a request for support', (text) => {
+  expect(matcher.explain(text).decision).toBe('escalate');
+});
