@@ -146,3 +146,9 @@ it('reads "ชื่อเล่นร้านค้านี้มีอยู
 it.each(['ขอ call center ไทยค่ะ', 'ขอเบอร์คอลเซ็นเตอร์หน่อยค่ะ'])('reads "%s" as a request for support', (text) => {
   expect(matcher.explain(text).decision).toBe('escalate');
 });
+
+// The code sent by text message: "ข้อความรหัส", "รหัส sms".
+it.each(['ทำไมตอนผูกร้าน shopee กับ bigseller ไม่มีข้อความรหัสส่งมาเลยครับ', 'เชื่อม shopee แล้วรหัส sms ไม่มาค่ะ'])('reads "%s" as the Shopee OTP', (text) => {
+  const m = matcher.explain(text);
+  expect([m.decision, m.topic]).toEqual(['answer', 'shopee-otp-not-received']);
+});
