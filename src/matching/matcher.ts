@@ -12,6 +12,8 @@ export interface Explained extends MatchResult {
   analysis: Analysis;
   ranked: Candidate[];
   outOfScope: number;
+  /** Answered by one sentence of a long message, not by the message as a whole: that sentence. */
+  keySentence?: string;
 }
 
 /** The matcher: built once from the knowledge base, then `match` is pure and synchronous. */
@@ -86,11 +88,22 @@ export class Matcher {
   private keySentence(whole: Explained): Explained | undefined {
     const a = whole.analysis;
     if (whole.decision === 'answer' || whole.decision === 'escalate' || !whole.farFromOutOfScope || a.content.length < LONG_MESSAGE_WORDS || !a.aboutAConnection) return undefined;
-    const pieces = this.answeringPieces(whole.text);
-    const families = new Set(pieces.map((p) => familyOf(this.kb.byId, p.topic!)));
-    if (families.size !== 1) return undefined;
+    // A piece read without the platform the message names may find another platform's article
+    // ("ร้าน tiktok เชื่อมไม่ได้ ขึ้น error แปลกๆ": Lazada's error): only pieces that fit it count.
+    const fits = (topic: string) => {
+      const platforms = this.kb.byId.get(topic)?.platforms ?? [];
+      return a.platforms.length === 0 || platforms.includes('all') || a.platforms.some((p) => (platforms as string[]).includes(p));
+    };
+    const pieces = this.answeringPieces(whole.text).filter((p) => fits(p.topic!));
+    if (pieces.length === 0) return undefined;
     const found = pieces.reduce((best, p) => (p.confidence > best.confidence ? p : best));
-    return Object.assign({ ...whole, decision: 'answer' as const, topic: found.topic, confidence: found.confidence, candidates: found.candidates, platformUnconfirmed: found.platformUnconfirmed && a.platforms.length === 0 }, {
+    // Pieces that point at two problems leave the decision as it was, unless one is far surer
+    // ("…เชื่อมกับ bigseller ของตัวเอง" half-matched the supported platforms, "มันขึ้นว่าร้านนี้เชื่อม
+    // กับบัญชีอื่นอยู่" is the error itself).
+    const family = familyOf(this.kb.byId, found.topic!);
+    const rival = Math.max(0, ...pieces.filter((p) => familyOf(this.kb.byId, p.topic!) !== family).map((p) => p.confidence));
+    if (rival > 0 && found.confidence - rival < PIECE_LEAD) return undefined;
+    return Object.assign({ ...whole, decision: 'answer' as const, topic: found.topic, confidence: found.confidence, candidates: found.candidates, platformUnconfirmed: found.platformUnconfirmed && a.platforms.length === 0, keySentence: found.text }, {
       why: [`a long message; its sentence "${found.text}" answers it`, ...found.why],
     });
   }
@@ -112,9 +125,11 @@ export class Matcher {
 }
 
 /** A message of at least this many content words may hide its problem in one sentence. */
-const LONG_MESSAGE_WORDS = 10;
+const LONG_MESSAGE_WORDS = 8;
 /** A piece with fewer content words says too little to answer a whole story. */
 const PIECE_WORDS = 3;
+/** How much surer the best piece must be than one pointing at another problem to answer alone. */
+const PIECE_LEAD = 0.4;
 /** The pieces matched alone: one to this many clauses in a row. */
 const PIECE_CLAUSES = 3;
 

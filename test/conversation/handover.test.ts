@@ -248,6 +248,10 @@ describe('hand-over to support', () => {
     expect(summary).not.toMatch(/ขอแก้รายละเอียด/);
     // Said with what to add, it is added at once.
     expect(plain(await ch.send('เพิ่มว่าร้านชื่อ FonShop ค่ะ'))).toMatch(/fon_old ค่ะ \/ เพิ่มว่าร้านชื่อ FonShop/);
+    // "เพิ่มเติมนะคะ …" (in addition: …) is added too, whatever article its words would match alone.
+    const more = await ch.send('เพิ่มเติมนะคะ เบอร์ที่ผูกกับช้อปปี้เป็นเบอร์เก่าที่ยกเลิกไปแล้ว');
+    expect(acts(more)).toEqual(['handover-summary']);
+    expect(plain(more)).toMatch(/FonShop ค่ะ \/ เพิ่มเติมนะคะ เบอร์ที่ผูกกับช้อปปี้/);
     // "wait, change the e-mail" is a change, not a no.
     expect(acts(await ch.send('wait, change the email please'))).toEqual(['ask-email']);
     expect((await ch.state())?.draft).toBeDefined();

@@ -85,3 +85,21 @@ describe('other people', () => {
     expect(matcher.explain('ร้านเรามีหลายคนช่วยกันดูแล').analysis.handover).toBe(false);
   });
 });
+
+// A story of eight content words or more is read by the sentence an article answers, when the
+// others point at no other problem as surely, and only by an article of the platform it names.
+describe('a story read by its key sentence', () => {
+  it.each([
+    ['ส่งไฟล์ไม่ได้เหรอคะ งั้นพิมพ์ละกัน ร้านถูกผูกกับบัญชีอื่นอยู่ค่ะ', 'store-bound-other-account'],
+    ['สวัสดีค่ะ พอดีเพิ่งซื้อร้านต่อจากเพื่อน เป็นร้านช้อปปี้ค่ะ พอจะเชื่อมกับ bigseller ของตัวเอง มันขึ้นว่าร้านนี้เชื่อมกับบัญชีอื่นอยู่ ต้องทำไงคะ', 'store-bound-other-account'],
+    ['ขอโทษค่ะ แมวเหยียบคีย์บอร์ด 😅 จะถามว่าเชื่อม woocommerce ได้ไหมคะ', 'platforms-supported'],
+  ])('"%s" gets %s', (text, topic) => {
+    const m = matcher.explain(text);
+    expect({ text, decision: m.decision, topic: m.topic }).toEqual({ text, decision: 'answer', topic });
+  });
+
+  it('never answers a story about one platform with another platform\'s article', () => {
+    const m = matcher.explain('ร้าน tiktok เชื่อมไม่ได้ ขึ้น error แปลกๆ ไม่มีในคู่มือเลย');
+    expect(m.decision === 'answer' && m.topic === 'lazada-internal-data-error').toBe(false);
+  });
+});

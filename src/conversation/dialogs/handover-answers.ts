@@ -340,7 +340,9 @@ export class HandoverAnswers {
    */
   private addedAtSummary(text: string, m: Explained): boolean {
     const alreadyTried = m.decision === 'answer' && this.t.state.tried.includes(m.topic!);
-    const unplaced = m.decision === 'none' || m.decision === 'clarify' || alreadyTried;
+    // Details for support ("ร้านชื่อ MyShop ค่ะ ตอนกดอนุญาตหน้าจอค้าง") may hold a sentence an article
+    // answers alone; a problem asked at the summary is asked in so many words.
+    const unplaced = m.decision === 'none' || m.decision === 'clarify' || alreadyTried || m.keySentence !== undefined;
     return unplaced && !m.analysis.smallTalk && m.analysis.content.length > 0 && this.steps.addToProblem(text);
   }
 
