@@ -152,3 +152,10 @@ it.each(['ทำไมตอนผูกร้าน shopee กับ bigseller 
   const m = matcher.explain(text);
   expect([m.decision, m.topic]).toEqual(['answer', 'shopee-otp-not-received']);
 });
+
+// "รหัส 6 หลัก" is the six-digit code: หลัก there is a digit, not the main account.
+it('reads "รอรหัส 6 หลักจาก shopee ไม่มาสักที" as the Shopee OTP', () => {
+  const m = matcher.explain('รอรหัส 6 หลักจาก shopee ไม่มาสักที กดส่งใหม่ก็ไม่มา');
+  expect(m.analysis.tokens).not.toContain('main');
+  expect([m.decision, m.topic]).toEqual(['answer', 'shopee-otp-not-received']);
+});
