@@ -172,7 +172,10 @@ export class Commands {
    */
   private storesOk(typed: string): boolean {
     const cues = this.t.cues(typed);
-    if (!mentions(cues, 'store-ok')) return false;
+    // Asked, not told: "the store is connected to someone else's account!!!" is the problem (the
+    // Thai phrasings carry their own question word: "ร้านโอเคไหมคะ").
+    const thaiAsk = cues.spans.some((s) => s.cues.includes('store-ok') && /[\u0E00-\u0E7F]/u.test(cues.text.slice(s.start, s.end)));
+    if (!mentions(cues, 'store-ok') || !(thaiAsk || this.t.asks(typed))) return false;
     const a = this.t.ctx.matcher.analyse(typed);
     if (!a.tokens.includes('store') || a.platforms.length > 0 || a.errorCodes.length > 0) return false;
     const rest = this.t.ctx.matcher.explain(without(cues, 'store-ok'));

@@ -811,7 +811,7 @@ describe('the state of a store, told or asked', () => {
     expect(actsOf(await ch.send(text))).toContain('status');
   });
 
-  it.each(['still password not match after I check again', 'it says the store is already connected to another account'])('"%s" is the problem, not a check', async (text) => {
+  it.each(['still password not match after I check again', 'it says the store is already connected to another account', "the store is connected to someone else's account!!! nobody else has access"])('"%s" is the problem, not a check', async (text) => {
     const ch = new RecordingChannel(`no-check-${text}`);
     expect(actsOf(await ch.send(text))).not.toContain('ask-link');
   });
