@@ -28,6 +28,7 @@ import { Commands } from './commands';
 import { remindersButton, remindersSet } from './reminders';
 import { NoAnswer, saysStoreFault } from './no-answer';
 import { settledMeanwhile } from './meanwhile';
+import { PendingProblems } from './pending-problems';
 
 export { redactBotLine, type CoreContext, type TurnResult } from './turn-context';
 export { choiceNumber, MAX_DESCRIPTION, MENU_TOPICS } from './phrases';
@@ -88,6 +89,7 @@ const TEXT_STEPS = [
   'announcedPassword',
   'languageRequest',
   'command',
+  'pendingProblem',
   'storeQuestion',
   'openDialog',
   'meanwhile',
@@ -131,6 +133,7 @@ const decisionOf = (m: Explained) => (m.vague ? 'vague' : m.decision);
 class TurnBuilder extends TurnContext {
   private readonly commands = new Commands(this);
   private readonly noAnswer = new NoAnswer(this);
+  private readonly pending = new PendingProblems(this);
 
   constructor(state: ConversationState, ctx: CoreContext, at: string, turn: Turn) {
     super(state, ctx, at, turn);
@@ -248,6 +251,11 @@ class TurnBuilder extends TurnContext {
     return this.commands.typed(r.typed);
   }
 
+  /** "เริ่มจาก lazada ก่อนค่ะ", "done. now shopee": a store's problem named before (pending-problems.ts). */
+  pendingProblem(r: Reading): boolean {
+    return this.pending.take(r);
+  }
+
   /** "Is my Lazada store OK?" from a signed-in seller: that platform's stores, not an article. */
   storeQuestion(r: Reading): boolean {
     const platform = this.dialogs.status.stores.platformAsked(r);
@@ -270,6 +278,7 @@ class TurnBuilder extends TurnContext {
   remember(r: Reading): boolean {
     r.remember();
     this.memory.aboutTheProblem(r.text, r.m);
+    this.pending.note(r.text);
     this.events.push({ type: 'matched', decision: decisionOf(r.m) });
     return false;
   }

@@ -68,6 +68,8 @@ export interface ConversationState {
   draft?: HandoverDraft;
   /** A known contact address (typed earlier, or of the linked account). */
   contactEmail?: string;
+  /** Problems of other stores named with this one ("shopee expired, and lazada says INTERNAL_DATA_ERROR"), by platform. */
+  pending?: { platform: Platform; topic: string }[];
   /** Articles the seller said did not fix it. */
   notFixed: string[];
   /** Why the bot asked for a status check, and what to do once it has the answer (`platform`: tell that platform's stores). */

@@ -195,6 +195,8 @@ export const lexiconSchema = z
     otherExpiries: z.array(phrase).default([]),
     otherConnections: z.array(phrase).default([]),
     onlyWords: z.array(phrase).default([]),
+    /** Words that only order problems named before ("เริ่มจาก lazada ก่อน", "now shopee"): no problem of their own. */
+    sequenceWords: z.array(phrase).default([]),
     /**
      * Words that weigh one cause against another ("ไม่รู้ว่าติดยืนยันตัวตนหรือว่า otp", "either the
      * password or the account"): when two topics' own words are both in the message and neither

@@ -136,6 +136,7 @@ export interface CompiledLexicon {
   otherExpiries: WordList;
   otherConnections: WordList;
   onlyWords: WordList;
+  sequenceWords: Set<string>;
   eitherWords: WordList;
   storeWords: WordList;
   /** The store working again ("เชื่อมได้แล้ว", "works now"): with thanks, a closing. */
@@ -264,6 +265,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     otherExpiries: wordList(lex.otherExpiries),
     otherConnections: wordList(lex.otherConnections),
     onlyWords: wordList(lex.onlyWords),
+    sequenceWords: new Set(lex.sequenceWords.flatMap((w) => phraseTokens(w))),
     eitherWords: wordList(lex.eitherWords),
     storeWords: wordList(lex.storeWords),
     workingWords: wordList(lex.workingWords),

@@ -1,9 +1,9 @@
 import type { KnowledgeBase } from '../knowledge/load';
-import { familyOf } from '../knowledge/schema';
+import { familyOf, type Platform } from '../knowledge/schema';
 import { Analyser, type Analysis } from './analyse';
 import { DECISION, decide, type DecisionOptions, type MatchResult } from './decide';
 import { CONTACT_TOPIC } from './decision';
-import { compileLexicon } from './lexicon';
+import { compileLexicon, type CompiledLexicon } from './lexicon';
 import { RANKING, TopicIndex, type Candidate, type RankingOptions } from './rank';
 
 export type { MatchResult } from './decide';
@@ -33,6 +33,11 @@ export class Matcher {
 
   match(text: string): MatchResult {
     return this.explain(text);
+  }
+
+  /** The compiled lexicon the matcher reads with (its word lists). */
+  get lexicon(): CompiledLexicon {
+    return this.analyser.lexicon;
   }
 
   /** The words of a message (content words, platforms, codes, small talk) without ranking topics. */
@@ -106,6 +111,29 @@ export class Matcher {
     return Object.assign({ ...whole, decision: 'answer' as const, topic: found.topic, confidence: found.confidence, candidates: found.candidates, platformUnconfirmed: found.platformUnconfirmed && a.platforms.length === 0, keySentence: found.text }, {
       why: [`a long message; its sentence "${found.text}" answers it`, ...found.why],
     });
+  }
+
+  /**
+   * The problems a message names store by store ("ร้าน shopee หมดอายุ แล้ว lazada ขึ้น
+   * INTERNAL_DATA_ERROR ด้วยค่ะ"): for each platform, the surest article of a piece that names
+   * that platform alone and a problem. Empty unless two platforms have one each.
+   */
+  problemsByPlatform(text: string): { platform: Platform; topic: string }[] {
+    if (this.analyser.analyse(text).platforms.length < 2) return [];
+    const parts = clausesOf(text);
+    const best = new Map<Platform, Explained>();
+    for (let i = 0; i < parts.length; i++) {
+      for (let n = 1; n <= PIECE_CLAUSES && i + n <= parts.length; n++) {
+        const piece = this.explainWhole(parts.slice(i, i + n).join(' '));
+        const pa = piece.analysis;
+        const platform = pa.platforms.length === 1 ? pa.platforms[0]! : undefined;
+        const platforms = piece.topic ? (this.kb.byId.get(piece.topic)?.platforms ?? []) : [];
+        const fits = !!platform && (platforms.includes('all') || (platforms as string[]).includes(platform));
+        if (!fits || piece.decision !== 'answer' || !(pa.reportsProblem || pa.errorCodes.length > 0)) continue;
+        if ((best.get(platform!)?.confidence ?? 0) < piece.confidence) best.set(platform!, piece);
+      }
+    }
+    return best.size < 2 ? [] : [...best].map(([platform, m]) => ({ platform, topic: m.topic! }));
   }
 
   /** The pieces of a message (one to three clauses in a row) that speak of a problem and get an answer alone. */

@@ -883,3 +883,32 @@ it('"ยืนยันตัวตนเสร็จแล้ว ต้อง�
   const ch = await afterArticle('how-long', 'shopee ให้ยืนยันตัวตนก่อนเชื่อมค่ะ', 'shopee-identity-verification');
   expect(actsOf(await ch.send('ยืนยันตัวตนเสร็จแล้ว ต้องรอกี่วันถึงจะเชื่อมได้คะ'))).toEqual(['answer:shopee-identity-verification', 'ask-feedback']);
 });
+
+// Two stores' problems in one message: one answered (or both offered), the other kept for when the
+// seller asks for it by its platform ("เริ่มจาก lazada ก่อนค่ะ", "done. now shopee").
+describe('two stores with a problem each', () => {
+  it('answers the one asked for first, then the other after "done"', async () => {
+    const ch = new RecordingChannel('two-problems-en');
+    await ch.send('I have lazada AND shopee. lazada: PASSWORD_NOT_MATCH. shopee: otp not received');
+    expect(actsOf(await ch.send('the lazada one first'))).toEqual(['answer:lazada-password-not-match', 'ask-feedback']);
+    expect(actsOf(await ch.send('done. now shopee'))).toEqual(['resolved', 'answer:shopee-otp-not-received', 'ask-feedback']);
+    expect((await ch.state())?.pending).toEqual([]);
+  });
+
+  it('picks the platform named among the choices offered for both', async () => {
+    const ch = new RecordingChannel('two-problems-th');
+    expect(actsOf(await ch.send('เชื่อม shopee ไม่ได้ ขึ้นยืนยันตัวตน แล้ว lazada ก็ขึ้นรหัสไม่ตรงด้วยค่ะ'))).toEqual(['clarify']);
+    expect(actsOf(await ch.send('เอาเรื่องลาซาด้าก่อนค่ะ'))).toEqual(['answer:lazada-password-not-match', 'ask-feedback']);
+    expect(actsOf(await ch.send('ได้แล้วค่ะ แล้ว shopee ล่ะคะ'))).toEqual(['resolved', 'answer:shopee-identity-verification', 'ask-feedback']);
+  });
+
+  it('leaves a platform named at the platform question to that question', async () => {
+    const ch = new RecordingChannel('two-problems-platform-question');
+    await ch.send('ร้าน shopee หมดอายุ แล้ว lazada ขึ้น INTERNAL_DATA_ERROR ด้วยค่ะ');
+    await ch.send('ได้แล้วค่ะ');
+    expect(actsOf(await ch.send('ร้านหลุดค่ะ'))).toContain('ask-platform');
+    const acts = actsOf(await ch.send('lazada'));
+    expect(acts).not.toContain('answer:lazada-internal-data-error');
+    expect(acts).toContainEqual(expect.stringMatching(/^answer:(connection-expired|lazada-token-lifetime)$/));
+  });
+});

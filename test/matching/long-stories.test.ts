@@ -103,3 +103,20 @@ describe('a story read by its key sentence', () => {
     expect(m.decision === 'answer' && m.topic === 'lazada-internal-data-error').toBe(false);
   });
 });
+
+// Two stores, a problem each: read store by store for the conversation to keep the other.
+describe('problems store by store', () => {
+  it.each([
+    ['ร้าน shopee หมดอายุ แล้ว lazada ขึ้น INTERNAL_DATA_ERROR ด้วยค่ะ', { lazada: 'lazada-internal-data-error' }],
+    ['ร้าน tiktok หมดอายุ ส่วน shopee otp ไม่มาค่ะ', { shopee: 'shopee-otp-not-received' }],
+    ['I have lazada AND shopee. lazada: PASSWORD_NOT_MATCH. shopee: otp not received', { lazada: 'lazada-password-not-match', shopee: 'shopee-otp-not-received' }],
+  ])('"%s" names a problem for each platform', (text, some) => {
+    const found = Object.fromEntries(matcher.problemsByPlatform(text).map((p) => [p.platform, p.topic]));
+    expect(Object.keys(found)).toHaveLength(2);
+    expect(found).toMatchObject(some);
+  });
+
+  it.each(['ร้าน shopee กับ tiktok หมดอายุพร้อมกันครับ', 'lazada PASSWORD_NOT_MATCH ค่ะ'])('"%s" is one problem', (text) => {
+    expect(matcher.problemsByPlatform(text)).toEqual([]);
+  });
+});
