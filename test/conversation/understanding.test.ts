@@ -868,9 +868,15 @@ it.each([
 
 // "How do I fix it?" and nothing else, right after an article: its steps again (it was "yes,
 // these steps fit" with no steps, or an article matched on แก้ alone).
-it.each(['ต้องแก้ยังไงคะ', 'ต้องทำยังไงครับ', 'ok how do i fix it'])('"%s" after an article shows its steps again', async (text) => {
+it.each(['ต้องแก้ยังไงคะ', 'ต้องทำยังไงครับ', 'ok how do i fix it', 'แล้วทำยังไงให้กลับมาใช้ได้คะ', 'oops ok. so what should I do?', 'what can i do?'])('"%s" after an article shows its steps again', async (text) => {
   const ch = await afterArticle(`how-to-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
   expect(actsOf(await ch.send(text))).toEqual(['answer:lazada-password-not-match', 'ask-feedback']);
+});
+
+// With a reason, "what should I do?" asks for another way: the steps shown are not it.
+it("\"the owner left and I can't reach him, what should I do?\" after an article offers support", async () => {
+  const ch = await afterArticle('what-should-reason', 'ร้านผูกกับบัญชี bigseller อื่นอยู่ค่ะ', 'store-bound-other-account');
+  expect(actsOf(await ch.send("the owner left and I can't reach him, what should I do?"))).toContain('handover-offer');
 });
 
 it('reads "แล้วถ้าเพจขึ้นหมดอายุต้องทำไงคะ" after an article as a question of its own', async () => {

@@ -177,12 +177,19 @@ export class FeedbackDialog {
   }
 
   private onlyWhatNext(cues: CueReading): boolean {
-    return mentions(cues, 'what-next') && this.t.saysNothing(without(cues, 'what-next'));
+    return this.only(cues, 'what-next');
   }
 
   /** "ต้องแก้ยังไงคะ", "how do I reconnect them" and nothing else: how to do what the article says. */
   private onlyHowTo(cues: CueReading): boolean {
-    return mentions(cues, 'how-to') && this.t.saysNothing(without(cues, 'how-to'));
+    return this.only(cues, 'how-to');
+  }
+
+  /** The cue and nothing else but filler or an okay ("oops ok. so what should I do?"). */
+  private only(cues: CueReading, cue: 'what-next' | 'how-to'): boolean {
+    if (!mentions(cues, cue)) return false;
+    const rest = without(cues, cue);
+    return this.t.saysNothing(rest) || onlySays(this.t.reply(rest), 'yes');
   }
 
   /**
