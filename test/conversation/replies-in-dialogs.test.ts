@@ -28,6 +28,13 @@ describe('typed replies at the hand-over questions', () => {
     expect(actsOf(await ch.send(text))).not.toContain('ask-email');
   });
 
+  // An okay closed with thanks, naming the platform it will ask itself: later, not a new problem.
+  it.each(["ok I'll ask Lazada then. thanks", 'โอเคค่ะ เดี๋ยวไปถามลาซาด้าเอง ขอบคุณค่ะ'])('"%s" at the offer is later', async (text) => {
+    const ch = await atOffer(`offer-ok-thanks-${text}`);
+    expect(actsOf(await ch.send(text))).toEqual(['small-talk']);
+    expect((await ch.state())?.draft).toBeUndefined();
+  });
+
   it.each(['ไว้ก่อนค่ะ เดี๋ยวลองเปลี่ยนรหัสดูก่อน', 'ไม่ค่ะ', 'not now', 'โอเค งั้นไม่เป็นไรครับ', 'ok, never mind', 'actually no, cancel that'])('"%s" at the offer sends nothing', async (no) => {
     const ch = await atOffer(`later-${no}`);
     const out = await ch.send(no);

@@ -145,10 +145,19 @@ export class HandoverAnswers {
     // At the description, "ยกเลิกดีกว่า เดี๋ยวลองเองอีกที" says nothing of a problem: not now.
     if (h.step === 'description' && startsWith(reply, 'cancel', 'later') && this.saysNoProblem(typed)) return true;
     if (h.step !== 'offer' && h.step !== 'email') return false;
-    // "โอเคครับ เดี๋ยวรอพรุ่งนี้ลองใหม่", "ok I will try again tomorrow": an okay that says later;
-    // "เดี๋ยวนะคะ ขอถามก่อน … ชื่อซ้ำ ต้องทำไง" asks about a problem instead.
-    const laterOn = mentions(cues, 'later-on') && !thenSend && !mentions(cues, 'send-to-support', 'not-fixed') && !this.t.asks(typed) && r.m.decision !== 'answer';
-    return laterOn || onlySays(reply, 'thanks', 'later', 'cancel');
+    return !thenSend && this.notNow(reply, cues, r);
+  }
+
+  /**
+   * At the offer or the e-mail question: "โอเคครับ เดี๋ยวรอพรุ่งนี้ลองใหม่", "ok I will try again
+   * tomorrow" (an okay that says later; "เดี๋ยวนะคะ ขอถามก่อน … ชื่อซ้ำ ต้องทำไง" asks about a problem
+   * instead), "ok I'll ask Lazada then. thanks" (an okay closed with thanks, no problem, no question).
+   */
+  private notNow(reply: Reply, cues: CueReading, r: Reading): boolean {
+    const typed = r.typed;
+    const laterOn = mentions(cues, 'later-on') && !mentions(cues, 'send-to-support', 'not-fixed') && !this.t.asks(typed) && r.m.decision !== 'answer';
+    const okThanks = startsWith(reply, 'yes') && mentions(cues, 'thanks') && !this.t.asks(typed) && !this.t.ctx.matcher.analyse(typed).reportsProblem;
+    return laterOn || okThanks || onlySays(reply, 'thanks', 'later', 'cancel');
   }
 
   /**
