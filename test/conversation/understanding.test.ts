@@ -918,3 +918,10 @@ describe('two stores with a problem each', () => {
     expect(acts).toContainEqual(expect.stringMatching(/^answer:(connection-expired|lazada-token-lifetime)$/));
   });
 });
+
+// "Must I contact Lazada?" after an article whose next step is support: support is offered (it was
+// the article on reaching support); asking where support's chat is still gets that article.
+it.each(['so I have to contact Lazada? nothing you can do?', 'แบบนี้ต้องติดต่อ lazada ใช่ไหมคะ'])('"%s" after the INTERNAL_DATA_ERROR article offers support', async (text) => {
+  const ch = await afterArticle(`who-to-contact-${text}`, 'lazada ขึ้น internal data error ค่ะ', 'lazada-internal-data-error');
+  expect(actsOf(await ch.send(text))).toContain('handover-offer');
+});
