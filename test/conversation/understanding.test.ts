@@ -925,3 +925,11 @@ it.each(['so I have to contact Lazada? nothing you can do?', 'แบบนี้
   const ch = await afterArticle(`who-to-contact-${text}`, 'lazada ขึ้น internal data error ค่ะ', 'lazada-internal-data-error');
   expect(actsOf(await ch.send(text))).toContain('handover-offer');
 });
+
+// "What can you help with?" asks for what the bot does: the menu, at the start or after an article.
+it.each(['ช่วยอะไรได้บ้างครับ', 'น้องบิ๊กทำอะไรได้บ้างคะ', 'what can you help with?'])('"%s" gets the menu', async (text) => {
+  const ch = new RecordingChannel(`what-can-you-do-${text}`);
+  expect(actsOf(await ch.send(text))).toEqual(['menu']);
+  await ch.send('ร้าน shopee หมดอายุค่ะ');
+  expect(actsOf(await ch.send(text))).toEqual(['menu']);
+});
