@@ -16,11 +16,14 @@ const COMMAND_LENGTH = 80;
 /** "please reply to my mail", "ส่งมาที่เมลนี้ละกัน": the few words said about an address. */
 const ADDRESS_WORDS = 4;
 
+/** The article that says where each store's state is shown (Settings > Connection Center). */
+const EXPIRED_TOPIC = 'connection-expired';
+
 /**
  * The commands a seller types, read before any matching and before the open question's dialog,
  * in this order: the first that applies ends the turn.
  */
-const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'reminders', 'checkStores', 'wantsCall', 'asksIfBot', 'complaint', 'pictureComing', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
+const COMMANDS = ['menu', 'anotherQuestion', 'anotherWay', 'send', 'address', 'choice', 'myTickets', 'reminders', 'checkMyself', 'checkStores', 'wantsCall', 'asksIfBot', 'complaint', 'pictureComing', 'ticketAgain', 'fixedMeanwhile'] as const satisfies readonly (keyof Commands)[];
 
 export class Commands {
   constructor(private readonly t: TurnContext) {}
@@ -145,6 +148,18 @@ export class Commands {
     if (!stop && (!mentions(cues, 'resume-reminders') || mentions(cues, 'negation'))) return false;
     if (this.t.namesPlatformOrCode(without(cues, 'stop-reminders', 'resume-reminders'))) return false;
     setReminders(this.t, !stop);
+    return true;
+  }
+
+  /**
+   * "ไม่อยากลิงก์บัญชีค่ะ บอกวิธีดูเองได้ไหม" (after being asked to link), "how do I check it myself?":
+   * where BigSeller shows each store's state, the expired article's steps (it was "off-topic").
+   */
+  checkMyself(typed: string): boolean {
+    const cues = this.t.cues(typed);
+    if (typed.length >= COMMAND_LENGTH || this.handover() || !mentions(cues, 'check-myself')) return false;
+    if (this.t.namesPlatformOrCode(without(cues, 'check-myself')) && !this.t.asks(typed)) return false;
+    this.t.dialogs.feedback.showArticle(this.t.ctx.kb.byId.get(EXPIRED_TOPIC)!);
     return true;
   }
 

@@ -240,7 +240,7 @@ export const REPLY_ACTS = ['yes', 'no', 'send', 'change-email', 'cancel', 'later
 export type ReplyAct = (typeof REPLY_ACTS)[number];
 
 /** What words tell wherever they stand in a short sentence (knowledge/replies.yaml's cues). */
-export const CUES = ['not-fixed', 'fixed', 'tried', 'another-way', 'what-next', 'still', 'negation', 'question', 'alternative', 'question-start', 'send-to-support', 'mentions-email', 'no-email', 'change-email', 'check-stores', 'store-status', 'store-ok', 'picture', 'dont-send', 'wants-call', 'ticket-number', 'my-tickets', 'contrast', 'changed-since', 'same', 'later-on', 'cant-find', 'not-understood', 'bot-complaint', 'picture-coming', 'thanks', 'reply-time', 'what-is-needed', 'wonders-send', 'edit-description', 'stop-reminders', 'resume-reminders', 'asks-if-bot', 'nothing-more', 'how-to', 'question-anywhere'] as const;
+export const CUES = ['not-fixed', 'fixed', 'tried', 'another-way', 'what-next', 'still', 'negation', 'question', 'alternative', 'question-start', 'send-to-support', 'mentions-email', 'no-email', 'change-email', 'check-stores', 'store-status', 'store-ok', 'picture', 'dont-send', 'wants-call', 'ticket-number', 'my-tickets', 'contrast', 'changed-since', 'same', 'later-on', 'cant-find', 'not-understood', 'bot-complaint', 'picture-coming', 'thanks', 'reply-time', 'what-is-needed', 'wonders-send', 'edit-description', 'stop-reminders', 'resume-reminders', 'asks-if-bot', 'nothing-more', 'how-to', 'question-anywhere', 'check-myself'] as const;
 export type Cue = (typeof CUES)[number];
 
 const phrasesByLanguage = z.object({ th: z.array(phrase).default([]), en: z.array(phrase).default([]) }).strict();

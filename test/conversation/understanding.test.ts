@@ -933,3 +933,10 @@ it.each(['ช่วยอะไรได้บ้างครับ', 'น้อ
   await ch.send('ร้าน shopee หมดอายุค่ะ');
   expect(actsOf(await ch.send(text))).toEqual(['menu']);
 });
+
+// Asked to link the account for a check, the seller would rather look: where BigSeller shows it.
+it.each(['ไม่อยากลิงก์บัญชีค่ะ บอกวิธีดูเองได้ไหม', 'ไม่ link ได้ไหมคะ บอกวิธีดูเองก็ได้', "I don't want to link, how do I check it myself?"])('"%s" gets the steps to look at the stores', async (text) => {
+  const ch = new RecordingChannel(`check-myself-${text}`);
+  expect(actsOf(await ch.send('ร้านไหนหมดอายุบ้างคะ'))).toContain('ask-link');
+  expect(actsOf(await ch.send(text))).toEqual(['answer:connection-expired', 'ask-feedback']);
+});
