@@ -29,17 +29,19 @@ describe('conversation sets', () => {
     expect(s.pct).toBeGreaterThanOrEqual(OWN_FLOOR);
   }, 120_000);
 
-  // Written from outside (docs/conversation.md): the target, 95% of turns, is not met; the
+  // Written from outside (docs/conversation.md): the target, 95% of turns, is met on the ninth set
+  // (scored once, never read) and on some read ones, not on the second and sixth (never read). The
   // figures are printed against it, and a change that loses turns they get right today fails.
   it.each([
     ['heldout-conversations-2026-12.jsonl', 155],
-    ['heldout-conversations-2026-12b.jsonl', 160],
-    ['heldout-conversations-2026-12c.jsonl', 177],
+    ['heldout-conversations-2026-12b.jsonl', 163],
+    ['heldout-conversations-2026-12c.jsonl', 178],
     ['heldout-conversations-2026-12d.jsonl', 176],
-    ['heldout-conversations-2026-12e.jsonl', 153],
-    ['heldout-conversations-2026-12f.jsonl', 191],
-    ['heldout-conversations-2026-12g.jsonl', 167],
-    ['heldout-conversations-2026-12h.jsonl', 164],
+    ['heldout-conversations-2026-12e.jsonl', 154],
+    ['heldout-conversations-2026-12f.jsonl', 192],
+    ['heldout-conversations-2026-12g.jsonl', 173],
+    ['heldout-conversations-2026-12h.jsonl', 177],
+    ['heldout-conversations-2026-12j.jsonl', 237],
   ])('plays and scores %s (target 95% of turns), keeping what it gets right', async (file, floor) => {
     const at = path.join(__dirname, '../data', file);
     const scripts = readScripts(at);
