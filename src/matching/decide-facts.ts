@@ -109,7 +109,7 @@ export function generalUnlessEarned(s: Situation, top: Candidate): Candidate {
 }
 
 /** A topic for every platform, or for one the message names. */
-function forNamedPlatform(topic: Topic | undefined, a: Analysis): boolean {
+export function forNamedPlatform(topic: Topic | undefined, a: Pick<Analysis, 'platforms'>): boolean {
   const platforms = topic?.platforms ?? [];
   return platforms.includes('all') || platforms.some((p) => a.platforms.includes(p as never));
 }

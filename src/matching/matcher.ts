@@ -2,6 +2,7 @@ import type { KnowledgeBase } from '../knowledge/load';
 import { familyOf, type Platform } from '../knowledge/schema';
 import { Analyser, type Analysis } from './analyse';
 import { DECISION, decide, type DecisionOptions, type MatchResult } from './decide';
+import { forNamedPlatform } from './decide-facts';
 import { CONTACT_TOPIC } from './decision';
 import { compileLexicon, type CompiledLexicon } from './lexicon';
 import { RANKING, TopicIndex, type Candidate, type RankingOptions } from './rank';
@@ -95,11 +96,7 @@ export class Matcher {
     if (whole.decision === 'answer' || whole.decision === 'escalate' || !whole.farFromOutOfScope || a.content.length < LONG_MESSAGE_WORDS || !a.aboutAConnection) return undefined;
     // A piece read without the platform the message names may find another platform's article
     // ("ร้าน tiktok เชื่อมไม่ได้ ขึ้น error แปลกๆ": Lazada's error): only pieces that fit it count.
-    const fits = (topic: string) => {
-      const platforms = this.kb.byId.get(topic)?.platforms ?? [];
-      return a.platforms.length === 0 || platforms.includes('all') || a.platforms.some((p) => (platforms as string[]).includes(p));
-    };
-    const pieces = this.answeringPieces(whole.text).filter((p) => fits(p.topic!));
+    const pieces = this.answeringPieces(whole.text).filter((p) => a.platforms.length === 0 || forNamedPlatform(this.kb.byId.get(p.topic!), a));
     if (pieces.length === 0) return undefined;
     const found = pieces.reduce((best, p) => (p.confidence > best.confidence ? p : best));
     // Pieces that point at two problems leave the decision as it was, unless one is far surer
@@ -120,35 +117,31 @@ export class Matcher {
    */
   problemsByPlatform(text: string): { platform: Platform; topic: string }[] {
     if (this.analyser.analyse(text).platforms.length < 2) return [];
-    const parts = clausesOf(text);
     const best = new Map<Platform, Explained>();
-    for (let i = 0; i < parts.length; i++) {
-      for (let n = 1; n <= PIECE_CLAUSES && i + n <= parts.length; n++) {
-        const piece = this.explainWhole(parts.slice(i, i + n).join(' '));
-        const pa = piece.analysis;
-        const platform = pa.platforms.length === 1 ? pa.platforms[0]! : undefined;
-        const platforms = piece.topic ? (this.kb.byId.get(piece.topic)?.platforms ?? []) : [];
-        const fits = !!platform && (platforms.includes('all') || (platforms as string[]).includes(platform));
-        if (!fits || piece.decision !== 'answer' || !(pa.reportsProblem || pa.errorCodes.length > 0)) continue;
-        if ((best.get(platform!)?.confidence ?? 0) < piece.confidence) best.set(platform!, piece);
-      }
+    for (const piece of this.pieces(text)) {
+      const pa = piece.analysis;
+      const platform = pa.platforms.length === 1 ? pa.platforms[0]! : undefined;
+      if (!platform || piece.decision !== 'answer' || !(pa.reportsProblem || pa.errorCodes.length > 0)) continue;
+      if (!forNamedPlatform(this.kb.byId.get(piece.topic!), pa)) continue;
+      if ((best.get(platform)?.confidence ?? 0) < piece.confidence) best.set(platform, piece);
     }
     return best.size < 2 ? [] : [...best].map(([platform, m]) => ({ platform, topic: m.topic! }));
   }
 
   /** The pieces of a message (one to three clauses in a row) that speak of a problem and get an answer alone. */
   private answeringPieces(text: string): Explained[] {
+    // A piece speaks of a problem itself ("รอตั้งนานไม่มีอะไรเข้ามาเลย"), not a word of settings.
+    return this.pieces(text).filter((p) => p.decision === 'answer' && p.topic && p.analysis.content.length >= PIECE_WORDS && (p.analysis.reportsProblem || p.analysis.connectionWord));
+  }
+
+  /** Every run of one to PIECE_CLAUSES clauses of a message, matched alone. */
+  private pieces(text: string): Explained[] {
     const parts = clausesOf(text);
-    const found: Explained[] = [];
+    const out: Explained[] = [];
     for (let i = 0; i < parts.length; i++) {
-      for (let n = 1; n <= PIECE_CLAUSES && i + n <= parts.length; n++) {
-        const piece = this.explainWhole(parts.slice(i, i + n).join(' '));
-        const pa = piece.analysis;
-        // A piece speaks of a problem itself ("รอตั้งนานไม่มีอะไรเข้ามาเลย"), not a word of settings.
-        if (piece.decision === 'answer' && piece.topic && pa.content.length >= PIECE_WORDS && (pa.reportsProblem || pa.connectionWord)) found.push(piece);
-      }
+      for (let n = 1; n <= PIECE_CLAUSES && i + n <= parts.length; n++) out.push(this.explainWhole(parts.slice(i, i + n).join(' ')));
     }
-    return found;
+    return out;
   }
 }
 
