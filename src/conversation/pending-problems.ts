@@ -42,10 +42,7 @@ export class PendingProblems {
 
   /** The one platform the words name, with no other word but the store's and the lexicon's order words. */
   private platformAlone(text: string): Platform | undefined {
-    const a = this.t.ctx.matcher.analyse(text);
-    if (a.platforms.length !== 1 || a.errorCodes.length > 0) return undefined;
-    const named = a.platforms[0]!;
     const order = this.t.ctx.matcher.lexicon.sequenceWords;
-    return a.content.every((w) => w === named || w === 'store' || order.has(w)) ? named : undefined;
+    return this.t.platformNamedAlone(this.t.ctx.matcher.analyse(text), (w) => w === 'store' || order.has(w));
   }
 }

@@ -228,9 +228,13 @@ export abstract class TurnContext {
 
   /** The platform a message names and nothing else ("shopify ค่ะ", "ช้อปปี้!!"), if it is one. */
   platformAlone(m: Explained): Platform | undefined {
-    const a = m.analysis;
+    return this.platformNamedAlone(m.analysis);
+  }
+
+  /** The one platform the words name, with no error code and no other word but those `besides` lets stand. */
+  platformNamedAlone(a: Explained['analysis'], besides: (word: string) => boolean = () => false): Platform | undefined {
     const named = a.platforms.length === 1 ? a.platforms[0]! : undefined;
-    return named && a.errorCodes.length === 0 && a.content.every((w) => w === named) ? named : undefined;
+    return named && a.errorCodes.length === 0 && a.content.every((w) => w === named || besides(w)) ? named : undefined;
   }
 
   /** The one platform the conversation is about, if it knows exactly one. */

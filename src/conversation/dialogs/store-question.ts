@@ -28,7 +28,7 @@ export class StoreQuestion {
     // "is my lazada ok?"; after a fresh check, the name alone ("and shopee?", "แล้วร้านลาซาด้าล่ะคะ",
     // with the word for a store) asks the same of it.
     const asksIfFine = mentions(this.t.cues(r.typed), 'store-ok');
-    const nameAlone = a.content.every((w) => w === named || w === STORE) && this.t.dialogs.status.freshSnapshot();
+    const nameAlone = !!this.t.platformNamedAlone(a, (w) => w === STORE) && this.t.dialogs.status.freshSnapshot();
     return asksIfFine || nameAlone ? named : undefined;
   }
 
