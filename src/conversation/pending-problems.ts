@@ -1,7 +1,6 @@
 import type { Platform } from '../knowledge/schema';
-import { mentions, without } from './cues';
+import { without } from './cues';
 import type { Reading } from './reading';
-import { startsWith } from './replies';
 import type { TurnContext } from './turn-context';
 
 /**
@@ -27,7 +26,7 @@ export class PendingProblems {
     const question = this.t.state.question?.kind;
     if (!pending?.length || (question && question !== 'feedback' && question !== 'clarify')) return false;
     const cues = this.t.cues(r.typed);
-    const fixedFirst = startsWith(this.t.reply(r.typed), 'fixed') || mentions(cues, 'fixed');
+    const fixedFirst = this.t.saysFixed(r.typed);
     const platform = this.platformAlone(fixedFirst ? without(cues, 'fixed') : r.typed);
     const next = platform ? pending.find((p) => p.platform === platform) : undefined;
     const topic = next ? this.t.ctx.kb.byId.get(next.topic) : undefined;

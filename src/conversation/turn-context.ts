@@ -5,8 +5,8 @@ import type { KnowledgeBase } from '../knowledge/load';
 import { PLATFORM_NAMES, type Language, type Platform, type Topic } from '../knowledge/schema';
 import type { Explained, Matcher } from '../matching/matcher';
 import type { Act, Choice, CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
-import { replyReaderFor, type Reply } from './replies';
-import type { CueReading } from './cues';
+import { replyReaderFor, startsWith, type Reply } from './replies';
+import { mentions, type CueReading } from './cues';
 import { TRANSCRIPT_LIMIT, type ConversationState } from './state';
 import { Memory } from './memory';
 import { MENU_TOPICS } from './phrases';
@@ -254,6 +254,11 @@ export abstract class TurnContext {
 
   cancelChoice(): Choice {
     return { label: this.tr('handover.cancel'), action: 'handover:cancel' };
+  }
+
+  /** Fixed said: first ("ได้แล้วค่ะ …"), or anywhere in the sentence ("ok otp fixed. now tiktok"). */
+  saysFixed(typed: string): boolean {
+    return startsWith(this.reply(typed), 'fixed') || mentions(this.cues(typed), 'fixed');
   }
 
   /** No word about a problem in it: particles, filler, punctuation. */

@@ -121,8 +121,7 @@ export class FeedbackDialog {
    * the bot does not handle. Both are answered.
    */
   private offTopicQuestionToo(typed: string, m: Explained, cues: CueReading): boolean {
-    const fixed = mentions(cues, 'fixed') || startsWith(this.t.reply(typed), 'fixed');
-    if (!fixed || mentions(cues, 'not-fixed', 'still', 'negation')) return false;
+    if (!this.t.saysFixed(typed) || mentions(cues, 'not-fixed', 'still', 'negation')) return false;
     if (!this.t.asks(typed) || m.decision !== 'none' || m.farFromOutOfScope) return false;
     this.t.handled('feedback:yes');
     // The question is what is left without the fix and the steps done ("กดเชื่อมต่อใหม่แล้ว

@@ -189,7 +189,7 @@ export class HandoverAnswers {
       return true;
     }
     // "ได้แล้วค่ะ ต้องล็อกอินด้วยอีเมลแทนเบอร์": it works now, so nothing to send; it is fixed.
-    if (this.fixedMeanwhile(reply, cues)) {
+    if (this.fixedMeanwhile(reply, cues, typed)) {
       this.t.state.draft = undefined;
       return this.t.handled('feedback:yes');
     }
@@ -215,9 +215,9 @@ export class HandoverAnswers {
   }
 
   /** Fixed, said first or in a short sentence with no "not", "still" or question, and an article shown. */
-  private fixedMeanwhile(reply: Reply, cues: CueReading): boolean {
+  private fixedMeanwhile(reply: Reply, cues: CueReading, typed: string): boolean {
     if (!this.t.state.topic || reply.acts.includes('send') || mentions(cues, 'negation', 'not-fixed', 'still', 'question', 'send-to-support')) return false;
-    return startsWith(reply, 'fixed') || mentions(cues, 'fixed');
+    return this.t.saysFixed(typed);
   }
 
   private atDescription(typed: string, reply: Reply, cues: CueReading): boolean {
