@@ -278,7 +278,7 @@ class TurnBuilder extends TurnContext {
   remember(r: Reading): boolean {
     r.remember();
     this.memory.aboutTheProblem(r.text, r.m);
-    this.pending.note(r.text);
+    this.pending.note(r.text, r.m);
     this.events.push({ type: 'matched', decision: decisionOf(r.m) });
     return false;
   }

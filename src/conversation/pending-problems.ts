@@ -1,4 +1,5 @@
 import type { Platform } from '../knowledge/schema';
+import type { Explained } from '../matching/matcher';
 import { without } from './cues';
 import type { Reading } from './reading';
 import type { TurnContext } from './turn-context';
@@ -14,7 +15,9 @@ export class PendingProblems {
   constructor(private readonly t: TurnContext) {}
 
   /** A new message read by the matcher: the problems it names store by store, when there are two or more. */
-  note(text: string): void {
+  note(text: string, m: Explained): void {
+    // Most messages name one platform or none: no second reading of them.
+    if (m.analysis.platforms.length < 2) return;
     const found = this.t.ctx.matcher.problemsByPlatform(text);
     if (found.length > 0) this.t.state.pending = found;
   }
