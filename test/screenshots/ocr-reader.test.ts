@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../../src/logger';
+import { DEBIAN_THAI } from '../../src/screenshots/ocr-languages';
+import { TesseractReader } from '../../src/screenshots/ocr-reader';
+
+/** Real OCR (tesseract.js in worker threads) on pictures of the project's screenshot set. */
+
+const log = createLogger('silent');
+/** The screenshot set (bench/screenshots/render.ts draws it). */
+const SCREENSHOTS_DIR = path.join(__dirname, '..', 'data', 'screenshots');
+const HAVE_THAI = DEBIAN_THAI.some((f) => fs.existsSync(f));
+if (!HAVE_THAI) console.log('Thai OCR checks skipped: Debian tesseract-ocr-tha is not installed (.ci/run installs it)');
+const itWithThai = HAVE_THAI ? it : it.skip;
+
+let dir: string;
+const copy = (name: string) => {
+  const file = path.join(dir, name);
+  fs.copyFileSync(path.join(SCREENSHOTS_DIR, name), file);
+  return file;
+};
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-test-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('reading a screenshot', () => {
+  itWithThai('reads the error code and the Thai words of a Lazada error dialog, with Debian Thai', async () => {
+    const reader = new TesseractReader({ concurrency: 1, queue: 2, timeoutMs: 60_000, maxWidth: 1000, log });
+    try {
+      expect(reader.languages).toEqual(['eng', 'tha']);
+      const read = await reader.read(copy('lazada-pnm-modal-th--phone.png'));
+      expect(read?.text).toContain('PASSWORD_NOT_MATCH');
+      expect(read?.text.replace(/\s/g, '')).toContain('รหัสผ่านไม่ถูกต้อง');
+      expect(read?.maskedLines).toBe(0);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reads English without a Thai model', async () => {
+    const reader = new TesseractReader({ concurrency: 1, queue: 2, timeoutMs: 60_000, maxWidth: 1000, thaiModel: '', log });
+    try {
+      expect(reader.languages).toEqual(['eng']);
+      expect((await reader.read(copy('lazada-ide-modal-en--cropped.jpg')))?.text).toContain('INTERNAL_DATA_ERROR');
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('blacks out the lines showing a password or an e-mail in the kept picture, and never returns them', async () => {
+    const reader = new TesseractReader({ concurrency: 1, queue: 2, timeoutMs: 60_000, maxWidth: 1000, log });
+    try {
+      const file = copy('lazada-login-shown-en--phone.png');
+      const before = fs.readFileSync(file);
+      const read = await reader.read(file);
+      expect(read?.text).toContain('PASSWORD_NOT_MATCH');
+      expect(read?.kinds).toContain('password');
+      expect(read?.maskedLines).toBe(2);
+      expect(read?.text).not.toMatch(/Sunflower|2020|ploy\.shop/i);
+      expect(fs.readFileSync(file).equals(before)).toBe(false);
+      // Read again, the kept picture shows the code and neither the password nor the address.
+      const again = await reader.read(file);
+      expect(again?.text).toContain('PASSWORD_NOT_MATCH');
+      expect(again?.hidden).toBe(false);
+      expect(again?.text).not.toMatch(/Sunflower|2020|ploy|gmail/i);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('refuses a picture beyond the queue, gives up on one that takes too long, and reads no non-picture', async () => {
+    const busy = new TesseractReader({ concurrency: 1, queue: 0, timeoutMs: 60_000, maxWidth: 1000, thaiModel: '', log });
+    try {
+      const [first, second] = await Promise.all([busy.read(copy('lazada-ide-modal-en--cropped.jpg')), busy.read(copy('lazada-pnm-modal-en--turned.jpg'))]);
+      expect(first?.text).toContain('INTERNAL_DATA_ERROR');
+      expect(second).toBeUndefined();
+      fs.writeFileSync(path.join(dir, 'not-a-picture.jpg'), 'hello');
+      expect(await busy.read(path.join(dir, 'not-a-picture.jpg'))).toBeUndefined();
+    } finally {
+      await busy.close();
+    }
+    const slow = new TesseractReader({ concurrency: 1, queue: 2, timeoutMs: 1, maxWidth: 1000, thaiModel: '', log });
+    try {
+      expect(await slow.read(copy('lazada-ide-modal-en--cropped.jpg'))).toBeUndefined();
+    } finally {
+      await slow.close();
+    }
+  });
+});
