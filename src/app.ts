@@ -42,6 +42,7 @@ import { LinePause } from './channels/line/pause';
 import { RedisRichMenuStore, SqliteRichMenuStore } from './storage/richmenu-store';
 import { LineRichMenuApi } from './channels/line/richmenu/api';
 import { SellerMenus } from './channels/line/richmenu/seller-menus';
+import { createPictureReading } from './screenshots/picture-reading';
 
 /** Idle conversations are forgotten after a day (state) ; Direct Line history lives longer. */
 export const CONVERSATION_TTL_SECONDS = 24 * 3600;
@@ -114,6 +115,9 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   // The proactive expiry warning on LINE (src/notify/): the daily pass (EXPIRY_WARNING), and "stop reminders".
   const expiry = createExpiryWarning({ line: config.line, budgetPercent: config.expiryWarning.budgetPercent, db, redis, kb, t, log, metrics, connector: connectorClient, conversations });
   if (config.expiryWarning.enabled) expiry.schedule(config.expiryWarning.at);
+  // Screenshots sellers send are read (OCR) into the conversation; a copy shared on Redis is replaced when lines were blacked out.
+  const shared = redis ? new RedisScreenshotShare(redis) : undefined;
+  const pictures = createPictureReading(config, log, shared ? { republish: (dir, ref) => shared.publish(dir, ref) } : {});
   const bot = new BotService({
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds },
     store: conversations,
@@ -150,6 +154,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
     },
     // "My tickets": read from the same outbox the cases are filed in.
     listTickets: (userKey, since, limit) => outbox.ticketsOf(userKey, since, limit),
+    readPicture: (ref) => pictures.readPicture(ref),
   });
 
   const app = express();
@@ -172,7 +177,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
     const mail = sender.stats;
     checks.mailBacklogMoving = (mail?.oldestPendingAgeSeconds ?? 0) < 3600;
     const ready = Object.values(checks).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, mail: { pending: mail?.pending ?? 0, failed: mail?.failed ?? 0 } });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, mail: { pending: mail?.pending ?? 0, failed: mail?.failed ?? 0 }, ocr: { languages: pictures.languages } });
   });
   app.get('/metrics', (_req, res, next) => {
     metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);
@@ -277,6 +282,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
       await outbox.close?.();
       await directLine.close();
       await expiry.close();
+      await pictures.close();
       redis?.disconnect();
       await closeDatabase(db);
     },

@@ -63,6 +63,14 @@ const envSchema = z.object({
   MESSAGE_BURST_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
   // Per picture; above 10 MiB a picture would not join the hand-over mail anyway.
   DIRECTLINE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(5 * 1024 * 1024),
+  // Reading the seller's screenshots (OCR): off, or how many at a time, how many may wait, for how long each.
+  OCR: optional.pipe(z.enum(['on', 'off']).default('on')),
+  OCR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  OCR_QUEUE: z.coerce.number().int().min(0).max(1000).default(20),
+  OCR_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(20),
+  OCR_MAX_WIDTH: z.coerce.number().int().min(300).max(4000).default(1000),
+  // Thai's model (tha.traineddata); unset: Debian's tesseract-ocr-tha where installed; "none": English only.
+  OCR_THAI_MODEL: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LINE_PUSH_BUDGET_PERCENT: z.coerce.number().min(0).max(100).default(50),
   EXPIRY_WARNING: optional.pipe(z.enum(['on', 'off']).optional()),
@@ -113,6 +121,8 @@ export interface Config {
   directLineUploadMaxBytes: number;
   /** The proactive expiry warning on LINE: the daily pass (on by default with LINE), its time in Bangkok, and the share of LINE's monthly quota it may use. */
   expiryWarning: { enabled: boolean; at: { hour: number; minute: number }; budgetPercent: number };
+  /** Reading screenshots: undefined when OCR=off. `thaiModel` '' reads English only. */
+  ocr?: { concurrency: number; queue: number; timeoutMs: number; maxWidth: number; thaiModel?: string };
   logLevel: string;
 }
 
@@ -190,6 +200,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       at: { hour: Number(e.EXPIRY_WARNING_TIME.slice(0, 2)), minute: Number(e.EXPIRY_WARNING_TIME.slice(3)) },
       budgetPercent: e.LINE_PUSH_BUDGET_PERCENT,
     },
+    ocr:
+      e.OCR === 'off'
+        ? undefined
+        : {
+            concurrency: e.OCR_CONCURRENCY,
+            queue: e.OCR_QUEUE,
+            timeoutMs: Math.round(e.OCR_TIMEOUT_SECONDS * 1000),
+            maxWidth: e.OCR_MAX_WIDTH,
+            thaiModel: e.OCR_THAI_MODEL === 'none' ? '' : e.OCR_THAI_MODEL,
+          },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -29,6 +29,7 @@ import { remindersButton, remindersSet } from './reminders';
 import { NoAnswer, saysStoreFault } from './no-answer';
 import { settledMeanwhile } from './meanwhile';
 import { PendingProblems } from './pending-problems';
+import { pictureSent } from './picture';
 
 export { redactBotLine, type CoreContext, type TurnResult } from './turn-context';
 export { choiceNumber, MAX_DESCRIPTION, MENU_TOPICS } from './phrases';
@@ -63,7 +64,7 @@ const TURN_KINDS: Record<Turn['kind'], (b: TurnBuilder, turn: Turn) => void> = {
   image: (b, turn) => {
     if (turn.screenshot) b.state.screenshots = [...(b.state.screenshots ?? []), { ...turn.screenshot, at: turn.at }].slice(-10);
     b.state.pictureAt = turn.at;
-    b.noted('(image)', 'smalltalk.image', 'image-received');
+    pictureSent(b, turn.pictureText);
   },
   file: (b) => b.noted('(file)', 'smalltalk.file', 'unsupported'),
   // A location, or a kind of message a channel added after this bot was written.
@@ -345,9 +346,6 @@ class TurnBuilder extends TurnContext {
     else this.nothingToAnswer(m);
     return true;
   }
-
-
-
 
   /** A button, routed by BUTTONS to the dialog it belongs to; an unknown one shows the menu. */
   action(action: string): void {

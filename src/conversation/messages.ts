@@ -104,6 +104,8 @@ export interface Turn {
   at: string;
   /** Where the channel kept a picture the seller sent (kept for a later hand-over to support). */
   screenshot?: { ref: string; contentType?: string };
+  /** kind 'image': the text read in the picture (OCR), redacted; the service reads it before the turn. */
+  pictureText?: string;
   /** kind 'ticket': what the outbox answered to the core's create-ticket effect. */
   ticket?: TicketResult | { error: string };
   /** The BigSeller account this conversation has proven (web identity token, LINE account link). */

@@ -32,6 +32,8 @@ export interface BotServiceOptions {
   listTickets?: (userKey: string, since: Date, limit: number) => Promise<TicketSummary[]>;
   /** Saves the seller's choice about proactive reminders (LINE's expiry warning): off, or on again. */
   setReminders?: (turn: Turn, on: boolean) => Promise<void>;
+  /** The redacted text of a kept picture (OCR), by its ref; undefined when nothing could be read. */
+  readPicture?: (ref: string) => Promise<string | undefined>;
   onError?: (err: unknown, turn: Turn) => void;
 }
 
@@ -60,7 +62,18 @@ export class BotService implements Bot {
   handle(given: Turn, lookups: TurnLookups = {}): Promise<OutMessage[]> {
     const turn = given.requestId ? given : { ...given, requestId: randomUUID() };
     const key = BotService.key(turn.channel, turn.conversationId);
-    return this.lock.run(key, () => this.turn(key, turn, lookups));
+    // A picture is read in its place in the conversation's order: "ขึ้นแบบนี้ค่ะ" typed after it
+    // waits for its answer. It is read before the shared store's hold, which is short.
+    return this.lock.run(key, async () => this.turn(key, await this.withPictureText(turn), lookups));
+  }
+
+  private async withPictureText(turn: Turn): Promise<Turn> {
+    if (turn.kind !== 'image' || !turn.screenshot || turn.pictureText !== undefined || !this.opts.readPicture) return turn;
+    const text = await this.opts.readPicture(turn.screenshot.ref).catch((err: unknown) => {
+      this.opts.onError?.(err, turn);
+      return undefined;
+    });
+    return text ? { ...turn, pictureText: text } : turn;
   }
 
   /** Within this process turns are serialised by `lock`; a shared store's hold adds the other instances. */

@@ -1,0 +1,25 @@
+import type { TurnContext } from './turn-context';
+
+/** How the text read in a picture is introduced in the transcript support reads. */
+const PICTURE_READ = '[text read in the picture, redacted]:';
+
+/**
+ * A picture the seller sent. What was read in it (OCR, redacted: BotService's readPicture) is
+ * answered like a message when it names one article clearly ("Error: PASSWORD_NOT_MATCH" on a
+ * Lazada page), with a line saying what was seen; a picture with nothing clear in it gets the
+ * line asking what it shows, as do pictures not read. During a hand-over it is only kept for
+ * support. The read text goes into the transcript, for support.
+ */
+export function pictureSent(t: TurnContext, read: string | undefined): void {
+  t.userSaid(read ? `(image) ${PICTURE_READ}\n${read}` : '(image)', true);
+  const m = read && t.state.question?.kind !== 'handover' ? t.inContext(t.ctx.matcher.explain(read)) : undefined;
+  if (!m || m.decision !== 'answer' || m.vague || !m.topic) return t.say(t.tr('smalltalk.image'), 'image-received');
+  t.memory.remember(m);
+  const code = m.analysis.errorCodes[0];
+  const leadIn = t.messages.length;
+  t.say(code ? t.tr('picture.readCode', { code }) : t.tr('picture.readTopic'), 'image-received');
+  t.dialogs.platform.answer(m);
+  // A lead-in carries the act of what it introduces (the article, or the platform question).
+  const introduced = t.messages[leadIn + 1];
+  if (introduced) t.messages[leadIn]!.act = introduced.act;
+}
