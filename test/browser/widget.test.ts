@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/app-harness';
 import { describeInBrowser, launchChromium, shot } from './browser-harness';
@@ -46,6 +48,23 @@ describeInBrowser()('chat widget in a real browser', () => {
     await expect(page.getByRole('button', { name: 'ส่งให้ทีมซัพพอร์ต' }).count()).resolves.toBe(1);
     await shot(page, 'widget-after-reload.png');
     expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('reads a screenshot uploaded on a phone and answers with the article it shows', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'th-TH' });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'เปิดแชทช่วยเหลือ' }).click();
+    await page.getByText('สวัสดีค่ะ น้องบิ๊กยินดีช่วย').waitFor();
+    const picture = fs.readFileSync(path.join(__dirname, '..', 'data', 'screenshots', 'lazada-pnm-modal-th--phone.png'));
+    await page.locator('bigseller-help input[type=file]').setInputFiles({ name: 'error.png', mimeType: 'image/png', buffer: picture });
+    await page.getByText('ในรูปเห็นข้อความ PASSWORD_NOT_MATCH ค่ะ').waitFor();
+    const steps = page.locator('.bsw-steps').last();
+    await steps.waitFor();
+    await expect(steps.locator('.bsw-steps-title').textContent()).resolves.toMatch(/PASSWORD_NOT_MATCH/);
+    await page.getByRole('button', { name: 'ยังไม่ได้' }).waitFor();
+    await shot(page, 'widget-screenshot-read.png');
     await context.close();
   }, 60_000);
 

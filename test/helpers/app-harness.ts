@@ -12,6 +12,8 @@ import { sign, type FakeLineApi } from '../channels/line/fake-line-api';
 export interface RunningApp {
   bot: App;
   base: string;
+  /** The DATA_DIR it stores into. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   return {
     bot,
     base: `http://127.0.0.1:${port}`,
+    dataDir: env.DATA_DIR ?? dataDir,
     close: async () => {
       server.close();
       bot.closeStreams();

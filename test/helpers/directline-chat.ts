@@ -10,6 +10,7 @@ export interface Activity {
   text?: string;
   replyToId?: string;
   from: { id?: string; role?: string };
+  channelData?: { act?: string };
 }
 
 export interface Chat {
@@ -20,6 +21,21 @@ export interface Chat {
   activities(): Promise<Activity[]>;
   /** The texts of the bot's messages so far. */
   botTexts(): Promise<string[]>;
+  /** Uploads a picture as the widget does; the acts of the bot's answers to it. */
+  upload(bytes: Buffer, name: string, type: string): Promise<string[]>;
+}
+
+/** The acts of the bot's answers to activity `id`, once no more came for a moment (or after 15 s). */
+export async function actsAnswering(activities: () => Promise<Partial<Pick<Activity, 'type' | 'replyToId' | 'channelData'>>[]>, id: string): Promise<string[]> {
+  const end = Date.now() + 15_000;
+  let seen = -1;
+  let quietSince = Date.now();
+  for (;;) {
+    const answers = (await activities()).filter((a) => a.replyToId === id && a.type === 'message');
+    if (answers.length !== seen) [seen, quietSince] = [answers.length, Date.now()];
+    if ((seen > 0 && Date.now() - quietSince > 300) || Date.now() > end) return answers.map((a) => a.channelData?.act ?? '');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function openChat(f: Fetcher, body: Record<string, unknown> = {}, asOf?: { conversationId: string; token: string }): Promise<Chat> {
@@ -43,5 +59,12 @@ export async function openChat(f: Fetcher, body: Record<string, unknown> = {}, a
     send: (text, extra = {}) => f(path, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify({ type: 'message', from: { id: 'u' }, text }) }),
     activities,
     botTexts: async () => (await activities()).filter((a) => a.type === 'message' && a.from.role !== 'user').map((a) => a.text ?? ''),
+    upload: async (bytes, name, type) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+      const r = await f(`/directline/conversations/${conversationId}/upload?userId=u`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      if (r.status !== 200) throw new Error(`upload answered ${r.status}`);
+      return actsAnswering(activities, ((await r.json()) as { id: string }).id);
+    },
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config';
 import { startApp, type RunningApp } from '../../helpers/app-harness';
 import { PNG } from './pictures';
+import { actsAnswering } from '../../helpers/directline-chat';
 
 /**
  * A picture sent from the widget goes where a LINE picture goes: the conversation notes it (and
@@ -29,17 +30,7 @@ describe('a picture uploaded through Direct Line, through the whole bot', () => 
     const conversation = `${app.base}/directline/conversations/${opened.conversationId}`;
     const all = async (): Promise<Activity[]> => (await (await fetch(`${conversation}/activities`, { headers: auth })).json()).activities;
     /** The acts of the bot's answers to the activity `id`, once they are all there. */
-    const answersTo = async (id: string) => {
-      const end = Date.now() + 8000;
-      let seen = -1;
-      let quietSince = Date.now();
-      for (;;) {
-        const answers = (await all()).filter((a) => a.replyToId === id && a.type === 'message');
-        if (answers.length !== seen) [seen, quietSince] = [answers.length, Date.now()];
-        if ((seen > 0 && Date.now() - quietSince > 300) || Date.now() > end) return answers.map((a) => a.channelData.act as string);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const answersTo = (id: string) => actsAnswering(all, id);
     const postActivity = async (activity: object) => {
       const r = await fetch(`${conversation}/activities`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', ...activity }) });
       expect(r.status).toBe(200);
