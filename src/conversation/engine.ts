@@ -64,7 +64,7 @@ const TURN_KINDS: Record<Turn['kind'], (b: TurnBuilder, turn: Turn) => void> = {
   image: (b, turn) => {
     if (turn.screenshot) b.state.screenshots = [...(b.state.screenshots ?? []), { ...turn.screenshot, at: turn.at }].slice(-10);
     b.state.pictureAt = turn.at;
-    pictureSent(b, turn.pictureText);
+    pictureSent(b, turn.pictureText, turn.morePicturesComing === true);
   },
   file: (b) => b.noted('(file)', 'smalltalk.file', 'unsupported'),
   // A location, or a kind of message a channel added after this bot was written.

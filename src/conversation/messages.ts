@@ -106,6 +106,8 @@ export interface Turn {
   screenshot?: { ref: string; contentType?: string };
   /** kind 'image': the text read in the picture (OCR), redacted; the service reads it before the turn. */
   pictureText?: string;
+  /** kind 'image': a picture of an album before its last one; kept and read, answered with the last. */
+  morePicturesComing?: boolean;
   /** kind 'ticket': what the outbox answered to the core's create-ticket effect. */
   ticket?: TicketResult | { error: string };
   /** The BigSeller account this conversation has proven (web identity token, LINE account link). */

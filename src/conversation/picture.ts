@@ -3,16 +3,28 @@ import type { TurnContext } from './turn-context';
 /** How the text read in a picture is introduced in the transcript support reads. */
 const PICTURE_READ = '[text read in the picture, redacted]:';
 
+/** LINE's albums hold up to 10 pictures at once. */
+const MAX_ALBUM = 10;
+
 /**
  * A picture the seller sent. What was read in it (OCR, redacted: BotService's readPicture) is
  * answered like a message when it names one article clearly ("Error: PASSWORD_NOT_MATCH" on a
  * Lazada page), with a line saying what was seen; a picture with nothing clear in it gets the
  * line asking what it shows, as do pictures not read. During a hand-over it is only kept for
  * support. The read text goes into the transcript, for support.
+ *
+ * An album (LINE sends one event per picture) is read as one: the pictures before the last are
+ * kept and their text put aside, and the last is answered with all of it.
  */
-export function pictureSent(t: TurnContext, read: string | undefined): void {
+export function pictureSent(t: TurnContext, read: string | undefined, morePicturesComing = false): void {
   t.userSaid(read ? `(image) ${PICTURE_READ}\n${read}` : '(image)', true);
-  const m = read && t.state.question?.kind !== 'handover' ? t.inContext(t.ctx.matcher.explain(read)) : undefined;
+  if (morePicturesComing) {
+    if (read) t.state.albumTexts = [...(t.state.albumTexts ?? []), read].slice(-MAX_ALBUM);
+    return;
+  }
+  const album = [...(t.state.albumTexts ?? []), ...(read ? [read] : [])].join('\n');
+  t.state.albumTexts = undefined;
+  const m = album && t.state.question?.kind !== 'handover' ? t.inContext(t.ctx.matcher.explain(album)) : undefined;
   if (!m || m.decision !== 'answer' || m.vague || !m.topic) return t.say(t.tr('smalltalk.image'), 'image-received');
   t.memory.remember(m);
   const code = m.analysis.errorCodes[0];

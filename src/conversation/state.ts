@@ -90,6 +90,8 @@ export interface ConversationState {
   typed?: boolean;
   /** When the seller last sent a picture, kept or not ("ตามรูปเลยค่ะ" is about it). */
   pictureAt?: string;
+  /** The text read in the pictures of an album before its last (redacted): the album is answered as one. */
+  albumTexts?: string[];
   /** Pictures the seller sent, by reference (channel storage), for the hand-over e-mail. */
   screenshots: { ref: string; contentType?: string; at: string }[];
   startedAt: string;

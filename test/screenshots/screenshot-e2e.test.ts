@@ -17,6 +17,7 @@ import { TesseractReader } from '../../src/screenshots/ocr-reader';
  * the kept picture (read again).
  */
 const SHOT = fs.readFileSync(path.join(__dirname, '..', 'data', 'screenshots', 'lazada-login-shown-en--phone.png'));
+const ORDERS = fs.readFileSync(path.join(__dirname, '..', 'data', 'screenshots', 'bigseller-orders-th--dark.jpg'));
 const SECRETS = [/Sunflower/i, /#2020/, /ploy\.shop/i];
 
 function filesUnder(dir: string): string[] {
@@ -78,6 +79,23 @@ describe('a screenshot of PASSWORD_NOT_MATCH, end to end', () => {
       const attached = path.join(dataDir, 'attached.png');
       fs.writeFileSync(attached, mail.attachments[0]!.content);
       await expectNoSecretStored(dataDir);
+    } finally {
+      await line.close();
+    }
+  });
+
+  it('on LINE: an album whose first picture shows the error and whose last shows none is answered once, with the article', async () => {
+    const line: LineApp = await startLineApp();
+    try {
+      line.fake.content.set('album-1', { data: SHOT, contentType: 'image/png' });
+      line.fake.content.set('album-2', { data: ORDERS, contentType: 'image/jpeg' });
+      const picture = (id: string, index: number) => lineEvent({ message: { id, type: 'image', contentProvider: { type: 'line' }, imageSet: { id: 'SET1', index, total: 2 } } });
+      const sends = line.fake.sends().length;
+      const answer = await line.deliver(picture('album-1', 1), picture('album-2', 2));
+      expect(line.fake.sends().length - sends).toBe(1);
+      expect(answer).toContain('ในรูปเห็นข้อความ PASSWORD_NOT_MATCH ค่ะ');
+      // The last picture alone shows no problem.
+      expect(await line.deliver(lineEvent({ message: { id: 'album-2', type: 'image', contentProvider: { type: 'line' } } }))).toContain('ได้รับภาพหน้าจอแล้วค่ะ');
     } finally {
       await line.close();
     }

@@ -186,10 +186,11 @@ export class LineEventReader {
 
   private async onImage(event: LineEvent, userId: string, m: LineMessage, rx: Receipt): Promise<void> {
     const screenshot = await this.keepPicture(userId, m);
-    // An album arrives as one event per picture: one acknowledgement (for the last) is enough.
+    // An album arrives as one event per picture: it is answered once, with the last, which the
+    // core answers with what every picture of it showed.
     const set = m.imageSet;
     const silent = Boolean(set && typeof set.index === 'number' && typeof set.total === 'number' && set.index < set.total);
-    return this.converse(event, userId, { kind: 'image', ...(screenshot ? { screenshot } : {}) }, rx, { silent });
+    return this.converse(event, userId, { kind: 'image', ...(screenshot ? { screenshot } : {}), ...(silent ? { morePicturesComing: true } : {}) }, rx, { silent });
   }
 
   /** One turn of a 1:1 chat through the core, then its answer to the seller. */

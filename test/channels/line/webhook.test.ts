@@ -165,6 +165,8 @@ describe('LINE webhook: events', () => {
     const set = (id: string, index: number) => lineEvent({ message: { type: 'image', id, contentProvider: { type: 'line' }, imageSet: { id: 'S', index, total: 2 } } });
     await h.post(webhook(set('a1', 1), set('a2', 2)));
     expect(bot.turns.map((x) => x.screenshot?.ref)).toEqual([`${userHash(USER)}/a1.jpg`, `${userHash(USER)}/a2.jpg`]);
+    // The core answers the album with its last picture, with what all of them showed.
+    expect(bot.turns.map((x) => x.morePicturesComing)).toEqual([true, undefined]);
     expect(fake.sends()).toHaveLength(1);
   });
 
