@@ -21,8 +21,8 @@ export interface Chat {
   activities(): Promise<Activity[]>;
   /** The texts of the bot's messages so far. */
   botTexts(): Promise<string[]>;
-  /** Uploads a picture as the widget does; the acts of the bot's answers to it. */
-  upload(bytes: Buffer, name: string, type: string): Promise<string[]>;
+  /** Uploads pictures in one request, as the widget does one; the acts of the bot's answers. */
+  upload(...pictures: { bytes: Buffer; name: string; type: string }[]): Promise<string[]>;
 }
 
 /** The acts of the bot's answers to activity `id`, once no more came for a moment (or after 15 s). */
@@ -59,9 +59,9 @@ export async function openChat(f: Fetcher, body: Record<string, unknown> = {}, a
     send: (text, extra = {}) => f(path, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify({ type: 'message', from: { id: 'u' }, text }) }),
     activities,
     botTexts: async () => (await activities()).filter((a) => a.type === 'message' && a.from.role !== 'user').map((a) => a.text ?? ''),
-    upload: async (bytes, name, type) => {
+    upload: async (...pictures) => {
       const form = new FormData();
-      form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+      for (const { bytes, name, type } of pictures) form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
       const r = await f(`/directline/conversations/${conversationId}/upload?userId=u`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
       if (r.status !== 200) throw new Error(`upload answered ${r.status}`);
       return actsAnswering(activities, ((await r.json()) as { id: string }).id);

@@ -124,8 +124,10 @@ export function addUploadRoutes(router: Router, deps: UploadRouteDeps): void {
    * then what it is about), else the last picture.
    */
   async function seePictures(turn: Turn, kept: KeptPicture[], textTurn: Turn | undefined): Promise<Turn> {
-    const seen = kept.map((k): Turn => ({ ...turn, kind: 'image', screenshot: { ref: k.ref, contentType: k.type } }));
-    const last = textTurn ?? seen.pop()!;
+    // Several pictures in one upload are read as one, answered with the last (a caption's turn
+    // is answered instead: their text waits for the next picture).
+    const seen = kept.map((k): Turn => ({ ...turn, kind: 'image', screenshot: { ref: k.ref, contentType: k.type }, morePicturesComing: true }));
+    const last = textTurn ?? { ...seen.pop()!, morePicturesComing: undefined };
     for (const t of seen) {
       await deps.bot.handle(t).catch((err: unknown) => log.error({ err, requestId: t.requestId, conversation: t.conversationId }, 'web picture turn failed'));
     }
