@@ -115,9 +115,9 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   // The proactive expiry warning on LINE (src/notify/): the daily pass (EXPIRY_WARNING), and "stop reminders".
   const expiry = createExpiryWarning({ line: config.line, budgetPercent: config.expiryWarning.budgetPercent, db, redis, kb, t, log, metrics, connector: connectorClient, conversations });
   if (config.expiryWarning.enabled) expiry.schedule(config.expiryWarning.at);
-  // Screenshots sellers send are read (OCR) into the conversation; a copy shared on Redis is replaced when lines were blacked out.
+  // Screenshots sellers send are read (OCR) into the conversation: here, or on Redis by whichever process takes the queue.
   const shared = redis ? new RedisScreenshotShare(redis) : undefined;
-  const pictures = createPictureReading(config, log, shared ? { republish: (dir, ref) => shared.publish(dir, ref) } : {});
+  const pictures = createPictureReading(config, log, shared);
   const bot = new BotService({
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds },
     store: conversations,
@@ -177,7 +177,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
     const mail = sender.stats;
     checks.mailBacklogMoving = (mail?.oldestPendingAgeSeconds ?? 0) < 3600;
     const ready = Object.values(checks).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, mail: { pending: mail?.pending ?? 0, failed: mail?.failed ?? 0 }, ocr: { languages: pictures.languages } });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, mail: { pending: mail?.pending ?? 0, failed: mail?.failed ?? 0 }, ocr: { where: pictures.where, languages: pictures.languages } });
   });
   app.get('/metrics', (_req, res, next) => {
     metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);

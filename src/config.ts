@@ -63,8 +63,9 @@ const envSchema = z.object({
   MESSAGE_BURST_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
   // Per picture; above 10 MiB a picture would not join the hand-over mail anyway.
   DIRECTLINE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(5 * 1024 * 1024),
-  // Reading the seller's screenshots (OCR): off, or how many at a time, how many may wait, for how long each.
-  OCR: optional.pipe(z.enum(['on', 'off']).default('on')),
+  // Reading the seller's screenshots (OCR): here (on), only by other processes on the Redis queue
+  // (workers), or not at all (off); how many at a time, how many may wait, for how long each.
+  OCR: optional.pipe(z.enum(['on', 'workers', 'off']).default('on')),
   OCR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   OCR_QUEUE: z.coerce.number().int().min(0).max(1000).default(20),
   OCR_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(20),
@@ -121,8 +122,11 @@ export interface Config {
   directLineUploadMaxBytes: number;
   /** The proactive expiry warning on LINE: the daily pass (on by default with LINE), its time in Bangkok, and the share of LINE's monthly quota it may use. */
   expiryWarning: { enabled: boolean; at: { hour: number; minute: number }; budgetPercent: number };
-  /** Reading screenshots: undefined when OCR=off. `thaiModel` '' reads English only. */
-  ocr?: { concurrency: number; queue: number; timeoutMs: number; maxWidth: number; thaiModel?: string };
+  /**
+   * Reading screenshots: undefined when OCR=off; `readHere` false with OCR=workers (the Redis
+   * queue's other processes read). `thaiModel` '' reads English only.
+   */
+  ocr?: { readHere: boolean; concurrency: number; queue: number; timeoutMs: number; maxWidth: number; thaiModel?: string };
   logLevel: string;
 }
 
@@ -200,17 +204,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       at: { hour: Number(e.EXPIRY_WARNING_TIME.slice(0, 2)), minute: Number(e.EXPIRY_WARNING_TIME.slice(3)) },
       budgetPercent: e.LINE_PUSH_BUDGET_PERCENT,
     },
-    ocr:
-      e.OCR === 'off'
-        ? undefined
-        : {
-            concurrency: e.OCR_CONCURRENCY,
-            queue: e.OCR_QUEUE,
-            timeoutMs: Math.round(e.OCR_TIMEOUT_SECONDS * 1000),
-            maxWidth: e.OCR_MAX_WIDTH,
-            thaiModel: e.OCR_THAI_MODEL === 'none' ? '' : e.OCR_THAI_MODEL,
-          },
+    ocr: ocrOf(e),
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Reading screenshots, or undefined (OCR=off). */
+function ocrOf(e: z.infer<typeof envSchema>): Config['ocr'] {
+  if (e.OCR === 'off') return undefined;
+  if (e.OCR === 'workers' && !e.REDIS_URL) {
+    throw new ConfigError('Invalid configuration:\n  OCR: "workers" needs REDIS_URL (the pictures are read by the processes taking the Redis queue)');
+  }
+  return {
+    readHere: e.OCR === 'on',
+    concurrency: e.OCR_CONCURRENCY,
+    queue: e.OCR_QUEUE,
+    timeoutMs: Math.round(e.OCR_TIMEOUT_SECONDS * 1000),
+    maxWidth: e.OCR_MAX_WIDTH,
+    thaiModel: e.OCR_THAI_MODEL === 'none' ? '' : e.OCR_THAI_MODEL,
   };
 }
 

@@ -1,8 +1,10 @@
 /**
  * Entry point of `npm run worker` (Procfile `worker`): sends the hand-over mail.
- * With REDIS_URL it works the BullMQ queue every web instance adds to. Without it, it polls the
- * SQLite outbox in DATA_DIR, which the web process also does by itself: a worker is optional there.
+ * With REDIS_URL it works the BullMQ queue every web instance adds to, and reads the sellers'
+ * screenshots of the OCR queue (unless OCR=off). Without it, it polls the SQLite outbox in
+ * DATA_DIR, which the web process also does by itself: a worker is optional there.
  */
+import path from 'node:path';
 import { ensureDataDir, loadConfig } from './config';
 import { runMain, stopOnSignals } from './lifecycle';
 import { createMailService } from './escalation/mail-service';
@@ -10,6 +12,9 @@ import { loadKnowledge } from './knowledge/load';
 import { createLogger } from './logger';
 import { connectRedis } from './storage/redis';
 import { openDatabase } from './storage/sqlite';
+import { RedisScreenshotShare } from './storage/screenshot-share';
+import { OcrQueueWorker } from './screenshots/ocr-queue';
+import { TesseractReader } from './screenshots/ocr-reader';
 
 function main(): void {
   const config = loadConfig();
@@ -27,10 +32,15 @@ function main(): void {
     kb,
   });
   sender.start();
+  const reader = redis && config.ocr ? new TesseractReader({ ...config.ocr, log }) : undefined;
+  const ocr =
+    redis && reader && config.redisUrl
+      ? new OcrQueueWorker({ redisUrl: config.redisUrl, share: new RedisScreenshotShare(redis), dir: path.join(config.dataDir, 'screenshots'), reader, concurrency: config.ocr!.concurrency, log })
+      : undefined;
   // The sender's poll timer does not hold a process open (the web process has its server for
   // that). On SQLite the worker has nothing else, and would end as soon as it started.
   const alive = setInterval(() => undefined, 60_000);
-  log.info({ queue: redis ? 'redis' : 'sqlite', smtp: Boolean(config.smtpUrl) }, 'mail worker started');
+  log.info({ queue: redis ? 'redis' : 'sqlite', smtp: Boolean(config.smtpUrl), ocr: reader?.languages ?? 'off' }, 'mail worker started');
 
   // 90 s: an SMTP server that hangs past its timeouts must not keep the process from stopping.
   stopOnSignals(
@@ -39,6 +49,8 @@ function main(): void {
     async () => {
       clearInterval(alive);
       try {
+        await Promise.allSettled([ocr?.close()]);
+        await reader?.close();
         await sender.stop();
         await outbox.close?.();
       } finally {

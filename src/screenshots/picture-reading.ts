@@ -1,36 +1,53 @@
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { isRelativeRef } from '../storage/screenshot-share';
+import { isRelativeRef, type RedisScreenshotShare } from '../storage/screenshot-share';
+import { OcrQueueClient, OcrQueueWorker } from './ocr-queue';
 import { TesseractReader, type ScreenshotReader } from './ocr-reader';
 
 /** The pictures the channels keep (DATA_DIR/screenshots), read by ref for the conversation. */
 export interface PictureReading {
-  /** The OCR languages ('eng', 'tha'); empty with OCR off. */
+  /** Where pictures are read: here, by the processes taking the Redis queue, or nowhere (OCR=off). */
+  where: 'here' | 'queue' | 'off';
+  /** The OCR languages of this process's reader ('eng', 'tha'); none when it reads nothing itself. */
   languages: readonly string[];
   /** The redacted text of the picture kept at `ref`, for BotService's readPicture. */
   readPicture(ref: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
+const OFF: PictureReading = { where: 'off', languages: [], readPicture: async () => undefined, close: async () => undefined };
+
 /**
- * `republish`: a picture rewritten with lines blacked out is copied again where it was shared
- * (Redis, for the mail worker), so that no copy keeps what was hidden.
+ * Without Redis this process reads (OCR=on). With Redis every picture goes through the queue,
+ * which this process also takes with its own reader when OCR=on, and leaves to the others
+ * (`npm run worker`, instances with OCR=on) when OCR=workers.
  */
-export function createPictureReading(
-  config: Pick<Config, 'ocr' | 'dataDir'>,
-  log: Logger,
-  opts: { republish?: (dir: string, ref: string) => Promise<void>; reader?: ScreenshotReader } = {},
-): PictureReading {
-  const reader = opts.reader ?? (config.ocr ? new TesseractReader({ ...config.ocr, log }) : undefined);
-  if (!reader) return { languages: [], readPicture: async () => undefined, close: async () => undefined };
+export function createPictureReading(config: Pick<Config, 'ocr' | 'dataDir' | 'redisUrl'>, log: Logger, share?: RedisScreenshotShare): PictureReading {
+  const ocr = config.ocr;
+  if (!ocr) return OFF;
   const dir = path.join(config.dataDir, 'screenshots');
+  const reader: ScreenshotReader | undefined = ocr.readHere ? new TesseractReader({ ...ocr, log }) : undefined;
+  if (config.redisUrl && share) {
+    const client = new OcrQueueClient({ redisUrl: config.redisUrl, share, dir, timeoutMs: ocr.timeoutMs, maxWaiting: ocr.queue, log });
+    const worker = reader ? new OcrQueueWorker({ redisUrl: config.redisUrl, share, dir, reader, concurrency: ocr.concurrency, log }) : undefined;
+    return {
+      where: 'queue',
+      languages: reader?.languages ?? [],
+      readPicture: async (ref) => (isRelativeRef(ref) ? (await client.read(ref))?.text || undefined : undefined),
+      close: async () => {
+        await Promise.allSettled([worker?.close(), client.close()]);
+        await reader?.close();
+      },
+    };
+  }
+  if (!reader) return OFF;
   return {
+    where: 'here',
     languages: reader.languages,
     async readPicture(ref) {
       if (!isRelativeRef(ref)) return undefined;
       const read = await reader.read(path.join(dir, ref));
-      if (read && read.maskedLines > 0) await opts.republish?.(dir, ref);
       if (read) log.info({ ms: read.ms, confidence: read.confidence, chars: read.text.length, maskedLines: read.maskedLines }, 'picture read');
       return read?.text || undefined;
     },

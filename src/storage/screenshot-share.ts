@@ -27,15 +27,16 @@ export class RedisScreenshotShare {
   }
 
   /**
-   * Writes into `dir` the pictures among `refs` that are missing there and present in Redis.
+   * Writes into `dir` the pictures among `refs` that are missing there and present in Redis;
+   * `replace`: also those present (another process changed the shared copy: lines blacked out).
    * Refs that could leave `dir` are ignored (the mail builder refuses them anyway).
    */
-  async restore(dir: string, refs: readonly string[]): Promise<number> {
+  async restore(dir: string, refs: readonly string[], opts: { replace?: boolean } = {}): Promise<number> {
     let restored = 0;
     for (const ref of refs) {
       if (!isRelativeRef(ref)) continue;
       const file = path.join(dir, ref);
-      if (fs.existsSync(file)) continue;
+      if (!opts.replace && fs.existsSync(file)) continue;
       const data = await this.redis.getBuffer(this.prefix + ref);
       if (!data) continue;
       await fs.promises.mkdir(path.dirname(file), { recursive: true });
