@@ -22,8 +22,14 @@ export interface OcrLanguages {
   remove(): void;
 }
 
+/**
+ * The package's LSTM-only model (4.0.0_best_int, 2.9 MB), the one tesseract.js itself takes for
+ * the LSTM engine this bot runs; its index names the larger legacy+LSTM one (10.9 MB), which cost
+ * about 60 MB more per worker. Fallback: the index's.
+ */
 function englishModel(): string {
-  return path.join(english.langPath, `eng.traineddata${english.gzip ? '.gz' : ''}`);
+  const lstmOnly = path.join(path.dirname(english.langPath), '4.0.0_best_int', 'eng.traineddata.gz');
+  return fs.existsSync(lstmOnly) ? lstmOnly : path.join(english.langPath, `eng.traineddata${english.gzip ? '.gz' : ''}`);
 }
 
 /**
