@@ -6,8 +6,15 @@
  * included) while reading, and the share answered with the right article: over pictures with a
  * printed error code, over all, and pictures showing no problem left unanswered. Asserts nothing.
  *
+ * Then the same pictures through the bot as production runs it (`npm run build`, then
+ * `node dist/server.js` with its defaults): each uploaded over Direct Line as the widget does, the
+ * time until its answer, and the server process's peak RSS (/proc, every 50 ms) while reading.
+ *
  * OCR_CONCURRENCY, OCR_MAX_WIDTH, OCR_THAI_MODEL as for the bot.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { CoreContext } from '../src/conversation/engine';
 import { loadTranslations } from '../src/i18n';
@@ -15,11 +22,64 @@ import { loadKnowledge } from '../src/knowledge/load';
 import { createLogger } from '../src/logger';
 import { Matcher } from '../src/matching/matcher';
 import { TesseractReader } from '../src/screenshots/ocr-reader';
-import { num, percentile } from './load/lib';
-import { readLabels, scorePictures, share } from './screenshots/score';
+import { freePort, killAll, num, percentile, ServerProcess } from './load/lib';
+import { readLabels, scorePictures, share, SCREENSHOTS_DIR, type Label } from './screenshots/score';
+
+const root = path.resolve(__dirname, '..');
+
+function rssKbOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+/** Uploads a picture in a new web chat; milliseconds until the bot's first answer to it, and its act. */
+async function uploadAndWait(base: string, label: Label): Promise<{ ms: number; act: string }> {
+  const opened = (await (await fetch(`${base}/directline/tokens/generate`, { method: 'POST' })).json()) as { conversationId: string; token: string };
+  const auth = { authorization: `Bearer ${opened.token}` };
+  const conversation = `${base}/directline/conversations/${opened.conversationId}`;
+  const form = new FormData();
+  form.append('file', new Blob([fs.readFileSync(path.join(SCREENSHOTS_DIR, label.file))], { type: label.file.endsWith('.png') ? 'image/png' : 'image/jpeg' }), label.file);
+  const started = Date.now();
+  const { id } = (await (await fetch(`${conversation}/upload?userId=u`, { method: 'POST', headers: auth, body: form })).json()) as { id: string };
+  for (;;) {
+    const { activities } = (await (await fetch(`${conversation}/activities`, { headers: auth })).json()) as { activities: { replyToId?: string; channelData?: { act?: string } }[] };
+    const answer = activities.find((a) => a.replyToId === id);
+    if (answer) return { ms: Date.now() - started, act: answer.channelData?.act ?? '' };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function throughTheServer(labels: Label[]): Promise<void> {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ocr-'));
+  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', MESSAGE_BURST_WAIT_MS: '0', REDIS_URL: '', SMTP_URL: '', CONNECTOR_API_URL: '' };
+  const server = new ServerProcess('bot', port, ['dist/server.js'], { cwd: root, env });
+  try {
+    await server.ready();
+    const before = rssKbOf(server.pid);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssKbOf(server.pid))), 50);
+    const times: number[] = [];
+    let right = 0;
+    for (const label of labels) {
+      const { ms, act } = await uploadAndWait(`http://127.0.0.1:${port}`, label);
+      times.push(ms);
+      if (act === (label.topic === 'none' ? 'image-received' : `answer:${label.topic}`)) right++;
+    }
+    clearInterval(sampler);
+    times.sort((a, b) => a - b);
+    console.log(`\nthe bot (node dist/server.js), pictures uploaded over Direct Line one after another:`);
+    console.log(`upload to answer: p50 ${percentile(times, 50)} ms, p95 ${percentile(times, 95)} ms; right first act ${right}/${labels.length}`);
+    console.log(`server RSS: ${Math.round(before / 1024)} MB before the first picture, peak ${Math.round(peak / 1024)} MB while reading`);
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 
 async function main(): Promise<void> {
-  const root = path.resolve(__dirname, '..');
   const kb = loadKnowledge(path.join(root, 'knowledge'));
   const ctx: CoreContext = { kb, matcher: new Matcher(kb), t: loadTranslations(), supportEmail: 'support@bigseller.com' };
   const thaiModel = process.env.OCR_THAI_MODEL === 'none' ? '' : process.env.OCR_THAI_MODEL || undefined;
@@ -43,9 +103,11 @@ async function main(): Promise<void> {
   console.log(`right article, pictures with a printed error code: ${codes.right}/${codes.total} (${codes.percent}%)`);
   console.log(`right article (or none for no problem), all pictures: ${all.right}/${all.total} (${all.percent}%)`);
   console.log(`pictures showing no problem left unanswered: ${none.right}/${none.total}`);
+  await throughTheServer(labels);
 }
 
 main().catch((err: unknown) => {
   console.error(err);
+  killAll();
   process.exit(1);
 });
