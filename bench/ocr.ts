@@ -10,7 +10,8 @@
  * `node dist/server.js` with its defaults): each uploaded over Direct Line as the widget does, the
  * time until its answer, and the server process's peak RSS (/proc, every 50 ms) while reading.
  *
- * OCR_CONCURRENCY, OCR_MAX_WIDTH, OCR_THAI_MODEL as for the bot.
+ * OCR_CONCURRENCY, OCR_MAX_WIDTH, OCR_THAI_MODEL as for the bot; OCR_SET: another folder of
+ * pictures with its labels.jsonl (a held-out set).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +27,7 @@ import { freePort, killAll, num, percentile, ServerProcess } from './load/lib';
 import { readLabels, scorePictures, share, SCREENSHOTS_DIR, type Label } from './screenshots/score';
 
 const root = path.resolve(__dirname, '..');
+const SET = process.env.OCR_SET ? path.resolve(process.env.OCR_SET) : SCREENSHOTS_DIR;
 
 function rssKbOf(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -38,7 +40,7 @@ async function uploadAndWait(base: string, label: Label): Promise<{ ms: number; 
   const auth = { authorization: `Bearer ${opened.token}` };
   const conversation = `${base}/directline/conversations/${opened.conversationId}`;
   const form = new FormData();
-  form.append('file', new Blob([fs.readFileSync(path.join(SCREENSHOTS_DIR, label.file))], { type: label.file.endsWith('.png') ? 'image/png' : 'image/jpeg' }), label.file);
+  form.append('file', new Blob([fs.readFileSync(path.join(SET, label.file))], { type: label.file.endsWith('.png') ? 'image/png' : 'image/jpeg' }), label.file);
   const started = Date.now();
   const { id } = (await (await fetch(`${conversation}/upload?userId=u`, { method: 'POST', headers: auth, body: form })).json()) as { id: string };
   for (;;) {
@@ -84,11 +86,11 @@ async function main(): Promise<void> {
   const ctx: CoreContext = { kb, matcher: new Matcher(kb), t: loadTranslations(), supportEmail: 'support@bigseller.com' };
   const thaiModel = process.env.OCR_THAI_MODEL === 'none' ? '' : process.env.OCR_THAI_MODEL || undefined;
   const reader = new TesseractReader({ concurrency: num('OCR_CONCURRENCY', 1), queue: 1000, timeoutMs: 60_000, maxWidth: num('OCR_MAX_WIDTH', 1000), thaiModel, log: createLogger('warn') });
-  const labels = readLabels();
+  const labels = readLabels(SET);
   const before = process.memoryUsage().rss;
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const results = await scorePictures(labels, reader, ctx);
+  const results = await scorePictures(labels, reader, ctx, SET);
   clearInterval(sampler);
   await reader.close();
   for (const r of results) console.log(`${r.right ? 'ok  ' : 'MISS'} ${String(r.ms).padStart(5)} ms  ${r.file}  want ${r.topic}  got ${r.answered}`);
@@ -97,12 +99,14 @@ async function main(): Promise<void> {
   const all = share(results);
   const none = share(results.filter((r) => r.topic === 'none'));
   console.log(`\nlanguages: ${reader.languages.join('+')}, max width ${num('OCR_MAX_WIDTH', 1000)} px, ${num('OCR_CONCURRENCY', 1)} at a time`);
-  console.log(`pictures: ${results.length} (first one includes starting the OCR worker: ${times.length ? results[0]!.ms : 0} ms)`);
+  console.log(`set: ${path.relative(root, SET) || SET}; pictures: ${results.length} (first one includes starting the OCR worker: ${times.length ? results[0]!.ms : 0} ms)`);
   console.log(`time per picture: p50 ${percentile(times, 50)} ms, p95 ${percentile(times, 95)} ms, max ${times[times.length - 1]} ms`);
   console.log(`RSS: ${Math.round(before / 1e6)} MB before, peak ${Math.round(peak / 1e6)} MB while reading`);
   console.log(`right article, pictures with a printed error code: ${codes.right}/${codes.total} (${codes.percent}%)`);
   console.log(`right article (or none for no problem), all pictures: ${all.right}/${all.total} (${all.percent}%)`);
   console.log(`pictures showing no problem left unanswered: ${none.right}/${none.total}`);
+  const secrets = results.filter((r) => r.secret);
+  if (secrets.length > 0) console.log(`pictures showing a password: ${secrets.length}; the password in the text read: ${secrets.filter((r) => r.leaked).length}`);
   await throughTheServer(labels);
 }
 

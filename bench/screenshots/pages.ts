@@ -11,6 +11,8 @@ interface Content {
   /** The article it should get; 'none' for a picture that shows no problem. */
   topic: string;
   code?: string;
+  /** A password shown in clear. */
+  secret?: string;
   lang: 'th' | 'en';
   brand: Brand;
   layout: Layout;
@@ -33,6 +35,7 @@ export interface Shot {
   id: string;
   topic: string;
   code?: string;
+  secret?: string;
   lang: 'th' | 'en';
   looks: string;
   html: string;
@@ -126,7 +129,7 @@ const WITH_CODES: Content[] = [
   { name: 'lazada-pnm-toast-th', topic: 'lazada-password-not-match', code: PNM, lang: 'th', brand: 'lazada', layout: 'toast', title: 'เกิดข้อผิดพลาด', lines: [`${PNM}`] },
   { name: 'browser-pnm-json-en', topic: 'lazada-password-not-match', code: PNM, lang: 'en', brand: 'browser', layout: 'page', title: 'Lazada Open Platform', lines: [`{"code":"${PNM}","type":"ISP","message":"password not match","request_id":"2101e4c917"}`] },
   // The password shown in clear (the eye pressed): it must be blacked out in the kept picture.
-  { name: 'lazada-login-shown-en', topic: 'lazada-password-not-match', code: PNM, lang: 'en', brand: 'lazada', layout: 'page', title: 'Log in to Lazada', lines: [`Error: ${PNM}`, 'Email: ploy.shop@gmail.com', 'Password: Sunflower#2020'] },
+  { name: 'lazada-login-shown-en', topic: 'lazada-password-not-match', code: PNM, lang: 'en', brand: 'lazada', layout: 'page', title: 'Log in to Lazada', secret: 'Sunflower#2020', lines: [`Error: ${PNM}`, 'Email: ploy.shop@gmail.com', 'Password: Sunflower#2020'] },
   { name: 'lazada-ide-modal-th', topic: 'lazada-internal-data-error', code: IDE, lang: 'th', brand: 'lazada', layout: 'modal', title: 'เชื่อมต่อร้านค้าไม่สำเร็จ', lines: [`Error: ${IDE}`, 'ระบบขัดข้อง กรุณาลองใหม่ภายหลัง'] },
   { name: 'lazada-ide-modal-en', topic: 'lazada-internal-data-error', code: IDE, lang: 'en', brand: 'lazada', layout: 'modal', title: 'Authorization failed', lines: [IDE, 'Something went wrong. Please try again later.'] },
   { name: 'bigseller-ide-page-th', topic: 'lazada-internal-data-error', code: IDE, lang: 'th', brand: 'bigseller', layout: 'page', title: 'การอนุญาตร้านค้าล้มเหลว', lines: [`Lazada: ${IDE}`, 'ร้าน: gadget.home (TH)', 'กรุณาลองใหม่อีกครั้ง'] },
@@ -163,7 +166,7 @@ const WORD_LOOKS = ['phone', 'dark', 'turned'] as const;
 
 function shot(c: Content, look: Look): Shot {
   const { name: _name, ...size } = look;
-  return { id: `${c.name}--${look.name}`, topic: c.topic, ...(c.code ? { code: c.code } : {}), lang: c.lang, looks: look.name, html: html(c), ...size };
+  return { id: `${c.name}--${look.name}`, topic: c.topic, ...(c.code ? { code: c.code } : {}), ...(c.secret ? { secret: c.secret } : {}), lang: c.lang, looks: look.name, html: html(c), ...size };
 }
 
 export const PAGES: Shot[] = [

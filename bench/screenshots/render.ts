@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       await context.close();
       const file = `${shot.id}.${shot.jpeg ? 'jpg' : 'png'}`;
       await finish(png, shot).toFile(path.join(OUT, file));
-      labels.push(JSON.stringify({ file, topic: shot.topic, ...(shot.code ? { code: shot.code } : {}), lang: shot.lang, looks: shot.looks }));
+      labels.push(JSON.stringify({ file, topic: shot.topic, ...(shot.code ? { code: shot.code } : {}), lang: shot.lang, looks: shot.looks, ...(shot.secret ? { secret: shot.secret } : {}) }));
     }
   } finally {
     await browser.close();

@@ -18,6 +18,8 @@ export interface Label {
   code?: string;
   lang: 'th' | 'en';
   looks: string;
+  /** A password the picture shows in clear: it must not be in what is read. */
+  secret?: string;
 }
 
 export interface PictureResult extends Label {
@@ -27,6 +29,8 @@ export interface PictureResult extends Label {
   ms: number;
   /** What was read (redacted), for a look at the misses. */
   read: string;
+  /** The picture shows a secret (`secret`) and it was in the text read. */
+  leaked: boolean;
 }
 
 export function readLabels(dir = SCREENSHOTS_DIR): Label[] {
@@ -52,7 +56,8 @@ export async function scorePictures(labels: readonly Label[], reader: Screenshot
       const { messages } = runTurn(turn, undefined, ctx);
       const answer = messages.map((m) => m.act).find((a) => a.startsWith('answer:'));
       const answered = answer ? answer.slice('answer:'.length) : 'none';
-      results.push({ ...label, answered, right: answered === label.topic, ms, read: read?.text ?? '' });
+      const leaked = !!label.secret && (read?.text ?? '').includes(label.secret);
+      results.push({ ...label, answered, right: answered === label.topic, ms, read: read?.text ?? '', leaked });
     }
     return results;
   } finally {
