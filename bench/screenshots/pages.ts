@@ -31,7 +31,8 @@ interface Look {
   clip?: { x: number; y: number; width: number; height: number };
 }
 
-export interface Shot {
+/** A picture to draw: what it shows, its page, and its look's size and finish. */
+export interface Shot extends Omit<Look, 'name'> {
   id: string;
   topic: string;
   code?: string;
@@ -39,13 +40,6 @@ export interface Shot {
   lang: 'th' | 'en';
   looks: string;
   html: string;
-  width: number;
-  height: number;
-  scale: number;
-  dark?: boolean;
-  jpeg?: number;
-  rotate?: number;
-  clip?: { x: number; y: number; width: number; height: number };
 }
 
 const LOOKS: Record<string, Look> = {
