@@ -30,6 +30,7 @@ import { signIdentity } from './status/identity';
 import { createSandboxConnectorRouter, SANDBOX_SELLERS } from './status/sandbox';
 import { createLinkConfirmRouter, createSandboxLineLoginRouter } from './channels/line/linking';
 import { createLineRouter, type LineRouter } from './channels/line/webhook';
+import type { PushGuard } from './channels/line/push-guard';
 import { SqliteEventDedupStore } from './storage/event-dedup';
 import { SqliteEventInbox } from './storage/event-inbox';
 import { SqliteBurstStore } from './storage/burst-store';
@@ -194,7 +195,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   // Sellers a person of support is answering in LINE's chat: the bot keeps quiet for them
   // (npm run line:pause, or a hand-over with LINE_HANDOVER=chat). Shared like the links are.
   const linePause = new LinePause({ store: redis ? new RedisPauseStore(redis) : new SqlitePauseStore(db), bot, handover: config.lineHandover, t, log });
-  const line = mountLine(app, config, { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause });
+  const line = mountLine(app, config, { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause, pushGuard: expiry.pushGuard });
   app.use(
     createWidgetRouter({
       publicBaseUrl: config.publicBaseUrl,
@@ -302,12 +303,13 @@ interface LineWiring {
   t: Translate;
   bursts: BurstGate;
   linePause: LinePause;
+  pushGuard?: PushGuard;
 }
 
 /** The LINE webhook and account linking, when the channel is configured. */
 function mountLine(app: express.Express, config: Config, wiring: LineWiring): LineRouter | undefined {
   if (!config.line) return undefined;
-  const { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause } = wiring;
+  const { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause, pushGuard } = wiring;
   const links = redis ? new RedisLinkStore(redis) : new SqliteLinkStore(db);
   const shots = redis ? new RedisScreenshotShare(redis) : undefined;
   const line = createLineRouter({
@@ -322,6 +324,7 @@ function mountLine(app: express.Express, config: Config, wiring: LineWiring): Li
     bursts,
     linking: { links, loginUrl: config.lineLinkLoginUrl ?? `${config.publicBaseUrl}/sandbox/line-login` },
     pause: linePause,
+    pushGuard,
     menus: new SellerMenus({ api: new LineRichMenuApi(config.line), store: redis ? new RedisRichMenuStore(redis) : new SqliteRichMenuStore(db), log }),
     // On Redis the worker mailing the case has another disk: the picture goes through Redis.
     ...(shots ? { onScreenshotKept: (ref: string) => shots.publish(path.join(config.dataDir, 'screenshots'), ref) } : {}),

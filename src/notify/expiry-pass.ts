@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LineApiError, retryKeyFor, type LineClient } from '../channels/line/client';
 import { renderPlain, renderReply, type LineMessage } from '../channels/line/render';
+import { PushGuard } from '../channels/line/push-guard';
 import { userHash } from '../channels/line/screenshots';
 import type { OutMessage } from '../conversation/messages';
 import type { Translate } from '../i18n';
@@ -11,7 +12,7 @@ import type { ConnectorClient } from '../status/connector-port';
 import type { LinkedSeller, LinkStore } from '../storage/link-store';
 import type { NotifyStore } from '../storage/notify-store';
 import { expiryWarning } from './expiry-message';
-import { bangkokDay, dueStores, isQuietTime, keepSeconds, pickStore, pushBudget, sellerSkip, type DueStore, type SkipReason } from './expiry-rules';
+import { bangkokDay, dueStores, isQuietTime, keepSeconds, pickStore, sellerSkip, type DueStore, type SkipReason } from './expiry-rules';
 
 /**
  * One pass of the proactive expiry warning (the rules are expiry-rules.ts): the quota first,
@@ -48,6 +49,12 @@ export interface ExpiryPassDeps {
   languageOf: (lineUserId: string) => Promise<Language | undefined>;
   /** LINE_PUSH_BUDGET_PERCENT: pushes stop before they would use more of the month's quota. */
   budgetPercent: number;
+  /**
+   * The guard every push of the process passes (`line` counts its pushes into it): the pass asks
+   * it before each warning, so pushes made meanwhile (late answers) count. Without one, the pass
+   * keeps its own, counting its own pushes.
+   */
+  guard?: PushGuard;
   log: Logger;
   now?: () => Date;
   /** Each warning LINE took, as the core's message (act-tagged). */
@@ -62,9 +69,19 @@ type Outcome = 'pushed' | SkipReason | 'budget' | 'rate-limited';
 
 export class ExpiryPass {
   private readonly now: () => Date;
+  private readonly guard: PushGuard;
+  private readonly line: Pick<LineClient, 'push'>;
 
   constructor(private readonly deps: ExpiryPassDeps) {
     this.now = deps.now ?? (() => new Date());
+    if (deps.guard) {
+      this.guard = deps.guard;
+      this.line = deps.line;
+    } else {
+      const guard = new PushGuard({ readQuota: () => deps.line.pushQuota(), budgetPercent: deps.budgetPercent });
+      this.guard = guard;
+      this.line = { push: (...args) => deps.line.push(...args).then(() => guard.pushed()) };
+    }
   }
 
   async run(signal?: AbortSignal): Promise<PassReport> {
@@ -76,7 +93,7 @@ export class ExpiryPass {
     try {
       report.budget = await this.budget();
       if (report.budget === undefined) return this.end(report, 'quota-unavailable');
-      const result = report.budget > 0 ? await this.warnAll(report, report.budget, owner, signal) : 'budget';
+      const result = report.budget > 0 ? await this.warnAll(report, owner, signal) : 'budget';
       // Done for today, unless stopped by shutdown (the next start catches up).
       if (result !== 'aborted' && result !== 'locked') await this.deps.notices.setLastPassDay(bangkokDay(started));
       return this.end(report, result);
@@ -87,18 +104,17 @@ export class ExpiryPass {
 
   /** Pushes the pass may make, or undefined when LINE's figures could not be read (nothing is pushed blind). */
   private async budget(): Promise<number | undefined> {
-    try {
-      const quota = await this.deps.line.pushQuota();
-      const budget = pushBudget(quota, this.deps.budgetPercent);
-      this.deps.log.info({ limit: quota.limit ?? 'none', used: quota.used, budgetPercent: this.deps.budgetPercent, budget }, 'expiry warning: LINE message quota read');
-      return budget;
-    } catch (err) {
-      this.deps.log.error({ err }, 'expiry warning: LINE message quota not readable, no pass');
+    const budget = await this.guard.proactiveLeft();
+    const quota = this.guard.quota;
+    if (budget === undefined || !quota) {
+      this.deps.log.error('expiry warning: LINE message quota not readable, no pass');
       return undefined;
     }
+    this.deps.log.info({ limit: quota.limit ?? 'none', used: quota.used, budgetPercent: this.deps.budgetPercent, budget }, 'expiry warning: LINE message quota read');
+    return budget;
   }
 
-  private async warnAll(report: PassReport, budget: number, owner: string, signal?: AbortSignal): Promise<PassResult> {
+  private async warnAll(report: PassReport, owner: string, signal?: AbortSignal): Promise<PassResult> {
     // SSCAN may return a member twice: each seller is looked at once.
     const seen = new Set<string>();
     let lockedAt = Date.now();
@@ -113,7 +129,7 @@ export class ExpiryPass {
         lockedAt = Date.now();
       }
       report.sellers++;
-      const outcome = await this.warnSeller(seller, now, report.pushed < budget);
+      const outcome = await this.warnSeller(seller, now, ((await this.guard.proactiveLeft()) ?? 0) > 0);
       if (outcome === 'budget' || outcome === 'rate-limited') return outcome;
       if (outcome === 'pushed') report.pushed++;
       else report.skipped[outcome] = (report.skipped[outcome] ?? 0) + 1;
@@ -146,9 +162,9 @@ export class ExpiryPass {
   }
 
   private async push(to: string, message: OutMessage, key: string, lang: Language): Promise<Outcome> {
-    const { line, log, t } = this.deps;
+    const { log, t } = this.deps;
     const opts = { choiceHint: t(lang, 'choiceHint') };
-    const send = (rendered: LineMessage[][], seed: string) => line.push(to, rendered.flat().slice(0, 5), retryKeyFor(seed));
+    const send = (rendered: LineMessage[][], seed: string) => this.line.push(to, rendered.flat().slice(0, 5), retryKeyFor(seed));
     let failure: unknown;
     try {
       await send(renderReply([message], opts), `expiry-warning:${key}`);

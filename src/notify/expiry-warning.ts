@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { PushGuard } from '../channels/line/push-guard';
 import { LineClient, type RetryOptions } from '../channels/line/client';
 import { userHash } from '../channels/line/screenshots';
 import type { Turn } from '../conversation/messages';
@@ -42,6 +43,8 @@ export interface ExpiryWarningDeps {
 
 export interface ExpiryWarning {
   notices: NotifyStore;
+  /** The guard every push of this process passes (LINE on): the webhook's client counts into it too. */
+  pushGuard?: PushGuard;
   /** The core's set-reminders effect: a LINE seller said stop, or asked for the warnings again. */
   setReminders(turn: Pick<Turn, 'channel' | 'userId'>, on: boolean): Promise<void>;
   runPass(signal?: AbortSignal): Promise<PassReport>;
@@ -55,7 +58,11 @@ export function createExpiryWarning(deps: ExpiryWarningDeps): ExpiryWarning {
   const { db, redis, log, metrics } = deps;
   const notices: NotifyStore = redis ? new RedisNotifyStore(redis) : new SqliteNotifyStore(db);
   const links = redis ? new RedisLinkStore(redis) : new SqliteLinkStore(db);
-  const line = deps.line && new LineClient({ ...deps.line, retry: deps.retry }, log);
+  // One guard for every push: the warnings' client and the webhook's count into it, the pass asks it.
+  const lineConfig = deps.line;
+  // (Read at the first pass, once `line` exists.)
+  const pushGuard: PushGuard | undefined = lineConfig && new PushGuard({ readQuota: () => line!.pushQuota(), budgetPercent: deps.budgetPercent });
+  const line: LineClient | undefined = lineConfig && new LineClient({ ...lineConfig, retry: deps.retry, guard: pushGuard }, log);
   const conversations = deps.conversations;
   const pauses = redis ? new RedisPauseStore(redis) : new SqlitePauseStore(db);
   const pass = line && new ExpiryPass({
@@ -66,6 +73,7 @@ export function createExpiryWarning(deps: ExpiryWarningDeps): ExpiryWarning {
     t: deps.t,
     log,
     budgetPercent: deps.budgetPercent,
+    guard: pushGuard,
     now: deps.now,
     // Created on first use in the server (the sandbox's port is known once it listens).
     connector: { getStores: (accountId) => deps.connector().getStores(accountId) },
@@ -80,6 +88,7 @@ export function createExpiryWarning(deps: ExpiryWarningDeps): ExpiryWarning {
   let schedule: DailySchedule | undefined;
   return {
     notices,
+    pushGuard,
     setReminders: async (turn, on) => {
       if (turn.channel !== 'line') throw new Error('expiry warnings are sent on LINE only');
       await notices.setStopped(turn.userId, !on);

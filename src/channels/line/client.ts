@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import { Pool } from 'undici';
+import type { PushGuard } from './push-guard';
 import type { Logger } from '../../logger';
 import type { LineMessage } from './render';
 
@@ -129,10 +130,14 @@ export class LineClient {
   private readonly blob: messagingApi.MessagingApiBlobClient;
   private readonly retry: RetryOptions;
 
+  /** Counts every push of this process (the proactive budget's, see PushGuard). */
+  private readonly guard?: PushGuard;
+
   constructor(
-    opts: { channelAccessToken: string; apiBaseUrl: string; retry?: Partial<RetryOptions> },
+    opts: { channelAccessToken: string; apiBaseUrl: string; retry?: Partial<RetryOptions>; guard?: PushGuard },
     private readonly log: Logger,
   ) {
+    this.guard = opts.guard;
     const base = opts.apiBaseUrl.replace(/\/+$/, '');
     this.pool = new Pool(base, { connections: 64 });
     this.authorization = `Bearer ${opts.channelAccessToken}`;
@@ -261,6 +266,7 @@ export class LineClient {
     try {
       const body: messagingApi.PushMessageRequest = { to, messages };
       await this.withRetry('push', () => this.post('push', '/v2/bot/message/push', body, { 'x-line-retry-key': retryKey }));
+      this.guard?.pushed();
     } catch (e) {
       const err = e as LineApiError;
       // 409 with our retry key: an earlier try was accepted (its answer was lost), so it is done.

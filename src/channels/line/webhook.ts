@@ -2,6 +2,7 @@ import express from 'express';
 import { validateSignature } from '@line/bot-sdk';
 import type { Logger } from '../../logger';
 import { InFlight } from '../in-flight';
+import type { PushGuard } from './push-guard';
 import { LineClient, type RetryOptions } from './client';
 import { LineEventReader, type EventReaderDeps } from './event-reader';
 import { LineInboxRunner, type InboxRunnerDeps } from './inbox-runner';
@@ -21,6 +22,8 @@ export interface LineRouterDeps extends EventReaderDeps, Pick<InboxRunnerDeps, '
   now?: () => number;
   /** Backoff and timeouts of LINE API calls (tests make the waits instant). */
   retry?: Partial<RetryOptions>;
+  /** Counts this process's pushes (late answers), which the expiry warning's budget then leaves room for. */
+  pushGuard?: PushGuard;
   /** Events being worked on past which the webhook's 200 waits for its answers: backpressure. */
   maxInFlight?: number;
 }
@@ -38,7 +41,7 @@ const DEFAULT_MAX_IN_FLIGHT = 32;
 export function createLineRouter(deps: LineRouterDeps): LineRouter {
   const { log } = deps;
   const now = deps.now ?? Date.now;
-  const client = new LineClient({ channelAccessToken: deps.line.channelAccessToken, apiBaseUrl: deps.line.apiBaseUrl, retry: deps.retry }, log);
+  const client = new LineClient({ channelAccessToken: deps.line.channelAccessToken, apiBaseUrl: deps.line.apiBaseUrl, retry: deps.retry, guard: deps.pushGuard }, log);
   const inflight = new InFlight();
   const reader = new LineEventReader({ ...deps, now, client, send: createReplySender({ client, t: deps.t, log, now }) });
   const runner = new LineInboxRunner({
