@@ -1,3 +1,5 @@
+import { printedCodes } from '../matching/printed-codes';
+import { topicsListingCode } from '../status/diagnose';
 import type { TurnContext } from './turn-context';
 
 /** How the text read in a picture is introduced in the transcript support reads. */
@@ -24,8 +26,10 @@ export function pictureSent(t: TurnContext, read: string | undefined, morePictur
   }
   const album = [...(t.state.albumTexts ?? []), ...(read ? [read] : [])].join('\n');
   t.state.albumTexts = undefined;
-  const m = album && t.state.question?.kind !== 'handover' ? t.inContext(t.ctx.matcher.explain(album)) : undefined;
-  if (!m || m.decision !== 'answer' || m.vague || !m.topic) return t.say(t.tr('smalltalk.image'), 'image-received');
+  if (!album || t.state.question?.kind === 'handover') return t.say(t.tr('smalltalk.image'), 'image-received');
+  if (answerPrintedCode(t, album)) return;
+  const m = t.inContext(t.ctx.matcher.explain(album));
+  if (m.decision !== 'answer' || m.vague || !m.topic) return t.say(t.tr('smalltalk.image'), 'image-received');
   t.memory.remember(m);
   const code = m.analysis.errorCodes[0];
   const leadIn = t.messages.length;
@@ -34,4 +38,19 @@ export function pictureSent(t: TurnContext, read: string | undefined, morePictur
   // A lead-in carries the act of what it introduces (the article, or the platform question).
   const introduced = t.messages[leadIn + 1];
   if (introduced) t.messages[leadIn]!.act = introduced.act;
+}
+
+/**
+ * A known error code printed in the picture decides, whatever else the page shows (a list of
+ * platforms around "Authorization failed: PASSWORD_NOT_MATCH" left the matcher unsure), and is
+ * found even garbled or cut off at the edge ("INTERNAL DATA_ERRC"). One code, one article.
+ */
+function answerPrintedCode(t: TurnContext, text: string): boolean {
+  const codes = printedCodes(text, t.ctx.kb.topics.flatMap((topic) => topic.errorCodes));
+  const topics = codes.length === 1 ? topicsListingCode(t.ctx.kb, codes[0]!) : [];
+  if (topics.length !== 1) return false;
+  t.memory.rememberChosen(topics[0]!);
+  t.say(t.tr('picture.readCode', { code: codes[0]! }), `answer:${topics[0]!.id}`);
+  t.dialogs.feedback.showArticle(topics[0]!);
+  return true;
 }

@@ -9,6 +9,8 @@ import { core, plain } from './recording-channel';
 const READ: Record<string, string> = {
   'u/pnm.png': 'Lazada Seller Center\nเชื่อมต่อร้านค้าไม่สำเร็จ\nError: PASSWORD_NOT_MATCH\nรหัสผ่านไม่ถูกต้อง กรุณาลองใหม่อีกครั้ง',
   'u/orders.png': 'BigSeller\nภาพรวม\nยอดขายวันนี้ ฿12,450\nคำสั่งซื้อที่รอจัดส่ง 8',
+  'u/add-store.png': 'Add Store\nMarketplace\nAuthorization failed: PASSWORD_NOT_MATCH\nWebsite\nShopify WooCommerce SHOPLINE\nSocial / Other\nFacebook Lineshopping',
+  'u/auth-log.png': 'Settings / Authorization Log\nTime Platform Store Result\n2024-06-11 10:02:41 Lazada Mango Dee Official Failed — INTERNAL DATA_ERRC\n2024-06-10 17:25:03 Shopee mangodee th Success',
   'u/expired.png': 'BigSeller\nMy stores\nTikTok Shop · gadget.home\nStatus: Authorization expired\nPlease re-authorize the store',
 };
 
@@ -35,6 +37,14 @@ describe('a picture the seller sends', () => {
     const line = (await c.transcript()).find((l) => l.from === 'user');
     expect(line?.text).toContain('(image) [text read in the picture, redacted]:');
     expect(line?.text).toContain('Error: PASSWORD_NOT_MATCH');
+  });
+
+  it.each([
+    ['among other platforms named on the page', 'u/add-store.png', 'lazada-password-not-match'],
+    ['cut off at the edge of a table', 'u/auth-log.png', 'lazada-internal-data-error'],
+  ])('showing a known code %s gets its article', async (_how, ref, topic) => {
+    const reply = await chat().picture(ref);
+    expect(acts(reply)).toEqual([`answer:${topic}`, `answer:${topic}`, 'ask-feedback']);
   });
 
   it('showing a problem in words, no code, gets its article with a line saying so', async () => {
