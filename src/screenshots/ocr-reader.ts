@@ -54,14 +54,39 @@ interface Box {
   y1: number;
 }
 
-/** The lines whose text changed under redaction: what must not be seen in the kept picture. */
-function linesToHide(lines: readonly { text: string; bbox: Box }[], redacted: string): Box[] {
-  const tidy = tidyReadText(lines.map((l) => l.text).join('\n')).split('\n');
+/**
+ * The lines of tesseract's TSV (level 4 rows give a line's box, level 5 its words, in order).
+ * Columns: level page block par line word left top width height conf text.
+ */
+export function linesOfTsv(tsv: string): { text: string; bbox: Box }[] {
+  const lines: { text: string; bbox: Box }[] = [];
+  for (const row of tsv.split('\n')) {
+    const cells = row.split('\t');
+    if (cells.length < 12) continue;
+    const [level, , , , , , left, top, width, height] = cells.map(Number);
+    if (level === 4) lines.push({ text: '', bbox: { x0: left!, y0: top!, x1: left! + width!, y1: top! + height! } });
+    else if (level === 5 && lines.length > 0) {
+      const line = lines[lines.length - 1]!;
+      line.text = line.text ? `${line.text} ${cells.slice(11).join('\t')}` : cells.slice(11).join('\t');
+    }
+  }
+  return lines;
+}
+
+const squeezed = (line: string) => line.replace(/\s+/g, '');
+
+/**
+ * The boxes of the lines whose text changed under redaction (`read`: what OCR read, `redacted`:
+ * redactPictureText's text): what must not be seen in the kept picture. Lines are compared
+ * without their spaces: the TSV's words are joined by one, the text keeps Thai unspaced.
+ */
+function linesToHide(lines: readonly { text: string; bbox: Box }[], read: string, redacted: string): Box[] {
+  const tidy = tidyReadText(read).split('\n');
   const after = redacted.split('\n');
-  // A secret can hide across lines (a label, the value below): then every line differs in count.
+  // A secret can hide across lines (a label, the value below): then every line is hidden.
   if (after.length !== tidy.length) return lines.map((l) => l.bbox);
-  const changed = new Set(tidy.filter((line, i) => line !== after[i]));
-  return lines.filter((l) => changed.has(tidyReadText(l.text))).map((l) => l.bbox);
+  const changed = new Set(tidy.filter((line, i) => line !== after[i]).map(squeezed));
+  return lines.filter((l) => changed.has(squeezed(tidyReadText(l.text)))).map((l) => l.bbox);
 }
 
 export class TesseractReader implements ScreenshotReader {
@@ -93,13 +118,15 @@ export class TesseractReader implements ScreenshotReader {
         const ended = () => void this.end(worker);
         if (signal.aborted || this.closed) ended();
         else signal.addEventListener('abort', ended, { once: true });
-        const { data } = await worker.recognize(prepared.data, {}, { text: true, blocks: true });
+        // TSV rather than blocks for the lines' boxes: the blocks (every word and letter with its
+        // box and choices) cost the bot more memory on a page full of text than the reading did.
+        const { data } = await worker.recognize(prepared.data, {}, { text: true, tsv: true });
         signal.removeEventListener('abort', ended);
         if (signal.aborted || this.closed) throw new TaskCancelledError();
         this.idle.push(Promise.resolve(worker));
-        const lines = (data.blocks ?? []).flatMap((b) => b.paragraphs.flatMap((p) => p.lines));
         const text = redactPictureText(data.text);
-        const hide = text.hidden ? linesToHide(lines, text.text) : [];
+        const lines = text.hidden ? linesOfTsv(data.tsv ?? '') : [];
+        const hide = text.hidden ? linesToHide(lines, data.text, text.text) : [];
         if (hide.length > 0) await this.blackOut(file, hide, prepared.info.width);
         return { ...text, ms: Date.now() - started, confidence: data.confidence, maskedLines: hide.length };
       });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
 import { DEBIAN_THAI } from '../../src/screenshots/ocr-languages';
-import { TesseractReader } from '../../src/screenshots/ocr-reader';
+import { linesOfTsv, TesseractReader } from '../../src/screenshots/ocr-reader';
 
 /** Real OCR (tesseract.js in worker threads) on pictures of the project's screenshot set. */
 
@@ -88,5 +88,20 @@ describe('reading a screenshot', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('takes the lines and their boxes from tesseract\'s TSV', () => {
+    const row = (...cells: (string | number)[]) => cells.join('\t');
+    const tsv = [
+      row(4, 1, 1, 1, 1, 0, 10, 20, 300, 18, -1, ''),
+      row(5, 1, 1, 1, 1, 1, 10, 20, 120, 18, 95, 'Password:'),
+      row(5, 1, 1, 1, 1, 2, 140, 20, 170, 18, 91, 'Sunflower#2020'),
+      row(4, 1, 1, 1, 2, 0, 10, 50, 200, 18, -1, ''),
+      row(5, 1, 1, 1, 2, 1, 10, 50, 200, 18, 96, 'รหัสผ่านไม่ถูกต้อง'),
+    ].join('\n');
+    expect(linesOfTsv(tsv)).toEqual([
+      { text: 'Password: Sunflower#2020', bbox: { x0: 10, y0: 20, x1: 310, y1: 38 } },
+      { text: 'รหัสผ่านไม่ถูกต้อง', bbox: { x0: 10, y0: 50, x1: 210, y1: 68 } },
+    ]);
   });
 });
