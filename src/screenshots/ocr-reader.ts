@@ -95,6 +95,8 @@ export class TesseractReader implements ScreenshotReader {
   private readonly idle: Promise<Worker>[] = [];
   /** Every worker started and not ended, reading or idle. */
   private readonly live = new Set<Worker>();
+  /** Workers loading their models. */
+  private readonly starting = new Set<Promise<Worker>>();
   private closed = false;
   private readonly policy;
 
@@ -141,6 +143,9 @@ export class TesseractReader implements ScreenshotReader {
   async close(): Promise<void> {
     this.closed = true;
     this.idle.splice(0);
+    // A worker still loading its models reads the folder removed below: let it finish first
+    // (one that failed to load stayed alive, and held the process open).
+    await Promise.allSettled([...this.starting]);
     await Promise.allSettled([...this.live].map((w) => this.end(w)));
     this.langs.remove();
   }
@@ -150,7 +155,15 @@ export class TesseractReader implements ScreenshotReader {
     await worker.terminate().catch(() => undefined);
   }
 
-  private async startWorker(): Promise<Worker> {
+  private startWorker(): Promise<Worker> {
+    if (this.closed) return Promise.reject(new TaskCancelledError());
+    const starting = this.newWorker();
+    this.starting.add(starting);
+    void starting.finally(() => this.starting.delete(starting)).catch(() => undefined);
+    return starting;
+  }
+
+  private async newWorker(): Promise<Worker> {
     const worker = await createWorker([...this.langs.codes], OEM.LSTM_ONLY, {
       langPath: this.langs.langPath,
       gzip: false,
