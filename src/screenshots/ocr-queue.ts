@@ -104,7 +104,6 @@ export class OcrQueueWorker {
       const read = await opts.reader.read(path.join(opts.dir, ref));
       if (!read) return { text: '', maskedLines: 0 };
       if (read.maskedLines > 0) await opts.share.publish(opts.dir, ref);
-      opts.log.info({ ms: read.ms, confidence: read.confidence, chars: read.text.length, maskedLines: read.maskedLines }, 'picture read (queue)');
       return { text: read.text, maskedLines: read.maskedLines };
     };
     this.worker = new Worker<OcrJob, OcrJobResult>(OCR_QUEUE, read, { connection: this.connection, prefix: PREFIX, concurrency: opts.concurrency });

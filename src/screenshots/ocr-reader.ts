@@ -92,7 +92,7 @@ function linesToHide(lines: readonly { text: string; bbox: Box }[], read: string
 export class TesseractReader implements ScreenshotReader {
   readonly languages: readonly string[];
   private readonly langs: OcrLanguages;
-  private readonly idle: Promise<Worker>[] = [];
+  private readonly idle: Worker[] = [];
   /** Every worker started and not ended, reading or idle. */
   private readonly live = new Set<Worker>();
   /** Workers loading their models. */
@@ -106,17 +106,12 @@ export class TesseractReader implements ScreenshotReader {
     this.policy = wrap(bulkhead(opts.concurrency, opts.queue), timeout(opts.timeoutMs, TimeoutStrategy.Aggressive));
   }
 
-  /** Starts one worker now, so that the first picture does not wait for the models to load. */
-  warm(): void {
-    if (this.idle.length === 0) this.idle.push(this.startWorker());
-  }
-
   async read(file: string): Promise<PictureReading | undefined> {
     const started = Date.now();
     try {
       return await this.policy.execute(async ({ signal }) => {
         const prepared = await sharp(file, { failOn: 'none' }).rotate().resize({ width: this.opts.maxWidth, withoutEnlargement: true }).grayscale().png().toBuffer({ resolveWithObject: true });
-        const worker = await (this.idle.pop() ?? this.startWorker());
+        const worker = this.idle.pop() ?? (await this.startWorker());
         const ended = () => void this.end(worker);
         if (signal.aborted || this.closed) ended();
         else signal.addEventListener('abort', ended, { once: true });
@@ -125,12 +120,13 @@ export class TesseractReader implements ScreenshotReader {
         const { data } = await worker.recognize(prepared.data, {}, { text: true, tsv: true });
         signal.removeEventListener('abort', ended);
         if (signal.aborted || this.closed) throw new TaskCancelledError();
-        this.idle.push(Promise.resolve(worker));
+        this.idle.push(worker);
         const text = redactPictureText(data.text);
-        const lines = text.hidden ? linesOfTsv(data.tsv ?? '') : [];
-        const hide = text.hidden ? linesToHide(lines, data.text, text.text) : [];
+        const hide = text.hidden ? linesToHide(linesOfTsv(data.tsv ?? ''), data.text, text.text) : [];
         if (hide.length > 0) await this.blackOut(file, hide, prepared.info.width);
-        return { ...text, ms: Date.now() - started, confidence: data.confidence, maskedLines: hide.length };
+        const read = { ...text, ms: Date.now() - started, confidence: data.confidence, maskedLines: hide.length };
+        this.opts.log.info({ ms: read.ms, confidence: read.confidence, chars: read.text.length, maskedLines: read.maskedLines }, 'picture read');
+        return read;
       });
     } catch (err) {
       const why = err instanceof BulkheadRejectedError ? 'busy' : err instanceof TaskCancelledError ? 'timed out' : 'failed';

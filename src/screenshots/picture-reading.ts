@@ -47,9 +47,7 @@ export function createPictureReading(config: Pick<Config, 'ocr' | 'dataDir' | 'r
     languages: reader.languages,
     async readPicture(ref) {
       if (!isRelativeRef(ref)) return undefined;
-      const read = await reader.read(path.join(dir, ref));
-      if (read) log.info({ ms: read.ms, confidence: read.confidence, chars: read.text.length, maskedLines: read.maskedLines }, 'picture read');
-      return read?.text || undefined;
+      return (await reader.read(path.join(dir, ref)))?.text || undefined;
     },
     close: () => reader.close(),
   };
