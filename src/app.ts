@@ -195,7 +195,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   // Sellers a person of support is answering in LINE's chat: the bot keeps quiet for them
   // (npm run line:pause, or a hand-over with LINE_HANDOVER=chat). Shared like the links are.
   const linePause = new LinePause({ store: redis ? new RedisPauseStore(redis) : new SqlitePauseStore(db), bot, handover: config.lineHandover, t, log });
-  const line = mountLine(app, config, { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause, pushGuard: expiry.pushGuard });
+  const line = mountLine(app, config, { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause, pushGuard: expiry.pushGuard, shots: shared });
   app.use(
     createWidgetRouter({
       publicBaseUrl: config.publicBaseUrl,
@@ -217,7 +217,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
     log,
     bursts,
     // Kept where LINE's pictures are; on Redis also copied there, for the mail worker and the other instances.
-    pictures: { dir: path.join(config.dataDir, 'screenshots'), maxBytes: config.directLineUploadMaxBytes, share: redis ? new RedisScreenshotShare(redis) : undefined },
+    pictures: { dir: path.join(config.dataDir, 'screenshots'), maxBytes: config.directLineUploadMaxBytes, share: shared },
   });
   app.use('/directline', directLineRouter);
   metrics.watchStreams(() => directLineRouter.openStreams());
@@ -304,14 +304,15 @@ interface LineWiring {
   bursts: BurstGate;
   linePause: LinePause;
   pushGuard?: PushGuard;
+  /** On Redis: the pictures' copies there, for the mail worker and the OCR queue's readers. */
+  shots?: RedisScreenshotShare;
 }
 
 /** The LINE webhook and account linking, when the channel is configured. */
 function mountLine(app: express.Express, config: Config, wiring: LineWiring): LineRouter | undefined {
   if (!config.line) return undefined;
-  const { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause, pushGuard } = wiring;
+  const { bot, db, redis, secrets, metrics, limits, sandbox, log, t, bursts, linePause, pushGuard, shots } = wiring;
   const links = redis ? new RedisLinkStore(redis) : new SqliteLinkStore(db);
-  const shots = redis ? new RedisScreenshotShare(redis) : undefined;
   const line = createLineRouter({
     bot,
     line: config.line,

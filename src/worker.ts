@@ -4,7 +4,6 @@
  * screenshots of the OCR queue (unless OCR=off). Without it, it polls the SQLite outbox in
  * DATA_DIR, which the web process also does by itself: a worker is optional there.
  */
-import path from 'node:path';
 import { ensureDataDir, loadConfig } from './config';
 import { runMain, stopOnSignals } from './lifecycle';
 import { createMailService } from './escalation/mail-service';
@@ -13,8 +12,7 @@ import { createLogger } from './logger';
 import { connectRedis } from './storage/redis';
 import { openDatabase } from './storage/sqlite';
 import { RedisScreenshotShare } from './storage/screenshot-share';
-import { OcrQueueWorker } from './screenshots/ocr-queue';
-import { TesseractReader } from './screenshots/ocr-reader';
+import { readQueuedPictures } from './screenshots/picture-reading';
 
 function main(): void {
   const config = loadConfig();
@@ -32,15 +30,12 @@ function main(): void {
     kb,
   });
   sender.start();
-  const reader = redis && config.ocr ? new TesseractReader({ ...config.ocr, log }) : undefined;
-  const ocr =
-    redis && reader && config.redisUrl
-      ? new OcrQueueWorker({ redisUrl: config.redisUrl, share: new RedisScreenshotShare(redis), dir: path.join(config.dataDir, 'screenshots'), reader, concurrency: config.ocr!.concurrency, log })
-      : undefined;
+  const redisUrl = config.redisUrl;
+  const ocr = redis && redisUrl ? readQueuedPictures({ ...config, redisUrl }, log, new RedisScreenshotShare(redis)) : undefined;
   // The sender's poll timer does not hold a process open (the web process has its server for
   // that). On SQLite the worker has nothing else, and would end as soon as it started.
   const alive = setInterval(() => undefined, 60_000);
-  log.info({ queue: redis ? 'redis' : 'sqlite', smtp: Boolean(config.smtpUrl), ocr: reader?.languages ?? 'off' }, 'mail worker started');
+  log.info({ queue: redis ? 'redis' : 'sqlite', smtp: Boolean(config.smtpUrl), ocr: ocr?.languages ?? 'off' }, 'mail worker started');
 
   // 90 s: an SMTP server that hangs past its timeouts must not keep the process from stopping.
   stopOnSignals(
@@ -49,8 +44,7 @@ function main(): void {
     async () => {
       clearInterval(alive);
       try {
-        await Promise.allSettled([ocr?.close()]);
-        await reader?.close();
+        await ocr?.close();
         await sender.stop();
         await outbox.close?.();
       } finally {

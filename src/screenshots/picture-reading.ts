@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { isRelativeRef, type RedisScreenshotShare } from '../storage/screenshot-share';
 import { OcrQueueClient, OcrQueueWorker } from './ocr-queue';
-import { TesseractReader, type ScreenshotReader } from './ocr-reader';
+import { TesseractReader } from './ocr-reader';
 
 /** The pictures the channels keep (DATA_DIR/screenshots), read by ref for the conversation. */
 export interface PictureReading {
@@ -14,6 +14,26 @@ export interface PictureReading {
   /** The redacted text of the picture kept at `ref`, for BotService's readPicture. */
   readPicture(ref: string): Promise<string | undefined>;
   close(): Promise<void>;
+}
+
+/** A reader taking the Redis queue's pictures (web instances with OCR=on, `npm run worker`). */
+export interface QueueReading {
+  languages: readonly string[];
+  close(): Promise<void>;
+}
+
+/** Reads the queue's pictures with a reader of this process (undefined with OCR=off). */
+export function readQueuedPictures(config: Pick<Config, 'ocr' | 'dataDir'> & { redisUrl: string }, log: Logger, share: RedisScreenshotShare): QueueReading | undefined {
+  if (!config.ocr) return undefined;
+  const reader = new TesseractReader({ ...config.ocr, log });
+  const worker = new OcrQueueWorker({ redisUrl: config.redisUrl, share, dir: path.join(config.dataDir, 'screenshots'), reader, concurrency: config.ocr.concurrency, log });
+  return {
+    languages: reader.languages,
+    close: async () => {
+      await worker.close();
+      await reader.close();
+    },
+  };
 }
 
 const OFF: PictureReading = { where: 'off', languages: [], readPicture: async () => undefined, close: async () => undefined };
@@ -27,21 +47,21 @@ export function createPictureReading(config: Pick<Config, 'ocr' | 'dataDir' | 'r
   const ocr = config.ocr;
   if (!ocr) return OFF;
   const dir = path.join(config.dataDir, 'screenshots');
-  const reader: ScreenshotReader | undefined = ocr.readHere ? new TesseractReader({ ...ocr, log }) : undefined;
-  if (config.redisUrl && share) {
-    const client = new OcrQueueClient({ redisUrl: config.redisUrl, share, dir, timeoutMs: ocr.timeoutMs, maxWaiting: ocr.queue, log });
-    const worker = reader ? new OcrQueueWorker({ redisUrl: config.redisUrl, share, dir, reader, concurrency: ocr.concurrency, log }) : undefined;
+  const redisUrl = config.redisUrl;
+  if (redisUrl && share) {
+    const client = new OcrQueueClient({ redisUrl, share, dir, timeoutMs: ocr.timeoutMs, maxWaiting: ocr.queue, log });
+    const taking = ocr.readHere ? readQueuedPictures({ ...config, redisUrl }, log, share) : undefined;
     return {
       where: 'queue',
-      languages: reader?.languages ?? [],
+      languages: taking?.languages ?? [],
       readPicture: async (ref) => (isRelativeRef(ref) ? (await client.read(ref))?.text || undefined : undefined),
       close: async () => {
-        await Promise.allSettled([worker?.close(), client.close()]);
-        await reader?.close();
+        await Promise.allSettled([taking?.close(), client.close()]);
       },
     };
   }
-  if (!reader) return OFF;
+  if (!ocr.readHere) return OFF;
+  const reader = new TesseractReader({ ...ocr, log });
   return {
     where: 'here',
     languages: reader.languages,
