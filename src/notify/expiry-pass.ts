@@ -107,7 +107,7 @@ export class ExpiryPass {
     const budget = await this.guard.proactiveLeft();
     const quota = this.guard.quota;
     if (budget === undefined || !quota) {
-      this.deps.log.error('expiry warning: LINE message quota not readable, no pass');
+      this.deps.log.error({ err: this.guard.readError }, 'expiry warning: LINE message quota not readable, no pass');
       return undefined;
     }
     this.deps.log.info({ limit: quota.limit ?? 'none', used: quota.used, budgetPercent: this.deps.budgetPercent, budget }, 'expiry warning: LINE message quota read');

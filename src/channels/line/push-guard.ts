@@ -12,6 +12,8 @@ const QUOTA_MAX_AGE_MS = 60_000;
  */
 export class PushGuard {
   private seen?: { at: number; quota: PushQuota; pushedSince: number };
+  /** Why LINE's figures could not be read, the last time they were not (for the log). */
+  readError?: unknown;
 
   constructor(
     private readonly deps: { readQuota: () => Promise<PushQuota>; budgetPercent: number; now?: () => number },
@@ -31,8 +33,9 @@ export class PushGuard {
     if (!this.seen || now - this.seen.at > QUOTA_MAX_AGE_MS) {
       try {
         this.seen = { at: now, quota: await this.deps.readQuota(), pushedSince: 0 };
-      } catch {
+      } catch (err) {
         this.seen = undefined;
+        this.readError = err;
         return undefined;
       }
     }
