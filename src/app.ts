@@ -44,6 +44,9 @@ import { RedisRichMenuStore, SqliteRichMenuStore } from './storage/richmenu-stor
 import { LineRichMenuApi } from './channels/line/richmenu/api';
 import { SellerMenus } from './channels/line/richmenu/seller-menus';
 import { createPictureReading } from './screenshots/picture-reading';
+import { OutcomeRecords } from './analytics/outcome-records';
+import { SqliteOutcomeStore } from './storage/outcome-store';
+import { RedisOutcomeStore } from './storage/redis-outcome-store';
 
 /** Idle conversations are forgotten after a day (state) ; Direct Line history lives longer. */
 export const CONVERSATION_TTL_SECONDS = 24 * 3600;
@@ -69,6 +72,8 @@ export interface App {
   sender: MailService;
   /** The proactive expiry warning on LINE (src/notify/): its pass runs only with LINE on. */
   expiry: ExpiryWarning;
+  /** What became of each conversation: the console's report reads it. */
+  outcomes: OutcomeRecords;
   /** Stops the mail sender (the current mail finishes, the rest stays queued) and closes storage. */
   close(): Promise<void>;
 }
@@ -119,6 +124,9 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   // Screenshots sellers send are read (OCR) into the conversation: here, or on Redis by whichever process takes the queue.
   const shared = redis ? new RedisScreenshotShare(redis) : undefined;
   const pictures = createPictureReading(config, log, shared);
+  // What became of each conversation, for the console's report (src/analytics/).
+  const outcomes = new OutcomeRecords({ store: redis ? new RedisOutcomeStore(redis) : new SqliteOutcomeStore(db), log, retentionDays: config.analyticsRetentionDays });
+  outcomes.schedule(10 * 60 * 1000);
   const bot = new BotService({
     core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds },
     store: conversations,
@@ -129,9 +137,12 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
       const acts = messages.map((m) => m.act);
       log.debug({ requestId: turn.requestId, channel: turn.channel, kind: turn.kind, acts, ms: Math.round(seconds * 1000) }, 'turn done');
     },
-    onEvents: (turn, events) => {
+    onEvents: (turn, events, context) => {
       metrics.observeTurn(turn, events);
-      if (events.length > 0) log.info({ requestId: turn.requestId, channel: turn.channel, conversation: turn.conversationId, events }, 'turn events');
+      outcomes.record(turn, events, context);
+      // The seller's words stay out of the log (they are in the conversation, redacted).
+      const logged = events.map((e) => (e.type === 'matched' ? { ...e, text: undefined } : e));
+      if (events.length > 0) log.info({ requestId: turn.requestId, channel: turn.channel, conversation: turn.conversationId, events: logged }, 'turn events');
     },
     escalate: async (given) => {
       const c = await withChatHandover(given, config);
@@ -271,6 +282,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
     },
     closeStreams: () => directLineRouter.closeStreams(),
     metrics,
+    outcomes,
     bot,
     linePause,
     kb,
@@ -284,6 +296,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
       await directLine.close();
       await expiry.close();
       await pictures.close();
+      await outcomes.close();
       redis?.disconnect();
       await closeDatabase(db);
     },

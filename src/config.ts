@@ -72,6 +72,8 @@ const envSchema = z.object({
   OCR_MAX_WIDTH: z.coerce.number().int().min(300).max(4000).default(1000),
   // Thai's model (tha.traineddata); unset: Debian's tesseract-ocr-tha where installed; "none": English only.
   OCR_THAI_MODEL: optional,
+  // Outcome records (the console's report) and the other stores of a seller's words are deleted after this many days.
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LINE_PUSH_BUDGET_PERCENT: z.coerce.number().min(0).max(100).default(50),
   EXPIRY_WARNING: optional.pipe(z.enum(['on', 'off']).optional()),
@@ -127,6 +129,8 @@ export interface Config {
    * queue's other processes read). `thaiModel` '' reads English only.
    */
   ocr?: { readHere: boolean; concurrency: number; queue: number; timeoutMs: number; maxWidth: number; thaiModel?: string };
+  /** Outcome records older than this many days are deleted (ANALYTICS_RETENTION_DAYS). */
+  analyticsRetentionDays: number;
   logLevel: string;
 }
 
@@ -205,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       budgetPercent: e.LINE_PUSH_BUDGET_PERCENT,
     },
     ocr: ocrOf(e),
+    analyticsRetentionDays: e.ANALYTICS_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -280,7 +280,7 @@ class TurnBuilder extends TurnContext {
     r.remember();
     this.memory.aboutTheProblem(r.text, r.m);
     this.pending.note(r.text, r.m);
-    this.events.push({ type: 'matched', decision: decisionOf(r.m) });
+    this.events.push({ type: 'matched', decision: decisionOf(r.m), text: r.text, candidates: r.m.candidates.map((c) => c.topic) });
     return false;
   }
 
@@ -360,6 +360,7 @@ class TurnBuilder extends TurnContext {
   chooseTopic(id: string): void {
     const topic = this.ctx.kb.byId.get(id);
     if (!topic) return this.welcome(true);
+    if (this.state.question?.kind === 'clarify') this.events.push({ type: 'clarified', topic: id });
     this.memory.rememberChosen(topic);
     this.dialogs.feedback.showArticle(topic);
   }

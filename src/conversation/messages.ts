@@ -155,8 +155,16 @@ export type CoreEvent =
   | { type: 'status-checked'; ok: boolean; problems: number }
   | { type: 'ticket'; ticket: string; existing: boolean; limited: boolean }
   | { type: 'secret-redacted'; kinds: string[] }
-  /** A typed message was matched and the match decided the reply ('vague': 'none', but about a store connection). */
-  | { type: 'matched'; decision: Decision | 'vague' };
+  /**
+   * A typed message was matched and the match decided the reply ('vague': 'none', but about a
+   * store connection): its text as the conversation keeps it (secrets masked), and the topics
+   * the matcher weighed, best first (what support reviews of the messages the bot missed).
+   */
+  | { type: 'matched'; decision: Decision | 'vague'; text: string; candidates: string[] }
+  /** The seller rated the help: 1 (not helpful), 2 (so-so) or 3 (helpful). */
+  | { type: 'rated'; score: 1 | 2 | 3 }
+  /** The seller picked one of "did you mean"'s articles, or none of them (null). */
+  | { type: 'clarified'; topic: string | null };
 
 export type HandoverReason = 'asked' | 'two-misses' | 'not-fixed' | 'not-answered' | 'needs-support' | 'no-article-for-platform' | 'unknown-error';
 

@@ -3,11 +3,11 @@ import type { AccountStores } from '../status/connector';
 import type { ConversationStore, EscalationCase, HeldConversation, TicketResult, TicketSummary } from './ports';
 import type { Bot, TurnLookups } from './bot';
 import { runTurn, type CoreContext } from './engine';
-import type { CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
+import type { Act, CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
 import { KeyedLock } from './keyed-lock';
 import { hear, shortEnoughForASecret } from './hearing';
 import { onlySays, replyReaderFor } from './replies';
-import { migrate, TRANSCRIPT_LIMIT } from './state';
+import { migrate, TRANSCRIPT_LIMIT, type StoredState } from './state';
 import { keepUnanswered } from './unanswered';
 
 /** How long after an announced password the next short message is taken for it, before its turn ran. */
@@ -20,8 +20,11 @@ export interface BotServiceOptions {
   store: ConversationStore;
   /** Idle conversations are forgotten after this long. */
   idleTtlSeconds: number;
-  /** Once per seller turn (its follow-ups included), with what the core reported, maybe nothing. */
-  onEvents?: (turn: Turn, events: CoreEvent[]) => void;
+  /**
+   * Once per seller turn (its follow-ups included), with what the core reported, maybe nothing,
+   * the acts of the replies, and when the conversation started (it tells one from the next).
+   */
+  onEvents?: (turn: Turn, events: CoreEvent[], context: { startedAt: string; acts: Act[] }) => void;
   /** How long the turn took end to end (state, core, effects, save), in seconds. */
   onTurnDone?: (turn: Turn, seconds: number, messages: readonly OutMessage[]) => void;
   /** Files the hand-over durably (outbox) and answers with the ticket; the seller hears of it only after. */
@@ -35,6 +38,11 @@ export interface BotServiceOptions {
   /** The redacted text of a kept picture (OCR), by its ref; undefined when nothing could be read. */
   readPicture?: (ref: string) => Promise<string | undefined>;
   onError?: (err: unknown, turn: Turn) => void;
+}
+
+/** When the conversation a turn belongs to started: the stored one's start, or this turn's time. */
+function conversationStart(previous: StoredState | undefined, turn: Turn): string {
+  return previous ? migrate(previous).startedAt : turn.at;
 }
 
 /** The Bot behind every channel: state in, pure core, state out, one turn at a time per conversation. */
@@ -97,6 +105,8 @@ export class BotService implements Bot {
     const previous = held ? held.state : await this.opts.store.get(key);
     if (turn.replayId && previous?.lastTurn?.replayId === turn.replayId) return previous.lastTurn.messages;
     if (turn.replayId && previous?.recentReplayIds?.includes(turn.replayId)) return [];
+    // The conversation this turn belongs to (a ticket starts the next one within the turn).
+    const startedAt = conversationStart(previous, turn);
     // The state was just read for this turn: the core may change it in place. The last answer
     // is not the core's business.
     let result = runTurn(turn, previous && { ...previous, lastTurn: undefined }, this.opts.core, { owned: true });
@@ -118,7 +128,7 @@ export class BotService implements Bot {
     else await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
     if (state.question?.kind === 'secret-expected') this.expectingSecret.add(key);
     else this.expectingSecret.delete(key);
-    this.opts.onEvents?.(turn, events);
+    this.opts.onEvents?.(turn, events, { startedAt, acts: messages.map((m) => m.act) });
     this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9, messages);
     return messages;
   }

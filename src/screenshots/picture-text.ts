@@ -1,4 +1,5 @@
 import { redact, type SecretKind } from '../escalation/redact';
+import { CONTACT_MASK, hideContacts } from '../escalation/redaction/contacts';
 
 /**
  * What OCR read in a seller's picture, made fit to keep: redacted before anything else sees it.
@@ -6,16 +7,10 @@ import { redact, type SecretKind } from '../escalation/redact';
  * account page, a password field shown in clear. Pure.
  */
 
-export const PICTURE_MASK = { email: '[e-mail hidden]', phone: '[phone hidden]' } as const;
+export const PICTURE_MASK = CONTACT_MASK;
 
 /** What is kept of a picture's text at most: an error dialog is short, a whole page is not needed. */
 export const MAX_PICTURE_TEXT = 1200;
-
-// Bounded parts: OCR lines can be long runs of letters without spaces, and an unbounded
-// pattern there is quadratic.
-const EMAIL = /[\p{L}\p{N}._%+-]{1,64}\s?@\s?[\p{L}\p{N}-]{1,63}(?:\s?\.\s?[\p{L}\p{N}-]{1,63}){1,4}/gu;
-// Thai numbers (08x-xxx-xxxx, 02-xxx-xxxx, +66 8x xxx xxxx) and any 9 to 12 digits in groups.
-const PHONE = /(?<![\p{N}])(?:\+?66[\s-]?|0)\d{1,2}(?:[\s-]?\d){7,8}(?![\p{N}])/gu;
 
 export interface PictureText {
   /** The text as it may be stored, shown and mailed. */
@@ -41,6 +36,6 @@ export function tidyReadText(raw: string): string {
 export function redactPictureText(raw: string): PictureText {
   const tidy = tidyReadText(raw);
   const secrets = redact(tidy);
-  const text = secrets.text.replace(EMAIL, PICTURE_MASK.email).replace(PHONE, PICTURE_MASK.phone);
+  const text = hideContacts(secrets.text);
   return { text, kinds: secrets.kinds, hidden: text !== tidy };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Choice, CoreEvent, OutMessage, Turn } from '../../src/conversation/messages';
+import type { Act, Choice, CoreEvent, OutMessage, Turn } from '../../src/conversation/messages';
 import { BotService } from '../../src/conversation/service';
 import { toPlainText } from '../../src/conversation/plain-text';
 import { loadKnowledge } from '../../src/knowledge/load';
@@ -19,6 +19,8 @@ export class RecordingChannel {
   readonly bot: BotService;
   readonly store: SqliteConversationStore;
   readonly events: CoreEvent[] = [];
+  /** Told of every turn as the app's outcome records are (BotServiceOptions.onEvents). */
+  recorded?: (turn: Turn, events: CoreEvent[], context: { startedAt: string; acts: Act[] }) => void;
   /** Cases the bot filed; `escalation` decides what the fake outbox answers. */
   readonly cases: EscalationCase[] = [];
   /** The proven account of this conversation (web identity, LINE link), if any. */
@@ -39,7 +41,10 @@ export class RecordingChannel {
       core,
       store: this.store,
       idleTtlSeconds: 3600,
-      onEvents: (_t, e) => this.events.push(...e),
+      onEvents: (t, e, context) => {
+        this.events.push(...e);
+        this.recorded?.(t, e, context);
+      },
       escalate: async (c) => {
         this.cases.push(c);
         return this.escalation(c);

@@ -6,8 +6,8 @@ const turn = (kind: Turn['kind'], channel: Turn['channel'] = 'line'): Turn => ({
 describe('metrics of a turn', () => {
   it('counts each seller turn once: the decision of a matched message, "reply" for a typed answer, else its kind', async () => {
     const m = new Metrics();
-    m.observeTurn(turn('message'), [{ type: 'matched', decision: 'vague' }]);
-    m.observeTurn(turn('message'), [{ type: 'matched', decision: 'answer' }, { type: 'answered', topic: 'connection-expired' }]);
+    m.observeTurn(turn('message'), [{ type: 'matched', decision: 'vague', text: 'x', candidates: [] }]);
+    m.observeTurn(turn('message'), [{ type: 'matched', decision: 'answer', text: 'x', candidates: [] }, { type: 'answered', topic: 'connection-expired' }]);
     m.observeTurn(turn('message'), [{ type: 'resolved', topic: 'connection-expired' }]);
     m.observeTurn(turn('action'), [{ type: 'handover-offered', reason: 'asked' }]);
     m.observeTurn(turn('sticker'), []);

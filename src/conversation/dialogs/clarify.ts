@@ -43,6 +43,7 @@ export class ClarifyDialog {
   /** "None of these": the seller says it again in other words. */
   takeButton(arg: string): void {
     if (arg !== 'none') return this.t.welcome(true);
+    if (this.t.state.question?.kind === 'clarify') this.t.events.push({ type: 'clarified', topic: null });
     this.t.miss(() => {
       this.t.state.question = undefined;
       this.t.say(this.t.tr('clarify.rephrase'), 'ask-more');
