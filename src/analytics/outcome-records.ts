@@ -6,7 +6,7 @@
 import type { Act, CoreEvent, Turn } from '../conversation/messages';
 import type { Logger } from '../logger';
 import type { OutcomeStore } from '../storage/outcome-store';
-import { ASSUME_RESOLVED_AFTER_MS, factOfTurn, summarise, type EpisodeSummary } from './outcomes';
+import { ASSUME_RESOLVED_AFTER_MS, factOfTurn, summarise, type EpisodeMeta, type EpisodeSummary, type TurnFact } from './outcomes';
 import { buildReport, type Report } from './report';
 
 /** Finalised per pass at most: the rest wait for the next pass. */
@@ -38,9 +38,18 @@ export class OutcomeRecords {
   record(turn: Turn, events: readonly CoreEvent[], context: { startedAt: string; acts: readonly Act[] }): void {
     if (turn.kind === 'start') return;
     const conversation = `${turn.channel}:${turn.conversationId}`;
-    const meta = { id: `${conversation}@${context.startedAt}`, channel: turn.channel, conversation, userId: turn.userId, startedAt: context.startedAt };
+    const meta = (startedAt: string) => ({ id: `${conversation}@${startedAt}`, channel: turn.channel, conversation, userId: turn.userId, startedAt });
+    // A rating belongs to the conversation it rates (a ticket has closed it); given alone, it is
+    // no conversation of its own.
+    const ratings = events.filter((e): e is Extract<CoreEvent, { type: 'rated' }> => e.type === 'rated');
+    for (const r of ratings) this.write(meta(r.of), factOfTurn(turn, [r], []), turn);
+    const rest = events.filter((e) => e.type !== 'rated');
+    if (ratings.length === 0 || rest.length > 0) this.write(meta(context.startedAt), factOfTurn(turn, rest, context.acts), turn);
+  }
+
+  private write(meta: EpisodeMeta, fact: TurnFact, turn: Turn): void {
     const write = this.opts.store
-      .append(meta, factOfTurn(turn, events, context.acts))
+      .append(meta, fact)
       .catch((err: unknown) => this.opts.log.warn({ err, requestId: turn.requestId }, 'outcome record not written'))
       .finally(() => this.writing.delete(write));
     this.writing.add(write);

@@ -24,6 +24,7 @@ import { HandoverDialog } from './dialogs/handover';
 import { MoreDialog } from './dialogs/more';
 import { StatusDialog } from './dialogs/status';
 import { TicketsDialog } from './dialogs/tickets';
+import { RatingDialog } from './dialogs/rating';
 import { Commands } from './commands';
 import { remindersButton, remindersSet } from './reminders';
 import { NoAnswer, saysStoreFault } from './no-answer';
@@ -47,7 +48,9 @@ export function runTurn(turn: Turn, previous: StoredState | undefined, ctx: Core
   if (!state.lang) state.lang = turn.locale?.toLowerCase().startsWith('en') ? 'en' : 'th';
   if (turn.contactEmail && !state.contactEmail) state.contactEmail = turn.contactEmail;
   const builder = new TurnBuilder(state, ctx, turn.at, turn);
+  builder.dialogs.rating.passBy(turn);
   TURN_KINDS[turn.kind](builder, turn);
+  builder.dialogs.rating.endOfTurn();
   return builder.result();
 }
 
@@ -109,6 +112,7 @@ const QUESTION_DIALOGS: Record<OpenQuestion['kind'], keyof Dialogs | undefined> 
   platform: 'platform',
   handover: 'handover',
   more: 'more',
+  rating: 'rating',
   'secret-expected': undefined,
 };
 
@@ -125,6 +129,7 @@ const BUTTONS: Record<string, (b: TurnBuilder, arg: string) => void> = {
   // The LINE rich menu's "My tickets": the postback data stays on LINE's servers, never rename it.
   tickets: (b, arg) => b.dialogs.tickets.takeButton(arg),
   lang: (b, arg) => b.chooseLanguage(arg),
+  rating: (b, arg) => b.dialogs.rating.takeButton(arg),
   // The expiry warning's "stop reminders" (LINE pushes carry it): never rename it.
   reminders: (b, arg) => remindersButton(b, arg),
 };
@@ -146,6 +151,7 @@ class TurnBuilder extends TurnContext {
       more: new MoreDialog(this),
       status: new StatusDialog(this),
       tickets: new TicketsDialog(this),
+      rating: new RatingDialog(this),
     };
   }
 

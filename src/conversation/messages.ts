@@ -161,8 +161,8 @@ export type CoreEvent =
    * the matcher weighed, best first (what support reviews of the messages the bot missed).
    */
   | { type: 'matched'; decision: Decision | 'vague'; text: string; candidates: string[] }
-  /** The seller rated the help: 1 (not helpful), 2 (so-so) or 3 (helpful). */
-  | { type: 'rated'; score: 1 | 2 | 3 }
+  /** The seller rated the help: 1 (not helpful), 2 (so-so) or 3 (helpful), of the conversation that started at `of`. */
+  | { type: 'rated'; score: 1 | 2 | 3; of: string }
   /** The seller picked one of "did you mean"'s articles, or none of them (null). */
   | { type: 'clarified'; topic: string | null };
 

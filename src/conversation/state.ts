@@ -24,6 +24,8 @@ export type OpenQuestion =
    * too little to pick an article: the next words are read with it.
    */
   | { kind: 'more'; text: string }
+  /** "How did I do?" (optional: any other message passes it by). */
+  | { kind: 'rating' }
   /**
    * The seller announced a password ("นี่รหัสผ่านนะคะ"): their next short message is taken for
    * one whatever it looks like; `then` is the question that was open before, asked again after.
@@ -76,6 +78,8 @@ export interface ConversationState {
   statusCheck?: { purpose: 'problem' | 'asked' | 'handover'; topic?: string; decision?: string; confidence?: number; candidates?: string[]; platform?: Platform };
   /** The last status check (for the hand-over e-mail), already reduced to what support needs. */
   statusSnapshot?: { at: string; stores: unknown[] } ;
+  /** The last rating asked for: when, of which conversation (its start), and whether it was given. */
+  rating?: { askedAt: string; of: string; rated?: boolean };
   /** The last ticket given to the seller. */
   ticket?: { id: string; at: string };
   /**

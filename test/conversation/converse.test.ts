@@ -92,7 +92,7 @@ describe('the player', () => {
     ];
     const [line, web, unlinked] = await play(scripts, __dirname);
     const filed = line!.turns[4]!;
-    expect(filed.acts).toEqual(['ticket']);
+    expect(filed.acts).toEqual(['ticket', 'rating']);
     const ticket = /BS-[0-9A-Z]{6}/.exec(filed.texts!.join('\n'))![0];
     for (const listed of line!.turns.slice(5)) {
       expect(listed.acts).toEqual(['ticket', 'menu']);

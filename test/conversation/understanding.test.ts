@@ -24,7 +24,7 @@ describe('did this fix it, in other words', () => {
 
   it.each(['เชื่อมได้แล้วค่ะ ขอบคุณมาก', 'ตอนนี้ใช้ได้แล้วจ้า', 'กลับมาปกติแล้วค่ะ', "it's working now, thank you", 'all set now thanks', 'did that, shows Active now', 'โอเคค่ะ เปลี่ยนรหัสแล้วผ่านละ', 'ทำครบแล้ว ใช้ได้หมดแล้วครับ', 'ต่อได้หมดแล้วค่ะ ทั้งสามร้าน', 'กด reconnect ทั้งสามร้านแล้วค่ะ ขอบคุณมาก', 'โอเคค่ะ ทำตามแล้ว ขอบคุณนะคะ', 'did the steps, thanks a lot', 'เจอปุ่มแล้ว กดแล้วขึ้นเขียวแล้วค่ะ', 'pressed it and it turned green', 'เยี่ยมเลยค่ะ', 'perfect, thanks', 'works', 'เจอแล้ว ง่ายนิดเดียว'])('"%s" says it is fixed', async (text) => {
     const ch = await afterArticle(`fixed-${text}`, 'lazada ขึ้น PASSWORD_NOT_MATCH ค่ะ', 'lazada-password-not-match');
-    expect(actsOf(await ch.send(text))).toEqual(['resolved']);
+    expect(actsOf(await ch.send(text))).toEqual(['resolved', 'rating']);
   });
 
   it.each(['คนที่ผูกไว้ลาออกไปแล้ว ติดต่อไม่ได้เลย ทำยังไงดีคะ', 'เจ้าของร้านไม่อยู่ไปต่างประเทศเป็นเดือน รอไม่ได้ค่ะ มีทางอื่นไหมคะ', 'what should I do if the old owner is gone?'])('"%s" asks for another way: not fixed, never "tell me more"', async (text) => {
@@ -496,7 +496,7 @@ describe('waiting, but for something a platform or a code names', () => {
 // The steps done and what they brought back, no "but": fixed, not the re-sync article for "ต่อใหม่".
 it('"ต่อใหม่แล้ว ออเดอร์เข้าแล้วค่ะ" after the Facebook page article is fixed', async () => {
   const ch = await afterArticle('reconnected-orders-in', 'เพจ facebook ไม่ดึงออเดอร์จากโพสต์แล้วค่ะ', 'facebook-page-token');
-  expect(actsOf(await ch.send('ต่อใหม่แล้ว ออเดอร์เข้าแล้วค่ะ'))).toEqual(['resolved']);
+  expect(actsOf(await ch.send('ต่อใหม่แล้ว ออเดอร์เข้าแล้วค่ะ'))).toEqual(['resolved', 'rating']);
 });
 
 // A problem whose only article is another platform's (the OTP one is Shopee's): no guide for
@@ -674,7 +674,8 @@ describe('fixed, said after the question is gone', () => {
 
   it.each(['แก้ได้แล้วค่ะ', 'ใช้ได้แล้วจ้า', 'it works now'])('"%s" said again once it was recorded as fixed is glad, not an article, and counted once', async (text) => {
     const ch = await afterArticle(`fixed-again-${text}`, 'ร้าน tiktok หมดอายุ', 'connection-expired');
-    expect(actsOf(await ch.send('ได้แล้วค่ะ ขอบคุณค่ะ'))).toEqual(['resolved']);
+    expect(actsOf(await ch.send('ได้แล้วค่ะ ขอบคุณค่ะ'))).toEqual(['resolved', 'rating']);
+    // The rating is asked once a day at most.
     expect(actsOf(await ch.send(text))).toEqual(['resolved']);
     expect(ch.events.filter((e) => e.type === 'resolved')).toHaveLength(1);
   });
@@ -737,8 +738,10 @@ describe('fixed, or later, while the bot asks something else', () => {
   ])('after "%s" (%s), "%s" is %s, and the question is dropped', async (first, asked, text, act) => {
     const ch = new RecordingChannel(`meanwhile-${text}`);
     expect(actsOf(await ch.send(first))).toContain(asked);
-    expect(actsOf(await ch.send(text))).toEqual([act]);
-    expect((await ch.state())!.question).toBeUndefined();
+    // Fixed, the seller is asked for a rating instead (optional: it never stands in the way).
+    const fixed = act === 'resolved';
+    expect(actsOf(await ch.send(text))).toEqual(fixed ? [act, 'rating'] : [act]);
+    expect((await ch.state())!.question?.kind).toBe(fixed ? 'rating' : undefined);
   });
 
   // "No need, thanks, I'll verify it in TikTok first": a no that goes on to say later.
@@ -757,7 +760,7 @@ describe('fixed, or later, while the bot asks something else', () => {
   it('a fix said with the steps that match an article is still a fix; "but" and a new problem is not', async () => {
     const ch = new RecordingChannel('meanwhile-reconnected');
     await ch.send("my store can't connect");
-    expect(actsOf(await ch.send('กดเชื่อมต่อใหม่แล้ว ใช้ได้แล้วค่ะ'))).toEqual(['resolved']);
+    expect(actsOf(await ch.send('กดเชื่อมต่อใหม่แล้ว ใช้ได้แล้วค่ะ'))).toEqual(['resolved', 'rating']);
     const but = new RecordingChannel('meanwhile-but');
     await but.send("my store can't connect");
     expect(actsOf(await but.send('ใช้ได้แล้วค่ะ แต่ lazada ขึ้น PASSWORD_NOT_MATCH'))).toContain('answer:lazada-password-not-match');

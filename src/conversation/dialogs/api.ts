@@ -67,6 +67,12 @@ export interface Dialogs {
     describeFinding(f: Finding): string;
     continueAfterCheck(check: NonNullable<ConversationState['statusCheck']>): void;
   };
+  rating: Dialog & {
+    /** After "fixed" or a new ticket: "how did I do?" at the turn's end, unless asked within a day. `of`: the rated conversation's start. */
+    ask(of: string): void;
+    endOfTurn(): void;
+    passBy(turn: Turn): void;
+  };
   tickets: Dialog & {
     /** "My tickets": asks the outbox for the seller's tickets (an effect). */
     requestTickets(): void;

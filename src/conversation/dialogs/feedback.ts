@@ -252,6 +252,7 @@ export class FeedbackDialog {
     this.t.state.tried = [];
     this.t.events.push({ type: 'resolved', topic });
     this.t.say(this.t.tr(this.feedbackKey('thanks')), 'resolved');
+    this.t.dialogs.rating.ask(this.t.state.startedAt);
   }
 
   notFixed(): void {

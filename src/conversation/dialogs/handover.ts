@@ -290,8 +290,10 @@ export class HandoverDialog {
     this.t.state.draft = undefined;
     this.t.state.question = undefined;
     this.t.state.offered = [];
+    const handedOver = this.t.state.startedAt;
     this.t.memory.newProblem();
     const key = r.limited ? 'handover.limited' : r.existing ? 'handover.existing' : 'handover.created';
     this.t.say(this.t.tr(key, { ticket: r.ticket, email }), 'ticket');
+    if (!r.limited && !r.existing) this.t.dialogs.rating.ask(handedOver);
   }
 }

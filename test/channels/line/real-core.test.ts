@@ -58,7 +58,10 @@ describe('LINE channel with the real core', () => {
 
   it('pressing Yes (a postback) is understood by the core', async () => {
     await h.post({ destination: 'U123', events: [lineEvent({ type: 'postback', postback: { data: 'feedback:yes' } })] });
-    expect(fake.sends()[0].body.messages[0].text).toBe(t('th', 'feedback.thanks'));
+    const [message] = fake.sends()[0].body.messages;
+    // Glad, then "how did I do?" in the same bubble, its three answers as quick replies.
+    expect(message.text).toBe(`${t('th', 'feedback.thanks')}\n\n${t('th', 'rating.ask')}`);
+    expect(message.quickReply.items.map((i: { action: { data: string } }) => i.action.data)).toEqual(['rating:3', 'rating:2', 'rating:1']);
   });
 
   it('unfollow forgets the conversation', async () => {
