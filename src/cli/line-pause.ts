@@ -8,13 +8,11 @@
  * settings and storage (DATA_DIR, or REDIS_URL), so run it where the bot runs.
  */
 import os from 'node:os';
-import type Redis from 'ioredis';
 import { loadConfig } from '../config';
 import { bangkokMinute } from '../notify/expiry-rules';
-import { connectRedis } from '../storage/redis';
-import { closeDatabase, openDatabase, type Db } from '../storage/sqlite';
 import { RedisPauseStore, SqlitePauseStore, type PauseStore } from '../storage/pause-store';
 import { runCommand } from './run-command';
+import { withBotStorage } from './bot-storage';
 
 const USAGE = `usage: npm run line:pause -- <LINE user id> [--hours N]
        npm run line:pause -- --lift <LINE user id>
@@ -101,15 +99,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  let redis: Redis | undefined;
-  let db: Db | undefined;
-  const store = config.redisUrl ? new RedisPauseStore((redis = connectRedis(config.redisUrl))) : new SqlitePauseStore((db = openDatabase(config.dataDir)));
-  try {
-    return await run(command, store, config.lineHandover.pauseHours);
-  } finally {
-    await redis?.quit();
-    if (db) await closeDatabase(db);
-  }
+  return withBotStorage(config, ({ redis, db }) => run(command, redis ? new RedisPauseStore(redis) : new SqlitePauseStore(db), config.lineHandover.pauseHours));
 }
 
 runCommand(main);
