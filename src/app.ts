@@ -47,6 +47,9 @@ import { createPictureReading } from './screenshots/picture-reading';
 import { OutcomeRecords } from './analytics/outcome-records';
 import { SqliteOutcomeStore } from './storage/outcome-store';
 import { RedisOutcomeStore } from './storage/redis-outcome-store';
+import { RedisStaffStore, SqliteStaffStore } from './storage/staff-store';
+import { StaffAuth } from './admin/staff';
+import { createAdminRouter } from './admin/router';
 
 /** Idle conversations are forgotten after a day (state) ; Direct Line history lives longer. */
 export const CONVERSATION_TTL_SECONDS = 24 * 3600;
@@ -236,6 +239,9 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   if (botFrameworkEnabled(config.botFramework)) {
     app.post('/api/messages', limits.activities, ...createBotFrameworkHandler({ bot, config: config.botFramework, render: toActivities, log }));
   }
+  // The support team's console: its report, behind staff accounts (npm run admin:user).
+  const staff = new StaffAuth(redis ? new RedisStaffStore(redis) : new SqliteStaffStore(db));
+  app.use('/admin', createAdminRouter({ staff, outcomes, publicBaseUrl: config.publicBaseUrl, redis, log }));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint' } }));
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     // An error after the answer started: only express can end the response (it closes the socket).

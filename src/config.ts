@@ -72,6 +72,8 @@ const envSchema = z.object({
   OCR_MAX_WIDTH: z.coerce.number().int().min(300).max(4000).default(1000),
   // Thai's model (tha.traineddata); unset: Debian's tesseract-ocr-tha where installed; "none": English only.
   OCR_THAI_MODEL: optional,
+  // npm run admin:user -- add EMAIL: the password, for scripts (otherwise it is asked on the terminal).
+  ADMIN_PASSWORD: optional,
   // Outcome records (the console's report) and the other stores of a seller's words are deleted after this many days.
   ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -129,6 +131,8 @@ export interface Config {
    * queue's other processes read). `thaiModel` '' reads English only.
    */
   ocr?: { readHere: boolean; concurrency: number; queue: number; timeoutMs: number; maxWidth: number; thaiModel?: string };
+  /** ADMIN_PASSWORD: `npm run admin:user -- add` takes it instead of asking (scripts). */
+  adminPassword?: string;
   /** Outcome records older than this many days are deleted (ANALYTICS_RETENTION_DAYS). */
   analyticsRetentionDays: number;
   logLevel: string;
@@ -210,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     ocr: ocrOf(e),
     analyticsRetentionDays: e.ANALYTICS_RETENTION_DAYS,
+    adminPassword: e.ADMIN_PASSWORD,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,0 +1,131 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type Redis from 'ioredis';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { OutcomeRecords } from '../analytics/outcome-records';
+import type { Logger } from '../logger';
+import { SESSION_HOURS, type StaffAuth } from './staff';
+
+/** The console's session cookie: sent back only to /admin, never to scripts, never cross-site. */
+export const SESSION_COOKIE = 'bs_admin';
+/** Failed logins allowed per client address and per account, every quarter of an hour. */
+const FAILED_LOGINS = 10;
+const MAX_REPORT_DAYS = 366;
+
+export interface AdminRouterOptions {
+  staff: StaffAuth;
+  outcomes: OutcomeRecords;
+  /** PUBLIC_BASE_URL: the bot's own origin (besides the Host the request was sent to). */
+  publicBaseUrl: string;
+  redis?: Redis;
+  log: Logger;
+}
+
+type Signed = Request & { staffEmail?: string };
+
+/**
+ * The support team's console and its API (/admin). Every /admin/api route needs a session;
+ * every call that changes something must be JSON from the bot's own origin (a form or a page on
+ * another site cannot send it, so no CSRF token is needed); logins are rate-limited.
+ */
+export function createAdminRouter(opts: AdminRouterOptions): express.Router {
+  const router = express.Router();
+  const failures = { address: loginLimiter('address', opts.redis), account: loginLimiter('account', opts.redis) };
+  router.use(express.json({ limit: '64kb' }));
+  router.use(sameOriginJson(opts.publicBaseUrl));
+
+  router.post('/login', (req, res, next) => {
+    login(req, res, opts, failures).catch(next);
+  });
+  router.post('/logout', (req, res, next) => {
+    const token = tokenOf(req);
+    (token ? opts.staff.logout(token) : Promise.resolve())
+      .then(() => res.setHeader('Set-Cookie', cookie(req, opts.publicBaseUrl, '', 0)).status(204).end())
+      .catch(next);
+  });
+  router.use('/api', requireSession(opts.staff));
+  router.get('/api/me', (req: Signed, res) => res.json({ email: req.staffEmail }));
+  router.get('/api/report', (req, res, next) => {
+    const days = req.query.days === undefined ? 30 : Number(req.query.days);
+    if (!Number.isInteger(days) || days < 1 || days > MAX_REPORT_DAYS) {
+      return void res.status(400).json({ error: { code: 'bad_request', message: `days must be a whole number from 1 to ${MAX_REPORT_DAYS}` } });
+    }
+    opts.outcomes.report(days).then((r) => res.json(r), next);
+  });
+  router.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint' } }));
+  return router;
+}
+
+async function login(req: Request, res: Response, opts: AdminRouterOptions, failures: Record<'address' | 'account', RateLimiterAbstract>): Promise<void> {
+  const body = req.body as { email?: unknown; password?: unknown } | undefined;
+  if (typeof body?.email !== 'string' || typeof body.password !== 'string' || body.email.length > 254 || body.password.length > 1024) {
+    return void res.status(400).json({ error: { code: 'bad_request', message: 'Send JSON {"email", "password"}' } });
+  }
+  const keys = { address: req.ip ?? 'unknown', account: body.email.trim().toLowerCase() };
+  const spent = await Promise.all([failures.address.get(keys.address), failures.account.get(keys.account)]);
+  const blocked = spent.find((r) => r && r.consumedPoints >= FAILED_LOGINS);
+  if (blocked) return tooMany(res, blocked);
+  const session = await opts.staff.login(body.email, body.password);
+  if (!session) {
+    await Promise.all([failures.address.penalty(keys.address, 1), failures.account.penalty(keys.account, 1)]).catch(() => undefined);
+    opts.log.warn({ requestIp: req.ip }, 'console login refused');
+    return void res.status(401).json({ error: { code: 'unauthorized', message: 'Wrong e-mail or password' } });
+  }
+  await failures.account.delete(keys.account).catch(() => undefined);
+  opts.log.info({ staff: session.email }, 'console login');
+  res.setHeader('Set-Cookie', cookie(req, opts.publicBaseUrl, session.token, SESSION_HOURS * 3600));
+  res.status(204).end();
+}
+
+function loginLimiter(what: string, redis: Redis | undefined): RateLimiterAbstract {
+  const settings = { keyPrefix: `admin-login-${what}`, points: FAILED_LOGINS, duration: 15 * 60 };
+  const memory = new RateLimiterMemory(settings);
+  return redis ? new RateLimiterRedis({ ...settings, keyPrefix: `ratelimit:${settings.keyPrefix}`, storeClient: redis, insuranceLimiter: memory }) : memory;
+}
+
+function tooMany(res: Response, r: RateLimiterRes): void {
+  res.set('Retry-After', String(Math.max(1, Math.ceil(r.msBeforeNext / 1000))));
+  res.status(429).json({ error: { code: 'too_many_requests', message: 'Too many failed logins, try again later' } });
+}
+
+function tokenOf(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  return header ? parseCookies(header)[SESSION_COOKIE] || undefined : undefined;
+}
+
+/** Secure whenever the console is reached over https (directly, or through a proxy TRUST_PROXY names). */
+function cookie(req: Request, publicBaseUrl: string, value: string, maxAge: number): string {
+  const secure = req.secure || publicBaseUrl.startsWith('https:');
+  return serializeCookie(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'strict', secure, path: '/admin', maxAge });
+}
+
+function requireSession(staff: StaffAuth): RequestHandler {
+  return (req: Signed, res, next) => {
+    const token = tokenOf(req);
+    const refuse = () => res.status(401).json({ error: { code: 'unauthorized', message: 'Sign in to the console first' } });
+    if (!token) return void refuse();
+    staff.sessionOf(token).then((email) => {
+      if (!email) return void refuse();
+      req.staffEmail = email;
+      next();
+    }, next);
+  };
+}
+
+/**
+ * A call that changes something is JSON, and comes from the bot's own origin when the browser
+ * says where it comes from: PUBLIC_BASE_URL's, or the Host it was sent to (never
+ * X-Forwarded-Host, which any client can write). Scripts send no Origin: their session decides.
+ */
+function sameOriginJson(publicBaseUrl: string): RequestHandler {
+  const configured = new URL(publicBaseUrl).origin;
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (!req.is('application/json')) return void res.status(415).json({ error: { code: 'unsupported_media_type', message: 'Send JSON (content-type: application/json)' } });
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== configured && origin !== `${req.protocol}://${req.headers.host ?? ''}`) {
+      return void res.status(403).json({ error: { code: 'forbidden', message: 'Cross-origin request refused' } });
+    }
+    next();
+  };
+}
