@@ -44,12 +44,9 @@ import { RedisRichMenuStore, SqliteRichMenuStore } from './storage/richmenu-stor
 import { LineRichMenuApi } from './channels/line/richmenu/api';
 import { SellerMenus } from './channels/line/richmenu/seller-menus';
 import { createPictureReading } from './screenshots/picture-reading';
-import { OutcomeRecords } from './analytics/outcome-records';
-import { SqliteOutcomeStore } from './storage/outcome-store';
-import { RedisOutcomeStore } from './storage/redis-outcome-store';
-import { RedisStaffStore, SqliteStaffStore } from './storage/staff-store';
-import { StaffAuth } from './admin/staff';
-import { createAdminRouter } from './admin/router';
+import type { OutcomeRecords } from './analytics/outcome-records';
+import { createSupportConsole } from './admin/console';
+import type { CoreContext } from './conversation/engine';
 
 /** Idle conversations are forgotten after a day (state) ; Direct Line history lives longer. */
 export const CONVERSATION_TTL_SECONDS = 24 * 3600;
@@ -128,10 +125,11 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   const shared = redis ? new RedisScreenshotShare(redis) : undefined;
   const pictures = createPictureReading(config, log, shared);
   // What became of each conversation, for the console's report (src/analytics/).
-  const outcomes = new OutcomeRecords({ store: redis ? new RedisOutcomeStore(redis) : new SqliteOutcomeStore(db), log, retentionDays: config.analyticsRetentionDays });
-  outcomes.schedule(10 * 60 * 1000);
+  const core: CoreContext = { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds };
+  const support = createSupportConsole({ config, db, redis, core, base: kb, wrapMatcher: (m) => metrics.timedMatcher(m), log });
+  const { outcomes } = support;
   const bot = new BotService({
-    core: { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds },
+    core,
     store: conversations,
     idleTtlSeconds: CONVERSATION_TTL_SECONDS,
     onTurnDone: (turn, seconds, messages) => {
@@ -240,8 +238,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
     app.post('/api/messages', limits.activities, ...createBotFrameworkHandler({ bot, config: config.botFramework, render: toActivities, log }));
   }
   // The support team's console: its report, behind staff accounts (npm run admin:user).
-  const staff = new StaffAuth(redis ? new RedisStaffStore(redis) : new SqliteStaffStore(db));
-  app.use('/admin', createAdminRouter({ staff, outcomes, publicBaseUrl: config.publicBaseUrl, redis, log }));
+  app.use('/admin', support.router);
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint' } }));
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     // An error after the answer started: only express can end the response (it closes the socket).
@@ -302,7 +299,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
       await directLine.close();
       await expiry.close();
       await pictures.close();
-      await outcomes.close();
+      await support.close();
       redis?.disconnect();
       await closeDatabase(db);
     },

@@ -5,6 +5,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { OutcomeRecords } from '../analytics/outcome-records';
 import type { Logger } from '../logger';
 import { SESSION_HOURS, type StaffAuth } from './staff';
+import { LearningError, type Learning, type ReviewAction } from './learning';
 
 /** The console's session cookie: sent back only to /admin, never to scripts, never cross-site. */
 export const SESSION_COOKIE = 'bs_admin';
@@ -15,6 +16,7 @@ const MAX_REPORT_DAYS = 366;
 export interface AdminRouterOptions {
   staff: StaffAuth;
   outcomes: OutcomeRecords;
+  learning: Learning;
   /** PUBLIC_BASE_URL: the bot's own origin (besides the Host the request was sent to). */
   publicBaseUrl: string;
   redis?: Redis;
@@ -52,6 +54,25 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
     }
     opts.outcomes.report(days).then((r) => res.json(r), next);
   });
+  router.get('/api/review', (_req, res, next) => {
+    opts.learning
+      .groups()
+      .then((groups) => res.json({ groups: groups.map(({ members: _members, ...shown }) => shown) }))
+      .catch(next);
+  });
+  router.post('/api/review/:groupId', (req: Signed, res, next) => {
+    const action = reviewActionOf(req.body);
+    if (!action) return void badRequest(res, 'Send {"action": "phrasing", "topic": "<id>"}, {"action": "off-topic"} or {"action": "dismiss"}');
+    opts.learning.act(req.params.groupId!, action, req.staffEmail!).then((done) => res.json({ action: action.action, ...done }), learningError(res, next));
+  });
+  router.post('/api/phrasings', (req: Signed, res, next) => {
+    const body = req.body as { topic?: unknown; text?: unknown } | undefined;
+    if (typeof body?.topic !== 'string' || typeof body.text !== 'string') return void badRequest(res, 'Send {"topic": "<id>", "text": "..."}');
+    opts.learning.addPhrasing(body.topic, body.text, req.staffEmail!).then((entry) => res.status(entry ? 201 : 200).json({ added: entry !== undefined, ...(entry ? { entry } : {}) }), learningError(res, next));
+  });
+  router.get('/api/export', (_req, res, next) => {
+    opts.learning.export().then((learned) => res.json(learned), next);
+  });
   router.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint' } }));
   return router;
 }
@@ -75,6 +96,23 @@ async function login(req: Request, res: Response, opts: AdminRouterOptions, fail
   opts.log.info({ staff: session.email }, 'console login');
   res.setHeader('Set-Cookie', cookie(req, opts.publicBaseUrl, session.token, SESSION_HOURS * 3600));
   res.status(204).end();
+}
+
+function reviewActionOf(body: unknown): ReviewAction | undefined {
+  const b = body as { action?: unknown; topic?: unknown } | undefined;
+  if (b?.action === 'phrasing') return typeof b.topic === 'string' ? { action: 'phrasing', topic: b.topic } : undefined;
+  return b?.action === 'off-topic' || b?.action === 'dismiss' ? { action: b.action } : undefined;
+}
+
+function badRequest(res: Response, message: string): void {
+  res.status(400).json({ error: { code: 'bad_request', message } });
+}
+
+function learningError(res: Response, next: NextFunction): (err: unknown) => void {
+  return (err) => {
+    if (!(err instanceof LearningError)) return next(err);
+    res.status(err.status).json({ error: { code: err.status === 409 ? 'conflict' : 'bad_request', message: err.message } });
+  };
 }
 
 function loginLimiter(what: string, redis: Redis | undefined): RateLimiterAbstract {

@@ -17,6 +17,8 @@ export interface OutcomeRecordsOptions {
   store: OutcomeStore;
   log: Logger;
   retentionDays: number;
+  /** What else is deleted with the records of the same age (the review marks of their misses). */
+  alsoPurge?: (before: Date) => Promise<number>;
   now?: () => Date;
 }
 
@@ -69,8 +71,10 @@ export class OutcomeRecords {
   }
 
   /** Deletes the records of conversations that started more than `retentionDays` ago; returns how many. */
-  purge(): Promise<number> {
-    return this.opts.store.purge(new Date(this.now().getTime() - this.opts.retentionDays * DAY_MS));
+  async purge(): Promise<number> {
+    const before = new Date(this.now().getTime() - this.opts.retentionDays * DAY_MS);
+    const [records, others] = await Promise.all([this.opts.store.purge(before), this.opts.alsoPurge?.(before) ?? 0]);
+    return records + others;
   }
 
   /** The episodes that started in the last `days` days, as they stand now. */

@@ -55,6 +55,14 @@ export interface Miss {
   topic?: string;
   /** After "did you mean": the topic the seller picked, null for "none of these", absent when they did neither. */
   chosen?: string | null;
+  /** The turns around it as recorded (redacted): the seller's words or what they sent, and the acts of the bot's replies. */
+  context?: ContextLine[];
+}
+
+export interface ContextLine {
+  at: string;
+  seller: string;
+  bot: string[];
 }
 
 export type TopicOutcome = 'open' | 'resolved' | 'assumed' | 'not-resolved' | 'handed-over' | 'abandoned';
@@ -77,7 +85,15 @@ export interface EpisodeSummary {
 }
 
 /** The decisions whose reply is a miss, by the act the bot answered with. */
-const MISS_ACTS: Partial<Record<Act, MissKind>> = { 'out-of-scope': 'none', 'no-article': 'none', 'ask-more': 'ask-more', clarify: 'clarify', 'handover-offer': 'none' };
+const MISS_ACTS: Partial<Record<Act, MissKind>> = {
+  'out-of-scope': 'none',
+  'no-article': 'none',
+  'ask-more': 'ask-more',
+  clarify: 'clarify',
+  'handover-offer': 'none',
+  // A message with a password and words the bot could not place: the warning was all it said.
+  'secret-warning': 'none',
+};
 const SELLER_KINDS = new Set<Turn['kind']>(['message', 'action', 'image', 'sticker', 'file', 'other']);
 /** A seller's message kept for review: long enough to tell, short enough to read in a list. */
 const MAX_TEXT = 300;
@@ -116,9 +132,15 @@ interface Shown {
   via?: { text: string; candidates: string[] };
 }
 
+/** Turns shown before and after a miss, for the reviewer. */
+const CONTEXT_TURNS = 2;
+
 class Fold {
   private readonly shown: Shown[] = [];
   private readonly misses: Miss[] = [];
+  /** The index in `facts` of the turn each miss happened in. */
+  private readonly missTurn = new Map<Miss, number>();
+  private readonly facts: TurnFact[] = [];
   private lastMatched?: { text: string; candidates: string[] };
   private lastSellerAt?: string;
   private ticket?: string;
@@ -127,8 +149,22 @@ class Fold {
   constructor(private readonly meta: EpisodeMeta) {}
 
   turn(fact: TurnFact): void {
+    this.facts.push(fact);
     if (SELLER_KINDS.has(fact.kind)) this.lastSellerAt = fact.at;
     for (const e of fact.events) this.event(e, fact);
+  }
+
+  private addMiss(miss: Miss): void {
+    this.misses.push(miss);
+    this.missTurn.set(miss, this.facts.length - 1);
+  }
+
+  private contextOf(miss: Miss): ContextLine[] {
+    const i = this.missTurn.get(miss) ?? 0;
+    return this.facts.slice(Math.max(0, i - CONTEXT_TURNS), i + CONTEXT_TURNS + 1).map((f) => {
+      const said = f.events.find((e): e is Extract<FactEvent, { type: 'matched' }> => e.type === 'matched');
+      return { at: f.at, seller: said ? said.text : `(${f.kind})`, bot: f.acts };
+    });
   }
 
   private event(e: FactEvent, fact: TurnFact): void {
@@ -157,7 +193,7 @@ class Fold {
     this.lastMatched = { text: e.text, candidates: e.candidates };
     if (e.decision !== 'none' && e.decision !== 'vague' && e.decision !== 'clarify') return;
     const kind = fact.acts.map((a) => MISS_ACTS[a]).find((k) => k !== undefined);
-    if (kind) this.misses.push({ at: fact.at, channel: this.meta.channel, episode: this.meta.id, text: e.text, kind: e.decision === 'vague' ? 'ask-more' : kind, candidates: e.candidates });
+    if (kind) this.addMiss({ at: fact.at, channel: this.meta.channel, episode: this.meta.id, text: e.text, kind: e.decision === 'vague' ? 'ask-more' : kind, candidates: e.candidates });
   }
 
   private answered(topic: string, at: string): void {
@@ -175,7 +211,7 @@ class Fold {
 
   private miss(kind: MissKind, at: string, s: Shown | undefined): void {
     if (!s?.via) return;
-    this.misses.push({ at, channel: this.meta.channel, episode: this.meta.id, text: s.via.text, kind, candidates: s.via.candidates, topic: s.topic });
+    this.addMiss({ at, channel: this.meta.channel, episode: this.meta.id, text: s.via.text, kind, candidates: s.via.candidates, topic: s.topic });
   }
 
   /** A hand-over: every article that had not fixed it led there; the last one shown is a miss unless "not fixed" said so already. */
@@ -221,7 +257,7 @@ class Fold {
       final,
       outcome,
       topics: this.shown.map((s) => ({ topic: s.topic, at: s.at, outcome: s.outcome })),
-      misses: this.misses,
+      misses: this.misses.map((m) => ({ ...m, context: this.contextOf(m) })),
       ...(this.ticket ? { ticket: this.ticket } : {}),
       ...(this.rating !== undefined ? { rating: this.rating } : {}),
     };

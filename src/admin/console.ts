@@ -1,0 +1,68 @@
+import type express from 'express';
+import type Redis from 'ioredis';
+import { OutcomeRecords } from '../analytics/outcome-records';
+import type { Config } from '../config';
+import type { CoreContext } from '../conversation/engine';
+import { LiveKnowledge } from '../knowledge/live-knowledge';
+import type { KnowledgeBase } from '../knowledge/load';
+import type { Logger } from '../logger';
+import type { Matcher } from '../matching/matcher';
+import { RedisLearningStore, SqliteLearningStore } from '../storage/learning-store';
+import { SqliteOutcomeStore } from '../storage/outcome-store';
+import { RedisOutcomeStore } from '../storage/redis-outcome-store';
+import type { Db } from '../storage/sqlite';
+import { RedisStaffStore, SqliteStaffStore } from '../storage/staff-store';
+import { Learning } from './learning';
+import { createAdminRouter } from './router';
+import { StaffAuth } from './staff';
+
+/** How often the outcome records are finalised and old records deleted. */
+const RECORDS_PASS_MS = 10 * 60 * 1000;
+
+export interface SupportConsole {
+  /** What became of each conversation (BotService's onEvents writes them). */
+  outcomes: OutcomeRecords;
+  /** knowledge/ plus what support taught, swapped into the core's context as it changes. */
+  live: LiveKnowledge;
+  router: express.Router;
+  close(): Promise<void>;
+}
+
+/**
+ * The support team's side of the bot (docs/console.md): the outcome records and their report,
+ * staff accounts, the review queue and the learned phrasings, on the same storage as the rest.
+ * `core` is the conversation core's context: learned phrasings replace its kb and matcher.
+ */
+export function createSupportConsole(deps: { config: Config; db: Db; redis?: Redis; core: CoreContext; base: KnowledgeBase; wrapMatcher: (m: Matcher) => Matcher; log: Logger }): SupportConsole {
+  const { config, db, redis, core, log } = deps;
+  const learningStore = redis ? new RedisLearningStore(redis) : new SqliteLearningStore(db);
+  const outcomes = new OutcomeRecords({
+    store: redis ? new RedisOutcomeStore(redis) : new SqliteOutcomeStore(db),
+    log,
+    retentionDays: config.analyticsRetentionDays,
+    // Review marks go with the misses they marked.
+    alsoPurge: (before) => learningStore.purgeReviewed(before),
+  });
+  outcomes.schedule(RECORDS_PASS_MS);
+  const live = new LiveKnowledge({ base: deps.base, store: learningStore, holder: core, wrap: deps.wrapMatcher, redis, log });
+  void live.start();
+  const learning = new Learning({
+    outcomes,
+    store: learningStore,
+    live,
+    kb: () => core.kb,
+    tokens: (text) => core.matcher.analyse(text).content,
+    days: config.analyticsRetentionDays,
+  });
+  const staff = new StaffAuth(redis ? new RedisStaffStore(redis) : new SqliteStaffStore(db));
+  const router = createAdminRouter({ staff, outcomes, learning, publicBaseUrl: config.publicBaseUrl, redis, log });
+  return {
+    outcomes,
+    live,
+    router,
+    close: async () => {
+      await outcomes.close();
+      await live.close();
+    },
+  };
+}
