@@ -6,11 +6,11 @@
  * The password is asked on the terminal, twice, without echo; scripts give ADMIN_PASSWORD.
  * Reads the bot's own settings and storage (DATA_DIR, or REDIS_URL): run it where the bot runs.
  */
-import readline from 'node:readline';
 import { StaffAuth, StaffError } from '../admin/staff';
 import { loadConfig } from '../config';
 import { RedisStaffStore, SqliteStaffStore } from '../storage/staff-store';
 import { runCommand } from './run-command';
+import { askHidden } from './ask-hidden';
 import { withBotStorage } from './bot-storage';
 
 const USAGE = `usage: npm run admin:user -- add EMAIL      (asks for the password; ADMIN_PASSWORD for scripts)
@@ -25,29 +25,6 @@ function parseArgs(argv: string[]): Command | string {
   if (verb === 'list') return email === undefined ? { kind: 'list' } : 'list takes nothing else';
   if (verb === 'add' || verb === 'remove') return email ? { kind: verb, email } : `${verb} needs an e-mail address`;
   return verb ? `unknown command ${verb}` : 'give a command';
-}
-
-/** One line typed without echo (the terminal shows nothing while the password is typed). */
-function askHidden(question: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-    const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
-    let asked = false;
-    out._writeToOutput = (s: string) => {
-      // The question itself is written; what is typed after it is not.
-      if (!asked) process.stdout.write(s);
-    };
-    rl.question(question, (answer) => {
-      rl.close();
-      process.stdout.write('\n');
-      resolve(answer);
-    });
-    asked = true;
-    rl.on('SIGINT', () => {
-      rl.close();
-      reject(new Error('cancelled'));
-    });
-  });
 }
 
 async function passwordOf(given: string | undefined): Promise<string> {

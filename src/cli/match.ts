@@ -1,6 +1,9 @@
 /**
  * npm run --silent match -- --jsonl FILE   batch matching, one JSON object per input line
  * npm run --silent match -- "some text"    one message, with the reasons for the decision
+ *
+ * --learned: with the phrasings support accepted in the console, read from the bot's storage
+ * (DATA_DIR, or REDIS_URL), as the running bot matches.
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -8,10 +11,14 @@ import { runCommand, writeLine } from './run-command';
 import { loadConfig } from '../config';
 import { loadKnowledge } from '../knowledge/load';
 import { Matcher } from '../matching/matcher';
+import { withLearned } from '../knowledge/learned';
+import { RedisLearningStore, SqliteLearningStore } from '../storage/learning-store';
+import { withBotStorage } from './bot-storage';
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
-  const matcher = new Matcher(loadKnowledge(config.knowledgeDir));
+  const learned = argv.includes('--learned') ? await withBotStorage(config, ({ redis, db }) => (redis ? new RedisLearningStore(redis) : new SqliteLearningStore(db)).learned()) : [];
+  const matcher = new Matcher(withLearned(loadKnowledge(config.knowledgeDir), learned));
   const jsonl = argv.indexOf('--jsonl');
   if (jsonl >= 0) {
     const file = argv[jsonl + 1];
@@ -35,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const text = argv.filter((a) => !a.startsWith('--')).join(' ');
   if (!text) {
-    console.error('usage: npm run --silent match -- "message"   or   npm run --silent match -- --jsonl FILE');
+    console.error('usage: npm run --silent match -- [--learned] "message"   or   npm run --silent match -- [--learned] --jsonl FILE');
     return 2;
   }
   const r = matcher.explain(text);
