@@ -3,6 +3,7 @@
 // read in one screen (complexity at most 20), any file at most 400 lines.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'src/channels/web/assets/**'] },
@@ -34,5 +35,10 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+  },
+  {
+    // The console's page script runs in the browser, as a classic script.
+    files: ['src/admin/assets/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
   },
 );

@@ -54,3 +54,9 @@ function diffKeys(a: object, b: object, bName: string, prefix = ''): string[] {
   }
   return out;
 }
+
+/** One section of both languages' texts, as objects (the console's page translates itself in the browser). */
+export function localeSection(section: string, dir = DEFAULT_LOCALES_DIR): Record<Language, unknown> {
+  const read = (lang: Language) => (JSON.parse(fs.readFileSync(path.join(dir, lang, 'translation.json'), 'utf8')) as Record<string, unknown>)[section];
+  return { th: read('th'), en: read('en') };
+}

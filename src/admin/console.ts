@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { CoreContext } from '../conversation/engine';
 import { LiveKnowledge } from '../knowledge/live-knowledge';
 import type { KnowledgeBase } from '../knowledge/load';
+import { localeSection } from '../i18n';
 import type { Logger } from '../logger';
 import type { Matcher } from '../matching/matcher';
 import { RedisLearningStore, SqliteLearningStore } from '../storage/learning-store';
@@ -55,7 +56,16 @@ export function createSupportConsole(deps: { config: Config; db: Db; redis?: Red
     days: config.analyticsRetentionDays,
   });
   const staff = new StaffAuth(redis ? new RedisStaffStore(redis) : new SqliteStaffStore(db));
-  const router = createAdminRouter({ staff, outcomes, learning, publicBaseUrl: config.publicBaseUrl, redis, log });
+  const router = createAdminRouter({
+    staff,
+    outcomes,
+    learning,
+    topics: () => core.kb.topics.map((topic) => ({ id: topic.id, title: { th: topic.th.title, en: topic.en.title } })),
+    texts: localeSection('console'),
+    publicBaseUrl: config.publicBaseUrl,
+    redis,
+    log,
+  });
   return {
     outcomes,
     live,

@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { OutcomeRecords } from '../analytics/outcome-records';
+import path from 'node:path';
 import type { Logger } from '../logger';
 import { SESSION_HOURS, type StaffAuth } from './staff';
 import { LearningError, type Learning, type ReviewAction } from './learning';
@@ -12,11 +13,17 @@ export const SESSION_COOKIE = 'bs_admin';
 /** Failed logins allowed per client address and per account, every quarter of an hour. */
 const FAILED_LOGINS = 10;
 const MAX_REPORT_DAYS = 366;
+/** Works from src/admin (tsx, jest) and from dist/admin (tsc): both one level below the project root's src/ or dist/. */
+const CONSOLE_ASSETS = path.resolve(__dirname, '../../src/admin/assets');
 
 export interface AdminRouterOptions {
   staff: StaffAuth;
   outcomes: OutcomeRecords;
   learning: Learning;
+  /** The knowledge base's topics, for the page's lists. */
+  topics: () => { id: string; title: { th: string; en: string } }[];
+  /** The page's texts (locales' `console`), by language. */
+  texts: Record<string, unknown>;
   /** PUBLIC_BASE_URL: the bot's own origin (besides the Host the request was sent to). */
   publicBaseUrl: string;
   redis?: Redis;
@@ -35,6 +42,7 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
   const failures = { address: loginLimiter('address', opts.redis), account: loginLimiter('account', opts.redis) };
   router.use(express.json({ limit: '64kb' }));
   router.use(sameOriginJson(opts.publicBaseUrl));
+  router.use(consolePage(opts.texts));
 
   router.post('/login', (req, res, next) => {
     login(req, res, opts, failures).catch(next);
@@ -47,6 +55,7 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
   });
   router.use('/api', requireSession(opts.staff));
   router.get('/api/me', (req: Signed, res) => res.json({ email: req.staffEmail }));
+  router.get('/api/topics', (_req, res) => res.json({ topics: opts.topics() }));
   router.get('/api/report', (req, res, next) => {
     const days = req.query.days === undefined ? 30 : Number(req.query.days);
     if (!Number.isInteger(days) || days < 1 || days > MAX_REPORT_DAYS) {
@@ -96,6 +105,31 @@ async function login(req: Request, res: Response, opts: AdminRouterOptions, fail
   opts.log.info({ staff: session.email }, 'console login');
   res.setHeader('Set-Cookie', cookie(req, opts.publicBaseUrl, session.token, SESSION_HOURS * 3600));
   res.status(204).end();
+}
+
+/**
+ * The console's page: one HTML file, its script and styles, and its texts. Served to anyone (it
+ * holds no data: the page asks /admin/api, which needs a session), with headers that keep it
+ * out of frames and caches and let it run only its own script.
+ */
+function consolePage(texts: Record<string, unknown>): express.Router {
+  const page = express.Router();
+  const file = (name: string) => path.join(CONSOLE_ASSETS, name);
+  page.use((_req, res, next) => {
+    res.set({
+      'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'X-Frame-Options': 'DENY',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    });
+    next();
+  });
+  page.get('/', (_req, res) => res.sendFile(file('console.html')));
+  page.get('/assets/console.js', (_req, res) => res.type('application/javascript').sendFile(file('console.js')));
+  page.get('/assets/console.css', (_req, res) => res.type('text/css').sendFile(file('console.css')));
+  page.get('/texts.json', (_req, res) => res.json(texts));
+  return page;
 }
 
 function reviewActionOf(body: unknown): ReviewAction | undefined {
