@@ -126,7 +126,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   const pictures = createPictureReading(config, log, shared);
   // What became of each conversation, for the console's report (src/analytics/).
   const core: CoreContext = { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds };
-  const support = createSupportConsole({ config, db, redis, core, base: kb, wrapMatcher: (m) => metrics.timedMatcher(m), log });
+  const support = createSupportConsole({ config, db, redis, core, base: kb, wrapMatcher: (m) => metrics.timedMatcher(m), stores: { conversations, directLine, outbox }, log });
   const { outcomes } = support;
   const bot = new BotService({
     core,

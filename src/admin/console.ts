@@ -14,6 +14,10 @@ import { RedisOutcomeStore } from '../storage/redis-outcome-store';
 import type { Db } from '../storage/sqlite';
 import { RedisStaffStore, SqliteStaffStore } from '../storage/staff-store';
 import { Learning } from './learning';
+import { SellerData } from './seller-data';
+import type { ConversationStore } from '../conversation/ports';
+import type { Outbox } from '../escalation/outbox';
+import type { DirectLineStore } from '../storage/directline-store';
 import { createAdminRouter } from './router';
 import { StaffAuth } from './staff';
 
@@ -34,11 +38,24 @@ export interface SupportConsole {
  * staff accounts, the review queue and the learned phrasings, on the same storage as the rest.
  * `core` is the conversation core's context: learned phrasings replace its kb and matcher.
  */
-export function createSupportConsole(deps: { config: Config; db: Db; redis?: Redis; core: CoreContext; base: KnowledgeBase; wrapMatcher: (m: Matcher) => Matcher; log: Logger }): SupportConsole {
+export interface ConsoleDeps {
+  config: Config;
+  db: Db;
+  redis?: Redis;
+  core: CoreContext;
+  base: KnowledgeBase;
+  wrapMatcher: (m: Matcher) => Matcher;
+  /** The stores a seller's data is in besides the console's own. */
+  stores: { conversations: ConversationStore; directLine: DirectLineStore; outbox: Outbox };
+  log: Logger;
+}
+
+export function createSupportConsole(deps: ConsoleDeps): SupportConsole {
   const { config, db, redis, core, log } = deps;
   const learningStore = redis ? new RedisLearningStore(redis) : new SqliteLearningStore(db);
+  const outcomeStore = redis ? new RedisOutcomeStore(redis) : new SqliteOutcomeStore(db);
   const outcomes = new OutcomeRecords({
-    store: redis ? new RedisOutcomeStore(redis) : new SqliteOutcomeStore(db),
+    store: outcomeStore,
     log,
     retentionDays: config.analyticsRetentionDays,
     // Review marks go with the misses they marked.
@@ -60,6 +77,7 @@ export function createSupportConsole(deps: { config: Config; db: Db; redis?: Red
     staff,
     outcomes,
     learning,
+    sellers: new SellerData({ ...deps.stores, outcomes: outcomeStore, dataDir: config.dataDir }),
     topics: () => core.kb.topics.map((topic) => ({ id: topic.id, title: { th: topic.th.title, en: topic.en.title } })),
     texts: localeSection('console'),
     publicBaseUrl: config.publicBaseUrl,

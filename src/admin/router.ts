@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Logger } from '../logger';
 import { SESSION_HOURS, type StaffAuth } from './staff';
 import { LearningError, type Learning, type ReviewAction } from './learning';
+import { SellerDataError, sellerQueryOf, type FoundSeller, type SellerData, type SellerQuery } from './seller-data';
 
 /** The console's session cookie: sent back only to /admin, never to scripts, never cross-site. */
 export const SESSION_COOKIE = 'bs_admin';
@@ -20,6 +21,7 @@ export interface AdminRouterOptions {
   staff: StaffAuth;
   outcomes: OutcomeRecords;
   learning: Learning;
+  sellers: SellerData;
   /** The knowledge base's topics, for the page's lists. */
   topics: () => { id: string; title: { th: string; en: string } }[];
   /** The page's texts (locales' `console`), by language. */
@@ -82,6 +84,25 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
   router.get('/api/export', (_req, res, next) => {
     opts.learning.export().then((learned) => res.json(learned), next);
   });
+  router.get('/api/sellers', (req: Signed, res, next) => {
+    withSeller(req.query as Record<string, unknown>, opts, res)
+      .then(async (found) => {
+        if (!found) return;
+        opts.log.info({ staff: req.staffEmail, conversations: found.conversations.length, tickets: found.tickets.length }, 'console: seller data exported');
+        res.json(await opts.sellers.export(found));
+      })
+      .catch(next);
+  });
+  router.post('/api/sellers/delete', (req: Signed, res, next) => {
+    withSeller((req.body ?? {}) as Record<string, unknown>, opts, res)
+      .then(async (found) => {
+        if (!found) return;
+        const deleted = await opts.sellers.delete(found);
+        opts.log.info({ staff: req.staffEmail, deleted }, 'console: seller data deleted');
+        res.json({ deleted });
+      })
+      .catch(next);
+  });
   router.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint' } }));
   return router;
 }
@@ -130,6 +151,20 @@ function consolePage(texts: Record<string, unknown>): express.Router {
   page.get('/assets/console.css', (_req, res) => res.type('text/css').sendFile(file('console.css')));
   page.get('/texts.json', (_req, res) => res.json(texts));
   return page;
+}
+
+/** The seller a request names, found; undefined when the answer (400, 404) was given. */
+async function withSeller(q: Record<string, unknown>, opts: AdminRouterOptions, res: Response): Promise<FoundSeller | undefined> {
+  let query: SellerQuery;
+  try {
+    query = sellerQueryOf(q);
+  } catch (err) {
+    if (!(err instanceof SellerDataError)) throw err;
+    return void badRequest(res, err.message);
+  }
+  const found = await opts.sellers.find(query);
+  if (!found) res.status(404).json({ error: { code: 'not_found', message: 'No such ticket' } });
+  return found;
 }
 
 function reviewActionOf(body: unknown): ReviewAction | undefined {

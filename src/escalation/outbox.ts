@@ -16,6 +16,8 @@ export interface Outbox {
   get(ticket: string): Promise<OutboxRecord | undefined>;
   /** The seller's tickets (by `EscalationCase.userKey`, theirs only) filed after `since`: newest first, at most `limit`. */
   ticketsOf(userKey: string, since: Date, limit: number): Promise<TicketSummary[]>;
+  /** Deletes a case (a seller's data deleted): not mailed if it was still waiting; false when there was none. */
+  forget(ticket: string): Promise<boolean>;
 }
 
 /** Outcomes a delivery loop records. */
@@ -266,6 +268,10 @@ export class SqliteOutbox implements ClaimableOutbox {
 
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
     return writeCommitted(this.db, () => this.claimTx.immediate(now.getTime(), limit, leaseMs));
+  }
+
+  async forget(ticket: string): Promise<boolean> {
+    return writeCommitted(this.db, () => this.db.prepare('DELETE FROM escalation_outbox WHERE ticket = ?').run(ticket).changes > 0);
   }
 
   async sentSince(since: Date): Promise<number> {

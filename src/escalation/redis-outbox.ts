@@ -272,6 +272,15 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
     });
   }
 
+  async forget(ticket: string): Promise<boolean> {
+    const userKey = await this.redis.hget(this.keys.record(ticket), 'userKey');
+    // A mail job that finds no record skips it (see queue-worker.ts): a case waiting is not mailed.
+    const tx = this.redis.multi().del(this.keys.record(ticket)).zrem(this.keys.undelivered, ticket);
+    if (userKey) tx.zrem(this.keys.user(userKey), ticket);
+    const [[, deleted] = [null, 0]] = (await tx.exec()) ?? [];
+    return Number(deleted) > 0;
+  }
+
   async get(ticket: string): Promise<OutboxRecord | undefined> {
     const h = await this.redis.hgetall(this.keys.record(ticket));
     if (!h.ticket) return undefined;

@@ -48,6 +48,10 @@ export interface DirectLineStore {
   listActivities(conversationId: string, watermark: number): Promise<{ activities: StoredActivity[]; watermark: number }>;
   /** Forgets conversations idle for longer than the retention; returns how many. */
   sweep(now: Date): Promise<number>;
+  /** The conversations a (web) user id opened that are still kept (a seller's data, PDPA). */
+  conversationsOf(userId: string): Promise<string[]>;
+  /** Forgets a conversation and its activities now; false when there was none. */
+  forgetConversation(conversationId: string): Promise<boolean>;
   /**
    * Calls `onAdded` when an activity is added to the conversation, by this instance or by another
    * one sharing the store (Redis: pub/sub), so that open streams push instead of polling. Returns
@@ -219,6 +223,20 @@ export class SqliteDirectLineStore implements DirectLineStore {
     // client sent one beyond the end).
     const last = rows.length > 0 ? rows[rows.length - 1].seq : Math.max(watermark, this.lastSeq.get(conversationId)!.seq);
     return { activities: rows.map((r) => JSON.parse(r.body) as StoredActivity), watermark: last };
+  }
+
+  async conversationsOf(userId: string): Promise<string[]> {
+    return this.db
+      .prepare<[string], { id: string }>('SELECT id FROM dl_conversation WHERE user_id = ? ORDER BY created_at')
+      .all(userId)
+      .map((r) => r.id);
+  }
+
+  async forgetConversation(conversationId: string): Promise<boolean> {
+    return writeCommitted(this.db, () => {
+      for (const table of ['dl_activity', 'dl_client_activity']) this.db.prepare(`DELETE FROM ${table} WHERE conversation_id = ?`).run(conversationId);
+      return this.db.prepare('DELETE FROM dl_conversation WHERE id = ?').run(conversationId).changes > 0;
+    });
   }
 
   async sweep(now: Date): Promise<number> {

@@ -17,6 +17,8 @@ export interface OutcomeStore {
   started(from: Date, to: Date): Promise<EpisodeRecord[]>;
   /** Deletes episodes that started before `before`, facts and all; returns how many. */
   purge(before: Date): Promise<number>;
+  /** Every episode of one conversation key (a seller's data exported). */
+  ofConversation(conversation: string): Promise<EpisodeRecord[]>;
   /** Deletes every episode of one conversation key (a seller's data deleted); returns how many. */
   forgetConversation(conversation: string): Promise<number>;
 }
@@ -88,6 +90,13 @@ export class SqliteOutcomeStore implements OutcomeStore {
   async started(from: Date, to: Date): Promise<EpisodeRecord[]> {
     const rows = this.db.prepare<[string, string], EpisodeRow>('SELECT * FROM outcome_episodes WHERE started_at >= ? AND started_at < ? ORDER BY started_at').all(from.toISOString(), to.toISOString());
     return rows.map((r) => this.record(r));
+  }
+
+  async ofConversation(conversation: string): Promise<EpisodeRecord[]> {
+    return this.db
+      .prepare<[string], EpisodeRow>('SELECT * FROM outcome_episodes WHERE conversation = ? ORDER BY started_at')
+      .all(conversation)
+      .map((r) => this.record(r));
   }
 
   async purge(before: Date): Promise<number> {

@@ -98,7 +98,28 @@ export class RedisDirectLineStore implements DirectLineStore {
     const k = this.keys(c.conversationId);
     const fields: Record<string, string> = { userId: c.userId, createdAt: c.createdAt };
     if (c.accountId) fields.accountId = c.accountId;
-    await this.redis.multi().hset(k.meta, fields).expire(k.meta, RETENTION_SECONDS).exec();
+    // The user's conversations, for finding a seller's data: kept as long as a conversation is.
+    const user = this.userKey(c.userId);
+    await this.redis.multi().hset(k.meta, fields).expire(k.meta, RETENTION_SECONDS).sadd(user, c.conversationId).expire(user, RETENTION_SECONDS).exec();
+  }
+
+  private userKey(userId: string): string {
+    return `${this.prefix}user:${userId}`;
+  }
+
+  async conversationsOf(userId: string): Promise<string[]> {
+    const ids = await this.redis.smembers(this.userKey(userId));
+    const kept = await Promise.all(ids.map(async (id) => ((await this.redis.exists(this.keys(id).meta)) ? id : undefined)));
+    return kept.filter((id): id is string => id !== undefined).sort();
+  }
+
+  async forgetConversation(conversationId: string): Promise<boolean> {
+    const k = this.keys(conversationId);
+    const userId = await this.redis.hget(k.meta, 'userId');
+    const tx = this.redis.multi().del(k.meta, k.seq, k.activities, k.clients);
+    if (userId) tx.srem(this.userKey(userId), conversationId);
+    const [[, deleted] = [null, 0]] = (await tx.exec()) ?? [];
+    return Number(deleted) > 0;
   }
 
   async getConversation(conversationId: string): Promise<DirectLineConversation | undefined> {

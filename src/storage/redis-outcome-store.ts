@@ -64,6 +64,10 @@ export class RedisOutcomeStore implements OutcomeStore {
     return this.remove(ids);
   }
 
+  async ofConversation(conversation: string): Promise<EpisodeRecord[]> {
+    return this.records((await this.redis.smembers(this.conv(conversation))).sort());
+  }
+
   async forgetConversation(conversation: string): Promise<number> {
     const removed = await this.remove(await this.redis.smembers(this.conv(conversation)));
     await this.redis.del(this.conv(conversation));

@@ -41,7 +41,7 @@ export function pictureTypeOf(b: Buffer): PictureType | undefined {
 }
 
 /** A seller's pictures go in a folder of their conversation, named by a hash (no id in paths). */
-function folderOf(conversationId: string): string {
+export function webPictureFolder(conversationId: string): string {
   return crypto.createHash('sha256').update(`web:${conversationId}`).digest('hex').slice(0, 32);
 }
 
@@ -58,7 +58,7 @@ export function contentTypeOfRef(ref: string): PictureType | undefined {
  * and returns its ref, relative to `dir` with '/' separators, as LINE's screenshots are.
  */
 export async function keepPicture(dir: string, conversationId: string, bytes: Buffer, type: PictureType): Promise<string> {
-  const ref = `${folderOf(conversationId)}/${crypto.randomBytes(16).toString('base64url')}.${PICTURE_TYPES[type]}`;
+  const ref = `${webPictureFolder(conversationId)}/${crypto.randomBytes(16).toString('base64url')}.${PICTURE_TYPES[type]}`;
   const file = path.join(dir, ref);
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const part = `${file}.${process.pid}.part`;
@@ -133,6 +133,8 @@ export function withFreshPictureUrls(store: DirectLineStore, urls: PictureUrls):
       return { ...listed, activities: urls.refresh(listed.activities) };
     },
     sweep: (now) => store.sweep(now),
+    conversationsOf: (userId) => store.conversationsOf(userId),
+    forgetConversation: (conversationId) => store.forgetConversation(conversationId),
     watch: (conversationId, onAdded) => store.watch(conversationId, onAdded),
     close: () => store.close(),
   };
