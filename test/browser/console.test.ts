@@ -20,8 +20,8 @@ describeInBrowser()('the console in a real browser', () => {
   let app: RunningApp;
   let browser: Browser;
 
-  async function say(text: string, then?: string): Promise<string[]> {
-    const chat = await openChat(fetcherFor(app.base));
+  async function say(text: string, then?: string, user?: string): Promise<string[]> {
+    const chat = await openChat(fetcherFor(app.base), user ? { user: { id: user } } : {});
     const r = await chat.send(text);
     const acts = await actsAnswering(chat.activities, ((await r.json()) as { id: string }).id);
     if (then) {
@@ -42,6 +42,7 @@ describeInBrowser()('the console in a real browser', () => {
     await say('my lazada login says PASSWORD_NOT_MATCH');
     for (const text of ['ร้านขึ้นสีแดงค่ะ', 'ร้านขึ้นสีแดงอีกแล้วค่ะ รหัสผ่าน Sunflower#2020']) await say(text);
     await say('how do I print shipping labels');
+    await say('ลาซาด้าเชื่อมไม่ได้ค่ะ', undefined, 'seller-x');
     await app.bot.outcomes.idle();
     browser = await launchChromium();
   }, 60_000);
@@ -70,10 +71,10 @@ describeInBrowser()('the console in a real browser', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await signIn(page);
 
-    // Report: 5 conversations, 1 confirmed (20%), and the chart's bars.
+    // Report: 6 conversations, 1 confirmed (16.7%), and the chart's bars.
     const figures = page.locator('#figures .figure');
-    await expect(figures.first().locator('b').textContent()).resolves.toBe('5');
-    await expect(figures.nth(1).locator('b').textContent()).resolves.toBe('20%');
+    await expect(figures.first().locator('b').textContent()).resolves.toBe('6');
+    await expect(figures.nth(1).locator('b').textContent()).resolves.toBe('16.7%');
     await expect(page.locator('#chart svg rect').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('#topics').textContent()).resolves.toContain('ร้านค้าหมดอายุการเชื่อมต่อ');
     await shot(page, 'console-report.png');
@@ -90,6 +91,22 @@ describeInBrowser()('the console in a real browser', () => {
     await page.getByText('สอนแล้ว บอทตอบข้อความแบบนี้ได้แล้ว').waitFor();
     await expect(page.locator('article.group', { hasText: 'ร้านขึ้นสีแดงค่ะ' }).count()).resolves.toBe(0);
     expect(await say('ร้านขึ้นสีแดงค่ะ')).toContain('answer:connection-expired');
+
+    // Seller data: found by the widget's user id, then deleted everywhere.
+    await page.getByRole('tab', { name: 'ข้อมูลผู้ขาย' }).click();
+    await page.getByLabel('ค้นหาจาก').selectOption('web');
+    await page.getByLabel('ค่า', { exact: true }).fill('seller-x');
+    await page.getByRole('button', { name: 'ค้นหา' }).click();
+    await page.getByText('web:seller-x — 1 บทสนทนา, 0 ticket').waitFor();
+    await page.locator('#seller-result summary').first().click();
+    await page.locator('#seller-result').getByText('ผู้ขาย: ลาซาด้าเชื่อมไม่ได้ค่ะ', { exact: true }).waitFor();
+    await shot(page, 'console-sellers.png');
+    page.once('dialog', (d) => void d.accept());
+    const counted = () => page.evaluate(async () => ((await (await fetch('/admin/api/report?days=30')).json()) as { conversations: number }).conversations);
+    const before = await counted();
+    await page.getByRole('button', { name: 'ลบทั้งหมด' }).click();
+    await page.getByText('ลบแล้ว: 1 บทสนทนา, 0 ticket, 0 รูป').waitFor();
+    expect(await counted()).toBe(before - 1);
 
     // English, and every text of the page in it.
     await page.getByRole('button', { name: 'English' }).click();
@@ -108,6 +125,8 @@ describeInBrowser()('the console in a real browser', () => {
       });
     expect(await serious()).toEqual([]);
     await page.getByRole('tab', { name: 'Review queue' }).click();
+    expect(await serious()).toEqual([]);
+    await page.getByRole('tab', { name: 'Seller data' }).click();
     expect(await serious()).toEqual([]);
 
     await page.getByRole('button', { name: 'Sign out' }).click();

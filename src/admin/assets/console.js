@@ -108,9 +108,11 @@
 
   /* Tabs */
 
-  ['report', 'review'].forEach(function (name) {
+  var TABS = ['report', 'review', 'sellers'];
+  TABS.forEach(function (name) {
     $('tab-' + name).addEventListener('click', function () {
-      ['report', 'review'].forEach(function (other) {
+      notice('');
+      TABS.forEach(function (other) {
         $(other).hidden = other !== name;
         $('tab-' + other).setAttribute('aria-selected', String(other === name));
       });
@@ -298,6 +300,51 @@
       else return r.json().then(function (b) { notice(t('error', { message: b.error && b.error.message }), true); });
     });
   });
+
+  /* Seller data */
+
+  var seller = null;
+
+  $('seller-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    seller = { kind: $('seller-kind').value, value: $('seller-value').value.trim() };
+    api('/api/sellers?' + seller.kind + '=' + encodeURIComponent(seller.value)).then(function (r) {
+      return r.json().then(function (body) { renderSeller(r.status, body); });
+    });
+  });
+
+  function renderSeller(status, body) {
+    var out = $('seller-result');
+    out.textContent = '';
+    if (status === 404 || (status === 200 && body.conversations.length === 0 && body.tickets.length === 0)) return out.appendChild(el('p', { className: 'card', text: t('notFound') }));
+    if (status !== 200) return notice(t('error', { message: body.error && body.error.message }), true);
+    var card = el('div', { className: 'card' }, [el('h3', { text: body.userKey + ' — ' + t('found', { conversations: body.conversations.length, tickets: body.tickets.length }) })]);
+    body.conversations.forEach(function (c) {
+      card.appendChild(el('details', {}, [el('summary', { text: c.key })].concat(c.transcript.map(function (line) {
+        return el('div', { className: 'context', text: (line.from === 'user' ? t('seller') : t('bot')) + ': ' + line.text });
+      }))));
+    });
+    body.tickets.forEach(function (x) { card.appendChild(el('p', { text: x.ticket + ' · ' + x.status })); });
+    var download = el('button', { type: 'button', className: 'secondary', text: t('download') });
+    download.addEventListener('click', function () {
+      var link = el('a', { href: URL.createObjectURL(new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' })), download: body.userKey.replace(/[^\w.-]/g, '_') + '.json' });
+      link.click();
+    });
+    var remove = el('button', { type: 'button', text: t('deleteAll') });
+    remove.addEventListener('click', function () {
+      if (!window.confirm(t('confirmDelete'))) return;
+      var payload = {};
+      payload[seller.kind] = seller.value;
+      api('/api/sellers/delete', { method: 'POST', body: payload }).then(function (r) { return r.json(); }).then(function (b) {
+        notice(t('deletedAll', b.deleted));
+        $('seller-result').textContent = '';
+        loadReport();
+        loadReview();
+      });
+    });
+    card.appendChild(el('div', { className: 'actions' }, [download, remove]));
+    out.appendChild(card);
+  }
 
   fetch('/admin/texts.json').then(function (r) { return r.json(); }).then(function (loaded) {
     texts = loaded;
