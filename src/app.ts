@@ -211,6 +211,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   app.use(
     createWidgetRouter({
       publicBaseUrl: config.publicBaseUrl,
+      keptDays: config.analyticsRetentionDays,
       ...(sandbox && identitySecret
         ? {
             signInHtml: () => sandboxSignInHtml(),

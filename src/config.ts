@@ -75,7 +75,8 @@ const envSchema = z.object({
   // npm run admin:user -- add EMAIL: the password, for scripts (otherwise it is asked on the terminal).
   ADMIN_PASSWORD: optional,
   // Outcome records (the console's report) and the other stores of a seller's words are deleted after this many days.
-  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // At least 7: the Direct Line history is kept 7 days whatever this says.
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(7, 'must be at least 7 (the web chat history is kept 7 days)').max(3650).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LINE_PUSH_BUDGET_PERCENT: z.coerce.number().min(0).max(100).default(50),
   EXPIRY_WARNING: optional.pipe(z.enum(['on', 'off']).optional()),

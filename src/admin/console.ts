@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type express from 'express';
 import type Redis from 'ioredis';
 import { OutcomeRecords } from '../analytics/outcome-records';
@@ -15,6 +16,7 @@ import type { Db } from '../storage/sqlite';
 import { RedisStaffStore, SqliteStaffStore } from '../storage/staff-store';
 import { Learning } from './learning';
 import { SellerData } from './seller-data';
+import { purgeFilesBefore } from './retention';
 import type { ConversationStore } from '../conversation/ports';
 import type { Outbox } from '../escalation/outbox';
 import type { DirectLineStore } from '../storage/directline-store';
@@ -58,8 +60,18 @@ export function createSupportConsole(deps: ConsoleDeps): SupportConsole {
     store: outcomeStore,
     log,
     retentionDays: config.analyticsRetentionDays,
-    // Review marks go with the misses they marked.
-    alsoPurge: (before) => learningStore.purgeReviewed(before),
+    // The same limit for every store of a seller's words: review marks, hand-over cases done
+    // with, saved mail and kept pictures (conversations and the Direct Line history are kept
+    // for less anyway: a day, a week).
+    alsoPurge: async (before) => {
+      const counts = await Promise.all([
+        learningStore.purgeReviewed(before),
+        deps.stores.outbox.purgeBefore(before),
+        purgeFilesBefore(path.join(config.dataDir, 'mail'), before),
+        purgeFilesBefore(path.join(config.dataDir, 'screenshots'), before),
+      ]);
+      return counts.reduce((a, b) => a + b, 0);
+    },
   });
   outcomes.schedule(RECORDS_PASS_MS);
   const live = new LiveKnowledge({ base: deps.base, store: learningStore, holder: core, wrap: deps.wrapMatcher, redis, log });

@@ -18,6 +18,8 @@ export interface Outbox {
   ticketsOf(userKey: string, since: Date, limit: number): Promise<TicketSummary[]>;
   /** Deletes a case (a seller's data deleted): not mailed if it was still waiting; false when there was none. */
   forget(ticket: string): Promise<boolean>;
+  /** Deletes the cases filed before `before` that are done with (sent, or given up); returns how many. */
+  purgeBefore(before: Date): Promise<number>;
 }
 
 /** Outcomes a delivery loop records. */
@@ -268,6 +270,10 @@ export class SqliteOutbox implements ClaimableOutbox {
 
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
     return writeCommitted(this.db, () => this.claimTx.immediate(now.getTime(), limit, leaseMs));
+  }
+
+  async purgeBefore(before: Date): Promise<number> {
+    return writeCommitted(this.db, () => this.db.prepare("DELETE FROM escalation_outbox WHERE created_at < ? AND status IN ('sent', 'failed')").run(before.getTime()).changes);
   }
 
   async forget(ticket: string): Promise<boolean> {

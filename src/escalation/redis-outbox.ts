@@ -272,6 +272,21 @@ export class RedisOutbox implements Outbox, DeliveryRecords {
     });
   }
 
+  /** Records expire after RECORD_TTL_SECONDS anyway; a shorter retention needs them looked at. */
+  async purgeBefore(before: Date): Promise<number> {
+    let purged = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.keys.recordPrefix}*`, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const [ticket, status, createdAt] = await this.redis.hmget(key, 'ticket', 'status', 'createdAt');
+        if (ticket && (status === 'sent' || status === 'failed') && Number(createdAt) < before.getTime() && (await this.forget(ticket))) purged++;
+      }
+    } while (cursor !== '0');
+    return purged;
+  }
+
   async forget(ticket: string): Promise<boolean> {
     const userKey = await this.redis.hget(this.keys.record(ticket), 'userKey');
     // A mail job that finds no record skips it (see queue-worker.ts): a case waiting is not mailed.

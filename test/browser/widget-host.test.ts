@@ -246,7 +246,7 @@ describeInBrowser()('chat widget on a shop\'s own site', () => {
       // The privacy line, with the host's link.
       const privacy = page.getByRole('link', { name: 'นโยบายความเป็นส่วนตัว' });
       await expect(privacy.getAttribute('href')).resolves.toBe('https://shop.example/privacy');
-      await expect(page.getByText('แชทนี้จะถูกบันทึกไว้').isVisible()).resolves.toBe(true);
+      await expect(page.getByText('แชทนี้จะถูกบันทึกไว้ไม่เกิน 90 วัน').isVisible()).resolves.toBe(true);
 
       if (size === 'phone') {
         expect(await page.locator('.bsw-panel').boundingBox()).toMatchObject({ x: 0, y: 0, width, height });
@@ -494,7 +494,7 @@ describeInBrowser()('chat widget on a shop\'s own site', () => {
     await page.getByRole('textbox', { name: 'Type a message…' }).waitFor();
     await expect(page.getByRole('button', { name: 'Send', exact: true }).count()).resolves.toBe(1);
     await expect(page.locator('.bsw-root').getAttribute('lang')).resolves.toBe('en');
-    await expect(page.getByText('This chat is recorded').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('This chat is recorded, kept for up to 90 days').isVisible()).resolves.toBe(true);
     await expect(page.locator('.bsw-user .bsw-status').last().textContent()).resolves.toBe('Sent');
     await shot(page, 'widget-host-english.png');
     await context.close();

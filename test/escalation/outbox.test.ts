@@ -64,6 +64,25 @@ function outboxSuite(backendOf: () => Backend): void {  let backend: Backend;
     expect(raw).toContain('[password removed]');
   });
 
+  it('forgets a case on request, and purges the cases done with that were filed before a date', async () => {
+    const outbox = backend.make();
+    const old = await outbox.create(sampleCase(), opts);
+    const oldPending = await outbox.create(sampleCase({ userKey: 'web:pending', platforms: ['shopee'] }), opts);
+    await outbox.markSent(old.ticket, new Date(clock));
+    clock += 100 * 24 * HOUR * 1000;
+    const recent = await outbox.create(sampleCase({ userKey: 'web:recent' }), opts);
+    await outbox.markSent(recent.ticket, new Date(clock));
+    expect(await outbox.purgeBefore(new Date(clock - 90 * 24 * HOUR * 1000))).toBe(1);
+    expect(await outbox.get(old.ticket)).toBeUndefined();
+    // Still waiting to be mailed: never purged; sent recently: kept.
+    expect(await outbox.get(oldPending.ticket)).toBeDefined();
+    expect(await outbox.get(recent.ticket)).toBeDefined();
+    expect(await outbox.forget(recent.ticket)).toBe(true);
+    expect(await outbox.get(recent.ticket)).toBeUndefined();
+    expect(await outbox.ticketsOf('web:recent', new Date(0), 10)).toEqual([]);
+    expect(await outbox.forget(recent.ticket)).toBe(false);
+  });
+
   it('gives the same ticket back to a seller who asks again within the window', async () => {
     const outbox = backend.make();
     const first = await outbox.create(sampleCase(), opts);

@@ -8,6 +8,8 @@ export const ASSETS_DIR = path.resolve(__dirname, '../../../src/channels/web/ass
 export interface WidgetRouterOptions {
   /** PUBLIC_BASE_URL: shown in the demo page's "embed on your site" snippet. */
   publicBaseUrl?: string;
+  /** ANALYTICS_RETENTION_DAYS: the privacy line says the chat is kept this long at most. */
+  keptDays?: number;
   /** Extra HTML for the demo page (the sandbox sign-in links), trusted: built by the server. */
   signInHtml?: () => string;
   /** An identity token for the widget when the demo page is opened as a sample seller. */
@@ -22,7 +24,7 @@ const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function createWidgetRouter(opts: WidgetRouterOptions = {}): express.Router {
   const router = express.Router();
   // Read once: both are small, and a missing asset should fail at start-up, not on a request.
-  const widget = fs.readFileSync(path.join(ASSETS_DIR, 'widget.js'), 'utf8');
+  const widget = fs.readFileSync(path.join(ASSETS_DIR, 'widget.js'), 'utf8').replace('var KEPT_DAYS = 90;', `var KEPT_DAYS = ${Math.round(opts.keptDays ?? 90)};`);
   const page = fs.readFileSync(path.join(ASSETS_DIR, 'index.html'), 'utf8');
   const widgetUrl = `${(opts.publicBaseUrl ?? '').replace(/\/+$/, '')}/widget.js`;
   const embed = escapeHtml(`<script src="${widgetUrl}" data-locale="th"></script>`);

@@ -28,6 +28,8 @@
   // One saved conversation per signed-in account: switching sellers must not show another's chat.
   var STORE_KEY = 'bigseller-help:' + ORIGIN + ':' + (IDENTITY ? 'acct:' + subjectOf(IDENTITY) : 'anon');
   var MAX_LEN = 2000;
+  // How long the chat is kept at most (ANALYTICS_RETENTION_DAYS): the server writes it in.
+  var KEPT_DAYS = 90;
   var MAX_PICTURE_BYTES = 5 * 1024 * 1024;
   var PICTURE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'];
   var KEEP_HISTORY = 200;
@@ -67,7 +69,7 @@
       confirmNo: 'ยกเลิก',
       newChat: 'บทสนทนาก่อนหน้าหมดเวลาแล้ว เริ่มบทสนทนาใหม่ค่ะ',
       unread: 'ข้อความใหม่ {n} ข้อความ',
-      privacy: 'แชทนี้จะถูกบันทึกไว้ และอาจส่งต่อให้ทีมซัพพอร์ตเพื่อช่วยแก้ปัญหา',
+      privacy: 'แชทนี้จะถูกบันทึกไว้ไม่เกิน ' + KEPT_DAYS + ' วัน และอาจส่งต่อให้ทีมซัพพอร์ตเพื่อช่วยแก้ปัญหา',
       privacyLink: 'นโยบายความเป็นส่วนตัว',
     },
     en: {
@@ -99,7 +101,7 @@
       confirmNo: 'Cancel',
       newChat: 'The earlier conversation has ended. This is a new one.',
       unread: '{n} new message(s)',
-      privacy: 'This chat is recorded and may be sent to our support team to solve your problem.',
+      privacy: 'This chat is recorded, kept for up to ' + KEPT_DAYS + ' days, and may be sent to our support team to solve your problem.',
       privacyLink: 'Privacy policy',
     },
   };
