@@ -4,7 +4,9 @@
  * screenshots of the OCR queue (unless OCR=off). Without it, it polls the SQLite outbox in
  * DATA_DIR, which the web process also does by itself: a worker is optional there.
  */
+import path from 'node:path';
 import { ensureDataDir, loadConfig } from './config';
+import { purgeFilesBefore } from './storage/file-retention';
 import { runMain, stopOnSignals } from './lifecycle';
 import { createMailService } from './escalation/mail-service';
 import { loadKnowledge } from './knowledge/load';
@@ -35,6 +37,19 @@ function main(): void {
   // The sender's poll timer does not hold a process open (the web process has its server for
   // that). On SQLite the worker has nothing else, and would end as soon as it started.
   const alive = setInterval(() => undefined, 60_000);
+  // This process's disk holds mail saved as .eml and copies of pictures: the same retention
+  // limit as the web processes' (ANALYTICS_RETENTION_DAYS), checked now and every 10 minutes.
+  const purge = () => {
+    const before = new Date(Date.now() - config.analyticsRetentionDays * 86_400_000);
+    Promise.all(['mail', 'screenshots'].map((dir) => purgeFilesBefore(path.join(config.dataDir, dir), before))).then(
+      ([mail, pictures]) => {
+        if (mail! + pictures! > 0) log.info({ mail, pictures }, 'worker retention pass');
+      },
+      (err: unknown) => log.warn({ err }, 'worker retention pass failed'),
+    );
+  };
+  purge();
+  const retention = setInterval(purge, 10 * 60 * 1000);
   log.info({ queue: redis ? 'redis' : 'sqlite', smtp: Boolean(config.smtpUrl), ocr: ocr?.languages ?? 'off' }, 'mail worker started');
 
   // 90 s: an SMTP server that hangs past its timeouts must not keep the process from stopping.
@@ -43,6 +58,7 @@ function main(): void {
     'mail worker stopping: finishing the mails being sent, the rest stays queued',
     async () => {
       clearInterval(alive);
+      clearInterval(retention);
       try {
         await ocr?.close();
         await sender.stop();

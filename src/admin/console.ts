@@ -16,7 +16,7 @@ import type { Db } from '../storage/sqlite';
 import { RedisStaffStore, SqliteStaffStore } from '../storage/staff-store';
 import { Learning } from './learning';
 import { SellerData } from './seller-data';
-import { purgeFilesBefore } from './retention';
+import { purgeFilesBefore } from '../storage/file-retention';
 import type { ConversationStore } from '../conversation/ports';
 import type { Outbox } from '../escalation/outbox';
 import type { DirectLineStore } from '../storage/directline-store';

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { startApp } from '../helpers/app-harness';
+import { startWorker } from '../helpers/server-process';
 
 /**
  * ANALYTICS_RETENTION_DAYS covers every store of a seller's words: the records' pass also
@@ -35,6 +37,25 @@ describe('the retention limit', () => {
       await app.close();
     }
   });
+
+  it('the mail worker applies it to its own disk (saved mail, copies of pictures)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-retention-'));
+    const old = path.join(dataDir, 'mail', 'BS-OLD222.eml');
+    const young = path.join(dataDir, 'screenshots', 'cccc', 'young.jpg');
+    for (const [file, days] of [[old, 95], [young, 10]] as const) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, 'x');
+      const t = new Date(Date.now() - days * 86_400_000);
+      fs.utimesSync(file, t, t);
+    }
+    const worker = await startWorker({ DATA_DIR: dataDir, REDIS_URL: '' });
+    try {
+      for (let end = Date.now() + 10_000; fs.existsSync(old) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+      expect([fs.existsSync(old), fs.existsSync(young)]).toEqual([false, true]);
+    } finally {
+      await worker.stop();
+    }
+  }, 40_000);
 
   it('refuses a limit shorter than the web chat history is kept', () => {
     return expect(startApp({ ANALYTICS_RETENTION_DAYS: '3' })).rejects.toThrow(/ANALYTICS_RETENTION_DAYS: must be at least 7/);
