@@ -79,7 +79,7 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
   router.post('/api/phrasings', (req: Signed, res, next) => {
     const body = req.body as { topic?: unknown; text?: unknown } | undefined;
     if (typeof body?.topic !== 'string' || typeof body.text !== 'string') return void badRequest(res, 'Send {"topic": "<id>", "text": "..."}');
-    opts.learning.addPhrasing(body.topic, body.text, req.staffEmail!).then((entry) => res.status(entry ? 201 : 200).json({ added: entry !== undefined, ...(entry ? { entry } : {}) }), learningError(res, next));
+    opts.learning.addPhrasing(body.topic, body.text, req.staffEmail!).then((entry) => res.status(201).json({ added: entry !== undefined, ...(entry ? { entry } : {}) }), learningError(res, next));
   });
   router.get('/api/export', (_req, res, next) => {
     opts.learning.export().then((learned) => res.json(learned), next);

@@ -100,7 +100,10 @@ function suite(setup: () => Promise<{ player: RunningApp; console: RunningApp; s
     const text = 'ขึ้นว่าบัญชีร้านถูกผูกกับ bigseller อีกบัญชีหนึ่งแล้วค่ะ';
     const r = await api().post('/phrasings', { topic: 'store-bound-other-account', text });
     expect(r.status).toBe(201);
-    expect((await api().post('/phrasings', { topic: 'store-bound-other-account', text })).status).toBe(200);
+    expect(r.body).toMatchObject({ added: true, entry: { topic: 'store-bound-other-account', text } });
+    // The same again: created already, said so.
+    const again = await api().post('/phrasings', { topic: 'store-bound-other-account', text });
+    expect([again.status, again.body.added]).toEqual([201, false]);
     expect(await answeredWithin(player, text, 'answer:store-bound-other-account')).toContain('answer:store-bound-other-account');
   }, 30_000);
 

@@ -295,9 +295,11 @@
   $('own').addEventListener('submit', function (e) {
     e.preventDefault();
     api('/api/phrasings', { method: 'POST', body: { topic: $('own-topic').value, text: $('own-text').value } }).then(function (r) {
-      if (r.status === 201) { notice(t('added')); $('own-text').value = ''; }
-      else if (r.status === 200) notice(t('exists'));
-      else return r.json().then(function (b) { notice(t('error', { message: b.error && b.error.message }), true); });
+      return r.json().then(function (b) {
+        if (r.status !== 201) return notice(t('error', { message: b.error && b.error.message }), true);
+        notice(b.added ? t('added') : t('exists'));
+        $('own-text').value = '';
+      });
     });
   });
 
