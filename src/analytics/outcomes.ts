@@ -5,7 +5,6 @@
  * quiet for a day, or on the fly for the report while it is still open. Nothing here reads a
  * conversation's state, which expires on its own.
  */
-import { redact } from '../escalation/redact';
 import { hideContacts } from '../escalation/redaction/contacts';
 import type { Act, CoreEvent, Turn } from '../conversation/messages';
 
@@ -111,9 +110,13 @@ export function factOfTurn(turn: Pick<Turn, 'at' | 'kind'>, events: readonly Cor
   return { at: turn.at, kind: turn.kind, acts: [...acts], events: kept };
 }
 
-/** The seller's words as the console may show them: secrets were masked by the core; e-mails and phones too. */
+/**
+ * The seller's words as the console may show them. The core's 'matched' text is the
+ * conversation's own reading, secrets masked as in the transcript (hear()); e-mail addresses
+ * and phone numbers, which the transcript keeps for support, are hidden here.
+ */
 export function keptText(text: string): string {
-  return hideContacts(redact(text).text).slice(0, MAX_TEXT);
+  return hideContacts(text).slice(0, MAX_TEXT);
 }
 
 /** Folds an episode's facts, in the order they happened, into what became of it as of `now`. */
