@@ -2,7 +2,7 @@ import { redact } from '../escalation/redact';
 import { CONTACT_MASK, hideContacts } from '../escalation/redaction/contacts';
 import { MASK } from '../escalation/redaction/secret-kind';
 import type { OutcomeRecords } from '../analytics/outcome-records';
-import { groupMisses, reviewItems, type ReviewGroup } from '../analytics/review';
+import { groupMisses, reviewItems, type ReviewGroup, type ReviewItem } from '../analytics/review';
 import { languageOfText, type LearnedEntry } from '../knowledge/learned';
 import type { LiveKnowledge } from '../knowledge/live-knowledge';
 import type { KnowledgeBase } from '../knowledge/load';
@@ -50,21 +50,27 @@ export class Learning {
   }
 
   async groups(): Promise<ReviewGroup[]> {
+    return (await this.queue()).groups;
+  }
+
+  /** The misses not reviewed yet, and their groups. */
+  private async queue(): Promise<{ items: ReviewItem[]; groups: ReviewGroup[] }> {
     const [episodes, reviewed] = await Promise.all([this.opts.outcomes.episodes(this.opts.days), this.opts.store.reviewed()]);
-    return groupMisses(reviewItems(episodes, reviewed, this.opts.tokens));
+    const items = reviewItems(episodes, reviewed, this.opts.tokens);
+    return { items, groups: groupMisses(items) };
   }
 
   /** Acts on a group as it was listed: refused (409) when its members changed since, or it is gone. */
   async act(groupId: string, action: ReviewAction, by: string): Promise<{ reviewed: number; learned: LearnedEntry[] }> {
     if (action.action === 'phrasing') this.checkTopic(action.topic);
-    const group = (await this.groups()).find((g) => g.id === groupId);
+    const { items, groups } = await this.queue();
+    const group = groups.find((g) => g.id === groupId);
     if (!group) throw new LearningError(409, 'This group changed or was reviewed meanwhile: read the queue again');
     const at = this.now().toISOString();
     let learned: LearnedEntry[] = [];
     if (action.action !== 'dismiss') {
-      const episodes = await this.opts.outcomes.episodes(this.opts.days);
       const members = new Set(group.members);
-      const texts = reviewItems(episodes, new Set(), () => [])
+      const texts = items
         .filter((i) => members.has(i.id))
         .map((i) => teachable(i.miss.text))
         .filter((t): t is string => t !== undefined);
