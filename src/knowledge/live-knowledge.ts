@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
 import { Matcher } from '../matching/matcher';
@@ -35,6 +36,8 @@ export class LiveKnowledge {
   private readonly channel: string;
   private refreshing: Promise<void> = Promise.resolve();
   private count = 0;
+  /** Tells this instance's announcements from the others'. */
+  private readonly id = randomUUID();
 
   constructor(private readonly opts: LiveKnowledgeOptions) {
     this.channel = opts.channel ?? 'bot:learning:changed';
@@ -45,7 +48,10 @@ export class LiveKnowledge {
     await this.refresh();
     if (!this.opts.redis) return;
     const sub = (this.subscriber = this.opts.redis.duplicate());
-    sub.on('message', () => void this.refresh());
+    // Its own change was applied as it was made.
+    sub.on('message', (_channel: string, from: string) => {
+      if (from !== this.id) void this.refresh();
+    });
     // On every (re)connection: listen, and read the entries again (changes made while the
     // connection was down were not heard). Until then the matcher keeps what it has.
     sub.on('ready', () => {
@@ -67,7 +73,7 @@ export class LiveKnowledge {
     const added = await this.opts.store.addLearned(entries);
     if (added.length === 0) return added;
     await this.refresh();
-    await this.opts.redis?.publish(this.channel, String(added.length));
+    await this.opts.redis?.publish(this.channel, this.id);
     return added;
   }
 
