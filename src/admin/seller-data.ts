@@ -3,6 +3,7 @@ import path from 'node:path';
 import { userHash } from '../channels/line/screenshots';
 import { webPictureFolder } from '../channels/web/directline-pictures';
 import type { ConversationStore } from '../conversation/ports';
+import { hideContactsDeep } from '../escalation/redaction/contacts';
 import type { Outbox } from '../escalation/outbox';
 import type { DirectLineStore } from '../storage/directline-store';
 import type { OutcomeStore } from '../storage/outcome-store';
@@ -69,8 +70,16 @@ export class SellerData {
     return { userKey, conversations, tickets };
   }
 
-  /** Everything kept of the seller, redacted as it was stored. */
+  /**
+   * Everything kept of the seller, redacted as it was stored, and with the e-mail addresses and
+   * phone numbers hidden: the console shows redacted text only (the transcript and the case keep
+   * them for support, who answer by e-mail).
+   */
   async export(found: FoundSeller): Promise<Record<string, unknown>> {
+    return hideContactsDeep(await this.everything(found));
+  }
+
+  private async everything(found: FoundSeller): Promise<Record<string, unknown>> {
     const conversations = await Promise.all(
       found.conversations.map(async (key) => {
         const conversationId = key.slice(key.indexOf(':') + 1);

@@ -53,7 +53,7 @@ function suite(setup: () => Promise<{ app: RunningApp; staff: StaffAuth; done: (
   it('exports a web seller\'s data found by their user id or their ticket, then deletes all of it', async () => {
     const f = fetcherFor(app.base);
     const seller = await openChat(f, { user: { id: 'seller-1' } });
-    await say(seller, 'lazada login fails, my password is Sunflower#2020');
+    await say(seller, 'lazada login fails, my password is Sunflower#2020, call me 081-234-5678');
     expect(await seller.upload({ bytes: fs.readFileSync(PICTURE), name: 'error.jpg', type: 'image/jpeg' })).not.toEqual([]);
     await say(seller, 'ขอคุยกับเจ้าหน้าที่ค่ะ');
     await press(app, seller, 'handover:start');
@@ -78,7 +78,9 @@ function suite(setup: () => Promise<{ app: RunningApp; staff: StaffAuth; done: (
     expect(conv.outcomes.length).toBeGreaterThan(0);
     expect(conv.pictures).toHaveLength(1);
     expect(body.tickets).toEqual([expect.objectContaining({ ticket: expect.stringMatching(/^BS-/), userKey: 'web:seller-1' })]);
-    expect(JSON.stringify(body)).not.toContain('Sunflower');
+    // The console shows redacted text only: no secret, and no phone or address typed.
+    for (const typed of ['Sunflower', '081-234-5678', 'somchai.shop@gmail.com']) expect(JSON.stringify(body)).not.toContain(typed);
+    expect(JSON.stringify(body)).toContain('[phone hidden]');
     const ticket = body.tickets[0].ticket as string;
     if (mailFiles) expect(body.tickets[0].mailFile).toBe(`${ticket}.eml`);
     expect((await get(`ticket=${ticket}`)).body.conversations.map((c: any) => c.key)).toEqual([conv.key]);

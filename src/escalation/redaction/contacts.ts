@@ -13,3 +13,14 @@ const PHONE = /(?<![\p{N}])(?:\+?66[\s-]?|0)\d{1,2}(?:[\s-]?\d){7,8}(?![\p{N}])/
 export function hideContacts(text: string): string {
   return text.replace(EMAIL, CONTACT_MASK.email).replace(PHONE, CONTACT_MASK.phone);
 }
+
+/** Fields that name things rather than say them: a LINE user id's hex digits are no phone number. */
+const NAMES = /(?:id|key|ref|ticket)$/i;
+
+/** Every string said in a JSON-like value with its contacts hidden (what the console shows of a seller); ids, keys and refs as they are. */
+export function hideContactsDeep<T>(value: T, key?: string): T {
+  if (typeof value === 'string') return (key !== undefined && NAMES.test(key) ? value : hideContacts(value)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => hideContactsDeep(v, key)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideContactsDeep(v, k)])) as T;
+  return value;
+}
