@@ -7,7 +7,7 @@ import type { Act, CoreEvent, Turn } from '../conversation/messages';
 import type { Logger } from '../logger';
 import type { OutcomeStore } from '../storage/outcome-store';
 import { ASSUME_RESOLVED_AFTER_MS, factOfTurn, summarise, type EpisodeMeta, type EpisodeSummary, type TurnFact } from './outcomes';
-import { buildReport, type Report } from './report';
+import { buildReport, lastDays, type Report } from './report';
 
 /** Finalised per pass at most: the rest wait for the next pass. */
 const FINALISE_BATCH = 500;
@@ -77,16 +77,17 @@ export class OutcomeRecords {
     return records + others;
   }
 
-  /** The episodes that started in the last `days` days, as they stand now. */
+  /** The episodes that started in the last `days` days (today, the team's, and the days before), as they stand now. */
   async episodes(days: number): Promise<EpisodeSummary[]> {
     const now = this.now();
-    const records = await this.opts.store.started(new Date(now.getTime() - days * DAY_MS), new Date(now.getTime() + 1));
+    const { from, to } = lastDays(days, now);
+    const records = await this.opts.store.started(from, to);
     return records.map((r) => r.summary ?? summarise(r.meta, r.lastAt, r.facts ?? [], now));
   }
 
   async report(days: number): Promise<Report> {
-    const now = this.now();
-    return buildReport(await this.episodes(days), new Date(now.getTime() - days * DAY_MS), new Date(now.getTime() + 1));
+    const { from, to } = lastDays(days, this.now());
+    return buildReport(await this.episodes(days), from, to);
   }
 
   /** The finalising and retention pass, now and then every `everyMs` (every instance may run it: both are idempotent). */

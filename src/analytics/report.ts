@@ -56,6 +56,16 @@ function rates(episodes: readonly EpisodeSummary[]): Rates {
   };
 }
 
+/** When the support team's day holding `at` began. */
+export function teamDayStart(at: Date): Date {
+  return new Date(Math.floor((at.getTime() + TEAM_OFFSET_MS) / 86_400_000) * 86_400_000 - TEAM_OFFSET_MS);
+}
+
+/** "The last N days": today (the team's) and the N-1 days before it, up to now. */
+export function lastDays(days: number, now: Date): { from: Date; to: Date } {
+  return { from: new Date(teamDayStart(now).getTime() - (days - 1) * 86_400_000), to: new Date(now.getTime() + 1) };
+}
+
 export function teamDay(iso: string): string {
   return new Date(Date.parse(iso) + TEAM_OFFSET_MS).toISOString().slice(0, 10);
 }
@@ -71,7 +81,7 @@ export function buildReport(all: readonly EpisodeSummary[], from: Date, to: Date
     .sort((a, b) => b.notResolved + b.handedOver - (a.notResolved + a.handedOver) || b.failRate - a.failRate)
     .slice(0, 10);
   return {
-    period: { from: from.toISOString(), to: to.toISOString(), days: Math.round((to.getTime() - from.getTime()) / 86_400_000) },
+    period: { from: from.toISOString(), to: to.toISOString(), days: Math.ceil((to.getTime() - from.getTime()) / 86_400_000) },
     ...rates(episodes),
     open: episodes.filter((e) => e.outcome === 'open').length,
     channels,
@@ -102,8 +112,6 @@ function perDay(episodes: readonly EpisodeSummary[], from: Date, to: Date): Repo
     const day = teamDay(new Date(t).toISOString());
     days.set(day, { day, conversations: 0, confirmed: 0, assumed: 0, handedOver: 0 });
   }
-  const last = teamDay(new Date(to.getTime() - 1).toISOString());
-  if (!days.has(last)) days.set(last, { day: last, conversations: 0, confirmed: 0, assumed: 0, handedOver: 0 });
   for (const e of episodes) {
     const d = days.get(teamDay(e.startedAt));
     if (!d) continue;

@@ -88,6 +88,9 @@ function suite(makeStore: (run: number) => OutcomeStore): void {
     expect(report.failing[0]).toMatchObject({ topic: expect.any(String), handedOver: 1 });
     expect(report.channels).toEqual([expect.objectContaining({ channel: 'test', conversations: 5 })]);
     expect(report.perDay.reduce((n, d) => n + d.conversations, 0)).toBe(5);
+    // "The last 7 days" are 7 of the team's days, today the last: one bar each.
+    expect(report.perDay.map((d) => d.day)).toEqual(['2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02']);
+    expect(report.period.days).toBe(7);
     expect(report.perDay.find((d) => d.day === '2026-12-01')).toMatchObject({ conversations: 5, confirmed: 1, assumed: 1, handedOver: 1 });
 
     // The misses: off-topic, asked for more, and the article that was followed by "not fixed".
