@@ -111,6 +111,7 @@ describeInBrowser()('the console in a real browser', () => {
     // English, and every text of the page in it.
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('tab', { name: 'Review queue' }).waitFor();
+    await page.getByText(`Signed in as ${EMAIL}`).waitFor();
     await page.getByRole('tab', { name: 'Report' }).click();
     await page.getByRole('heading', { name: 'Conversations per day' }).waitFor();
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');

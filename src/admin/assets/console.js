@@ -9,10 +9,13 @@
   var texts = { th: {}, en: {} };
   var lang = localStorage.getItem('console-lang') || ((navigator.language || 'th').slice(0, 2) === 'en' ? 'en' : 'th');
   var topics = [];
+  var signedIn = '';
   var $ = function (id) { return document.getElementById(id); };
   var SVG = 'http://www.w3.org/2000/svg';
 
   function t(key, vars) {
+    // "1 message", "2 messages": a key_one text for a count of one, where the language has it.
+    if (vars && vars.count === 1 && (texts[lang][key + '_one'] || texts.en[key + '_one'])) key += '_one';
     var s = texts[lang][key] || texts.en[key] || key;
     return s.replace(/\{\{(\w+)\}\}/g, function (_, k) { return vars && vars[k] !== undefined ? String(vars[k]) : ''; });
   }
@@ -76,6 +79,7 @@
       $('login').hidden = true;
       $('app').hidden = false;
       $('signout').hidden = false;
+      signedIn = me.email;
       $('who').textContent = t('signedInAs', { email: me.email });
       return api('/api/topics').then(function (r) { return r.json(); });
     }).then(function (list) {
@@ -103,7 +107,12 @@
     lang = lang === 'th' ? 'en' : 'th';
     localStorage.setItem('console-lang', lang);
     translatePage();
-    if (!$('app').hidden) { fillTopicSelect($('own-topic'), $('own-topic').value); loadReport(); loadReview(); }
+    if (!$('app').hidden) {
+      $('who').textContent = t('signedInAs', { email: signedIn });
+      fillTopicSelect($('own-topic'), $('own-topic').value);
+      loadReport();
+      loadReview();
+    }
   });
 
   /* Tabs */
@@ -172,9 +181,11 @@
       ['other', t('other'), '#afb8c1'],
     ];
     var max = Math.max.apply(null, days.map(function (d) { return d.conversations; }).concat([1]));
-    // The bars share the chart's width (a phone's too), 4 to 22 pixels each.
+    // The bars share the chart's width (a phone's too), 4 to 48 pixels each.
     var gap = days.length > 40 ? 2 : 6;
-    var bar = Math.max(4, Math.min(22, Math.floor((chart.clientWidth - 56) / days.length) - gap));
+    // Measured on the page, not the chart: a report loaded behind another tab has no width.
+    var room = document.querySelector('main').clientWidth - 90;
+    var bar = Math.max(4, Math.min(48, Math.floor(room / days.length) - gap));
     var height = 160, bottom = 28;
     var width = days.length * (bar + gap) + 40;
     var svg = document.createElementNS(SVG, 'svg');
