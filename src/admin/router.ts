@@ -222,7 +222,8 @@ function requireSession(staff: StaffAuth): RequestHandler {
 /**
  * A call that changes something is JSON, and comes from the bot's own origin when the browser
  * says where it comes from: PUBLIC_BASE_URL's, or the Host it was sent to (never
- * X-Forwarded-Host, which any client can write). Scripts send no Origin: their session decides.
+ * X-Forwarded-Host, which any client can write), and never when its Sec-Fetch-Site says
+ * cross-site. Scripts send neither: their session decides.
  */
 function sameOriginJson(publicBaseUrl: string): RequestHandler {
   const configured = new URL(publicBaseUrl).origin;
@@ -230,7 +231,9 @@ function sameOriginJson(publicBaseUrl: string): RequestHandler {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     if (!req.is('application/json')) return void res.status(415).json({ error: { code: 'unsupported_media_type', message: 'Send JSON (content-type: application/json)' } });
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== configured && origin !== `${req.protocol}://${req.headers.host ?? ''}`) {
+    // A browser that says the call comes from another site is believed, Origin or not.
+    const crossSite = req.headers['sec-fetch-site'] === 'cross-site';
+    if (crossSite || (origin !== undefined && origin !== configured && origin !== `${req.protocol}://${req.headers.host ?? ''}`)) {
       return void res.status(403).json({ error: { code: 'forbidden', message: 'Cross-origin request refused' } });
     }
     next();

@@ -94,6 +94,9 @@ describe('console accounts and sessions', () => {
     // X-Forwarded-Host is anyone's to write: it never makes an origin the bot's own.
     expect((await login(EMAIL, PASSWORD, { origin: 'https://evil.example', 'x-forwarded-host': 'evil.example' })).status).toBe(403);
     expect((await login(EMAIL, PASSWORD, { origin: app.base })).status).toBe(204);
+    // A browser's own word that the call comes from another site, without an Origin.
+    expect((await login(EMAIL, PASSWORD, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await login(EMAIL, PASSWORD, { 'sec-fetch-site': 'same-origin' })).status).toBe(204);
     const cookie = await sessionCookie();
     expect((await request(app.base).post('/admin/logout').set({ cookie, origin: 'https://evil.example', ...json }).send('{}')).status).toBe(403);
     expect((await request(app.base).get('/admin/api/me').set('cookie', cookie)).status).toBe(200);
