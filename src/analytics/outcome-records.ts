@@ -3,7 +3,7 @@
  * finalises the conversations quiet for a day and deletes what is older than the retention
  * limit, and the report read from them.
  */
-import type { Act, CoreEvent, Turn } from '../conversation/messages';
+import type { Act, CoreEvent, TranscriptEntry, Turn } from '../conversation/messages';
 import type { Logger } from '../logger';
 import type { OutcomeStore } from '../storage/outcome-store';
 import { ASSUME_RESOLVED_AFTER_MS, factOfTurn, summarise, type EpisodeMeta, type EpisodeSummary, type TurnFact } from './outcomes';
@@ -37,7 +37,7 @@ export class OutcomeRecords {
    * worth a seller's wait, and a failure is logged, not the turn's. A widget opened and left
    * alone ('start') is no conversation.
    */
-  record(turn: Turn, events: readonly CoreEvent[], context: { startedAt: string; acts: readonly Act[] }): void {
+  record(turn: Turn, events: readonly CoreEvent[], context: { startedAt: string; acts: readonly Act[]; lines?: readonly TranscriptEntry[] }): void {
     if (turn.kind === 'start') return;
     const conversation = `${turn.channel}:${turn.conversationId}`;
     const meta = (startedAt: string) => ({ id: `${conversation}@${startedAt}`, channel: turn.channel, conversation, userId: turn.userId, startedAt });
@@ -46,7 +46,7 @@ export class OutcomeRecords {
     const ratings = events.filter((e): e is Extract<CoreEvent, { type: 'rated' }> => e.type === 'rated');
     for (const r of ratings) this.write(meta(r.of), factOfTurn(turn, [r], []), turn);
     const rest = events.filter((e) => e.type !== 'rated');
-    if (ratings.length === 0 || rest.length > 0) this.write(meta(context.startedAt), factOfTurn(turn, rest, context.acts), turn);
+    if (ratings.length === 0 || rest.length > 0) this.write(meta(context.startedAt), factOfTurn(turn, rest, context.acts, context.lines), turn);
   }
 
   private write(meta: EpisodeMeta, fact: TurnFact, turn: Turn): void {

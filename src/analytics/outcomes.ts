@@ -6,7 +6,7 @@
  * conversation's state, which expires on its own.
  */
 import { hideContacts } from '../escalation/redaction/contacts';
-import type { Act, CoreEvent, Turn } from '../conversation/messages';
+import type { Act, CoreEvent, TranscriptEntry, Turn } from '../conversation/messages';
 
 /** After an answer, this long without a word from the seller counts as resolved (assumed). */
 export const ASSUME_RESOLVED_AFTER_MS = 24 * 3600 * 1000;
@@ -36,6 +36,8 @@ export interface TurnFact {
   kind: Turn['kind'];
   acts: Act[];
   events: FactEvent[];
+  /** What the seller said or pressed, as the transcript keeps it, contacts hidden (the reviewer's context). */
+  said?: string;
 }
 
 /** What a miss is: the reply that missed, or what followed the answer. */
@@ -98,7 +100,7 @@ const SELLER_KINDS = new Set<Turn['kind']>(['message', 'action', 'image', 'stick
 const MAX_TEXT = 300;
 
 /** The fact of one turn: only what the outcomes need, texts redacted again for the console. */
-export function factOfTurn(turn: Pick<Turn, 'at' | 'kind'>, events: readonly CoreEvent[], acts: readonly Act[]): TurnFact {
+export function factOfTurn(turn: Pick<Turn, 'at' | 'kind'>, events: readonly CoreEvent[], acts: readonly Act[], lines: readonly TranscriptEntry[] = []): TurnFact {
   const kept: FactEvent[] = [];
   for (const e of events) {
     if (e.type === 'answered' || e.type === 'resolved' || e.type === 'not-resolved') kept.push({ type: e.type, topic: e.topic });
@@ -107,7 +109,11 @@ export function factOfTurn(turn: Pick<Turn, 'at' | 'kind'>, events: readonly Cor
     else if (e.type === 'rated') kept.push({ type: 'rated', score: e.score });
     else if (e.type === 'matched') kept.push({ type: 'matched', decision: e.decision, text: keptText(e.text), candidates: e.candidates.slice(0, 3) });
   }
-  return { at: turn.at, kind: turn.kind, acts: [...acts], events: kept };
+  const said = lines
+    .filter((l) => l.from === 'user')
+    .map((l) => (l.pressed ? `[${l.text}]` : l.text))
+    .join(' / ');
+  return { at: turn.at, kind: turn.kind, acts: [...acts], events: kept, ...(said ? { said: keptText(said) } : {}) };
 }
 
 /**
@@ -165,8 +171,8 @@ class Fold {
   private contextOf(miss: Miss): ContextLine[] {
     const i = this.missTurn.get(miss) ?? 0;
     return this.facts.slice(Math.max(0, i - CONTEXT_TURNS), i + CONTEXT_TURNS + 1).map((f) => {
-      const said = f.events.find((e): e is Extract<FactEvent, { type: 'matched' }> => e.type === 'matched');
-      return { at: f.at, seller: said ? said.text : `(${f.kind})`, bot: f.acts };
+      const matched = f.events.find((e): e is Extract<FactEvent, { type: 'matched' }> => e.type === 'matched');
+      return { at: f.at, seller: f.said ?? matched?.text ?? `(${f.kind})`, bot: f.acts };
     });
   }
 

@@ -3,7 +3,7 @@ import type { AccountStores } from '../status/connector';
 import type { ConversationStore, EscalationCase, HeldConversation, TicketResult, TicketSummary } from './ports';
 import type { Bot, TurnLookups } from './bot';
 import { runTurn, type CoreContext } from './engine';
-import type { Act, CoreEffect, CoreEvent, OutMessage, Turn } from './messages';
+import type { Act, CoreEffect, CoreEvent, OutMessage, TranscriptEntry, Turn } from './messages';
 import { KeyedLock } from './keyed-lock';
 import { hear, shortEnoughForASecret } from './hearing';
 import { onlySays, replyReaderFor } from './replies';
@@ -22,9 +22,10 @@ export interface BotServiceOptions {
   idleTtlSeconds: number;
   /**
    * Once per seller turn (its follow-ups included), with what the core reported, maybe nothing,
-   * the acts of the replies, and when the conversation started (it tells one from the next).
+   * the acts of the replies, the turn's transcript lines (redacted), and when the conversation
+   * started (it tells one from the next).
    */
-  onEvents?: (turn: Turn, events: CoreEvent[], context: { startedAt: string; acts: Act[] }) => void;
+  onEvents?: (turn: Turn, events: CoreEvent[], context: { startedAt: string; acts: Act[]; lines: TranscriptEntry[] }) => void;
   /** How long the turn took end to end (state, core, effects, save), in seconds. */
   onTurnDone?: (turn: Turn, seconds: number, messages: readonly OutMessage[]) => void;
   /** Files the hand-over durably (outbox) and answers with the ticket; the seller hears of it only after. */
@@ -128,7 +129,7 @@ export class BotService implements Bot {
     else await this.opts.store.set(key, state, this.opts.idleTtlSeconds, result.state.transcript);
     if (state.question?.kind === 'secret-expected') this.expectingSecret.add(key);
     else this.expectingSecret.delete(key);
-    this.opts.onEvents?.(turn, events, { startedAt, acts: messages.map((m) => m.act) });
+    this.opts.onEvents?.(turn, events, { startedAt, acts: messages.map((m) => m.act), lines: result.state.transcript });
     this.opts.onTurnDone?.(turn, Number(process.hrtime.bigint() - started) / 1e9, messages);
     return messages;
   }

@@ -104,6 +104,14 @@ function suite(makeStore: (run: number) => OutcomeStore): void {
       ]),
     );
     expect(episodes.find((e) => e.id.startsWith('test:fixed@'))?.misses).toEqual([]);
+    // Around a miss, the seller's words and presses as the transcript has them, and the bot's acts.
+    const notFixed = misses.find((m) => m.kind === 'not-fixed')!;
+    expect(notFixed.context).toEqual(
+      expect.arrayContaining([
+        { at: expect.any(String), seller: 'ร้าน shopee หมดอายุ ต้องทำยังไง', bot: ['answer:connection-expired', 'ask-feedback'] },
+        expect.objectContaining({ seller: '[ยังไม่ได้]', bot: expect.arrayContaining(['ask-feedback']) }),
+      ]),
+    );
   });
 
   it('records the topic chosen at "did you mean", or none of these', async () => {

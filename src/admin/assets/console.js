@@ -62,6 +62,13 @@
     return topic ? topic.title[lang] : id;
   }
 
+  /** What the bot did, in words: an article by its title, the other acts by their text. */
+  function actLabel(act) {
+    if (act.indexOf('answer:') === 0) return t('article') + ' “' + topicTitle(act.slice(7)) + '”';
+    var label = t('act_' + act);
+    return label === 'act_' + act ? act : label;
+  }
+
   function percent(share) { return Math.round(share * 1000) / 10 + '%'; }
 
   /* Sign-in */
@@ -277,7 +284,7 @@
       var item = el('li', {}, [document.createTextNode(x.text + ' '), el('small', { text: '(' + meta + ')' })]);
       if (x.context && x.context.length) {
         item.appendChild(el('details', {}, [el('summary', { text: t('context') })].concat(x.context.map(function (c) {
-          return el('div', { className: 'context', text: t('seller') + ': ' + c.seller + '\n' + t('bot') + ': ' + c.bot.join(', ') });
+          return el('div', { className: 'context', text: t('seller') + ': ' + c.seller + '\n' + t('bot') + ': ' + c.bot.filter(function (a, i, all) { return all.indexOf(a) === i; }).map(actLabel).join(', ') });
         }))));
       }
       return item;
