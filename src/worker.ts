@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { ensureDataDir, loadConfig } from './config';
 import { purgeFilesBefore } from './storage/file-retention';
+import { SellerFiles } from './storage/seller-files';
 import { runMain, stopOnSignals } from './lifecycle';
 import { createMailService } from './escalation/mail-service';
 import { loadKnowledge } from './knowledge/load';
@@ -50,6 +51,9 @@ function main(): void {
   };
   purge();
   const retention = setInterval(purge, 10 * 60 * 1000);
+  // A seller's data deleted from the console: their mail and pictures on this disk too.
+  const sellerFiles = new SellerFiles(config.dataDir, redis, log);
+  sellerFiles.listen();
   log.info({ queue: redis ? 'redis' : 'sqlite', smtp: Boolean(config.smtpUrl), ocr: ocr?.languages ?? 'off' }, 'mail worker started');
 
   // 90 s: an SMTP server that hangs past its timeouts must not keep the process from stopping.
@@ -59,6 +63,7 @@ function main(): void {
     async () => {
       clearInterval(alive);
       clearInterval(retention);
+      sellerFiles.close();
       try {
         await ocr?.close();
         await sender.stop();

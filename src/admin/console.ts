@@ -17,6 +17,7 @@ import { RedisStaffStore, SqliteStaffStore } from '../storage/staff-store';
 import { Learning } from './learning';
 import { SellerData } from './seller-data';
 import { purgeFilesBefore } from '../storage/file-retention';
+import { SellerFiles } from '../storage/seller-files';
 import type { ConversationStore } from '../conversation/ports';
 import type { Outbox } from '../escalation/outbox';
 import type { DirectLineStore } from '../storage/directline-store';
@@ -84,12 +85,14 @@ export function createSupportConsole(deps: ConsoleDeps): SupportConsole {
     tokens: (text) => core.matcher.analyse(text).content,
     days: config.analyticsRetentionDays,
   });
+  const sellerFiles = new SellerFiles(config.dataDir, redis, log);
+  sellerFiles.listen();
   const staff = new StaffAuth(redis ? new RedisStaffStore(redis) : new SqliteStaffStore(db));
   const router = createAdminRouter({
     staff,
     outcomes,
     learning,
-    sellers: new SellerData({ ...deps.stores, outcomes: outcomeStore, dataDir: config.dataDir }),
+    sellers: new SellerData({ ...deps.stores, outcomes: outcomeStore, files: sellerFiles }),
     topics: () => core.kb.topics.map((topic) => ({ id: topic.id, title: { th: topic.th.title, en: topic.en.title } })),
     texts: localeSection('console'),
     publicBaseUrl: config.publicBaseUrl,
@@ -103,6 +106,7 @@ export function createSupportConsole(deps: ConsoleDeps): SupportConsole {
     close: async () => {
       await outcomes.close();
       await live.close();
+      sellerFiles.close();
     },
   };
 }

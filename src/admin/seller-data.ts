@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { userHash } from '../channels/line/screenshots';
 import { webPictureFolder } from '../channels/web/directline-pictures';
 import type { ConversationStore } from '../conversation/ports';
@@ -7,6 +5,7 @@ import { hideContactsDeep } from '../escalation/redaction/contacts';
 import type { Outbox } from '../escalation/outbox';
 import type { DirectLineStore } from '../storage/directline-store';
 import type { OutcomeStore } from '../storage/outcome-store';
+import type { SellerFiles } from '../storage/seller-files';
 
 /** A seller, as support knows them: their LINE user id, the widget's user id, or a ticket of theirs. */
 export type SellerQuery = { line: string } | { web: string } | { ticket: string };
@@ -52,7 +51,7 @@ export class SellerData {
       directLine: DirectLineStore;
       outbox: Outbox;
       outcomes: OutcomeStore;
-      dataDir: string;
+      files: SellerFiles;
     },
   ) {}
 
@@ -90,14 +89,15 @@ export class SellerData {
           transcript: await this.deps.conversations.transcript(key),
           directLine: key.startsWith('web:') ? (await this.deps.directLine.listActivities(conversationId, 0)).activities : [],
           outcomes: (await this.deps.outcomes.ofConversation(key)).map((r) => r.summary ?? { id: r.meta.id, startedAt: r.meta.startedAt, lastAt: r.lastAt, facts: r.facts }),
-          pictures: this.pictures(key),
+          pictures: this.deps.files.picturesIn(this.folderOf(key)),
         };
       }),
     );
-    const tickets = await Promise.all(found.tickets.map(async (ticket) => ({ ...(await this.deps.outbox.get(ticket)), mailFile: this.mailFile(ticket) ? `${ticket}.eml` : null })));
+    const tickets = await Promise.all(found.tickets.map(async (ticket) => ({ ...(await this.deps.outbox.get(ticket)), mailFile: this.deps.files.hasMail(ticket) ? `${ticket}.eml` : null })));
     return { userKey: found.userKey, exportedAt: new Date().toISOString(), conversations, tickets };
   }
 
+  /** Deletes it all; the files on other processes' disks (with Redis) are deleted as they hear of it, and not counted. */
   async delete(found: FoundSeller): Promise<Record<string, number>> {
     const counts = { conversations: 0, directLine: 0, outcomeRecords: 0, tickets: 0, mailFiles: 0, pictures: 0 };
     for (const key of found.conversations) {
@@ -105,32 +105,15 @@ export class SellerData {
       await this.deps.conversations.delete(key);
       if (key.startsWith('web:') && (await this.deps.directLine.forgetConversation(key.slice('web:'.length)))) counts.directLine++;
       counts.outcomeRecords += await this.deps.outcomes.forgetConversation(key);
-      for (const file of this.pictures(key)) {
-        await fs.promises.rm(path.join(this.deps.dataDir, 'screenshots', file), { force: true });
-        counts.pictures++;
-      }
     }
-    for (const ticket of found.tickets) {
-      if (await this.deps.outbox.forget(ticket)) counts.tickets++;
-      const file = this.mailFile(ticket);
-      if (file) {
-        await fs.promises.rm(file, { force: true });
-        counts.mailFiles++;
-      }
-    }
-    return counts;
+    for (const ticket of found.tickets) if (await this.deps.outbox.forget(ticket)) counts.tickets++;
+    const files = await this.deps.files.erase({ folders: found.conversations.map((key) => this.folderOf(key)), tickets: found.tickets });
+    return { ...counts, ...files };
   }
 
-  /** The pictures kept on this instance's disk for a conversation, by ref. */
-  private pictures(key: string): string[] {
+  /** The folder of a conversation's pictures, as each channel names it. */
+  private folderOf(key: string): string {
     const id = key.slice(key.indexOf(':') + 1);
-    const folder = key.startsWith('line:') ? userHash(id) : webPictureFolder(id);
-    const dir = path.join(this.deps.dataDir, 'screenshots', folder);
-    return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => `${folder}/${name}`) : [];
-  }
-
-  private mailFile(ticket: string): string | undefined {
-    const file = path.join(this.deps.dataDir, 'mail', `${ticket.replace(/[^A-Za-z0-9-]/g, '')}.eml`);
-    return fs.existsSync(file) ? file : undefined;
+    return key.startsWith('line:') ? userHash(id) : webPictureFolder(id);
   }
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type Redis from 'ioredis';
 import request from 'supertest';
@@ -7,6 +8,7 @@ import { RedisStaffStore, SqliteStaffStore } from '../../src/storage/staff-store
 import { startApp, type RunningApp } from '../helpers/app-harness';
 import { actsAnswering, fetcherFor, openChat, type Chat } from '../helpers/directline-chat';
 import { connectTestRedis, describeWithRedis, redisTestUrl } from '../helpers/redis';
+import { startWorker } from '../helpers/server-process';
 
 /**
  * A seller's data (PDPA) through the console's API: found by the widget's user id, by a ticket
@@ -147,4 +149,55 @@ describeWithRedis('seller data on Redis', () => {
       },
     };
   }, false);
+});
+
+describeWithRedis('seller data on Redis, with the mail worker\'s own disk', () => {
+  const REDIS_URL = redisTestUrl(1);
+  let redis: Redis;
+  let app: RunningApp;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  const workerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seller-worker-'));
+
+  beforeAll(async () => {
+    redis = await connectTestRedis(REDIS_URL);
+    await redis.flushdb();
+    app = await startApp({ REDIS_URL });
+    worker = await startWorker({ REDIS_URL, DATA_DIR: workerDir });
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await app?.close();
+    await redis.flushdb();
+    redis.disconnect();
+  });
+
+  const until = async (check: () => boolean | Promise<boolean>, ms: number) => {
+    for (let end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await check()) return true;
+    return check();
+  };
+
+  it('deletes the .eml the worker saved and the picture copies it and Redis hold', async () => {
+    await new StaffAuth(new RedisStaffStore(redis)).setPassword(EMAIL, PASSWORD);
+    const login = await request(app.base).post('/admin/login').set(json).send(JSON.stringify({ email: EMAIL, password: PASSWORD }));
+    const cookie = String(login.headers['set-cookie']![0]).split(';')[0]!;
+    const seller = await openChat(fetcherFor(app.base), { user: { id: 'seller-1' } });
+    expect(await seller.upload({ bytes: fs.readFileSync(PICTURE), name: 'error.jpg', type: 'image/jpeg' })).not.toEqual([]);
+    await say(seller, 'ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await press(app, seller, 'handover:start');
+    await say(seller, 'somchai.shop@gmail.com');
+    await press(app, seller, 'handover:skip');
+    await press(app, seller, 'handover:confirm');
+    // The worker mails the case as an .eml on its disk, with the picture it restored from Redis.
+    const mailDir = path.join(workerDir, 'mail');
+    expect(await until(() => fs.existsSync(mailDir) && fs.readdirSync(mailDir).some((n) => n.endsWith('.eml')), 20_000)).toBe(true);
+    const workerPictures = path.join(workerDir, 'screenshots');
+    expect(fs.readdirSync(workerPictures)).toHaveLength(1);
+    expect(await redis.keys('bot:shot:*')).toHaveLength(1);
+
+    const deleted = await request(app.base).post('/admin/api/sellers/delete').set({ ...json, cookie }).send('{"web":"seller-1"}');
+    expect(deleted.body.deleted).toMatchObject({ conversations: 1, tickets: 1, pictures: 1 });
+    expect(await redis.keys('bot:shot:*')).toEqual([]);
+    // The worker heard of it and deleted its own.
+    expect(await until(() => fs.readdirSync(mailDir).filter((n) => n.endsWith('.eml')).length === 0 && fs.readdirSync(workerPictures).length === 0, 5000)).toBe(true);
+  }, 90_000);
 });
