@@ -943,3 +943,25 @@ it.each(['ไม่อยากลิงก์บัญชีค่ะ บอก
   expect(actsOf(await ch.send('ร้านไหนหมดอายุบ้างคะ'))).toContain('ask-link');
   expect(actsOf(await ch.send(text))).toEqual(['answer:connection-expired', 'ask-feedback']);
 });
+
+// A helper playing sellers: "woocommerce says consumer key is missing, contact me at
+// bob@example.com" was answered in Thai; the address made the whole message say nothing of its
+// language. The words beside an address do.
+describe('an e-mail address inside a message', () => {
+  it.each([
+    ['woocommerce says consumer key is missing, contact me at bob@example.com', 'en'],
+    ['my lazada login says PASSWORD_NOT_MATCH, reply to kaew_99 @ hotmail . com please', 'en'],
+    ['ร้าน shopee หมดอายุค่ะ ติดต่อกลับที่ pat.store@gmail.com นะคะ', 'th'],
+  ])('"%s" is answered in the language of its words (%s)', async (text, lang) => {
+    const ch = new RecordingChannel(`address-${text}`);
+    const out = await ch.send(text);
+    expect(out.every((m) => m.lang === lang)).toBe(true);
+  });
+
+  it('an address alone changes nothing of the conversation\'s language', async () => {
+    const ch = new RecordingChannel('address-alone', 'en-US');
+    await ch.send('my shopee store shows expired');
+    const out = await ch.send('somchai.shop@gmail.com');
+    expect(out.every((m) => m.lang === 'en')).toBe(true);
+  });
+});
