@@ -965,3 +965,15 @@ describe('an e-mail address inside a message', () => {
     expect(out.every((m) => m.lang === 'en')).toBe(true);
   });
 });
+
+// "mani.shop(at)gmail" at the e-mail question got "which platform?" (its "shop"), where
+// "bob(at)gmail" got "that address looks wrong" (a helper playing sellers).
+describe('an address written wrong at the e-mail question', () => {
+  it.each(['mani.shop(at)gmail', 'lazada.shop[at]hotmail.com', 'shopee.store@gmail'])('"%s" is asked for again, whatever its words match', async (typed) => {
+    const ch = new RecordingChannel(`written-at-${typed}`);
+    await ch.send('ขอคุยกับเจ้าหน้าที่ค่ะ');
+    await ch.press('handover:start');
+    expect(actsOf(await ch.send(typed))).toEqual(['ask-email']);
+    expect((await ch.state())!.draft?.step).toBe('email');
+  });
+});

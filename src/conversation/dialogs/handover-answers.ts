@@ -9,6 +9,9 @@ import type { TurnContext } from '../turn-context';
 
 /** One word with an @ inside: meant as an address, whether or not it is one. */
 const ADDRESS_SHAPE = /^[^\s@]+@[^\s@]+$/u;
+/** One word with "(at)" or "[at]" for its @: an address written so spam robots cannot read it. */
+const WRITTEN_AT = /^\S+(?:\(at\)|\[at\])\S+$/iu;
+const writtenAsAddress = (typed: string) => ADDRESS_SHAPE.test(typed) || WRITTEN_AT.test(typed);
 
 /**
  * How close the best article must come for words to be about the seller's store problem: the
@@ -295,7 +298,9 @@ export class HandoverAnswers {
     const cues = this.t.cues(typed);
     // "no e-mail", "change my e-mail" are talk of e-mail too (the longer cue is the one read).
     const aboutEmail = mentions(cues, 'mentions-email', 'no-email', 'change-email');
-    const answered = m.decision === 'answer' && !aboutEmail;
+    // "mani.shop(at)gmail": an address written wrong is no problem to answer, whatever its words
+    // ("shop") may match; it is said to be no valid address, as "bob(at)gmail" is.
+    const answered = m.decision === 'answer' && !aboutEmail && !writtenAsAddress(typed);
     // More about a problem whose article was already shown ("the OTP I got says expired when I
     // enter it", after the OTP article): for support, with the description; the address is
     // still asked for (the hand-over was dropped for that article again).
