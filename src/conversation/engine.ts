@@ -9,6 +9,7 @@ import { hear } from './hearing';
 import { languageOfMessage, languageRequested } from './language';
 import type { Explained } from '../matching/matcher';
 import { parseEmailAddress } from '../escalation/email-address';
+import { withoutAddresses } from '../escalation/redaction/contacts';
 import type { Act, Turn } from './messages';
 import { mentions } from './cues';
 import { onlySays } from './replies';
@@ -134,9 +135,6 @@ const BUTTONS: Record<string, (b: TurnBuilder, arg: string) => void> = {
   reminders: (b, arg) => remindersButton(b, arg),
 };
 
-/** An e-mail address as sellers type it, spaces around "@" and the dots included (bounded parts: no quadratic runs). */
-const ADDRESS_RUN = /[\p{L}\p{N}._%+-]{1,64}\s?@\s?[\p{L}\p{N}-]{1,63}(?:\s?\.\s?[\p{L}\p{N}-]{1,63}){1,4}/gu;
-
 const decisionOf = (m: Explained) => (m.vague ? 'vague' : m.decision);
 
 class TurnBuilder extends TurnContext {
@@ -198,7 +196,7 @@ class TurnBuilder extends TurnContext {
   language(r: Reading): boolean {
     const answeringEmail = this.state.question?.kind === 'handover' && this.state.draft?.step === 'email';
     // The address itself says nothing; the words beside it do ("… contact me at bob@example.com").
-    const words = parseEmailAddress(r.text) ? r.text.replace(ADDRESS_RUN, ' ') : r.text;
+    const words = parseEmailAddress(r.text) ? withoutAddresses(r.text) : r.text;
     if (!this.state.langPinned && !answeringEmail && !this.announcesPassword(r) && /\p{L}{2}/u.test(words)) {
       this.state.lang = languageOfMessage(words, r.kinds.length > 0, !this.state.typed) ?? this.state.lang;
     }

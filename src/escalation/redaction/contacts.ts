@@ -10,6 +10,11 @@ const EMAIL = /[\p{L}\p{N}._%+-]{1,64}\s?@\s?[\p{L}\p{N}-]{1,63}(?:\s?\.\s?[\p{L
 // Thai numbers (08x-xxx-xxxx, 02-xxx-xxxx, +66 8x xxx xxxx) and any 9 to 12 digits in groups.
 const PHONE = /(?<![\p{N}])(?:\+?66[\s-]?|0)\d{1,2}(?:[\s-]?\d){7,8}(?![\p{N}])/gu;
 
+/** The text with its e-mail addresses taken out (the words beside them stay). */
+export function withoutAddresses(text: string): string {
+  return text.replace(EMAIL, ' ');
+}
+
 export function hideContacts(text: string): string {
   return text.replace(EMAIL, CONTACT_MASK.email).replace(PHONE, CONTACT_MASK.phone);
 }
