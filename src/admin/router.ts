@@ -1,7 +1,8 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type Redis from 'ioredis';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { budget, tooMany } from '../channels/rate-limits';
 import type { OutcomeRecords } from '../analytics/outcome-records';
 import path from 'node:path';
 import type { Logger } from '../logger';
@@ -41,7 +42,7 @@ type Signed = Request & { staffEmail?: string };
  */
 export function createAdminRouter(opts: AdminRouterOptions): express.Router {
   const router = express.Router();
-  const failures = { address: loginLimiter('address', opts.redis), account: loginLimiter('account', opts.redis) };
+  const failures = { address: budget('admin-login-address', FAILED_LOGINS, 15 * 60, opts.redis), account: budget('admin-login-account', FAILED_LOGINS, 15 * 60, opts.redis) };
   router.use(express.json({ limit: '64kb' }));
   router.use(sameOriginJson(opts.publicBaseUrl));
   router.use(consolePage(opts.texts));
@@ -115,7 +116,7 @@ async function login(req: Request, res: Response, opts: AdminRouterOptions, fail
   const keys = { address: req.ip ?? 'unknown', account: body.email.trim().toLowerCase() };
   const spent = await Promise.all([failures.address.get(keys.address), failures.account.get(keys.account)]);
   const blocked = spent.find((r) => r && r.consumedPoints >= FAILED_LOGINS);
-  if (blocked) return tooMany(res, blocked);
+  if (blocked) return tooMany(res, blocked, 'Too many failed logins, try again later');
   const session = await opts.staff.login(body.email, body.password);
   if (!session) {
     await Promise.all([failures.address.penalty(keys.address, 1), failures.account.penalty(keys.account, 1)]).catch(() => undefined);
@@ -182,17 +183,6 @@ function learningError(res: Response, next: NextFunction): (err: unknown) => voi
     if (!(err instanceof LearningError)) return next(err);
     res.status(err.status).json({ error: { code: err.status === 409 ? 'conflict' : 'bad_request', message: err.message } });
   };
-}
-
-function loginLimiter(what: string, redis: Redis | undefined): RateLimiterAbstract {
-  const settings = { keyPrefix: `admin-login-${what}`, points: FAILED_LOGINS, duration: 15 * 60 };
-  const memory = new RateLimiterMemory(settings);
-  return redis ? new RateLimiterRedis({ ...settings, keyPrefix: `ratelimit:${settings.keyPrefix}`, storeClient: redis, insuranceLimiter: memory }) : memory;
-}
-
-function tooMany(res: Response, r: RateLimiterRes): void {
-  res.set('Retry-After', String(Math.max(1, Math.ceil(r.msBeforeNext / 1000))));
-  res.status(429).json({ error: { code: 'too_many_requests', message: 'Too many failed logins, try again later' } });
 }
 
 function tokenOf(req: Request): string | undefined {

@@ -19,14 +19,20 @@ export interface RateLimits {
   unsignedLine: RequestHandler;
 }
 
+/**
+ * A budget of `points` per key and `durationSeconds`: shared by every instance on Redis, this
+ * process's own otherwise. Redis down: this process's own budget stands in (nobody is refused
+ * for it, and nothing waits for it).
+ */
+export function budget(keyPrefix: string, points: number, durationSeconds: number, redis: Redis | undefined): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
+  return redis
+    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `ratelimit:${keyPrefix}`, points, duration: durationSeconds, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+    : memory;
+}
+
 export function createRateLimits(opts: { perMinute: number; redis?: Redis }): RateLimits {
-  const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
-    const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
-    // Redis down: this process's own budget stands in (sellers are not refused for it).
-    return opts.redis
-      ? new RateLimiterRedis({ storeClient: opts.redis, keyPrefix: `ratelimit:${keyPrefix}`, points, duration: 60, rejectIfRedisNotReady: true, insuranceLimiter: memory })
-      : memory;
-  };
+  const limiter = (keyPrefix: string, points: number) => budget(keyPrefix, points, 60, opts.redis);
   // A page load mints a token and a seller sends a few messages a minute: tokens get a third of
   // the budget of messages.
   const tokens = limiter('tokens', Math.max(1, Math.ceil(opts.perMinute / 3)));
@@ -42,9 +48,10 @@ export function createRateLimits(opts: { perMinute: number; redis?: Redis }): Ra
 /** The client's address: req.ip follows X-Forwarded-For only from the proxies TRUST_PROXY names. */
 const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
-function tooMany(res: Response, r: RateLimiterRes): void {
+/** 429 with Retry-After: when the budget has room again. */
+export function tooMany(res: Response, r: RateLimiterRes, message = 'Too many requests, try again shortly'): void {
   res.set('Retry-After', String(Math.max(1, Math.ceil(r.msBeforeNext / 1000))));
-  res.status(429).json({ error: { code: 'too_many_requests', message: 'Too many requests, try again shortly' } });
+  res.status(429).json({ error: { code: 'too_many_requests', message } });
 }
 
 /** Every request spends a point. */
