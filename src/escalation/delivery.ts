@@ -4,6 +4,7 @@ import path from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { buildMail } from './mail';
 import type { DeliveryRecords, OutboxItem } from './outbox';
+import { ticketFileName } from './ticket';
 
 /**
  * One hand-over mail, sent once: building it, the transport (SMTP, or an .eml file when no SMTP
@@ -195,7 +196,7 @@ export class MailDelivery {
     const info = (await this.files!.sendMail(mail)) as { message: Buffer };
     const dir = this.opts.transport.mailDir;
     await fs.promises.mkdir(dir, { recursive: true });
-    const name = ticket.replace(/[^A-Za-z0-9-]/g, '');
+    const name = ticketFileName(ticket);
     const file = path.join(dir, `${name}.eml`);
     const tmp = path.join(dir, `.${name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
     try {

@@ -19,3 +19,8 @@ export function newTicketId(random: (bytes: number) => Uint8Array = crypto.rando
   for (let i = 0; i < 6; i++) id += TICKET_ALPHABET[bytes[i]! & 31];
   return `BS-${id}`;
 }
+
+/** A ticket's name as a file name (the saved .eml): nothing but its letters, digits and dash. */
+export function ticketFileName(ticket: string): string {
+  return ticket.replace(/[^A-Za-z0-9-]/g, '');
+}

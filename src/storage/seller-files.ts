@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Redis from 'ioredis';
+import { ticketFileName } from '../escalation/ticket';
 import type { Logger } from '../logger';
 
 /** A seller's files to delete: their pictures' folders (under screenshots/) and their tickets' saved mail. */
@@ -86,7 +87,7 @@ export class SellerFiles {
   }
 
   private mailFile(ticket: string): string {
-    return path.join(this.dataDir, 'mail', `${ticket.replace(/[^A-Za-z0-9-]/g, '')}.eml`);
+    return path.join(this.dataDir, 'mail', `${ticketFileName(ticket)}.eml`);
   }
 
   close(): void {
