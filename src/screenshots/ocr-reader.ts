@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import type { Logger } from '../logger';
 import { ocrLanguages, type OcrLanguages } from './ocr-languages';
+import { codesReadInEnglish, needsEnglishReading } from './latin-in-thai';
 import { redactPictureText, tidyReadText, type PictureText } from './picture-text';
 
 // libvips keeps recent operations (50 MB by default): pictures are read once, nothing to reuse.
@@ -75,6 +76,9 @@ export function linesOfTsv(tsv: string): { text: string; bbox: Box }[] {
 
 const squeezed = (line: string) => line.replace(/\s+/g, '');
 
+/** Pixels around a line's box when it is read again on its own. */
+const LINE_PAD = 6;
+
 /**
  * The boxes of the lines whose text changed under redaction (`read`: what OCR read, `redacted`:
  * redactPictureText's text): what must not be seen in the kept picture. Lines are compared
@@ -118,11 +122,16 @@ export class TesseractReader implements ScreenshotReader {
         // TSV rather than blocks for the lines' boxes: the blocks (every word and letter with its
         // box and choices) cost the bot more memory on a page full of text than the reading did.
         const { data } = await worker.recognize(prepared.data, {}, { text: true, tsv: true });
+        const lines = linesOfTsv(data.tsv ?? '');
+        const first = redactPictureText(data.text);
+        const hidden = first.hidden ? linesToHide(lines, data.text, first.text) : [];
+        const codes = await this.readLatinAgain(worker, prepared, lines.filter((l) => needsEnglishReading(l.text) && !hidden.includes(l.bbox)));
         signal.removeEventListener('abort', ended);
         if (signal.aborted || this.closed) throw new TaskCancelledError();
         this.idle.push(worker);
-        const text = redactPictureText(data.text);
-        const hide = text.hidden ? linesToHide(linesOfTsv(data.tsv ?? ''), data.text, text.text) : [];
+        const raw = codes.length > 0 ? `${data.text}\n${codes.join(' ')}` : data.text;
+        const text = codes.length > 0 ? redactPictureText(raw) : first;
+        const hide = text.hidden ? linesToHide(lines, raw, text.text) : [];
         if (hide.length > 0) await this.blackOut(file, hide, prepared.info.width);
         const read = { ...text, ms: Date.now() - started, confidence: data.confidence, maskedLines: hide.length };
         this.opts.log.info({ ms: read.ms, confidence: read.confidence, chars: read.text.length, maskedLines: read.maskedLines }, 'picture read');
@@ -133,6 +142,28 @@ export class TesseractReader implements ScreenshotReader {
       this.opts.log.warn({ err: why === 'failed' ? err : undefined, ms: Date.now() - started }, `picture not read (${why})`);
       return undefined;
     }
+  }
+
+  /**
+   * The codes in `lines` (of the picture `prepared`) read again with English alone: on a Thai
+   * page tesseract can take a code's letters for Thai ones (see latin-in-thai.ts). The worker is
+   * switched to English for them and back; about 200 ms, only for pictures with such lines.
+   */
+  private async readLatinAgain(worker: Worker, prepared: { data: Buffer; info: sharp.OutputInfo }, lines: readonly { bbox: Box }[]): Promise<string[]> {
+    if (lines.length === 0 || !this.languages.includes('tha')) return [];
+    const codes: string[] = [];
+    await worker.reinitialize('eng', OEM.LSTM_ONLY);
+    for (const { bbox } of lines) {
+      const left = Math.max(0, bbox.x0 - LINE_PAD);
+      const top = Math.max(0, bbox.y0 - LINE_PAD);
+      const width = Math.min(prepared.info.width - left, bbox.x1 - bbox.x0 + 2 * LINE_PAD);
+      const height = Math.min(prepared.info.height - top, bbox.y1 - bbox.y0 + 2 * LINE_PAD);
+      const line = await sharp(prepared.data).extract({ left, top, width, height }).png().toBuffer();
+      codes.push(...codesReadInEnglish((await worker.recognize(line, {}, { text: true })).data.text));
+    }
+    await worker.reinitialize(this.languages.join('+'), OEM.LSTM_ONLY);
+    await worker.setParameters({ preserve_interword_spaces: '1' });
+    return [...new Set(codes)];
   }
 
   /** Ends every worker, those reading included (their pictures are not read). */

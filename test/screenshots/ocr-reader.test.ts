@@ -40,6 +40,23 @@ describe('reading a screenshot', () => {
     }
   });
 
+  itWithThai('reads again in English a code that Thai took for its own letters, on a Thai chat page', async () => {
+    // Held-out set a (drawn apart from the bot, read since): the code sits in a dark chat bubble
+    // between Thai ones; read with English and Thai, it came out "๕@ 2รรษมอ80 ผอา MATCH".
+    const file = path.join(dir, 'chat.jpg');
+    fs.copyFileSync(path.join(SCREENSHOTS_DIR, '..', 'screenshots-heldout-a', 'c10_messenger_dark_password.jpg'), file);
+    const reader = new TesseractReader({ concurrency: 1, queue: 2, timeoutMs: 60_000, maxWidth: 1000, log });
+    try {
+      const read = await reader.read(file);
+      expect(read?.text).toContain('PASSWORD_NOT_MATCH');
+      expect(read?.text).not.toContain('Tuktuk');
+      // The worker reads Thai again afterwards.
+      expect((await reader.read(copy('lazada-pnm-modal-th--phone.png')))?.text.replace(/\s/g, '')).toContain('รหัสผ่านไม่ถูกต้อง');
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('reads English without a Thai model', async () => {
     const reader = new TesseractReader({ concurrency: 1, queue: 2, timeoutMs: 60_000, maxWidth: 1000, thaiModel: '', log });
     try {
