@@ -6,8 +6,9 @@ import { distance } from 'fastest-levenshtein';
  * edge), "PASSWORD_NOT_MATCH" with its underscore read as a space. Pure.
  *
  * A code is found when a run of capital letters (with underscores and spaces) holds it within
- * two edits, or ends with at least three quarters of it (the rest cut off). Only capitals: the
- * words of a sentence ("password not match") are the matcher's aliases' business.
+ * two edits, or ends with at least three quarters of it, or begins with its last three quarters
+ * (the rest cut off). Only capitals: the words of a sentence ("password not match") are the
+ * matcher's aliases' business.
  */
 
 const RUNS = /[A-Z][A-Z0-9_ ]{5,}/g;
@@ -21,10 +22,12 @@ function holds(run: string, code: string): boolean {
   for (let len = code.length - MAX_EDITS; len <= code.length + MAX_EDITS; len++) {
     for (let i = 0; i + len <= run.length; i++) if (distance(run.slice(i, i + len), code) <= MAX_EDITS) return true;
   }
-  // Cut off at the picture's edge: the run ends with the code's beginning, one letter misread.
+  // Cut off at the picture's edge, or its first letters lost in what is beside it: the run ends
+  // with the code's beginning, or begins with its end, one letter misread.
   const least = Math.ceil(code.length * CUT_SHARE);
-  for (let len = least; len < code.length; len++) {
-    if (run.length >= len && distance(run.slice(run.length - len), code.slice(0, len)) <= 1) return true;
+  for (let len = least; len < code.length && len <= run.length; len++) {
+    if (distance(run.slice(run.length - len), code.slice(0, len)) <= 1) return true;
+    if (distance(run.slice(0, len), code.slice(code.length - len)) <= 1) return true;
   }
   return false;
 }
