@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CoreContext } from '../src/conversation/engine';
 import { loadTranslations } from '../src/i18n';
-import { loadKnowledge } from '../src/knowledge/load';
+import { knownErrorCodes, loadKnowledge } from '../src/knowledge/load';
 import { createLogger } from '../src/logger';
 import { Matcher } from '../src/matching/matcher';
 import { TesseractReader } from '../src/screenshots/ocr-reader';
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   const kb = loadKnowledge(path.join(root, 'knowledge'));
   const ctx: CoreContext = { kb, matcher: new Matcher(kb), t: loadTranslations(), supportEmail: 'support@bigseller.com' };
   const thaiModel = process.env.OCR_THAI_MODEL === 'none' ? '' : process.env.OCR_THAI_MODEL || undefined;
-  const reader = new TesseractReader({ concurrency: num('OCR_CONCURRENCY', 1), queue: 1000, timeoutMs: 60_000, maxWidth: num('OCR_MAX_WIDTH', 1000), thaiModel, log: createLogger('warn') });
+  const reader = new TesseractReader({ concurrency: num('OCR_CONCURRENCY', 1), queue: 1000, timeoutMs: 60_000, maxWidth: num('OCR_MAX_WIDTH', 1000), thaiModel, codes: knownErrorCodes(kb), log: createLogger('warn') });
   const labels = readLabels(SET);
   const before = process.memoryUsage().rss;
   let peak = before;

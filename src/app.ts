@@ -14,7 +14,7 @@ import type { EscalationCase } from './conversation/messages';
 import { lineDisplayName } from './channels/line/profile';
 import { BotService } from './conversation/service';
 import { loadTranslations, type Translate } from './i18n';
-import { loadKnowledge, type KnowledgeBase } from './knowledge/load';
+import { knownErrorCodes, loadKnowledge, type KnowledgeBase } from './knowledge/load';
 import type { Logger } from './logger';
 import { Matcher } from './matching/matcher';
 import { SqliteConversationStore, type ConversationStore } from './storage/conversation-store';
@@ -123,7 +123,7 @@ export function createApp(config: Config, log: Logger, opts: { sandboxNow?: () =
   if (config.expiryWarning.enabled) expiry.schedule(config.expiryWarning.at);
   // Screenshots sellers send are read (OCR) into the conversation: here, or on Redis by whichever process takes the queue.
   const shared = redis ? new RedisScreenshotShare(redis) : undefined;
-  const pictures = createPictureReading(config, log, shared);
+  const pictures = createPictureReading(config, log, knownErrorCodes(kb), shared);
   // What became of each conversation, for the console's report (src/analytics/).
   const core: CoreContext = { kb, matcher: metrics.timedMatcher(matcher), t, supportEmail: config.supportEmail, ticketOpenSeconds: config.handover.reuseWindowSeconds };
   const support = createSupportConsole({ config, db, redis, core, base: kb, wrapMatcher: (m) => metrics.timedMatcher(m), stores: { conversations, directLine, outbox }, log });

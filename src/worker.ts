@@ -10,7 +10,7 @@ import { purgeFilesBefore } from './storage/file-retention';
 import { SellerFiles } from './storage/seller-files';
 import { runMain, stopOnSignals } from './lifecycle';
 import { createMailService } from './escalation/mail-service';
-import { loadKnowledge } from './knowledge/load';
+import { knownErrorCodes, loadKnowledge } from './knowledge/load';
 import { createLogger } from './logger';
 import { connectRedis } from './storage/redis';
 import { openDatabase } from './storage/sqlite';
@@ -21,7 +21,7 @@ function main(): void {
   const config = loadConfig();
   ensureDataDir(config);
   const log = createLogger(config.logLevel).child({ process: 'worker' });
-  // Read for the mail's topic titles, never matched on.
+  // Read for the mail's topic titles and the error codes looked for in pictures, never matched on.
   const kb = loadKnowledge(config.knowledgeDir);
   const db = openDatabase(config.dataDir);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
@@ -34,7 +34,7 @@ function main(): void {
   });
   sender.start();
   const redisUrl = config.redisUrl;
-  const ocr = redis && redisUrl ? readQueuedPictures({ ...config, redisUrl }, log, new RedisScreenshotShare(redis)) : undefined;
+  const ocr = redis && redisUrl ? readQueuedPictures({ ...config, redisUrl }, log, new RedisScreenshotShare(redis), knownErrorCodes(kb)) : undefined;
   // The sender's poll timer does not hold a process open (the web process has its server for
   // that). On SQLite the worker has nothing else, and would end as soon as it started.
   const alive = setInterval(() => undefined, 60_000);

@@ -282,3 +282,8 @@ export function loadKnowledge(dir: string): KnowledgeBase {
   if (problems.length > 0 || !lexicon) throw new KnowledgeError(problems);
   return { topics, lexicon, outOfScope, replies, byId };
 }
+
+/** Every error code the topics name, as they spell it (INTERNAL_DATA_ERROR). */
+export function knownErrorCodes(kb: Pick<KnowledgeBase, 'topics'>): string[] {
+  return kb.topics.flatMap((topic) => topic.errorCodes);
+}

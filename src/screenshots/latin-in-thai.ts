@@ -1,34 +1,28 @@
+import { printedCodes } from '../matching/printed-codes';
+
 /**
  * Latin codes on Thai pages. Read with English and Thai together, tesseract often takes the
- * letters of a code printed inside a Thai sentence for Thai ones: "ข้อผิดพลาด: INTERNAL คค ERROR",
- * "(56 ธร พ๐ อล 0ผ๐1 MATCH)". The same line read again with English alone gives the code back
- * ("INTERNAL_DATA_ERROR"). These rules pick the lines worth that second reading and keep only
- * what it is for: the code-shaped words. Pure.
+ * letters of a code for Thai ones: "ข้อผิดพลาด: INTERNAL คค ERROR", "(ผาธคุผ/แ 0ครค ธุศุ08)", and
+ * on an English page a whole JSON line. Read again with English alone, the same picture gives the
+ * code back. These rules say when that second reading is worth its time. Pure.
  */
 
 const THAI_LETTER = /[\u0E01-\u0E2E]/;
 /** A word of capitals, the visible part of a code (INTERNAL, MATCH, ERROR). */
 const CAPITALS = /(?<![A-Za-z])[A-Z]{4,}(?![a-z])/;
-/**
- * A code's shape: capitals and digits in at least two parts joined by underscores, dots or
- * single spaces ("PASSWORD_NOT_MATCH", "INTERNAL_DATA ERROR", "PASSWORD NOT MATCH"), 8 letters
- * or more. Read whole, a code keeps its underscores.
- */
-const CODE_SHAPED = /(?<![A-Za-z0-9])[A-Z][A-Z0-9]*(?:[_. ][A-Z0-9]+)+(?![A-Za-z0-9])/g;
 
-function codeShaped(text: string): string[] {
-  return (text.match(CODE_SHAPED) ?? []).map((m) => m.trim()).filter((m) => m.replace(/[^A-Z0-9]/g, '').length >= 8);
+/**
+ * Whether a picture's first reading (with English and Thai) may hide one of the `known` codes:
+ * it read Thai letters, and none of those codes.
+ */
+export function mayHideCodes(text: string, known: readonly string[]): boolean {
+  return known.length > 0 && THAI_LETTER.test(text) && printedCodes(text, known).length === 0;
 }
 
 /**
- * Whether a line read with English and Thai should be read again with English alone: it shows a
- * word of capitals beside Thai letters, and no code read whole.
+ * Whether one line of that reading is worth reading again on its own with English alone, before
+ * the whole picture is: it shows a word of capitals beside Thai letters, and none of the codes.
  */
-export function needsEnglishReading(line: string): boolean {
-  return CAPITALS.test(line) && THAI_LETTER.test(line) && !codeShaped(line).some((code) => code.includes('_'));
-}
-
-/** The code-shaped words of a line read with English alone, to add to what the picture shows. */
-export function codesReadInEnglish(text: string): string[] {
-  return [...new Set(codeShaped(text))];
+export function needsEnglishReading(line: string, known: readonly string[]): boolean {
+  return CAPITALS.test(line) && THAI_LETTER.test(line) && printedCodes(line, known).length === 0;
 }

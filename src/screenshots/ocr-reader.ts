@@ -4,7 +4,8 @@ import sharp from 'sharp';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import type { Logger } from '../logger';
 import { ocrLanguages, type OcrLanguages } from './ocr-languages';
-import { codesReadInEnglish, needsEnglishReading } from './latin-in-thai';
+import { printedCodes } from '../matching/printed-codes';
+import { mayHideCodes, needsEnglishReading } from './latin-in-thai';
 import { redactPictureText, tidyReadText, type PictureText } from './picture-text';
 
 // libvips keeps recent operations (50 MB by default): pictures are read once, nothing to reuse.
@@ -45,6 +46,11 @@ export interface OcrOptions {
   maxWidth: number;
   /** The Thai model's file; undefined looks in Debian's places, '' reads English only. */
   thaiModel?: string;
+  /**
+   * The error codes the knowledge base knows. A picture read with Thai in which none of them is
+   * found is read again for them with English alone (latin-in-thai.ts).
+   */
+  codes?: readonly string[];
   log: Logger;
 }
 
@@ -55,12 +61,23 @@ interface Box {
   y1: number;
 }
 
+interface Line {
+  text: string;
+  bbox: Box;
+}
+
+/** A picture as tesseract gets it: scaled, grey, PNG. */
+interface Prepared {
+  data: Buffer;
+  info: sharp.OutputInfo;
+}
+
 /**
  * The lines of tesseract's TSV (level 4 rows give a line's box, level 5 its words, in order).
  * Columns: level page block par line word left top width height conf text.
  */
-export function linesOfTsv(tsv: string): { text: string; bbox: Box }[] {
-  const lines: { text: string; bbox: Box }[] = [];
+export function linesOfTsv(tsv: string): Line[] {
+  const lines: Line[] = [];
   for (const row of tsv.split('\n')) {
     const cells = row.split('\t');
     if (cells.length < 12) continue;
@@ -84,7 +101,7 @@ const LINE_PAD = 6;
  * redactPictureText's text): what must not be seen in the kept picture. Lines are compared
  * without their spaces: the TSV's words are joined by one, the text keeps Thai unspaced.
  */
-function linesToHide(lines: readonly { text: string; bbox: Box }[], read: string, redacted: string): Box[] {
+function linesToHide(lines: readonly Line[], read: string, redacted: string): Box[] {
   const tidy = tidyReadText(read).split('\n');
   const after = redacted.split('\n');
   // A secret can hide across lines (a label, the value below): then every line is hidden.
@@ -125,7 +142,7 @@ export class TesseractReader implements ScreenshotReader {
         const lines = linesOfTsv(data.tsv ?? '');
         const first = redactPictureText(data.text);
         const hidden = first.hidden ? linesToHide(lines, data.text, first.text) : [];
-        const codes = await this.readLatinAgain(worker, prepared, lines.filter((l) => needsEnglishReading(l.text) && !hidden.includes(l.bbox)));
+        const codes = await this.codesInEnglish(worker, prepared, { text: data.text, lines, hidden });
         signal.removeEventListener('abort', ended);
         if (signal.aborted || this.closed) throw new TaskCancelledError();
         this.idle.push(worker);
@@ -145,25 +162,32 @@ export class TesseractReader implements ScreenshotReader {
   }
 
   /**
-   * The codes in `lines` (of the picture `prepared`) read again with English alone: on a Thai
-   * page tesseract can take a code's letters for Thai ones (see latin-in-thai.ts). The worker is
-   * switched to English for them and back; about 200 ms, only for pictures with such lines.
+   * The known codes a first reading with Thai may have taken for Thai letters (latin-in-thai.ts),
+   * read again with English alone: first the lines that show capitals among Thai letters, each
+   * on its own, then, when they give none, the whole picture. The worker is switched to English
+   * for it and back. Lines that showed a secret are not read again; only the codes are kept.
    */
-  private async readLatinAgain(worker: Worker, prepared: { data: Buffer; info: sharp.OutputInfo }, lines: readonly { bbox: Box }[]): Promise<string[]> {
-    if (lines.length === 0 || !this.languages.includes('tha')) return [];
-    const codes: string[] = [];
+  private async codesInEnglish(worker: Worker, prepared: Prepared, first: { text: string; lines: readonly Line[]; hidden: readonly Box[] }): Promise<string[]> {
+    const known = this.opts.codes ?? [];
+    if (!this.languages.includes('tha') || !mayHideCodes(first.text, known)) return [];
     await worker.reinitialize('eng', OEM.LSTM_ONLY);
-    for (const { bbox } of lines) {
-      const left = Math.max(0, bbox.x0 - LINE_PAD);
-      const top = Math.max(0, bbox.y0 - LINE_PAD);
-      const width = Math.min(prepared.info.width - left, bbox.x1 - bbox.x0 + 2 * LINE_PAD);
-      const height = Math.min(prepared.info.height - top, bbox.y1 - bbox.y0 + 2 * LINE_PAD);
-      const line = await sharp(prepared.data).extract({ left, top, width, height }).png().toBuffer();
-      codes.push(...codesReadInEnglish((await worker.recognize(line, {}, { text: true })).data.text));
+    try {
+      const found = new Set<string>();
+      for (const { text, bbox } of first.lines) {
+        if (first.hidden.includes(bbox) || !needsEnglishReading(text, known)) continue;
+        const left = Math.max(0, bbox.x0 - LINE_PAD);
+        const top = Math.max(0, bbox.y0 - LINE_PAD);
+        const width = Math.min(prepared.info.width - left, bbox.x1 - bbox.x0 + 2 * LINE_PAD);
+        const height = Math.min(prepared.info.height - top, bbox.y1 - bbox.y0 + 2 * LINE_PAD);
+        const line = await sharp(prepared.data).extract({ left, top, width, height }).png().toBuffer();
+        for (const code of printedCodes((await worker.recognize(line, {}, { text: true })).data.text, known)) found.add(code);
+      }
+      if (found.size === 0) for (const code of printedCodes((await worker.recognize(prepared.data, {}, { text: true })).data.text, known)) found.add(code);
+      return [...found];
+    } finally {
+      await worker.reinitialize(this.languages.join('+'), OEM.LSTM_ONLY);
+      await worker.setParameters({ preserve_interword_spaces: '1' });
     }
-    await worker.reinitialize(this.languages.join('+'), OEM.LSTM_ONLY);
-    await worker.setParameters({ preserve_interword_spaces: '1' });
-    return [...new Set(codes)];
   }
 
   /** Ends every worker, those reading included (their pictures are not read). */

@@ -22,10 +22,13 @@ export interface QueueReading {
   close(): Promise<void>;
 }
 
-/** Reads the queue's pictures with a reader of this process (undefined with OCR=off). */
-export function readQueuedPictures(config: Pick<Config, 'ocr' | 'dataDir'> & { redisUrl: string }, log: Logger, share: RedisScreenshotShare): QueueReading | undefined {
+/**
+ * Reads the queue's pictures with a reader of this process (undefined with OCR=off). `codes`:
+ * the knowledge base's error codes, looked for again in English on Thai pages.
+ */
+export function readQueuedPictures(config: Pick<Config, 'ocr' | 'dataDir'> & { redisUrl: string }, log: Logger, share: RedisScreenshotShare, codes: readonly string[]): QueueReading | undefined {
   if (!config.ocr) return undefined;
-  const reader = new TesseractReader({ ...config.ocr, log });
+  const reader = new TesseractReader({ ...config.ocr, codes, log });
   const worker = new OcrQueueWorker({ redisUrl: config.redisUrl, share, dir: path.join(config.dataDir, 'screenshots'), reader, concurrency: config.ocr.concurrency, log });
   return {
     languages: reader.languages,
@@ -43,14 +46,14 @@ const OFF: PictureReading = { where: 'off', languages: [], readPicture: async ()
  * which this process also takes with its own reader when OCR=on, and leaves to the others
  * (`npm run worker`, instances with OCR=on) when OCR=workers.
  */
-export function createPictureReading(config: Pick<Config, 'ocr' | 'dataDir' | 'redisUrl'>, log: Logger, share?: RedisScreenshotShare): PictureReading {
+export function createPictureReading(config: Pick<Config, 'ocr' | 'dataDir' | 'redisUrl'>, log: Logger, codes: readonly string[], share?: RedisScreenshotShare): PictureReading {
   const ocr = config.ocr;
   if (!ocr) return OFF;
   const dir = path.join(config.dataDir, 'screenshots');
   const redisUrl = config.redisUrl;
   if (redisUrl && share) {
     const client = new OcrQueueClient({ redisUrl, share, dir, timeoutMs: ocr.timeoutMs, maxWaiting: ocr.queue, log });
-    const taking = ocr.readHere ? readQueuedPictures({ ...config, redisUrl }, log, share) : undefined;
+    const taking = ocr.readHere ? readQueuedPictures({ ...config, redisUrl }, log, share, codes) : undefined;
     return {
       where: 'queue',
       languages: taking?.languages ?? [],
@@ -61,7 +64,7 @@ export function createPictureReading(config: Pick<Config, 'ocr' | 'dataDir' | 'r
     };
   }
   if (!ocr.readHere) return OFF;
-  const reader = new TesseractReader({ ...ocr, log });
+  const reader = new TesseractReader({ ...ocr, codes, log });
   return {
     where: 'here',
     languages: reader.languages,

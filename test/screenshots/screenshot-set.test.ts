@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CoreContext } from '../../src/conversation/engine';
 import { loadTranslations } from '../../src/i18n';
-import { loadKnowledge } from '../../src/knowledge/load';
+import { knownErrorCodes, loadKnowledge } from '../../src/knowledge/load';
 import { createLogger } from '../../src/logger';
 import { Matcher } from '../../src/matching/matcher';
 import { TesseractReader } from '../../src/screenshots/ocr-reader';
@@ -27,7 +27,7 @@ describe('the screenshot set, a part of it', () => {
   });
 
   it('answers the pictures with a printed error code with their article, and leaves those showing no problem unanswered', async () => {
-    const reader = new TesseractReader({ concurrency: 1, queue: 100, timeoutMs: 60_000, maxWidth: 1000, log: createLogger('silent') });
+    const reader = new TesseractReader({ concurrency: 1, queue: 100, timeoutMs: 60_000, maxWidth: 1000, codes: knownErrorCodes(kb), log: createLogger('silent') });
     try {
       const codes = await scorePictures(withCodes, reader, ctx);
       expect(codes.length).toBeGreaterThanOrEqual(8);
