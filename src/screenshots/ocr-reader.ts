@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import { ocrLanguages, type OcrLanguages } from './ocr-languages';
 import { printedCodes } from '../matching/printed-codes';
 import { mayHideCodes, needsEnglishReading } from './latin-in-thai';
-import { redactPictureText, tidyReadText, type PictureText } from './picture-text';
+import { codesTakenForSecrets, redactPictureText, tidyReadText, type PictureText } from './picture-text';
 
 // libvips keeps recent operations (50 MB by default): pictures are read once, nothing to reuse.
 sharp.cache(false);
@@ -140,17 +140,17 @@ export class TesseractReader implements ScreenshotReader {
         // box and choices) cost the bot more memory on a page full of text than the reading did.
         const { data } = await worker.recognize(prepared.data, {}, { text: true, tsv: true });
         const lines = linesOfTsv(data.tsv ?? '');
-        const first = redactPictureText(data.text);
-        const hidden = first.hidden ? linesToHide(lines, data.text, first.text) : [];
-        const codes = await this.codesInEnglish(worker, prepared, { text: data.text, lines, hidden });
+        const text = redactPictureText(data.text);
+        const hide = text.hidden ? linesToHide(lines, data.text, text.text) : [];
+        const known = this.opts.codes ?? [];
+        const inEnglish = await this.codesInEnglish(worker, prepared, { text: data.text, lines, hidden: hide });
         signal.removeEventListener('abort', ended);
         if (signal.aborted || this.closed) throw new TaskCancelledError();
         this.idle.push(worker);
-        const raw = codes.length > 0 ? `${data.text}\n${codes.join(' ')}` : data.text;
-        const text = codes.length > 0 ? redactPictureText(raw) : first;
-        const hide = text.hidden ? linesToHide(lines, raw, text.text) : [];
         if (hide.length > 0) await this.blackOut(file, hide, prepared.info.width);
-        const read = { ...text, ms: Date.now() - started, confidence: data.confidence, maskedLines: hide.length };
+        // Only the codes are added, as the knowledge base spells them: never what a line hid.
+        const codes = [...new Set([...codesTakenForSecrets(data.text, text.text, known), ...inEnglish])];
+        const read = { ...text, text: [text.text, ...(codes.length > 0 ? [codes.join(' ')] : [])].join('\n'), ms: Date.now() - started, confidence: data.confidence, maskedLines: hide.length };
         this.opts.log.info({ ms: read.ms, confidence: read.confidence, chars: read.text.length, maskedLines: read.maskedLines }, 'picture read');
         return read;
       });

@@ -1,4 +1,5 @@
 import { redact, type SecretKind } from '../escalation/redact';
+import { printedCodes } from '../matching/printed-codes';
 import { CONTACT_MASK, hideContacts } from '../escalation/redaction/contacts';
 
 /**
@@ -38,4 +39,15 @@ export function redactPictureText(raw: string): PictureText {
   const secrets = redact(tidy);
   const text = hideContacts(secrets.text);
   return { text, kinds: secrets.kinds, hidden: text !== tidy };
+}
+
+/**
+ * The `known` error codes OCR read (`raw`) that redaction hid as a secret (`redacted`): a login
+ * form's error printed under its password field ("รหัสผ่าน" then "PASSWORD_NOT_MATCH"), or
+ * "PASSWORD _NOT_MATCH" split after the word "password". They are public strings, given back as
+ * the knowledge base spells them, never as read.
+ */
+export function codesTakenForSecrets(raw: string, redacted: string, known: readonly string[]): string[] {
+  const kept = new Set(printedCodes(redacted, known));
+  return printedCodes(tidyReadText(raw), known).filter((code) => !kept.has(code));
 }

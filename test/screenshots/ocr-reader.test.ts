@@ -40,7 +40,7 @@ describe('reading a screenshot', () => {
     }
   });
 
-  itWithThai('reads again in English the codes that Thai took for its own letters', async () => {
+  itWithThai('finds the codes that Thai took for its own letters, or redaction for a password', async () => {
     // Held-out pictures (drawn apart from the bot, read since). Set a: the code in a dark chat
     // bubble between Thai ones came out "๕@ 2รรษมอ80 ผอา MATCH"; read again, its line gives it.
     // Set c: a pale banner's code in brackets came out all Thai, "(ผาธคุผ/แ 0ครค ธุศุ08)": no
@@ -56,6 +56,10 @@ describe('reading a screenshot', () => {
       expect(read?.text).toContain('PASSWORD_NOT_MATCH');
       expect(read?.text).not.toContain('Tuktuk');
       expect((await reader.read(heldOut('screenshots-heldout-c', 'c07_th_laptop_banner_lowcontrast_internal.jpg')))?.text).toContain('INTERNAL_DATA_ERROR');
+      // Set f: the code printed under the password field was taken for the password it labels.
+      const form = await reader.read(heldOut('screenshots-heldout-f', 'c09_bs_form_password_visible_th.jpg'));
+      expect(form?.text).toContain('PASSWORD_NOT_MATCH');
+      expect(form?.text).not.toMatch(/Baan2024|baanphafai|gmail/);
       // The worker reads Thai again afterwards.
       expect((await reader.read(copy('lazada-pnm-modal-th--phone.png')))?.text.replace(/\s/g, '')).toContain('รหัสผ่านไม่ถูกต้อง');
     } finally {

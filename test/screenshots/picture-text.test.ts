@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_PICTURE_TEXT, PICTURE_MASK, redactPictureText, tidyReadText } from '../../src/screenshots/picture-text';
+import { codesTakenForSecrets, MAX_PICTURE_TEXT, PICTURE_MASK, redactPictureText, tidyReadText } from '../../src/screenshots/picture-text';
 
 describe('the text read in a picture, made fit to keep', () => {
   it('hides the e-mail address, the phone number and a password shown in clear', () => {
@@ -41,5 +41,25 @@ describe('the text read in a picture, made fit to keep', () => {
   it('reads a long run of dots and dashes around an @, no address (bounded patterns: the test timeout catches a quadratic one)', () => {
     const raw = `${'a.'.repeat(500)}@${'b-'.repeat(90)}`;
     expect(redactPictureText(raw).hidden).toBe(false);
+  });
+});
+
+describe('error codes the redaction took for a secret', () => {
+  const KNOWN = ['INTERNAL_DATA_ERROR', 'PASSWORD_NOT_MATCH'];
+  const lost = (raw: string) => codesTakenForSecrets(raw, redactPictureText(raw).text, KNOWN);
+
+  it.each([
+    ['printed under the password field, whose value was not read', 'อีเมลบัญชี Lazada\nbaan.shop@gmail.com\nรหัสผ่าน\nPASSWORD_NOT_MATCH'],
+    ['split after the word password', 'A Lazada store connection failed — PASSWORD _NOT_MATCH. Re-enter the password'],
+    ['as the value of a password label', 'Password: PASSWORD_NOT_MATCH'],
+  ])('gives back a code %s', (_how, raw) => {
+    expect(redactPictureText(raw).text).not.toContain('PASSWORD_NOT_MATCH');
+    expect(lost(raw)).toEqual(['PASSWORD_NOT_MATCH']);
+  });
+
+  it('gives back nothing else: not the password, not a code the text kept', () => {
+    expect(lost('รหัสผ่าน\nSunflower#2020\nError: INTERNAL_DATA_ERROR')).toEqual([]);
+    expect(lost('Password: SUNFLOWER_2020')).toEqual([]);
+    expect(lost('Error: PASSWORD_NOT_MATCH')).toEqual([]);
   });
 });
