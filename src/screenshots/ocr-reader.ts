@@ -42,7 +42,10 @@ export interface OcrOptions {
   concurrency: number;
   queue: number;
   timeoutMs: number;
-  /** Pictures are scaled to at most this width first (phone screenshots are 1080 px and more). */
+  /**
+   * Pictures are scaled down first so that their shorter side is at most this: a phone
+   * screenshot's width (1080 px and more), a laptop screenshot's height.
+   */
   maxWidth: number;
   /** The Thai model's file; undefined looks in Debian's places, '' reads English only. */
   thaiModel?: string;
@@ -131,7 +134,10 @@ export class TesseractReader implements ScreenshotReader {
     const started = Date.now();
     try {
       return await this.policy.execute(async ({ signal }) => {
-        const prepared = await sharp(file, { failOn: 'none' }).rotate().resize({ width: this.opts.maxWidth, withoutEnlargement: true }).grayscale().png().toBuffer({ resolveWithObject: true });
+        // The shorter side: a phone screenshot's width, but a laptop's height. Scaled to the same
+        // width, a laptop's 13 px type became 9 px, too small to read ("Authorized" read as Thai).
+        const size = { width: this.opts.maxWidth, height: this.opts.maxWidth, fit: 'outside' as const, withoutEnlargement: true };
+        const prepared = await sharp(file, { failOn: 'none' }).rotate().resize(size).grayscale().png().toBuffer({ resolveWithObject: true });
         const worker = this.idle.pop() ?? (await this.startWorker());
         const ended = () => void this.end(worker);
         if (signal.aborted || this.closed) ended();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
+import { printedCodes } from '../../src/matching/printed-codes';
 import { DEBIAN_THAI } from '../../src/screenshots/ocr-languages';
 import { linesOfTsv, TesseractReader } from '../../src/screenshots/ocr-reader';
 
@@ -62,6 +63,19 @@ describe('reading a screenshot', () => {
       expect(form?.text).not.toMatch(/Baan2024|baanphafai|gmail/);
       // The worker reads Thai again afterwards.
       expect((await reader.read(copy('lazada-pnm-modal-th--phone.png')))?.text.replace(/\s/g, '')).toContain('รหัสผ่านไม่ถูกต้อง');
+    } finally {
+      await reader.close();
+    }
+  });
+
+  itWithThai('reads a laptop screenshot scaled by its height, not to a phone width', async () => {
+    // Held-out set e (read since): a 1366 x 768 Windows screen, the code in a dialog's alert box.
+    // Scaled to 1000 px wide, its type read as Thai letters and the code was lost.
+    const file = path.join(dir, 'laptop.jpg');
+    fs.copyFileSync(path.join(SCREENSHOTS_DIR, '..', 'screenshots-heldout-e', 'c10_win1366-dialog-alert-en.jpg'), file);
+    const reader = new TesseractReader({ concurrency: 1, queue: 2, timeoutMs: 60_000, maxWidth: 1000, codes: ['INTERNAL_DATA_ERROR', 'PASSWORD_NOT_MATCH'], log });
+    try {
+      expect(printedCodes((await reader.read(file))?.text ?? '', ['INTERNAL_DATA_ERROR', 'PASSWORD_NOT_MATCH'])).toEqual(['PASSWORD_NOT_MATCH']);
     } finally {
       await reader.close();
     }
