@@ -33,11 +33,18 @@ export function tidyReadText(raw: string): string {
     .slice(0, MAX_PICTURE_TEXT);
 }
 
+/**
+ * An address OCR garbled beyond the contact hider's pattern: its dot lost ("urbanbag.th@outiook
+ * com") or everything run together ("malveauy@gmaiicomv"). In a picture, a word with an @ inside
+ * is an address or an account name; either is hidden.
+ */
+const GARBLED_ADDRESS = /[\p{L}\p{N}._%+-]{1,64} ?@ ?[\p{L}\p{N}._-]{1,63}(?: (?:com|co|net|org|th|io|me)\b)*/gu;
+
 /** The text read in a picture with its secrets, e-mail addresses and phone numbers hidden. */
 export function redactPictureText(raw: string): PictureText {
   const tidy = tidyReadText(raw);
   const secrets = redact(tidy);
-  const text = hideContacts(secrets.text);
+  const text = hideContacts(secrets.text).replace(GARBLED_ADDRESS, PICTURE_MASK.email);
   return { text, kinds: secrets.kinds, hidden: text !== tidy };
 }
 
