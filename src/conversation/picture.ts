@@ -29,7 +29,9 @@ export function pictureSent(t: TurnContext, read: string | undefined, morePictur
   if (!album || t.state.question?.kind === 'handover') return t.say(t.tr('smalltalk.image'), 'image-received');
   if (answerPrintedCode(t, album)) return;
   const m = t.inContext(t.ctx.matcher.explain(album));
-  if (m.decision !== 'answer' || m.vague || !m.topic) return t.say(t.tr('smalltalk.image'), 'image-received');
+  // A page saying it worked ("เชื่อมต่อร้านค้าสำเร็จ") shows no problem, whatever its fields say
+  // (the date its authorisation will expire, under "หมดอายุการอนุญาต", is not an expired store).
+  if (m.decision !== 'answer' || m.vague || !m.topic || m.analysis.saysItWorked) return t.say(t.tr('smalltalk.image'), 'image-received');
   t.memory.remember(m);
   const code = m.analysis.errorCodes[0];
   const leadIn = t.messages.length;

@@ -161,6 +161,12 @@ export const lexiconSchema = z
     handoverAsks: z.array(phrase).default([]),
     /** The store working again ("เชื่อมได้แล้ว", "works now"): with thanks and no negation, a closing. */
     workingWords: z.array(phrase).default([]),
+    /**
+     * What a page says when it worked ("สำเร็จ", "successfully") and when something failed
+     * ("ไม่สำเร็จ", "failed"): a screenshot with the first and none of the second shows no problem.
+     */
+    successWords: z.array(phrase).default([]),
+    failureWords: z.array(phrase).default([]),
     /** Words that keep a report of a fix from being one ("ไม่", "ยัง", "แต่", "still", "but"). */
     negations: z.array(phrase).default([]),
     /** Words that ask for the person named right after them, however long the message ("ขอเจ้าหน้าที่"). */

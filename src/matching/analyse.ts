@@ -44,6 +44,8 @@ export interface Analysis {
   weighsAlternatives: boolean;
   /** Says a store's connection was lost or ran out (lexicon expiryWords: หลุด, หมดอายุ, expired). */
   saysExpired: boolean;
+  /** It says something worked ("เชื่อมต่อสำเร็จ", "authorized successfully") and nothing failed. */
+  saysItWorked: boolean;
   /** Names a sales channel BigSeller does not connect (lexicon otherChannels: ไอจี, NocNoc, Amazon). */
   otherChannel: boolean;
   /** A word that asks whether something can be done ("ได้ไหม", "supported"), whatever about. */
@@ -190,6 +192,7 @@ export class Analyser {
       weighsAlternatives: said(lex.eitherWords),
       otherChannel,
       saysExpired: !expiresSomethingElse && saidAnywhere(lex.expiryWords),
+      saysItWorked: saidAnywhere(lex.successWords) && !saidAnywhere(lex.failureWords),
       asksAbility,
       reportsProblem,
       smallTalk,

@@ -143,6 +143,9 @@ export interface CompiledLexicon {
   workingWords: WordList;
   /** Words that turn a report of a fix into a problem still there ("ไม่", "ยัง", "still", "but"). */
   negations: WordList;
+  /** What a page says when it worked, and when something failed (a screenshot's words). */
+  successWords: WordList;
+  failureWords: WordList;
   /** Compact, for Thai (found inside a run) and English (a whole token). */
   connectionWords: { thai: string[]; latin: Set<string> };
   handoverAsks: WordList;
@@ -270,6 +273,8 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     storeWords: wordList(lex.storeWords),
     workingWords: wordList(lex.workingWords),
     negations: wordList(lex.negations),
+    successWords: wordList(lex.successWords),
+    failureWords: wordList(lex.failureWords),
     connectionWords: {
       thai: lex.connectionWords.map(compact).filter((w) => /[\u0E00-\u0E7F]/u.test(w)),
       latin: new Set(lex.connectionWords.map(compact).filter((w) => w && !/[\u0E00-\u0E7F]/u.test(w))),

@@ -12,6 +12,12 @@ const READ: Record<string, string> = {
   'u/add-store.png': 'Add Store\nMarketplace\nAuthorization failed: PASSWORD_NOT_MATCH\nWebsite\nShopify WooCommerce SHOPLINE\nSocial / Other\nFacebook Lineshopping',
   'u/auth-log.png': 'Settings / Authorization Log\nTime Platform Store Result\n2024-06-11 10:02:41 Lazada Mango Dee Official Failed — INTERNAL DATA_ERRC\n2024-06-10 17:25:03 Shopee mangodee th Success',
   'u/expired.png': 'BigSeller\nMy stores\nTikTok Shop · gadget.home\nStatus: Authorization expired\nPlease re-authorize the store',
+  // Pages saying a connection worked, with the date it will expire (held-out sets d and e).
+  'u/connected-th.png': 'เชื่อมต่อร้านค้า\nเชื่อมต่อร้านค้าสําเร็จ\nร้านค้า Shopee ของคุณได้รับการอนุญาตแล้ว\nหมดอายุการอนุญาต 07/03/2569',
+  'u/connected-en.png': 'Connect Store\nLazada store authorized successfully\nStore Nickname BKG Lazada\nAuthorization expires 2026-03-14',
+  // A store list: one row authorised, two expired.
+  'u/store-list.png': 'ชื่อร้านค้า สถานะ วันหมดอายุ\nชาไทยแท้ หมดอายุ 2025-06-30\nป้าจิตของฝาก อนุญาตแล้ว 2026-03-11\nเมื่อสถานะเป็น "หมดอายุ" คำสั่งซื้อใหม่จะไม่ถูกซิงค์จนกว่าจะเชื่อมต่อใหม่',
+  'u/connect-failed.png': 'เชื่อมต่อร้านค้าไม่สำเร็จ\nการอนุญาตหมดอายุแล้ว กรุณาเชื่อมต่อใหม่',
 };
 
 function chat(readPicture: (ref: string) => Promise<string | undefined> = async (ref) => READ[ref]) {
@@ -51,6 +57,14 @@ describe('a picture the seller sends', () => {
     const reply = await chat().picture('u/expired.png');
     expect(acts(reply)[0]).toMatch(/^answer:/);
     expect(plain(reply.slice(0, 1))).toBe('จากรูป น่าจะเป็นปัญหานี้ค่ะ');
+  });
+
+  it('saying a connection worked is no problem, whatever date its authorisation expires on', async () => {
+    expect(acts(await chat().picture('u/connected-th.png'))).toEqual(['image-received']);
+    expect(acts(await chat().picture('u/connected-en.png'))).toEqual(['image-received']);
+    // Expired rows beside an authorised one, and a failure, are problems still.
+    expect(acts(await chat().picture('u/store-list.png'))[0]).toBe('answer:connection-expired');
+    expect(acts(await chat().picture('u/connect-failed.png'))[0]).toBe('answer:connection-expired');
   });
 
   it('showing no problem, or not read, or not kept, gets the line asking what it shows', async () => {

@@ -20,6 +20,7 @@ const analysis = (over: Partial<Analysis> = {}): Analysis => ({
   weighsAlternatives: false,
   otherChannel: false,
   saysExpired: false,
+  saysItWorked: false,
   asksAbility: false,
   reportsProblem: false,
   connectionWord: true,
