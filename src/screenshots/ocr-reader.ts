@@ -149,7 +149,11 @@ export class TesseractReader implements ScreenshotReader {
         const text = redactPictureText(data.text);
         const hide = text.hidden ? linesToHide(lines, data.text, text.text) : [];
         const known = this.opts.codes ?? [];
-        const inEnglish = await this.codesInEnglish(worker, prepared, { text: data.text, lines, hidden: hide });
+        // A worker that could not be switched back to its languages is not used again.
+        const inEnglish = await this.codesInEnglish(worker, prepared, { text: data.text, lines, hidden: hide }).catch(async (err: unknown) => {
+          await this.end(worker);
+          throw err;
+        });
         signal.removeEventListener('abort', ended);
         if (signal.aborted || this.closed) throw new TaskCancelledError();
         this.idle.push(worker);
