@@ -113,6 +113,24 @@ function linesToHide(lines: readonly Line[], read: string, redacted: string): Bo
   return lines.filter((l) => changed.has(squeezed(tidyReadText(l.text)))).map((l) => l.bbox);
 }
 
+/** How far above a hidden line the line before it may end, in the hidden line's heights. */
+const MAX_GAP_LINES = 8;
+
+/**
+ * The space above each hidden line, across the picture, down from the line before it. A value
+ * can sit in an input box OCR did not read, between its label and the line redaction took for
+ * the value: "รหัสผ่าน", a box showing the password, then the error printed under the field.
+ */
+function gapsAbove(lines: readonly Line[], hidden: readonly Box[]): Box[] {
+  return hidden.flatMap((box) => {
+    const before = lines.filter((l) => l.bbox.y1 <= box.y0).reduce<Box | undefined>((last, l) => (!last || l.bbox.y1 > last.y1 ? l.bbox : last), undefined);
+    // The line before must stay readable: blackOut pads every box, so the gap starts well below.
+    const top = (before?.y1 ?? 0) + 2 * LINE_PAD;
+    if (!before || top >= box.y0 || box.y0 - before.y1 > MAX_GAP_LINES * (box.y1 - box.y0)) return [];
+    return [{ x0: 0, y0: top, x1: Number.MAX_SAFE_INTEGER, y1: box.y0 }];
+  });
+}
+
 export class TesseractReader implements ScreenshotReader {
   readonly languages: readonly string[];
   private readonly langs: OcrLanguages;
@@ -157,7 +175,7 @@ export class TesseractReader implements ScreenshotReader {
         signal.removeEventListener('abort', ended);
         if (signal.aborted || this.closed) throw new TaskCancelledError();
         this.idle.push(worker);
-        if (hide.length > 0) await this.blackOut(file, hide, prepared.info.width);
+        if (hide.length > 0) await this.blackOut(file, [...hide, ...gapsAbove(lines, hide)], prepared.info.width);
         // Only the codes are added, as the knowledge base spells them: never what a line hid.
         const codes = [...new Set([...codesTakenForSecrets(data.text, text.text, known), ...inEnglish])];
         const read = { ...text, text: [text.text, ...(codes.length > 0 ? [codes.join(' ')] : [])].join('\n'), ms: Date.now() - started, confidence: data.confidence, maskedLines: hide.length };
